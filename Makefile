@@ -1,0 +1,85 @@
+# traceaid: `make run` opens the sample traces, `make test` runs every test. Both first run
+# scripts/deps.sh, which installs missing Debian packages (as root) or says how.
+SHELL := /bin/bash
+ifeq ($(origin CC),default)
+CC = gcc
+endif
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -MMD -MP
+# Recursive (=) so pkg-config runs only after deps.sh has installed what it asks about.
+DEP_CFLAGS = $(shell pkg-config --cflags ncursesw openblas)
+DEP_LIBS = -lcsv $(shell pkg-config --libs openblas ncursesw) -lpthread -lm
+TEST_CFLAGS = $(shell pkg-config --cflags cmocka)
+TEST_LIBS = $(shell pkg-config --libs cmocka)
+
+BUILD := build
+LIB_SRC := $(wildcard io/*.c model/*.c samples/*.c)
+CLI_SRC := $(wildcard cli/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+LIB := $(BUILD)/libtraceaid.a
+DEPS_OK := $(BUILD)/.deps-ok
+
+SAMPLE_DIR := samples/traces
+SAMPLE_CLEAN := $(foreach n,01 02 03 04 05 06 07 08 09 10,$(SAMPLE_DIR)/clean-$(n).csv)
+SAMPLE_ANOMALOUS := $(SAMPLE_DIR)/fifo-ls-01.csv $(SAMPLE_DIR)/fifo-ls-sporadic-01.csv \
+                    $(SAMPLE_DIR)/full-while-01.csv $(SAMPLE_DIR)/half-while-01.csv \
+                    $(SAMPLE_DIR)/half-while-02.csv
+SAMPLES := $(SAMPLE_CLEAN) $(SAMPLE_ANOMALOUS)
+
+.PHONY: all run test samples bench clean deps
+all: traceaid
+
+deps: $(DEPS_OK)
+$(DEPS_OK): scripts/deps.sh
+	@bash scripts/deps.sh
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+traceaid: $(CLI_OBJ) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(DEP_LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DSHARED_DATA='"$(abspath ../shared/data)"' \
+		-o $@ $< $(LIB) $(DEP_LIBS) $(TEST_LIBS)
+
+# Every test binary runs even when one fails; the target fails if any did.
+test: traceaid $(TEST_BIN)
+	@failed=0; for t in $(TEST_BIN); do \
+		echo "== $$t"; TRACEAID_BIN=$(abspath traceaid) $$t || failed=1; \
+	done; exit $$failed
+
+# Clean traces differ in length: 45,000 to 54,000 events, set by the seed.
+$(SAMPLE_DIR)/clean-%.csv: traceaid
+	@mkdir -p $(@D)
+	./traceaid gen --kind clean --seed $$((10#$*)) --events $$((45000 + (10#$*) * 997 % 10000)) -o $@
+
+$(SAMPLE_DIR)/%.csv: traceaid
+	@mkdir -p $(@D)
+	name=$*; ./traceaid gen --kind $${name%-*} --seed $$((100 + 10#$${name##*-})) --events 50000 -o $@
+
+samples: $(SAMPLES)
+
+run: traceaid $(SAMPLES)
+	./traceaid $(SAMPLES)
+
+bench: traceaid $(BUILD)/bench/bench_load
+	@bash bench/run.sh
+
+$(BUILD)/bench/%: bench/%.c $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS)
+
+clean:
+	rm -rf $(BUILD) traceaid
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)

@@ -1,0 +1,675 @@
+/* CSV traces through libcsv, streamed: each row goes straight into the columnar Trace.
+ * The file is fed to libcsv one physical line at a time so that every error can name its line;
+ * a record's fields are checked as they arrive and the event is appended when the row ends. */
+#include <csv.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "text.h"
+#include "trace.h"
+
+#define CSV_MAX_FIELD (1u << 20)
+#define CSV_CHUNK (1u << 20)
+#define CSV_MAX_KEY_COLS 8
+
+typedef enum ColumnRole {
+    ROLE_NONE, ROLE_KEY, ROLE_TIME, ROLE_CPU, ROLE_PID, ROLE_TID, ROLE_NAME, ROLE_GROUP,
+    ROLE_TEMPLATE,
+} ColumnRole;
+
+typedef struct Span {
+    size_t offset, len;     /* into CsvReader.scratch */
+} Span;
+
+typedef struct CsvReader {
+    const char *path;
+    const TraceOptions *opt;
+    Trace *t;
+    Vocab *vocab;
+    Meanings *meanings;
+    Error *err;
+    bool failed;
+    size_t line;                /* the physical line being fed, from 1 */
+    size_t record_line;         /* where the current record started */
+    bool in_header;
+    size_t field;               /* index of the next field in the record */
+    /* header */
+    char **col_name;
+    size_t n_cols, col_cap;
+    ColumnRole *role;
+    int *key_part;              /* per column: its place in the key, for ROLE_KEY */
+    int n_key_parts;
+    /* the record being read */
+    char *scratch;
+    size_t scratch_len, scratch_cap;
+    Span part[CSV_MAX_KEY_COLS], group, template;
+    char *key;
+    size_t key_cap;
+    int64_t time;
+    uint16_t cpu;
+    int32_t pid, tid;
+    uint32_t name_id;
+    /* sessions of a structured log */
+    bool grouping;
+    bool has_regex;
+    regex_t regex;
+    StrPool groups;
+    uint32_t *group_of;         /* per event */
+    size_t group_cap;
+} CsvReader;
+
+static bool fail(CsvReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool fail(CsvReader *r, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    r->failed = true;
+    return error_set(r->err, "%s:%zu: %s", r->path, r->line, msg);
+}
+
+static bool fail_field(CsvReader *r, const char *what, const char *s, size_t len)
+{
+    char shown[256];
+    return fail(r, "column %zu (%s): %s, got '%s'", r->field + 1, r->col_name[r->field], what,
+                text_excerpt(shown, sizeof shown, s, len));
+}
+
+static bool check_utf8(CsvReader *r, const char *s, size_t len)
+{
+    size_t bad = text_invalid_utf8(s, len);
+    if (bad == len)
+        return true;
+    if (r->in_header)
+        return fail(r, "column %zu of the header: invalid UTF-8 at byte %zu (is this a CSV "
+                       "trace?)", r->field + 1, bad + 1);
+    return fail(r, "column %zu (%s): invalid UTF-8 at byte %zu of the field", r->field + 1,
+                r->col_name[r->field], bad + 1);
+}
+
+static bool stash(CsvReader *r, const char *s, size_t len, Span *span)
+{
+    if (r->scratch_len + len + 1 > r->scratch_cap) {
+        size_t cap = r->scratch_cap ? r->scratch_cap : 256;
+        while (cap < r->scratch_len + len + 1)
+            cap *= 2;
+        char *grown = realloc(r->scratch, cap);
+        if (!grown)
+            return fail(r, "out of memory");
+        r->scratch = grown;
+        r->scratch_cap = cap;
+    }
+    memcpy(r->scratch + r->scratch_len, s, len);
+    r->scratch[r->scratch_len + len] = '\0';
+    span->offset = r->scratch_len;
+    span->len = len;
+    r->scratch_len += len + 1;
+    return true;
+}
+
+/* ---- header ---------------------------------------------------------------------------- */
+
+static bool add_header_name(CsvReader *r, const char *s, size_t len)
+{
+    if (!check_utf8(r, s, len))
+        return false;
+    if (r->n_cols == r->col_cap) {
+        size_t cap = r->col_cap ? r->col_cap * 2 : 16;
+        char **grown = realloc(r->col_name, cap * sizeof *grown);
+        if (!grown)
+            return fail(r, "out of memory");
+        r->col_name = grown;
+        r->col_cap = cap;
+    }
+    while (len > 0 && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    r->col_name[r->n_cols] = strndup(s, len);
+    if (!r->col_name[r->n_cols])
+        return fail(r, "out of memory");
+    r->n_cols++;
+    return true;
+}
+
+/* The first column named any of the '|'-separated names, or -1. */
+static int find_column(const CsvReader *r, const char *names)
+{
+    for (size_t c = 0; c < r->n_cols; c++) {
+        const char *name = names;
+        while (*name) {
+            size_t len = strcspn(name, "|");
+            if (strlen(r->col_name[c]) == len && strncasecmp(r->col_name[c], name, len) == 0)
+                return (int)c;
+            name += len + (name[len] == '|');
+        }
+    }
+    return -1;
+}
+
+static void column_list(const CsvReader *r, char *out, size_t out_size)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t c = 0; c < r->n_cols && o < out_size; c++)
+        o += (size_t)snprintf(out + o, out_size - o, "%s%s", c ? ", " : "", r->col_name[c]);
+}
+
+/* Gives a role to the column that option names, or else to the first that a synonym names. */
+static bool assign_role(CsvReader *r, ColumnRole role, const char *option, const char *flag,
+                        const char *synonyms)
+{
+    int col = find_column(r, option ? option : synonyms ? synonyms : "");
+    if (option && col < 0) {
+        char cols[512];
+        column_list(r, cols, sizeof cols);
+        return fail(r, "%s %s: no such column in the header (columns: %s)", flag, option, cols);
+    }
+    if (col >= 0 && r->role[col] == ROLE_NONE)
+        r->role[col] = role;
+    return true;
+}
+
+static bool assign_key_columns(CsvReader *r)
+{
+    char cols[512];
+    const char *key_cols = r->opt->key_cols;
+    if (!key_cols) {
+        if (find_column(r, "EventId") >= 0) {
+            key_cols = "EventId";
+            r->t->structured_log = true;
+        } else if (find_column(r, "class") >= 0 && find_column(r, "event") >= 0) {
+            key_cols = "class,event";
+        } else if (find_column(r, "event") >= 0) {
+            key_cols = "event";
+        } else {
+            column_list(r, cols, sizeof cols);
+            return fail(r, "no key columns: the header names no 'class' and 'event' (nor "
+                           "'EventId'); name them with --key-cols (columns: %s)", cols);
+        }
+    }
+    const char *name = key_cols;
+    while (*name) {
+        size_t len = strcspn(name, ",");
+        char wanted[256];
+        snprintf(wanted, sizeof wanted, "%.*s", (int)len, name);
+        int col = find_column(r, wanted);
+        if (col < 0) {
+            column_list(r, cols, sizeof cols);
+            return fail(r, "key column '%s' is not in the header (columns: %s)", wanted, cols);
+        }
+        if (r->n_key_parts == CSV_MAX_KEY_COLS)
+            return fail(r, "--key-cols: at most %d columns", CSV_MAX_KEY_COLS);
+        r->role[col] = ROLE_KEY;
+        r->key_part[col] = r->n_key_parts++;
+        name += len + (name[len] == ',');
+    }
+    return true;
+}
+
+static bool finish_header(CsvReader *r)
+{
+    const TraceOptions *o = r->opt;
+    r->role = calloc(r->n_cols, sizeof *r->role);
+    r->key_part = calloc(r->n_cols, sizeof *r->key_part);
+    if (!r->role || !r->key_part)
+        return fail(r, "out of memory");
+    if (!assign_key_columns(r))
+        return false;
+    bool log = r->t->structured_log;
+    /* Structured logs write time in many formats, so their time column is used only when named. */
+    if (!assign_role(r, ROLE_TIME, o->time_col, "--time-col", log ? NULL : "timestamp|time|t") ||
+        !assign_role(r, ROLE_CPU, o->cpu_col, "--cpu-col", "cpu") ||
+        !assign_role(r, ROLE_PID, o->pid_col, "--pid-col", "pid") ||
+        !assign_role(r, ROLE_TID, o->tid_col, "--tid-col", "tid") ||
+        !assign_role(r, ROLE_NAME, o->name_col, "--name-col", "pname|process"))
+        return false;
+    if (log && !assign_role(r, ROLE_TEMPLATE, NULL, NULL, "EventTemplate"))
+        return false;
+    if (o->group_col || o->group_regex) {
+        const char *group_col = o->group_col ? o->group_col : "Content";
+        int col = find_column(r, group_col);
+        if (col < 0)
+            return fail(r, "%s %s: no such column in the header", o->group_col ? "--group-col" :
+                           "--group-regex applies to column", group_col);
+        r->role[col] = ROLE_GROUP;
+        r->grouping = true;
+    }
+    return true;
+}
+
+/* ---- records --------------------------------------------------------------------------- */
+
+static bool read_int_field(CsvReader *r, const char *s, size_t len, int64_t lo, int64_t hi,
+                           int64_t missing, int64_t *value)
+{
+    if (len == 0 || (len == 1 && s[0] == '-')) {
+        *value = missing;
+        return true;
+    }
+    if (!text_parse_int64(s, len, value))
+        return fail_field(r, "expected an integer", s, len);
+    if (*value < lo || *value > hi)
+        return fail_field(r, "out of range", s, len);
+    return true;
+}
+
+static bool read_name(CsvReader *r, const char *s, size_t len)
+{
+    int64_t found = strpool_find(&r->t->names, s, len);
+    if (found >= 0) {
+        r->name_id = (uint32_t)found;
+        return true;
+    }
+    return check_utf8(r, s, len) && strpool_intern(&r->t->names, s, len, &r->name_id, r->err);
+}
+
+static bool read_field(CsvReader *r, const char *s, size_t len)
+{
+    int64_t value;
+    switch (r->role[r->field]) {
+    case ROLE_KEY:
+        return stash(r, s, len, &r->part[r->key_part[r->field]]);
+    case ROLE_TIME:
+        if (len == 0)
+            return fail_field(r, "empty timestamp", s, len);
+        if (!text_parse_int64(s, len, &r->time))
+            return fail_field(r, "expected an integer timestamp", s, len);
+        return true;
+    case ROLE_CPU:
+        if (!read_int_field(r, s, len, 0, TRACE_NO_CPU - 1, TRACE_NO_CPU, &value))
+            return false;
+        r->cpu = (uint16_t)value;
+        return true;
+    case ROLE_PID:
+    case ROLE_TID:
+        if (!read_int_field(r, s, len, INT32_MIN + 1, INT32_MAX, TRACE_NO_ID, &value))
+            return false;
+        *(r->role[r->field] == ROLE_PID ? &r->pid : &r->tid) = (int32_t)value;
+        return true;
+    case ROLE_NAME:
+        return read_name(r, s, len);
+    case ROLE_GROUP:
+        return stash(r, s, len, &r->group);
+    case ROLE_TEMPLATE:
+        return stash(r, s, len, &r->template);
+    case ROLE_NONE:
+        return true;
+    }
+    return true;
+}
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    CsvReader *r = ctx;
+    if (r->failed)
+        return;
+    if (len > CSV_MAX_FIELD) {
+        fail(r, "column %zu: a field of %zu bytes (the limit is %u)", r->field + 1, len,
+             CSV_MAX_FIELD);
+        return;
+    }
+    if (r->in_header) {
+        add_header_name(r, data, len);
+    } else if (r->field >= r->n_cols) {
+        fail(r, "more fields than the header's %zu", r->n_cols);
+        return;
+    } else if (!read_field(r, data, len)) {
+        r->failed = true;
+        return;
+    }
+    r->field++;
+}
+
+/* The key: the key columns joined with '/', interned in the vocab. */
+static bool intern_key(CsvReader *r, uint32_t *key_id)
+{
+    size_t len = 0;
+    for (int p = 0; p < r->n_key_parts; p++)
+        len += r->part[p].len + 1;
+    if (len > r->key_cap) {
+        char *grown = realloc(r->key, len);
+        if (!grown)
+            return fail(r, "out of memory");
+        r->key = grown;
+        r->key_cap = len;
+    }
+    size_t o = 0;
+    for (int p = 0; p < r->n_key_parts; p++) {
+        if (p)
+            r->key[o++] = '/';
+        memcpy(r->key + o, r->scratch + r->part[p].offset, r->part[p].len);
+        o += r->part[p].len;
+    }
+    int64_t found = vocab_find(r->vocab, r->key, o);
+    if (found >= 0) {
+        *key_id = (uint32_t)found;
+        return true;
+    }
+    if (o == 0 || (o == (size_t)r->n_key_parts - 1))
+        return fail(r, "empty key: the key columns are all empty");
+    size_t bad = text_invalid_utf8(r->key, o);
+    if (bad < o)
+        return fail(r, "invalid UTF-8 in the key at byte %zu", bad + 1);
+    return vocab_intern(r->vocab, r->key, o, key_id, r->err);
+}
+
+static bool record_meaning(CsvReader *r, uint32_t key_id)
+{
+    const char *key = vocab_name(r->vocab, key_id);
+    if (!r->meanings || r->template.len == 0 || meanings_get(r->meanings, key))
+        return true;
+    const char *text = r->scratch + r->template.offset;
+    if (text_invalid_utf8(text, r->template.len) < r->template.len)
+        return fail(r, "invalid UTF-8 in the EventTemplate of %s", key);
+    return meanings_set(r->meanings, key, strlen(key), text, r->template.len, r->err);
+}
+
+/* The session of this event: the group column's value, or the regex's first match in it. */
+static bool record_group(CsvReader *r)
+{
+    const char *text = r->scratch + r->group.offset;
+    size_t len = r->group.len;
+    regmatch_t match;
+    if (r->has_regex) {
+        if (regexec(&r->regex, text, 1, &match, 0) == 0) {
+            text += match.rm_so;
+            len = (size_t)(match.rm_eo - match.rm_so);
+        } else {
+            len = 0; /* no match: the event goes to the session of ungrouped events */
+        }
+    }
+    if (r->t->n_events > r->group_cap) {
+        size_t cap = r->group_cap ? r->group_cap * 2 : 4096;
+        uint32_t *grown = realloc(r->group_of, cap * sizeof *grown);
+        if (!grown)
+            return fail(r, "out of memory");
+        r->group_of = grown;
+        r->group_cap = cap;
+    }
+    return strpool_intern(&r->groups, text, len, &r->group_of[r->t->n_events - 1], r->err);
+}
+
+static void reset_record(CsvReader *r)
+{
+    r->field = 0;
+    r->scratch_len = 0;
+    memset(r->part, 0, sizeof r->part);
+    memset(&r->group, 0, sizeof r->group);
+    memset(&r->template, 0, sizeof r->template);
+    r->time = (int64_t)r->t->n_events;
+    r->cpu = TRACE_NO_CPU;
+    r->pid = r->tid = TRACE_NO_ID;
+    r->name_id = 0;
+    r->record_line = r->line + 1;
+}
+
+static void on_row(int terminator, void *ctx)
+{
+    (void)terminator;
+    CsvReader *r = ctx;
+    if (r->failed)
+        return;
+    if (r->in_header) {
+        r->in_header = false;
+        if (!finish_header(r))
+            return;
+    } else {
+        if (r->field != r->n_cols) {
+            fail(r, "%zu field%s; the header has %zu", r->field, r->field == 1 ? "" : "s",
+                 r->n_cols);
+            return;
+        }
+        uint32_t key_id;
+        if (!intern_key(r, &key_id) ||
+            !trace_append(r->t, key_id, r->time, r->cpu, r->pid, r->tid, r->name_id, r->err) ||
+            !record_meaning(r, key_id) || (r->grouping && !record_group(r))) {
+            r->failed = true;
+            return;
+        }
+    }
+    reset_record(r);
+}
+
+/* ---- sessions of a structured log ------------------------------------------------------ */
+
+/* Reorders the events so each group's events are contiguous, groups in order of first
+ * appearance and events in file order within a group (a stable counting sort). */
+static bool group_into_sessions(CsvReader *r)
+{
+    Trace *t = r->t;
+    size_t n = t->n_events, n_groups = r->groups.count;
+    size_t *start = malloc((n_groups + 1) * sizeof *start);
+    size_t *next = calloc(n_groups + 1, sizeof *next);
+    size_t *dest = malloc((n ? n : 1) * sizeof *dest);
+    uint32_t *session_name = malloc((n_groups ? n_groups : 1) * sizeof *session_name);
+    bool ok = start && next && dest && session_name;
+    for (size_t i = 0; ok && i < n; i++)
+        next[r->group_of[i] + 1]++;
+    for (size_t g = 0; ok && g < n_groups; g++) {
+        next[g + 1] += next[g];
+        const char *name = strpool_get(&r->groups, (uint32_t)g);
+        ok = strpool_intern(&t->names, name, strlen(name), &session_name[g], r->err);
+    }
+    if (ok)
+        memcpy(start, next, (n_groups + 1) * sizeof *start);
+    for (size_t i = 0; ok && i < n; i++)
+        dest[i] = next[r->group_of[i]]++;
+#define PERMUTE(col)                                                            \
+    do {                                                                        \
+        __typeof__(t->col) sorted = malloc(n * sizeof *t->col);                 \
+        if (!sorted) {                                                          \
+            ok = false;                                                         \
+            break;                                                              \
+        }                                                                       \
+        for (size_t i = 0; i < n; i++)                                          \
+            sorted[dest[i]] = t->col[i];                                        \
+        free(t->col);                                                           \
+        t->col = sorted;                                                        \
+    } while (0)
+    if (ok) {
+        t->cap = n;
+        PERMUTE(key_id); PERMUTE(time); PERMUTE(cpu); PERMUTE(pid); PERMUTE(tid); PERMUTE(name_id);
+    }
+#undef PERMUTE
+    if (ok) {
+        free(t->session_start);
+        t->session_start = start;
+        t->session_name = session_name;
+        t->n_sessions = n_groups;
+    } else {
+        free(start);
+        free(session_name);
+    }
+    free(next);
+    free(dest);
+    return ok || error_set(r->err, "%s: out of memory grouping sessions", r->path);
+}
+
+/* ---- the file -------------------------------------------------------------------------- */
+
+static void *bounded_realloc(void *p, size_t size)
+{
+    /* libcsv grows its field buffer through this; refusing keeps a runaway field bounded. */
+    return size > CSV_MAX_FIELD + 4096 ? NULL : realloc(p, size);
+}
+
+static bool parse_error(CsvReader *r, struct csv_parser *parser, size_t col)
+{
+    if (csv_error(parser) == CSV_ENOMEM)
+        return fail(r, "column %zu: a field longer than %u bytes", r->field + 1, CSV_MAX_FIELD);
+    char msg[128];
+    snprintf(msg, sizeof msg, "%zu: malformed quoting (a quote inside an unquoted field, or text "
+             "after a closing quote)", col);
+    r->failed = true;
+    return error_set(r->err, "%s:%zu:%s", r->path, r->line, msg);
+}
+
+/* A NUL byte means a binary file: said before any parse error its bytes might cause. */
+static bool check_not_binary(CsvReader *r, const char *buf, size_t len, size_t line_col)
+{
+    const char *nul = memchr(buf, '\0', len);
+    if (!nul)
+        return true;
+    size_t line = r->line;
+    const char *line_start = buf;
+    for (const char *p = buf; (p = memchr(p, '\n', (size_t)(nul - p))) != NULL; line_start = ++p)
+        line++, line_col = 0;
+    r->line = line;
+    return fail(r, "binary data (a NUL byte at column %zu): not a CSV trace",
+                line_col + (size_t)(nul - line_start) + 1);
+}
+
+/* Feeds buf to libcsv a line at a time, counting lines. */
+static bool feed(CsvReader *r, struct csv_parser *parser, const char *buf, size_t len,
+                 size_t *line_col)
+{
+    if (!check_not_binary(r, buf, len, *line_col))
+        return false;
+    const char *p = buf, *end = buf + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *seg_end = nl ? nl + 1 : end;
+        size_t seg_len = (size_t)(seg_end - p);
+        size_t fed = csv_parse(parser, p, seg_len, on_field, on_row, r);
+        if (r->failed)
+            return false;
+        if (fed < seg_len)
+            return parse_error(r, parser, *line_col + fed + 1);
+        if (nl) {
+            r->line++;
+            *line_col = 0;
+        } else {
+            *line_col += seg_len;
+        }
+        p = seg_end;
+    }
+    return true;
+}
+
+/* Sizes the columns once from the first chunk's mean line length, so that a large trace is
+ * not copied through repeated growth and holds little slack (the 1.1 covers shorter lines). */
+static void reserve_for_file(CsvReader *r, const char *chunk, size_t len, uint64_t file_size)
+{
+    size_t lines = 0;
+    for (const char *p = chunk; (p = memchr(p, '\n', (size_t)(chunk + len - p))) != NULL; p++)
+        lines++;
+    if (lines < 2 || len == file_size)
+        return;
+    double mean_line = (double)len / (double)lines;
+    trace_reserve(r->t, (size_t)((double)file_size / mean_line * 1.1));
+}
+
+static bool read_file(CsvReader *r, int fd, uint64_t file_size, struct csv_parser *parser)
+{
+    char *buf = malloc(CSV_CHUNK);
+    if (!buf)
+        return fail(r, "out of memory");
+    size_t line_col = 0;
+    bool first = true, ok = true;
+    ssize_t n;
+    while (ok && (n = read(fd, buf, CSV_CHUNK)) > 0) {
+        if (r->opt->cancel && *r->opt->cancel) {
+            ok = fail(r, "interrupted");
+            break;
+        }
+        size_t skip = (first && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+        if (first)
+            reserve_for_file(r, buf, (size_t)n, file_size);
+        first = false;
+        ok = feed(r, parser, buf + skip, (size_t)n - skip, &line_col);
+    }
+    if (ok && n < 0)
+        ok = error_set(r->err, "%s: read error: %s", r->path, strerror(errno));
+    free(buf);
+    if (ok && csv_fini(parser, on_field, on_row, r) != 0 && !r->failed) {
+        r->failed = true;
+        ok = error_set(r->err, "%s:%zu: a quoted field is never closed (the record starting on "
+                       "line %zu runs to the end of the file)", r->path, r->line, r->record_line);
+    }
+    return ok && !r->failed;
+}
+
+static bool check_loaded(CsvReader *r)
+{
+    if (r->in_header && r->n_cols == 0)
+        return error_set(r->err, "%s: empty file: expected a header row and events", r->path);
+    if (r->t->n_events == 0)
+        return error_set(r->err, "%s: no events: the file has a header row only", r->path);
+    return true;
+}
+
+static bool compile_group_regex(CsvReader *r)
+{
+    if (!r->opt->group_regex)
+        return true;
+    int code = regcomp(&r->regex, r->opt->group_regex, REG_EXTENDED);
+    if (code != 0) {
+        char msg[256];
+        regerror(code, &r->regex, msg, sizeof msg);
+        return error_set(r->err, "--group-regex '%s': %s", r->opt->group_regex, msg);
+    }
+    r->has_regex = true;
+    return true;
+}
+
+static void reader_free(CsvReader *r)
+{
+    for (size_t c = 0; c < r->n_cols; c++)
+        free(r->col_name[c]);
+    free(r->col_name);
+    free(r->role);
+    free(r->key_part);
+    free(r->scratch);
+    free(r->key);
+    free(r->group_of);
+    strpool_free(&r->groups);
+    if (r->has_regex)
+        regfree(&r->regex);
+}
+
+bool trace_load_csv(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
+                    Meanings *meanings, Error *err)
+{
+    CsvReader r = {.path = path, .opt = opt, .t = t, .vocab = vocab, .meanings = meanings,
+                   .err = err, .line = 1, .in_header = true};
+    strpool_init(&r.groups);
+    int fd;
+    uint64_t size;
+    if (!compile_group_regex(&r) || !text_open_fd(path, &fd, &size, err)) {
+        reader_free(&r);
+        return false;
+    }
+    struct csv_parser parser;
+    bool ok = csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) == 0 ||
+              error_set(err, "%s: cannot start the CSV parser", path);
+    if (ok) {
+        csv_set_realloc_func(&parser, bounded_realloc);
+        csv_set_blk_size(&parser, 4096);
+        ok = trace_begin(t, path, TRACE_FORMAT_CSV, err);
+        reset_record(&r);
+        r.record_line = 1;
+        ok = ok && read_file(&r, fd, size, &parser) && check_loaded(&r);
+        csv_free(&parser);
+    }
+    close(fd);
+    if (ok && r.grouping)
+        ok = group_into_sessions(&r);
+    else if (ok)
+        ok = trace_end_session(t, err);
+    reader_free(&r);
+    if (!ok) {
+        trace_free(t);
+        return false;
+    }
+    trace_shrink(t);
+    return true;
+}

@@ -1,0 +1,96 @@
+#include "meanings.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+void meanings_init(Meanings *m)
+{
+    memset(m, 0, sizeof *m);
+    strpool_init(&m->keys);
+    strpool_init(&m->texts);
+}
+
+void meanings_free(Meanings *m)
+{
+    strpool_free(&m->keys);
+    strpool_free(&m->texts);
+    free(m->text_id);
+    memset(m, 0, sizeof *m);
+}
+
+bool meanings_set(Meanings *m, const char *key, size_t key_len, const char *text, size_t text_len,
+                  Error *err)
+{
+    uint32_t key_id, text_id;
+    if (!strpool_intern(&m->keys, key, key_len, &key_id, err) ||
+        !strpool_intern(&m->texts, text, text_len, &text_id, err))
+        return false;
+    if (key_id >= m->cap) {
+        uint32_t cap = m->cap ? m->cap * 2 : 64;
+        while (cap <= key_id)
+            cap *= 2;
+        uint32_t *grown = realloc(m->text_id, cap * sizeof *grown);
+        if (!grown)
+            return error_set(err, "out of memory reading meanings");
+        m->text_id = grown;
+        m->cap = cap;
+    }
+    m->text_id[key_id] = text_id;
+    return true;
+}
+
+const char *meanings_get(const Meanings *m, const char *key)
+{
+    int64_t key_id = strpool_find(&m->keys, key, strlen(key));
+    return key_id < 0 ? NULL : strpool_get(&m->texts, m->text_id[key_id]);
+}
+
+static bool parse_line(Meanings *m, const char *path, size_t line_no, char *line, size_t len,
+                       Error *err)
+{
+    len = text_trim_newline(line, len);
+    if (len == 0 || line[0] == '#')
+        return true;
+    if (memchr(line, '\0', len))
+        return error_set(err, "%s:%zu: binary data (a NUL byte) in a meanings file", path, line_no);
+    size_t bad = text_invalid_utf8(line, len);
+    if (bad < len)
+        return error_set(err, "%s:%zu:%zu: invalid UTF-8", path, line_no, bad + 1);
+    char *tab = memchr(line, '\t', len);
+    if (!tab)
+        return error_set(err, "%s:%zu: expected KEY<TAB>meaning, found no tab", path, line_no);
+    size_t key_len = (size_t)(tab - line);
+    if (key_len == 0)
+        return error_set(err, "%s:%zu:1: empty key before the tab", path, line_no);
+    const char *text = tab + 1;
+    size_t text_len = len - key_len - 1;
+    if (!meanings_set(m, line, key_len, text, text_len, err))
+        return error_prefix(err, "%s:%zu: ", path, line_no);
+    return true;
+}
+
+bool meanings_load(Meanings *m, const char *path, Error *err)
+{
+    FILE *fp = NULL;
+    if (!text_open(path, &fp, err))
+        return false;
+    char *line = NULL;
+    size_t line_cap = 0, line_no = 0;
+    ssize_t len;
+    bool ok = true;
+    while (ok && (len = getline(&line, &line_cap, fp)) >= 0) {
+        line_no++;
+        if (line_no == 1)
+            len = (ssize_t)text_skip_bom(line, (size_t)len);
+        ok = parse_line(m, path, line_no, line, (size_t)len, err);
+    }
+    if (ok && ferror(fp))
+        ok = error_set(err, "%s: read error: %s", path, strerror(errno));
+    free(line);
+    fclose(fp);
+    return ok;
+}

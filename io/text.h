@@ -1,0 +1,33 @@
+/* Small helpers shared by the readers of text input: opening with clear errors, BOM and line
+ * ends, UTF-8 validation, integer fields. */
+#ifndef TRACEAID_TEXT_H
+#define TRACEAID_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+
+/* Opens path for reading; a directory, a missing or an unreadable file is an error naming it. */
+bool text_open(const char *path, FILE **fp, Error *err);
+/* Opens path as a file descriptor, with the same checks; *size gets the file's size. */
+bool text_open_fd(const char *path, int *fd, uint64_t *size, Error *err);
+
+/* Removes a UTF-8 byte-order mark at the start of s in place; returns the new length. */
+size_t text_skip_bom(char *s, size_t len);
+/* Length of s without its trailing "\n" or "\r\n". */
+size_t text_trim_newline(const char *s, size_t len);
+/* Index of the first byte of s that is not valid UTF-8, or len when all of it is. */
+size_t text_invalid_utf8(const char *s, size_t len);
+
+/* Parses a whole field as a signed decimal or 0x-hexadecimal integer, spaces around allowed. */
+bool text_parse_int64(const char *s, size_t len, int64_t *value);
+
+
+
+/* Writes s[0..len) into out as a short printable excerpt for error messages: non-printable
+ * bytes as \xNN, cut with "..." past about 40 characters. Returns out. */
+const char *text_excerpt(char *out, size_t out_size, const char *s, size_t len);
+#endif

@@ -1,0 +1,78 @@
+/* One loaded trace, columnar: per event a key id, a timestamp, cpu, pid, tid and a process-name
+ * id, each in its own array. Events are grouped into sessions (a session file's lines, the groups
+ * of a structured log; one session for a kernel trace). */
+#ifndef TRACEAID_TRACE_H
+#define TRACEAID_TRACE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "meanings.h"
+#include "strpool.h"
+#include "vocab.h"
+
+#define TRACE_NO_CPU UINT16_MAX     /* cpu of an event whose trace has no cpu column */
+#define TRACE_NO_ID (-1)            /* pid/tid of an event whose trace has none */
+
+typedef enum TraceFormat {
+    TRACE_FORMAT_AUTO,      /* a session file when its first line is only integers, else CSV */
+    TRACE_FORMAT_CSV,       /* kernel-event trace, or loghub structured log when it has EventId */
+    TRACE_FORMAT_SESSIONS,  /* DeepLog session file */
+} TraceFormat;
+
+typedef struct TraceOptions {
+    TraceFormat format;
+    const char *key_cols;       /* comma-separated column names joined into the key; NULL: found */
+    const char *time_col, *cpu_col, *pid_col, *tid_col, *name_col;
+    const char *group_col;      /* structured logs: one session per value of this column ... */
+    const char *group_regex;    /* ... or per first match of this regex in it (default Content) */
+    const volatile sig_atomic_t *cancel;   /* stops loading when it becomes nonzero */
+} TraceOptions;
+
+typedef struct Trace {
+    char *path;
+    TraceFormat format;
+    bool structured_log;        /* loghub-style CSV: keys are EventIds */
+    size_t n_events, cap;
+    uint32_t *key_id;           /* into the shared Vocab */
+    int64_t *time;
+    uint16_t *cpu;
+    int32_t *pid, *tid;
+    uint32_t *name_id;          /* into names */
+    StrPool names;              /* process names; id 0 is "" */
+    size_t n_sessions;
+    size_t *session_start;      /* n_sessions + 1 entries: session s is [start[s], start[s+1]) */
+    uint32_t *session_name;     /* structured logs grouped into sessions: into names; else NULL */
+} Trace;
+
+/* Loads path into t. Keys go into vocab; a structured log's EventTemplates into meanings (may
+ * be NULL). On failure t is left empty and err names the file, line and column at fault. */
+bool trace_load(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
+                Meanings *meanings, Error *err);
+void trace_free(Trace *t);
+
+static inline size_t trace_session_length(const Trace *t, size_t s)
+{
+    return t->session_start[s + 1] - t->session_start[s];
+}
+/* Bytes the trace holds in memory. */
+size_t trace_bytes(const Trace *t);
+
+/* For the readers in io/: start an empty trace, append one event, close the last session. */
+bool trace_begin(Trace *t, const char *path, TraceFormat format, Error *err);
+bool trace_append(Trace *t, uint32_t key_id, int64_t time, uint16_t cpu, int32_t pid, int32_t tid,
+                  uint32_t name_id, Error *err);
+bool trace_end_session(Trace *t, Error *err);
+/* Makes room for n_events in all; a failure here is not an error (appending grows as needed). */
+void trace_reserve(Trace *t, size_t n_events);
+void trace_shrink(Trace *t);
+
+bool trace_load_csv(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
+                    Meanings *meanings, Error *err);
+bool trace_load_sessions(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
+                         Error *err);
+
+#endif

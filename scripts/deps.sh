@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Checks the build's dependencies. Missing ones are installed with apt-get when run as root;
+# otherwise the exact command is printed and the build stops.
+set -euo pipefail
+
+missing=()
+
+have_pkg() { command -v pkg-config >/dev/null && pkg-config --exists "$1"; }
+have_header() { echo "#include <$1>" | gcc -E -x c - >/dev/null 2>&1; }
+
+command -v gcc >/dev/null || missing+=(gcc)
+command -v make >/dev/null || missing+=(make)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+have_pkg ncursesw || missing+=(libncurses-dev)
+have_header csv.h || missing+=(libcsv-dev)
+have_pkg openblas || missing+=(libopenblas-dev)
+have_pkg cmocka || missing+=(libcmocka-dev)
+command -v tmux >/dev/null || missing+=(tmux)
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+    echo "deps: missing ${missing[*]}. Install them with:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+fi
