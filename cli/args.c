@@ -1,0 +1,148 @@
+#include "args.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool add_input(ArgInputs *inputs, const char *path, TraceFormat format, Error *err)
+{
+    if (inputs->n == inputs->cap) {
+        size_t cap = inputs->cap ? inputs->cap * 2 : 8;
+        TraceInput *grown = realloc(inputs->items, cap * sizeof *grown);
+        if (!grown)
+            return error_set(err, "out of memory");
+        inputs->items = grown;
+        inputs->cap = cap;
+    }
+    inputs->items[inputs->n++] = (TraceInput){.path = path, .format = format};
+    return true;
+}
+
+void args_free(ArgInputs *inputs)
+{
+    free(inputs->items);
+    memset(inputs, 0, sizeof *inputs);
+}
+
+static const ArgSpec *find_spec(const ArgSpec *specs, size_t n, const char *name, size_t len,
+                                char short_name)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (short_name ? specs[i].short_name == short_name
+                       : strlen(specs[i].name) == len && strncmp(specs[i].name, name, len) == 0)
+            return &specs[i];
+    }
+    return NULL;
+}
+
+static bool set_value(const ArgSpec *spec, const char *value, ArgInputs *inputs, Error *err)
+{
+    switch (spec->kind) {
+    case ARG_FLAG:
+        *(bool *)spec->target = true;
+        return true;
+    case ARG_STRING:
+        *(const char **)spec->target = value;
+        return true;
+    case ARG_SESSIONS:
+        return add_input(inputs, value, TRACE_FORMAT_SESSIONS, err);
+    case ARG_UINT: {
+        char *end;
+        errno = 0;
+        unsigned long long parsed = strtoull(value, &end, 10);
+        if (errno || end == value || *end || value[0] == '-')
+            return error_set(err, "--%s: '%s' is not a whole number", spec->name, value);
+        *(uint64_t *)spec->target = parsed;
+        return true;
+    }
+    }
+    return true;
+}
+
+bool args_parse(int argc, char **argv, const ArgSpec *specs, size_t n_specs, ArgInputs *inputs,
+                bool *help, Error *err)
+{
+    bool options_done = false;
+    *help = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            if (!add_input(inputs, arg, TRACE_FORMAT_AUTO, err))
+                return false;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            options_done = true;
+            continue;
+        }
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            *help = true;
+            return true;
+        }
+        bool is_long = arg[1] == '-';
+        const char *name = arg + (is_long ? 2 : 1);
+        const char *eq = is_long ? strchr(name, '=') : NULL;
+        size_t name_len = eq ? (size_t)(eq - name) : strlen(name);
+        if (!is_long && name_len != 1)
+            return error_set(err, "unknown option '%s'", arg);
+        const ArgSpec *spec = find_spec(specs, n_specs, name, name_len, is_long ? 0 : name[0]);
+        if (!spec)
+            return error_set(err, "unknown option '%s'", arg);
+        const char *value = eq ? eq + 1 : NULL;
+        if (spec->kind == ARG_FLAG && value)
+            return error_set(err, "--%s takes no value", spec->name);
+        if (spec->kind != ARG_FLAG && !value) {
+            if (i + 1 >= argc)
+                return error_set(err, "%s needs a value (%s)", arg, spec->metavar);
+            value = argv[++i];
+        }
+        if (!set_value(spec, value, inputs, err))
+            return false;
+    }
+    return true;
+}
+
+void args_print_help(FILE *out, const Command *cmd, const ArgSpec *specs, size_t n_specs)
+{
+    fprintf(out, "Usage: traceaid %s\n\n%s.\n", cmd->usage, cmd->summary);
+    if (n_specs)
+        fprintf(out, "\nOptions:\n");
+    for (size_t i = 0; i < n_specs; i++) {
+        const ArgSpec *spec = &specs[i];
+        char left[64], shortcut[8] = "    ";
+        if (spec->short_name)
+            snprintf(shortcut, sizeof shortcut, "-%c, ", spec->short_name);
+        snprintf(left, sizeof left, "%s--%s%s%s", shortcut, spec->name, spec->metavar ? " " : "",
+                 spec->metavar ? spec->metavar : "");
+        fprintf(out, "  %-24s %s\n", left, spec->help);
+    }
+    fprintf(out, "  %-24s %s\n", "-h, --help", "show this help");
+    if (cmd->details)
+        fprintf(out, "\n%s", cmd->details);
+}
+
+int args_usage_error(const Command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "traceaid %s: ", cmd->name);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'traceaid %s --help'.\n", cmd->name);
+    va_end(ap);
+    return EXIT_ERROR;
+}
+
+bool trace_args_load(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs, TraceSet *set)
+{
+    Error err = {0};
+    if (ta->meanings_path && !meanings_load(&set->meanings, ta->meanings_path, &err)) {
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+        return false;
+    }
+    if (!trace_set_load(set, inputs->items, inputs->n, &ta->opt, &err)) {
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,77 @@
+/* traceaid TRACE...: what was loaded, a line per file. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "format.h"
+
+static const char *format_name(const Trace *t)
+{
+    if (t->format == TRACE_FORMAT_SESSIONS)
+        return "sessions";
+    return t->structured_log ? "log" : "csv";
+}
+
+static void print_trace(const Trace *t, const Vocab *vocab, int path_width)
+{
+    char events[32], sessions[32];
+    uint8_t *seen = calloc(vocab_size(vocab) + 1, 1);
+    size_t distinct = 0;
+    for (size_t i = 0; seen && i < t->n_events; i++) {
+        distinct += !seen[t->key_id[i]];
+        seen[t->key_id[i]] = 1;
+    }
+    free(seen);
+    printf("  %-*s  %-8s %11s events %7s session%s %5zu keys", path_width, t->path, format_name(t),
+           format_count(events, sizeof events, t->n_events),
+           format_count(sessions, sizeof sessions, t->n_sessions), t->n_sessions == 1 ? " " : "s",
+           distinct);
+    if (t->format == TRACE_FORMAT_CSV && !t->structured_log && t->n_events > 1)
+        printf("  %.3f s", (double)(t->time[t->n_events - 1] - t->time[0]) / 1e9);
+    printf("\n");
+}
+
+static int run(const Command *cmd, int argc, char **argv)
+{
+    TraceArgs ta = {0};
+    bool help;
+    const ArgSpec specs[] = {TRACE_ARG_SPECS(&ta)};
+    size_t n_specs = sizeof specs / sizeof specs[0];
+    ArgInputs inputs = {0};
+    Error err = {0};
+    int status = EXIT_ERROR;
+    TraceSet set;
+    trace_set_init(&set);
+    if (!args_parse(argc, argv, specs, n_specs, &inputs, &help, &err))
+        status = args_usage_error(cmd, "%s", err.msg);
+    else if (help)
+        args_print_help(stdout, cmd, specs, n_specs), status = EXIT_OK;
+    else if (inputs.n == 0)
+        status = args_usage_error(cmd, "name at least one trace");
+    else if (trace_args_load(cmd, &ta, &inputs, &set)) {
+        char total[32];
+        printf("Loaded %zu file%s: %s events, %u distinct keys\n", set.n_traces,
+               set.n_traces == 1 ? "" : "s",
+               format_count(total, sizeof total, trace_set_events(&set)), vocab_size(&set.vocab));
+        int path_width = 0;
+        for (size_t i = 0; i < set.n_traces; i++) {
+            int len = (int)strlen(set.traces[i].path);
+            path_width = len > path_width ? len : path_width;
+        }
+        for (size_t i = 0; i < set.n_traces; i++)
+            print_trace(&set.traces[i], &set.vocab, path_width);
+        printf("Compare keys across them with 'traceaid stats'; see 'traceaid help'.\n");
+        status = EXIT_OK;
+    }
+    trace_set_free(&set);
+    args_free(&inputs);
+    return status;
+}
+
+const Command cmd_summary = {
+    .name = "traceaid",
+    .usage = "TRACE... [OPTIONS]",
+    .summary = "summarise the traces: events, sessions, keys and time span of each file",
+    .details = NULL,
+    .run = run,
+};

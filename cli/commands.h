@@ -1,0 +1,11 @@
+/* Every subcommand of the traceaid binary: one file each in cli/. */
+#ifndef TRACEAID_COMMANDS_H
+#define TRACEAID_COMMANDS_H
+
+#include "args.h"
+
+extern const Command cmd_stats;
+extern const Command cmd_gen;
+extern const Command cmd_summary;
+
+#endif

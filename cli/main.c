@@ -1,0 +1,73 @@
+/* traceaid: one binary, subcommands in cli/cmd_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+#ifndef TRACEAID_VERSION
+#define TRACEAID_VERSION "0.1.0"
+#endif
+
+static const Command *const commands[] = {&cmd_stats, &cmd_gen};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_help(FILE *out)
+{
+    fprintf(out,
+            "traceaid %s: a terminal explorer for event traces, with neural anomaly detection\n\n"
+            "Usage: traceaid COMMAND [OPTIONS] [TRACE...]\n"
+            "       traceaid TRACE...          summarise the traces\n\n"
+            "Commands:\n",
+            TRACEAID_VERSION);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf(out, "  %-10s %s\n", "help", "show this help, or a command's: traceaid help stats");
+    fprintf(out,
+            "\nTraces are CSV kernel-event traces (QNX-style: timestamp,cpu,class,event,pid,tid,\n"
+            "process), loghub-style structured logs (EventId, EventTemplate) or DeepLog session\n"
+            "files (one session a line of integer keys). 'traceaid COMMAND --help' tells more.\n"
+            "Exit status: 0 success, 1 anomalies found, 2 an error (bad input or usage).\n");
+}
+
+static const Command *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i]->name, name) == 0)
+            return commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_help(stderr);
+        return EXIT_ERROR;
+    }
+    const char *first = argv[1];
+    if (strcmp(first, "help") == 0 || strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
+        if (argc > 2 && find_command(argv[2])) {
+            char *help_argv[] = {argv[2], "--help", NULL};
+            return find_command(argv[2])->run(find_command(argv[2]), 2, help_argv);
+        }
+        print_help(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(first, "--version") == 0) {
+        printf("traceaid %s\n", TRACEAID_VERSION);
+        return EXIT_OK;
+    }
+    const Command *cmd = find_command(first);
+    if (cmd)
+        return cmd->run(cmd, argc - 1, argv + 1);
+    bool looks_like_command = first[0] != '-' && !strchr(first, '/') && !strchr(first, '.');
+    if (looks_like_command && argc == 2) {
+        FILE *probe = fopen(first, "r");
+        if (!probe) {
+            fprintf(stderr, "traceaid: '%s' is neither a command nor a readable file; try "
+                            "'traceaid help'\n", first);
+            return EXIT_ERROR;
+        }
+        fclose(probe);
+    }
+    return cmd_summary.run(&cmd_summary, argc, argv);
+}

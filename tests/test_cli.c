@@ -1,0 +1,230 @@
+/* The traceaid binary as a user runs it: help, stats, the summary, and bad input, which ends
+ * with exit status 2 and a message naming the file and line — never a crash. */
+#include "test_util.h"
+
+#define HDFS SHARED_DATA "/hdfs/"
+
+static void expect_error(RunResult *r, const char *fragment)
+{
+    if (r->status != 2)
+        fail_msg("expected exit status 2, got %d; stderr:\n%s", r->status, r->err);
+    assert_contains(r->err, fragment);
+    run_result_free(r);
+}
+
+static void help_lists_commands_and_options(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("help");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "stats");
+    assert_contains(r.out, "gen");
+    assert_contains(r.out, "Exit status: 0 success, 1 anomalies found, 2 an error");
+    run_result_free(&r);
+    r = run_traceaid("stats", "--help");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "Usage: traceaid stats");
+    assert_contains(r.out, "--key-cols A,B");
+    assert_contains(r.out, "--sessions FILE");
+    run_result_free(&r);
+    r = run_traceaid("help", "gen");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "Usage: traceaid gen");
+    run_result_free(&r);
+}
+
+static void usage_errors_exit_2(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("stats", "--bogus");
+    expect_error(&r, "traceaid stats: unknown option '--bogus'");
+    r = run_traceaid("stats");
+    expect_error(&r, "name at least one trace");
+    r = run_traceaid("stats", "--time-col");
+    expect_error(&r, "--time-col needs a value");
+    r = run_traceaid("frobnicate");
+    expect_error(&r, "'frobnicate' is neither a command nor a readable file");
+}
+
+static void stats_side_by_side(void **state)
+{
+    (void)state;
+    const char *a = write_text("clean.csv", "timestamp,class,event\n1,COMM,SND_MESSAGE\n2,COMM,SND_MESSAGE\n3,THREAD,THRUNNING\n");
+    const char *b = write_text("anomalous.csv", "timestamp,class,event\n1,PROCESS,PROCCREATE_NAME\n2,COMM,SND_MESSAGE\n");
+    RunResult r = run_traceaid("stats", a, b);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out,
+        "key                        clean.csv  anomalous.csv\n"
+        "COMM/SND_MESSAGE                   2              1\n"
+        "PROCESS/PROCCREATE_NAME            0              1\n"
+        "THREAD/THRUNNING                   1              0\n"
+        "total events                       3              2\n"
+        "distinct keys                      2              2\n");
+    run_result_free(&r);
+    r = run_traceaid("stats", "--csv", "--percent", a, b);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "\"COMM/SND_MESSAGE\",66.6667,50.0000\n");
+    run_result_free(&r);
+}
+
+static void stats_on_hdfs_sessions_with_meanings(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("stats", "--meanings", HDFS "log_key_meanings.txt", "--sessions",
+                               HDFS "hdfs_train", "--sessions", HDFS "hdfs_test_abnormal");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "key             hdfs_train  hdfs_test_abnormal  meaning\n");
+    assert_contains(r.out, "22                   4,856              16,838  NS.allocateBlock\n");
+    assert_contains(r.out, "total events        95,125             284,818\n");
+    assert_contains(r.out, "distinct keys           14                  28\n");
+    run_result_free(&r);
+}
+
+static void summary_without_a_command(void **state)
+{
+    (void)state;
+    const char *a = write_text("k.csv", "timestamp,class,event\n0,A,B\n2000000000,A,C\n");
+    RunResult r = run_traceaid(a, "--sessions", HDFS "hdfs_train");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "Loaded 2 files: 95,127 events");
+    assert_contains(r.out, "csv                2 events       1 session      2 keys  2.000 s");
+    assert_contains(r.out, "sessions      95,125 events   4,855 sessions    14 keys");
+    run_result_free(&r);
+}
+
+/* ---- bad input through the binary: one test each --------------------------------------- */
+
+static void bad_empty_file(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("stats", write_text("e.csv", ""));
+    expect_error(&r, "e.csv: empty file");
+}
+
+static void bad_header_only(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("stats", write_text("h.csv", "timestamp,class,event\r\n"));
+    expect_error(&r, "h.csv: no events: the file has a header row only");
+}
+
+static void bad_missing_key_columns(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("stats", write_text("m.csv", "timestamp,cpu\n1,0\n"));
+    expect_error(&r, "m.csv:1: no key columns");
+}
+
+static void bad_ragged_rows(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("stats", write_text("r.csv", "t,class,event\n1,A,B\n2,A,B\n3,A\n"));
+    expect_error(&r, "r.csv:4: 2 fields; the header has 3");
+}
+
+static void bad_unterminated_quote(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("stats", write_text("q.csv", "t,class,event\n1,\"A,B\n"));
+    expect_error(&r, "q.csv:3: a quoted field is never closed (the record starting on line 2");
+}
+
+static void bad_binary_junk(void **state)
+{
+    (void)state;
+    unsigned char junk[2048];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (unsigned char)(i * 151 + 7);
+    RunResult r = run_traceaid("stats", write_bytes("j.bin", junk, sizeof junk));
+    expect_error(&r, "j.bin:2: binary data (a NUL byte at column 122)");
+}
+
+static void bad_ten_megabyte_field(void **state)
+{
+    (void)state;
+    size_t len = 10u << 20;
+    char *text = malloc(len + 64);
+    int head = sprintf(text, "t,class,event\n1,\"");
+    memset(text + head, 'y', len);
+    strcpy(text + head + len, "\",B\n");
+    RunResult r = run_traceaid("stats", write_text("big.csv", text));
+    free(text);
+    expect_error(&r, "big.csv:2: column 2: a field longer than 1048576 bytes");
+}
+
+static void bad_non_numeric_timestamp(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("stats", write_text("ts.csv", "timestamp,class,event\nnoon,A,B\n"));
+    expect_error(&r, "ts.csv:2: column 1 (timestamp): expected an integer timestamp, got 'noon'");
+}
+
+static void bad_invalid_utf8(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("stats", write_text("u.csv", "t,class,event\n1,A,\xED\xA0\x80\n"));
+    expect_error(&r, "u.csv:2: invalid UTF-8 in the key at byte 3");
+}
+
+static void bad_directory(void **state)
+{
+    (void)state;
+    const char *dir = test_path("somedir");
+    mkdir(dir, 0755);
+    RunResult r = run_traceaid("stats", dir);
+    expect_error(&r, "somedir: is a directory");
+}
+
+static void bad_unreadable_file(void **state)
+{
+    (void)state;
+    const char *path = write_text("secret.csv", "t,class,event\n1,A,B\n");
+    chmod(path, 0);
+    chmod(test_dir, 0755);
+    /* root reads any file, so as root the binary runs as nobody */
+    RunResult r = run_traceaid_as(geteuid() == 0 ? 65534 : -1, "stats", path, (const char *)NULL);
+    chmod(test_dir, 0700);
+    expect_error(&r, "secret.csv: cannot open: Permission denied");
+}
+
+static void bad_session_keys(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("stats", "--sessions", write_text("s1", "5 5 22\n5 abc 9\n"));
+    expect_error(&r, "s1:2:3: 'abc' is not a log key");
+    r = run_traceaid("stats", "--sessions", write_text("s0", "5 5 22\n0 9\n"));
+    expect_error(&r, "s0:2:1: key 0: session keys start at 1");
+}
+
+static void bad_meanings_file(void **state)
+{
+    (void)state;
+    const char *trace = write_text("ok.csv", "t,event\n1,A\n");
+    RunResult r = run_traceaid("stats", "--meanings", write_text("mean.txt", "A meaning\n"), trace);
+    expect_error(&r, "mean.txt:1: expected KEY<TAB>meaning");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(help_lists_commands_and_options),
+        cmocka_unit_test(usage_errors_exit_2),
+        cmocka_unit_test(stats_side_by_side),
+        cmocka_unit_test(stats_on_hdfs_sessions_with_meanings),
+        cmocka_unit_test(summary_without_a_command),
+        cmocka_unit_test(bad_empty_file),
+        cmocka_unit_test(bad_header_only),
+        cmocka_unit_test(bad_missing_key_columns),
+        cmocka_unit_test(bad_ragged_rows),
+        cmocka_unit_test(bad_unterminated_quote),
+        cmocka_unit_test(bad_binary_junk),
+        cmocka_unit_test(bad_ten_megabyte_field),
+        cmocka_unit_test(bad_non_numeric_timestamp),
+        cmocka_unit_test(bad_invalid_utf8),
+        cmocka_unit_test(bad_directory),
+        cmocka_unit_test(bad_unreadable_file),
+        cmocka_unit_test(bad_session_keys),
+        cmocka_unit_test(bad_meanings_file),
+    };
+    return cmocka_run_group_tests_name("traceaid command line", tests, NULL, NULL);
+}
