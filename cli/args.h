@@ -11,7 +11,7 @@
 #include "../io/error.h"
 #include "../io/trace_set.h"
 
-enum { EXIT_OK = 0, EXIT_ANOMALY = 1, EXIT_ERROR = 2 };
+enum { EXIT_OK = 0, EXIT_ANOMALY = 1, EXIT_ERROR = 2, EXIT_INTERRUPTED = 130 };
 
 typedef enum ArgKind {
     ARG_FLAG,       /* bool */

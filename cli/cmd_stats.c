@@ -64,8 +64,13 @@ static void key_counts_free(KeyCounts *kc)
 
 static void format_cell(char *buf, size_t size, uint64_t n, uint64_t of, bool percent)
 {
-    if (percent)
-        snprintf(buf, size, "%.2f%%", of ? 100.0 * (double)n / (double)of : 0.0);
+    double share = of ? 100.0 * (double)n / (double)of : 0.0;
+    if (percent && n == 0)
+        snprintf(buf, size, "-");
+    else if (percent && share < 0.005)
+        snprintf(buf, size, "<0.01%%"); /* present, however rare: never shown as zero */
+    else if (percent)
+        snprintf(buf, size, "%.2f%%", share);
     else
         format_count(buf, size, n);
 }

@@ -26,7 +26,8 @@ static void print_help(FILE *out)
             "\nTraces are CSV kernel-event traces (QNX-style: timestamp,cpu,class,event,pid,tid,\n"
             "process), loghub-style structured logs (EventId, EventTemplate) or DeepLog session\n"
             "files (one session a line of integer keys). 'traceaid COMMAND --help' tells more.\n"
-            "Exit status: 0 success, 1 anomalies found, 2 an error (bad input or usage).\n");
+            "Exit status: 0 success, 1 anomalies found, 2 an error (bad input or usage),\n"
+            "130 interrupted (Ctrl-C; no half-written file is left).\n");
 }
 
 static const Command *find_command(const char *name)

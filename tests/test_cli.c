@@ -2,6 +2,8 @@
  * with exit status 2 and a message naming the file and line — never a crash. */
 #include "test_util.h"
 
+#include <signal.h>
+
 #define HDFS SHARED_DATA "/hdfs/"
 
 static void expect_error(RunResult *r, const char *fragment)
@@ -90,6 +92,57 @@ static void summary_without_a_command(void **state)
     assert_contains(r.out, "csv                2 events       1 session      2 keys  2.000 s");
     assert_contains(r.out, "sessions      95,125 events   4,855 sessions    14 keys");
     run_result_free(&r);
+}
+
+static void gen_writes_trace_and_truth(void **state)
+{
+    (void)state;
+    const char *trace = test_path("gen/fifo.csv");
+    mkdir(test_path("gen"), 0755);
+    RunResult r = run_traceaid("gen", "--kind", "fifo-ls", "--events", "20000", "--seed", "9", "-o", trace);
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+    char *truth = slurp(test_path("gen/fifo.truth"));
+    assert_true(strncmp(truth, "first_event,last_event,episode\n", 31) == 0);
+    assert_non_null(strchr(truth + 31, '\n')); /* at least one run of injected events */
+    free(truth);
+    r = run_traceaid("stats", trace);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "PROCESS/PROCCREATE_NAME");
+    assert_contains(r.out, "total events                       20,000\n");
+    run_result_free(&r);
+    r = run_traceaid("gen", "--kind", "sideways", "-o", trace);
+    expect_error(&r, "unknown kind 'sideways'");
+}
+
+/* Ctrl-C in the middle of a long write: exit 130, and neither the file nor a temporary is left. */
+static void gen_interrupted_leaves_no_file(void **state)
+{
+    (void)state;
+    mkdir(test_path("cut"), 0755);
+    const char *trace = test_path("cut/long.csv");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        execl(traceaid_bin(), traceaid_bin(), "gen", "--events", "50000000", "-o", trace, (char *)NULL);
+        _exit(127);
+    }
+    usleep(400 * 1000);
+    kill(pid, SIGINT);
+    int wstatus;
+    waitpid(pid, &wstatus, 0);
+    assert_true(WIFEXITED(wstatus));
+    assert_int_equal(WEXITSTATUS(wstatus), 130);
+    char listing[600];
+    snprintf(listing, sizeof listing, "ls -A '%s'", test_path("cut"));
+    FILE *ls = popen(listing, "r");
+    char name[256] = "";
+    char *got = fgets(name, sizeof name, ls);
+    pclose(ls);
+    if (got)
+        fail_msg("left behind after Ctrl-C: %s", name);
 }
 
 /* ---- bad input through the binary: one test each --------------------------------------- */
@@ -212,6 +265,8 @@ int main(void)
         cmocka_unit_test(stats_side_by_side),
         cmocka_unit_test(stats_on_hdfs_sessions_with_meanings),
         cmocka_unit_test(summary_without_a_command),
+        cmocka_unit_test(gen_writes_trace_and_truth),
+        cmocka_unit_test(gen_interrupted_leaves_no_file),
         cmocka_unit_test(bad_empty_file),
         cmocka_unit_test(bad_header_only),
         cmocka_unit_test(bad_missing_key_columns),
