@@ -49,7 +49,7 @@ traceaid: $(CLI_OBJ) $(LIB)
 
 $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DSHARED_DATA='"$(abspath ../shared/data)"' \
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DSHARED_DATA='"$(abspath ../shared/data)"' -DSAMPLES_DIR='"$(abspath samples)"' \
 		-o $@ $< $(LIB) $(DEP_LIBS) $(TEST_LIBS)
 
 # Every test binary runs even when one fails; the target fails if any did.

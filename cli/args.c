@@ -1,5 +1,6 @@
 #include "args.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -105,7 +106,8 @@ bool args_parse(int argc, char **argv, const ArgSpec *specs, size_t n_specs, Arg
 
 void args_print_help(FILE *out, const Command *cmd, const ArgSpec *specs, size_t n_specs)
 {
-    fprintf(out, "Usage: traceaid %s\n\n%s.\n", cmd->usage, cmd->summary);
+    fprintf(out, "Usage: traceaid %s\n\n%c%s.\n", cmd->usage, toupper((unsigned char)cmd->summary[0]),
+            cmd->summary + 1);
     if (n_specs)
         fprintf(out, "\nOptions:\n");
     for (size_t i = 0; i < n_specs; i++) {
@@ -131,6 +133,23 @@ int args_usage_error(const Command *cmd, const char *fmt, ...)
     fprintf(stderr, "\nTry 'traceaid %s --help'.\n", cmd->name);
     va_end(ap);
     return EXIT_ERROR;
+}
+
+bool args_begin(const Command *cmd, int argc, char **argv, const ArgSpec *specs, size_t n_specs,
+                ArgInputs *inputs, int *status)
+{
+    Error err = {0};
+    bool help;
+    if (!args_parse(argc, argv, specs, n_specs, inputs, &help, &err)) {
+        *status = args_usage_error(cmd, "%s", err.msg);
+        return false;
+    }
+    if (help) {
+        args_print_help(stdout, cmd, specs, n_specs);
+        *status = EXIT_OK;
+        return false;
+    }
+    return true;
 }
 
 bool trace_args_load(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs, TraceSet *set)

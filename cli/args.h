@@ -49,6 +49,10 @@ bool args_parse(int argc, char **argv, const ArgSpec *specs, size_t n_specs, Arg
                 bool *help, Error *err);
 void args_free(ArgInputs *inputs);
 void args_print_help(FILE *out, const Command *cmd, const ArgSpec *specs, size_t n_specs);
+/* The start of every command: parses its options; prints --help or a usage error and returns
+ * false with *status set when the command should go no further. */
+bool args_begin(const Command *cmd, int argc, char **argv, const ArgSpec *specs, size_t n_specs,
+                ArgInputs *inputs, int *status);
 /* Prints "traceaid CMD: message" and a hint to --help; returns EXIT_ERROR. */
 int args_usage_error(const Command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

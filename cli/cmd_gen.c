@@ -70,41 +70,40 @@ static int generate(const Command *cmd, GenOptions *opt, const char *out, const 
     return EXIT_OK;
 }
 
+typedef struct GenArgs {
+    const char *kind, *out, *truth;
+    uint64_t events, seed;
+} GenArgs;
+
+static int gen(const Command *cmd, const GenArgs *a, const ArgInputs *inputs)
+{
+    GenOptions opt = {.n_events = a->events, .seed = a->seed};
+    if (inputs->n > 0)
+        return args_usage_error(cmd, "unexpected argument '%s'", inputs->items[0].path);
+    if (!a->out)
+        return args_usage_error(cmd, "name the output file with -o FILE");
+    if (!gen_kind_parse(a->kind, &opt.kind))
+        return args_usage_error(cmd, "unknown kind '%s' (clean, fifo-ls, fifo-ls-sporadic, "
+                                     "full-while, half-while)", a->kind);
+    if (a->events == 0)
+        return args_usage_error(cmd, "--events must be at least 1");
+    return generate(cmd, &opt, a->out, a->truth);
+}
+
 static int run(const Command *cmd, int argc, char **argv)
 {
-    const char *kind_name = "clean", *out = NULL, *truth = NULL;
-    uint64_t events = 50000, seed = 1;
-    bool help;
+    GenArgs a = {.kind = "clean", .events = 50000, .seed = 1};
     const ArgSpec specs[] = {
-        {"kind", 'k', ARG_STRING, &kind_name, "KIND", "clean, fifo-ls, fifo-ls-sporadic, full-while or half-while"},
-        {"events", 'n', ARG_UINT, &events, "N", "number of events (50000)"},
-        {"seed", 's', ARG_UINT, &seed, "S", "random seed: the same seed gives the same trace (1)"},
-        {"output", 'o', ARG_STRING, &out, "FILE", "the trace CSV to write ('-' for standard output)"},
-        {"truth", 0, ARG_STRING, &truth, "FILE", "the ground truth to write (FILE's name with .truth)"},
+        {"kind", 'k', ARG_STRING, &a.kind, "KIND", "clean, fifo-ls, fifo-ls-sporadic, full-while or half-while"},
+        {"events", 'n', ARG_UINT, &a.events, "N", "number of events (50000)"},
+        {"seed", 's', ARG_UINT, &a.seed, "S", "random seed: the same seed gives the same trace (1)"},
+        {"output", 'o', ARG_STRING, &a.out, "FILE", "the trace CSV to write ('-' for standard output)"},
+        {"truth", 0, ARG_STRING, &a.truth, "FILE", "the ground truth to write (FILE's name with .truth)"},
     };
-    size_t n_specs = sizeof specs / sizeof specs[0];
     ArgInputs inputs = {0};
-    Error err = {0};
-    GenOptions opt = {0};
     int status;
-    if (!args_parse(argc, argv, specs, n_specs, &inputs, &help, &err))
-        status = args_usage_error(cmd, "%s", err.msg);
-    else if (help)
-        args_print_help(stdout, cmd, specs, n_specs), status = EXIT_OK;
-    else if (inputs.n > 0)
-        status = args_usage_error(cmd, "unexpected argument '%s'", inputs.items[0].path);
-    else if (!out)
-        status = args_usage_error(cmd, "name the output file with -o FILE");
-    else if (!gen_kind_parse(kind_name, &opt.kind))
-        status = args_usage_error(cmd, "unknown kind '%s' (clean, fifo-ls, fifo-ls-sporadic, "
-                                       "full-while, half-while)", kind_name);
-    else if (events == 0)
-        status = args_usage_error(cmd, "--events must be at least 1");
-    else {
-        opt.n_events = events;
-        opt.seed = seed;
-        status = generate(cmd, &opt, out, truth);
-    }
+    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
+        status = gen(cmd, &a, &inputs);
     args_free(&inputs);
     return status;
 }

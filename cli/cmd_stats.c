@@ -140,38 +140,40 @@ static void print_csv(const KeyCounts *kc, const TraceSet *set, bool percent)
     }
 }
 
+static int stats(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs, bool percent, bool csv)
+{
+    if (inputs->n == 0)
+        return args_usage_error(cmd, "name at least one trace");
+    int status = EXIT_ERROR;
+    TraceSet set;
+    trace_set_init(&set);
+    KeyCounts kc = {0};
+    if (trace_args_load(cmd, ta, inputs, &set)) {
+        if (key_counts_build(&kc, &set)) {
+            (csv ? print_csv : print_table)(&kc, &set, percent);
+            status = EXIT_OK;
+        } else {
+            fprintf(stderr, "traceaid %s: out of memory\n", cmd->name);
+        }
+    }
+    key_counts_free(&kc);
+    trace_set_free(&set);
+    return status;
+}
+
 static int run(const Command *cmd, int argc, char **argv)
 {
     TraceArgs ta = {0};
-    bool percent = false, csv = false, help;
+    bool percent = false, csv = false;
     const ArgSpec specs[] = {
         {"percent", 'p', ARG_FLAG, &percent, NULL, "each key's share of its file's events"},
         {"csv", 0, ARG_FLAG, &csv, NULL, "machine-readable CSV instead of a table"},
         TRACE_ARG_SPECS(&ta),
     };
-    size_t n_specs = sizeof specs / sizeof specs[0];
     ArgInputs inputs = {0};
-    Error err = {0};
-    int status = EXIT_ERROR;
-    TraceSet set;
-    trace_set_init(&set);
-    if (!args_parse(argc, argv, specs, n_specs, &inputs, &help, &err))
-        status = args_usage_error(cmd, "%s", err.msg);
-    else if (help)
-        args_print_help(stdout, cmd, specs, n_specs), status = EXIT_OK;
-    else if (inputs.n == 0)
-        status = args_usage_error(cmd, "name at least one trace");
-    else if (trace_args_load(cmd, &ta, &inputs, &set)) {
-        KeyCounts kc = {0};
-        if (key_counts_build(&kc, &set)) {
-            (csv ? print_csv : print_table)(&kc, &set, percent);
-            status = EXIT_OK;
-        } else {
-            fprintf(stderr, "traceaid stats: out of memory\n");
-        }
-        key_counts_free(&kc);
-    }
-    trace_set_free(&set);
+    int status;
+    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
+        status = stats(cmd, &ta, &inputs, percent, csv);
     args_free(&inputs);
     return status;
 }

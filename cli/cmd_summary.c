@@ -31,39 +31,40 @@ static void print_trace(const Trace *t, const Vocab *vocab, int path_width)
     printf("\n");
 }
 
+static int summary(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs)
+{
+    if (inputs->n == 0)
+        return args_usage_error(cmd, "name at least one trace");
+    TraceSet set;
+    trace_set_init(&set);
+    if (!trace_args_load(cmd, ta, inputs, &set)) {
+        trace_set_free(&set);
+        return EXIT_ERROR;
+    }
+    char total[32];
+    printf("Loaded %zu file%s: %s events, %u distinct keys\n", set.n_traces,
+           set.n_traces == 1 ? "" : "s", format_count(total, sizeof total, trace_set_events(&set)),
+           vocab_size(&set.vocab));
+    int path_width = 0;
+    for (size_t i = 0; i < set.n_traces; i++) {
+        int len = (int)strlen(set.traces[i].path);
+        path_width = len > path_width ? len : path_width;
+    }
+    for (size_t i = 0; i < set.n_traces; i++)
+        print_trace(&set.traces[i], &set.vocab, path_width);
+    printf("Compare keys across them with 'traceaid stats'; see 'traceaid help'.\n");
+    trace_set_free(&set);
+    return EXIT_OK;
+}
+
 static int run(const Command *cmd, int argc, char **argv)
 {
     TraceArgs ta = {0};
-    bool help;
     const ArgSpec specs[] = {TRACE_ARG_SPECS(&ta)};
-    size_t n_specs = sizeof specs / sizeof specs[0];
     ArgInputs inputs = {0};
-    Error err = {0};
-    int status = EXIT_ERROR;
-    TraceSet set;
-    trace_set_init(&set);
-    if (!args_parse(argc, argv, specs, n_specs, &inputs, &help, &err))
-        status = args_usage_error(cmd, "%s", err.msg);
-    else if (help)
-        args_print_help(stdout, cmd, specs, n_specs), status = EXIT_OK;
-    else if (inputs.n == 0)
-        status = args_usage_error(cmd, "name at least one trace");
-    else if (trace_args_load(cmd, &ta, &inputs, &set)) {
-        char total[32];
-        printf("Loaded %zu file%s: %s events, %u distinct keys\n", set.n_traces,
-               set.n_traces == 1 ? "" : "s",
-               format_count(total, sizeof total, trace_set_events(&set)), vocab_size(&set.vocab));
-        int path_width = 0;
-        for (size_t i = 0; i < set.n_traces; i++) {
-            int len = (int)strlen(set.traces[i].path);
-            path_width = len > path_width ? len : path_width;
-        }
-        for (size_t i = 0; i < set.n_traces; i++)
-            print_trace(&set.traces[i], &set.vocab, path_width);
-        printf("Compare keys across them with 'traceaid stats'; see 'traceaid help'.\n");
-        status = EXIT_OK;
-    }
-    trace_set_free(&set);
+    int status;
+    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
+        status = summary(cmd, &ta, &inputs);
     args_free(&inputs);
     return status;
 }

@@ -3,6 +3,7 @@
 #include "test_util.h"
 
 #include <signal.h>
+#include <time.h>
 
 #define HDFS SHARED_DATA "/hdfs/"
 
@@ -129,7 +130,7 @@ static void gen_interrupted_leaves_no_file(void **state)
         execl(traceaid_bin(), traceaid_bin(), "gen", "--events", "50000000", "-o", trace, (char *)NULL);
         _exit(127);
     }
-    usleep(400 * 1000);
+    nanosleep(&(struct timespec){.tv_nsec = 400 * 1000 * 1000}, NULL);
     kill(pid, SIGINT);
     int wstatus;
     waitpid(pid, &wstatus, 0);

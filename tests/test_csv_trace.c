@@ -2,34 +2,9 @@
  * file, line and column named, never a crash. */
 #include "test_util.h"
 
-#include "../io/trace.h"
-
-typedef struct Loaded {
-    Trace trace;
-    Vocab vocab;
-    Meanings meanings;
-    Error err;
-    bool ok;
-} Loaded;
-
-static Loaded *load_with(const char *path, TraceOptions opt)
-{
-    Loaded *l = calloc(1, sizeof *l);
-    vocab_init(&l->vocab);
-    meanings_init(&l->meanings);
-    l->ok = trace_load(&l->trace, path, &opt, &l->vocab, &l->meanings, &l->err);
-    return l;
-}
+#include "test_load.h"
 
 static Loaded *load(const char *path) { return load_with(path, (TraceOptions){0}); }
-
-static void loaded_free(Loaded *l)
-{
-    trace_free(&l->trace);
-    vocab_free(&l->vocab);
-    meanings_free(&l->meanings);
-    free(l);
-}
 
 static const char *key_of(const Loaded *l, size_t event)
 {

@@ -2,34 +2,9 @@
  * structured logs. */
 #include "test_util.h"
 
-#include "../io/trace.h"
+#include "test_load.h"
 
 #define HDFS SHARED_DATA "/hdfs/"
-
-typedef struct Loaded {
-    Trace trace;
-    Vocab vocab;
-    Meanings meanings;
-    Error err;
-    bool ok;
-} Loaded;
-
-static Loaded *load_with(const char *path, TraceOptions opt)
-{
-    Loaded *l = calloc(1, sizeof *l);
-    vocab_init(&l->vocab);
-    meanings_init(&l->meanings);
-    l->ok = trace_load(&l->trace, path, &opt, &l->vocab, &l->meanings, &l->err);
-    return l;
-}
-
-static void loaded_free(Loaded *l)
-{
-    trace_free(&l->trace);
-    vocab_free(&l->vocab);
-    meanings_free(&l->meanings);
-    free(l);
-}
 
 static Loaded *load_sessions(const char *path)
 {
