@@ -1,0 +1,271 @@
+#include "safetensors.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "safe_file.h"
+#include "text.h"
+
+static uint64_t read_le64(const unsigned char *b)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | b[i];
+    return v;
+}
+
+static bool read_all(const char *path, unsigned char **data, size_t *size, Error *err)
+{
+    int fd;
+    uint64_t file_size;
+    if (!text_open_fd(path, &fd, &file_size, err))
+        return false;
+    *data = malloc(file_size ? file_size : 1);
+    if (!*data) {
+        close(fd);
+        return error_set(err, "%s: out of memory (%llu bytes)", path, (unsigned long long)file_size);
+    }
+    size_t got = 0;
+    while (got < file_size) {
+        ssize_t n = read(fd, *data + got, file_size - got);
+        if (n <= 0) {
+            int saved = errno;
+            close(fd);
+            free(*data);
+            return error_set(err, "%s: read error: %s", path, n < 0 ? strerror(saved) : "short read");
+        }
+        got += (size_t)n;
+    }
+    close(fd);
+    *size = file_size;
+    return true;
+}
+
+static bool load_tensor(StTensor *t, const char *path, const char *name, const JsonValue *info,
+                        const unsigned char *data, size_t data_size, Error *err)
+{
+    const JsonValue *dtype = json_get(info, "dtype"), *shape = json_get(info, "shape"),
+                    *offsets = json_get(info, "data_offsets");
+    if (!dtype || dtype->type != JSON_STRING || !shape || shape->type != JSON_ARRAY || !offsets ||
+        offsets->type != JSON_ARRAY || offsets->length != 2)
+        return error_set(err, "%s: tensor %s: header entry needs dtype, shape and data_offsets", path, name);
+    if (strcmp(dtype->string, "F32") != 0)
+        return error_set(err, "%s: tensor %s: dtype %s, expected F32", path, name, dtype->string);
+    if (shape->length > ST_MAX_DIMS)
+        return error_set(err, "%s: tensor %s: %zu dimensions, at most %d", path, name, shape->length, ST_MAX_DIMS);
+    t->ndim = (int)shape->length;
+    t->numel = 1;
+    for (size_t d = 0; d < shape->length; d++) {
+        double dim = shape->items[d].number;
+        if (shape->items[d].type != JSON_NUMBER || dim < 0 || dim > 1e9 || dim != floor(dim))
+            return error_set(err, "%s: tensor %s: bad shape", path, name);
+        t->shape[d] = (int64_t)dim;
+        t->numel *= (size_t)dim;
+    }
+    double begin = offsets->items[0].number, end = offsets->items[1].number;
+    if (offsets->items[0].type != JSON_NUMBER || offsets->items[1].type != JSON_NUMBER ||
+        begin < 0 || end < begin || end > (double)data_size || begin != floor(begin) || end != floor(end))
+        return error_set(err, "%s: tensor %s: data_offsets [%.0f, %.0f] outside the %zu data bytes "
+                         "(truncated file?)", path, name, begin, end, data_size);
+    if ((size_t)(end - begin) != t->numel * sizeof(float))
+        return error_set(err, "%s: tensor %s: shape holds %zu floats but data_offsets span %.0f bytes",
+                         path, name, t->numel, end - begin);
+    t->name = strdup(name);
+    t->data = malloc(t->numel ? t->numel * sizeof(float) : 1);
+    if (!t->name || !t->data)
+        return error_set(err, "%s: out of memory", path);
+    memcpy(t->data, data + (size_t)begin, t->numel * sizeof(float)); /* little-endian host */
+    for (size_t i = 0; i < t->numel; i++)
+        if (!isfinite(t->data[i]))
+            return error_set(err, "%s: tensor %s: element %zu is %s", path, name, i,
+                             isnan(t->data[i]) ? "NaN" : "infinite");
+    return true;
+}
+
+static bool load_metadata(SafeTensors *st, const char *path, const JsonValue *meta, Error *err)
+{
+    if (meta->type != JSON_OBJECT)
+        return error_set(err, "%s: __metadata__ is not an object", path);
+    st->meta_keys = calloc(meta->length + 1, sizeof *st->meta_keys);
+    st->meta_values = calloc(meta->length + 1, sizeof *st->meta_values);
+    if (!st->meta_keys || !st->meta_values)
+        return error_set(err, "%s: out of memory", path);
+    for (size_t i = 0; i < meta->length; i++) {
+        if (meta->items[i].type != JSON_STRING)
+            return error_set(err, "%s: __metadata__ %s is not a string", path, meta->keys[i]);
+        st->meta_keys[i] = strdup(meta->keys[i]);
+        st->meta_values[i] = strdup(meta->items[i].string);
+        st->n_meta++;
+        if (!st->meta_keys[i] || !st->meta_values[i])
+            return error_set(err, "%s: out of memory", path);
+    }
+    return true;
+}
+
+static bool parse_header(SafeTensors *st, const char *path, const unsigned char *file,
+                         size_t file_size, Error *err)
+{
+    if (file_size < 8)
+        return error_set(err, "%s: %zu bytes: too short for a safetensors file", path, file_size);
+    uint64_t header_len = read_le64(file);
+    if (header_len > ST_MAX_HEADER || header_len > file_size - 8)
+        return error_set(err, "%s: header length %llu exceeds the file (%zu bytes): truncated or "
+                         "not a safetensors file", path, (unsigned long long)header_len, file_size);
+    JsonDoc doc;
+    if (!json_parse(&doc, (const char *)file + 8, header_len, path, err))
+        return false;
+    bool ok = doc.root->type == JSON_OBJECT || error_set(err, "%s: header is not a JSON object", path);
+    const unsigned char *data = file + 8 + header_len;
+    size_t data_size = file_size - 8 - header_len;
+    st->tensors = calloc(ok ? doc.root->length + 1 : 1, sizeof *st->tensors);
+    ok = ok && (st->tensors || error_set(err, "%s: out of memory", path));
+    for (size_t i = 0; ok && i < doc.root->length; i++) {
+        const char *name = doc.root->keys[i];
+        if (strcmp(name, "__metadata__") == 0)
+            ok = load_metadata(st, path, &doc.root->items[i], err);
+        else
+            ok = load_tensor(&st->tensors[st->n_tensors++], path, name, &doc.root->items[i], data,
+                             data_size, err);
+    }
+    json_free(&doc);
+    return ok;
+}
+
+bool safetensors_load(SafeTensors *st, const char *path, Error *err)
+{
+    memset(st, 0, sizeof *st);
+    unsigned char *file;
+    size_t size = 0;
+    if (!read_all(path, &file, &size, err))
+        return false;
+    bool ok = parse_header(st, path, file, size, err);
+    free(file);
+    if (!ok)
+        safetensors_free(st);
+    return ok;
+}
+
+void safetensors_free(SafeTensors *st)
+{
+    for (size_t i = 0; i < st->n_tensors; i++) {
+        free(st->tensors[i].name);
+        free(st->tensors[i].data);
+    }
+    for (size_t i = 0; i < st->n_meta; i++) {
+        free(st->meta_keys[i]);
+        free(st->meta_values[i]);
+    }
+    free(st->tensors);
+    free(st->meta_keys);
+    free(st->meta_values);
+    memset(st, 0, sizeof *st);
+}
+
+const StTensor *safetensors_find(const SafeTensors *st, const char *name)
+{
+    for (size_t i = 0; i < st->n_tensors; i++)
+        if (strcmp(st->tensors[i].name, name) == 0)
+            return &st->tensors[i];
+    return NULL;
+}
+
+static void format_shape(char *buf, size_t size, int ndim, const int64_t *shape)
+{
+    size_t o = (size_t)snprintf(buf, size, "[");
+    for (int d = 0; d < ndim && o < size; d++)
+        o += (size_t)snprintf(buf + o, size - o, "%s%lld", d ? ", " : "", (long long)shape[d]);
+    if (o < size)
+        snprintf(buf + o, size - o, "]");
+}
+
+const StTensor *safetensors_expect(const SafeTensors *st, const char *path, const char *name,
+                                   int ndim, const int64_t *shape, Error *err)
+{
+    const StTensor *t = safetensors_find(st, name);
+    if (!t) {
+        error_set(err, "%s: no tensor %s", path, name);
+        return NULL;
+    }
+    bool same = t->ndim == ndim;
+    for (int d = 0; same && d < ndim; d++)
+        same = t->shape[d] == shape[d];
+    if (!same) {
+        char want[64], got[64];
+        format_shape(want, sizeof want, ndim, shape);
+        format_shape(got, sizeof got, t->ndim, t->shape);
+        error_set(err, "%s: tensor %s has shape %s, expected %s", path, name, got, want);
+        return NULL;
+    }
+    return t;
+}
+
+const char *safetensors_meta(const SafeTensors *st, const char *key)
+{
+    for (size_t i = 0; i < st->n_meta; i++)
+        if (strcmp(st->meta_keys[i], key) == 0)
+            return st->meta_values[i];
+    return NULL;
+}
+
+static void write_header(FILE *out, const StTensor *tensors, size_t n_tensors,
+                         const char *const *meta_keys, const char *const *meta_values, size_t n_meta)
+{
+    fputc('{', out);
+    if (n_meta) {
+        fputs("\"__metadata__\":{", out);
+        for (size_t i = 0; i < n_meta; i++) {
+            fputs(i ? "," : "", out);
+            json_write_string(out, meta_keys[i]);
+            fputc(':', out);
+            json_write_string(out, meta_values[i]);
+        }
+        fputc('}', out);
+    }
+    size_t offset = 0;
+    for (size_t i = 0; i < n_tensors; i++) {
+        const StTensor *t = &tensors[i];
+        fputs(i || n_meta ? "," : "", out);
+        json_write_string(out, t->name);
+        fputs(":{\"dtype\":\"F32\",\"shape\":[", out);
+        for (int d = 0; d < t->ndim; d++)
+            fprintf(out, "%s%lld", d ? "," : "", (long long)t->shape[d]);
+        size_t bytes = t->numel * sizeof(float);
+        fprintf(out, "],\"data_offsets\":[%zu,%zu]}", offset, offset + bytes);
+        offset += bytes;
+    }
+    fputc('}', out);
+}
+
+bool safetensors_save(const char *path, const StTensor *tensors, size_t n_tensors,
+                      const char *const *meta_keys, const char *const *meta_values, size_t n_meta,
+                      Error *err)
+{
+    char *header = NULL;
+    size_t header_len = 0;
+    FILE *mem = open_memstream(&header, &header_len);
+    if (!mem)
+        return error_set(err, "%s: out of memory", path);
+    write_header(mem, tensors, n_tensors, meta_keys, meta_values, n_meta);
+    while ((ftell(mem) & 7) != 0) /* the data starts 8-byte aligned, as the format advises */
+        fputc(' ', mem);
+    fclose(mem);
+    SafeFile sf;
+    if (!safe_file_open(&sf, path, err)) {
+        free(header);
+        return false;
+    }
+    unsigned char len_bytes[8];
+    for (int i = 0; i < 8; i++)
+        len_bytes[i] = (unsigned char)((uint64_t)header_len >> (8 * i));
+    fwrite(len_bytes, 1, 8, sf.fp);
+    fwrite(header, 1, header_len, sf.fp);
+    free(header);
+    for (size_t i = 0; i < n_tensors; i++)
+        fwrite(tensors[i].data, sizeof(float), tensors[i].numel, sf.fp);
+    return safe_file_commit(&sf, err);
+}

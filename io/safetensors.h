@@ -1,0 +1,46 @@
+/* safetensors files: an 8-byte little-endian header length, a JSON header naming each tensor's
+ * dtype, shape and byte range, then the raw little-endian data. Only F32 tensors are used.
+ * Tensor names and layouts follow PyTorch's state_dict, so files move both ways. */
+#ifndef TRACEAID_SAFETENSORS_H
+#define TRACEAID_SAFETENSORS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define ST_MAX_DIMS 4
+#define ST_MAX_HEADER (64u << 20)
+
+typedef struct StTensor {
+    char *name;
+    int ndim;
+    int64_t shape[ST_MAX_DIMS];
+    size_t numel;
+    float *data;
+} StTensor;
+
+typedef struct SafeTensors {
+    StTensor *tensors;
+    size_t n_tensors;
+    char **meta_keys, **meta_values;    /* __metadata__: strings only, as the format says */
+    size_t n_meta;
+} SafeTensors;
+
+/* Reads path; a truncated file, a header out of bounds, a dtype other than F32, a shape that
+ * does not match its byte range or a NaN/Inf value is refused with the tensor named. */
+bool safetensors_load(SafeTensors *st, const char *path, Error *err);
+void safetensors_free(SafeTensors *st);
+const StTensor *safetensors_find(const SafeTensors *st, const char *name);
+/* The tensor named name with exactly the shape given (ndim dims), or NULL with err naming it. */
+const StTensor *safetensors_expect(const SafeTensors *st, const char *path, const char *name,
+                                   int ndim, const int64_t *shape, Error *err);
+const char *safetensors_meta(const SafeTensors *st, const char *key);
+
+/* Writes the tensors (in order) and metadata through a temporary file renamed into place. */
+bool safetensors_save(const char *path, const StTensor *tensors, size_t n_tensors,
+                      const char *const *meta_keys, const char *const *meta_values, size_t n_meta,
+                      Error *err);
+
+#endif
