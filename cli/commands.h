@@ -6,6 +6,8 @@
 
 extern const Command cmd_stats;
 extern const Command cmd_gen;
+extern const Command cmd_train;
+extern const Command cmd_eval;
 extern const Command cmd_summary;
 
 #endif

@@ -7,32 +7,38 @@
 
 static inline float sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
 
-/* pre[r, :] = W_ih[:, key_r] + b_ih + b_hh for every row r of all steps */
-static void input_lookup(float *pre, const LstmWeights *w, const uint32_t *keys, int rows,
-                         int n_keys, int gate_dim)
+/* pre[r, :] = W_ih[:, key_r] + b_ih + b_hh for every row r of all steps: through a table of
+ * W_ih's columns laid out as rows, so that each lookup is one contiguous copy. */
+static void input_lookup(float *pre, float *table, const LstmWeights *w, const uint32_t *keys,
+                         int rows, int n_keys, int gate_dim)
 {
-    for (int r = 0; r < rows; r++) {
-        float *out = pre + (size_t)r * gate_dim;
-        const float *column = w->w_ih + keys[r];
+    for (int k = 0; k < n_keys; k++)
         for (int j = 0; j < gate_dim; j++)
-            out[j] = column[(size_t)j * n_keys] + w->b_ih[j] + w->b_hh[j];
-    }
+            table[(size_t)k * gate_dim + j] = w->w_ih[(size_t)j * n_keys + k] + w->b_ih[j] + w->b_hh[j];
+    for (int r = 0; r < rows; r++)
+        memcpy(pre + (size_t)r * gate_dim, table + (size_t)keys[r] * gate_dim, gate_dim * sizeof *pre);
 }
 
+/* Simple loops over contiguous gate blocks, so the compiler vectorises the exponentials
+ * (this file is built with -ffast-math; see the Makefile). */
 static void activate_step(float *gates, const float *c_prev, float *c, float *tanh_c, float *h,
                           int batch, int hidden)
 {
     for (int b = 0; b < batch; b++) {
-        float *gate = gates + (size_t)b * 4 * hidden;
-        for (int j = 0; j < hidden; j++) {
-            float i = sigmoidf(gate[j]), f = sigmoidf(gate[hidden + j]);
-            float g = tanhf(gate[2 * hidden + j]), o = sigmoidf(gate[3 * hidden + j]);
-            gate[j] = i, gate[hidden + j] = f, gate[2 * hidden + j] = g, gate[3 * hidden + j] = o;
-            size_t at = (size_t)b * hidden + j;
-            c[at] = f * (c_prev ? c_prev[at] : 0.0f) + i * g;
-            tanh_c[at] = tanhf(c[at]);
-            h[at] = o * tanh_c[at];
-        }
+        float *i = gates + (size_t)b * 4 * hidden, *f = i + hidden, *g = f + hidden, *o = g + hidden;
+        for (int j = 0; j < 2 * hidden; j++)
+            i[j] = sigmoidf(i[j]); /* i and f */
+        for (int j = 0; j < hidden; j++)
+            g[j] = tanhf(g[j]);
+        for (int j = 0; j < hidden; j++)
+            o[j] = sigmoidf(o[j]);
+        size_t at = (size_t)b * hidden;
+        for (int j = 0; j < hidden; j++)
+            c[at + j] = f[j] * (c_prev ? c_prev[at + j] : 0.0f) + i[j] * g[j];
+        for (int j = 0; j < hidden; j++)
+            tanh_c[at + j] = tanhf(c[at + j]);
+        for (int j = 0; j < hidden; j++)
+            h[at + j] = o[j] * tanh_c[at + j];
     }
 }
 
@@ -47,7 +53,7 @@ void lstm_forward(const LstmWeights *w, LstmCache *cache, const float *x, const 
             for (int j = 0; j < gate_dim; j++)
                 cache->gates[(size_t)r * gate_dim + j] += w->b_ih[j] + w->b_hh[j];
     } else {
-        input_lookup(cache->gates, w, keys, rows, in_dim, gate_dim);
+        input_lookup(cache->gates, cache->input_table, w, keys, rows, in_dim, gate_dim);
     }
     for (int t = 0; t < steps; t++) {
         float *gates = cache->gates + t * step_gates;
@@ -82,18 +88,22 @@ static void backward_step(float *d_pre, float *d_c, const float *d_h, const floa
 }
 
 static void input_gradients(const LstmWeights *w, LstmWeights *grad, const float *x,
-                            const uint32_t *keys, const float *d_gates, float *d_x, int rows,
-                            int in_dim, int gate_dim)
+                            const uint32_t *keys, const float *d_gates, float *d_x, float *table,
+                            int rows, int in_dim, int gate_dim)
 {
     if (x) {
         mm_atb(grad->w_ih, d_gates, x, gate_dim, in_dim, rows, 1.0f);
-    } else {
+    } else { /* one-hot: sum each key's gate gradients in a row, then add the rows as columns */
+        memset(table, 0, (size_t)in_dim * gate_dim * sizeof *table);
         for (int r = 0; r < rows; r++) {
             const float *d_gate = d_gates + (size_t)r * gate_dim;
-            float *column = grad->w_ih + keys[r];
+            float *row = table + (size_t)keys[r] * gate_dim;
             for (int j = 0; j < gate_dim; j++)
-                column[(size_t)j * in_dim] += d_gate[j];
+                row[j] += d_gate[j];
         }
+        for (int j = 0; j < gate_dim; j++)
+            for (int k = 0; k < in_dim; k++)
+                grad->w_ih[(size_t)j * in_dim + k] += table[(size_t)k * gate_dim + j];
     }
     if (d_x)
         mm_ab(d_x, d_gates, w->w_ih, rows, in_dim, gate_dim, 0.0f);
@@ -120,5 +130,5 @@ void lstm_backward(const LstmWeights *w, LstmWeights *grad, const LstmCache *cac
         mm_atb(grad->w_hh, d_gates + step_gates, cache->h, gate_dim, hidden, (steps - 1) * batch, 1.0f);
     sum_rows_into(grad->b_ih, d_gates, rows, gate_dim);
     sum_rows_into(grad->b_hh, d_gates, rows, gate_dim);
-    input_gradients(w, grad, x, keys, d_gates, d_x, rows, in_dim, gate_dim);
+    input_gradients(w, grad, x, keys, d_gates, d_x, cache->input_table, rows, in_dim, gate_dim);
 }

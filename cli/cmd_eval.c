@@ -1,0 +1,106 @@
+/* traceaid eval: detection quality on labelled normal and abnormal sessions. */
+#include <string.h>
+
+#include "../model/deeplog_train.h"
+#include "commands.h"
+#include "format.h"
+#include "interrupt.h"
+#include "model_vocab.h"
+
+typedef struct EvalArgs {
+    const char *model, *normal, *abnormal;
+    uint64_t top_g, window;
+    bool json;
+    TraceArgs traces;
+} EvalArgs;
+
+static void print_counts(const EvalArgs *a, const DeepLog *m, const EvalCounts *c)
+{
+    double precision = c->tp + c->fp ? (double)c->tp / (double)(c->tp + c->fp) : 0;
+    double recall = c->tp + c->fn ? (double)c->tp / (double)(c->tp + c->fn) : 0;
+    double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+    if (a->json) {
+        printf("{\"model\":\"%s\",\"window\":%d,\"top_g\":%d,\"fp\":%zu,\"fn\":%zu,\"tp\":%zu,"
+               "\"tn\":%zu,\"precision\":%.6f,\"recall\":%.6f,\"f1\":%.6f,\"windows\":%zu,"
+               "\"distinct_windows\":%zu,\"seconds\":%.3f}\n", a->model, m->cfg.window,
+               m->cfg.top_g, c->fp, c->fn, c->tp, c->tn, precision, recall, f1, c->windows,
+               c->distinct_windows, c->seconds);
+        return;
+    }
+    char n1[32], n2[32], n3[32], n4[32];
+    printf("model %s: window %d, top-g %d\n", a->model, m->cfg.window, m->cfg.top_g);
+    printf("sessions   %s normal, %s abnormal (distinct)\n",
+           format_count(n1, sizeof n1, c->tn + c->fp), format_count(n2, sizeof n2, c->tp + c->fn));
+    printf("FP %s  FN %s  TP %s  TN %s\n", format_count(n1, sizeof n1, c->fp),
+           format_count(n2, sizeof n2, c->fn), format_count(n3, sizeof n3, c->tp),
+           format_count(n4, sizeof n4, c->tn));
+    printf("precision %.2f%%  recall %.2f%%  F1 %.2f%%\n", 100 * precision, 100 * recall, 100 * f1);
+    printf("%s next-key predictions (%s distinct windows) in %.2f s\n",
+           format_count(n1, sizeof n1, c->windows), format_count(n2, sizeof n2, c->distinct_windows),
+           c->seconds);
+}
+
+static int eval(const Command *cmd, EvalArgs *a, const ArgInputs *inputs)
+{
+    if (inputs->n > 0)
+        return args_usage_error(cmd, "unexpected argument '%s'", inputs->items[0].path);
+    if (!a->model || !a->normal || !a->abnormal)
+        return args_usage_error(cmd, "name --model, --normal and --abnormal");
+    Error err = {0};
+    DeepLog m;
+    DeepLogConfig defaults = {.window = (int)a->window, .top_g = a->top_g ? (int)a->top_g : 9};
+    if (!deeplog_load(&m, a->model, &defaults, &err)) {
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+        return EXIT_ERROR;
+    }
+    if (a->top_g)
+        m.cfg.top_g = (int)a->top_g;
+    int status = EXIT_ERROR;
+    TraceSet set;
+    trace_set_init(&set);
+    TraceInput files[2] = {{a->normal, TRACE_FORMAT_AUTO}, {a->abnormal, TRACE_FORMAT_AUTO}};
+    EvalCounts counts;
+    if (!deeplog_config_check(&m.cfg, &err) || !model_vocab_seed(&set, m.key_names, m.cfg.n_keys, &err) ||
+        !trace_set_load(&set, files, 2, &a->traces.opt, &err) ||
+        !deeplog_eval(&m, &set.traces[0], &set.traces[1], &counts, interrupt_install(), &err)) {
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+    } else {
+        print_counts(a, &m, &counts);
+        status = EXIT_OK;
+    }
+    trace_set_free(&set);
+    deeplog_free(&m);
+    return status;
+}
+
+static int run(const Command *cmd, int argc, char **argv)
+{
+    EvalArgs a = {.window = 10};
+    const ArgSpec specs[] = {
+        {"model", 'm', ARG_STRING, &a.model, "MODEL", "the model file"},
+        {"normal", 0, ARG_STRING, &a.normal, "FILE", "sessions (or a trace) known to be normal"},
+        {"abnormal", 0, ARG_STRING, &a.abnormal, "FILE", "sessions known to be anomalous"},
+        {"top-g", 'g', ARG_UINT, &a.top_g, "G", "candidates that count as a hit (the model's)"},
+        {"window", 0, ARG_UINT, &a.window, "H", "window of a model file without metadata (10)"},
+        {"json", 0, ARG_FLAG, &a.json, NULL, "print the figures as one JSON object"},
+        TRACE_ARG_SPECS(&a.traces),
+    };
+    ArgInputs inputs = {0};
+    int status;
+    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
+        status = eval(cmd, &a, &inputs);
+    args_free(&inputs);
+    return status;
+}
+
+const Command cmd_eval = {
+    .name = "eval",
+    .usage = "eval --model MODEL --normal FILE --abnormal FILE [--top-g G]",
+    .summary = "detection quality on labelled sessions: FP, FN, precision, recall, F1",
+    .details =
+        "The DeepLog protocol: duplicate sessions are scored once; a session is anomalous when\n"
+        "a next key falls outside the model's top-g candidates, when it holds a key the model\n"
+        "does not know, or when it is shorter than window + 1 keys.\n\n"
+        "Example:\n  traceaid eval --model hdfs.safetensors --normal hdfs_test_normal --abnormal hdfs_test_abnormal\n",
+    .run = run,
+};

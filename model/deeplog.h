@@ -1,0 +1,80 @@
+/* DeepLog (Du et al., CCS 2017): a stacked LSTM reads a window of h log keys, one-hot, and a
+ * dense layer scores the next key. A next key outside the model's top-g candidates is a miss.
+ * Parameters are one allocation in the order of PyTorch's state_dict for
+ *   lstm = nn.LSTM(K, H, L, batch_first=True); fc = nn.Linear(H, K)
+ * and gradients share that layout. */
+#ifndef TRACEAID_DEEPLOG_H
+#define TRACEAID_DEEPLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../io/error.h"
+#include "lstm.h"
+
+#define DEEPLOG_MAX_LAYERS 8
+
+typedef struct DeepLogConfig {
+    int n_keys;     /* K: key ids 0..K-1 */
+    int hidden;     /* H */
+    int layers;     /* L */
+    int window;     /* h: keys read to predict the next */
+    int top_g;      /* g: candidates that count as a hit */
+} DeepLogConfig;
+
+/* Views into a parameter (or gradient) block. */
+typedef struct DeepLogTensors {
+    LstmWeights lstm[DEEPLOG_MAX_LAYERS];
+    float *fc_weight;   /* [K, H] */
+    float *fc_bias;     /* [K] */
+} DeepLogTensors;
+
+typedef struct DeepLog {
+    DeepLogConfig cfg;
+    size_t n_params;
+    float *params;
+    DeepLogTensors t;
+    char **key_names;   /* K names in id order: the model's vocabulary */
+} DeepLog;
+
+/* Activations and scratch for batches of up to max_batch windows, in one allocation. */
+typedef struct DeepLogWork {
+    int max_batch;
+    float *block;
+    LstmCache cache[DEEPLOG_MAX_LAYERS];
+    uint32_t *keys;     /* [T][B]: the batch's windows, time-major */
+    float *logits, *probs, *d_logits;   /* [B][K] */
+    float *d_h, *d_below;               /* [T][B][H] each */
+    float *d_gates;                     /* [T][B][4H] */
+    float *d_carry;                     /* [B][H] */
+} DeepLogWork;
+
+bool deeplog_config_check(const DeepLogConfig *cfg, Error *err);
+/* Allocates the model for cfg with PyTorch's default initialisation, drawn from seed. Key
+ * names default to "1".."K" (session-file keys); key_names may give them instead. */
+bool deeplog_create(DeepLog *m, const DeepLogConfig *cfg, const char *const *key_names,
+                    uint64_t seed, Error *err);
+void deeplog_free(DeepLog *m);
+/* Lays views over a block of n_params floats (the parameters, or gradients). */
+void deeplog_views(const DeepLogConfig *cfg, float *block, DeepLogTensors *views);
+
+/* A file with metadata gives window, top_g and the vocab; a bare PyTorch state_dict takes K,
+ * H and L from the shapes and window and top_g from defaults, keys being "1".."K". */
+bool deeplog_load(DeepLog *m, const char *path, const DeepLogConfig *defaults, Error *err);
+bool deeplog_save(const DeepLog *m, const char *path, Error *err);
+
+bool deeplog_work_init(DeepLogWork *w, const DeepLog *m, int max_batch, Error *err);
+void deeplog_work_free(DeepLogWork *w);
+
+/* windows: batch rows of window key ids each (row-major). Fills w->logits and w->probs. */
+void deeplog_forward(const DeepLog *m, DeepLogWork *w, const uint32_t *windows, int batch);
+/* After deeplog_forward: the weighted mean cross-entropy of the targets; accumulates its
+ * gradient into grad (a block of n_params floats). weights may be NULL. */
+float deeplog_backward(const DeepLog *m, DeepLogWork *w, const uint32_t *targets,
+                       const float *weights, int batch, float *grad);
+
+/* The rank of key among the scores (0 = the model's first choice); ties go against the key. */
+int deeplog_rank(const float *scores, int n_keys, uint32_t key);
+
+#endif

@@ -1,0 +1,164 @@
+/* DeepLog models as safetensors files in PyTorch's layout (docs/MODEL_FORMAT.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/json.h"
+#include "../io/safetensors.h"
+#include "deeplog.h"
+
+#define N_TENSORS_MAX (4 * DEEPLOG_MAX_LAYERS + 2)
+
+/* The tensors of a model in state_dict order, viewing the parameter block. */
+static size_t tensor_list(const DeepLog *m, StTensor *out, char names[][32])
+{
+    const DeepLogConfig *c = &m->cfg;
+    size_t n = 0;
+    int64_t g = 4 * (int64_t)c->hidden;
+    for (int l = 0; l < c->layers; l++) {
+        int64_t in = l ? c->hidden : c->n_keys;
+        const char *kinds[4] = {"weight_ih", "weight_hh", "bias_ih", "bias_hh"};
+        float *data[4] = {m->t.lstm[l].w_ih, m->t.lstm[l].w_hh, m->t.lstm[l].b_ih, m->t.lstm[l].b_hh};
+        int64_t cols[4] = {in, c->hidden, 0, 0};
+        for (int i = 0; i < 4; i++, n++) {
+            snprintf(names[n], 32, "lstm.%s_l%d", kinds[i], l);
+            out[n] = (StTensor){.name = names[n], .ndim = cols[i] ? 2 : 1, .shape = {g, cols[i]},
+                                .numel = (size_t)(g * (cols[i] ? cols[i] : 1)), .data = data[i]};
+        }
+    }
+    out[n++] = (StTensor){.name = "fc.weight", .ndim = 2, .shape = {c->n_keys, c->hidden},
+                          .numel = (size_t)c->n_keys * c->hidden, .data = m->t.fc_weight};
+    out[n++] = (StTensor){.name = "fc.bias", .ndim = 1, .shape = {c->n_keys},
+                          .numel = (size_t)c->n_keys, .data = m->t.fc_bias};
+    return n;
+}
+
+static char *vocab_json(const DeepLog *m)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        return NULL;
+    fputc('[', out);
+    for (int k = 0; k < m->cfg.n_keys; k++) {
+        fputs(k ? "," : "", out);
+        json_write_string(out, m->key_names[k]);
+    }
+    fputc(']', out);
+    fclose(out);
+    return text;
+}
+
+bool deeplog_save(const DeepLog *m, const char *path, Error *err)
+{
+    StTensor tensors[N_TENSORS_MAX];
+    char names[N_TENSORS_MAX][32];
+    size_t n = tensor_list(m, tensors, names);
+    char window[16], top_g[16];
+    snprintf(window, sizeof window, "%d", m->cfg.window);
+    snprintf(top_g, sizeof top_g, "%d", m->cfg.top_g);
+    char *vocab = vocab_json(m);
+    if (!vocab)
+        return error_set(err, "%s: out of memory", path);
+    const char *keys[] = {"model", "window", "top_g", "vocab"};
+    const char *values[] = {"deeplog", window, top_g, vocab};
+    bool ok = safetensors_save(path, tensors, n, keys, values, 4, err);
+    free(vocab);
+    return ok;
+}
+
+static bool meta_int(const SafeTensors *st, const char *path, const char *key, int fallback,
+                     int *value, Error *err)
+{
+    const char *text = safetensors_meta(st, key);
+    if (!text) {
+        if (fallback <= 0)
+            return error_set(err, "%s: no \"%s\" in the metadata; give it as an option", path, key);
+        *value = fallback;
+        return true;
+    }
+    char *end;
+    long parsed = strtol(text, &end, 10);
+    if (*end || end == text || parsed < 1 || parsed > 1000000)
+        return error_set(err, "%s: metadata \"%s\" is '%s', not a positive integer", path, key, text);
+    *value = (int)parsed;
+    return true;
+}
+
+/* K, H and L from the shapes of the first layer and the count of layers present. */
+static bool config_from_shapes(const SafeTensors *st, const char *path, DeepLogConfig *c, Error *err)
+{
+    const StTensor *first = safetensors_find(st, "lstm.weight_ih_l0");
+    if (!first || first->ndim != 2 || first->shape[0] % 4 != 0)
+        return error_set(err, "%s: no tensor lstm.weight_ih_l0 of shape [4H, K]: not a DeepLog model", path);
+    c->hidden = (int)(first->shape[0] / 4);
+    c->n_keys = (int)first->shape[1];
+    c->layers = 0;
+    char name[32];
+    do
+        snprintf(name, sizeof name, "lstm.weight_ih_l%d", ++c->layers);
+    while (c->layers < DEEPLOG_MAX_LAYERS && safetensors_find(st, name));
+    return true;
+}
+
+static bool read_vocab(DeepLog *m, const SafeTensors *st, const char *path, Error *err)
+{
+    const char *text = safetensors_meta(st, "vocab");
+    if (!text)
+        return true; /* keys stay "1".."K", as in session files */
+    JsonDoc doc;
+    if (!json_parse(&doc, text, strlen(text), path, err))
+        return error_prefix(err, "metadata vocab: ");
+    bool ok = doc.root->type == JSON_ARRAY && doc.root->length == (size_t)m->cfg.n_keys;
+    for (size_t k = 0; ok && k < doc.root->length; k++)
+        ok = doc.root->items[k].type == JSON_STRING;
+    if (!ok)
+        error_set(err, "%s: metadata vocab must be an array of %d key names (fc.weight has %d rows)",
+                  path, m->cfg.n_keys, m->cfg.n_keys);
+    for (size_t k = 0; ok && k < doc.root->length; k++) {
+        char *name = strdup(doc.root->items[k].string);
+        if (!name) {
+            ok = error_set(err, "out of memory");
+            break;
+        }
+        free(m->key_names[k]);
+        m->key_names[k] = name;
+    }
+    json_free(&doc);
+    return ok;
+}
+
+static bool copy_tensors(DeepLog *m, const SafeTensors *st, const char *path, Error *err)
+{
+    StTensor want[N_TENSORS_MAX];
+    char names[N_TENSORS_MAX][32];
+    size_t n = tensor_list(m, want, names);
+    for (size_t i = 0; i < n; i++) {
+        const StTensor *t = safetensors_expect(st, path, want[i].name, want[i].ndim, want[i].shape, err);
+        if (!t)
+            return false;
+        memcpy(want[i].data, t->data, t->numel * sizeof(float));
+    }
+    return true;
+}
+
+bool deeplog_load(DeepLog *m, const char *path, const DeepLogConfig *defaults, Error *err)
+{
+    memset(m, 0, sizeof *m);
+    SafeTensors st;
+    if (!safetensors_load(&st, path, err))
+        return false;
+    DeepLogConfig c = {0};
+    const char *kind = safetensors_meta(&st, "model");
+    bool ok = !kind || strcmp(kind, "deeplog") == 0 ||
+              error_set(err, "%s: a %s model, not a DeepLog one", path, kind);
+    ok = ok && config_from_shapes(&st, path, &c, err) &&
+         meta_int(&st, path, "window", defaults ? defaults->window : 0, &c.window, err) &&
+         meta_int(&st, path, "top_g", defaults ? defaults->top_g : 0, &c.top_g, err);
+    ok = ok && deeplog_create(m, &c, NULL, 0, err);
+    if (ok && !(ok = read_vocab(m, &st, path, err) && copy_tensors(m, &st, path, err)))
+        deeplog_free(m);
+    safetensors_free(&st);
+    return ok;
+}

@@ -1,0 +1,50 @@
+/* Training a DeepLog model on windows of normal sessions, and evaluating it by the DeepLog
+ * protocol on normal and abnormal session files. */
+#ifndef TRACEAID_DEEPLOG_TRAIN_H
+#define TRACEAID_DEEPLOG_TRAIN_H
+
+#include <signal.h>
+
+#include "deeplog.h"
+#include "windows.h"
+
+typedef struct TrainProgress {
+    int epoch, epochs;          /* epoch just finished, from 1 */
+    double loss;                /* its mean cross-entropy */
+    double windows_per_s;       /* training windows (with repeats) per second */
+    double elapsed_s, eta_s;
+} TrainProgress;
+
+typedef struct TrainOptions {
+    int epochs;
+    int batch_size;
+    float learning_rate;
+    uint64_t seed;              /* shuffling; the weights' seed is the model's creation */
+    const volatile sig_atomic_t *cancel;    /* stops after the current batch */
+    void (*progress)(const TrainProgress *p, void *ctx);
+    void *progress_ctx;
+} TrainOptions;
+
+typedef struct TrainReport {
+    int epochs_done;
+    double loss, seconds, windows_per_s;
+    bool interrupted;
+} TrainReport;
+
+/* ws holds windows of window + 1 keys: the inputs and the next key. */
+bool deeplog_train(DeepLog *m, const WindowSet *ws, const TrainOptions *opt, TrainReport *report,
+                   Error *err);
+
+typedef struct EvalCounts {
+    size_t tp, fp, tn, fn;          /* over distinct sessions; positive = anomalous */
+    size_t windows;                 /* next-key predictions the protocol asks for */
+    size_t distinct_windows;        /* of which distinct, each predicted once */
+    double seconds;
+} EvalCounts;
+
+/* A session is anomalous when it is shorter than window + 1, holds a key the model does not
+ * know, or has a next key outside the top-g predictions. Duplicate sessions count once. */
+bool deeplog_eval(const DeepLog *m, const Trace *normal, const Trace *abnormal, EvalCounts *out,
+                  const volatile sig_atomic_t *cancel, Error *err);
+
+#endif
