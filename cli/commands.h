@@ -8,6 +8,9 @@ extern const Command cmd_stats;
 extern const Command cmd_gen;
 extern const Command cmd_train;
 extern const Command cmd_eval;
+extern const Command cmd_score;
+extern const Command cmd_calibrate;
+extern const Command cmd_info;
 extern const Command cmd_summary;
 
 #endif

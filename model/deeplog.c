@@ -87,6 +87,7 @@ bool deeplog_create(DeepLog *m, const DeepLogConfig *cfg, const char *const *key
     if (!deeplog_config_check(cfg, err))
         return false;
     m->cfg = *cfg;
+    m->calibration = CALIBRATION_DEFAULT;
     m->n_params = count_params(cfg);
     m->params = calloc(m->n_params, sizeof *m->params);
     if (!m->params || !set_key_names(m, key_names, err)) {

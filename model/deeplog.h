@@ -30,8 +30,19 @@ typedef struct DeepLogTensors {
     float *fc_bias;     /* [K] */
 } DeepLogTensors;
 
+/* How a trace is scored with the model (model/scores.h), kept in its metadata. */
+typedef struct Calibration {
+    int segment;        /* events per segment */
+    float k;            /* threshold = mean + k·std of clean segment rates */
+    bool calibrated;
+    float threshold;
+} Calibration;
+
+#define CALIBRATION_DEFAULT ((Calibration){.segment = 1000, .k = 3.0f})
+
 typedef struct DeepLog {
     DeepLogConfig cfg;
+    Calibration calibration;
     size_t n_params;
     float *params;
     DeepLogTensors t;

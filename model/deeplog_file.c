@@ -55,15 +55,19 @@ bool deeplog_save(const DeepLog *m, const char *path, Error *err)
     StTensor tensors[N_TENSORS_MAX];
     char names[N_TENSORS_MAX][32];
     size_t n = tensor_list(m, tensors, names);
-    char window[16], top_g[16];
+    const Calibration *cal = &m->calibration;
+    char window[16], top_g[16], segment[16], k[32], threshold[32];
     snprintf(window, sizeof window, "%d", m->cfg.window);
     snprintf(top_g, sizeof top_g, "%d", m->cfg.top_g);
+    snprintf(segment, sizeof segment, "%d", cal->segment);
+    snprintf(k, sizeof k, "%.9g", cal->k);
+    snprintf(threshold, sizeof threshold, "%.9g", cal->threshold);
     char *vocab = vocab_json(m);
     if (!vocab)
         return error_set(err, "%s: out of memory", path);
-    const char *keys[] = {"model", "window", "top_g", "vocab"};
-    const char *values[] = {"deeplog", window, top_g, vocab};
-    bool ok = safetensors_save(path, tensors, n, keys, values, 4, err);
+    const char *keys[] = {"model", "window", "top_g", "vocab", "segment", "k", "threshold"};
+    const char *values[] = {"deeplog", window, top_g, vocab, segment, k, threshold};
+    bool ok = safetensors_save(path, tensors, n, keys, values, cal->calibrated ? 7 : 6, err);
     free(vocab);
     return ok;
 }
@@ -129,6 +133,31 @@ static bool read_vocab(DeepLog *m, const SafeTensors *st, const char *path, Erro
     return ok;
 }
 
+static bool meta_float(const SafeTensors *st, const char *path, const char *key, float *value,
+                       bool *present, Error *err)
+{
+    const char *text = safetensors_meta(st, key);
+    *present = text != NULL;
+    if (!text)
+        return true;
+    char *end;
+    double parsed = strtod(text, &end);
+    if (*end || end == text || !(parsed >= 0 && parsed < 1e9))
+        return error_set(err, "%s: metadata \"%s\" is '%s', not a non-negative number", path, key, text);
+    *value = (float)parsed;
+    return true;
+}
+
+static bool read_calibration(DeepLog *m, const SafeTensors *st, const char *path, Error *err)
+{
+    Calibration *cal = &m->calibration;
+    bool present;
+    if (safetensors_meta(st, "segment") && !meta_int(st, path, "segment", 0, &cal->segment, err))
+        return false;
+    return meta_float(st, path, "k", &cal->k, &present, err) &&
+           meta_float(st, path, "threshold", &cal->threshold, &cal->calibrated, err);
+}
+
 static bool copy_tensors(DeepLog *m, const SafeTensors *st, const char *path, Error *err)
 {
     StTensor want[N_TENSORS_MAX];
@@ -156,8 +185,11 @@ bool deeplog_load(DeepLog *m, const char *path, const DeepLogConfig *defaults, E
     ok = ok && config_from_shapes(&st, path, &c, err) &&
          meta_int(&st, path, "window", defaults ? defaults->window : 0, &c.window, err) &&
          meta_int(&st, path, "top_g", defaults ? defaults->top_g : 0, &c.top_g, err);
+    if (ok && !safetensors_meta(&st, "top_g") && c.top_g > c.n_keys)
+        c.top_g = c.n_keys; /* a default, not a choice: a bare file may have fewer keys than it */
     ok = ok && deeplog_create(m, &c, NULL, 0, err);
-    if (ok && !(ok = read_vocab(m, &st, path, err) && copy_tensors(m, &st, path, err)))
+    if (ok && !(ok = read_vocab(m, &st, path, err) && read_calibration(m, &st, path, err) &&
+                     copy_tensors(m, &st, path, err)))
         deeplog_free(m);
     safetensors_free(&st);
     return ok;

@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include "deeplog.h"
+#include "scores.h"
 #include "windows.h"
 
 typedef struct TrainProgress {
@@ -46,5 +47,11 @@ typedef struct EvalCounts {
  * know, or has a next key outside the top-g predictions. Duplicate sessions count once. */
 bool deeplog_eval(const DeepLog *m, const Trace *normal, const Trace *abnormal, EvalCounts *out,
                   const volatile sig_atomic_t *cancel, Error *err);
+
+/* Per event of t (whose key ids follow the model's vocabulary): hit when the key is among the
+ * top-g predictions from the window before it, miss when not or when the key or a key in its
+ * window is unknown to the model. The first window of each session is not predicted. */
+bool deeplog_outcomes(const DeepLog *m, const Trace *t, EventOutcomes *out,
+                      const volatile sig_atomic_t *cancel, Error *err);
 
 #endif

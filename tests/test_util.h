@@ -130,6 +130,14 @@ static inline void run_result_free(RunResult *r)
     free(r->err);
 }
 
+/* Fails the test, showing what the command printed, unless it exited with status. */
+#define assert_status(r, expected)                                                            \
+    do {                                                                                       \
+        if ((r).status != (expected))                                                          \
+            fail_msg("exit status %d, expected %d; stderr:\n%s\nstdout:\n%.2000s", (r).status,  \
+                     (expected), (r).err, (r).out);                                            \
+    } while (0)
+
 /* Fails the test, showing the text, unless it contains the fragment. */
 #define assert_contains(text, fragment)                                                       \
     do {                                                                                       \

@@ -1,0 +1,80 @@
+/* traceaid calibrate: the threshold from clean traces, stored in the model. */
+#include <stdlib.h>
+
+#include "commands.h"
+#include "format.h"
+#include "scoring.h"
+
+typedef struct CalibrateArgs {
+    ModelArgs model;
+    TraceArgs traces;
+    const char *k, *out;
+} CalibrateArgs;
+
+static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inputs)
+{
+    if (!a->model.path)
+        return args_usage_error(cmd, "name the model with --model MODEL");
+    if (inputs->n == 0)
+        return args_usage_error(cmd, "name the clean traces to calibrate on");
+    char *end;
+    float k = strtof(a->k, &end);
+    if (*end || end == a->k || !(k >= 0 && k <= 100))
+        return args_usage_error(cmd, "--k %s: expected a number from 0 to 100", a->k);
+    ScoredSet s;
+    Error err = {0};
+    float threshold;
+    bool ok = scored_set_load(&s, cmd, &a->model, &a->traces, inputs);
+    if (ok && !scores_calibrate(s.scores, s.set.n_traces, k, &threshold, &err)) {
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+        ok = false;
+    }
+    if (ok) {
+        Calibration *cal = &s.model.calibration;
+        cal->k = k, cal->threshold = threshold, cal->calibrated = true;
+        size_t segments = 0, flagged = 0;
+        for (size_t i = 0; i < s.set.n_traces; i++) {
+            scores_set_threshold(&s.scores[i], threshold);
+            segments += s.scores[i].n_segments, flagged += s.scores[i].n_flagged;
+        }
+        const char *out = a->out ? a->out : a->model.path;
+        ok = deeplog_save(&s.model, out, &err);
+        if (ok)
+            printf("calibrated on %zu segments of %d events in %zu clean trace%s: threshold %.4f%% "
+                   "(mean + %g std); %zu clean segments above it; wrote %s\n", segments, cal->segment,
+                   s.set.n_traces, s.set.n_traces == 1 ? "" : "s", 100 * threshold, k, flagged, out);
+        else
+            fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+    }
+    scored_set_free(&s);
+    return ok ? EXIT_OK : EXIT_ERROR;
+}
+
+static int run(const Command *cmd, int argc, char **argv)
+{
+    CalibrateArgs a = {.k = "3"};
+    const ArgSpec specs[] = {
+        MODEL_ARG_SPECS(&a.model),
+        {"k", 0, ARG_STRING, &a.k, "K", "threshold = mean + K standard deviations (3)"},
+        {"output", 'o', ARG_STRING, &a.out, "MODEL", "write the calibrated model here (the model itself)"},
+        TRACE_ARG_SPECS(&a.traces),
+    };
+    ArgInputs inputs = {0};
+    int status;
+    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
+        status = calibrate(cmd, &a, &inputs);
+    args_free(&inputs);
+    return status;
+}
+
+const Command cmd_calibrate = {
+    .name = "calibrate",
+    .usage = "calibrate --model MODEL [--k K] [--segment N] CLEAN...",
+    .summary = "set the model's threshold from clean traces: mean + k std of their segment rates",
+    .details =
+        "Scores the clean traces (use ones the model was not trained on), and stores in the model\n"
+        "the segment length and the threshold, mean + K population standard deviations of the\n"
+        "clean segments' miss rates; traceaid score then flags segments above it.\n\n"
+        "Example:\n  traceaid calibrate --model flight.safetensors samples/traces/clean-09.csv samples/traces/clean-10.csv\n",
+    .run = run,
+};

@@ -1,0 +1,95 @@
+/* traceaid info: what a model file holds. */
+#include <string.h>
+
+#include "../io/safetensors.h"
+#include "../model/deeplog.h"
+#include "commands.h"
+#include "format.h"
+
+static void print_tensors(const SafeTensors *st)
+{
+    printf("tensors:\n");
+    for (size_t i = 0; i < st->n_tensors; i++) {
+        const StTensor *t = &st->tensors[i];
+        char shape[64] = "[";
+        for (int d = 0; d < t->ndim; d++)
+            snprintf(shape + strlen(shape), sizeof shape - strlen(shape), "%s%lld", d ? ", " : "", (long long)t->shape[d]);
+        printf("  %-28s F32 %s]\n", t->name, shape);
+    }
+}
+
+static void print_deeplog(const DeepLog *m)
+{
+    char params[32];
+    const Calibration *cal = &m->calibration;
+    printf("DeepLog: %d keys, %d layer%s of %d LSTM units, window %d, top-g %d, %s parameters\n",
+           m->cfg.n_keys, m->cfg.layers, m->cfg.layers == 1 ? "" : "s", m->cfg.hidden, m->cfg.window,
+           m->cfg.top_g, format_count(params, sizeof params, m->n_params));
+    if (cal->calibrated)
+        printf("threshold: %.4f%% (mean + %g std of clean segments of %d events)\n", 100 * cal->threshold,
+               cal->k, cal->segment);
+    else
+        printf("threshold: not calibrated (traceaid calibrate); segments of %d events\n", cal->segment);
+    printf("keys:");
+    for (int k = 0; k < m->cfg.n_keys && k < 12; k++)
+        printf(" %s", m->key_names[k]);
+    printf(m->cfg.n_keys > 12 ? " ... (%d in all)\n" : "\n", m->cfg.n_keys);
+}
+
+static int info(const Command *cmd, const ArgInputs *inputs, uint64_t window, uint64_t top_g)
+{
+    if (inputs->n != 1)
+        return args_usage_error(cmd, "name one model file");
+    const char *path = inputs->items[0].path;
+    SafeTensors st;
+    Error err = {0};
+    if (!safetensors_load(&st, path, &err)) {
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+        return EXIT_ERROR;
+    }
+    printf("%s\n", path);
+    DeepLogConfig defaults = {.window = (int)window, .top_g = (int)top_g};
+    DeepLog m;
+    int status = EXIT_OK;
+    if (deeplog_load(&m, path, &defaults, &err)) {
+        print_deeplog(&m);
+        deeplog_free(&m);
+    } else {
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+        status = EXIT_ERROR;
+    }
+    if (st.n_meta) {
+        printf("metadata:\n");
+        for (size_t i = 0; i < st.n_meta; i++)
+            printf("  %-10s %.100s%s\n", st.meta_keys[i], st.meta_values[i], strlen(st.meta_values[i]) > 100 ? "..." : "");
+    } else {
+        printf("metadata: none (a bare state_dict: window %llu and top-g %llu from options)\n",
+               (unsigned long long)window, (unsigned long long)top_g);
+    }
+    print_tensors(&st);
+    safetensors_free(&st);
+    return status;
+}
+
+static int run(const Command *cmd, int argc, char **argv)
+{
+    uint64_t window = 10, top_g = 9;
+    const ArgSpec specs[] = {
+        {"window", 0, ARG_UINT, &window, "H", "window of a model file without metadata (10)"},
+        {"top-g", 'g', ARG_UINT, &top_g, "G", "top-g of a model file without metadata (9)"},
+    };
+    ArgInputs inputs = {0};
+    int status;
+    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
+        status = info(cmd, &inputs, window, top_g);
+    args_free(&inputs);
+    return status;
+}
+
+const Command cmd_info = {
+    .name = "info",
+    .usage = "info MODEL",
+    .summary = "what a model file holds: kind, sizes, vocabulary, threshold, tensors",
+    .details = NULL,
+    .run = run,
+};

@@ -1,0 +1,73 @@
+#include "scoring.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "interrupt.h"
+#include "model_vocab.h"
+
+static bool load_model(ScoredSet *s, const ModelArgs *ma, Error *err)
+{
+    DeepLogConfig defaults = {.window = ma->window ? (int)ma->window : 10,
+                              .top_g = ma->top_g ? (int)ma->top_g : 9};
+    if (!deeplog_load(&s->model, ma->path, &defaults, err))
+        return false;
+    if (ma->top_g)
+        s->model.cfg.top_g = (int)ma->top_g;
+    if (ma->segment && (int)ma->segment != s->model.calibration.segment) {
+        s->model.calibration.segment = (int)ma->segment;
+        s->model.calibration.calibrated = false; /* a threshold holds for its segment length */
+    }
+    return deeplog_config_check(&s->model.cfg, err);
+}
+
+static bool score_all(ScoredSet *s, Error *err)
+{
+    size_t n = s->set.n_traces;
+    s->outcomes = calloc(n + 1, sizeof *s->outcomes);
+    s->scores = calloc(n + 1, sizeof *s->scores);
+    s->unknown = calloc(n + 1, sizeof *s->unknown);
+    if (!s->outcomes || !s->scores || !s->unknown)
+        return error_set(err, "out of memory");
+    const volatile sig_atomic_t *cancel = interrupt_install();
+    for (size_t i = 0; i < n; i++) {
+        const Trace *t = &s->set.traces[i];
+        for (size_t e = 0; e < t->n_events; e++)
+            s->unknown[i] += t->key_id[e] >= (uint32_t)s->model.cfg.n_keys;
+        if (!deeplog_outcomes(&s->model, t, &s->outcomes[i], cancel, err) ||
+            !scores_compute(&s->scores[i], &s->outcomes[i], (size_t)s->model.calibration.segment, err))
+            return error_prefix(err, "%s: ", t->path);
+        if (s->model.calibration.calibrated)
+            scores_set_threshold(&s->scores[i], s->model.calibration.threshold);
+    }
+    return true;
+}
+
+bool scored_set_load(ScoredSet *s, const Command *cmd, const ModelArgs *ma, TraceArgs *ta,
+                     const ArgInputs *inputs)
+{
+    memset(s, 0, sizeof *s);
+    trace_set_init(&s->set);
+    Error err = {0};
+    bool ok = load_model(s, ma, &err) && model_vocab_seed(&s->set, s->model.key_names, s->model.cfg.n_keys, &err);
+    if (ok && ta->meanings_path)
+        ok = meanings_load(&s->set.meanings, ta->meanings_path, &err);
+    ok = ok && trace_set_load(&s->set, inputs->items, inputs->n, &ta->opt, &err) && score_all(s, &err);
+    if (!ok)
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+    return ok;
+}
+
+void scored_set_free(ScoredSet *s)
+{
+    for (size_t i = 0; s->outcomes && i < s->set.n_traces; i++) {
+        event_outcomes_free(&s->outcomes[i]);
+        scores_free(&s->scores[i]);
+    }
+    free(s->outcomes);
+    free(s->scores);
+    free(s->unknown);
+    trace_set_free(&s->set);
+    deeplog_free(&s->model);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,32 @@
+/* A model and the traces it scores, loaded together for score and calibrate. */
+#ifndef TRACEAID_SCORING_H
+#define TRACEAID_SCORING_H
+
+#include "../model/deeplog_train.h"
+#include "args.h"
+
+typedef struct ScoredSet {
+    DeepLog model;
+    TraceSet set;
+    EventOutcomes *outcomes;    /* per trace */
+    Scores *scores;             /* per trace */
+    size_t *unknown;            /* per trace: events whose key the model does not know */
+} ScoredSet;
+
+typedef struct ModelArgs {
+    const char *path;
+    uint64_t window, top_g, segment;    /* 0: the model's */
+} ModelArgs;
+
+#define MODEL_ARG_SPECS(ma)                                                                      \
+    {"model", 'm', ARG_STRING, &(ma)->path, "MODEL", "the model file"},                           \
+    {"top-g", 'g', ARG_UINT, &(ma)->top_g, "G", "candidates that count as a hit (the model's)"}, \
+    {"segment", 0, ARG_UINT, &(ma)->segment, "N", "events per segment (the model's, else 1000)"}, \
+    {"window", 0, ARG_UINT, &(ma)->window, "H", "window of a model file without metadata (10)"}
+
+/* Loads the model and the inputs and scores every trace; prints the error and returns false. */
+bool scored_set_load(ScoredSet *s, const Command *cmd, const ModelArgs *ma, TraceArgs *ta,
+                     const ArgInputs *inputs);
+void scored_set_free(ScoredSet *s);
+
+#endif

@@ -1,0 +1,212 @@
+/* The model commands through the real binary: train, eval, calibrate, score, info. */
+#include "test_util.h"
+
+#include <signal.h>
+#include <time.h>
+
+#include "../io/json.h"
+
+#ifndef FIXTURES_DIR
+#define FIXTURES_DIR "tests/fixtures"
+#endif
+
+/* n sessions of the cycle 1..6, each from a different start */
+static const char *cyclic_sessions(const char *name, int n, int length)
+{
+    static char text[65536];
+    size_t o = 0;
+    for (int s = 0; s < n; s++) {
+        for (int i = 0; i < length; i++)
+            o += (size_t)snprintf(text + o, sizeof text - o, "%d ", (s + i) % 6 + 1);
+        text[o++] = '\n';
+    }
+    text[o] = '\0';
+    return write_text(name, text);
+}
+
+static const char *train_small(const char *name, const char *sessions)
+{
+    const char *model = test_path(name);
+    RunResult r = run_traceaid("train", "--hidden", "8", "--layers", "1", "--window", "3", "--top-g", "1",
+                               "--epochs", "150", "--batch", "4", "--lr", "0.02", "-o", model, "--sessions", sessions);
+    if (r.status != 0)
+        fail_msg("train failed (%d): %s", r.status, r.err);
+    assert_contains(r.err, "train: 204 windows of 3 keys (6 distinct), 6 keys");
+    assert_contains(r.err, "train: 150 epochs");
+    run_result_free(&r);
+    return model;
+}
+
+static void train_eval_info(void **state)
+{
+    (void)state;
+    const char *train = cyclic_sessions("train.txt", 12, 20);
+    const char *model = train_small("cycle.safetensors", train);
+    RunResult r = run_traceaid("info", model);
+    assert_status(r, 0);
+    assert_contains(r.out, "DeepLog: 6 keys, 1 layer of 8 LSTM units, window 3, top-g 1, 566 parameters");
+    assert_contains(r.out, "lstm.weight_ih_l0            F32 [32, 6]");
+    run_result_free(&r);
+
+    const char *normal = cyclic_sessions("normal.txt", 4, 12);
+    const char *abnormal = write_text("abnormal.txt", "1 2 3 4 5 1 2 3\n1 2 3\n1 2 3 4 5 1 2 3\n1 2 3 4 5 6 7 1\n");
+    r = run_traceaid("eval", "--model", model, "--normal", normal, "--abnormal", abnormal);
+    assert_status(r, 0);
+    assert_contains(r.out, "FP 0  FN 0  TP 3  TN 4\n"); /* out of order, short, unknown key 7; duplicate once */
+    assert_contains(r.out, "precision 100.00%  recall 100.00%  F1 100.00%");
+    run_result_free(&r);
+}
+
+static void training_repeats_itself(void **state)
+{
+    (void)state;
+    const char *train = cyclic_sessions("again.txt", 12, 20);
+    char cmp[1200];
+    snprintf(cmp, sizeof cmp, "cmp -s '%s' ", train_small("a.safetensors", train));
+    strcat(cmp, "'"), strcat(cmp, train_small("b.safetensors", train)), strcat(cmp, "'");
+    assert_int_equal(system(cmp), 0); /* byte for byte the same model */
+}
+
+static void train_refuses_bad_requests(void **state)
+{
+    (void)state;
+    const char *train = cyclic_sessions("t.txt", 2, 20);
+    RunResult r = run_traceaid("train", "--sessions", train);
+    assert_status(r, 2);
+    assert_contains(r.err, "name the model file to write with -o MODEL");
+    run_result_free(&r);
+    r = run_traceaid("train", "--model", "transformer", "-o", test_path("x.st"), "--sessions", train);
+    assert_status(r, 2);
+    assert_contains(r.err, "--model transformer");
+    run_result_free(&r);
+    r = run_traceaid("train", "--top-g", "2", "-o", test_path("short.st"), "--sessions", write_text("short.txt", "1 2 3\n4 5\n"));
+    assert_status(r, 2);
+    assert_contains(r.err, "no training windows: every session is shorter than 11 keys");
+    run_result_free(&r);
+}
+
+static void eval_reads_a_bare_pytorch_state_dict(void **state)
+{
+    (void)state;
+    const char *normal = write_text("bare-normal.txt", "1 2 3 4 5 6 7\n");
+    const char *abnormal = write_text("bare-abnormal.txt", "1 2\n");
+    RunResult r = run_traceaid("eval", "--model", FIXTURES_DIR "/deeplog_bare.safetensors", "--window", "4",
+                               "--top-g", "7", "--normal", normal, "--abnormal", abnormal);
+    assert_status(r, 0);
+    assert_contains(r.out, "window 4, top-g 7");
+    assert_contains(r.out, "FP 0  FN 0  TP 1  TN 1"); /* top-7 of 7 keys: all hits; the short session flags */
+    run_result_free(&r);
+    r = run_traceaid("info", FIXTURES_DIR "/deeplog_bare.safetensors");
+    assert_status(r, 0);
+    assert_contains(r.out, "metadata: none (a bare state_dict");
+    run_result_free(&r);
+}
+
+static void eval_refuses_a_broken_model(void **state)
+{
+    (void)state;
+    char *bytes = slurp(FIXTURES_DIR "/deeplog_small.safetensors");
+    const char *cut = write_bytes("cut.safetensors", bytes, 700);
+    free(bytes);
+    const char *sessions = write_text("s.txt", "1 2 3 4 5\n");
+    RunResult r = run_traceaid("eval", "--model", cut, "--normal", sessions, "--abnormal", sessions);
+    assert_status(r, 2);
+    assert_contains(r.err, "cut.safetensors: header length");
+    run_result_free(&r);
+}
+
+/* Generated kernel traces: train on clean, calibrate on another clean, flag the injected ls. */
+static void calibrate_then_score_flags_the_anomaly(void **state)
+{
+    (void)state;
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s", test_path("flight"));
+    mkdir(dir, 0755);
+    const char *kinds[3][2] = {{"clean", "1"}, {"clean", "2"}, {"fifo-ls", "3"}};
+    char paths[3][700];
+    for (int i = 0; i < 3; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/%s-%s.csv", dir, kinds[i][0], kinds[i][1]);
+        RunResult r = run_traceaid("gen", "--kind", kinds[i][0], "--seed", kinds[i][1], "--events", "20000", "-o", paths[i]);
+        assert_status(r, 0);
+        run_result_free(&r);
+    }
+    const char *model = test_path("flight.safetensors");
+    RunResult r = run_traceaid("train", "--hidden", "32", "--epochs", "120", "-o", model, paths[0]);
+    assert_status(r, 0);
+    run_result_free(&r);
+    r = run_traceaid("score", "--model", model, paths[2]);
+    assert_status(r, 0);
+    assert_contains(r.out, "no threshold (calibrate the model on clean traces: traceaid calibrate)");
+    run_result_free(&r);
+    r = run_traceaid("calibrate", "--model", model, paths[1]);
+    assert_status(r, 0);
+    assert_contains(r.out, "calibrated on 20 segments of 1000 events in 1 clean trace: threshold");
+    run_result_free(&r);
+    r = run_traceaid("info", model);
+    assert_contains(r.out, "(mean + 3 std of clean segments of 1000 events)");
+    run_result_free(&r);
+    r = run_traceaid("score", "--model", model, paths[2]);
+    assert_status(r, 1);
+    assert_contains(r.out, "FLAGGED");
+    assert_contains(r.out, "events with keys the model does not know");
+    run_result_free(&r);
+    r = run_traceaid("score", "--json", "--model", model, paths[2]);
+    assert_status(r, 1);
+    JsonDoc doc;
+    Error err = {0};
+    assert_true(json_parse(&doc, r.out, strlen(r.out), "score --json", &err));
+    const JsonValue *file = &json_get(doc.root, "files")->items[0];
+    assert_int_equal(json_get(file, "segments")->length, 20);
+    assert_true(json_get(file, "flagged")->number >= 1);
+    json_free(&doc);
+    run_result_free(&r);
+    r = run_traceaid("score", "--events", "--model", model, paths[2]);
+    assert_status(r, 1);
+    size_t lines = 0;
+    for (const char *c = r.out; *c; c++)
+        lines += *c == '\n';
+    assert_int_equal(lines, 20001);
+    assert_contains(r.out, "file,event,key,outcome,rank,prob\n");
+    run_result_free(&r);
+}
+
+/* Ctrl-C in training: the model as trained so far is saved whole, exit 130. */
+static void train_interrupted_saves_the_model(void **state)
+{
+    (void)state;
+    const char *train = cyclic_sessions("long.txt", 12, 20);
+    const char *model = test_path("interrupted.safetensors");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        execl(traceaid_bin(), traceaid_bin(), "train", "--epochs", "10000000", "--window", "3", "--top-g", "2", "-o", model,
+              "--sessions", train, (char *)NULL);
+        _exit(127);
+    }
+    nanosleep(&(struct timespec){.tv_nsec = 500 * 1000 * 1000}, NULL);
+    kill(pid, SIGINT);
+    int wstatus;
+    waitpid(pid, &wstatus, 0);
+    assert_true(WIFEXITED(wstatus));
+    assert_int_equal(WEXITSTATUS(wstatus), 130);
+    RunResult r = run_traceaid("info", model);
+    assert_status(r, 0);
+    assert_contains(r.out, "DeepLog: 6 keys");
+    run_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(train_eval_info),
+        cmocka_unit_test(training_repeats_itself),
+        cmocka_unit_test(train_refuses_bad_requests),
+        cmocka_unit_test(eval_reads_a_bare_pytorch_state_dict),
+        cmocka_unit_test(eval_refuses_a_broken_model),
+        cmocka_unit_test(calibrate_then_score_flags_the_anomaly),
+        cmocka_unit_test(train_interrupted_saves_the_model),
+    };
+    return cmocka_run_group_tests_name("model commands", tests, NULL, NULL);
+}
