@@ -78,6 +78,7 @@ run: traceaid $(SAMPLES)
 	./traceaid $(SAMPLES)
 
 bench: traceaid $(BUILD)/bench/bench_load
+	@bash scripts/deps.sh bench
 	@bash bench/run.sh
 
 $(BUILD)/bench/%: bench/%.c $(LIB) | $(DEPS_OK)

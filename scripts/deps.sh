@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the build's dependencies. Missing ones are installed with apt-get when run as root;
+# Checks the build's dependencies (with "bench", the benchmarks' peers' too). Missing ones are installed with apt-get when run as root;
 # otherwise the exact command is printed and the build stops.
 set -euo pipefail
 
@@ -16,6 +16,10 @@ have_header csv.h || missing+=(libcsv-dev)
 have_pkg openblas || missing+=(libopenblas-dev)
 have_pkg cmocka || missing+=(libcmocka-dev)
 command -v tmux >/dev/null || missing+=(tmux)
+# make bench runs its peers on Debian's Python and PyTorch
+if [ "${1:-}" = bench ]; then
+    /usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
+fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
