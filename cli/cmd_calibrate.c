@@ -55,6 +55,7 @@ static int run(const Command *cmd, int argc, char **argv)
     CalibrateArgs a = {.k = "3"};
     const ArgSpec specs[] = {
         MODEL_ARG_SPECS(&a.model),
+        SEGMENT_ARG_SPEC(&a.model),
         {"k", 0, ARG_STRING, &a.k, "K", "threshold = mean + K standard deviations (3)"},
         {"output", 'o', ARG_STRING, &a.out, "MODEL", "write the calibrated model here (the model itself)"},
         TRACE_ARG_SPECS(&a.traces),

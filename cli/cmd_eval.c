@@ -6,10 +6,11 @@
 #include "format.h"
 #include "interrupt.h"
 #include "model_vocab.h"
+#include "scoring.h"
 
 typedef struct EvalArgs {
-    const char *model, *normal, *abnormal;
-    uint64_t top_g, window;
+    ModelArgs model;
+    const char *normal, *abnormal;
     bool json;
     TraceArgs traces;
 } EvalArgs;
@@ -22,13 +23,13 @@ static void print_counts(const EvalArgs *a, const DeepLog *m, const EvalCounts *
     if (a->json) {
         printf("{\"model\":\"%s\",\"window\":%d,\"top_g\":%d,\"fp\":%zu,\"fn\":%zu,\"tp\":%zu,"
                "\"tn\":%zu,\"precision\":%.6f,\"recall\":%.6f,\"f1\":%.6f,\"windows\":%zu,"
-               "\"distinct_windows\":%zu,\"seconds\":%.3f}\n", a->model, m->cfg.window,
+               "\"distinct_windows\":%zu,\"seconds\":%.3f}\n", a->model.path, m->cfg.window,
                m->cfg.top_g, c->fp, c->fn, c->tp, c->tn, precision, recall, f1, c->windows,
                c->distinct_windows, c->seconds);
         return;
     }
     char n1[32], n2[32], n3[32], n4[32];
-    printf("model %s: window %d, top-g %d\n", a->model, m->cfg.window, m->cfg.top_g);
+    printf("model %s: window %d, top-g %d\n", a->model.path, m->cfg.window, m->cfg.top_g);
     printf("sessions   %s normal, %s abnormal (distinct)\n",
            format_count(n1, sizeof n1, c->tn + c->fp), format_count(n2, sizeof n2, c->tp + c->fn));
     printf("FP %s  FN %s  TP %s  TN %s\n", format_count(n1, sizeof n1, c->fp),
@@ -44,23 +45,20 @@ static int eval(const Command *cmd, EvalArgs *a, const ArgInputs *inputs)
 {
     if (inputs->n > 0)
         return args_usage_error(cmd, "unexpected argument '%s'", inputs->items[0].path);
-    if (!a->model || !a->normal || !a->abnormal)
+    if (!a->model.path || !a->normal || !a->abnormal)
         return args_usage_error(cmd, "name --model, --normal and --abnormal");
     Error err = {0};
     DeepLog m;
-    DeepLogConfig defaults = {.window = (int)a->window, .top_g = a->top_g ? (int)a->top_g : 9};
-    if (!deeplog_load(&m, a->model, &defaults, &err)) {
+    if (!model_args_load(&a->model, &m, &err)) {
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
         return EXIT_ERROR;
     }
-    if (a->top_g)
-        m.cfg.top_g = (int)a->top_g;
     int status = EXIT_ERROR;
     TraceSet set;
     trace_set_init(&set);
     TraceInput files[2] = {{a->normal, TRACE_FORMAT_AUTO}, {a->abnormal, TRACE_FORMAT_AUTO}};
     EvalCounts counts;
-    if (!deeplog_config_check(&m.cfg, &err) || !model_vocab_seed(&set, m.key_names, m.cfg.n_keys, &err) ||
+    if (!model_vocab_seed(&set, m.key_names, m.cfg.n_keys, &err) ||
         !trace_set_load(&set, files, 2, &a->traces.opt, &err) ||
         !deeplog_eval(&m, &set.traces[0], &set.traces[1], &counts, interrupt_install(), &err)) {
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
@@ -75,13 +73,11 @@ static int eval(const Command *cmd, EvalArgs *a, const ArgInputs *inputs)
 
 static int run(const Command *cmd, int argc, char **argv)
 {
-    EvalArgs a = {.window = 10};
+    EvalArgs a = {0};
     const ArgSpec specs[] = {
-        {"model", 'm', ARG_STRING, &a.model, "MODEL", "the model file"},
+        MODEL_ARG_SPECS(&a.model),
         {"normal", 0, ARG_STRING, &a.normal, "FILE", "sessions (or a trace) known to be normal"},
         {"abnormal", 0, ARG_STRING, &a.abnormal, "FILE", "sessions known to be anomalous"},
-        {"top-g", 'g', ARG_UINT, &a.top_g, "G", "candidates that count as a hit (the model's)"},
-        {"window", 0, ARG_UINT, &a.window, "H", "window of a model file without metadata (10)"},
         {"json", 0, ARG_FLAG, &a.json, NULL, "print the figures as one JSON object"},
         TRACE_ARG_SPECS(&a.traces),
     };

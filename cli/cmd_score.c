@@ -140,6 +140,7 @@ static int run(const Command *cmd, int argc, char **argv)
     ScoreArgs a = {0};
     const ArgSpec specs[] = {
         MODEL_ARG_SPECS(&a.model),
+        SEGMENT_ARG_SPEC(&a.model),
         {"flagged", 0, ARG_FLAG, &a.flagged_only, NULL, "list only the flagged segments"},
         {"csv", 0, ARG_FLAG, &a.csv, NULL, "segments as CSV"},
         {"json", 0, ARG_FLAG, &a.json, NULL, "segments as JSON"},

@@ -6,19 +6,22 @@
 #include "interrupt.h"
 #include "model_vocab.h"
 
-static bool load_model(ScoredSet *s, const ModelArgs *ma, Error *err)
+bool model_args_load(const ModelArgs *ma, DeepLog *m, Error *err)
 {
     DeepLogConfig defaults = {.window = ma->window ? (int)ma->window : 10,
                               .top_g = ma->top_g ? (int)ma->top_g : 9};
-    if (!deeplog_load(&s->model, ma->path, &defaults, err))
+    if (!deeplog_load(m, ma->path, &defaults, err))
         return false;
     if (ma->top_g)
-        s->model.cfg.top_g = (int)ma->top_g;
-    if (ma->segment && (int)ma->segment != s->model.calibration.segment) {
-        s->model.calibration.segment = (int)ma->segment;
-        s->model.calibration.calibrated = false; /* a threshold holds for its segment length */
+        m->cfg.top_g = (int)ma->top_g;
+    if (ma->segment && (int)ma->segment != m->calibration.segment) {
+        m->calibration.segment = (int)ma->segment;
+        m->calibration.calibrated = false; /* a threshold holds for its segment length */
     }
-    return deeplog_config_check(&s->model.cfg, err);
+    if (deeplog_config_check(&m->cfg, err))
+        return true;
+    deeplog_free(m);
+    return false;
 }
 
 static bool score_all(ScoredSet *s, Error *err)
@@ -49,7 +52,7 @@ bool scored_set_load(ScoredSet *s, const Command *cmd, const ModelArgs *ma, Trac
     memset(s, 0, sizeof *s);
     trace_set_init(&s->set);
     Error err = {0};
-    bool ok = load_model(s, ma, &err) && model_vocab_seed(&s->set, s->model.key_names, s->model.cfg.n_keys, &err);
+    bool ok = model_args_load(ma, &s->model, &err) && model_vocab_seed(&s->set, s->model.key_names, s->model.cfg.n_keys, &err);
     if (ok && ta->meanings_path)
         ok = meanings_load(&s->set.meanings, ta->meanings_path, &err);
     ok = ok && trace_set_load(&s->set, inputs->items, inputs->n, &ta->opt, &err) && score_all(s, &err);

@@ -21,8 +21,14 @@ typedef struct ModelArgs {
 #define MODEL_ARG_SPECS(ma)                                                                      \
     {"model", 'm', ARG_STRING, &(ma)->path, "MODEL", "the model file"},                           \
     {"top-g", 'g', ARG_UINT, &(ma)->top_g, "G", "candidates that count as a hit (the model's)"}, \
-    {"segment", 0, ARG_UINT, &(ma)->segment, "N", "events per segment (the model's, else 1000)"}, \
     {"window", 0, ARG_UINT, &(ma)->window, "H", "window of a model file without metadata (10)"}
+
+#define SEGMENT_ARG_SPEC(ma) \
+    {"segment", 0, ARG_UINT, &(ma)->segment, "N", "events per segment (the model's, else 1000)"}
+
+/* Loads the model ma names with its options applied (top-g, segment; window and top-g defaults
+ * for a bare state_dict). */
+bool model_args_load(const ModelArgs *ma, DeepLog *m, Error *err);
 
 /* Loads the model and the inputs and scores every trace; prints the error and returns false. */
 bool scored_set_load(ScoredSet *s, const Command *cmd, const ModelArgs *ma, TraceArgs *ta,
