@@ -40,7 +40,7 @@ $(DEPS_OK): scripts/deps.sh
 # The layers' elementwise loops vectorise their exponentials through glibc's vector math only
 # under -ffast-math; it is kept to those files (no NaN checks live there).
 FAST_MATH := -O3 -ffast-math
-$(BUILD)/model/lstm.o: CFLAGS += $(FAST_MATH)
+$(BUILD)/model/lstm.o $(BUILD)/model/gru.o $(BUILD)/model/attention.o: CFLAGS += $(FAST_MATH)
 
 $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)

@@ -4,6 +4,8 @@
 #include <math.h>
 
 #include "../model/adam.h"
+#include "../model/attention.h"
+#include "../model/gru.h"
 #include "../model/linear.h"
 #include "../model/lstm.h"
 #include "../model/softmax.h"
@@ -181,6 +183,107 @@ static void lstm_backward_matches_differences_one_hot(void **state)
     check_lstm(true);
 }
 
+/* ---- GRU step ---------------------------------------------------------------------------- */
+
+typedef struct GruCase {
+    int batch, in_dim, hidden;
+    GruWeights w;
+    GruStepCache cache;
+    float *x, *h_prev, *x_proj, *h, *coef;
+} GruCase;
+
+static double gru_loss(void *ctx)
+{
+    GruCase *c = ctx;
+    linear_forward(c->x_proj, c->x, c->w.w_ih, c->w.b_ih, c->batch, c->in_dim, 3 * c->hidden);
+    gru_step_forward(&c->w, &c->cache, c->x_proj, c->h_prev, c->h, c->batch, c->hidden);
+    double loss = 0;
+    for (int i = 0; i < c->batch * c->hidden; i++)
+        loss += (double)c->coef[i] * c->h[i];
+    return loss;
+}
+
+static void gru_step_backward_matches_differences(void **state)
+{
+    (void)state;
+    GruCase c = {.batch = 3, .in_dim = 4, .hidden = 3};
+    int g = 3 * c.hidden, bh = c.batch * c.hidden;
+    c.w = (GruWeights){random_floats((size_t)g * c.in_dim, 0.8f), random_floats((size_t)g * c.hidden, 0.8f),
+                       random_floats(g, 0.5f), random_floats(g, 0.5f)};
+    GruWeights grad = {calloc((size_t)g * c.in_dim, 4), calloc((size_t)g * c.hidden, 4), calloc(g, 4), calloc(g, 4)};
+    c.cache = (GruStepCache){calloc((size_t)c.batch * g, 4), calloc((size_t)c.batch * g, 4)};
+    c.x = random_floats((size_t)c.batch * c.in_dim, 1), c.h_prev = random_floats(bh, 1);
+    c.x_proj = calloc((size_t)c.batch * g, 4), c.h = calloc(bh, 4), c.coef = random_floats(bh, 1);
+    float *d_xp = calloc((size_t)c.batch * g, 4), *d_hh = calloc((size_t)c.batch * g, 4);
+    float *d_hp = calloc(bh, 4), *d_x = calloc((size_t)c.batch * c.in_dim, 4);
+    gru_loss(&c);
+    gru_step_backward(&c.w, &grad, &c.cache, c.h_prev, c.h, c.coef, d_xp, d_hp, d_hh, c.batch, c.hidden);
+    linear_backward(d_x, grad.w_ih, grad.b_ih, d_xp, c.x, c.w.w_ih, c.batch, c.in_dim, g);
+    check_gradient("gru w_ih", c.w.w_ih, grad.w_ih, (size_t)g * c.in_dim, gru_loss, &c);
+    check_gradient("gru w_hh", c.w.w_hh, grad.w_hh, (size_t)g * c.hidden, gru_loss, &c);
+    check_gradient("gru b_ih", c.w.b_ih, grad.b_ih, g, gru_loss, &c);
+    check_gradient("gru b_hh", c.w.b_hh, grad.b_hh, g, gru_loss, &c);
+    check_gradient("gru x", c.x, d_x, (size_t)c.batch * c.in_dim, gru_loss, &c);
+    check_gradient("gru h_prev", c.h_prev, d_hp, bh, gru_loss, &c);
+    free(c.w.w_ih), free(c.w.w_hh), free(c.w.b_ih), free(c.w.b_hh);
+    free(grad.w_ih), free(grad.w_hh), free(grad.b_ih), free(grad.b_hh);
+    free(c.cache.gates), free(c.cache.hh), free(c.x), free(c.h_prev), free(c.x_proj), free(c.h), free(c.coef);
+    free(d_xp), free(d_hh), free(d_hp), free(d_x);
+}
+
+/* ---- attention --------------------------------------------------------------------------- */
+
+typedef struct AttnCase {
+    int batch, steps, hidden, units;
+    AttentionWeights w;
+    AttentionStepCache cache;
+    float *enc, *query, *keys, *context, *coef;
+} AttnCase;
+
+static double attention_loss(void *ctx)
+{
+    AttnCase *c = ctx;
+    attention_keys(&c->w, c->enc, c->keys, c->batch, c->steps, c->hidden, c->units);
+    attention_forward(&c->w, &c->cache, c->keys, c->enc, c->query, c->context, c->batch, c->steps,
+                      c->hidden, c->units);
+    double loss = 0;
+    for (int i = 0; i < c->batch * c->hidden; i++)
+        loss += (double)c->coef[i] * c->context[i];
+    return loss;
+}
+
+static void attention_backward_matches_differences(void **state)
+{
+    (void)state;
+    AttnCase c = {.batch = 2, .steps = 3, .hidden = 4, .units = 5};
+    int b = c.batch, t = c.steps, h = c.hidden, u = c.units;
+    c.w = (AttentionWeights){random_floats((size_t)u * h, 1), random_floats(u, 0.5f), random_floats((size_t)u * h, 1),
+                             random_floats(u, 0.5f), random_floats(u, 1.5f), random_floats(1, 0.5f)};
+    AttentionWeights grad = {calloc((size_t)u * h, 4), calloc(u, 4), calloc((size_t)u * h, 4), calloc(u, 4),
+                             calloc(u, 4), calloc(1, 4)};
+    c.cache = (AttentionStepCache){calloc((size_t)b * u, 4), calloc((size_t)b * t * u, 4), calloc((size_t)b * t, 4)};
+    c.enc = random_floats((size_t)b * t * h, 1), c.query = random_floats((size_t)b * h, 1);
+    c.keys = calloc((size_t)b * t * u, 4), c.context = calloc((size_t)b * h, 4), c.coef = random_floats((size_t)b * h, 1);
+    float *d_keys = calloc((size_t)b * t * u, 4), *d_enc = calloc((size_t)b * t * h, 4), *d_q = calloc((size_t)b * h, 4);
+    float *d_e = calloc((size_t)b * t, 4), *d_qp = calloc((size_t)b * u, 4);
+    attention_loss(&c);
+    attention_backward(&c.w, &grad, &c.cache, c.enc, c.query, c.coef, d_keys, d_enc, d_q, d_e, d_qp, b, t, h, u);
+    attention_keys_backward(&c.w, &grad, c.enc, d_keys, d_enc, b, t, h, u);
+    check_gradient("W1", c.w.w1_weight, grad.w1_weight, (size_t)u * h, attention_loss, &c);
+    check_gradient("b1", c.w.w1_bias, grad.w1_bias, u, attention_loss, &c);
+    check_gradient("W2", c.w.w2_weight, grad.w2_weight, (size_t)u * h, attention_loss, &c);
+    check_gradient("b2", c.w.w2_bias, grad.w2_bias, u, attention_loss, &c);
+    check_gradient("V", c.w.v_weight, grad.v_weight, u, attention_loss, &c);
+    check_gradient("bV", c.w.v_bias, grad.v_bias, 1, attention_loss, &c);
+    check_gradient("enc", c.enc, d_enc, (size_t)b * t * h, attention_loss, &c);
+    check_gradient("query", c.query, d_q, (size_t)b * h, attention_loss, &c);
+    free(c.w.w1_weight), free(c.w.w1_bias), free(c.w.w2_weight), free(c.w.w2_bias), free(c.w.v_weight), free(c.w.v_bias);
+    free(grad.w1_weight), free(grad.w1_bias), free(grad.w2_weight), free(grad.w2_bias), free(grad.v_weight), free(grad.v_bias);
+    free(c.cache.query_proj), free(c.cache.hidden), free(c.cache.weights);
+    free(c.enc), free(c.query), free(c.keys), free(c.context), free(c.coef);
+    free(d_keys), free(d_enc), free(d_q), free(d_e), free(d_qp);
+}
+
 /* ---- Adam -------------------------------------------------------------------------------- */
 
 static void adam_follows_torch_formula(void **state)
@@ -207,6 +310,8 @@ int main(void)
         cmocka_unit_test(softmax_xent_matches_differences),
         cmocka_unit_test(lstm_backward_matches_differences_dense),
         cmocka_unit_test(lstm_backward_matches_differences_one_hot),
+        cmocka_unit_test(gru_step_backward_matches_differences),
+        cmocka_unit_test(attention_backward_matches_differences),
         cmocka_unit_test(adam_follows_torch_formula),
     };
     return cmocka_run_group_tests_name("gradients", tests, NULL, NULL);
