@@ -3,9 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../io/json.h"
-#include "../io/safetensors.h"
-#include "deeplog.h"
+#include "model_file.h"
 
 #define N_TENSORS_MAX (4 * DEEPLOG_MAX_LAYERS + 2)
 
@@ -33,61 +31,25 @@ static size_t tensor_list(const DeepLog *m, StTensor *out, char names[][32])
     return n;
 }
 
-static char *vocab_json(const DeepLog *m)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    if (!out)
-        return NULL;
-    fputc('[', out);
-    for (int k = 0; k < m->cfg.n_keys; k++) {
-        fputs(k ? "," : "", out);
-        json_write_string(out, m->key_names[k]);
-    }
-    fputc(']', out);
-    fclose(out);
-    return text;
-}
-
 bool deeplog_save(const DeepLog *m, const char *path, Error *err)
 {
     StTensor tensors[N_TENSORS_MAX];
     char names[N_TENSORS_MAX][32];
     size_t n = tensor_list(m, tensors, names);
-    const Calibration *cal = &m->calibration;
-    char window[16], top_g[16], segment[16], k[32], threshold[32];
+    char window[16], top_g[16];
     snprintf(window, sizeof window, "%d", m->cfg.window);
     snprintf(top_g, sizeof top_g, "%d", m->cfg.top_g);
-    snprintf(segment, sizeof segment, "%d", cal->segment);
-    snprintf(k, sizeof k, "%.9g", cal->k);
-    snprintf(threshold, sizeof threshold, "%.9g", cal->threshold);
-    char *vocab = vocab_json(m);
+    char *vocab = model_vocab_json(m->key_names, m->cfg.n_keys);
     if (!vocab)
         return error_set(err, "%s: out of memory", path);
-    const char *keys[] = {"model", "window", "top_g", "vocab", "segment", "k", "threshold"};
-    const char *values[] = {"deeplog", window, top_g, vocab, segment, k, threshold};
-    bool ok = safetensors_save(path, tensors, n, keys, values, cal->calibrated ? 7 : 6, err);
+    const char *keys[8] = {"model", "window", "top_g", "vocab"};
+    const char *values[8] = {"deeplog", window, top_g, vocab};
+    size_t n_meta = 4;
+    CalibrationText text;
+    model_calibration_meta(&m->calibration, &text, keys, values, &n_meta);
+    bool ok = safetensors_save(path, tensors, n, keys, values, n_meta, err);
     free(vocab);
     return ok;
-}
-
-static bool meta_int(const SafeTensors *st, const char *path, const char *key, int fallback,
-                     int *value, Error *err)
-{
-    const char *text = safetensors_meta(st, key);
-    if (!text) {
-        if (fallback <= 0)
-            return error_set(err, "%s: no \"%s\" in the metadata; give it as an option", path, key);
-        *value = fallback;
-        return true;
-    }
-    char *end;
-    long parsed = strtol(text, &end, 10);
-    if (*end || end == text || parsed < 1 || parsed > 1000000)
-        return error_set(err, "%s: metadata \"%s\" is '%s', not a positive integer", path, key, text);
-    *value = (int)parsed;
-    return true;
 }
 
 /* K, H and L from the shapes of the first layer and the count of layers present. */
@@ -104,58 +66,6 @@ static bool config_from_shapes(const SafeTensors *st, const char *path, DeepLogC
         snprintf(name, sizeof name, "lstm.weight_ih_l%d", ++c->layers);
     while (c->layers < DEEPLOG_MAX_LAYERS && safetensors_find(st, name));
     return true;
-}
-
-static bool read_vocab(DeepLog *m, const SafeTensors *st, const char *path, Error *err)
-{
-    const char *text = safetensors_meta(st, "vocab");
-    if (!text)
-        return true; /* keys stay "1".."K", as in session files */
-    JsonDoc doc;
-    if (!json_parse(&doc, text, strlen(text), path, err))
-        return error_prefix(err, "metadata vocab: ");
-    bool ok = doc.root->type == JSON_ARRAY && doc.root->length == (size_t)m->cfg.n_keys;
-    for (size_t k = 0; ok && k < doc.root->length; k++)
-        ok = doc.root->items[k].type == JSON_STRING;
-    if (!ok)
-        error_set(err, "%s: metadata vocab must be an array of %d key names (fc.weight has %d rows)",
-                  path, m->cfg.n_keys, m->cfg.n_keys);
-    for (size_t k = 0; ok && k < doc.root->length; k++) {
-        char *name = strdup(doc.root->items[k].string);
-        if (!name) {
-            ok = error_set(err, "out of memory");
-            break;
-        }
-        free(m->key_names[k]);
-        m->key_names[k] = name;
-    }
-    json_free(&doc);
-    return ok;
-}
-
-static bool meta_float(const SafeTensors *st, const char *path, const char *key, float *value,
-                       bool *present, Error *err)
-{
-    const char *text = safetensors_meta(st, key);
-    *present = text != NULL;
-    if (!text)
-        return true;
-    char *end;
-    double parsed = strtod(text, &end);
-    if (*end || end == text || !(parsed >= 0 && parsed < 1e9))
-        return error_set(err, "%s: metadata \"%s\" is '%s', not a non-negative number", path, key, text);
-    *value = (float)parsed;
-    return true;
-}
-
-static bool read_calibration(DeepLog *m, const SafeTensors *st, const char *path, Error *err)
-{
-    Calibration *cal = &m->calibration;
-    bool present;
-    if (safetensors_meta(st, "segment") && !meta_int(st, path, "segment", 0, &cal->segment, err))
-        return false;
-    return meta_float(st, path, "k", &cal->k, &present, err) &&
-           meta_float(st, path, "threshold", &cal->threshold, &cal->calibrated, err);
 }
 
 static bool copy_tensors(DeepLog *m, const SafeTensors *st, const char *path, Error *err)
@@ -183,12 +93,13 @@ bool deeplog_load(DeepLog *m, const char *path, const DeepLogConfig *defaults, E
     bool ok = !kind || strcmp(kind, "deeplog") == 0 ||
               error_set(err, "%s: a %s model, not a DeepLog one", path, kind);
     ok = ok && config_from_shapes(&st, path, &c, err) &&
-         meta_int(&st, path, "window", defaults ? defaults->window : 0, &c.window, err) &&
-         meta_int(&st, path, "top_g", defaults ? defaults->top_g : 0, &c.top_g, err);
+         model_meta_int(&st, path, "window", defaults ? defaults->window : 0, &c.window, err) &&
+         model_meta_int(&st, path, "top_g", defaults ? defaults->top_g : 0, &c.top_g, err);
     if (ok && !safetensors_meta(&st, "top_g") && c.top_g > c.n_keys)
         c.top_g = c.n_keys; /* a default, not a choice: a bare file may have fewer keys than it */
     ok = ok && deeplog_create(m, &c, NULL, 0, err);
-    if (ok && !(ok = read_vocab(m, &st, path, err) && read_calibration(m, &st, path, err) &&
+    if (ok && !(ok = model_read_vocab(&st, path, m->key_names, m->cfg.n_keys, err) &&
+                     model_read_calibration(&st, path, &m->calibration, err) &&
                      copy_tensors(m, &st, path, err)))
         deeplog_free(m);
     safetensors_free(&st);

@@ -1,0 +1,105 @@
+#include "model_file.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/json.h"
+
+char *model_vocab_json(char *const *names, int n)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        return NULL;
+    fputc('[', out);
+    for (int k = 0; k < n; k++) {
+        fputs(k ? "," : "", out);
+        json_write_string(out, names[k]);
+    }
+    fputc(']', out);
+    fclose(out);
+    return text;
+}
+
+bool model_read_vocab(const SafeTensors *st, const char *path, char **names, int n, Error *err)
+{
+    const char *text = safetensors_meta(st, "vocab");
+    if (!text)
+        return true;
+    JsonDoc doc;
+    if (!json_parse(&doc, text, strlen(text), path, err))
+        return error_prefix(err, "metadata vocab: ");
+    bool ok = doc.root->type == JSON_ARRAY && doc.root->length == (size_t)n;
+    for (size_t k = 0; ok && k < doc.root->length; k++)
+        ok = doc.root->items[k].type == JSON_STRING;
+    if (!ok)
+        error_set(err, "%s: metadata vocab must be an array of %d key names, as many as the output "
+                  "layer has rows", path, n);
+    for (size_t k = 0; ok && k < doc.root->length; k++) {
+        char *name = strdup(doc.root->items[k].string);
+        if (!name) {
+            ok = error_set(err, "out of memory");
+            break;
+        }
+        free(names[k]);
+        names[k] = name;
+    }
+    json_free(&doc);
+    return ok;
+}
+
+bool model_meta_int(const SafeTensors *st, const char *path, const char *key, int fallback,
+                    int *value, Error *err)
+{
+    const char *text = safetensors_meta(st, key);
+    if (!text) {
+        if (fallback <= 0)
+            return error_set(err, "%s: no \"%s\" in the metadata; give it as an option", path, key);
+        *value = fallback;
+        return true;
+    }
+    char *end;
+    long parsed = strtol(text, &end, 10);
+    if (*end || end == text || parsed < 1 || parsed > 1000000)
+        return error_set(err, "%s: metadata \"%s\" is '%s', not a positive integer", path, key, text);
+    *value = (int)parsed;
+    return true;
+}
+
+static bool meta_float(const SafeTensors *st, const char *path, const char *key, float *value,
+                       bool *present, Error *err)
+{
+    const char *text = safetensors_meta(st, key);
+    *present = text != NULL;
+    if (!text)
+        return true;
+    char *end;
+    double parsed = strtod(text, &end);
+    if (*end || end == text || !(parsed >= 0 && parsed < 1e9))
+        return error_set(err, "%s: metadata \"%s\" is '%s', not a non-negative number", path, key, text);
+    *value = (float)parsed;
+    return true;
+}
+
+bool model_read_calibration(const SafeTensors *st, const char *path, Calibration *cal, Error *err)
+{
+    bool present;
+    if (safetensors_meta(st, "segment") && !model_meta_int(st, path, "segment", 0, &cal->segment, err))
+        return false;
+    return meta_float(st, path, "k", &cal->k, &present, err) &&
+           meta_float(st, path, "threshold", &cal->threshold, &cal->calibrated, err);
+}
+
+void model_calibration_meta(const Calibration *cal, CalibrationText *text, const char **keys,
+                            const char **values, size_t *n)
+{
+    snprintf(text->segment, sizeof text->segment, "%d", cal->segment);
+    snprintf(text->k, sizeof text->k, "%.9g", cal->k);
+    snprintf(text->threshold, sizeof text->threshold, "%.9g", cal->threshold);
+    keys[*n] = "segment", values[(*n)++] = text->segment;
+    keys[*n] = "k", values[(*n)++] = text->k;
+    if (cal->calibrated)
+        keys[*n] = "threshold", values[(*n)++] = text->threshold;
+}

@@ -1,0 +1,25 @@
+/* What every model file's metadata shares: the vocabulary as a JSON array, integer and number
+ * fields, and the calibration (docs/MODEL_FORMAT.md). */
+#ifndef TRACEAID_MODEL_FILE_H
+#define TRACEAID_MODEL_FILE_H
+
+#include "../io/safetensors.h"
+#include "deeplog.h"
+
+/* names as a JSON array of strings (malloc'd), or NULL when memory runs out */
+char *model_vocab_json(char *const *names, int n);
+/* Replaces names[0..n) with the metadata's "vocab", when present; it must hold n names. */
+bool model_read_vocab(const SafeTensors *st, const char *path, char **names, int n, Error *err);
+/* The metadata integer key, or fallback when absent (fallback <= 0: it is required). */
+bool model_meta_int(const SafeTensors *st, const char *path, const char *key, int fallback,
+                    int *value, Error *err);
+bool model_read_calibration(const SafeTensors *st, const char *path, Calibration *cal, Error *err);
+
+/* Metadata entries for a calibration, appended at keys[*n], values[*n]; bufs holds the text. */
+typedef struct CalibrationText {
+    char segment[16], k[32], threshold[32];
+} CalibrationText;
+void model_calibration_meta(const Calibration *cal, CalibrationText *text, const char **keys,
+                            const char **values, size_t *n);
+
+#endif

@@ -1,0 +1,93 @@
+/* The kernel-trace model of the seed work: an encoder GRU reads Tx embedded keys; a decoder GRU,
+ * started from the encoder's last state with a START token, predicts the next Ty keys one by one,
+ * each step reading [attention context ; embedding of the previous key] (context first); a dense
+ * layer gives logits over the vocabulary. Training feeds the true previous key (teacher forcing);
+ * prediction feeds back its own greedy choice. Ids 0, 1, 2 are PAD, START and UNK.
+ * Parameters are one allocation in the state_dict order of the PyTorch module documented in
+ * docs/MODEL_FORMAT.md; gradients share the layout. */
+#ifndef TRACEAID_SEQ2SEQ_H
+#define TRACEAID_SEQ2SEQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../io/error.h"
+#include "attention.h"
+#include "deeplog.h"
+#include "gru.h"
+
+enum { SEQ2SEQ_PAD = 0, SEQ2SEQ_START = 1, SEQ2SEQ_UNK = 2, SEQ2SEQ_FIRST_KEY = 3 };
+
+typedef struct Seq2SeqConfig {
+    int vocab;      /* V, the three special ids included */
+    int embed;      /* E */
+    int hidden;     /* H */
+    int units;      /* U, attention */
+    int tx, ty;     /* keys read, keys predicted */
+    int stride;     /* events between scored windows */
+} Seq2SeqConfig;
+
+typedef struct Seq2SeqTensors {
+    float *enc_embedding;   /* [V, E] */
+    GruWeights enc_gru;     /* w_ih [3H, E] */
+    AttentionWeights attn;
+    float *dec_embedding;   /* [V, E] */
+    GruWeights dec_gru;     /* w_ih [3H, H + E] */
+    float *fc_weight;       /* [V, H] */
+    float *fc_bias;         /* [V] */
+} Seq2SeqTensors;
+
+typedef struct Seq2Seq {
+    Seq2SeqConfig cfg;
+    Calibration calibration;
+    size_t n_params;
+    float *params;
+    Seq2SeqTensors t;
+    char **key_names;       /* V names in id order, "<pad>", "<start>", "<unk>" first */
+} Seq2Seq;
+
+/* Activations for batches of up to max_batch windows, in one allocation. */
+typedef struct Seq2SeqWork {
+    int max_batch;
+    float *block;
+    uint32_t *enc_ids;      /* [Tx][B] */
+    uint32_t *prev_ids;     /* [Ty][B]: the key each decoder step read */
+    uint32_t *step_targets; /* [Ty][B] */
+    float *step_weights;    /* [Ty][B] */
+    float *zero_h;          /* [B][H] of zeros: the encoder's initial state */
+    float *enc_emb, *enc_xp, *enc_h;        /* [Tx][B][E], [Tx][B][3H], [Tx][B][H] */
+    GruStepCache enc_cache[64];
+    float *enc_out, *keys;                  /* [B][Tx][H], [B][Tx][U] */
+    AttentionStepCache attn_cache[64];
+    float *dec_x, *dec_xp, *dec_h;          /* [Ty][B][H+E], [Ty][B][3H], [Ty][B][H] */
+    GruStepCache dec_cache[64];
+    float *logits, *probs;                  /* [Ty][B][V] */
+    /* backward scratch */
+    float *d_logits, *d_dec_h, *d_xp, *d_hh, *d_x, *d_carry, *d_keys, *d_enc_out, *d_e, *d_qp;
+    float *d_enc_h, *d_enc_xp, *d_enc_emb;
+} Seq2SeqWork;
+
+bool seq2seq_config_check(const Seq2SeqConfig *cfg, Error *err);
+/* key_names: V - 3 names of the keys proper; the specials are added in front. */
+bool seq2seq_create(Seq2Seq *m, const Seq2SeqConfig *cfg, const char *const *key_names,
+                    uint64_t seed, Error *err);
+void seq2seq_free(Seq2Seq *m);
+void seq2seq_views(const Seq2SeqConfig *cfg, float *block, Seq2SeqTensors *views);
+
+bool seq2seq_work_init(Seq2SeqWork *w, const Seq2Seq *m, int max_batch, Error *err);
+void seq2seq_work_free(Seq2SeqWork *w);
+
+/* inputs [B][Tx]; targets [B][Ty] for teacher forcing, or NULL to decode greedily. Fills
+ * w->probs; predicted (may be NULL) gets each step's most likely key [B][Ty]. */
+void seq2seq_forward(const Seq2Seq *m, Seq2SeqWork *w, const uint32_t *inputs,
+                     const uint32_t *targets, uint32_t *predicted, int batch);
+/* After a teacher-forced forward: the weighted mean cross-entropy over all B·Ty targets, its
+ * gradient accumulated into grad. */
+float seq2seq_backward(const Seq2Seq *m, Seq2SeqWork *w, const uint32_t *targets,
+                       const float *weights, int batch, float *grad);
+
+bool seq2seq_load(Seq2Seq *m, const char *path, Error *err);
+bool seq2seq_save(const Seq2Seq *m, const char *path, Error *err);
+
+#endif
