@@ -7,30 +7,8 @@
 
 #include "deeplog.h"
 #include "scores.h"
+#include "train.h"
 #include "windows.h"
-
-typedef struct TrainProgress {
-    int epoch, epochs;          /* epoch just finished, from 1 */
-    double loss;                /* its mean cross-entropy */
-    double windows_per_s;       /* training windows (with repeats) per second */
-    double elapsed_s, eta_s;
-} TrainProgress;
-
-typedef struct TrainOptions {
-    int epochs;
-    int batch_size;
-    float learning_rate;
-    uint64_t seed;              /* shuffling; the weights' seed is the model's creation */
-    const volatile sig_atomic_t *cancel;    /* stops after the current batch */
-    void (*progress)(const TrainProgress *p, void *ctx);
-    void *progress_ctx;
-} TrainOptions;
-
-typedef struct TrainReport {
-    int epochs_done;
-    double loss, seconds, windows_per_s;
-    bool interrupted;
-} TrainReport;
 
 /* ws holds windows of window + 1 keys: the inputs and the next key. */
 bool deeplog_train(DeepLog *m, const WindowSet *ws, const TrainOptions *opt, TrainReport *report,

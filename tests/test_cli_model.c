@@ -81,7 +81,7 @@ static void train_refuses_bad_requests(void **state)
     run_result_free(&r);
     r = run_traceaid("train", "--top-g", "2", "-o", test_path("short.st"), "--sessions", write_text("short.txt", "1 2 3\n4 5\n"));
     assert_status(r, 2);
-    assert_contains(r.err, "no training windows: every session is shorter than 11 keys");
+    assert_contains(r.err, "no training windows: every session or trace is shorter than 11 keys");
     run_result_free(&r);
 }
 

@@ -1,0 +1,101 @@
+#include "train.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "adam.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t next_random(uint64_t *state)
+{
+    *state ^= *state << 13, *state ^= *state >> 7, *state ^= *state << 17;
+    return *state;
+}
+
+static void shuffle(size_t *order, size_t n, uint64_t *rng)
+{
+    for (size_t i = n; i > 1; i--) {
+        size_t j = next_random(rng) % i, tmp = order[i - 1];
+        order[i - 1] = order[j], order[j] = tmp;
+    }
+}
+
+typedef struct Batch {
+    uint32_t *rows;
+    float *weights;
+    float *grad;
+    size_t *order;
+} Batch;
+
+/* One pass over the distinct windows; returns the count-weighted mean loss. */
+static double train_epoch(const Trainer *tr, Adam *adam, Batch *b, const WindowSet *ws,
+                          const TrainOptions *opt, uint64_t *rng, bool *interrupted)
+{
+    double loss_sum = 0, weight_sum = 0;
+    size_t batch_size = (size_t)opt->batch_size;
+    shuffle(b->order, ws->n, rng);
+    for (size_t start = 0; start < ws->n; start += batch_size) {
+        if (opt->cancel && *opt->cancel) {
+            *interrupted = true;
+            break;
+        }
+        size_t count = ws->n - start < batch_size ? ws->n - start : batch_size;
+        double batch_weight = 0;
+        for (size_t i = 0; i < count; i++) {
+            size_t w = b->order[start + i];
+            memcpy(b->rows + i * ws->width, ws->keys + w * ws->width, ws->width * sizeof *b->rows);
+            b->weights[i] = ws->count[w];
+            batch_weight += ws->count[w];
+        }
+        memset(b->grad, 0, tr->n_params * sizeof *b->grad);
+        float loss = tr->batch_loss(tr->ctx, b->rows, b->weights, (int)count, b->grad);
+        adam_update(adam, tr->params, b->grad);
+        loss_sum += loss * batch_weight;
+        weight_sum += batch_weight;
+    }
+    return weight_sum > 0 ? loss_sum / weight_sum : 0;
+}
+
+bool train_windows(const Trainer *tr, const WindowSet *ws, const TrainOptions *opt,
+                   TrainReport *report, Error *err)
+{
+    memset(report, 0, sizeof *report);
+    if (ws->n == 0)
+        return error_set(err, "no training windows: every session or trace is shorter than %d keys", ws->width);
+    size_t batch_size = (size_t)opt->batch_size;
+    Batch b = {malloc(batch_size * ws->width * sizeof *b.rows), malloc(batch_size * sizeof *b.weights),
+               malloc(tr->n_params * sizeof *b.grad), malloc(ws->n * sizeof *b.order)};
+    Adam adam;
+    bool ok = b.rows && b.weights && b.grad && b.order && adam_init(&adam, tr->n_params, opt->learning_rate);
+    if (ok) {
+        for (size_t i = 0; i < ws->n; i++)
+            b.order[i] = i;
+        uint64_t rng = opt->seed * 0x9E3779B97F4A7C15ull + 1;
+        double start = now_s();
+        for (int epoch = 1; epoch <= opt->epochs; epoch++) {
+            double loss = train_epoch(tr, &adam, &b, ws, opt, &rng, &report->interrupted);
+            if (report->interrupted)
+                break;
+            double elapsed = now_s() - start;
+            report->epochs_done = epoch;
+            report->loss = loss;
+            report->windows_per_s = (double)ws->total * epoch / elapsed;
+            if (opt->progress) {
+                TrainProgress p = {epoch, opt->epochs, loss, report->windows_per_s, elapsed,
+                                   elapsed / epoch * (opt->epochs - epoch)};
+                opt->progress(&p, opt->progress_ctx);
+            }
+        }
+        report->seconds = now_s() - start;
+        adam_free(&adam);
+    }
+    free(b.rows), free(b.weights), free(b.grad), free(b.order);
+    return ok || error_set(err, "out of memory for training");
+}
