@@ -30,7 +30,7 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
         ok = false;
     }
     if (ok) {
-        Calibration *cal = &s.model.calibration;
+        Calibration *cal = model_calibration(&s.model);
         cal->k = k, cal->threshold = threshold, cal->calibrated = true;
         size_t segments = 0, flagged = 0;
         for (size_t i = 0; i < s.set.n_traces; i++) {
@@ -38,7 +38,7 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
             segments += s.scores[i].n_segments, flagged += s.scores[i].n_flagged;
         }
         const char *out = a->out ? a->out : a->model.path;
-        ok = deeplog_save(&s.model, out, &err);
+        ok = model_save(&s.model, out, &err);
         if (ok)
             printf("calibrated on %zu segments of %d events in %zu clean trace%s: threshold %.4f%% "
                    "(mean + %g std); %zu clean segments above it; wrote %s\n", segments, cal->segment,

@@ -48,11 +48,18 @@ static int eval(const Command *cmd, EvalArgs *a, const ArgInputs *inputs)
     if (!a->model.path || !a->normal || !a->abnormal)
         return args_usage_error(cmd, "name --model, --normal and --abnormal");
     Error err = {0};
-    DeepLog m;
-    if (!model_args_load(&a->model, &m, &err)) {
+    Model model;
+    if (!model_args_load(&a->model, &model, &err)) {
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
         return EXIT_ERROR;
     }
+    if (model.kind != MODEL_DEEPLOG) {
+        fprintf(stderr, "traceaid %s: %s is a %s model; eval follows the DeepLog protocol (use "
+                        "traceaid score for traces)\n", cmd->name, a->model.path, model_kind_name(&model));
+        model_free(&model);
+        return EXIT_ERROR;
+    }
+    DeepLog m = model.deeplog;
     int status = EXIT_ERROR;
     TraceSet set;
     trace_set_init(&set);

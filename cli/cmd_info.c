@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "../io/safetensors.h"
-#include "../model/deeplog.h"
+#include "../model/model.h"
 #include "commands.h"
 #include "format.h"
 
@@ -18,22 +18,33 @@ static void print_tensors(const SafeTensors *st)
     }
 }
 
-static void print_deeplog(const DeepLog *m)
+static void print_model(Model *model)
 {
     char params[32];
-    const Calibration *cal = &m->calibration;
-    printf("DeepLog: %d keys, %d layer%s of %d LSTM units, window %d, top-g %d, %s parameters\n",
-           m->cfg.n_keys, m->cfg.layers, m->cfg.layers == 1 ? "" : "s", m->cfg.hidden, m->cfg.window,
-           m->cfg.top_g, format_count(params, sizeof params, m->n_params));
+    const Calibration *cal = model_calibration(model);
+    if (model->kind == MODEL_DEEPLOG) {
+        const DeepLog *m = &model->deeplog;
+        printf("DeepLog: %d keys, %d layer%s of %d LSTM units, window %d, top-g %d, %s parameters\n",
+               m->cfg.n_keys, m->cfg.layers, m->cfg.layers == 1 ? "" : "s", m->cfg.hidden, m->cfg.window,
+               m->cfg.top_g, format_count(params, sizeof params, m->n_params));
+    } else {
+        const Seq2Seq *m = &model->seq2seq;
+        printf("seq2seq: %d keys + PAD, START, UNK; embedding %d, GRU %d, attention %d; reads %d keys, "
+               "predicts %d, windows every %d events; %s parameters\n", m->cfg.vocab - SEQ2SEQ_FIRST_KEY,
+               m->cfg.embed, m->cfg.hidden, m->cfg.units, m->cfg.tx, m->cfg.ty, m->cfg.stride,
+               format_count(params, sizeof params, m->n_params));
+    }
     if (cal->calibrated)
         printf("threshold: %.4f%% (mean + %g std of clean segments of %d events)\n", 100 * cal->threshold,
                cal->k, cal->segment);
     else
         printf("threshold: not calibrated (traceaid calibrate); segments of %d events\n", cal->segment);
+    int n_keys;
+    char *const *names = model_key_names(model, &n_keys);
     printf("keys:");
-    for (int k = 0; k < m->cfg.n_keys && k < 12; k++)
-        printf(" %s", m->key_names[k]);
-    printf(m->cfg.n_keys > 12 ? " ... (%d in all)\n" : "\n", m->cfg.n_keys);
+    for (int k = 0; k < n_keys && k < 12; k++)
+        printf(" %s", names[k]);
+    printf(n_keys > 12 ? " ... (%d in all)\n" : "\n", n_keys);
 }
 
 static int info(const Command *cmd, const ArgInputs *inputs, uint64_t window, uint64_t top_g)
@@ -49,11 +60,11 @@ static int info(const Command *cmd, const ArgInputs *inputs, uint64_t window, ui
     }
     printf("%s\n", path);
     DeepLogConfig defaults = {.window = (int)window, .top_g = (int)top_g};
-    DeepLog m;
+    Model m;
     int status = EXIT_OK;
-    if (deeplog_load(&m, path, &defaults, &err)) {
-        print_deeplog(&m);
-        deeplog_free(&m);
+    if (model_load(&m, path, &defaults, &err)) {
+        print_model(&m);
+        model_free(&m);
     } else {
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
         status = EXIT_ERROR;

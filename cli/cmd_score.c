@@ -10,7 +10,7 @@
 typedef struct ScoreArgs {
     ModelArgs model;
     TraceArgs traces;
-    bool csv, json, events, flagged_only;
+    bool csv, json, events, windows, flagged_only;
 } ScoreArgs;
 
 static const char *outcome_name(uint8_t outcome)
@@ -73,7 +73,8 @@ static void print_csv(const ScoredSet *s)
 
 static void print_json(const ScoredSet *s)
 {
-    printf("{\"model\":\"deeplog\",\"segment\":%d,\"files\":[", s->model.calibration.segment);
+    printf("{\"model\":\"%s\",\"segment\":%zu,\"files\":[", model_kind_name(&s->model),
+           s->set.n_traces ? s->scores[0].segment_len : 0);
     for (size_t i = 0; i < s->set.n_traces; i++) {
         const Trace *t = &s->set.traces[i];
         const Scores *sc = &s->scores[i];
@@ -107,14 +108,51 @@ static void print_events(const ScoredSet *s)
     }
 }
 
+static void print_keys(const ScoredSet *s, const uint32_t *ids, size_t n)
+{
+    for (size_t j = 0; j < n; j++)
+        printf("%s%s", j ? " " : "", vocab_name(&s->set.vocab, ids[j]));
+}
+
+/* Each scored window: its first predicted event, the keys it read, predicted and found. A
+ * window is a run of up to Ty predicted events (windows at a stride of at least Ty, the default). */
+static void print_windows(const ScoredSet *s)
+{
+    int tx, ty, stride;
+    model_window_shape(&s->model, &tx, &ty, &stride);
+    printf("file,first_event,input,predicted,actual,misses\n");
+    for (size_t i = 0; i < s->set.n_traces; i++) {
+        const Trace *t = &s->set.traces[i];
+        const EventOutcomes *o = &s->outcomes[i];
+        for (size_t e = 0; e < t->n_events;) {
+            if (o->outcome[e] == OUTCOME_NONE || e < (size_t)tx) {
+                e++;
+                continue;
+            }
+            size_t n = 0;
+            int misses = 0;
+            while (n < (size_t)ty && e + n < t->n_events && o->outcome[e + n] != OUTCOME_NONE)
+                misses += o->outcome[e + n++] == OUTCOME_MISS;
+            printf("\"%s\",%zu,\"", t->path, e);
+            print_keys(s, t->key_id + e - tx, (size_t)tx);
+            printf("\",\"");
+            print_keys(s, o->predicted + e, n);
+            printf("\",\"");
+            print_keys(s, t->key_id + e, n);
+            printf("\",%d\n", misses);
+            e += n;
+        }
+    }
+}
+
 static int score(const Command *cmd, ScoreArgs *a, const ArgInputs *inputs)
 {
     if (!a->model.path)
         return args_usage_error(cmd, "name the model with --model MODEL");
     if (inputs->n == 0)
         return args_usage_error(cmd, "name at least one trace to score");
-    if (a->csv + a->json + a->events > 1)
-        return args_usage_error(cmd, "choose one of --csv, --json and --events");
+    if (a->csv + a->json + a->events + a->windows > 1)
+        return args_usage_error(cmd, "choose one of --csv, --json, --events and --windows");
     ScoredSet s;
     if (!scored_set_load(&s, cmd, &a->model, &a->traces, inputs)) {
         scored_set_free(&s);
@@ -122,6 +160,8 @@ static int score(const Command *cmd, ScoreArgs *a, const ArgInputs *inputs)
     }
     if (a->events)
         print_events(&s);
+    else if (a->windows)
+        print_windows(&s);
     else if (a->json)
         print_json(&s);
     else if (a->csv)
@@ -145,6 +185,7 @@ static int run(const Command *cmd, int argc, char **argv)
         {"csv", 0, ARG_FLAG, &a.csv, NULL, "segments as CSV"},
         {"json", 0, ARG_FLAG, &a.json, NULL, "segments as JSON"},
         {"events", 0, ARG_FLAG, &a.events, NULL, "every event's outcome as CSV: key, hit or miss, rank, probability"},
+        {"windows", 0, ARG_FLAG, &a.windows, NULL, "every window as CSV: the keys read, predicted and found"},
         TRACE_ARG_SPECS(&a.traces),
     };
     ArgInputs inputs = {0};
@@ -160,9 +201,10 @@ const Command cmd_score = {
     .usage = "score --model MODEL [--csv | --json | --events] TRACE...",
     .summary = "per-segment miss rates of each trace, and the segments above the threshold",
     .details =
-        "Each event after the first window of its session is predicted from the window before it;\n"
-        "a key outside the model's top-g candidates is a miss. A segment's rate is its share of\n"
-        "misses; a segment whose rate exceeds the model's calibrated threshold is flagged, and\n"
+        "DeepLog predicts each event from the window before it, and a key outside its top-g\n"
+        "candidates is a miss; seq2seq reads Tx keys and predicts the next Ty (windows at its\n"
+        "stride), and a predicted key that differs from the one found is a miss. A segment's rate\n"
+        "is its share of misses; a segment above the model's calibrated threshold is flagged, and\n"
         "then the exit status is 1.\n\n"
         "Example:\n  traceaid score --model flight.safetensors samples/traces/full-while-01.csv\n",
     .run = run,

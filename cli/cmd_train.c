@@ -2,18 +2,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/deeplog_train.h"
+#include "../model/model.h"
 #include "commands.h"
 #include "format.h"
 #include "interrupt.h"
+#include "model_vocab.h"
 #include "progress.h"
 
 typedef struct TrainArgs {
     const char *kind, *out;
     uint64_t window, hidden, layers, epochs, batch, top_g, seed;
-    const char *learning_rate;
+    uint64_t embed, attn, tx, ty, stride, segment;
+    const char *learning_rate, *holdout, *k;
     TraceArgs traces;
 } TrainArgs;
+
+/* Each kind's defaults, for the options left at 0 or NULL. */
+static void apply_defaults(TrainArgs *a, bool seq2seq)
+{
+    if (!a->hidden)
+        a->hidden = seq2seq ? 128 : 64;
+    if (!a->epochs)
+        a->epochs = seq2seq ? 40 : 30;
+    if (!a->batch)
+        a->batch = seq2seq ? 64 : 256;
+    if (!a->learning_rate)
+        a->learning_rate = "0.002";
+}
+
+static bool parse_fraction(const char *text, float lo, float hi, float *value)
+{
+    char *end;
+    *value = strtof(text, &end);
+    return *end == '\0' && end != text && *value >= lo && *value <= hi;
+}
 
 static void show_epoch(const TrainProgress *p, void *ctx)
 {
@@ -23,16 +45,40 @@ static void show_epoch(const TrainProgress *p, void *ctx)
                   progress_duration(eta, sizeof eta, p->eta_s));
 }
 
+static bool train_options(const Command *cmd, const TrainArgs *a, TrainOptions *opt, ProgressLine *line)
+{
+    float lr;
+    if (!parse_fraction(a->learning_rate, 1e-7f, 1.0f, &lr)) {
+        args_usage_error(cmd, "--lr %s: expected a learning rate in (0, 1]", a->learning_rate);
+        return false;
+    }
+    if (a->epochs < 1 || a->batch < 1 || a->batch > 65536) {
+        args_usage_error(cmd, "--epochs must be at least 1 and --batch 1 to 65536");
+        return false;
+    }
+    progress_init(line);
+    *opt = (TrainOptions){.epochs = (int)a->epochs, .batch_size = (int)a->batch, .learning_rate = lr,
+                          .seed = a->seed, .cancel = interrupt_install(), .progress = show_epoch,
+                          .progress_ctx = line};
+    return true;
+}
+
+static void report_training(const TrainReport *report, const TrainOptions *opt)
+{
+    if (report->interrupted)
+        fprintf(stderr, "train: interrupted after %d of %d epochs; saving the model as trained so far\n",
+                report->epochs_done, opt->epochs);
+}
+
 static int train_deeplog(const Command *cmd, const TrainArgs *a, const TraceSet *set)
 {
     DeepLogConfig cfg = {.n_keys = (int)vocab_size(&set->vocab), .hidden = (int)a->hidden,
                          .layers = (int)a->layers, .window = (int)a->window, .top_g = (int)a->top_g};
     Error err = {0};
-    float lr = (float)atof(a->learning_rate);
-    if (lr <= 0 || lr > 1)
-        return args_usage_error(cmd, "--lr %s: expected a learning rate in (0, 1]", a->learning_rate);
-    if (a->epochs < 1 || a->batch < 1 || a->batch > 65536)
-        return args_usage_error(cmd, "--epochs must be at least 1 and --batch 1 to 65536");
+    ProgressLine line;
+    TrainOptions opt;
+    if (!train_options(cmd, a, &opt, &line))
+        return EXIT_ERROR;
     const char **names = malloc(vocab_size(&set->vocab) * sizeof *names + 1);
     for (uint32_t k = 0; names && k < vocab_size(&set->vocab); k++)
         names[k] = vocab_name(&set->vocab, k);
@@ -52,17 +98,11 @@ static int train_deeplog(const Command *cmd, const TrainArgs *a, const TraceSet 
         fprintf(stderr, "train: %s windows of %d keys (%s distinct), %d keys, %zu parameters\n",
                 format_count(total, sizeof total, ws.total), cfg.window,
                 format_count(distinct, sizeof distinct, ws.n), cfg.n_keys, model.n_params);
-    ProgressLine line;
-    progress_init(&line);
-    TrainOptions opt = {.epochs = (int)a->epochs, .batch_size = (int)a->batch, .learning_rate = lr,
-                        .seed = a->seed, .cancel = interrupt_install(), .progress = show_epoch,
-                        .progress_ctx = &line};
     TrainReport report;
     ok = ok && deeplog_train(&model, &ws, &opt, &report, &err);
     progress_done(&line);
-    if (ok && report.interrupted)
-        fprintf(stderr, "train: interrupted after %d of %d epochs; saving the model as trained so far\n",
-                report.epochs_done, opt.epochs);
+    if (ok)
+        report_training(&report, &opt);
     ok = ok && deeplog_save(&model, a->out, &err);
     if (ok) {
         char took[32];
@@ -76,37 +116,148 @@ static int train_deeplog(const Command *cmd, const TrainArgs *a, const TraceSet 
     return !ok ? EXIT_ERROR : report.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
+/* ---- seq2seq ---------------------------------------------------------------------------- */
+
+/* Where each trace's held-back part starts: the last holdout share, from a segment boundary. */
+static size_t holdout_start(const Trace *t, float holdout, size_t segment)
+{
+    if (holdout <= 0)
+        return t->n_events;
+    size_t start = (size_t)((double)t->n_events * (1.0 - holdout));
+    start -= start % segment;
+    return start;
+}
+
+/* The threshold from the held-back parts: scored, then mean + k·std of their segment rates. */
+static bool calibrate_on_holdout(Seq2Seq *m, const TraceSet *set, float holdout, Error *err)
+{
+    Calibration *cal = &m->calibration;
+    Scores *scores = calloc(set->n_traces + 1, sizeof *scores);
+    size_t n_scored = 0, segments = 0;
+    bool ok = scores || error_set(err, "out of memory");
+    for (size_t i = 0; ok && i < set->n_traces; i++) {
+        const Trace *t = &set->traces[i];
+        EventOutcomes outcomes;
+        ok = seq2seq_outcomes(m, t, holdout_start(t, holdout, (size_t)cal->segment), t->n_events, &outcomes, NULL, err) &&
+             scores_compute(&scores[n_scored], &outcomes, (size_t)cal->segment, err);
+        event_outcomes_free(&outcomes);
+        for (size_t s = 0; ok && s < scores[n_scored].n_segments; s++)
+            segments += scores[n_scored].predicted[s] > 0;
+        n_scored += ok;
+    }
+    ok = ok && scores_calibrate(scores, n_scored, cal->k, &cal->threshold, err);
+    if (ok) {
+        cal->calibrated = true;
+        fprintf(stderr, "train: calibrated on %zu held-back segments of %d events: threshold %.4f%% "
+                "(mean + %g std)\n", segments, cal->segment, 100 * cal->threshold, cal->k);
+    }
+    for (size_t i = 0; i < n_scored; i++)
+        scores_free(&scores[i]);
+    free(scores);
+    return ok;
+}
+
+static int train_seq2seq(const Command *cmd, const TrainArgs *a, const TraceSet *set)
+{
+    float holdout, k;
+    if (!parse_fraction(a->holdout, 0.0f, 0.9f, &holdout))
+        return args_usage_error(cmd, "--holdout %s: expected a share from 0 to 0.9", a->holdout);
+    if (!parse_fraction(a->k, 0.0f, 100.0f, &k))
+        return args_usage_error(cmd, "--k %s: expected a number from 0 to 100", a->k);
+    Seq2SeqConfig cfg = {.vocab = (int)vocab_size(&set->vocab), .embed = (int)a->embed, .hidden = (int)a->hidden,
+                         .units = (int)a->attn, .tx = (int)a->tx, .ty = (int)a->ty, .stride = (int)a->stride};
+    ProgressLine line;
+    TrainOptions opt;
+    if (!train_options(cmd, a, &opt, &line))
+        return EXIT_ERROR;
+    const char **names = malloc(vocab_size(&set->vocab) * sizeof *names + 1);
+    for (uint32_t id = SEQ2SEQ_FIRST_KEY; names && id < vocab_size(&set->vocab); id++)
+        names[id - SEQ2SEQ_FIRST_KEY] = vocab_name(&set->vocab, id);
+    Seq2Seq model;
+    Error err = {0};
+    bool ok = names && seq2seq_create(&model, &cfg, names, a->seed, &err);
+    free(names);
+    if (!ok) {
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+        return EXIT_ERROR;
+    }
+    model.calibration.segment = (int)a->segment;
+    model.calibration.k = k;
+    WindowSet ws;
+    window_set_init(&ws, cfg.tx + cfg.ty);
+    for (size_t i = 0; ok && i < set->n_traces; i++)
+        ok = seq2seq_add_windows(&model, &set->traces[i], 0, holdout_start(&set->traces[i], holdout, a->segment), &ws, &err);
+    char total[32], distinct[32], params[32];
+    if (ok)
+        fprintf(stderr, "train: %s windows of %d+%d keys (%s distinct) from the first %.0f%% of each trace, "
+                "%d keys, %s parameters\n", format_count(total, sizeof total, ws.total), cfg.tx, cfg.ty,
+                format_count(distinct, sizeof distinct, ws.n), 100 * (1 - holdout), cfg.vocab - SEQ2SEQ_FIRST_KEY,
+                format_count(params, sizeof params, model.n_params));
+    TrainReport report;
+    ok = ok && seq2seq_train(&model, &ws, &opt, &report, &err);
+    progress_done(&line);
+    if (ok)
+        report_training(&report, &opt);
+    if (ok && holdout > 0 && !report.interrupted)
+        ok = calibrate_on_holdout(&model, set, holdout, &err);
+    ok = ok && seq2seq_save(&model, a->out, &err);
+    if (ok) {
+        char took[32];
+        fprintf(stderr, "train: %d epochs in %s, final loss %.4f; wrote %s\n", report.epochs_done,
+                progress_duration(took, sizeof took, report.seconds), report.loss, a->out);
+    } else {
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+    }
+    window_set_free(&ws);
+    seq2seq_free(&model);
+    return !ok ? EXIT_ERROR : report.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
 static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs)
 {
     if (inputs->n == 0)
         return args_usage_error(cmd, "name the clean traces or normal sessions to train on");
     if (!a->out)
         return args_usage_error(cmd, "name the model file to write with -o MODEL");
-    if (strcmp(a->kind, "deeplog") != 0)
-        return args_usage_error(cmd, "--model %s: the models are deeplog", a->kind);
+    bool seq2seq = strcmp(a->kind, "seq2seq") == 0;
+    if (!seq2seq && strcmp(a->kind, "deeplog") != 0)
+        return args_usage_error(cmd, "--model %s: the models are deeplog and seq2seq", a->kind);
+    apply_defaults(a, seq2seq);
     TraceSet set;
     trace_set_init(&set);
     int status = EXIT_ERROR;
-    if (trace_args_load(cmd, &a->traces, inputs, &set))
-        status = train_deeplog(cmd, a, &set);
+    Error err = {0};
+    static char *const specials[SEQ2SEQ_FIRST_KEY] = {"<pad>", "<start>", "<unk>"};
+    if (seq2seq && !model_vocab_seed(&set, specials, SEQ2SEQ_FIRST_KEY, &err))
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+    else if (trace_args_load(cmd, &a->traces, inputs, &set))
+        status = seq2seq ? train_seq2seq(cmd, a, &set) : train_deeplog(cmd, a, &set);
     trace_set_free(&set);
     return status;
 }
 
 static int run(const Command *cmd, int argc, char **argv)
 {
-    TrainArgs a = {.kind = "deeplog", .window = 10, .hidden = 64, .layers = 2, .epochs = 30,
-                   .batch = 256, .top_g = 9, .seed = 1, .learning_rate = "0.002"};
+    TrainArgs a = {.kind = "deeplog", .window = 10, .layers = 2, .top_g = 9, .seed = 1, .embed = 64,
+                   .attn = 128, .tx = 5, .ty = 5, .stride = 5, .segment = 1000, .holdout = "0.2", .k = "3"};
     const ArgSpec specs[] = {
-        {"model", 'm', ARG_STRING, &a.kind, "KIND", "the model to train: deeplog"},
+        {"model", 'm', ARG_STRING, &a.kind, "KIND", "the model to train: deeplog (default) or seq2seq"},
         {"output", 'o', ARG_STRING, &a.out, "MODEL", "the model file to write (safetensors)"},
-        {"window", 0, ARG_UINT, &a.window, "H", "keys read to predict the next (10)"},
-        {"hidden", 0, ARG_UINT, &a.hidden, "N", "LSTM units per layer (64)"},
-        {"layers", 0, ARG_UINT, &a.layers, "L", "stacked LSTM layers (2)"},
-        {"top-g", 'g', ARG_UINT, &a.top_g, "G", "candidates that count as a hit, stored in the model (9)"},
-        {"epochs", 'e', ARG_UINT, &a.epochs, "N", "passes over the training windows (30)"},
-        {"batch", 0, ARG_UINT, &a.batch, "N", "windows per step (256)"},
+        {"hidden", 0, ARG_UINT, &a.hidden, "N", "LSTM/GRU units (deeplog 64, seq2seq 128)"},
+        {"epochs", 'e', ARG_UINT, &a.epochs, "N", "passes over the training windows (deeplog 30, seq2seq 40)"},
+        {"batch", 0, ARG_UINT, &a.batch, "N", "windows per step (deeplog 256, seq2seq 64)"},
         {"lr", 0, ARG_STRING, &a.learning_rate, "RATE", "Adam learning rate (0.002)"},
+        {"window", 0, ARG_UINT, &a.window, "H", "deeplog: keys read to predict the next (10)"},
+        {"layers", 0, ARG_UINT, &a.layers, "L", "deeplog: stacked LSTM layers (2)"},
+        {"top-g", 'g', ARG_UINT, &a.top_g, "G", "deeplog: candidates that count as a hit (9)"},
+        {"embed", 0, ARG_UINT, &a.embed, "N", "seq2seq: key embedding size (64)"},
+        {"attn", 0, ARG_UINT, &a.attn, "N", "seq2seq: attention units (128)"},
+        {"tx", 0, ARG_UINT, &a.tx, "N", "seq2seq: keys read (5)"},
+        {"ty", 0, ARG_UINT, &a.ty, "N", "seq2seq: keys predicted (5)"},
+        {"stride", 0, ARG_UINT, &a.stride, "N", "seq2seq: events between scored windows (5)"},
+        {"segment", 0, ARG_UINT, &a.segment, "N", "seq2seq: events per scored segment (1000)"},
+        {"holdout", 0, ARG_STRING, &a.holdout, "SHARE", "seq2seq: the last share of each trace held back to calibrate on (0.2)"},
+        {"k", 0, ARG_STRING, &a.k, "K", "seq2seq: threshold = mean + K std of held-back segment rates (3)"},
         {"seed", 's', ARG_UINT, &a.seed, "S", "seed of the initial weights and the shuffling (1)"},
         TRACE_ARG_SPECS(&a.traces),
     };
@@ -120,13 +271,16 @@ static int run(const Command *cmd, int argc, char **argv)
 
 const Command cmd_train = {
     .name = "train",
-    .usage = "train --model deeplog [OPTIONS] -o MODEL TRAIN...",
+    .usage = "train [--model deeplog|seq2seq] [OPTIONS] -o MODEL TRAIN...",
     .summary = "train a sequence model on clean traces or normal sessions",
     .details =
-        "DeepLog: an LSTM reads windows of H keys and learns to predict the next. Each distinct\n"
-        "window is trained on once per epoch, weighted by how often it occurs. The same seed\n"
-        "gives the same model. Ctrl-C stops after the current batch and saves the model as\n"
-        "trained so far (exit status 130).\n\n"
-        "Example:\n  traceaid train --model deeplog -o hdfs.safetensors --sessions hdfs_train\n",
+        "deeplog: an LSTM reads windows of H keys and learns to predict the next.\n"
+        "seq2seq: a GRU encoder reads Tx keys; a GRU decoder with attention predicts the next Ty.\n"
+        "It trains on the first part of each clean trace and sets its threshold on the rest.\n"
+        "Each distinct window is trained on once per epoch, weighted by how often it occurs. The\n"
+        "same seed gives the same model. Ctrl-C stops after the current batch and saves the model\n"
+        "as trained so far (exit status 130).\n\n"
+        "Examples:\n  traceaid train --model deeplog -o hdfs.safetensors --sessions hdfs_train\n"
+        "  traceaid train --model seq2seq -o flight.safetensors samples/traces/clean-*.csv\n",
     .run = run,
 };

@@ -6,22 +6,27 @@
 #include "interrupt.h"
 #include "model_vocab.h"
 
-bool model_args_load(const ModelArgs *ma, DeepLog *m, Error *err)
+bool model_args_load(const ModelArgs *ma, Model *m, Error *err)
 {
     DeepLogConfig defaults = {.window = ma->window ? (int)ma->window : 10,
                               .top_g = ma->top_g ? (int)ma->top_g : 9};
-    if (!deeplog_load(m, ma->path, &defaults, err))
+    if (!model_load(m, ma->path, &defaults, err))
         return false;
-    if (ma->top_g)
-        m->cfg.top_g = (int)ma->top_g;
-    if (ma->segment && (int)ma->segment != m->calibration.segment) {
-        m->calibration.segment = (int)ma->segment;
-        m->calibration.calibrated = false; /* a threshold holds for its segment length */
+    bool ok = true;
+    if (ma->top_g && m->kind == MODEL_DEEPLOG) {
+        m->deeplog.cfg.top_g = (int)ma->top_g;
+        ok = deeplog_config_check(&m->deeplog.cfg, err);
+    } else if (ma->top_g) {
+        ok = error_set(err, "--top-g: a seq2seq model's hit is its one greedy prediction");
     }
-    if (deeplog_config_check(&m->cfg, err))
-        return true;
-    deeplog_free(m);
-    return false;
+    Calibration *cal = model_calibration(m);
+    if (ma->segment && (int)ma->segment != cal->segment) {
+        cal->segment = (int)ma->segment;
+        cal->calibrated = false; /* a threshold holds for its segment length */
+    }
+    if (!ok)
+        model_free(m);
+    return ok;
 }
 
 static bool score_all(ScoredSet *s, Error *err)
@@ -33,15 +38,18 @@ static bool score_all(ScoredSet *s, Error *err)
     if (!s->outcomes || !s->scores || !s->unknown)
         return error_set(err, "out of memory");
     const volatile sig_atomic_t *cancel = interrupt_install();
+    const Calibration *cal = model_calibration(&s->model);
+    int n_keys;
+    model_key_names(&s->model, &n_keys);
     for (size_t i = 0; i < n; i++) {
         const Trace *t = &s->set.traces[i];
         for (size_t e = 0; e < t->n_events; e++)
-            s->unknown[i] += t->key_id[e] >= (uint32_t)s->model.cfg.n_keys;
-        if (!deeplog_outcomes(&s->model, t, &s->outcomes[i], cancel, err) ||
-            !scores_compute(&s->scores[i], &s->outcomes[i], (size_t)s->model.calibration.segment, err))
+            s->unknown[i] += t->key_id[e] >= (uint32_t)n_keys;
+        if (!model_outcomes(&s->model, t, 0, t->n_events, &s->outcomes[i], cancel, err) ||
+            !scores_compute(&s->scores[i], &s->outcomes[i], (size_t)cal->segment, err))
             return error_prefix(err, "%s: ", t->path);
-        if (s->model.calibration.calibrated)
-            scores_set_threshold(&s->scores[i], s->model.calibration.threshold);
+        if (cal->calibrated)
+            scores_set_threshold(&s->scores[i], cal->threshold);
     }
     return true;
 }
@@ -52,12 +60,20 @@ bool scored_set_load(ScoredSet *s, const Command *cmd, const ModelArgs *ma, Trac
     memset(s, 0, sizeof *s);
     trace_set_init(&s->set);
     Error err = {0};
-    bool ok = model_args_load(ma, &s->model, &err) && model_vocab_seed(&s->set, s->model.key_names, s->model.cfg.n_keys, &err);
+    bool loaded;
+    bool ok = model_args_load(ma, &s->model, &err);
+    loaded = ok;
+    if (ok) { /* model_key_names sets n_keys: call it before n_keys is read */
+        int n_keys;
+        char *const *names = model_key_names(&s->model, &n_keys);
+        ok = model_vocab_seed(&s->set, names, n_keys, &err);
+    }
     if (ok && ta->meanings_path)
         ok = meanings_load(&s->set.meanings, ta->meanings_path, &err);
     ok = ok && trace_set_load(&s->set, inputs->items, inputs->n, &ta->opt, &err) && score_all(s, &err);
     if (!ok)
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+    s->model_loaded = loaded;
     return ok;
 }
 
@@ -71,6 +87,7 @@ void scored_set_free(ScoredSet *s)
     free(s->scores);
     free(s->unknown);
     trace_set_free(&s->set);
-    deeplog_free(&s->model);
+    if (s->model_loaded)
+        model_free(&s->model);
     memset(s, 0, sizeof *s);
 }

@@ -2,15 +2,16 @@
 #ifndef TRACEAID_SCORING_H
 #define TRACEAID_SCORING_H
 
-#include "../model/deeplog_train.h"
+#include "../model/model.h"
 #include "args.h"
 
 typedef struct ScoredSet {
-    DeepLog model;
+    Model model;
     TraceSet set;
     EventOutcomes *outcomes;    /* per trace */
     Scores *scores;             /* per trace */
     size_t *unknown;            /* per trace: events whose key the model does not know */
+    bool model_loaded;
 } ScoredSet;
 
 typedef struct ModelArgs {
@@ -27,8 +28,8 @@ typedef struct ModelArgs {
     {"segment", 0, ARG_UINT, &(ma)->segment, "N", "events per segment (the model's, else 1000)"}
 
 /* Loads the model ma names with its options applied (top-g, segment; window and top-g defaults
- * for a bare state_dict). */
-bool model_args_load(const ModelArgs *ma, DeepLog *m, Error *err);
+ * for a bare DeepLog state_dict). */
+bool model_args_load(const ModelArgs *ma, Model *m, Error *err);
 
 /* Loads the model and the inputs and scores every trace; prints the error and returns false. */
 bool scored_set_load(ScoredSet *s, const Command *cmd, const ModelArgs *ma, TraceArgs *ta,

@@ -67,6 +67,10 @@ static void judge(const DeepLog *m, const Trace *t, const uint32_t *window_of, c
             out->rank[i] = (uint32_t)deeplog_rank(row, k, key);
             out->prob[i] = key < (uint32_t)k ? row[key] : 0.0f;
             out->outcome[i] = out->rank[i] < (uint32_t)m->cfg.top_g ? OUTCOME_HIT : OUTCOME_MISS;
+            uint32_t best = 0;
+            for (int c = 1; c < k; c++)
+                best = row[c] > row[best] ? (uint32_t)c : best;
+            out->predicted[i] = best;
         }
 }
 

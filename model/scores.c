@@ -10,7 +10,8 @@ bool event_outcomes_init(EventOutcomes *o, size_t n_events, Error *err)
     o->outcome = calloc(n_events + 1, sizeof *o->outcome);
     o->rank = calloc(n_events + 1, sizeof *o->rank);
     o->prob = calloc(n_events + 1, sizeof *o->prob);
-    if (!o->outcome || !o->rank || !o->prob) {
+    o->predicted = calloc(n_events + 1, sizeof *o->predicted);
+    if (!o->outcome || !o->rank || !o->prob || !o->predicted) {
         event_outcomes_free(o);
         return error_set(err, "out of memory for %zu event outcomes", n_events);
     }
@@ -22,6 +23,7 @@ void event_outcomes_free(EventOutcomes *o)
     free(o->outcome);
     free(o->rank);
     free(o->prob);
+    free(o->predicted);
     memset(o, 0, sizeof *o);
 }
 

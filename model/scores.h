@@ -23,6 +23,7 @@ typedef struct EventOutcomes {
     uint8_t *outcome;   /* Outcome */
     uint32_t *rank;     /* the event's key among the model's candidates, 0 = first choice */
     float *prob;        /* the model's probability of the event's key */
+    uint32_t *predicted;/* the model's first choice for the event */
 } EventOutcomes;
 
 typedef struct Scores {
