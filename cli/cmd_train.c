@@ -123,7 +123,7 @@ static size_t holdout_start(const Trace *t, float holdout, size_t segment)
 {
     if (holdout <= 0)
         return t->n_events;
-    size_t start = (size_t)((double)t->n_events * (1.0 - holdout));
+    size_t start = (size_t)((double)t->n_events * (1.0 - (double)holdout) + 0.5); /* 0.2f is not 0.2 */
     start -= start % segment;
     return start;
 }

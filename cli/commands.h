@@ -11,6 +11,7 @@ extern const Command cmd_eval;
 extern const Command cmd_score;
 extern const Command cmd_calibrate;
 extern const Command cmd_info;
+extern const Command cmd_plot;
 extern const Command cmd_summary;
 
 #endif

@@ -197,6 +197,60 @@ static void train_interrupted_saves_the_model(void **state)
     run_result_free(&r);
 }
 
+/* seq2seq on generated traces: trains on the first 80% of each, calibrates on the rest, and the
+ * commands that score take it as they take DeepLog. */
+static void seq2seq_train_score_plot(void **state)
+{
+    (void)state;
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s", test_path("s2s"));
+    mkdir(dir, 0755);
+    char clean[700], anomalous[700], truth[700];
+    snprintf(clean, sizeof clean, "%s/clean.csv", dir);
+    snprintf(anomalous, sizeof anomalous, "%s/full-while.csv", dir);
+    snprintf(truth, sizeof truth, "%s/full-while.truth", dir);
+    RunResult r = run_traceaid("gen", "--seed", "4", "--events", "20000", "-o", clean);
+    assert_status(r, 0);
+    run_result_free(&r);
+    r = run_traceaid("gen", "--kind", "full-while", "--seed", "5", "--events", "20000", "-o", anomalous);
+    assert_status(r, 0);
+    run_result_free(&r);
+    const char *model = test_path("s2s.safetensors");
+    r = run_traceaid("train", "--model", "seq2seq", "--embed", "8", "--hidden", "16", "--attn", "8", "--epochs", "15",
+                     "-o", model, clean);
+    assert_status(r, 0);
+    assert_contains(r.err, "from the first 80% of each trace");
+    assert_contains(r.err, "train: calibrated on 4 held-back segments of 1000 events: threshold");
+    run_result_free(&r);
+    r = run_traceaid("info", model);
+    assert_status(r, 0);
+    assert_contains(r.out, "embedding 8, GRU 16, attention 8; reads 5 keys, predicts 5, windows every 5 events");
+    assert_contains(r.out, "encoder.gru.weight_ih_l0     F32 [48, 8]");
+    assert_contains(r.out, "decoder.gru.weight_ih_l0     F32 [48, 24]");
+    run_result_free(&r);
+    r = run_traceaid("score", "--windows", "--model", model, anomalous);
+    assert_contains(r.out, "file,first_event,input,predicted,actual,misses\n");
+    size_t windows = 0;
+    for (const char *c = strchr(r.out, '\n'); c && c[1]; c = strchr(c + 1, '\n'))
+        windows++;
+    assert_int_equal(windows, (20000 - 5) / 5); /* windows at stride 5 predicting 5 of 5 */
+    run_result_free(&r);
+    const char *svg = test_path("plot.svg");
+    r = run_traceaid("plot", "--model", model, anomalous, "--truth", truth, "-o", svg);
+    assert_true(r.status == 0 || r.status == 1);
+    run_result_free(&r);
+    char *text = slurp(svg);
+    assert_contains(text, "<svg xmlns='http://www.w3.org/2000/svg'");
+    assert_contains(text, "full-while.csv: ");
+    assert_contains(text, "injected (ground truth)");
+    assert_contains(text, "<polyline");
+    free(text);
+    r = run_traceaid("eval", "--model", model, "--normal", clean, "--abnormal", anomalous);
+    assert_status(r, 2);
+    assert_contains(r.err, "is a seq2seq model; eval follows the DeepLog protocol");
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +261,7 @@ int main(void)
         cmocka_unit_test(eval_refuses_a_broken_model),
         cmocka_unit_test(calibrate_then_score_flags_the_anomaly),
         cmocka_unit_test(train_interrupted_saves_the_model),
+        cmocka_unit_test(seq2seq_train_score_plot),
     };
     return cmocka_run_group_tests_name("model commands", tests, NULL, NULL);
 }

@@ -1,0 +1,78 @@
+/* traceaid plot: a trace's segment rates, the threshold and the flags, as SVG. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/svg_plot.h"
+#include "../io/truth.h"
+#include "commands.h"
+#include "format.h"
+#include "scoring.h"
+
+typedef struct PlotArgs {
+    ModelArgs model;
+    TraceArgs traces;
+    const char *out, *truth;
+} PlotArgs;
+
+static int plot(const Command *cmd, PlotArgs *a, const ArgInputs *inputs)
+{
+    if (!a->model.path)
+        return args_usage_error(cmd, "name the model with --model MODEL");
+    if (inputs->n != 1)
+        return args_usage_error(cmd, "name one trace to plot");
+    if (!a->out)
+        return args_usage_error(cmd, "name the SVG file to write with -o FILE");
+    ScoredSet s;
+    if (!scored_set_load(&s, cmd, &a->model, &a->traces, inputs)) {
+        scored_set_free(&s);
+        return EXIT_ERROR;
+    }
+    const Scores *sc = &s.scores[0];
+    Error err = {0};
+    uint8_t *bad = a->truth ? calloc(sc->n_segments + 1, 1) : NULL;
+    bool ok = !a->truth || (bad && truth_mark_segments(a->truth, sc->segment_len, sc->n_segments, bad, &err));
+    char title[512], line_label[64], x_label[64];
+    snprintf(title, sizeof title, "%s: %zu of %zu segments flagged (%s model)", format_basename(s.set.traces[0].path),
+             sc->n_flagged, sc->n_segments, model_kind_name(&s.model));
+    snprintf(line_label, sizeof line_label, "threshold %.2f%%", 100 * sc->threshold);
+    snprintf(x_label, sizeof x_label, "event (segments of %zu)", sc->segment_len);
+    SvgPlot p = {.title = title, .x_label = x_label, .y_label = "misclassification rate",
+                 .n_points = sc->n_segments, .values = sc->rate, .marked = sc->flagged, .shaded = bad,
+                 .shaded_label = "injected (ground truth)", .x_step = (double)sc->segment_len,
+                 .has_line = sc->has_threshold, .line = sc->threshold, .line_label = line_label};
+    ok = ok && svg_plot_write(&p, a->out, &err);
+    if (!ok)
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+    free(bad);
+    size_t flagged = sc->n_flagged;
+    scored_set_free(&s);
+    return !ok ? EXIT_ERROR : flagged ? EXIT_ANOMALY : EXIT_OK;
+}
+
+static int run(const Command *cmd, int argc, char **argv)
+{
+    PlotArgs a = {0};
+    const ArgSpec specs[] = {
+        MODEL_ARG_SPECS(&a.model),
+        SEGMENT_ARG_SPEC(&a.model),
+        {"output", 'o', ARG_STRING, &a.out, "FILE", "the SVG file to write"},
+        {"truth", 0, ARG_STRING, &a.truth, "FILE", "shade the segments this ground truth marks (traceaid gen's .truth)"},
+        TRACE_ARG_SPECS(&a.traces),
+    };
+    ArgInputs inputs = {0};
+    int status;
+    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
+        status = plot(cmd, &a, &inputs);
+    args_free(&inputs);
+    return status;
+}
+
+const Command cmd_plot = {
+    .name = "plot",
+    .usage = "plot --model MODEL TRACE -o FILE.svg [--truth FILE]",
+    .summary = "the segment rates of a trace with the threshold line and the flags, as SVG",
+    .details = "Exit status 1 when a segment is flagged, as for score.\n\n"
+               "Example:\n  traceaid plot --model flight.safetensors samples/traces/full-while-01.csv -o full-while.svg \\\n"
+               "      --truth samples/traces/full-while-01.truth\n",
+    .run = run,
+};
