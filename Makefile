@@ -29,7 +29,7 @@ SAMPLE_ANOMALOUS := $(SAMPLE_DIR)/fifo-ls-01.csv $(SAMPLE_DIR)/fifo-ls-sporadic-
                     $(SAMPLE_DIR)/half-while-02.csv
 SAMPLES := $(SAMPLE_CLEAN) $(SAMPLE_ANOMALOUS)
 
-.PHONY: all run test samples bench clean deps
+.PHONY: all run test samples bench quality clean deps
 all: traceaid
 
 deps: $(DEPS_OK)
@@ -77,13 +77,17 @@ samples: $(SAMPLES)
 run: traceaid $(SAMPLES)
 	./traceaid $(SAMPLES)
 
-bench: traceaid $(BUILD)/bench/bench_load
+bench: traceaid $(BUILD)/bench/bench_load $(SAMPLES)
 	@bash scripts/deps.sh bench
 	@bash bench/run.sh
 
 $(BUILD)/bench/%: bench/%.c $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEP_CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS)
+
+# Detection per anomaly kind against the generator's ground truth (bench/quality.sh).
+quality: traceaid $(SAMPLES)
+	@bash bench/quality.sh
 
 clean:
 	rm -rf $(BUILD) traceaid

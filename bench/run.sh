@@ -4,3 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash bench/load.sh
 bash bench/deeplog.sh
+bash bench/seq2seq.sh

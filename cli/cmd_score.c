@@ -73,8 +73,15 @@ static void print_csv(const ScoredSet *s)
 
 static void print_json(const ScoredSet *s)
 {
-    printf("{\"model\":\"%s\",\"segment\":%zu,\"files\":[", model_kind_name(&s->model),
-           s->set.n_traces ? s->scores[0].segment_len : 0);
+    int tx, ty, stride;
+    model_window_shape(&s->model, &tx, &ty, &stride);
+    size_t predicted = 0;
+    for (size_t i = 0; i < s->set.n_traces; i++)
+        for (size_t seg = 0; seg < s->scores[i].n_segments; seg++)
+            predicted += s->scores[i].predicted[seg];
+    printf("{\"model\":\"%s\",\"segment\":%zu,\"windows\":%zu,\"seconds\":%.3f,\"files\":[",
+           model_kind_name(&s->model), s->set.n_traces ? s->scores[0].segment_len : 0,
+           predicted / (size_t)ty, s->seconds);
     for (size_t i = 0; i < s->set.n_traces; i++) {
         const Trace *t = &s->set.traces[i];
         const Scores *sc = &s->scores[i];

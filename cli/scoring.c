@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "interrupt.h"
 #include "model_vocab.h"
@@ -29,8 +30,16 @@ bool model_args_load(const ModelArgs *ma, Model *m, Error *err)
     return ok;
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static bool score_all(ScoredSet *s, Error *err)
 {
+    double start = now_s();
     size_t n = s->set.n_traces;
     s->outcomes = calloc(n + 1, sizeof *s->outcomes);
     s->scores = calloc(n + 1, sizeof *s->scores);
@@ -51,6 +60,7 @@ static bool score_all(ScoredSet *s, Error *err)
         if (cal->calibrated)
             scores_set_threshold(&s->scores[i], cal->threshold);
     }
+    s->seconds = now_s() - start;
     return true;
 }
 

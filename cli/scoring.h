@@ -12,6 +12,7 @@ typedef struct ScoredSet {
     Scores *scores;             /* per trace */
     size_t *unknown;            /* per trace: events whose key the model does not know */
     bool model_loaded;
+    double seconds;             /* spent scoring, loading excluded */
 } ScoredSet;
 
 typedef struct ModelArgs {
