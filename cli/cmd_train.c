@@ -70,6 +70,19 @@ static void report_training(const TrainReport *report, const TrainOptions *opt)
                 report->epochs_done, opt->epochs);
 }
 
+/* The last word of a training run, and its exit status. */
+static int finish(const Command *cmd, bool ok, const TrainReport *report, const char *out, const Error *err)
+{
+    if (!ok) {
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err->msg);
+        return EXIT_ERROR;
+    }
+    char took[32];
+    fprintf(stderr, "train: %d epochs in %s, final loss %.4f; wrote %s\n", report->epochs_done,
+            progress_duration(took, sizeof took, report->seconds), report->loss, out);
+    return report->interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
 static int train_deeplog(const Command *cmd, const TrainArgs *a, const TraceSet *set)
 {
     DeepLogConfig cfg = {.n_keys = (int)vocab_size(&set->vocab), .hidden = (int)a->hidden,
@@ -104,16 +117,9 @@ static int train_deeplog(const Command *cmd, const TrainArgs *a, const TraceSet 
     if (ok)
         report_training(&report, &opt);
     ok = ok && deeplog_save(&model, a->out, &err);
-    if (ok) {
-        char took[32];
-        fprintf(stderr, "train: %d epochs in %s, final loss %.4f; wrote %s\n", report.epochs_done,
-                progress_duration(took, sizeof took, report.seconds), report.loss, a->out);
-    } else {
-        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
-    }
     window_set_free(&ws);
     deeplog_free(&model);
-    return !ok ? EXIT_ERROR : report.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+    return finish(cmd, ok, &report, a->out, &err);
 }
 
 /* ---- seq2seq ---------------------------------------------------------------------------- */
@@ -201,16 +207,9 @@ static int train_seq2seq(const Command *cmd, const TrainArgs *a, const TraceSet 
     if (ok && holdout > 0 && !report.interrupted)
         ok = calibrate_on_holdout(&model, set, holdout, &err);
     ok = ok && seq2seq_save(&model, a->out, &err);
-    if (ok) {
-        char took[32];
-        fprintf(stderr, "train: %d epochs in %s, final loss %.4f; wrote %s\n", report.epochs_done,
-                progress_duration(took, sizeof took, report.seconds), report.loss, a->out);
-    } else {
-        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
-    }
     window_set_free(&ws);
     seq2seq_free(&model);
-    return !ok ? EXIT_ERROR : report.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+    return finish(cmd, ok, &report, a->out, &err);
 }
 
 static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "init.h"
 #include "linear.h"
 #include "softmax.h"
 #include "tensor.h"
@@ -51,20 +52,6 @@ static size_t count_params(const DeepLogConfig *c)
     return n + (size_t)c->n_keys * c->hidden + (size_t)c->n_keys;
 }
 
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static void fill_uniform(float *p, size_t n, float bound, uint64_t *rng)
-{
-    for (size_t i = 0; i < n; i++)
-        p[i] = bound * ((float)(splitmix64(rng) >> 40) / (float)(1ull << 24) * 2.0f - 1.0f);
-}
-
 static bool set_key_names(DeepLog *m, const char *const *names, Error *err)
 {
     m->key_names = calloc((size_t)m->cfg.n_keys, sizeof *m->key_names);
@@ -98,8 +85,8 @@ bool deeplog_create(DeepLog *m, const DeepLogConfig *cfg, const char *const *key
     /* PyTorch's defaults: U(±1/√H) for every LSTM tensor, U(±1/√in) for the dense layer */
     uint64_t rng = seed;
     float lstm_bound = 1.0f / sqrtf((float)cfg->hidden);
-    fill_uniform(m->params, m->n_params - (size_t)cfg->n_keys * (cfg->hidden + 1), lstm_bound, &rng);
-    fill_uniform(m->t.fc_weight, (size_t)cfg->n_keys * (cfg->hidden + 1), lstm_bound, &rng);
+    init_uniform(m->params, m->n_params - (size_t)cfg->n_keys * (cfg->hidden + 1), lstm_bound, &rng);
+    init_uniform(m->t.fc_weight, (size_t)cfg->n_keys * (cfg->hidden + 1), lstm_bound, &rng);
     return true;
 }
 

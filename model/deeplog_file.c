@@ -68,18 +68,12 @@ static bool config_from_shapes(const SafeTensors *st, const char *path, DeepLogC
     return true;
 }
 
-static bool copy_tensors(DeepLog *m, const SafeTensors *st, const char *path, Error *err)
+
+static bool copy_model_tensors(DeepLog *m, const SafeTensors *st, const char *path, Error *err)
 {
     StTensor want[N_TENSORS_MAX];
     char names[N_TENSORS_MAX][32];
-    size_t n = tensor_list(m, want, names);
-    for (size_t i = 0; i < n; i++) {
-        const StTensor *t = safetensors_expect(st, path, want[i].name, want[i].ndim, want[i].shape, err);
-        if (!t)
-            return false;
-        memcpy(want[i].data, t->data, t->numel * sizeof(float));
-    }
-    return true;
+    return model_copy_tensors(st, path, want, tensor_list(m, want, names), err);
 }
 
 bool deeplog_load(DeepLog *m, const char *path, const DeepLogConfig *defaults, Error *err)
@@ -100,7 +94,7 @@ bool deeplog_load(DeepLog *m, const char *path, const DeepLogConfig *defaults, E
     ok = ok && deeplog_create(m, &c, NULL, 0, err);
     if (ok && !(ok = model_read_vocab(&st, path, m->key_names, m->cfg.n_keys, err) &&
                      model_read_calibration(&st, path, &m->calibration, err) &&
-                     copy_tensors(m, &st, path, err)))
+                     copy_model_tensors(m, &st, path, err)))
         deeplog_free(m);
     safetensors_free(&st);
     return ok;

@@ -103,3 +103,15 @@ void model_calibration_meta(const Calibration *cal, CalibrationText *text, const
     if (cal->calibrated)
         keys[*n] = "threshold", values[(*n)++] = text->threshold;
 }
+
+bool model_copy_tensors(const SafeTensors *st, const char *path, const StTensor *want, size_t n,
+                        Error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        const StTensor *t = safetensors_expect(st, path, want[i].name, want[i].ndim, want[i].shape, err);
+        if (!t)
+            return false;
+        memcpy(want[i].data, t->data, t->numel * sizeof(float));
+    }
+    return true;
+}

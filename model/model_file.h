@@ -15,6 +15,10 @@ bool model_meta_int(const SafeTensors *st, const char *path, const char *key, in
                     int *value, Error *err);
 bool model_read_calibration(const SafeTensors *st, const char *path, Calibration *cal, Error *err);
 
+/* Copies each wanted tensor's data from the file, checking its name and shape. */
+bool model_copy_tensors(const SafeTensors *st, const char *path, const StTensor *want, size_t n,
+                        Error *err);
+
 /* Metadata entries for a calibration, appended at keys[*n], values[*n]; bufs holds the text. */
 typedef struct CalibrationText {
     char segment[16], k[32], threshold[32];

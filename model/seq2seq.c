@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "embedding.h"
+#include "init.h"
 #include "linear.h"
 #include "softmax.h"
 #include "tensor.h"
@@ -58,30 +59,6 @@ static size_t count_params(const Seq2SeqConfig *c)
            V * H + V;
 }
 
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static void fill_uniform(float *p, size_t n, float bound, uint64_t *rng)
-{
-    for (size_t i = 0; i < n; i++)
-        p[i] = bound * ((float)(splitmix64(rng) >> 40) / (float)(1ull << 24) * 2.0f - 1.0f);
-}
-
-/* N(0, 1) by Box-Muller: nn.Embedding's default */
-static void fill_normal(float *p, size_t n, uint64_t *rng)
-{
-    for (size_t i = 0; i < n; i++) {
-        double u1 = ((double)(splitmix64(rng) >> 11) + 1.0) / 9007199254740993.0;
-        double u2 = (double)(splitmix64(rng) >> 11) / 9007199254740992.0;
-        p[i] = (float)(sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
-    }
-}
-
 /* PyTorch's defaults: embeddings N(0,1); GRU tensors U(±1/√H); a Linear's U(±1/√in). */
 static void init_weights(Seq2Seq *m, uint64_t seed)
 {
@@ -90,14 +67,14 @@ static void init_weights(Seq2Seq *m, uint64_t seed)
     Seq2SeqTensors *t = &m->t;
     uint64_t rng = seed;
     float gru_bound = 1.0f / sqrtf((float)H);
-    fill_normal(t->enc_embedding, V * E, &rng);
-    fill_uniform(t->enc_gru.w_ih, 3 * H * E + 3 * H * H + 6 * H, gru_bound, &rng);
-    fill_uniform(t->attn.w1_weight, U * H + U, gru_bound, &rng);
-    fill_uniform(t->attn.w2_weight, U * H + U, gru_bound, &rng);
-    fill_uniform(t->attn.v_weight, U + 1, 1.0f / sqrtf((float)U), &rng);
-    fill_normal(t->dec_embedding, V * E, &rng);
-    fill_uniform(t->dec_gru.w_ih, 3 * H * (H + E) + 3 * H * H + 6 * H, gru_bound, &rng);
-    fill_uniform(t->fc_weight, V * H + V, gru_bound, &rng);
+    init_normal(t->enc_embedding, V * E, &rng);
+    init_uniform(t->enc_gru.w_ih, 3 * H * E + 3 * H * H + 6 * H, gru_bound, &rng);
+    init_uniform(t->attn.w1_weight, U * H + U, gru_bound, &rng);
+    init_uniform(t->attn.w2_weight, U * H + U, gru_bound, &rng);
+    init_uniform(t->attn.v_weight, U + 1, 1.0f / sqrtf((float)U), &rng);
+    init_normal(t->dec_embedding, V * E, &rng);
+    init_uniform(t->dec_gru.w_ih, 3 * H * (H + E) + 3 * H * H + 6 * H, gru_bound, &rng);
+    init_uniform(t->fc_weight, V * H + V, gru_bound, &rng);
 }
 
 static bool set_key_names(Seq2Seq *m, const char *const *names, Error *err)

@@ -79,17 +79,11 @@ static bool config_from_file(const SafeTensors *st, const char *path, Seq2SeqCon
            model_meta_int(st, path, "stride", 5, &c->stride, err);
 }
 
-static bool copy_tensors(Seq2Seq *m, const SafeTensors *st, const char *path, Error *err)
+
+static bool copy_model_tensors(Seq2Seq *m, const SafeTensors *st, const char *path, Error *err)
 {
     StTensor want[N_TENSORS];
-    size_t n = tensor_list(m, want);
-    for (size_t i = 0; i < n; i++) {
-        const StTensor *t = safetensors_expect(st, path, want[i].name, want[i].ndim, want[i].shape, err);
-        if (!t)
-            return false;
-        memcpy(want[i].data, t->data, t->numel * sizeof(float));
-    }
-    return true;
+    return model_copy_tensors(st, path, want, tensor_list(m, want), err);
 }
 
 bool seq2seq_load(Seq2Seq *m, const char *path, Error *err)
@@ -104,7 +98,8 @@ bool seq2seq_load(Seq2Seq *m, const char *path, Error *err)
               error_set(err, "%s: a %s model, not a seq2seq one", path, kind);
     ok = ok && config_from_file(&st, path, &c, err) && seq2seq_create(m, &c, NULL, 0, err);
     if (ok && !(ok = model_read_vocab(&st, path, m->key_names, m->cfg.vocab, err) &&
-                     model_read_calibration(&st, path, &m->calibration, err) && copy_tensors(m, &st, path, err)))
+                     model_read_calibration(&st, path, &m->calibration, err) &&
+                     copy_model_tensors(m, &st, path, err)))
         seq2seq_free(m);
     safetensors_free(&st);
     return ok;
