@@ -12,6 +12,7 @@ extern const Command cmd_score;
 extern const Command cmd_calibrate;
 extern const Command cmd_info;
 extern const Command cmd_plot;
+extern const Command cmd_explain;
 extern const Command cmd_summary;
 
 #endif

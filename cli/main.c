@@ -8,7 +8,7 @@
 #define TRACEAID_VERSION "0.1.0"
 #endif
 
-static const Command *const commands[] = {&cmd_stats, &cmd_train, &cmd_eval, &cmd_score, &cmd_calibrate, &cmd_plot, &cmd_info, &cmd_gen};
+static const Command *const commands[] = {&cmd_stats, &cmd_train, &cmd_eval, &cmd_score, &cmd_calibrate, &cmd_explain, &cmd_plot, &cmd_info, &cmd_gen};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void print_help(FILE *out)

@@ -154,15 +154,14 @@ void deeplog_forward(const DeepLog *m, DeepLogWork *w, const uint32_t *windows, 
     softmax_forward(w->probs, w->logits, batch, c->n_keys);
 }
 
-float deeplog_backward(const DeepLog *m, DeepLogWork *w, const uint32_t *targets,
-                       const float *weights, int batch, float *grad)
+void deeplog_backward_from_logits(const DeepLog *m, DeepLogWork *w, int batch, float *grad,
+                                  float *d_input)
 {
     const DeepLogConfig *c = &m->cfg;
     int steps = c->window, top = c->layers - 1;
     size_t step_state = (size_t)batch * c->hidden;
     DeepLogTensors g;
     deeplog_views(c, grad, &g);
-    float loss = softmax_xent_backward(w->d_logits, w->probs, targets, weights, batch, c->n_keys);
     /* only the last step of the top layer feeds the dense layer */
     memset(w->d_h, 0, (size_t)steps * step_state * sizeof *w->d_h);
     const float *last = w->cache[top].h + (size_t)(steps - 1) * step_state;
@@ -170,11 +169,18 @@ float deeplog_backward(const DeepLog *m, DeepLogWork *w, const uint32_t *targets
                     last, m->t.fc_weight, batch, c->hidden, c->n_keys);
     for (int l = top; l >= 0; l--) {
         lstm_backward(&m->t.lstm[l], &g.lstm[l], &w->cache[l], l ? w->cache[l - 1].h : NULL,
-                      w->keys, w->d_h, l ? w->d_below : NULL, w->d_gates, w->d_carry, steps, batch,
+                      w->keys, w->d_h, l ? w->d_below : d_input, w->d_gates, w->d_carry, steps, batch,
                       (int)layer_input(c, l), c->hidden);
         float *swap = w->d_h;
         w->d_h = w->d_below, w->d_below = swap;
     }
+}
+
+float deeplog_backward(const DeepLog *m, DeepLogWork *w, const uint32_t *targets,
+                       const float *weights, int batch, float *grad)
+{
+    float loss = softmax_xent_backward(w->d_logits, w->probs, targets, weights, batch, m->cfg.n_keys);
+    deeplog_backward_from_logits(m, w, batch, grad, NULL);
     return loss;
 }
 

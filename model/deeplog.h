@@ -85,6 +85,12 @@ void deeplog_forward(const DeepLog *m, DeepLogWork *w, const uint32_t *windows, 
 float deeplog_backward(const DeepLog *m, DeepLogWork *w, const uint32_t *targets,
                        const float *weights, int batch, float *grad);
 
+/* The backward pass from gradients the caller put in w->d_logits [B][K]: accumulates weight
+ * gradients into grad and, unless NULL, writes the gradient with respect to the one-hot input
+ * d_input [T][B][K] (time-major). */
+void deeplog_backward_from_logits(const DeepLog *m, DeepLogWork *w, int batch, float *grad,
+                                  float *d_input);
+
 /* The rank of key among the scores (0 = the model's first choice); ties go against the key. */
 int deeplog_rank(const float *scores, int n_keys, uint32_t key);
 

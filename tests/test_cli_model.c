@@ -251,6 +251,47 @@ static void seq2seq_train_score_plot(void **state)
     run_result_free(&r);
 }
 
+static void explain_shows_the_reference(void **state)
+{
+    (void)state;
+    const char *model = train_small("explain.safetensors", cyclic_sessions("explain-train.txt", 12, 20));
+    const char *abnormal = write_text("explain-abnormal.txt", "1 2 3 4 5 1 2 3\n1 2 3 4 5 6 1 2\n");
+    const char *meanings = write_text("m.txt", "1\tone\n2\ttwo\n3\tthree\n4\tfour\n5\tfive\n6\tsix\n");
+    RunResult r = run_traceaid("explain", "--model", model, "--meanings", meanings, "--normal",
+                               cyclic_sessions("explain-normal.txt", 6, 12), "--sessions", abnormal, "--session", "1");
+    assert_status(r, 0);
+    assert_contains(r.out, "session 1: the window of 3 keys before event 5, and its next key (row >)");
+    assert_contains(r.out, "Ano.  Meaning");
+    assert_contains(r.out, "Diff.  Ref.  Meaning*");
+    assert_contains(r.out, "  4> 1     one");
+    assert_contains(r.out, "fidelity: passed");
+    assert_contains(r.out, "nearest normal window in the training data: distance 1");
+    run_result_free(&r);
+    r = run_traceaid("explain", "--json", "--model", model, "--sessions", abnormal, "--session", "1");
+    assert_status(r, 0);
+    JsonDoc doc;
+    Error err = {0};
+    assert_true(json_parse(&doc, r.out, strlen(r.out), "explain --json", &err));
+    assert_int_equal(json_get(doc.root, "rows")->length, 4);
+    assert_true(json_get(doc.root, "fidelity")->boolean);
+    assert_int_equal((int)json_get(doc.root, "changes")->number, 1);
+    json_free(&doc);
+    run_result_free(&r);
+    r = run_traceaid("explain", "--model", model, "--sessions", abnormal, "--session", "2");
+    assert_status(r, 0);
+    assert_contains(r.out, "the model deems every window of this session normal");
+    run_result_free(&r);
+    r = run_traceaid("explain", "--model", model, "--sessions", abnormal, "--all");
+    assert_status(r, 0);
+    assert_contains(r.out, "1 distinct anomalous windows interpreted");
+    assert_contains(r.out, "fidelity 100.00% (1 passed)");
+    run_result_free(&r);
+    r = run_traceaid("explain", "--model", model, "--sessions", abnormal);
+    assert_status(r, 2);
+    assert_contains(r.err, "say which anomaly: --at EVENT, --session N or --all");
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +303,7 @@ int main(void)
         cmocka_unit_test(calibrate_then_score_flags_the_anomaly),
         cmocka_unit_test(train_interrupted_saves_the_model),
         cmocka_unit_test(seq2seq_train_score_plot),
+        cmocka_unit_test(explain_shows_the_reference),
     };
     return cmocka_run_group_tests_name("model commands", tests, NULL, NULL);
 }

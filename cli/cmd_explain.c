@@ -1,0 +1,321 @@
+/* traceaid explain: an anomalous window beside the closest window the model deems normal. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/json.h"
+#include "../model/interpret.h"
+#include "commands.h"
+#include "format.h"
+#include "interrupt.h"
+#include "model_vocab.h"
+#include "scoring.h"
+
+typedef struct ExplainArgs {
+    ModelArgs model;
+    TraceArgs traces;
+    const char *normal;         /* training data, for the nearest normal window */
+    uint64_t at, session, changes;
+    bool at_given, all, json;
+} ExplainArgs;
+
+typedef struct ExplainContext {
+    const Command *cmd;
+    Model model;
+    TraceSet set;
+    WindowSet normal_windows;
+    NearestIndex nearest;
+    bool has_nearest;
+    Interpreter interpreter;
+} ExplainContext;
+
+static const char *meaning_of(const ExplainContext *x, uint32_t key)
+{
+    const char *m = key < vocab_size(&x->set.vocab) ? meanings_get(&x->set.meanings, vocab_name(&x->set.vocab, key)) : NULL;
+    return m ? m : "";
+}
+
+static const char *key_name(const ExplainContext *x, uint32_t key)
+{
+    return key < vocab_size(&x->set.vocab) ? vocab_name(&x->set.vocab, key) : "?";
+}
+
+static void print_table(const ExplainContext *x, const Interpretation *in)
+{
+    int width = 4;
+    for (int i = 0; i < in->n_keys; i++) {
+        int a = (int)strlen(key_name(x, in->keys[i])), b = (int)strlen(key_name(x, in->reference[i]));
+        width = a > width ? a : width, width = b > width ? b : width;
+    }
+    width = width > 28 ? 28 : width;
+    printf("%3s  %-*s  %-36s %5s  %-*s  %-36s%s\n", "#", width, "Ano.", "Meaning", "Diff.", width, "Ref.",
+           "Meaning*", in->has_nearest ? "  Nearest" : "");
+    for (int i = 0; i < in->n_keys; i++) {
+        bool differs = in->keys[i] != in->reference[i];
+        printf("%3d%s %-*.*s  %-36.36s %5s  %-*.*s  %-36.36s", i + 1, i == in->n_inputs ? ">" : " ", width, width,
+               key_name(x, in->keys[i]), meaning_of(x, in->keys[i]), differs ? "*" : "", width, width,
+               key_name(x, in->reference[i]), meaning_of(x, in->reference[i]));
+        if (in->has_nearest)
+            printf("  %s%s", key_name(x, in->nearest[i]), in->nearest[i] != in->keys[i] ? " *" : "");
+        printf("\n");
+    }
+}
+
+static void print_verdict(const Interpretation *in, int top_g)
+{
+    if (!in->anomalous) {
+        printf("the model deems this window normal: its next key ranks %d of top %d\n", in->rank_before + 1, top_g);
+        return;
+    }
+    printf("p(next key) %.4f (rank %d) -> reference %.4f (rank %d); %d change%s%s\n", in->p_before,
+           in->rank_before + 1, in->p_after, in->rank_after + 1, in->changes, in->changes == 1 ? "" : "s",
+           in->target_changed ? " (the next key itself is the anomaly)" : " (in the inputs)");
+    printf("fidelity: %s (the model %s the reference's next key among its top %d)%s\n",
+           in->fidelity ? "passed" : "FAILED", in->fidelity ? "puts" : "does not put", top_g,
+           in->searched_inputs ? "; no single input change sufficed" : "");
+    if (in->has_nearest)
+        printf("nearest normal window in the training data: distance %d\n", in->nearest_distance);
+    printf("interpreted in %.2f ms\n", in->seconds * 1e3);
+}
+
+static void print_json(const ExplainContext *x, const Interpretation *in, const char *where)
+{
+    printf("{\"where\":");
+    json_write_string(stdout, where);
+    printf(",\"anomalous\":%s,\"rows\":[", in->anomalous ? "true" : "false");
+    for (int i = 0; i < in->n_keys; i++) {
+        printf("%s{\"position\":%d,\"role\":\"%s\",\"anomalous\":", i ? "," : "", i + 1, i < in->n_inputs ? "input" : "next");
+        json_write_string(stdout, key_name(x, in->keys[i]));
+        printf(",\"meaning\":");
+        json_write_string(stdout, meaning_of(x, in->keys[i]));
+        printf(",\"differs\":%s,\"reference\":", in->keys[i] != in->reference[i] ? "true" : "false");
+        json_write_string(stdout, key_name(x, in->reference[i]));
+        printf(",\"reference_meaning\":");
+        json_write_string(stdout, meaning_of(x, in->reference[i]));
+        if (in->has_nearest) {
+            printf(",\"nearest\":");
+            json_write_string(stdout, key_name(x, in->nearest[i]));
+        }
+        printf("}");
+    }
+    printf("],\"p_before\":%.6f,\"p_after\":%.6f,\"rank_before\":%d,\"rank_after\":%d,\"changes\":%d,"
+           "\"target_changed\":%s,\"fidelity\":%s,\"nearest_distance\":%d,\"seconds\":%.6f}\n", in->p_before,
+           in->p_after, in->rank_before + 1, in->rank_after + 1, in->changes, in->target_changed ? "true" : "false",
+           in->fidelity ? "true" : "false", in->has_nearest ? in->nearest_distance : -1, in->seconds);
+}
+
+/* The window before event e of trace t, when it lies in e's session with known keys. */
+static bool window_before(const ExplainContext *x, const Trace *t, size_t e, const uint32_t **window)
+{
+    int h = x->model.deeplog.cfg.window;
+    size_t s = 0;
+    while (s + 1 < t->n_sessions && t->session_start[s + 1] <= e)
+        s++;
+    if (e < t->session_start[s] + (size_t)h)
+        return false;
+    *window = t->key_id + e - h;
+    for (int i = 0; i < h; i++)
+        if ((*window)[i] >= (uint32_t)x->model.deeplog.cfg.n_keys)
+            return false;
+    return true;
+}
+
+static int explain_event(ExplainContext *x, const ExplainArgs *a, const Trace *t, size_t e, const char *where)
+{
+    const uint32_t *window;
+    if (!window_before(x, t, e, &window)) {
+        fprintf(stderr, "traceaid %s: %s: event %zu has no full window of %d known keys before it in its session\n",
+                x->cmd->name, where, e, x->model.deeplog.cfg.window);
+        return EXIT_ERROR;
+    }
+    Interpretation in;
+    interpret_deeplog(&x->interpreter, window, t->key_id[e], &in);
+    if (a->json) {
+        print_json(x, &in, where);
+    } else {
+        printf("%s: the window of %d keys before event %zu, and its next key (row >)\n", where, in.n_inputs, e);
+        print_table(x, &in);
+        print_verdict(&in, x->model.deeplog.cfg.top_g);
+    }
+    return EXIT_OK;
+}
+
+/* The first event of session s the model misses, or none. */
+static bool first_miss(ExplainContext *x, const Trace *t, size_t s, const EventOutcomes *o, size_t *e)
+{
+    for (size_t i = t->session_start[s]; i < t->session_start[s + 1]; i++)
+        if (o->outcome[i] == OUTCOME_MISS) {
+            *e = i;
+            return true;
+        }
+    (void)x;
+    return false;
+}
+
+/* Every distinct anomaly of the file: fidelity and time, for the record. */
+static int explain_all(ExplainContext *x, const Trace *t, const EventOutcomes *o)
+{
+    WindowSet seen;
+    window_set_init(&seen, x->model.deeplog.cfg.window + 1);
+    size_t interpreted = 0, passed = 0, by_target = 0, by_inputs = 0, skipped = 0, unknown_target = 0;
+    size_t after_search = 0;
+    double total_time = 0, worst = 0;
+    Error err = {0};
+    for (size_t s = 0; s < t->n_sessions; s++) {
+        size_t e;
+        const uint32_t *window;
+        if (!first_miss(x, t, s, o, &e))
+            continue;
+        if (!window_before(x, t, e, &window)) {
+            skipped++;
+            continue;
+        }
+        uint32_t row[INTERPRET_MAX_KEYS];
+        memcpy(row, window, (size_t)x->model.deeplog.cfg.window * sizeof *row);
+        row[x->model.deeplog.cfg.window] = t->key_id[e];
+        size_t before = seen.n, index;
+        if (!window_set_add(&seen, row, &index, &err))
+            break;
+        if (seen.n == before)
+            continue; /* the same anomalous window, interpreted already */
+        Interpretation in;
+        interpret_deeplog(&x->interpreter, window, t->key_id[e], &in);
+        interpreted++;
+        passed += in.fidelity;
+        by_target += in.target_changed;
+        by_inputs += in.fidelity && !in.target_changed;
+        after_search += in.searched_inputs;
+        unknown_target += t->key_id[e] >= (uint32_t)x->model.deeplog.cfg.n_keys;
+        total_time += in.seconds;
+        worst = in.seconds > worst ? in.seconds : worst;
+    }
+    window_set_free(&seen);
+    printf("%zu distinct anomalous windows interpreted (the first miss of each session; %zu more have "
+           "unknown keys in their window)\n", interpreted, skipped);
+    printf("fidelity %.2f%% (%zu passed): %zu by changing inputs, %zu by changing the next key (%zu of them "
+           "keys the model never saw, %zu after no input change sufficed)\n",
+           interpreted ? 100.0 * passed / interpreted : 0.0, passed, by_inputs, by_target, unknown_target, after_search);
+    printf("time per interpretation: mean %.3f ms, worst %.3f ms\n", interpreted ? 1e3 * total_time / interpreted : 0.0,
+           1e3 * worst);
+    return EXIT_OK;
+}
+
+static bool setup(ExplainContext *x, const ExplainArgs *a, const ArgInputs *inputs, Error *err)
+{
+    if (!model_args_load(&a->model, &x->model, err))
+        return false;
+    if (x->model.kind != MODEL_DEEPLOG)
+        return error_set(err, "%s is a %s model; explain interprets DeepLog models", a->model.path,
+                         model_kind_name(&x->model));
+    int n_keys;
+    char *const *names = model_key_names(&x->model, &n_keys);
+    if (!model_vocab_seed(&x->set, names, n_keys, err) ||
+        (a->traces.meanings_path && !meanings_load(&x->set.meanings, a->traces.meanings_path, err)) ||
+        !trace_set_load(&x->set, inputs->items, inputs->n, &a->traces.opt, err))
+        return false;
+    if (a->normal) {
+        TraceInput normal = {a->normal, TRACE_FORMAT_AUTO};
+        size_t at = x->set.n_traces;
+        window_set_init(&x->normal_windows, x->model.deeplog.cfg.window + 1);
+        if (!trace_set_load(&x->set, &normal, 1, &a->traces.opt, err) ||
+            !window_set_add_trace(&x->normal_windows, &x->set.traces[at], err) ||
+            !nearest_index_build(&x->nearest, &x->normal_windows, (uint32_t)n_keys, err))
+            return false;
+        x->has_nearest = true;
+    }
+    InterpretOptions opt = INTERPRET_DEFAULTS;
+    opt.max_changes = (int)a->changes;
+    return interpreter_init(&x->interpreter, &x->model.deeplog, x->has_nearest ? &x->nearest : NULL, &opt, err);
+}
+
+static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs)
+{
+    if (!a->model.path)
+        return args_usage_error(cmd, "name the model with --model MODEL");
+    if (inputs->n != 1)
+        return args_usage_error(cmd, "name one trace (TRACE --at EVENT) or one --sessions FILE");
+    if (a->at_given + (a->session > 0) + a->all != 1)
+        return args_usage_error(cmd, "say which anomaly: --at EVENT, --session N or --all");
+    if (a->changes < 1 || a->changes > 16)
+        return args_usage_error(cmd, "--changes must be 1 to 16");
+    ExplainContext x = {.cmd = cmd};
+    trace_set_init(&x.set);
+    Error err = {0};
+    int status = EXIT_ERROR;
+    EventOutcomes outcomes = {0};
+    if (!setup(&x, a, inputs, &err)) {
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+    } else {
+        const Trace *t = &x.set.traces[0];
+        char where[600];
+        if (a->at_given) {
+            snprintf(where, sizeof where, "%s, event %llu", t->path, (unsigned long long)a->at);
+            status = a->at < t->n_events ? explain_event(&x, a, t, (size_t)a->at, where)
+                                         : args_usage_error(cmd, "--at %llu: %s has %zu events", (unsigned long long)a->at, t->path, t->n_events);
+        } else if (!deeplog_outcomes(&x.model.deeplog, t, &outcomes, interrupt_install(), &err)) {
+            fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+        } else if (a->all) {
+            status = explain_all(&x, t, &outcomes);
+        } else if (a->session > t->n_sessions) {
+            status = args_usage_error(cmd, "--session %llu: %s has %zu sessions", (unsigned long long)a->session, t->path, t->n_sessions);
+        } else {
+            size_t e;
+            snprintf(where, sizeof where, "%s, session %llu", t->path, (unsigned long long)a->session);
+            if (first_miss(&x, t, (size_t)a->session - 1, &outcomes, &e)) {
+                status = explain_event(&x, a, t, e, where);
+            } else {
+                printf("%s: the model deems every window of this session normal\n", where);
+                status = EXIT_OK;
+            }
+        }
+    }
+    event_outcomes_free(&outcomes);
+    interpreter_free(&x.interpreter);
+    if (x.has_nearest)
+        nearest_index_free(&x.nearest);
+    window_set_free(&x.normal_windows);
+    trace_set_free(&x.set);
+    if (x.model.deeplog.params || x.model.seq2seq.params)
+        model_free(&x.model);
+    return status;
+}
+
+static int run(const Command *cmd, int argc, char **argv)
+{
+    ExplainArgs a = {.changes = 1, .at = UINT64_MAX};
+    const ArgSpec specs[] = {
+        MODEL_ARG_SPECS(&a.model),
+        {"at", 0, ARG_UINT, &a.at, "EVENT", "the event (from 0) whose window to interpret"},
+        {"session", 0, ARG_UINT, &a.session, "N", "the first anomaly of session N (from 1) of a session file"},
+        {"all", 0, ARG_FLAG, &a.all, NULL, "every distinct anomaly: fidelity and time in sum"},
+        {"normal", 0, ARG_STRING, &a.normal, "FILE", "normal data (the training data): the nearest normal window"},
+        {"changes", 'k', ARG_UINT, &a.changes, "K", "input keys the search may change (1, as DeepAID)"},
+        {"json", 0, ARG_FLAG, &a.json, NULL, "the interpretation as JSON"},
+        TRACE_ARG_SPECS(&a.traces),
+    };
+    ArgInputs inputs = {0};
+    int status;
+    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status)) {
+        a.at_given = a.at != UINT64_MAX;
+        status = explain(cmd, &a, &inputs);
+    }
+    args_free(&inputs);
+    return status;
+}
+
+const Command cmd_explain = {
+    .name = "explain",
+    .usage = "explain --model MODEL (TRACE --at EVENT | --sessions FILE --session N) [--normal TRAIN] [--meanings FILE]",
+    .summary = "an anomalous window beside the closest window the model deems normal (DeepAID)",
+    .details =
+        "The reference is found by the gradient of a fidelity loss with respect to the one-hot\n"
+        "input: the key change that most raises the probability of the next key, up to --changes\n"
+        "of them, checked by running the model. When the model is sure of a different next key and\n"
+        "no input change helps, the next key itself is the anomaly. With --normal, the nearest\n"
+        "normal window of the training data stands beside it. Diff. marks the rows that differ;\n"
+        "Meaning* is the reference key's meaning.\n\n"
+        "Examples:\n"
+        "  traceaid explain --model hdfs.safetensors --meanings log_key_meanings.txt \\\n"
+        "      --normal hdfs_train --sessions hdfs_test_abnormal --session 1\n"
+        "  traceaid explain --model hdfs.safetensors --sessions hdfs_test_abnormal --all\n",
+    .run = run,
+};
