@@ -25,8 +25,11 @@ typedef struct ExplainContext {
     WindowSet normal_windows;
     NearestIndex nearest;
     bool has_nearest;
-    Interpreter interpreter;
+    Interpreter interpreter;            /* DeepLog */
+    Seq2SeqInterpreter s2s;             /* seq2seq */
 } ExplainContext;
+
+static bool is_seq2seq(const ExplainContext *x) { return x->model.kind == MODEL_SEQ2SEQ; }
 
 static const char *meaning_of(const ExplainContext *x, uint32_t key)
 {
@@ -51,7 +54,7 @@ static void print_table(const ExplainContext *x, const Interpretation *in)
            "Meaning*", in->has_nearest ? "  Nearest" : "");
     for (int i = 0; i < in->n_keys; i++) {
         bool differs = in->keys[i] != in->reference[i];
-        printf("%3d%s %-*.*s  %-36.36s %5s  %-*.*s  %-36.36s", i + 1, i == in->n_inputs ? ">" : " ", width, width,
+        printf("%3d%s %-*.*s  %-36.36s %5s  %-*.*s  %-36.36s", i + 1, i >= in->n_inputs ? ">" : " ", width, width,
                key_name(x, in->keys[i]), meaning_of(x, in->keys[i]), differs ? "*" : "", width, width,
                key_name(x, in->reference[i]), meaning_of(x, in->reference[i]));
         if (in->has_nearest)
@@ -62,6 +65,22 @@ static void print_table(const ExplainContext *x, const Interpretation *in)
 
 static void print_verdict(const Interpretation *in, int top_g)
 {
+    int ty = in->n_keys - in->n_inputs;
+    if (top_g == 0) { /* seq2seq: the window is normal when its targets are predicted */
+        if (!in->anomalous) {
+            printf("the model deems this window normal: it predicts all %d keys\n", ty);
+            return;
+        }
+        printf("mean p(keys predicted) %.4f, %d of %d missed -> reference %.4f, %d missed; %d change%s%s\n",
+               in->p_before, in->rank_before, ty, in->p_after, in->rank_after, in->changes, in->changes == 1 ? "" : "s",
+               in->target_changed ? " (the keys that came are the anomaly)" : " (in the inputs)");
+        printf("fidelity: %s (the model %s the reference's keys)%s\n", in->fidelity ? "passed" : "FAILED",
+               in->fidelity ? "predicts" : "does not predict", in->searched_inputs ? "; no input change sufficed" : "");
+        if (in->has_nearest)
+            printf("nearest normal window in the training data: distance %d\n", in->nearest_distance);
+        printf("interpreted in %.2f ms\n", in->seconds * 1e3);
+        return;
+    }
     if (!in->anomalous) {
         printf("the model deems this window normal: its next key ranks %d of top %d\n", in->rank_before + 1, top_g);
         return;
@@ -103,38 +122,66 @@ static void print_json(const ExplainContext *x, const Interpretation *in, const 
            in->fidelity ? "true" : "false", in->has_nearest ? in->nearest_distance : -1, in->seconds);
 }
 
-/* The window before event e of trace t, when it lies in e's session with known keys. */
-static bool window_before(const ExplainContext *x, const Trace *t, size_t e, const uint32_t **window)
+/* The window whose prediction covers event e of trace t, within e's session: DeepLog's h keys
+ * before e and e itself; seq2seq's window at its stride holding e among its targets. keys gets
+ * the window in model ids; false when there is no such window (or DeepLog meets an unknown key). */
+static bool window_for(const ExplainContext *x, const Trace *t, size_t e, uint32_t *keys, size_t *first)
 {
-    int h = x->model.deeplog.cfg.window;
     size_t s = 0;
     while (s + 1 < t->n_sessions && t->session_start[s + 1] <= e)
         s++;
-    if (e < t->session_start[s] + (size_t)h)
-        return false;
-    *window = t->key_id + e - h;
-    for (int i = 0; i < h; i++)
-        if ((*window)[i] >= (uint32_t)x->model.deeplog.cfg.n_keys)
+    size_t start = t->session_start[s], end = t->session_start[s + 1];
+    if (is_seq2seq(x)) {
+        const Seq2Seq *m = &x->model.seq2seq;
+        size_t tx = (size_t)m->cfg.tx, ty = (size_t)m->cfg.ty, stride = (size_t)m->cfg.stride;
+        if (e < start + tx)
             return false;
+        size_t i = start + (e - start - tx) / stride * stride;
+        if (e >= i + tx + ty || i + tx + ty > end)
+            return false;
+        for (size_t j = 0; j < tx + ty; j++)
+            keys[j] = seq2seq_id(m, t->key_id[i + j]);
+        *first = i;
+        return true;
+    }
+    int h = x->model.deeplog.cfg.window;
+    if (e < start + (size_t)h)
+        return false;
+    for (int i = 0; i <= h; i++) {
+        keys[i] = t->key_id[e - h + i];
+        if (i < h && keys[i] >= (uint32_t)x->model.deeplog.cfg.n_keys)
+            return false;
+    }
+    *first = e - h;
     return true;
+}
+
+static void interpret(ExplainContext *x, const uint32_t *keys, Interpretation *in)
+{
+    if (is_seq2seq(x))
+        interpret_seq2seq(&x->s2s, keys, keys + x->model.seq2seq.cfg.tx, in);
+    else
+        interpret_deeplog(&x->interpreter, keys, keys[x->model.deeplog.cfg.window], in);
 }
 
 static int explain_event(ExplainContext *x, const ExplainArgs *a, const Trace *t, size_t e, const char *where)
 {
-    const uint32_t *window;
-    if (!window_before(x, t, e, &window)) {
-        fprintf(stderr, "traceaid %s: %s: event %zu has no full window of %d known keys before it in its session\n",
-                x->cmd->name, where, e, x->model.deeplog.cfg.window);
+    uint32_t keys[INTERPRET_MAX_KEYS];
+    size_t first;
+    if (!window_for(x, t, e, keys, &first)) {
+        fprintf(stderr, "traceaid %s: %s: event %zu lies in no full window of the model's in its session%s\n",
+                x->cmd->name, where, e, is_seq2seq(x) ? "" : " (or the window holds a key the model does not know)");
         return EXIT_ERROR;
     }
     Interpretation in;
-    interpret_deeplog(&x->interpreter, window, t->key_id[e], &in);
+    interpret(x, keys, &in);
     if (a->json) {
         print_json(x, &in, where);
     } else {
-        printf("%s: the window of %d keys before event %zu, and its next key (row >)\n", where, in.n_inputs, e);
+        printf("%s: events %zu-%zu, the %d keys read and the %d predicted (rows >)\n", where, first,
+               first + (size_t)in.n_keys - 1, in.n_inputs, in.n_keys - in.n_inputs);
         print_table(x, &in);
-        print_verdict(&in, x->model.deeplog.cfg.top_g);
+        print_verdict(&in, is_seq2seq(x) ? 0 : x->model.deeplog.cfg.top_g);
     }
     return EXIT_OK;
 }
@@ -151,61 +198,77 @@ static bool first_miss(ExplainContext *x, const Trace *t, size_t s, const EventO
     return false;
 }
 
-/* Every distinct anomaly of the file: fidelity and time, for the record. */
-static int explain_all(ExplainContext *x, const Trace *t, const EventOutcomes *o)
+/* The anomalies --all interprets: DeepLog, the first miss of each session; seq2seq, every
+ * window with a miss in a flagged segment (in any segment when none is flagged). */
+static bool next_anomaly(const ExplainContext *x, const Trace *t, const EventOutcomes *o, const Scores *sc,
+                         size_t *cursor, size_t *e)
 {
-    WindowSet seen;
-    window_set_init(&seen, x->model.deeplog.cfg.window + 1);
-    size_t interpreted = 0, passed = 0, by_target = 0, by_inputs = 0, skipped = 0, unknown_target = 0;
+    if (!is_seq2seq(x)) {
+        for (; *cursor < t->n_sessions; (*cursor)++)
+            for (size_t i = t->session_start[*cursor]; i < t->session_start[*cursor + 1]; i++)
+                if (o->outcome[i] == OUTCOME_MISS) {
+                    *e = i;
+                    (*cursor)++;
+                    return true;
+                }
+        return false;
+    }
+    for (; *cursor < t->n_events; (*cursor)++) {
+        size_t seg = *cursor / sc->segment_len;
+        if (o->outcome[*cursor] == OUTCOME_MISS && (!sc->n_flagged || sc->flagged[seg])) {
+            *e = (*cursor)++;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Every distinct anomaly of the file: fidelity and time, for the record. */
+static int explain_all(ExplainContext *x, const Trace *t, const EventOutcomes *o, const Scores *sc)
+{
+    Interpretation in;
+    uint32_t keys[INTERPRET_MAX_KEYS];
+    size_t cursor = 0, e, first, interpreted = 0, passed = 0, by_target = 0, by_inputs = 0, skipped = 0;
     size_t after_search = 0;
     double total_time = 0, worst = 0;
+    WindowSet seen;
     Error err = {0};
-    for (size_t s = 0; s < t->n_sessions; s++) {
-        size_t e;
-        const uint32_t *window;
-        if (!first_miss(x, t, s, o, &e))
-            continue;
-        if (!window_before(x, t, e, &window)) {
+    bool ok = true;
+    window_set_init(&seen, is_seq2seq(x) ? x->model.seq2seq.cfg.tx + x->model.seq2seq.cfg.ty
+                                          : x->model.deeplog.cfg.window + 1);
+    while (ok && next_anomaly(x, t, o, sc, &cursor, &e)) {
+        if (!window_for(x, t, e, keys, &first)) {
             skipped++;
             continue;
         }
-        uint32_t row[INTERPRET_MAX_KEYS];
-        memcpy(row, window, (size_t)x->model.deeplog.cfg.window * sizeof *row);
-        row[x->model.deeplog.cfg.window] = t->key_id[e];
-        size_t before = seen.n, index;
-        if (!window_set_add(&seen, row, &index, &err))
-            break;
-        if (seen.n == before)
+        size_t before = seen.n;
+        if (!(ok = window_set_add(&seen, keys, NULL, &err)) || seen.n == before)
             continue; /* the same anomalous window, interpreted already */
-        Interpretation in;
-        interpret_deeplog(&x->interpreter, window, t->key_id[e], &in);
+        interpret(x, keys, &in);
         interpreted++;
         passed += in.fidelity;
         by_target += in.target_changed;
         by_inputs += in.fidelity && !in.target_changed;
         after_search += in.searched_inputs;
-        unknown_target += t->key_id[e] >= (uint32_t)x->model.deeplog.cfg.n_keys;
         total_time += in.seconds;
         worst = in.seconds > worst ? in.seconds : worst;
     }
     window_set_free(&seen);
-    printf("%zu distinct anomalous windows interpreted (the first miss of each session; %zu more have "
-           "unknown keys in their window)\n", interpreted, skipped);
-    printf("fidelity %.2f%% (%zu passed): %zu by changing inputs, %zu by changing the next key (%zu of them "
-           "keys the model never saw, %zu after no input change sufficed)\n",
-           interpreted ? 100.0 * passed / interpreted : 0.0, passed, by_inputs, by_target, unknown_target, after_search);
+    printf("%zu distinct anomalous windows interpreted (%s; %zu more have no full window of known keys)\n",
+           interpreted, is_seq2seq(x) ? "windows with a miss in the flagged segments" : "the first miss of each session",
+           skipped);
+    printf("fidelity %.2f%% (%zu passed): %zu by changing inputs, %zu by changing what came next (%zu after no "
+           "input change sufficed, %zu keys the model never saw)\n", interpreted ? 100.0 * passed / interpreted : 0.0,
+           passed, by_inputs, by_target, after_search, by_target - after_search);
     printf("time per interpretation: mean %.3f ms, worst %.3f ms\n", interpreted ? 1e3 * total_time / interpreted : 0.0,
            1e3 * worst);
-    return EXIT_OK;
+    return ok ? EXIT_OK : EXIT_ERROR;
 }
 
 static bool setup(ExplainContext *x, const ExplainArgs *a, const ArgInputs *inputs, Error *err)
 {
     if (!model_args_load(&a->model, &x->model, err))
         return false;
-    if (x->model.kind != MODEL_DEEPLOG)
-        return error_set(err, "%s is a %s model; explain interprets DeepLog models", a->model.path,
-                         model_kind_name(&x->model));
     int n_keys;
     char *const *names = model_key_names(&x->model, &n_keys);
     if (!model_vocab_seed(&x->set, names, n_keys, err) ||
@@ -215,16 +278,23 @@ static bool setup(ExplainContext *x, const ExplainArgs *a, const ArgInputs *inpu
     if (a->normal) {
         TraceInput normal = {a->normal, TRACE_FORMAT_AUTO};
         size_t at = x->set.n_traces;
-        window_set_init(&x->normal_windows, x->model.deeplog.cfg.window + 1);
-        if (!trace_set_load(&x->set, &normal, 1, &a->traces.opt, err) ||
-            !window_set_add_trace(&x->normal_windows, &x->set.traces[at], err) ||
+        const Trace *t = &x->set.traces[at];
+        window_set_init(&x->normal_windows, is_seq2seq(x) ? x->model.seq2seq.cfg.tx + x->model.seq2seq.cfg.ty
+                                                          : x->model.deeplog.cfg.window + 1);
+        if (!trace_set_load(&x->set, &normal, 1, &a->traces.opt, err))
+            return false;
+        t = &x->set.traces[at];
+        if (!(is_seq2seq(x) ? seq2seq_add_windows(&x->model.seq2seq, t, 0, t->n_events, &x->normal_windows, err)
+                            : window_set_add_trace(&x->normal_windows, t, err)) ||
             !nearest_index_build(&x->nearest, &x->normal_windows, (uint32_t)n_keys, err))
             return false;
         x->has_nearest = true;
     }
     InterpretOptions opt = INTERPRET_DEFAULTS;
     opt.max_changes = (int)a->changes;
-    return interpreter_init(&x->interpreter, &x->model.deeplog, x->has_nearest ? &x->nearest : NULL, &opt, err);
+    NearestIndex *nearest = x->has_nearest ? &x->nearest : NULL;
+    return is_seq2seq(x) ? seq2seq_interpreter_init(&x->s2s, &x->model.seq2seq, nearest, &opt, err)
+                         : interpreter_init(&x->interpreter, &x->model.deeplog, nearest, &opt, err);
 }
 
 static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs)
@@ -242,6 +312,7 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs)
     Error err = {0};
     int status = EXIT_ERROR;
     EventOutcomes outcomes = {0};
+    Scores scores = {0};
     if (!setup(&x, a, inputs, &err)) {
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
     } else {
@@ -251,10 +322,13 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs)
             snprintf(where, sizeof where, "%s, event %llu", t->path, (unsigned long long)a->at);
             status = a->at < t->n_events ? explain_event(&x, a, t, (size_t)a->at, where)
                                          : args_usage_error(cmd, "--at %llu: %s has %zu events", (unsigned long long)a->at, t->path, t->n_events);
-        } else if (!deeplog_outcomes(&x.model.deeplog, t, &outcomes, interrupt_install(), &err)) {
+        } else if (!model_outcomes(&x.model, t, 0, t->n_events, &outcomes, interrupt_install(), &err) ||
+                   !scores_compute(&scores, &outcomes, (size_t)model_calibration(&x.model)->segment, &err)) {
             fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
         } else if (a->all) {
-            status = explain_all(&x, t, &outcomes);
+            if (model_calibration(&x.model)->calibrated)
+                scores_set_threshold(&scores, model_calibration(&x.model)->threshold);
+            status = explain_all(&x, t, &outcomes, &scores);
         } else if (a->session > t->n_sessions) {
             status = args_usage_error(cmd, "--session %llu: %s has %zu sessions", (unsigned long long)a->session, t->path, t->n_sessions);
         } else {
@@ -269,7 +343,9 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs)
         }
     }
     event_outcomes_free(&outcomes);
+    scores_free(&scores);
     interpreter_free(&x.interpreter);
+    seq2seq_interpreter_free(&x.s2s);
     if (x.has_nearest)
         nearest_index_free(&x.nearest);
     window_set_free(&x.normal_windows);

@@ -13,6 +13,7 @@
 
 #include "deeplog.h"
 #include "nearest.h"
+#include "seq2seq.h"
 
 #define INTERPRET_MAX_KEYS 64
 
@@ -32,7 +33,7 @@ typedef struct Interpretation {
     bool searched_inputs;               /* ... after no k input changes sufficed (else: unknown key) */
     int changes;                        /* keys that differ */
     float p_before, p_after;            /* the model's probability of the target, and of the reference's */
-    int rank_before, rank_after;
+    int rank_before, rank_after;        /* DeepLog: of the next key; seq2seq: keys mispredicted */
     bool fidelity;                      /* the model deems the reference normal */
     bool has_nearest;                   /* a normal window from the training data */
     uint32_t nearest[INTERPRET_MAX_KEYS];
@@ -55,5 +56,24 @@ bool interpreter_init(Interpreter *it, const DeepLog *m, NearestIndex *nearest,
 void interpreter_free(Interpreter *it);
 /* window: the model's window of inputs; target: the key that came next. */
 void interpret_deeplog(Interpreter *it, const uint32_t *window, uint32_t target, Interpretation *out);
+
+/* seq2seq: the window is Tx inputs and Ty targets; the model deems it normal when its greedy
+ * predictions are the targets. L = -Σ p(target_s) under teacher forcing drives the search. */
+typedef struct Seq2SeqInterpreter {
+    const Seq2Seq *model;
+    Seq2SeqWork work;
+    float *grad;
+    uint32_t *candidates, *targets, *predicted;    /* [batch][Tx], [batch][Ty], [batch][Ty] */
+    NearestIndex *nearest;                          /* windows of Tx + Ty keys, or NULL */
+    InterpretOptions opt;
+} Seq2SeqInterpreter;
+
+bool seq2seq_interpreter_init(Seq2SeqInterpreter *it, const Seq2Seq *m, NearestIndex *nearest,
+                              const InterpretOptions *opt, Error *err);
+void seq2seq_interpreter_free(Seq2SeqInterpreter *it);
+/* inputs and targets in model ids, keys the model does not know as UNK (seq2seq_id): UNK is
+ * never predicted, so an unknown target is always a miss. */
+void interpret_seq2seq(Seq2SeqInterpreter *it, const uint32_t *inputs, const uint32_t *targets,
+                       Interpretation *out);
 
 #endif

@@ -267,6 +267,13 @@ void seq2seq_forward(const Seq2Seq *m, Seq2SeqWork *w, const uint32_t *inputs,
 
 /* ---- backward ---------------------------------------------------------------------------- */
 
+static void fc_backward(const Seq2Seq *m, Seq2SeqWork *w, int batch, Seq2SeqTensors *g)
+{
+    const Seq2SeqConfig *c = &m->cfg;
+    linear_backward(w->d_dec_h, g->fc_weight, g->fc_bias, w->d_logits, w->dec_h, m->t.fc_weight,
+                    c->ty * batch, c->hidden, c->vocab);
+}
+
 static float output_gradients(const Seq2Seq *m, Seq2SeqWork *w, const uint32_t *targets,
                               const float *weights, int batch, Seq2SeqTensors *g)
 {
@@ -280,8 +287,7 @@ static float output_gradients(const Seq2Seq *m, Seq2SeqWork *w, const uint32_t *
             step_weights[(size_t)s * batch + b] = weights ? weights[b] : 1.0f;
         }
     float loss = softmax_xent_backward(w->d_logits, w->probs, step_targets, step_weights, rows, c->vocab);
-    linear_backward(w->d_dec_h, g->fc_weight, g->fc_bias, w->d_logits, w->dec_h, m->t.fc_weight, rows,
-                    c->hidden, c->vocab);
+    fc_backward(m, w, batch, g);
     return loss;
 }
 
@@ -331,6 +337,15 @@ static void encoder_backward(const Seq2Seq *m, Seq2SeqWork *w, int batch, Seq2Se
     linear_backward(w->d_enc_emb, g->enc_gru.w_ih, g->enc_gru.b_ih, w->d_enc_xp, w->enc_emb, m->t.enc_gru.w_ih,
                     TX * batch, E, 3 * H);
     embedding_backward(g->enc_embedding, w->d_enc_emb, w->enc_ids, TX * batch, E);
+}
+
+void seq2seq_backward_from_logits(const Seq2Seq *m, Seq2SeqWork *w, int batch, float *grad)
+{
+    Seq2SeqTensors g;
+    seq2seq_views(&m->cfg, grad, &g);
+    fc_backward(m, w, batch, &g);
+    decoder_backward(m, w, batch, &g);
+    encoder_backward(m, w, batch, &g);
 }
 
 float seq2seq_backward(const Seq2Seq *m, Seq2SeqWork *w, const uint32_t *targets,

@@ -87,6 +87,11 @@ void seq2seq_forward(const Seq2Seq *m, Seq2SeqWork *w, const uint32_t *inputs,
 float seq2seq_backward(const Seq2Seq *m, Seq2SeqWork *w, const uint32_t *targets,
                        const float *weights, int batch, float *grad);
 
+/* The backward pass from gradients the caller put in w->d_logits [Ty][B][V] (after a
+ * teacher-forced forward): weight gradients into grad, and in w->d_enc_emb [Tx][B][E] the
+ * gradient with respect to the embedded inputs. */
+void seq2seq_backward_from_logits(const Seq2Seq *m, Seq2SeqWork *w, int batch, float *grad);
+
 bool seq2seq_load(Seq2Seq *m, const char *path, Error *err);
 bool seq2seq_save(const Seq2Seq *m, const char *path, Error *err);
 

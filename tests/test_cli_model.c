@@ -249,6 +249,16 @@ static void seq2seq_train_score_plot(void **state)
     assert_status(r, 2);
     assert_contains(r.err, "is a seq2seq model; eval follows the DeepLog protocol");
     run_result_free(&r);
+    r = run_traceaid("explain", "--model", model, "--normal", clean, anomalous, "--at", "20");
+    assert_status(r, 0);
+    assert_contains(r.out, "full-while.csv, event 20: events 15-24, the 5 keys read and the 5 predicted (rows >)");
+    assert_contains(r.out, "fidelity: passed");
+    run_result_free(&r);
+    r = run_traceaid("explain", "--model", model, anomalous, "--all");
+    assert_status(r, 0);
+    assert_contains(r.out, "windows with a miss in the flagged segments");
+    assert_contains(r.out, "fidelity 100.00%");
+    run_result_free(&r);
 }
 
 static void explain_shows_the_reference(void **state)
@@ -260,7 +270,7 @@ static void explain_shows_the_reference(void **state)
     RunResult r = run_traceaid("explain", "--model", model, "--meanings", meanings, "--normal",
                                cyclic_sessions("explain-normal.txt", 6, 12), "--sessions", abnormal, "--session", "1");
     assert_status(r, 0);
-    assert_contains(r.out, "session 1: the window of 3 keys before event 5, and its next key (row >)");
+    assert_contains(r.out, "session 1: events 2-5, the 3 keys read and the 1 predicted (rows >)");
     assert_contains(r.out, "Ano.  Meaning");
     assert_contains(r.out, "Diff.  Ref.  Meaning*");
     assert_contains(r.out, "  4> 1     one");
@@ -283,7 +293,7 @@ static void explain_shows_the_reference(void **state)
     run_result_free(&r);
     r = run_traceaid("explain", "--model", model, "--sessions", abnormal, "--all");
     assert_status(r, 0);
-    assert_contains(r.out, "1 distinct anomalous windows interpreted");
+    assert_contains(r.out, "1 distinct anomalous windows interpreted (the first miss of each session");
     assert_contains(r.out, "fidelity 100.00% (1 passed)");
     run_result_free(&r);
     r = run_traceaid("explain", "--model", model, "--sessions", abnormal);

@@ -4,6 +4,7 @@
 
 #include "../model/deeplog_train.h"
 #include "../model/interpret.h"
+#include "../model/seq2seq_train.h"
 
 /* Sessions from rows of keys (1-based, as in session files), each repeated. */
 static void add_sessions(WindowSet *ws, const int rows[][8], int n_rows, int length, int repeats)
@@ -92,6 +93,45 @@ static void a_wrong_next_key(void **state)
     deeplog_free(&m);
 }
 
+/* seq2seq: A 7 7 7 7 -> C C C C C and B 7 7 7 7 -> D D D D D; then A 7 7 7 7 -> D D D D D is
+ * explained by its first key, which should have been B. */
+static void seq2seq_an_input_that_decides_the_targets(void **state)
+{
+    (void)state;
+    enum { A = 3, B = 4, C = 5, D = 6, X = 7 };
+    Seq2SeqConfig cfg = {.vocab = 8, .embed = 4, .hidden = 8, .units = 4, .tx = 5, .ty = 5, .stride = 5};
+    Seq2Seq m;
+    Error err = {0};
+    assert_true(seq2seq_create(&m, &cfg, (const char *[]){"A", "B", "C", "D", "X"}, 2, &err));
+    WindowSet ws;
+    window_set_init(&ws, 10);
+    const uint32_t rows[2][10] = {{A, X, X, X, X, C, C, C, C, C}, {B, X, X, X, X, D, D, D, D, D}};
+    for (int rep = 0; rep < 10; rep++)
+        for (int r = 0; r < 2; r++)
+            assert_true(window_set_add(&ws, rows[r], NULL, &err));
+    TrainOptions opt = {.epochs = 300, .batch_size = 2, .learning_rate = 0.02f, .seed = 1};
+    TrainReport report;
+    assert_true(seq2seq_train(&m, &ws, &opt, &report, &err));
+    assert_true(report.loss < 0.05);
+    Seq2SeqInterpreter it;
+    InterpretOptions iopt = INTERPRET_DEFAULTS;
+    assert_true(seq2seq_interpreter_init(&it, &m, NULL, &iopt, &err));
+    Interpretation in;
+    interpret_seq2seq(&it, (const uint32_t[]){A, X, X, X, X}, (const uint32_t[]){D, D, D, D, D}, &in);
+    assert_true(in.anomalous);
+    assert_int_equal(in.rank_before, 5);
+    assert_true(in.fidelity);
+    assert_false(in.target_changed);
+    assert_int_equal(in.changes, 1);
+    assert_int_equal(in.reference[0], B);
+    /* a normal window */
+    interpret_seq2seq(&it, (const uint32_t[]){B, X, X, X, X}, (const uint32_t[]){D, D, D, D, D}, &in);
+    assert_false(in.anomalous);
+    seq2seq_interpreter_free(&it);
+    window_set_free(&ws);
+    seq2seq_free(&m);
+}
+
 static void nearest_index_agrees_with_brute_force(void **state)
 {
     (void)state;
@@ -136,6 +176,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(an_input_that_decides_the_next_key),
         cmocka_unit_test(a_wrong_next_key),
+        cmocka_unit_test(seq2seq_an_input_that_decides_the_targets),
         cmocka_unit_test(nearest_index_agrees_with_brute_force),
     };
     return cmocka_run_group_tests_name("interpretation", tests, NULL, NULL);
