@@ -13,7 +13,7 @@ TEST_CFLAGS = $(shell pkg-config --cflags cmocka)
 TEST_LIBS = $(shell pkg-config --libs cmocka)
 
 BUILD := build
-LIB_SRC := $(wildcard io/*.c model/*.c samples/*.c)
+LIB_SRC := $(wildcard io/*.c model/*.c samples/*.c tui/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -41,6 +41,7 @@ $(DEPS_OK): scripts/deps.sh
 # under -ffast-math; it is kept to those files (no NaN checks live there).
 FAST_MATH := -O3 -ffast-math
 $(BUILD)/model/lstm.o $(BUILD)/model/gru.o $(BUILD)/model/attention.o: CFLAGS += $(FAST_MATH)
+$(BUILD)/tui/theme.o: CFLAGS += -DTHEMES_DIR='"$(abspath themes)"'
 
 $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -54,7 +55,7 @@ traceaid: $(CLI_OBJ) $(LIB)
 
 $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DSHARED_DATA='"$(abspath ../shared/data)"' -DSAMPLES_DIR='"$(abspath samples)"' -DFIXTURES_DIR='"$(abspath tests/fixtures)"' \
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DSHARED_DATA='"$(abspath ../shared/data)"' -DSAMPLES_DIR='"$(abspath samples)"' -DFIXTURES_DIR='"$(abspath tests/fixtures)"' -DSCREENS_DIR='"$(abspath tests/screens)"' \
 		-o $@ $< $(LIB) $(DEP_LIBS) $(TEST_LIBS)
 
 # Every test binary runs even when one fails; the target fails if any did.

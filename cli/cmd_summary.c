@@ -2,8 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "../tui/explorer.h"
 #include "commands.h"
 #include "format.h"
+#include "scoring.h"
 
 static const char *format_name(const Trace *t)
 {
@@ -33,8 +37,6 @@ static void print_trace(const Trace *t, const Vocab *vocab, int path_width)
 
 static int summary(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs)
 {
-    if (inputs->n == 0)
-        return args_usage_error(cmd, "name at least one trace");
     TraceSet set;
     trace_set_init(&set);
     if (!trace_args_load(cmd, ta, inputs, &set)) {
@@ -57,22 +59,66 @@ static int summary(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs)
     return EXIT_OK;
 }
 
+typedef struct OpenArgs {
+    ModelArgs model;
+    TraceArgs traces;
+    const char *theme, *script;
+} OpenArgs;
+
+/* The explorer over the traces (scored, with a model). */
+static int explore(const Command *cmd, OpenArgs *a, const ArgInputs *inputs)
+{
+    ScoredSet s;
+    bool has_model = a->model.path != NULL;
+    bool ok;
+    if (has_model) {
+        ok = scored_set_load(&s, cmd, &a->model, &a->traces, inputs);
+    } else {
+        memset(&s, 0, sizeof s);
+        trace_set_init(&s.set);
+        ok = trace_args_load(cmd, &a->traces, inputs, &s.set);
+    }
+    Error err = {0};
+    ExplorerOptions opt = {.theme = a->theme, .script = a->script};
+    if (ok && !(ok = explorer_run(&s, has_model, &opt, &err)))
+        fprintf(stderr, "traceaid: %s\n", err.msg);
+    scored_set_free(&s);
+    return ok ? EXIT_OK : EXIT_ERROR;
+}
+
+static int open_traces(const Command *cmd, OpenArgs *a, const ArgInputs *inputs)
+{
+    if (inputs->n == 0)
+        return args_usage_error(cmd, "name at least one trace");
+    if (a->script || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)))
+        return explore(cmd, a, inputs);
+    return summary(cmd, &a->traces, inputs);
+}
+
 static int run(const Command *cmd, int argc, char **argv)
 {
-    TraceArgs ta = {0};
-    const ArgSpec specs[] = {TRACE_ARG_SPECS(&ta)};
+    OpenArgs a = {0};
+    const ArgSpec specs[] = {
+        MODEL_ARG_SPECS(&a.model),
+        SEGMENT_ARG_SPEC(&a.model),
+        {"theme", 0, ARG_STRING, &a.theme, "NAME|PATH", "default, dark, light, high-contrast, mono, or a theme file"},
+        {"script", 0, ARG_STRING, &a.script, "FILE", "run the explorer headless from a script of keys and dumps"},
+        TRACE_ARG_SPECS(&a.traces),
+    };
     ArgInputs inputs = {0};
     int status;
     if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
-        status = summary(cmd, &ta, &inputs);
+        status = open_traces(cmd, &a, &inputs);
     args_free(&inputs);
     return status;
 }
 
 const Command cmd_summary = {
     .name = "traceaid",
-    .usage = "TRACE... [OPTIONS]",
-    .summary = "summarise the traces: events, sessions, keys and time span of each file",
-    .details = NULL,
+    .usage = "TRACE... [--model MODEL] [--theme NAME] [OPTIONS]",
+    .summary = "open the traces in the explorer (on a terminal), or summarise them (piped)",
+    .details = "On a terminal, the explorer: the segment chart, the event timeline, the flagged\n"
+               "segments and the interpretation pane; ? lists the keys (docs/KEYS.md). Piped, a\n"
+               "summary of each file. NO_COLOR selects the mono theme.\n",
     .run = run,
 };

@@ -1,0 +1,152 @@
+/* The explorer headless, as tig's tests run it: each tests/screens/NAME.script (keys and dumps)
+ * runs against a generated trace and a committed model, and its screens must equal
+ * tests/screens/NAME.expected. UPDATE_SCREENS=1 rewrites the expected screens instead. */
+#include "test_util.h"
+
+#include <time.h>
+
+#ifndef SCREENS_DIR
+#define SCREENS_DIR "tests/screens"
+#endif
+#ifndef FIXTURES_DIR
+#define FIXTURES_DIR "tests/fixtures"
+#endif
+#ifndef SAMPLES_DIR
+#define SAMPLES_DIR "samples"
+#endif
+
+static char trace[600];
+
+static int make_trace(void **state)
+{
+    (void)state;
+    snprintf(trace, sizeof trace, "%s", test_path("fifo-ls.csv"));
+    RunResult r = run_traceaid("gen", "--kind", "fifo-ls", "--seed", "12", "--events", "20000", "-o", trace);
+    int status = r.status;
+    run_result_free(&r);
+    return status;
+}
+
+static void screens(const char *name)
+{
+    char script[600], expected_path[600];
+    snprintf(script, sizeof script, "%s/%s.script", SCREENS_DIR, name);
+    snprintf(expected_path, sizeof expected_path, "%s/%s.expected", SCREENS_DIR, name);
+    RunResult r = run_traceaid(trace, "--model", FIXTURES_DIR "/flight-small.safetensors", "--meanings",
+                               SAMPLES_DIR "/qnx-meanings.txt", "--script", script);
+    assert_status(r, 0);
+    if (getenv("UPDATE_SCREENS")) {
+        FILE *fp = fopen(expected_path, "w");
+        assert_non_null(fp);
+        fputs(r.out, fp);
+        fclose(fp);
+    }
+    char *expected = slurp(expected_path);
+    if (strcmp(expected, r.out) != 0) {
+        const char *got_path = test_path("got.txt");
+        FILE *fp = fopen(got_path, "w");
+        fputs(r.out, fp);
+        fclose(fp);
+        char cmd[1400];
+        snprintf(cmd, sizeof cmd, "diff -u '%s' '%s' | head -40 >&2", expected_path, got_path);
+        if (system(cmd) < 0)
+            perror("diff");
+        fail_msg("%s: the screens differ from %s", name, expected_path);
+    }
+    free(expected);
+    run_result_free(&r);
+}
+
+#define SCREEN_TEST(name) static void screen_##name(void **state) { (void)state; screens(#name); }
+SCREEN_TEST(open)
+SCREEN_TEST(next_anomaly)
+SCREEN_TEST(drill_down)
+SCREEN_TEST(interpret)
+SCREEN_TEST(threshold)
+SCREEN_TEST(resize)
+SCREEN_TEST(theme)
+SCREEN_TEST(stats)
+SCREEN_TEST(help)
+
+/* The real binary on a real terminal: tmux runs it, capture-pane reads the screen. */
+static void end_to_end_in_tmux(void **state)
+{
+    (void)state;
+    if (system("command -v tmux > /dev/null") != 0)
+        fail_msg("tmux is not installed (scripts/deps.sh installs it)");
+    char cmd[2400], session[64];
+    snprintf(session, sizeof session, "traceaid-test-%d", (int)getpid());
+    snprintf(cmd, sizeof cmd, "tmux -L %s new-session -d -s %s -x 100 -y 30 \"'%s' '%s' --model '%s' --meanings '%s'\"",
+             session, session, traceaid_bin(), trace, FIXTURES_DIR "/flight-small.safetensors", SAMPLES_DIR "/qnx-meanings.txt");
+    assert_int_equal(system(cmd), 0);
+    char capture[700];
+    snprintf(capture, sizeof capture, "tmux -L %s capture-pane -p -t %s > '%s'", session, session, test_path("pane.txt"));
+    char *screen = NULL;
+    for (int tries = 0; tries < 50; tries++) { /* until the first screen is drawn */
+        nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
+        free(screen);
+        screen = system(capture) == 0 ? slurp(test_path("pane.txt")) : NULL;
+        if (screen && strstr(screen, "flagged segments"))
+            break;
+    }
+    assert_non_null(screen);
+    assert_contains(screen, "traceaid  fifo-ls.csv (1/1)  20,000 events");
+    assert_contains(screen, "20.58%  10/20 flagged  default");
+    free(screen);
+    snprintf(cmd, sizeof cmd, "tmux -L %s send-keys -t %s n", session, session);
+    assert_int_equal(system(cmd), 0);
+    for (int tries = 0; tries < 50; tries++) {
+        nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
+        screen = system(capture) == 0 ? slurp(test_path("pane.txt")) : NULL;
+        if (screen && strstr(screen, "segment 7: 27.50%, threshold 20.58%"))
+            break;
+        free(screen);
+        screen = NULL;
+    }
+    assert_non_null(screen);
+    free(screen);
+    snprintf(cmd, sizeof cmd, "tmux -L %s send-keys -t %s q; sleep 0.3; tmux -L %s kill-server 2>/dev/null; true", session,
+             session, session);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void bad_theme_is_refused(void **state)
+{
+    (void)state;
+    const char *script = write_text("one.script", "dump\n");
+    RunResult r = run_traceaid(trace, "--theme", write_text("bad.theme", "normal default default\ntitle plaid default\n"),
+                               "--script", script);
+    assert_status(r, 2);
+    assert_contains(r.err, "bad.theme:2: 'plaid default': colours are default, black, red, ..., white or color0..color255");
+    run_result_free(&r);
+    r = run_traceaid(trace, "--theme", write_text("short.theme", "normal default default\n"), "--script", script);
+    assert_status(r, 2);
+    assert_contains(r.err, "short.theme: no line for element 'title'");
+    run_result_free(&r);
+    r = run_traceaid(trace, "--theme", "plaid", "--script", script);
+    assert_status(r, 2);
+    assert_contains(r.err, "theme plaid: ");
+    run_result_free(&r);
+}
+
+static void bad_script_is_refused(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid(trace, "--script", write_text("bad.script", "dump\nfly away\n"));
+    assert_status(r, 2);
+    assert_contains(r.err, "bad.script:2: expected size WxH, key NAME, keys TEXT or dump");
+    run_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(screen_open), cmocka_unit_test(screen_next_anomaly), cmocka_unit_test(screen_drill_down),
+        cmocka_unit_test(screen_interpret), cmocka_unit_test(screen_threshold), cmocka_unit_test(screen_resize),
+        cmocka_unit_test(screen_theme), cmocka_unit_test(screen_stats), cmocka_unit_test(screen_help),
+        cmocka_unit_test(end_to_end_in_tmux),
+        cmocka_unit_test(bad_theme_is_refused),
+        cmocka_unit_test(bad_script_is_refused),
+    };
+    return cmocka_run_group_tests_name("explorer screens", tests, make_trace, NULL);
+}

@@ -1,0 +1,52 @@
+/* The explorer's state: what is loaded (read-only to the panes) and where the user is. Keys change
+ * the state (app_key); the panes in tui/ draw it (app_draw); nothing else moves it. */
+#ifndef TRACEAID_APP_H
+#define TRACEAID_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../cli/scoring.h"
+#include "../model/interpret.h"
+#include "theme.h"
+
+typedef enum Pane { PANE_CHART, PANE_TIMELINE, PANE_FLAGGED, PANE_EXPLAIN, PANE_COUNT } Pane;
+
+typedef struct App {
+    ScoredSet *scored;          /* the model, the traces and their scores; model may be absent */
+    bool has_model;
+    size_t trace;               /* the trace on show */
+    Pane focus;
+    size_t cursor;              /* event at the cursor in the timeline */
+    size_t top;                 /* first event in view */
+    size_t segment;             /* the selected segment */
+    size_t flagged_row;         /* the selected row of the flagged list */
+    bool show_stats, show_help;
+    Theme theme;
+    int theme_index;
+    bool color;                 /* colours in use (not NO_COLOR, terminal has them) */
+    Interpretation interp;
+    bool has_interp;
+    Interpreter deeplog_interp;
+    Seq2SeqInterpreter seq2seq_interp;
+    bool interp_ready;
+    char message[256];          /* the status line's last word */
+    int rows, cols;
+    int timeline_rows;          /* set by the last draw: rows the timeline shows */
+    bool quit;
+} App;
+
+const Trace *app_trace(const App *app);
+const Scores *app_scores(const App *app);            /* NULL without a model */
+const EventOutcomes *app_outcomes(const App *app);   /* NULL without a model */
+size_t app_segment_len(const App *app);
+size_t app_n_segments(const App *app);
+
+void app_init(App *app, ScoredSet *scored, bool has_model);
+void app_free(App *app);
+/* A key as ncurses gives it (KEY_DOWN, 'j', 9 for Tab, ...). */
+void app_key(App *app, int key);
+/* Moves the cursor to event e and the selection to its segment. */
+void app_goto_event(App *app, size_t e);
+
+#endif

@@ -1,0 +1,35 @@
+/* The flagged segments: segment, event range, rate, margin over the threshold. */
+#include <stdio.h>
+
+#include "draw.h"
+
+void flagged_draw(const App *app, Rect r)
+{
+    const Scores *sc = app_scores(app);
+    char title[96];
+    snprintf(title, sizeof title, "flagged segments (%zu)", sc ? sc->n_flagged : 0);
+    Rect in = draw_frame(app, r, title, app->focus == PANE_FLAGGED);
+    if (!sc || !sc->has_threshold) {
+        draw_text(app, in, 0, 1, EL_DIM, sc ? "no threshold: calibrate the model" : "no model: nothing scored");
+        return;
+    }
+    draw_text(app, in, 0, 0, EL_TITLE, " %5s  %-15s %7s %8s", "seg", "events", "rate", "margin");
+    int rows = in.h - 1;
+    size_t first = app->flagged_row >= (size_t)rows ? app->flagged_row - (size_t)rows + 1 : 0, row = 0;
+    for (size_t s = 0; s < sc->n_segments; s++) {
+        if (!sc->flagged[s])
+            continue;
+        if (row >= first && row < first + (size_t)rows) {
+            int y = (int)(row - first) + 1;
+            ThemeElement style = row == app->flagged_row ? (app->focus == PANE_FLAGGED ? EL_SELECTED : EL_CURSOR) : EL_NORMAL;
+            char range[40];
+            snprintf(range, sizeof range, "%zu-%zu", s * sc->segment_len, (s + 1) * sc->segment_len - 1);
+            draw_fill(app, in, y, style);
+            draw_text(app, in, y, 0, style, " %5zu  %-15s %6.2f%% %+7.2f", s + 1, range, 100 * sc->rate[s],
+                      100 * (sc->rate[s] - sc->threshold));
+        }
+        row++;
+    }
+    if (sc->n_flagged == 0)
+        draw_text(app, in, 1, 1, EL_DIM, "none above %.2f%%", 100 * sc->threshold);
+}

@@ -1,0 +1,25 @@
+/* ? shows the keys (docs/KEYS.md has them all). */
+#include "draw.h"
+
+void help_draw(const App *app, Rect r)
+{
+    static const char *const lines[] = {
+        "Keys (? or any key closes this)",
+        "",
+        "j/k, arrows     move in the focused pane",
+        "PgUp/PgDn g/G   page, first, last",
+        "Tab, S-Tab      next, previous pane",
+        "n / N           next / previous flagged segment",
+        "Enter           from a bar or flagged row to its events",
+        "i               interpret the window at the cursor",
+        "+ / -           raise / lower the threshold",
+        "s               segment statistics",
+        "t               next theme",
+        "< / >           previous / next trace",
+        "q               quit",
+    };
+    for (int y = 0; y < r.h; y++)
+        draw_fill(app, r, y, EL_SELECTED);
+    for (int i = 0; i < (int)(sizeof lines / sizeof lines[0]) && i + 1 < r.h; i++)
+        draw_text(app, r, i + 1, 2, EL_SELECTED, "%s", lines[i]);
+}

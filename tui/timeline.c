@@ -1,0 +1,56 @@
+/* The event timeline: index, time, cpu, key, pid/tid, process, the columns that fit; events the
+ * model missed marked; the selected segment's rows tinted; the cursor's row highlighted. */
+#include <stdio.h>
+#include <string.h>
+
+#include "draw.h"
+
+static void format_time(char *buf, size_t size, const Trace *t, size_t e)
+{
+    if (t->format == TRACE_FORMAT_CSV && !t->structured_log)
+        snprintf(buf, size, "%.6f", (double)(t->time[e] - t->time[0]) / 1e9);
+    else
+        snprintf(buf, size, "-");
+}
+
+void timeline_draw(App *app, Rect r)
+{
+    const Trace *t = app_trace(app);
+    const EventOutcomes *o = app_outcomes(app);
+    Rect in = draw_frame(app, r, "events   ! = the model missed it", app->focus == PANE_TIMELINE);
+    int rows = in.h - 1;
+    app->timeline_rows = rows > 1 ? rows : 1;
+    if (app->cursor < app->top)
+        app->top = app->cursor;
+    if (app->cursor >= app->top + (size_t)app->timeline_rows)
+        app->top = app->cursor - (size_t)app->timeline_rows + 1;
+    bool wide = in.w >= 70, widest = in.w >= 90;
+    int key_w = in.w - (wide ? 40 : 22) - (widest ? 16 : 0);
+    key_w = key_w > 30 ? 30 : key_w < 8 ? 8 : key_w;
+    char head[256];
+    snprintf(head, sizeof head, "  %9s  %-12s %s%-*s %s%s", "event", "time s", wide ? "cpu " : "", key_w, "key",
+             wide ? "pid/tid      " : "", widest ? "process" : "");
+    draw_text(app, in, 0, 0, EL_TITLE, "%s", head);
+    size_t segment_len = app_segment_len(app);
+    for (int row = 0; row < rows; row++) {
+        size_t e = app->top + (size_t)row;
+        if (e >= t->n_events)
+            break;
+        bool missed = o && o->outcome[e] == OUTCOME_MISS;
+        ThemeElement style = e == app->cursor ? EL_CURSOR : e / segment_len == app->segment ? EL_SEGMENT : EL_NORMAL;
+        draw_fill(app, in, row + 1, style);
+        char time[32], cpu[8] = "-", ids[32];
+        format_time(time, sizeof time, t, e);
+        if (t->cpu[e] != TRACE_NO_CPU)
+            snprintf(cpu, sizeof cpu, "%u", t->cpu[e]);
+        snprintf(ids, sizeof ids, "%d/%d", t->pid[e], t->tid[e]);
+        draw_text(app, in, row + 1, 0, missed && e != app->cursor ? EL_MISS : style, "%c", missed ? '!' : ' ');
+        draw_text(app, in, row + 1, 2, style, "%9zu  %-12.12s %s%s", e, time, wide ? cpu : "", wide ? (strlen(cpu) < 2 ? "   " : "  ") : "");
+        int key_x = 2 + 9 + 2 + 13 + (wide ? 4 : 0);
+        draw_text(app, in, row + 1, key_x, missed && e != app->cursor ? EL_MISS : style, "%-*.*s", key_w, key_w,
+                  vocab_name(&app->scored->set.vocab, t->key_id[e]));
+        if (wide)
+            draw_text(app, in, row + 1, key_x + key_w + 1, style, "%-12.12s %s", ids,
+                      widest ? strpool_get(&t->names, t->name_id[e]) : "");
+    }
+}
