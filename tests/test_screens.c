@@ -67,6 +67,9 @@ SCREEN_TEST(resize)
 SCREEN_TEST(theme)
 SCREEN_TEST(stats)
 SCREEN_TEST(help)
+SCREEN_TEST(search)
+SCREEN_TEST(filter)
+SCREEN_TEST(segments)
 
 /* The real binary on a real terminal: tmux runs it, capture-pane reads the screen. */
 static void end_to_end_in_tmux(void **state)
@@ -144,6 +147,7 @@ int main(void)
         cmocka_unit_test(screen_open), cmocka_unit_test(screen_next_anomaly), cmocka_unit_test(screen_drill_down),
         cmocka_unit_test(screen_interpret), cmocka_unit_test(screen_threshold), cmocka_unit_test(screen_resize),
         cmocka_unit_test(screen_theme), cmocka_unit_test(screen_stats), cmocka_unit_test(screen_help),
+        cmocka_unit_test(screen_search), cmocka_unit_test(screen_filter), cmocka_unit_test(screen_segments),
         cmocka_unit_test(end_to_end_in_tmux),
         cmocka_unit_test(bad_theme_is_refused),
         cmocka_unit_test(bad_script_is_refused),

@@ -1,8 +1,12 @@
 #include "app.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "../io/safe_file.h"
 
 const Trace *app_trace(const App *app) { return &app->scored->set.traces[app->trace]; }
 
@@ -38,6 +42,8 @@ void app_init(App *app, ScoredSet *scored, bool has_model)
 
 void app_free(App *app)
 {
+    free(app->visible);
+    free(app->bookmarked);
     if (app->interp_ready) {
         interpreter_free(&app->deeplog_interp);
         seq2seq_interpreter_free(&app->seq2seq_interp);
@@ -49,7 +55,7 @@ void app_goto_event(App *app, size_t e)
     size_t n = app_trace(app)->n_events;
     app->cursor = e < n ? e : n - 1;
     app->segment = app->cursor / app_segment_len(app);
-    if (app->cursor < app->top || app->cursor >= app->top + (size_t)app->timeline_rows)
+    if (!app->filter[0] && (app->cursor < app->top || app->cursor >= app->top + (size_t)app->timeline_rows))
         app->top = app->cursor > (size_t)app->timeline_rows / 2 ? app->cursor - (size_t)app->timeline_rows / 2 : 0;
 }
 
@@ -188,6 +194,197 @@ static void cycle_theme(App *app)
     }
 }
 
+/* ---- filter, search, bookmarks, report, segment length ---------------------------------- */
+
+static bool filter_matches(const App *app, const char *filter, size_t e)
+{
+    const Trace *t = app_trace(app);
+    const char *key = vocab_name(&app->scored->set.vocab, t->key_id[e]);
+    size_t len = strlen(filter);
+    bool digits = len > 0;
+    for (size_t i = 0; i < len; i++)
+        digits &= isdigit((unsigned char)filter[i]) != 0;
+    if (digits)
+        return t->pid[e] == atoi(filter);
+    return strcmp(key, filter) == 0 || (strncmp(key, filter, len) == 0 && key[len] == '/') ||
+           strcmp(strpool_get(&t->names, t->name_id[e]), filter) == 0;
+}
+
+bool app_visible(const App *app, size_t e)
+{
+    return !app->filter[0] || filter_matches(app, app->filter, e);
+}
+
+static void apply_filter(App *app, const char *text)
+{
+    const Trace *t = app_trace(app);
+    free(app->visible);
+    app->visible = NULL;
+    app->n_visible = 0;
+    snprintf(app->filter, sizeof app->filter, "%s", text);
+    if (!text[0]) {
+        snprintf(app->message, sizeof app->message, "filter off");
+        return;
+    }
+    app->visible = malloc((t->n_events + 1) * sizeof *app->visible);
+    for (size_t e = 0; app->visible && e < t->n_events; e++)
+        if (filter_matches(app, text, e))
+            app->visible[app->n_visible++] = e;
+    if (app->n_visible == 0) {
+        snprintf(app->message, sizeof app->message, "filter '%.60s': no event is of that class, process or pid", text);
+        app->filter[0] = '\0';
+        return;
+    }
+    size_t e = app->cursor, i = 0;
+    while (i < app->n_visible && app->visible[i] < e)
+        i++;
+    app_goto_event(app, app->visible[i < app->n_visible ? i : app->n_visible - 1]);
+    snprintf(app->message, sizeof app->message, "filter '%.60s': %zu events", text, app->n_visible);
+}
+
+/* The event dir visible events away from the cursor (clamped). */
+static size_t visible_step(const App *app, long dir)
+{
+    if (!app->filter[0]) {
+        long e = (long)app->cursor + dir, last = (long)app_trace(app)->n_events - 1;
+        return (size_t)(e < 0 ? 0 : e > last ? last : e);
+    }
+    size_t lo = 0, hi = app->n_visible; /* the first visible event at or after the cursor */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (app->visible[mid] < app->cursor)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    long i = (long)lo + dir - (dir > 0 && lo < app->n_visible && app->visible[lo] > app->cursor ? 1 : 0);
+    i = i < 0 ? 0 : i >= (long)app->n_visible ? (long)app->n_visible - 1 : i;
+    return app->visible[i];
+}
+
+static bool search_matches(const App *app, size_t e)
+{
+    const Trace *t = app_trace(app);
+    return strstr(vocab_name(&app->scored->set.vocab, t->key_id[e]), app->search) ||
+           strstr(strpool_get(&t->names, t->name_id[e]), app->search);
+}
+
+static void search_next(App *app, int dir)
+{
+    size_t n = app_trace(app)->n_events;
+    for (size_t step = 1; step <= n; step++) {
+        size_t e = dir > 0 ? (app->cursor + step) % n : (app->cursor + n - step % n) % n;
+        if (app_visible(app, e) && search_matches(app, e)) {
+            app_goto_event(app, e);
+            snprintf(app->message, sizeof app->message, "/%.60s: event %zu", app->search, e);
+            return;
+        }
+    }
+    snprintf(app->message, sizeof app->message, "/%.60s: no event's key or process holds it", app->search);
+}
+
+static void toggle_bookmark(App *app)
+{
+    if (!app->bookmarked)
+        app->bookmarked = calloc(app_trace(app)->n_events + 1, 1);
+    if (!app->bookmarked)
+        return;
+    app->bookmarked[app->cursor] ^= 1;
+    snprintf(app->message, sizeof app->message, "event %zu %s", app->cursor,
+             app->bookmarked[app->cursor] ? "bookmarked ('  jumps between bookmarks)" : "no longer bookmarked");
+}
+
+static void next_bookmark(App *app)
+{
+    size_t n = app_trace(app)->n_events;
+    for (size_t step = 1; app->bookmarked && step <= n; step++)
+        if (app->bookmarked[(app->cursor + step) % n]) {
+            app_goto_event(app, (app->cursor + step) % n);
+            snprintf(app->message, sizeof app->message, "bookmark: event %zu", app->cursor);
+            return;
+        }
+    snprintf(app->message, sizeof app->message, "no bookmarks (m marks the event at the cursor)");
+}
+
+/* w: the flagged segments of the trace on show, as CSV beside it (TRACE.flagged.csv). */
+static void write_report(App *app)
+{
+    const Scores *sc = app_scores(app);
+    if (!sc || !sc->has_threshold) {
+        snprintf(app->message, sizeof app->message, "nothing to report: no threshold");
+        return;
+    }
+    char path[1100];
+    snprintf(path, sizeof path, "%s.flagged.csv", app_trace(app)->path);
+    SafeFile sf;
+    Error err = {0};
+    bool ok = safe_file_open(&sf, path, &err);
+    if (ok) {
+        fprintf(sf.fp, "segment,first_event,last_event,rate,threshold,margin\n");
+        for (size_t s = 0; s < sc->n_segments; s++)
+            if (sc->flagged[s])
+                fprintf(sf.fp, "%zu,%zu,%zu,%.6f,%.6f,%.6f\n", s + 1, s * sc->segment_len,
+                        (s + 1) * sc->segment_len - 1, sc->rate[s], sc->threshold, sc->rate[s] - sc->threshold);
+        ok = safe_file_commit(&sf, &err);
+    }
+    if (ok)
+        snprintf(app->message, sizeof app->message, "wrote %zu flagged segments to %.180s", sc->n_flagged, path);
+    else
+        snprintf(app->message, sizeof app->message, "%.250s", err.msg);
+}
+
+/* [ and ]: halve or double the segment length; every trace is scored again. */
+static void resize_segments(App *app, bool longer)
+{
+    if (!app->has_model)
+        return;
+    size_t len = app_segment_len(app), next = longer ? len * 2 : len / 2;
+    if (next < 50 || next > 1000000) {
+        snprintf(app->message, sizeof app->message, "segments stay at %zu events", len);
+        return;
+    }
+    Error err = {0};
+    for (size_t i = 0; i < app->scored->set.n_traces; i++) {
+        Scores *sc = &app->scored->scores[i];
+        bool had = sc->has_threshold;
+        float threshold = sc->threshold;
+        scores_free(sc);
+        if (!scores_compute(sc, &app->scored->outcomes[i], next, &err)) {
+            snprintf(app->message, sizeof app->message, "%.250s", err.msg);
+            return;
+        }
+        if (had)
+            scores_set_threshold(sc, threshold);
+    }
+    app->segment = app->cursor / next;
+    app->flagged_row = 0;
+    snprintf(app->message, sizeof app->message, "segments of %zu events (the threshold was set for %d)", next,
+             model_calibration(&app->scored->model)->segment);
+}
+
+/* Typing at the / or f prompt: Enter applies, Esc cancels. */
+static void prompt_key(App *app, int key)
+{
+    size_t len = strlen(app->prompt);
+    if (key == '\n' || key == KEY_ENTER) {
+        int kind = app->prompt_for;
+        app->prompt_for = 0;
+        if (kind == 'f') {
+            apply_filter(app, app->prompt);
+        } else if (app->prompt[0]) {
+            snprintf(app->search, sizeof app->search, "%s", app->prompt);
+            search_next(app, 1);
+        }
+    } else if (key == 27) {
+        app->prompt_for = 0;
+    } else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0) {
+        app->prompt[len - 1] = '\0';
+    } else if (key >= 32 && key < 127 && len + 1 < sizeof app->prompt) {
+        app->prompt[len] = (char)key;
+        app->prompt[len + 1] = '\0';
+    }
+}
+
 /* Up/down by n in the focused pane. */
 static void move_by(App *app, long n)
 {
@@ -198,8 +395,7 @@ static void move_by(App *app, long n)
         long row = (long)app->flagged_row + n, count = (long)app_scores(app)->n_flagged;
         app->flagged_row = count == 0 ? 0 : (size_t)(row < 0 ? 0 : row >= count ? count - 1 : row);
     } else {
-        long e = (long)app->cursor + n, last = (long)app_trace(app)->n_events - 1;
-        app_goto_event(app, (size_t)(e < 0 ? 0 : e > last ? last : e));
+        app_goto_event(app, visible_step(app, n));
     }
 }
 
@@ -222,6 +418,10 @@ static void drill_down(App *app)
 
 void app_key(App *app, int key)
 {
+    if (app->prompt_for) {
+        prompt_key(app, key);
+        return;
+    }
     app->message[0] = '\0';
     if (app->show_help && key != '?') {
         app->show_help = false;
@@ -240,8 +440,22 @@ void app_key(App *app, int key)
     case KEY_PPAGE: move_by(app, -page); break;
     case 'g': case KEY_HOME: move_by(app, -(long)app_trace(app)->n_events); break;
     case 'G': case KEY_END: move_by(app, (long)app_trace(app)->n_events); break;
-    case 'n': jump_flagged(app, 1); break;
-    case 'N': jump_flagged(app, -1); break;
+    case 'n': case 'N':
+        if (app->focus == PANE_TIMELINE && app->search[0])
+            search_next(app, key == 'n' ? 1 : -1);
+        else
+            jump_flagged(app, key == 'n' ? 1 : -1);
+        break;
+    case '/': case 'f':
+        app->prompt_for = key;
+        app->prompt[0] = '\0';
+        app->focus = PANE_TIMELINE; /* both are about the events */
+        break;
+    case 'm': toggle_bookmark(app); break;
+    case '\'': next_bookmark(app); break;
+    case 'w': write_report(app); break;
+    case '[': resize_segments(app, false); break;
+    case ']': resize_segments(app, true); break;
     case '\n': case KEY_ENTER: drill_down(app); break;
     case 'i': interpret_cursor(app); break;
     case '+': move_threshold(app, 0.005f); break;
@@ -249,8 +463,12 @@ void app_key(App *app, int key)
     case 't': cycle_theme(app); break;
     case 's': app->show_stats = !app->show_stats; break;
     case '?': app->show_help = !app->show_help; break;
-    case '>': app->trace = (app->trace + 1) % app->scored->set.n_traces, app_goto_event(app, 0); break;
-    case '<': app->trace = (app->trace + app->scored->set.n_traces - 1) % app->scored->set.n_traces, app_goto_event(app, 0); break;
+    case '>': case '<':
+        app->trace = (app->trace + (key == '>' ? 1 : app->scored->set.n_traces - 1)) % app->scored->set.n_traces;
+        apply_filter(app, ""), app->message[0] = '\0';
+        free(app->bookmarked), app->bookmarked = NULL;
+        app->cursor = app->top = app->segment = app->flagged_row = 0;
+        break;
     default: break;
     }
 }

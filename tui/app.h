@@ -31,6 +31,13 @@ typedef struct App {
     Seq2SeqInterpreter seq2seq_interp;
     bool interp_ready;
     char message[256];          /* the status line's last word */
+    int prompt_for;             /* '/' search or 'f' filter while typing; 0 otherwise */
+    char prompt[128];
+    char search[128];           /* the last search: n/N repeat it in the timeline */
+    char filter[128];           /* the timeline shows only these events when set */
+    size_t *visible;            /* the filter's events, in order */
+    size_t n_visible;
+    uint8_t *bookmarked;        /* per event of the trace on show */
     int rows, cols;
     int timeline_rows;          /* set by the last draw: rows the timeline shows */
     bool quit;
@@ -48,5 +55,7 @@ void app_free(App *app);
 void app_key(App *app, int key);
 /* Moves the cursor to event e and the selection to its segment. */
 void app_goto_event(App *app, size_t e);
+/* Does event e pass the filter (always, with none)? */
+bool app_visible(const App *app, size_t e);
 
 #endif

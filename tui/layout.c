@@ -48,6 +48,6 @@ void app_draw(App *app)
     else
         explain_draw(app, side);
     if (app->show_help)
-        help_draw(app, (Rect){2, app->cols / 2 - 30 > 0 ? app->cols / 2 - 30 : 0, app->rows - 4 < 18 ? app->rows - 4 : 18,
+        help_draw(app, (Rect){2, app->cols / 2 - 30 > 0 ? app->cols / 2 - 30 : 0, app->rows - 3 < 21 ? app->rows - 3 : 21,
                               app->cols < 60 ? app->cols : 60});
 }

@@ -17,13 +17,31 @@ void timeline_draw(App *app, Rect r)
 {
     const Trace *t = app_trace(app);
     const EventOutcomes *o = app_outcomes(app);
-    Rect in = draw_frame(app, r, "events   ! = the model missed it", app->focus == PANE_TIMELINE);
+    char title[200];
+    snprintf(title, sizeof title, "events   ! = the model missed it   * = bookmark%s%.100s%s", app->filter[0] ? "   filter: " : "",
+             app->filter, app->filter[0] ? " (f, then Enter alone, clears it)" : "");
+    Rect in = draw_frame(app, r, title, app->focus == PANE_TIMELINE);
     int rows = in.h - 1;
     app->timeline_rows = rows > 1 ? rows : 1;
-    if (app->cursor < app->top)
-        app->top = app->cursor;
-    if (app->cursor >= app->top + (size_t)app->timeline_rows)
-        app->top = app->cursor - (size_t)app->timeline_rows + 1;
+    /* rows are events, or the filter's events: positions in app->visible */
+    size_t total = app->filter[0] ? app->n_visible : t->n_events, at = app->cursor;
+    if (app->filter[0]) {
+        size_t lo = 0, hi = app->n_visible;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (app->visible[mid] < app->cursor)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        at = lo;
+    }
+    if (at < app->top)
+        app->top = at;
+    if (at >= app->top + (size_t)app->timeline_rows)
+        app->top = at - (size_t)app->timeline_rows + 1;
+    if (app->top >= total)
+        app->top = total ? total - 1 : 0;
     bool wide = in.w >= 70, widest = in.w >= 90;
     int key_w = in.w - (wide ? 40 : 22) - (widest ? 16 : 0);
     key_w = key_w > 30 ? 30 : key_w < 8 ? 8 : key_w;
@@ -33,9 +51,10 @@ void timeline_draw(App *app, Rect r)
     draw_text(app, in, 0, 0, EL_TITLE, "%s", head);
     size_t segment_len = app_segment_len(app);
     for (int row = 0; row < rows; row++) {
-        size_t e = app->top + (size_t)row;
-        if (e >= t->n_events)
+        size_t i = app->top + (size_t)row;
+        if (i >= total)
             break;
+        size_t e = app->filter[0] ? app->visible[i] : i;
         bool missed = o && o->outcome[e] == OUTCOME_MISS;
         ThemeElement style = e == app->cursor ? EL_CURSOR : e / segment_len == app->segment ? EL_SEGMENT : EL_NORMAL;
         draw_fill(app, in, row + 1, style);
@@ -44,7 +63,8 @@ void timeline_draw(App *app, Rect r)
         if (t->cpu[e] != TRACE_NO_CPU)
             snprintf(cpu, sizeof cpu, "%u", t->cpu[e]);
         snprintf(ids, sizeof ids, "%d/%d", t->pid[e], t->tid[e]);
-        draw_text(app, in, row + 1, 0, missed && e != app->cursor ? EL_MISS : style, "%c", missed ? '!' : ' ');
+        draw_text(app, in, row + 1, 0, missed && e != app->cursor ? EL_MISS : style, "%c%c", missed ? '!' : ' ',
+                  app->bookmarked && app->bookmarked[e] ? '*' : ' ');
         draw_text(app, in, row + 1, 2, style, "%9zu  %-12.12s %s%s", e, time, wide ? cpu : "", wide ? (strlen(cpu) < 2 ? "   " : "  ") : "");
         int key_x = 2 + 9 + 2 + 13 + (wide ? 4 : 0);
         draw_text(app, in, row + 1, key_x, missed && e != app->cursor ? EL_MISS : style, "%-*.*s", key_w, key_w,
