@@ -70,6 +70,7 @@ SCREEN_TEST(help)
 SCREEN_TEST(search)
 SCREEN_TEST(filter)
 SCREEN_TEST(segments)
+SCREEN_TEST(mouse)
 
 /* The real binary on a real terminal: tmux runs it, capture-pane reads the screen. */
 static void end_to_end_in_tmux(void **state)
@@ -137,7 +138,7 @@ static void bad_script_is_refused(void **state)
     (void)state;
     RunResult r = run_traceaid(trace, "--script", write_text("bad.script", "dump\nfly away\n"));
     assert_status(r, 2);
-    assert_contains(r.err, "bad.script:2: expected size WxH, key NAME, keys TEXT or dump");
+    assert_contains(r.err, "bad.script:2: expected size WxH, key NAME, keys TEXT, click X Y, wheel ROW up|down or dump");
     run_result_free(&r);
 }
 
@@ -148,6 +149,7 @@ int main(void)
         cmocka_unit_test(screen_interpret), cmocka_unit_test(screen_threshold), cmocka_unit_test(screen_resize),
         cmocka_unit_test(screen_theme), cmocka_unit_test(screen_stats), cmocka_unit_test(screen_help),
         cmocka_unit_test(screen_search), cmocka_unit_test(screen_filter), cmocka_unit_test(screen_segments),
+        cmocka_unit_test(screen_mouse),
         cmocka_unit_test(end_to_end_in_tmux),
         cmocka_unit_test(bad_theme_is_refused),
         cmocka_unit_test(bad_script_is_refused),

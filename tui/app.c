@@ -416,6 +416,52 @@ static void drill_down(App *app)
     }
 }
 
+static int pane_at(const App *app, int y, int x)
+{
+    for (int p = 0; p < PANE_COUNT; p++)
+        if (app->pane_h[p] && y >= app->pane_y[p] && y < app->pane_y[p] + app->pane_h[p] && x >= app->pane_x[p] &&
+            x < app->pane_x[p] + app->pane_w[p])
+            return p;
+    return -1;
+}
+
+void app_click(App *app, int y, int x)
+{
+    int p = pane_at(app, y, x);
+    if (p < 0)
+        return;
+    app->focus = (Pane)p;
+    int row = y - app->pane_y[p] - 2; /* below the pane's title and column heads */
+    if (p == PANE_CHART && app_scores(app)) {
+        /* the chart's columns: as chart_draw lays them (6 columns of labels, then the bars) */
+        int plot_w = app->pane_w[p] - 7, col = x - app->pane_x[p] - 6;
+        size_t n = app_scores(app)->n_segments, per_col = plot_w > 0 ? (n + (size_t)plot_w - 1) / (size_t)plot_w : 1;
+        if (col >= 0 && (size_t)col * per_col < n)
+            app->segment = (size_t)col * per_col;
+    } else if (p == PANE_TIMELINE && row >= 0) {
+        size_t i = app->top + (size_t)row;
+        size_t total = app->filter[0] ? app->n_visible : app_trace(app)->n_events;
+        if (i < total)
+            app_goto_event(app, app->filter[0] ? app->visible[i] : i);
+    } else if (p == PANE_FLAGGED && row >= 0 && app_scores(app)) {
+        size_t first = app->flagged_row >= (size_t)(app->pane_h[p] - 2) ? app->flagged_row - (size_t)(app->pane_h[p] - 2) + 1 : 0;
+        if (first + (size_t)row < app_scores(app)->n_flagged)
+            app->flagged_row = first + (size_t)row;
+    }
+}
+
+void app_wheel(App *app, int y, int lines)
+{
+    int p = pane_at(app, y, 0 /* any column of its rows */);
+    for (int q = 0; q < PANE_COUNT && p < 0; q++)
+        if (app->pane_h[q] && y >= app->pane_y[q] && y < app->pane_y[q] + app->pane_h[q])
+            p = q;
+    Pane saved = app->focus;
+    app->focus = p == PANE_CHART || p == PANE_FLAGGED ? (Pane)p : PANE_TIMELINE;
+    move_by(app, lines);
+    app->focus = saved;
+}
+
 void app_key(App *app, int key)
 {
     if (app->prompt_for) {

@@ -40,6 +40,7 @@ typedef struct App {
     uint8_t *bookmarked;        /* per event of the trace on show */
     int rows, cols;
     int timeline_rows;          /* set by the last draw: rows the timeline shows */
+    int pane_y[PANE_COUNT], pane_x[PANE_COUNT], pane_h[PANE_COUNT], pane_w[PANE_COUNT]; /* last layout */
     bool quit;
 } App;
 
@@ -55,6 +56,10 @@ void app_free(App *app);
 void app_key(App *app, int key);
 /* Moves the cursor to event e and the selection to its segment. */
 void app_goto_event(App *app, size_t e);
+/* A click at screen row y, column x: focuses the pane there and selects what is under it. */
+void app_click(App *app, int y, int x);
+/* The mouse wheel: lines down (positive) or up in the pane under the pointer's row. */
+void app_wheel(App *app, int y, int lines);
 /* Does event e pass the filter (always, with none)? */
 bool app_visible(const App *app, size_t e);
 

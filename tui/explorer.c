@@ -1,7 +1,7 @@
 /* The explorer's main loop, and the headless script runner the screen tests use: a script is
  * lines of `size WxH`, `key NAME` (Tab, Enter, Up, Down, Left, Right, PgUp, PgDn, Home, End,
- * S-Tab, or one character), `keys TEXT` (each character a key) and `dump` (the screen as text
- * to standard output); # starts a comment. */
+ * S-Tab, or one character), `keys TEXT` (each character a key), `click X Y`, `wheel ROW up|down`
+ * and `dump` (the screen as text to standard output); # starts a comment. */
 #include "explorer.h"
 
 #include <curses.h>
@@ -78,11 +78,23 @@ static bool run_script_line(App *app, char *line, const char *path, int line_no,
         }
         return true;
     }
+    int y, x;
+    if (strcmp(line, "click") == 0 && arg && sscanf(arg, "%d %d", &x, &y) == 2) {
+        app_draw(app);
+        app_click(app, y, x);
+        return true;
+    }
+    if (strcmp(line, "wheel") == 0 && arg && sscanf(arg, "%d", &y) == 1) {
+        app_draw(app);
+        app_wheel(app, y, strstr(arg, "up") ? -3 : 3);
+        return true;
+    }
     if (strcmp(line, "dump") == 0) {
         dump(app, ++*dumps);
         return true;
     }
-    return error_set(err, "%s:%d: expected size WxH, key NAME, keys TEXT or dump", path, line_no);
+    return error_set(err, "%s:%d: expected size WxH, key NAME, keys TEXT, click X Y, wheel ROW up|down or dump",
+                     path, line_no);
 }
 
 static bool run_script(App *app, const char *path, Error *err)
@@ -105,12 +117,22 @@ static void run_terminal(App *app)
     noecho();
     keypad(stdscr, TRUE);
     curs_set(0);
+    mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
     while (!app->quit) {
         app_draw(app);
         refresh();
         int key = getch();
+        MEVENT ev;
         if (key == KEY_RESIZE)
             continue;
+        if (key == KEY_MOUSE && getmouse(&ev) == OK) {
+            if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
+                app_click(app, ev.y, ev.x);
+            else if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
+                app_wheel(app, ev.y, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+            continue;
+        }
         app_key(app, key);
     }
 }

@@ -12,6 +12,7 @@ void app_draw(App *app)
     getmaxyx(stdscr, app->rows, app->cols);
     erase();
     Rect screen = {0, 0, app->rows, app->cols};
+    memset(app->pane_h, 0, sizeof app->pane_h);
     if (app->rows < MIN_ROWS || app->cols < MIN_COLS) {
         draw_text(app, screen, 0, 0, EL_NORMAL, "traceaid needs %dx%d or more", MIN_COLS, MIN_ROWS);
         draw_text(app, screen, 1, 0, EL_NORMAL, "(now %dx%d)", app->cols, app->rows);
@@ -41,6 +42,9 @@ void app_draw(App *app)
         flagged = (Rect){top + middle - lower, 0, lower, app->cols * 2 / 5};
         side = (Rect){top + middle - lower, app->cols * 2 / 5 + 1, lower, app->cols - app->cols * 2 / 5 - 1};
     }
+    const Rect placed[PANE_COUNT] = {{1, 0, chart_h, app->cols}, timeline, flagged, side};
+    for (int p = 0; p < PANE_COUNT; p++)
+        app->pane_y[p] = placed[p].y, app->pane_x[p] = placed[p].x, app->pane_h[p] = placed[p].h, app->pane_w[p] = placed[p].w;
     timeline_draw(app, timeline);
     flagged_draw(app, flagged);
     if (app->show_stats)
