@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 bash bench/load.sh
 bash bench/deeplog.sh
 bash bench/seq2seq.sh
+bash bench/explorer.sh
