@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "../tui/explorer.h"
+#include "../tui/loader.h"
 #include "commands.h"
 #include "format.h"
 #include "scoring.h"
@@ -65,25 +66,18 @@ typedef struct OpenArgs {
     const char *theme, *script;
 } OpenArgs;
 
-/* The explorer over the traces (scored, with a model). */
+/* The explorer over the traces, loaded and scored in a worker while it draws. */
 static int explore(const Command *cmd, OpenArgs *a, const ArgInputs *inputs)
 {
-    ScoredSet s;
-    bool has_model = a->model.path != NULL;
-    bool ok;
-    if (has_model) {
-        ok = scored_set_load(&s, cmd, &a->model, &a->traces, inputs);
-    } else {
-        memset(&s, 0, sizeof s);
-        trace_set_init(&s.set);
-        ok = trace_args_load(cmd, &a->traces, inputs, &s.set);
-    }
+    Loader loader;
     Error err = {0};
     ExplorerOptions opt = {.theme = a->theme, .script = a->script};
-    if (ok && !(ok = explorer_run(&s, has_model, &opt, &err)))
-        fprintf(stderr, "traceaid: %s\n", err.msg);
-    scored_set_free(&s);
-    return ok ? EXIT_OK : EXIT_ERROR;
+    bool ok = loader_start(&loader, &a->model, &a->traces, inputs, &err) &&
+              explorer_run(&loader, a->model.path != NULL, &opt, &err);
+    if (!ok)
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+    loader_free(&loader);
+    return ok ? EXIT_OK : strcmp(err.msg, "cancelled") == 0 ? EXIT_INTERRUPTED : EXIT_ERROR;
 }
 
 static int open_traces(const Command *cmd, OpenArgs *a, const ArgInputs *inputs)
@@ -114,7 +108,7 @@ static int run(const Command *cmd, int argc, char **argv)
 }
 
 const Command cmd_summary = {
-    .name = "traceaid",
+    .name = "open",
     .usage = "TRACE... [--model MODEL] [--theme NAME] [OPTIONS]",
     .summary = "open the traces in the explorer (on a terminal), or summarise them (piped)",
     .details = "On a terminal, the explorer: the segment chart, the event timeline, the flagged\n"

@@ -37,7 +37,7 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static bool score_all(ScoredSet *s, Error *err)
+bool scored_set_score(ScoredSet *s, const volatile sig_atomic_t *cancel, Error *err)
 {
     double start = now_s();
     size_t n = s->set.n_traces;
@@ -46,7 +46,6 @@ static bool score_all(ScoredSet *s, Error *err)
     s->unknown = calloc(n + 1, sizeof *s->unknown);
     if (!s->outcomes || !s->scores || !s->unknown)
         return error_set(err, "out of memory");
-    const volatile sig_atomic_t *cancel = interrupt_install();
     const Calibration *cal = model_calibration(&s->model);
     int n_keys;
     model_key_names(&s->model, &n_keys);
@@ -64,26 +63,35 @@ static bool score_all(ScoredSet *s, Error *err)
     return true;
 }
 
-bool scored_set_load(ScoredSet *s, const Command *cmd, const ModelArgs *ma, TraceArgs *ta,
-                     const ArgInputs *inputs)
+bool scored_set_open(ScoredSet *s, const ModelArgs *ma, const TraceArgs *ta, Error *err)
 {
     memset(s, 0, sizeof *s);
     trace_set_init(&s->set);
-    Error err = {0};
-    bool loaded;
-    bool ok = model_args_load(ma, &s->model, &err);
-    loaded = ok;
-    if (ok) { /* model_key_names sets n_keys: call it before n_keys is read */
-        int n_keys;
+    if (ma->path) {
+        if (!model_args_load(ma, &s->model, err))
+            return false;
+        s->model_loaded = true;
+        int n_keys; /* model_key_names sets n_keys: call it before n_keys is read */
         char *const *names = model_key_names(&s->model, &n_keys);
-        ok = model_vocab_seed(&s->set, names, n_keys, &err);
+        if (!model_vocab_seed(&s->set, names, n_keys, err))
+            return false;
     }
-    if (ok && ta->meanings_path)
-        ok = meanings_load(&s->set.meanings, ta->meanings_path, &err);
-    ok = ok && trace_set_load(&s->set, inputs->items, inputs->n, &ta->opt, &err) && score_all(s, &err);
+    return !ta->meanings_path || meanings_load(&s->set.meanings, ta->meanings_path, err);
+}
+
+bool scored_set_add_traces(ScoredSet *s, const ArgInputs *inputs, const TraceOptions *opt, Error *err)
+{
+    return trace_set_load(&s->set, inputs->items, inputs->n, opt, err);
+}
+
+bool scored_set_load(ScoredSet *s, const Command *cmd, const ModelArgs *ma, TraceArgs *ta,
+                     const ArgInputs *inputs)
+{
+    Error err = {0};
+    bool ok = scored_set_open(s, ma, ta, &err) && scored_set_add_traces(s, inputs, &ta->opt, &err) &&
+              scored_set_score(s, interrupt_install(), &err);
     if (!ok)
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
-    s->model_loaded = loaded;
     return ok;
 }
 

@@ -35,6 +35,12 @@ bool model_args_load(const ModelArgs *ma, Model *m, Error *err);
 /* Loads the model and the inputs and scores every trace; prints the error and returns false. */
 bool scored_set_load(ScoredSet *s, const Command *cmd, const ModelArgs *ma, TraceArgs *ta,
                      const ArgInputs *inputs);
+
+/* The same in steps, for a worker that reports between them: the model (ma->path NULL: none)
+ * and its vocabulary with the meanings; the traces; the scores. */
+bool scored_set_open(ScoredSet *s, const ModelArgs *ma, const TraceArgs *ta, Error *err);
+bool scored_set_add_traces(ScoredSet *s, const ArgInputs *inputs, const TraceOptions *opt, Error *err);
+bool scored_set_score(ScoredSet *s, const volatile sig_atomic_t *cancel, Error *err);
 void scored_set_free(ScoredSet *s);
 
 #endif

@@ -574,9 +574,13 @@ static bool read_file(CsvReader *r, int fd, uint64_t file_size, struct csv_parse
     if (!buf)
         return fail(r, "out of memory");
     size_t line_col = 0;
+    uint64_t done = 0;
     bool first = true, ok = true;
     ssize_t n;
     while (ok && (n = read(fd, buf, CSV_CHUNK)) > 0) {
+        done += (uint64_t)n;
+        if (r->opt->progress)
+            r->opt->progress(done, file_size, r->opt->progress_ctx);
         if (r->opt->cancel && *r->opt->cancel) {
             ok = fail(r, "interrupted");
             break;

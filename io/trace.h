@@ -30,6 +30,8 @@ typedef struct TraceOptions {
     const char *group_col;      /* structured logs: one session per value of this column ... */
     const char *group_regex;    /* ... or per first match of this regex in it (default Content) */
     const volatile sig_atomic_t *cancel;   /* stops loading when it becomes nonzero */
+    void (*progress)(uint64_t bytes_done, uint64_t bytes_total, void *ctx); /* per chunk read; may be NULL */
+    void *progress_ctx;
 } TraceOptions;
 
 typedef struct Trace {

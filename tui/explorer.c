@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "loader.h"
 
 static bool start_theme(App *app, const char *name, Error *err)
 {
@@ -111,7 +112,54 @@ static bool run_script(App *app, const char *path, Error *err)
     return ok;
 }
 
-static void run_terminal(App *app)
+/* Until the traces are in: a progress bar with the rate and what is left. */
+static void draw_progress(App *app, const LoadStatus *st)
+{
+    int rows, cols;
+    getmaxyx(stdscr, rows, cols);
+    erase();
+    Rect screen = {0, 0, rows, cols};
+    double share = st->bytes_total ? (double)st->bytes_done / (double)st->bytes_total : 0;
+    double rate = st->elapsed_s > 0 ? (double)st->bytes_done / st->elapsed_s / 1e6 : 0;
+    double eta = rate > 0 ? ((double)(st->bytes_total - st->bytes_done) / 1e6) / rate : 0;
+    int y = rows / 2 - 1, width = cols - 20 > 10 ? cols - 20 : 10;
+    draw_text(app, screen, y - 1, 10, EL_TITLE, "loading the traces: %.0f%%  %.0f MB/s  %.1f s left   (Esc cancels)",
+              100 * share, rate, eta);
+    int filled = (int)(share * width);
+    for (int x = 0; x < width; x++)
+        draw_text(app, screen, y + 1, 10 + x, x < filled ? EL_PROGRESS : EL_DIM, "%c", x < filled ? ' ' : '.');
+}
+
+/* Follows the loader: the traces when they are in, the scores when they are. Returns false
+ * when the loading ended without traces. */
+static bool follow_loader(App *app, Loader *loader, bool has_model, bool *app_ready, Error *err)
+{
+    LoadStatus st = loader_status(loader);
+    if (!st.traces_ready && (st.stage == LOAD_FAILED || st.stage == LOAD_CANCELLED)) {
+        *err = st.err;
+        if (st.stage == LOAD_CANCELLED)
+            error_set(err, "cancelled");
+        return false;
+    }
+    if (st.traces_ready && !*app_ready) {
+        *app_ready = true;
+        app->focus = PANE_TIMELINE;
+        if (has_model)
+            snprintf(app->message, sizeof app->message, "scoring... (Esc cancels)");
+    }
+    if (st.scores_ready && has_model && !app->has_model) {
+        app->has_model = true;
+        app->focus = PANE_CHART;
+        snprintf(app->message, sizeof app->message, "scored in %.2f s", loader->scored.seconds);
+    }
+    if (has_model && !app->has_model && (st.stage == LOAD_FAILED || st.stage == LOAD_CANCELLED))
+        snprintf(app->message, sizeof app->message, "scoring %s: the events alone", st.stage == LOAD_CANCELLED ? "cancelled" : "failed");
+    if (!*app_ready)
+        draw_progress(app, &st);
+    return true;
+}
+
+static bool run_terminal(App *app, Loader *loader, bool has_model, Error *err)
 {
     cbreak();
     noecho();
@@ -119,12 +167,26 @@ static void run_terminal(App *app)
     curs_set(0);
     mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
+    set_escdelay(25); /* Esc alone, not the start of an escape sequence, after 25 ms */
+    bool app_ready = false;
     while (!app->quit) {
-        app_draw(app);
+        LoadStatus st = loader_status(loader);
+        bool busy = st.stage == LOAD_TRACES || st.stage == LOAD_SCORING;
+        timeout(busy ? 100 : -1); /* poll the loader while it works */
+        if (!follow_loader(app, loader, has_model, &app_ready, err))
+            return false;
+        if (app_ready)
+            app_draw(app);
         refresh();
         int key = getch();
         MEVENT ev;
-        if (key == KEY_RESIZE)
+        if (key == ERR || key == KEY_RESIZE)
+            continue;
+        if (key == 27 && busy) {
+            loader_cancel(loader);
+            continue;
+        }
+        if (!app_ready)
             continue;
         if (key == KEY_MOUSE && getmouse(&ev) == OK) {
             if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
@@ -135,12 +197,14 @@ static void run_terminal(App *app)
         }
         app_key(app, key);
     }
+    loader_cancel(loader); /* quitting mid-scoring: the worker stops at its next check */
+    return true;
 }
 
-bool explorer_run(ScoredSet *scored, bool has_model, const ExplorerOptions *opt, Error *err)
+bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Error *err)
 {
     App app;
-    app_init(&app, scored, has_model);
+    app_init(&app, &loader->scored, false);
     FILE *null_out = NULL, *null_in = NULL;
     SCREEN *screen;
     if (opt->script) { /* a fixed-size terminal of its own, drawing nowhere */
@@ -156,10 +220,16 @@ bool explorer_run(ScoredSet *scored, bool has_model, const ExplorerOptions *opt,
     bool ok = screen != NULL || error_set(err, "cannot start the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
     if (ok) {
         ok = start_theme(&app, opt->theme, err);
-        if (ok && opt->script)
-            ok = run_script(&app, opt->script, err);
-        else if (ok)
-            run_terminal(&app);
+        if (ok && opt->script) { /* scripts see everything loaded, so their screens repeat */
+            loader_join(loader);
+            bool ready = false;
+            ok = follow_loader(&app, loader, has_model, &ready, err) && (has_model == app.has_model ||
+                 error_set(err, "%s", loader_status(loader).err.msg));
+            app.message[0] = '\0';
+            ok = ok && run_script(&app, opt->script, err);
+        } else if (ok) {
+            ok = run_terminal(&app, loader, has_model, err);
+        }
         endwin();
         delscreen(screen);
     }

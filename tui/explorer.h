@@ -2,14 +2,16 @@
 #ifndef TRACEAID_EXPLORER_H
 #define TRACEAID_EXPLORER_H
 
-#include "../cli/scoring.h"
+#include "loader.h"
 
 typedef struct ExplorerOptions {
     const char *theme;      /* a name or a path; NULL: default */
     const char *script;     /* run headless from this file, dumps to standard output */
 } ExplorerOptions;
 
-/* Runs the explorer over the loaded traces (and model, when has_model). */
-bool explorer_run(ScoredSet *scored, bool has_model, const ExplorerOptions *opt, Error *err);
+/* Runs the explorer while the loader loads and scores in its thread: a progress bar until the
+ * traces are in, then the traces, then their scores. Esc cancels the loading. A script starts
+ * once everything is loaded. Returns false with err set on a failure (cancelled: "cancelled"). */
+bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Error *err);
 
 #endif

@@ -1,0 +1,107 @@
+#include "loader.h"
+
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void publish(Loader *l, LoadStage stage, bool traces_ready, bool scores_ready, const Error *err)
+{
+    pthread_mutex_lock(&l->lock);
+    l->status.stage = stage;
+    l->status.traces_ready |= traces_ready;
+    l->status.scores_ready |= scores_ready;
+    if (err)
+        l->status.err = *err;
+    pthread_mutex_unlock(&l->lock);
+}
+
+static void on_bytes(uint64_t done, uint64_t total, void *ctx)
+{
+    (void)total;
+    Loader *l = ctx;
+    pthread_mutex_lock(&l->lock);
+    l->status.bytes_done = l->bytes_before + done;
+    pthread_mutex_unlock(&l->lock);
+}
+
+static void *work(void *arg)
+{
+    Loader *l = arg;
+    Error err = {0};
+    TraceOptions opt = l->traces.opt;
+    opt.cancel = &l->cancel;
+    opt.progress = on_bytes;
+    opt.progress_ctx = l;
+    bool ok = true;
+    for (size_t i = 0; ok && i < l->inputs->n; i++) {
+        ArgInputs one = {.items = &l->inputs->items[i], .n = 1, .cap = 1};
+        ok = scored_set_add_traces(&l->scored, &one, &opt, &err);
+        struct stat st;
+        l->bytes_before += stat(l->inputs->items[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    }
+    if (!ok) {
+        publish(l, l->cancel ? LOAD_CANCELLED : LOAD_FAILED, false, false, &err);
+        return NULL;
+    }
+    bool scoring = l->model.path != NULL;
+    publish(l, scoring ? LOAD_SCORING : LOAD_DONE, true, false, NULL);
+    if (!scoring)
+        return NULL;
+    if (scored_set_score(&l->scored, &l->cancel, &err))
+        publish(l, LOAD_DONE, true, true, NULL);
+    else
+        publish(l, l->cancel ? LOAD_CANCELLED : LOAD_FAILED, true, false, &err);
+    return NULL;
+}
+
+bool loader_start(Loader *l, const ModelArgs *model, const TraceArgs *traces, const ArgInputs *inputs, Error *err)
+{
+    memset(l, 0, sizeof *l);
+    l->model = *model;
+    l->traces = *traces;
+    l->inputs = inputs;
+    pthread_mutex_init(&l->lock, NULL);
+    if (!scored_set_open(&l->scored, model, traces, err)) /* a bad model is said at once */
+        return false;
+    for (size_t i = 0; i < inputs->n; i++) {
+        struct stat st;
+        l->status.bytes_total += stat(inputs->items[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    }
+    l->start = now_s();
+    if (pthread_create(&l->thread, NULL, work, l) != 0)
+        return error_set(err, "cannot start the loading thread");
+    l->started = true;
+    return true;
+}
+
+LoadStatus loader_status(Loader *l)
+{
+    pthread_mutex_lock(&l->lock);
+    LoadStatus s = l->status;
+    pthread_mutex_unlock(&l->lock);
+    s.elapsed_s = now_s() - l->start;
+    return s;
+}
+
+void loader_cancel(Loader *l) { l->cancel = 1; }
+
+void loader_join(Loader *l)
+{
+    if (l->started)
+        pthread_join(l->thread, NULL);
+    l->started = false;
+}
+
+void loader_free(Loader *l)
+{
+    loader_join(l);
+    scored_set_free(&l->scored);
+    pthread_mutex_destroy(&l->lock);
+}

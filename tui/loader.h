@@ -1,0 +1,44 @@
+/* Loading and scoring in a worker thread, so the explorer is never frozen: the traces first
+ * (progress by bytes), then the scores; the explorer polls the stage and shows what is ready. */
+#ifndef TRACEAID_LOADER_H
+#define TRACEAID_LOADER_H
+
+#include <pthread.h>
+#include <signal.h>
+
+#include "../cli/scoring.h"
+
+typedef enum LoadStage { LOAD_TRACES, LOAD_SCORING, LOAD_DONE, LOAD_FAILED, LOAD_CANCELLED } LoadStage;
+
+typedef struct LoadStatus {
+    LoadStage stage;
+    bool traces_ready;          /* the traces may be read (they no longer change) */
+    bool scores_ready;          /* and the model's outcomes and scores */
+    uint64_t bytes_done, bytes_total;
+    double elapsed_s;
+    Error err;                  /* when failed */
+} LoadStatus;
+
+typedef struct Loader {
+    ScoredSet scored;           /* the result, owned */
+    ModelArgs model;
+    TraceArgs traces;
+    const ArgInputs *inputs;
+    volatile sig_atomic_t cancel;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    LoadStatus status;          /* under lock */
+    uint64_t bytes_before;      /* of the files already loaded (worker only) */
+    double start;
+    bool started;
+} Loader;
+
+/* Starts the worker; the arguments must outlive it. */
+bool loader_start(Loader *l, const ModelArgs *model, const TraceArgs *traces, const ArgInputs *inputs, Error *err);
+LoadStatus loader_status(Loader *l);
+void loader_cancel(Loader *l);
+/* Waits for the worker; then frees nothing (loader_free does). */
+void loader_join(Loader *l);
+void loader_free(Loader *l);
+
+#endif
