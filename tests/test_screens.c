@@ -71,6 +71,7 @@ SCREEN_TEST(search)
 SCREEN_TEST(filter)
 SCREEN_TEST(segments)
 SCREEN_TEST(mouse)
+SCREEN_TEST(zoom)
 
 /* The real binary on a real terminal: tmux runs it, capture-pane reads the screen. */
 static void end_to_end_in_tmux(void **state)
@@ -150,6 +151,7 @@ int main(void)
         cmocka_unit_test(screen_theme), cmocka_unit_test(screen_stats), cmocka_unit_test(screen_help),
         cmocka_unit_test(screen_search), cmocka_unit_test(screen_filter), cmocka_unit_test(screen_segments),
         cmocka_unit_test(screen_mouse),
+        cmocka_unit_test(screen_zoom),
         cmocka_unit_test(end_to_end_in_tmux),
         cmocka_unit_test(bad_theme_is_refused),
         cmocka_unit_test(bad_script_is_refused),

@@ -306,8 +306,8 @@ static void next_bookmark(App *app)
     snprintf(app->message, sizeof app->message, "no bookmarks (m marks the event at the cursor)");
 }
 
-/* w: the flagged segments of the trace on show, as CSV beside it (TRACE.flagged.csv). */
-static void write_report(App *app)
+/* w and W: the flagged segments of the trace on show, beside it as TRACE.flagged.csv or .json. */
+static void write_report(App *app, bool json)
 {
     const Scores *sc = app_scores(app);
     if (!sc || !sc->has_threshold) {
@@ -315,16 +315,24 @@ static void write_report(App *app)
         return;
     }
     char path[1100];
-    snprintf(path, sizeof path, "%s.flagged.csv", app_trace(app)->path);
+    snprintf(path, sizeof path, "%s.flagged.%s", app_trace(app)->path, json ? "json" : "csv");
     SafeFile sf;
     Error err = {0};
     bool ok = safe_file_open(&sf, path, &err);
     if (ok) {
-        fprintf(sf.fp, "segment,first_event,last_event,rate,threshold,margin\n");
+        fprintf(sf.fp, json ? "{\"threshold\":%.6f,\"segment\":%zu,\"flagged\":[" : "segment,first_event,last_event,rate,threshold,margin\n",
+                sc->threshold, sc->segment_len);
+        size_t written = 0;
         for (size_t s = 0; s < sc->n_segments; s++)
-            if (sc->flagged[s])
+            if (sc->flagged[s] && json)
+                fprintf(sf.fp, "%s{\"segment\":%zu,\"first_event\":%zu,\"last_event\":%zu,\"rate\":%.6f,\"margin\":%.6f}",
+                        written++ ? "," : "", s + 1, s * sc->segment_len, (s + 1) * sc->segment_len - 1, sc->rate[s],
+                        sc->rate[s] - sc->threshold);
+            else if (sc->flagged[s])
                 fprintf(sf.fp, "%zu,%zu,%zu,%.6f,%.6f,%.6f\n", s + 1, s * sc->segment_len,
                         (s + 1) * sc->segment_len - 1, sc->rate[s], sc->threshold, sc->rate[s] - sc->threshold);
+        if (json)
+            fprintf(sf.fp, "]}\n");
         ok = safe_file_commit(&sf, &err);
     }
     if (ok)
@@ -416,6 +424,23 @@ static void drill_down(App *app)
     }
 }
 
+void app_chart_view(const App *app, int plot_w, size_t *first, size_t *per_col, int *col_w)
+{
+    size_t n = app_scores(app) ? app_scores(app)->n_segments : 0, fit = plot_w > 0 ? (n + (size_t)plot_w - 1) / (size_t)plot_w : 1;
+    *per_col = fit > 1 ? fit >> app->zoom : 1;
+    *per_col = *per_col ? *per_col : 1;
+    /* zoomed past one segment a column: a segment takes several columns */
+    int shift = 0;
+    for (size_t f = fit; f > 1; f >>= 1)
+        shift++;
+    *col_w = app->zoom > shift ? 1 << (app->zoom - shift) : 1;
+    size_t shown = (size_t)(plot_w / *col_w) * *per_col;
+    *first = app->segment >= shown / 2 ? app->segment - shown / 2 : 0;
+    if (*first + shown > n)
+        *first = n > shown ? n - shown : 0;
+    *first -= *first % *per_col;
+}
+
 static int pane_at(const App *app, int y, int x)
 {
     for (int p = 0; p < PANE_COUNT; p++)
@@ -434,10 +459,12 @@ void app_click(App *app, int y, int x)
     int row = y - app->pane_y[p] - 2; /* below the pane's title and column heads */
     if (p == PANE_CHART && app_scores(app)) {
         /* the chart's columns: as chart_draw lays them (6 columns of labels, then the bars) */
-        int plot_w = app->pane_w[p] - 7, col = x - app->pane_x[p] - 6;
-        size_t n = app_scores(app)->n_segments, per_col = plot_w > 0 ? (n + (size_t)plot_w - 1) / (size_t)plot_w : 1;
-        if (col >= 0 && (size_t)col * per_col < n)
-            app->segment = (size_t)col * per_col;
+        int plot_w = app->pane_w[p] - 7, col = x - app->pane_x[p] - 6, col_w;
+        size_t n = app_scores(app)->n_segments, first, per_col;
+        app_chart_view(app, plot_w, &first, &per_col, &col_w);
+        size_t seg = first + (size_t)(col / col_w) * per_col;
+        if (col >= 0 && seg < n)
+            app->segment = seg;
     } else if (p == PANE_TIMELINE && row >= 0) {
         size_t i = app->top + (size_t)row;
         size_t total = app->filter[0] ? app->n_visible : app_trace(app)->n_events;
@@ -499,7 +526,11 @@ void app_key(App *app, int key)
         break;
     case 'm': toggle_bookmark(app); break;
     case '\'': next_bookmark(app); break;
-    case 'w': write_report(app); break;
+    case 'w': case 'W': write_report(app, key == 'W'); break;
+    case 'z': case 'Z':
+        app->zoom = key == 'z' ? (app->zoom < 8 ? app->zoom + 1 : 8) : (app->zoom > 0 ? app->zoom - 1 : 0);
+        snprintf(app->message, sizeof app->message, "chart zoom %d%s", app->zoom, app->zoom ? " (Z zooms out)" : ": every segment");
+        break;
     case '[': resize_segments(app, false); break;
     case ']': resize_segments(app, true); break;
     case '\n': case KEY_ENTER: drill_down(app); break;

@@ -22,6 +22,7 @@ typedef struct App {
     size_t segment;             /* the selected segment */
     size_t flagged_row;         /* the selected row of the flagged list */
     bool show_stats, show_help;
+    int zoom;                   /* the chart: 0 fits every segment; each step doubles the bars' width */
     Theme theme;
     int theme_index;
     bool color;                 /* colours in use (not NO_COLOR, terminal has them) */
@@ -56,6 +57,8 @@ void app_free(App *app);
 void app_key(App *app, int key);
 /* Moves the cursor to event e and the selection to its segment. */
 void app_goto_event(App *app, size_t e);
+/* The chart's view at its plot width: the first segment shown and segments per column. */
+void app_chart_view(const App *app, int plot_w, size_t *first, size_t *per_col, int *col_w);
 /* A click at screen row y, column x: focuses the pane there and selects what is under it. */
 void app_click(App *app, int y, int x);
 /* The mouse wheel: lines down (positive) or up in the pane under the pointer's row. */

@@ -16,8 +16,11 @@ void chart_draw(const App *app, Rect r)
     int label_w = 6, plot_h = in.h - 1, plot_w = in.w - label_w - 1;
     if (plot_h < 2 || plot_w < 4 || sc->n_segments == 0)
         return;
-    size_t per_col = (sc->n_segments + (size_t)plot_w - 1) / (size_t)plot_w;
-    int n_cols = (int)((sc->n_segments + per_col - 1) / per_col);
+    size_t first, per_col;
+    int col_w;
+    app_chart_view(app, plot_w, &first, &per_col, &col_w);
+    int n_cols = (int)((sc->n_segments - first + per_col - 1) / per_col);
+    n_cols = n_cols * col_w > plot_w ? plot_w / col_w : n_cols;
     float top = sc->has_threshold ? sc->threshold : 0;
     for (size_t s = 0; s < sc->n_segments; s++)
         top = sc->rate[s] > top ? sc->rate[s] : top;
@@ -28,20 +31,21 @@ void chart_draw(const App *app, Rect r)
     for (int c = 0; c < n_cols; c++) {
         float value = 0;
         bool flagged = false;
-        for (size_t s = (size_t)c * per_col; s < (size_t)(c + 1) * per_col && s < sc->n_segments; s++) {
+        for (size_t s = first + (size_t)c * per_col; s < first + (size_t)(c + 1) * per_col && s < sc->n_segments; s++) {
             value = sc->rate[s] > value ? sc->rate[s] : value;
             flagged |= sc->flagged[s];
         }
         int height = (int)lroundf(value / top * (float)plot_h);
-        for (int row = 0; row < plot_h; row++) {
-            bool bar = plot_h - row <= height;
-            if (bar)
-                draw_text(app, in, row, label_w + c, flagged ? EL_BAR_ALERT : EL_BAR, "%c", flagged ? '@' : '#');
-            else if (row == threshold_row)
-                draw_text(app, in, row, label_w + c, EL_THRESHOLD, "-");
-        }
+        for (int row = 0; row < plot_h; row++)
+            for (int w = 0; w < col_w; w++) {
+                bool bar = plot_h - row <= height;
+                if (bar)
+                    draw_text(app, in, row, label_w + c * col_w + w, flagged ? EL_BAR_ALERT : EL_BAR, "%c", flagged ? '@' : '#');
+                else if (row == threshold_row)
+                    draw_text(app, in, row, label_w + c * col_w + w, EL_THRESHOLD, "-");
+            }
     }
-    int marker = (int)(app->segment / per_col);
+    int marker = (int)((app->segment - first) / per_col) * col_w;
     draw_text(app, in, plot_h, label_w + marker, EL_CURSOR, "^");
     char label[96];
     int len = snprintf(label, sizeof label, " segment %zu: %.2f%%%s ", app->segment + 1, 100 * sc->rate[app->segment],
