@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cli/format.h"
 #include "../io/safe_file.h"
 
 const Trace *app_trace(const App *app) { return &app->scored->set.traces[app->trace]; }
@@ -336,7 +337,8 @@ static void write_report(App *app, bool json)
         ok = safe_file_commit(&sf, &err);
     }
     if (ok)
-        snprintf(app->message, sizeof app->message, "wrote %zu flagged segments to %.180s", sc->n_flagged, path);
+        snprintf(app->message, sizeof app->message, "wrote %zu flagged segments to %.180s (beside the trace)",
+                 sc->n_flagged, format_basename(path));
     else
         snprintf(app->message, sizeof app->message, "%.250s", err.msg);
 }
