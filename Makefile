@@ -13,8 +13,8 @@ TEST_CFLAGS = $(shell pkg-config --cflags cmocka)
 TEST_LIBS = $(shell pkg-config --libs cmocka)
 
 BUILD := build
-LIB_SRC := $(wildcard io/*.c model/*.c samples/*.c tui/*.c)
-CLI_SRC := $(wildcard cli/*.c)
+LIB_SRC := $(wildcard io/*.c model/*.c samples/*.c)
+CLI_SRC := $(wildcard cli/*.c tui/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
