@@ -11,6 +11,7 @@
 
 #include "draw.h"
 #include "loader.h"
+#include "script.h"
 
 static bool start_theme(App *app, const char *name, Error *err)
 {
@@ -29,18 +30,6 @@ static bool start_theme(App *app, const char *name, Error *err)
     return true;
 }
 
-static int key_code(const char *name)
-{
-    static const struct { const char *name; int code; } names[] = {
-        {"Tab", '\t'}, {"Enter", '\n'}, {"Up", KEY_UP}, {"Down", KEY_DOWN}, {"Left", KEY_LEFT},
-        {"Right", KEY_RIGHT}, {"PgUp", KEY_PPAGE}, {"PgDn", KEY_NPAGE}, {"Home", KEY_HOME},
-        {"End", KEY_END}, {"S-Tab", KEY_BTAB}, {"Space", ' '}, {"Esc", 27}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(names[i].name, name) == 0)
-            return names[i].code;
-    return strlen(name) == 1 ? (unsigned char)name[0] : -1;
-}
-
 static void dump(App *app, int number)
 {
     app_draw(app);
@@ -56,46 +45,23 @@ static void dump(App *app, int number)
 
 static bool run_script_line(App *app, char *line, const char *path, int line_no, int *dumps, Error *err)
 {
-    line[strcspn(line, "\r\n")] = '\0';
-    char *arg = strchr(line, ' ');
-    if (arg)
-        *arg++ = '\0';
-    if (line[0] == '\0' || line[0] == '#')
-        return true;
-    int w, h;
-    if (strcmp(line, "size") == 0 && arg && sscanf(arg, "%dx%d", &w, &h) == 2) {
-        resizeterm(h, w);
-        return true;
+    ScriptCommand cmd;
+    if (!script_parse_line(line, &cmd))
+        return error_set(err, "%s:%d: expected size WxH, key NAME, keys TEXT, click X Y, wheel ROW up|down or dump",
+                         path, line_no);
+    switch (cmd.kind) {
+    case SCRIPT_SIZE: resizeterm(cmd.h, cmd.w); break;
+    case SCRIPT_KEY: app_draw(app), app_key(app, cmd.key); break; /* what the user saw, then the key */
+    case SCRIPT_KEYS:
+        for (const char *c = cmd.text; *c; c++)
+            app_draw(app), app_key(app, (unsigned char)*c);
+        break;
+    case SCRIPT_CLICK: app_draw(app), app_click(app, cmd.y, cmd.x); break;
+    case SCRIPT_WHEEL: app_draw(app), app_wheel(app, cmd.y, cmd.w); break;
+    case SCRIPT_DUMP: dump(app, ++*dumps); break;
+    case SCRIPT_NONE: break;
     }
-    if (strcmp(line, "key") == 0 && arg && key_code(arg) >= 0) {
-        app_draw(app); /* what the user saw before pressing it */
-        app_key(app, key_code(arg));
-        return true;
-    }
-    if (strcmp(line, "keys") == 0 && arg) {
-        for (const char *c = arg; *c; c++) {
-            app_draw(app);
-            app_key(app, (unsigned char)*c);
-        }
-        return true;
-    }
-    int y, x;
-    if (strcmp(line, "click") == 0 && arg && sscanf(arg, "%d %d", &x, &y) == 2) {
-        app_draw(app);
-        app_click(app, y, x);
-        return true;
-    }
-    if (strcmp(line, "wheel") == 0 && arg && sscanf(arg, "%d", &y) == 1) {
-        app_draw(app);
-        app_wheel(app, y, strstr(arg, "up") ? -3 : 3);
-        return true;
-    }
-    if (strcmp(line, "dump") == 0) {
-        dump(app, ++*dumps);
-        return true;
-    }
-    return error_set(err, "%s:%d: expected size WxH, key NAME, keys TEXT, click X Y, wheel ROW up|down or dump",
-                     path, line_no);
+    return true;
 }
 
 static bool run_script(App *app, const char *path, Error *err)
