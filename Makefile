@@ -12,7 +12,8 @@ DEP_LIBS = -lcsv $(shell pkg-config --libs openblas ncursesw) -lpthread -lm
 TEST_CFLAGS = $(shell pkg-config --cflags cmocka)
 TEST_LIBS = $(shell pkg-config --libs cmocka)
 
-BUILD := build
+BUILD ?= build
+BIN ?= traceaid
 LIB_SRC := $(wildcard io/*.c model/*.c samples/*.c)
 CLI_SRC := $(wildcard cli/*.c tui/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -29,7 +30,7 @@ SAMPLE_ANOMALOUS := $(SAMPLE_DIR)/fifo-ls-01.csv $(SAMPLE_DIR)/fifo-ls-sporadic-
                     $(SAMPLE_DIR)/half-while-02.csv
 SAMPLES := $(SAMPLE_CLEAN) $(SAMPLE_ANOMALOUS)
 
-.PHONY: all run test samples bench quality clean deps
+.PHONY: all run test test-asan fuzz samples bench quality clean deps
 all: traceaid
 
 deps: $(DEPS_OK)
@@ -50,7 +51,7 @@ $(BUILD)/%.o: %.c | $(DEPS_OK)
 $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-traceaid: $(CLI_OBJ) $(LIB)
+$(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(DEP_LIBS)
 
 $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_OK)
@@ -59,10 +60,16 @@ $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_OK)
 		-o $@ $< $(LIB) $(DEP_LIBS) $(TEST_LIBS)
 
 # Every test binary runs even when one fails; the target fails if any did.
-test: traceaid $(TEST_BIN)
+test: $(BIN) $(TEST_BIN)
 	@failed=0; for t in $(TEST_BIN); do \
-		echo "== $$t"; TRACEAID_BIN=$(abspath traceaid) $$t || failed=1; \
+		echo "== $$t"; TRACEAID_BIN=$(abspath $(BIN)) $$t || failed=1; \
 	done; exit $$failed
+
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (leaks included),
+# built apart in build-asan/ with a binary of its own.
+test-asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/traceaid \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
 
 # Clean traces differ in length: 45,000 to 54,000 events, set by the seed.
 $(SAMPLE_DIR)/clean-%.csv: traceaid
@@ -91,11 +98,31 @@ $(BUILD)/bench/%: bench/%.c $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEP_CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS)
 
+# Fuzzing with libFuzzer (Debian's clang): each reader for FUZZ_SECONDS, from tests/fuzz/corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := csv sessions meanings safetensors theme script
+FUZZ_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	$(shell pkg-config --cflags openblas ncursesw)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) tui/theme.c tui/script.c | $(DEPS_OK)
+	@bash scripts/deps.sh fuzz
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) tui/theme.c tui/script.c -lcsv $(shell pkg-config --libs openblas ncursesw) -lm
+
+fuzz: $(FUZZ_BIN)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/fuzz/corpus-$$t $(BUILD)/fuzz/crashes-$$t; \
+		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+			-artifact_prefix=$(BUILD)/fuzz/crashes-$$t/ $(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>&1 | \
+			grep -E '^(#[0-9]+ *DONE|Done|==[0-9]+==ERROR|SUMMARY)' || exit 1; \
+	done
+
 # Detection per anomaly kind against the generator's ground truth (bench/quality.sh).
 quality: traceaid $(SAMPLES)
 	@bash bench/quality.sh
 
 clean:
-	rm -rf $(BUILD) traceaid
+	rm -rf build build-asan traceaid
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)

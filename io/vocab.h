@@ -6,7 +6,7 @@
 #include "strpool.h"
 
 /* Session files name keys 1..K and key k has id k-1; larger keys are refused. */
-#define VOCAB_MAX_SESSION_KEY 1000000u
+#define VOCAB_MAX_SESSION_KEY 100000u
 
 typedef struct Vocab {
     StrPool keys;

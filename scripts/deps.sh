@@ -16,6 +16,12 @@ have_header csv.h || missing+=(libcsv-dev)
 have_pkg openblas || missing+=(libopenblas-dev)
 have_pkg cmocka || missing+=(libcmocka-dev)
 command -v tmux >/dev/null || missing+=(tmux)
+# make fuzz builds with Debian's clang and its fuzzer runtime
+if [ "${1:-}" = fuzz ]; then
+    command -v clang >/dev/null || missing+=(clang)
+    echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' |
+        clang -fsanitize=fuzzer -x c - -o /dev/null 2>/dev/null || missing+=(libclang-rt-14-dev)
+fi
 # make bench runs its peers on Debian's Python and PyTorch
 if [ "${1:-}" = bench ]; then
     /usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)

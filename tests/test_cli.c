@@ -146,6 +146,36 @@ static void gen_interrupted_leaves_no_file(void **state)
         fail_msg("left behind after Ctrl-C: %s", name);
 }
 
+/* kill -9 in the middle of a write (nothing can catch it): the target is the old file, or absent. */
+static void killed_writer_leaves_no_broken_file(void **state)
+{
+    (void)state;
+    mkdir(test_path("kill"), 0755);
+    const char *kept = write_text("kill/kept.csv", "the old contents\n");
+    char fresh[600];
+    snprintf(fresh, sizeof fresh, "%s", test_path("kill/fresh.csv"));
+    const char *targets[2] = {kept, fresh};
+    for (int i = 0; i < 2; i++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            int devnull = open("/dev/null", O_WRONLY);
+            dup2(devnull, 2);
+            execl(traceaid_bin(), traceaid_bin(), "gen", "--events", "50000000", "-o", targets[i], (char *)NULL);
+            _exit(127);
+        }
+        nanosleep(&(struct timespec){.tv_nsec = 400 * 1000 * 1000}, NULL);
+        kill(pid, SIGKILL);
+        int wstatus;
+        waitpid(pid, &wstatus, 0);
+        assert_true(WIFSIGNALED(wstatus));
+    }
+    char *old = slurp(kept);
+    assert_string_equal(old, "the old contents\n");
+    free(old);
+    assert_int_not_equal(access(fresh, F_OK), 0);
+}
+
 /* ---- bad input through the binary: one test each --------------------------------------- */
 
 static void bad_empty_file(void **state)
@@ -268,6 +298,7 @@ int main(void)
         cmocka_unit_test(summary_without_a_command),
         cmocka_unit_test(gen_writes_trace_and_truth),
         cmocka_unit_test(gen_interrupted_leaves_no_file),
+        cmocka_unit_test(killed_writer_leaves_no_broken_file),
         cmocka_unit_test(bad_empty_file),
         cmocka_unit_test(bad_header_only),
         cmocka_unit_test(bad_missing_key_columns),

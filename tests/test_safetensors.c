@@ -116,6 +116,10 @@ static void bad_files_name_the_tensor(void **state)
     refused(hand_made("nan.st", "{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", nan, 16),
             "tensor w: element 2 is NaN");
     refused(hand_made("json.st", "{\"w\":", four, 16), "bad JSON");
+    refused(hand_made("huge.st", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1000000000,1000000000],\"data_offsets\":[0,16]}}", four, 16),
+            "tensor w: shape holds 1000000000000000000 floats but data_offsets span 16 bytes");
+    refused(hand_made("dims.st", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1,1,1,1,4],\"data_offsets\":[0,16]}}", four, 16),
+            "tensor w: 5 dimensions, at most 4");
     unsigned char overflow[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f};
     refused(write_bytes("overflow.st", overflow, sizeof overflow), "header length 9223372036854775807 exceeds the file");
     refused(write_bytes("tiny.st", "abc", 3), "too short for a safetensors file");
