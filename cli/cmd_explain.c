@@ -122,38 +122,10 @@ static void print_json(const ExplainContext *x, const Interpretation *in, const 
            in->fidelity ? "true" : "false", in->has_nearest ? in->nearest_distance : -1, in->seconds);
 }
 
-/* The window whose prediction covers event e of trace t, within e's session: DeepLog's h keys
- * before e and e itself; seq2seq's window at its stride holding e among its targets. keys gets
- * the window in model ids; false when there is no such window (or DeepLog meets an unknown key). */
 static bool window_for(const ExplainContext *x, const Trace *t, size_t e, uint32_t *keys, size_t *first)
 {
-    size_t s = 0;
-    while (s + 1 < t->n_sessions && t->session_start[s + 1] <= e)
-        s++;
-    size_t start = t->session_start[s], end = t->session_start[s + 1];
-    if (is_seq2seq(x)) {
-        const Seq2Seq *m = &x->model.seq2seq;
-        size_t tx = (size_t)m->cfg.tx, ty = (size_t)m->cfg.ty, stride = (size_t)m->cfg.stride;
-        if (e < start + tx)
-            return false;
-        size_t i = start + (e - start - tx) / stride * stride;
-        if (e >= i + tx + ty || i + tx + ty > end)
-            return false;
-        for (size_t j = 0; j < tx + ty; j++)
-            keys[j] = seq2seq_id(m, t->key_id[i + j]);
-        *first = i;
-        return true;
-    }
-    int h = x->model.deeplog.cfg.window;
-    if (e < start + (size_t)h)
-        return false;
-    for (int i = 0; i <= h; i++) {
-        keys[i] = t->key_id[e - h + i];
-        if (i < h && keys[i] >= (uint32_t)x->model.deeplog.cfg.n_keys)
-            return false;
-    }
-    *first = e - h;
-    return true;
+    int n_keys;
+    return model_window_for(&x->model, t, e, keys, &n_keys, first);
 }
 
 static void interpret(ExplainContext *x, const uint32_t *keys, Interpretation *in)

@@ -83,3 +83,34 @@ void model_window_shape(const Model *m, int *tx, int *ty, int *stride)
         *tx = m->seq2seq.cfg.tx, *ty = m->seq2seq.cfg.ty, *stride = m->seq2seq.cfg.stride;
     }
 }
+
+bool model_window_for(const Model *m, const Trace *t, size_t e, uint32_t *keys, int *n_keys, size_t *first)
+{
+    size_t s = 0;
+    while (s + 1 < t->n_sessions && t->session_start[s + 1] <= e)
+        s++;
+    size_t start = t->session_start[s], end = t->session_start[s + 1];
+    if (m->kind == MODEL_SEQ2SEQ) {
+        const Seq2Seq *q = &m->seq2seq;
+        size_t tx = (size_t)q->cfg.tx, ty = (size_t)q->cfg.ty, stride = (size_t)q->cfg.stride;
+        if (e < start + tx)
+            return false;
+        size_t i = start + (e - start - tx) / stride * stride;
+        if (e >= i + tx + ty || i + tx + ty > end)
+            return false;
+        for (size_t j = 0; j < tx + ty; j++)
+            keys[j] = seq2seq_id(q, t->key_id[i + j]);
+        *n_keys = (int)(tx + ty), *first = i;
+        return true;
+    }
+    int h = m->deeplog.cfg.window;
+    if (e < start + (size_t)h)
+        return false;
+    for (int i = 0; i <= h; i++) {
+        keys[i] = t->key_id[e - h + i];
+        if (i < h && keys[i] >= (uint32_t)m->deeplog.cfg.n_keys)
+            return false;
+    }
+    *n_keys = h + 1, *first = e - h;
+    return true;
+}

@@ -27,6 +27,11 @@ Calibration *model_calibration(Model *m);
 /* Per event of t (key ids in the model's vocabulary), over events [first, last). */
 bool model_outcomes(const Model *m, const Trace *t, size_t first, size_t last, EventOutcomes *out,
                     const volatile sig_atomic_t *cancel, Error *err);
+/* The window whose prediction covers event e of t, within e's session, in model ids (keys gets
+ * n_keys of them; first, its first event): DeepLog's h keys before e and e itself; seq2seq's
+ * window at its stride holding e among its targets. False when there is none, or when DeepLog's
+ * inputs hold a key it does not know. */
+bool model_window_for(const Model *m, const Trace *t, size_t e, uint32_t *keys, int *n_keys, size_t *first);
 /* Keys read, keys predicted per window, events between windows. */
 void model_window_shape(const Model *m, int *tx, int *ty, int *stride);
 

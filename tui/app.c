@@ -122,48 +122,16 @@ static bool ensure_interpreter(App *app)
     return ok;
 }
 
-/* The model's window whose prediction covers the cursor's event, in model ids. */
-static bool cursor_window(const App *app, uint32_t *keys, int *n_keys)
-{
-    const Trace *t = app_trace(app);
-    const Model *m = &app->scored->model;
-    size_t e = app->cursor, s = 0;
-    while (s + 1 < t->n_sessions && t->session_start[s + 1] <= e)
-        s++;
-    size_t start = t->session_start[s], end = t->session_start[s + 1];
-    if (m->kind == MODEL_SEQ2SEQ) {
-        size_t tx = (size_t)m->seq2seq.cfg.tx, ty = (size_t)m->seq2seq.cfg.ty, stride = (size_t)m->seq2seq.cfg.stride;
-        if (e < start + tx)
-            return false;
-        size_t i = start + (e - start - tx) / stride * stride;
-        if (e >= i + tx + ty || i + tx + ty > end)
-            return false;
-        for (size_t j = 0; j < tx + ty; j++)
-            keys[j] = seq2seq_id(&m->seq2seq, t->key_id[i + j]);
-        *n_keys = (int)(tx + ty);
-        return true;
-    }
-    int h = m->deeplog.cfg.window;
-    if (e < start + (size_t)h)
-        return false;
-    for (int i = 0; i <= h; i++) {
-        keys[i] = t->key_id[e - h + i];
-        if (i < h && keys[i] >= (uint32_t)m->deeplog.cfg.n_keys)
-            return false;
-    }
-    *n_keys = h + 1;
-    return true;
-}
-
 static void interpret_cursor(App *app)
 {
     uint32_t keys[INTERPRET_MAX_KEYS];
     int n;
+    size_t first;
     if (!app->has_model) {
         snprintf(app->message, sizeof app->message, "no model to interpret with (--model MODEL)");
         return;
     }
-    if (!cursor_window(app, keys, &n)) {
+    if (!model_window_for(&app->scored->model, app_trace(app), app->cursor, keys, &n, &first)) {
         snprintf(app->message, sizeof app->message, "event %zu: no full window of known keys covers it", app->cursor);
         return;
     }
@@ -243,6 +211,19 @@ static void apply_filter(App *app, const char *text)
     snprintf(app->message, sizeof app->message, "filter '%.60s': %zu events", text, app->n_visible);
 }
 
+size_t app_visible_index(const App *app, size_t e)
+{
+    size_t lo = 0, hi = app->n_visible;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (app->visible[mid] < e)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The event dir visible events away from the cursor (clamped). */
 static size_t visible_step(const App *app, long dir)
 {
@@ -250,14 +231,7 @@ static size_t visible_step(const App *app, long dir)
         long e = (long)app->cursor + dir, last = (long)app_trace(app)->n_events - 1;
         return (size_t)(e < 0 ? 0 : e > last ? last : e);
     }
-    size_t lo = 0, hi = app->n_visible; /* the first visible event at or after the cursor */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (app->visible[mid] < app->cursor)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = app_visible_index(app, app->cursor);
     long i = (long)lo + dir - (dir > 0 && lo < app->n_visible && app->visible[lo] > app->cursor ? 1 : 0);
     i = i < 0 ? 0 : i >= (long)app->n_visible ? (long)app->n_visible - 1 : i;
     return app->visible[i];

@@ -63,6 +63,8 @@ void app_chart_view(const App *app, int plot_w, size_t *first, size_t *per_col, 
 void app_click(App *app, int y, int x);
 /* The mouse wheel: lines down (positive) or up in the pane under the pointer's row. */
 void app_wheel(App *app, int y, int lines);
+/* The place in app->visible of the first filtered event at or after e. */
+size_t app_visible_index(const App *app, size_t e);
 /* Does event e pass the filter (always, with none)? */
 bool app_visible(const App *app, size_t e);
 

@@ -25,17 +25,8 @@ void timeline_draw(App *app, Rect r)
     app->timeline_rows = rows > 1 ? rows : 1;
     /* rows are events, or the filter's events: positions in app->visible */
     size_t total = app->filter[0] ? app->n_visible : t->n_events, at = app->cursor;
-    if (app->filter[0]) {
-        size_t lo = 0, hi = app->n_visible;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (app->visible[mid] < app->cursor)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        at = lo;
-    }
+    if (app->filter[0])
+        at = app_visible_index(app, app->cursor);
     if (at < app->top)
         app->top = at;
     if (at >= app->top + (size_t)app->timeline_rows)
