@@ -159,14 +159,13 @@ static int explain_event(ExplainContext *x, const ExplainArgs *a, const Trace *t
 }
 
 /* The first event of session s the model misses, or none. */
-static bool first_miss(ExplainContext *x, const Trace *t, size_t s, const EventOutcomes *o, size_t *e)
+static bool first_miss(const Trace *t, size_t s, const EventOutcomes *o, size_t *e)
 {
     for (size_t i = t->session_start[s]; i < t->session_start[s + 1]; i++)
         if (o->outcome[i] == OUTCOME_MISS) {
             *e = i;
             return true;
         }
-    (void)x;
     return false;
 }
 
@@ -306,7 +305,7 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs)
         } else {
             size_t e;
             snprintf(where, sizeof where, "%s, session %llu", t->path, (unsigned long long)a->session);
-            if (first_miss(&x, t, (size_t)a->session - 1, &outcomes, &e)) {
+            if (first_miss(t, (size_t)a->session - 1, &outcomes, &e)) {
                 status = explain_event(&x, a, t, e, where);
             } else {
                 printf("%s: the model deems every window of this session normal\n", where);

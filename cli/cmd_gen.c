@@ -4,27 +4,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../io/clock.h"
 #include "../samples/gen.h"
 #include "commands.h"
 #include "format.h"
 #include "interrupt.h"
 
 typedef struct Progress {
-    struct timespec start;
+    double start;
     bool shown;
 } Progress;
-
-static double seconds_since(const struct timespec *start)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
 
 static void show_progress(uint64_t done, uint64_t total, void *ctx)
 {
     Progress *p = ctx;
-    double elapsed = seconds_since(&p->start);
+    double elapsed = clock_seconds() - p->start;
     if (elapsed < 0.5)
         return;
     double rate = (double)done / elapsed;
@@ -48,8 +42,7 @@ static char *default_truth_path(const char *trace_path)
 
 static int generate(const Command *cmd, GenOptions *opt, const char *out, const char *truth)
 {
-    Progress progress = {0};
-    clock_gettime(CLOCK_MONOTONIC, &progress.start);
+    Progress progress = {.start = clock_seconds()};
     if (isatty(STDERR_FILENO)) {
         opt->progress = show_progress;
         opt->progress_ctx = &progress;

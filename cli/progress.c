@@ -4,13 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "../io/clock.h"
 
 void progress_init(ProgressLine *p)
 {
@@ -21,7 +15,7 @@ void progress_init(ProgressLine *p)
 
 void progress_show(ProgressLine *p, bool force, const char *fmt, ...)
 {
-    double now = now_s();
+    double now = clock_seconds();
     if (!force && now - p->last_print < (p->tty ? 0.1 : 5.0))
         return;
     p->last_print = now;

@@ -6,6 +6,7 @@
 
 #include "interrupt.h"
 #include "model_vocab.h"
+#include "../io/clock.h"
 
 bool model_args_load(const ModelArgs *ma, Model *m, Error *err)
 {
@@ -30,16 +31,9 @@ bool model_args_load(const ModelArgs *ma, Model *m, Error *err)
     return ok;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 bool scored_set_score(ScoredSet *s, const volatile sig_atomic_t *cancel, Error *err)
 {
-    double start = now_s();
+    double start = clock_seconds();
     size_t n = s->set.n_traces;
     s->outcomes = calloc(n + 1, sizeof *s->outcomes);
     s->scores = calloc(n + 1, sizeof *s->scores);
@@ -59,7 +53,7 @@ bool scored_set_score(ScoredSet *s, const volatile sig_atomic_t *cancel, Error *
         if (cal->calibrated)
             scores_set_threshold(&s->scores[i], cal->threshold);
     }
-    s->seconds = now_s() - start;
+    s->seconds = clock_seconds() - start;
     return true;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../io/clock.h"
 #include "deeplog_train.h"
 
 #define EVAL_BATCH 1024
@@ -140,8 +141,7 @@ bool deeplog_eval(const DeepLog *m, const Trace *normal, const Trace *abnormal, 
                   const volatile sig_atomic_t *cancel, Error *err)
 {
     memset(out, 0, sizeof *out);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double start = clock_seconds();
     DistinctSessions dn = {0}, da = {0};
     WindowSet ws;
     window_set_init(&ws, m->cfg.window);
@@ -162,7 +162,6 @@ bool deeplog_eval(const DeepLog *m, const Trace *normal, const Trace *abnormal, 
     free(dn.first);
     free(da.first);
     window_set_free(&ws);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    out->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    out->seconds = clock_seconds() - start;
     return ok;
 }

@@ -1,11 +1,11 @@
 #include "interpret.h"
+#include "interpret_swap.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define CANDIDATES 16
+#include "../io/clock.h"
 
 bool interpreter_init(Interpreter *it, const DeepLog *m, NearestIndex *nearest,
                       const InterpretOptions *opt, Error *err)
@@ -18,8 +18,8 @@ bool interpreter_init(Interpreter *it, const DeepLog *m, NearestIndex *nearest,
     it->opt = *opt;
     it->grad = malloc(m->n_params * sizeof *it->grad);
     it->d_input = malloc((size_t)m->cfg.window * m->cfg.n_keys * sizeof *it->d_input);
-    it->candidates = malloc((size_t)CANDIDATES * m->cfg.window * sizeof *it->candidates);
-    if (!it->grad || !it->d_input || !it->candidates || !deeplog_work_init(&it->work, m, CANDIDATES, err)) {
+    it->candidates = malloc((size_t)INTERPRET_CANDIDATES * m->cfg.window * sizeof *it->candidates);
+    if (!it->grad || !it->d_input || !it->candidates || !deeplog_work_init(&it->work, m, INTERPRET_CANDIDATES, err)) {
         interpreter_free(it);
         return err && err->failed ? false : error_set(err, "out of memory");
     }
@@ -57,19 +57,7 @@ static void input_gradient(Interpreter *it, const uint32_t *window, uint32_t tar
     deeplog_backward_from_logits(m, &it->work, 1, it->grad, it->d_input);
 }
 
-typedef struct Swap {
-    int position;
-    uint32_t key;
-    float gain;         /* first-order change in L: negative helps */
-} Swap;
-
-static int by_gain(const void *a, const void *b)
-{
-    float x = ((const Swap *)a)->gain, y = ((const Swap *)b)->gain;
-    return (x > y) - (x < y);
-}
-
-/* The CANDIDATES single-key changes with the best first-order gain, best first. */
+/* The INTERPRET_CANDIDATES single-key changes with the best first-order gain, best first. */
 static int best_swaps(Interpreter *it, const uint32_t *window, const uint8_t *changed, Swap *out)
 {
     const DeepLog *m = it->model;
@@ -86,8 +74,8 @@ static int best_swaps(Interpreter *it, const uint32_t *window, const uint8_t *ch
             if ((uint32_t)j != window[t])
                 all[n++] = (Swap){t, (uint32_t)j, g[j] - g[window[t]] + change_cost};
     }
-    qsort(all, (size_t)n, sizeof *all, by_gain);
-    n = n < CANDIDATES ? n : CANDIDATES;
+    qsort(all, (size_t)n, sizeof *all, swap_by_gain);
+    n = n < INTERPRET_CANDIDATES ? n : INTERPRET_CANDIDATES;
     memcpy(out, all, (size_t)n * sizeof *out);
     free(all);
     return n;
@@ -99,7 +87,7 @@ static bool improve(Interpreter *it, uint32_t *reference, uint8_t *changed, uint
 {
     const DeepLog *m = it->model;
     int h = m->cfg.window;
-    Swap swaps[CANDIDATES];
+    Swap swaps[INTERPRET_CANDIDATES];
     input_gradient(it, reference, target);
     int n = best_swaps(it, reference, changed, swaps);
     for (int c = 0; c < n; c++) {
@@ -134,13 +122,6 @@ static void find_nearest(Interpreter *it, Interpretation *out)
            (size_t)out->n_keys * sizeof *out->nearest);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The reference that keeps the inputs and takes the model's first choice as the next key. */
 static void change_target(Interpreter *it, Interpretation *out, uint32_t first_choice)
 {
@@ -167,7 +148,7 @@ void interpret_deeplog(Interpreter *it, const uint32_t *window, uint32_t target,
 {
     const DeepLog *m = it->model;
     int h = m->cfg.window, g = m->cfg.top_g;
-    double start = now_s();
+    double start = clock_seconds();
     memset(out, 0, sizeof *out);
     out->n_inputs = h, out->n_keys = h + 1;
     memcpy(out->keys, window, h * sizeof *window);
@@ -196,5 +177,5 @@ void interpret_deeplog(Interpreter *it, const uint32_t *window, uint32_t target,
     for (int i = 0; i < out->n_keys; i++)
         out->changes += out->reference[i] != out->keys[i];
     find_nearest(it, out);
-    out->seconds = now_s() - start;
+    out->seconds = clock_seconds() - start;
 }

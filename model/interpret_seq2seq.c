@@ -5,8 +5,8 @@
 #include <time.h>
 
 #include "interpret.h"
-
-#define CANDIDATES 16
+#include "interpret_swap.h"
+#include "../io/clock.h"
 
 bool seq2seq_interpreter_init(Seq2SeqInterpreter *it, const Seq2Seq *m, NearestIndex *nearest,
                               const InterpretOptions *opt, Error *err)
@@ -18,11 +18,11 @@ bool seq2seq_interpreter_init(Seq2SeqInterpreter *it, const Seq2Seq *m, NearestI
     it->nearest = nearest;
     it->opt = *opt;
     it->grad = malloc(m->n_params * sizeof *it->grad);
-    it->candidates = malloc((size_t)CANDIDATES * m->cfg.tx * sizeof *it->candidates);
-    it->targets = malloc((size_t)CANDIDATES * m->cfg.ty * sizeof *it->targets);
-    it->predicted = malloc((size_t)CANDIDATES * m->cfg.ty * sizeof *it->predicted);
+    it->candidates = malloc((size_t)INTERPRET_CANDIDATES * m->cfg.tx * sizeof *it->candidates);
+    it->targets = malloc((size_t)INTERPRET_CANDIDATES * m->cfg.ty * sizeof *it->targets);
+    it->predicted = malloc((size_t)INTERPRET_CANDIDATES * m->cfg.ty * sizeof *it->predicted);
     if (!it->grad || !it->candidates || !it->targets || !it->predicted ||
-        !seq2seq_work_init(&it->work, m, CANDIDATES, err)) {
+        !seq2seq_work_init(&it->work, m, INTERPRET_CANDIDATES, err)) {
         seq2seq_interpreter_free(it);
         return err && err->failed ? false : error_set(err, "out of memory");
     }
@@ -73,18 +73,6 @@ static float teacher_forced(Seq2SeqInterpreter *it, const uint32_t *inputs, cons
     return sum / (float)c->ty;
 }
 
-typedef struct Swap {
-    int position;
-    uint32_t key;
-    float gain;
-} Swap;
-
-static int by_gain(const void *a, const void *b)
-{
-    float x = ((const Swap *)a)->gain, y = ((const Swap *)b)->gain;
-    return (x > y) - (x < y);
-}
-
 /* Candidate single-key input changes, best first-order gain first: dL/dx[pos][key] is the
  * embedded input's gradient dotted with that key's embedding. */
 static int best_swaps(Seq2SeqInterpreter *it, const uint32_t *inputs, const uint8_t *changed, Swap *out)
@@ -111,8 +99,8 @@ static int best_swaps(Seq2SeqInterpreter *it, const uint32_t *inputs, const uint
             if ((uint32_t)k != inputs[t])
                 all[n++] = (Swap){t, (uint32_t)k, g[k] - g[inputs[t]] + it->opt.lambda * sqrtf(2.0f)};
     }
-    qsort(all, (size_t)n, sizeof *all, by_gain);
-    n = n < CANDIDATES ? n : CANDIDATES;
+    qsort(all, (size_t)n, sizeof *all, swap_by_gain);
+    n = n < INTERPRET_CANDIDATES ? n : INTERPRET_CANDIDATES;
     memcpy(out, all, (size_t)n * sizeof *out);
     free(all), free(g);
     return n;
@@ -123,8 +111,8 @@ static bool improve(Seq2SeqInterpreter *it, uint32_t *reference, uint8_t *change
                     int *missed_now)
 {
     const Seq2SeqConfig *c = &it->model->cfg;
-    Swap swaps[CANDIDATES];
-    int missed[CANDIDATES];
+    Swap swaps[INTERPRET_CANDIDATES];
+    int missed[INTERPRET_CANDIDATES];
     teacher_forced(it, reference, targets, true);
     int n = best_swaps(it, reference, changed, swaps);
     for (int k = 0; k < n; k++) {
@@ -146,19 +134,12 @@ static bool improve(Seq2SeqInterpreter *it, uint32_t *reference, uint8_t *change
     return true;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void interpret_seq2seq(Seq2SeqInterpreter *it, const uint32_t *inputs, const uint32_t *targets,
                        Interpretation *out)
 {
     const Seq2SeqConfig *c = &it->model->cfg;
     int tx = c->tx, ty = c->ty;
-    double start = now_s();
+    double start = clock_seconds();
     memset(out, 0, sizeof *out);
     out->n_inputs = tx, out->n_keys = tx + ty;
     memcpy(out->keys, inputs, (size_t)tx * sizeof *inputs);
@@ -199,5 +180,5 @@ void interpret_seq2seq(Seq2SeqInterpreter *it, const uint32_t *inputs, const uin
                    (size_t)out->n_keys * sizeof *out->nearest);
         }
     }
-    out->seconds = now_s() - start;
+    out->seconds = clock_seconds() - start;
 }

@@ -5,13 +5,7 @@
 #include <time.h>
 
 #include "adam.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "../io/clock.h"
 
 static uint64_t next_random(uint64_t *state)
 {
@@ -78,12 +72,12 @@ bool train_windows(const Trainer *tr, const WindowSet *ws, const TrainOptions *o
         for (size_t i = 0; i < ws->n; i++)
             b.order[i] = i;
         uint64_t rng = opt->seed * 0x9E3779B97F4A7C15ull + 1;
-        double start = now_s();
+        double start = clock_seconds();
         for (int epoch = 1; epoch <= opt->epochs; epoch++) {
             double loss = train_epoch(tr, &adam, &b, ws, opt, &rng, &report->interrupted);
             if (report->interrupted)
                 break;
-            double elapsed = now_s() - start;
+            double elapsed = clock_seconds() - start;
             report->epochs_done = epoch;
             report->loss = loss;
             report->windows_per_s = (double)ws->total * epoch / elapsed;
@@ -93,7 +87,7 @@ bool train_windows(const Trainer *tr, const WindowSet *ws, const TrainOptions *o
                 opt->progress(&p, opt->progress_ctx);
             }
         }
-        report->seconds = now_s() - start;
+        report->seconds = clock_seconds() - start;
         adam_free(&adam);
     }
     free(b.rows), free(b.weights), free(b.grad), free(b.order);

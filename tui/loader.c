@@ -3,13 +3,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "../io/clock.h"
 
 static void publish(Loader *l, LoadStage stage, bool traces_ready, bool scores_ready, const Error *err)
 {
@@ -74,7 +68,7 @@ bool loader_start(Loader *l, const ModelArgs *model, const TraceArgs *traces, co
         struct stat st;
         l->status.bytes_total += stat(inputs->items[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
     }
-    l->start = now_s();
+    l->start = clock_seconds();
     if (pthread_create(&l->thread, NULL, work, l) != 0)
         return error_set(err, "cannot start the loading thread");
     l->started = true;
@@ -86,7 +80,7 @@ LoadStatus loader_status(Loader *l)
     pthread_mutex_lock(&l->lock);
     LoadStatus s = l->status;
     pthread_mutex_unlock(&l->lock);
-    s.elapsed_s = now_s() - l->start;
+    s.elapsed_s = clock_seconds() - l->start;
     return s;
 }
 

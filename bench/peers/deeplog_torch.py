@@ -10,28 +10,16 @@ Evaluation batches every window the protocol asks for, as the public reimplement
 without their window-at-a-time loop; training weights each distinct window by its count, as
 traceaid does, so both do the same work per epoch."""
 import json
-import struct
 import sys
 import time
 
 import torch
 import torch.nn as nn
 
+from safetensors_io import load_safetensors
+
 torch.set_num_threads(2)
 
-
-def load_safetensors(path):
-    with open(path, "rb") as f:
-        (n,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(n))
-        data = f.read()
-    meta = header.pop("__metadata__", {})
-    tensors = {}
-    for name, info in header.items():
-        begin, end = info["data_offsets"]
-        t = torch.frombuffer(bytearray(data[begin:end]), dtype=torch.float32)
-        tensors[name] = t.reshape(info["shape"]).clone()
-    return tensors, meta
 
 
 class DeepLog(nn.Module):

@@ -13,28 +13,17 @@ The module is the one tests/fixtures/make_seq2seq_fixture.py and docs/MODEL_FORM
 Prints one key=value line."""
 import csv
 import json
-import struct
 import sys
 import time
 
 import torch
 import torch.nn as nn
 
+from safetensors_io import load_safetensors
+
 torch.set_num_threads(2)
 START, UNK = 1, 2
 
-
-def load_safetensors(path):
-    with open(path, "rb") as f:
-        (n,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(n))
-        data = f.read()
-    meta = header.pop("__metadata__", {})
-    tensors = {}
-    for name, info in header.items():
-        begin, end = info["data_offsets"]
-        tensors[name] = torch.frombuffer(bytearray(data[begin:end]), dtype=torch.float32).reshape(info["shape"]).clone()
-    return tensors, meta
 
 
 class Encoder(nn.Module):
