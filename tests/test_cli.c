@@ -73,6 +73,7 @@ static void stats_side_by_side(void **state)
 static void stats_on_hdfs_sessions_with_meanings(void **state)
 {
     (void)state;
+    require_shared_data();
     RunResult r = run_traceaid("stats", "--meanings", HDFS "log_key_meanings.txt", "--sessions",
                                HDFS "hdfs_train", "--sessions", HDFS "hdfs_test_abnormal");
     assert_int_equal(r.status, 0);
@@ -86,6 +87,7 @@ static void stats_on_hdfs_sessions_with_meanings(void **state)
 static void summary_without_a_command(void **state)
 {
     (void)state;
+    require_shared_data();
     const char *a = write_text("k.csv", "timestamp,class,event\n0,A,B\n2000000000,A,C\n");
     RunResult r = run_traceaid(a, "--sessions", HDFS "hdfs_train");
     assert_int_equal(r.status, 0);

@@ -14,6 +14,7 @@ static Loaded *load_sessions(const char *path)
 static void hdfs_train_reads_whole(void **state)
 {
     (void)state;
+    require_shared_data();
     /* 4,855 sessions, trailing spaces, no final newline (shared/data/hdfs/README.md) */
     Loaded *l = load_sessions(HDFS "hdfs_train");
     assert_true(l->ok);
@@ -34,6 +35,7 @@ static void hdfs_train_reads_whole(void **state)
 static void hdfs_test_files_count_sessions(void **state)
 {
     (void)state;
+    require_shared_data();
     Loaded *l = load_sessions(HDFS "hdfs_test_normal");
     assert_true(l->ok);
     assert_int_equal(l->trace.n_sessions, 14177);
@@ -100,6 +102,7 @@ static void session_empty_file(void **state)
 static void meanings_file_reads(void **state)
 {
     (void)state;
+    require_shared_data();
     Meanings m;
     meanings_init(&m);
     Error err = {0};

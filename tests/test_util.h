@@ -130,6 +130,15 @@ static inline void run_result_free(RunResult *r)
     free(r->err);
 }
 
+/* The HDFS tests read the real sessions in shared/ beside the repository: fail saying so when
+ * they are not there, rather than with an assertion about a load. */
+#define require_shared_data()                                                                  \
+    do {                                                                                       \
+        if (access(SHARED_DATA "/hdfs/hdfs_train", R_OK) != 0)                                 \
+            fail_msg("%s/hdfs/hdfs_train is missing: these tests need the shared data (shared/data) " \
+                     "beside the repository", SHARED_DATA);                                    \
+    } while (0)
+
 /* Fails the test, showing what the command printed, unless it exited with status. */
 #define assert_status(r, expected)                                                            \
     do {                                                                                       \
