@@ -14,8 +14,8 @@ TEST_LIBS = $(shell pkg-config --libs cmocka)
 
 BUILD ?= build
 BIN ?= traceaid
-LIB_SRC := $(wildcard io/*.c model/*.c samples/*.c)
-CLI_SRC := $(wildcard cli/*.c tui/*.c)
+LIB_SRC := $(wildcard io/*.c model/*.c core/*.c samples/*.c)
+CLI_SRC := main.c $(wildcard cli/*.c tui/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)

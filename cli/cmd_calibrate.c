@@ -2,12 +2,13 @@
 #include <stdlib.h>
 
 #include "commands.h"
-#include "format.h"
-#include "scoring.h"
+#include "../io/format.h"
+#include "../core/calibrate.h"
+#include "../core/scored_set.h"
 
 typedef struct CalibrateArgs {
-    ModelArgs model;
-    TraceArgs traces;
+    ModelRequest model;
+    TraceRequest traces;
     const char *k, *out;
 } CalibrateArgs;
 
@@ -23,20 +24,18 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
         return args_usage_error(cmd, "--k %s: expected a number from 0 to 100", a->k);
     ScoredSet s;
     Error err = {0};
-    float threshold;
-    bool ok = scored_set_load(&s, cmd, &a->model, &a->traces, inputs);
-    if (ok && !scores_calibrate(s.scores, s.set.n_traces, k, &threshold, &err)) {
+    Calibration *cal = NULL;
+    bool ok = scored_args_load(cmd, &s, &a->model, &a->traces, inputs);
+    if (ok && !calibrate_from_scores((cal = model_calibration(&s.model)), s.scores, s.set.n_traces, k, NULL, &err)) {
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
         ok = false;
     }
     if (ok) {
-        Calibration *cal = model_calibration(&s.model);
-        cal->k = k, cal->threshold = threshold, cal->calibrated = true;
-        size_t segments = 0, flagged = 0;
-        for (size_t i = 0; i < s.set.n_traces; i++) {
-            scores_set_threshold(&s.scores[i], threshold);
-            segments += s.scores[i].n_segments, flagged += s.scores[i].n_flagged;
-        }
+        float threshold = cal->threshold;
+        scored_set_set_threshold(&s, threshold);
+        size_t segments = 0, flagged = scored_set_flagged(&s);
+        for (size_t i = 0; i < s.set.n_traces; i++)
+            segments += s.scores[i].n_segments;
         const char *out = a->out ? a->out : a->model.path;
         ok = model_save(&s.model, out, &err);
         if (ok)

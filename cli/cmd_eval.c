@@ -1,35 +1,36 @@
 /* traceaid eval: detection quality on labelled normal and abnormal sessions. */
 #include <string.h>
 
-#include "../model/deeplog_train.h"
 #include "commands.h"
-#include "format.h"
-#include "interrupt.h"
-#include "model_vocab.h"
-#include "scoring.h"
+#include "../io/format.h"
+#include "../core/interrupt.h"
+#include "../core/model_vocab.h"
+#include "../core/scored_set.h"
 
 typedef struct EvalArgs {
-    ModelArgs model;
+    ModelRequest model;
     const char *normal, *abnormal;
     bool json;
-    TraceArgs traces;
+    TraceRequest traces;
 } EvalArgs;
 
-static void print_counts(const EvalArgs *a, const DeepLog *m, const EvalCounts *c)
+static void print_counts(const EvalArgs *a, const Model *m, const EvalCounts *c)
 {
     double precision = c->tp + c->fp ? (double)c->tp / (double)(c->tp + c->fp) : 0;
     double recall = c->tp + c->fn ? (double)c->tp / (double)(c->tp + c->fn) : 0;
     double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+    int window, ty, stride, top_g = model_top_g(m);
+    model_window_shape(m, &window, &ty, &stride);
     if (a->json) {
         printf("{\"model\":\"%s\",\"window\":%d,\"top_g\":%d,\"fp\":%zu,\"fn\":%zu,\"tp\":%zu,"
                "\"tn\":%zu,\"precision\":%.6f,\"recall\":%.6f,\"f1\":%.6f,\"windows\":%zu,"
-               "\"distinct_windows\":%zu,\"seconds\":%.3f}\n", a->model.path, m->cfg.window,
-               m->cfg.top_g, c->fp, c->fn, c->tp, c->tn, precision, recall, f1, c->windows,
+               "\"distinct_windows\":%zu,\"seconds\":%.3f}\n", a->model.path, window,
+               top_g, c->fp, c->fn, c->tp, c->tn, precision, recall, f1, c->windows,
                c->distinct_windows, c->seconds);
         return;
     }
     char n1[32], n2[32], n3[32], n4[32];
-    printf("model %s: window %d, top-g %d\n", a->model.path, m->cfg.window, m->cfg.top_g);
+    printf("model %s: window %d, top-g %d\n", a->model.path, window, top_g);
     printf("sessions   %s normal, %s abnormal (distinct)\n",
            format_count(n1, sizeof n1, c->tn + c->fp), format_count(n2, sizeof n2, c->tp + c->fn));
     printf("FP %s  FN %s  TP %s  TN %s\n", format_count(n1, sizeof n1, c->fp),
@@ -49,32 +50,30 @@ static int eval(const Command *cmd, EvalArgs *a, const ArgInputs *inputs)
         return args_usage_error(cmd, "name --model, --normal and --abnormal");
     Error err = {0};
     Model model;
-    if (!model_args_load(&a->model, &model, &err)) {
+    if (!model_request_load(&a->model, &model, &err)) {
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
         return EXIT_ERROR;
     }
-    if (model.kind != MODEL_DEEPLOG) {
+    if (!model_has_eval(&model)) {
         fprintf(stderr, "traceaid %s: %s is a %s model; eval follows the DeepLog protocol (use "
                         "traceaid score for traces)\n", cmd->name, a->model.path, model_kind_name(&model));
         model_free(&model);
         return EXIT_ERROR;
     }
-    DeepLog m = model.deeplog;
     int status = EXIT_ERROR;
     TraceSet set;
     trace_set_init(&set);
     TraceInput files[2] = {{a->normal, TRACE_FORMAT_AUTO}, {a->abnormal, TRACE_FORMAT_AUTO}};
     EvalCounts counts;
-    if (!model_vocab_seed(&set, m.key_names, m.cfg.n_keys, &err) ||
-        !trace_set_load(&set, files, 2, &a->traces.opt, &err) ||
-        !deeplog_eval(&m, &set.traces[0], &set.traces[1], &counts, interrupt_install(), &err)) {
+    if (!model_vocab_seed(&set, &model, &err) || !trace_set_load(&set, files, 2, &a->traces.opt, &err) ||
+        !model_eval(&model, &set.traces[0], &set.traces[1], &counts, interrupt_install(), &err)) {
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
     } else {
-        print_counts(a, &m, &counts);
+        print_counts(a, &model, &counts);
         status = EXIT_OK;
     }
     trace_set_free(&set);
-    deeplog_free(&m);
+    model_free(&model);
     return status;
 }
 

@@ -3,16 +3,17 @@
 #include <string.h>
 
 #include "../io/json.h"
-#include "../model/interpret.h"
+#include "../core/explainer.h"
+#include "../core/keys.h"
 #include "commands.h"
-#include "format.h"
-#include "interrupt.h"
-#include "model_vocab.h"
-#include "scoring.h"
+#include "../io/format.h"
+#include "../core/interrupt.h"
+#include "../core/model_vocab.h"
+#include "../core/scored_set.h"
 
 typedef struct ExplainArgs {
-    ModelArgs model;
-    TraceArgs traces;
+    ModelRequest model;
+    TraceRequest traces;
     const char *normal;         /* training data, for the nearest normal window */
     uint64_t at, session, changes;
     bool at_given, all, json;
@@ -25,21 +26,18 @@ typedef struct ExplainContext {
     WindowSet normal_windows;
     NearestIndex nearest;
     bool has_nearest;
-    Interpreter interpreter;            /* DeepLog */
-    Seq2SeqInterpreter s2s;             /* seq2seq */
+    Explainer explainer;
 } ExplainContext;
 
-static bool is_seq2seq(const ExplainContext *x) { return x->model.kind == MODEL_SEQ2SEQ; }
+static const char *meaning_of(const ExplainContext *x, uint32_t key) { return key_meaning(&x->set, key); }
+static const char *key_name(const ExplainContext *x, uint32_t key) { return key_label(&x->set, key); }
 
-static const char *meaning_of(const ExplainContext *x, uint32_t key)
+/* Keys in a window: those read and those predicted. */
+static int window_width(const Model *m)
 {
-    const char *m = key < vocab_size(&x->set.vocab) ? meanings_get(&x->set.meanings, vocab_name(&x->set.vocab, key)) : NULL;
-    return m ? m : "";
-}
-
-static const char *key_name(const ExplainContext *x, uint32_t key)
-{
-    return key < vocab_size(&x->set.vocab) ? vocab_name(&x->set.vocab, key) : "?";
+    int tx, ty, stride;
+    model_window_shape(m, &tx, &ty, &stride);
+    return tx + ty;
 }
 
 static void print_table(const ExplainContext *x, const Interpretation *in)
@@ -63,34 +61,31 @@ static void print_table(const ExplainContext *x, const Interpretation *in)
     }
 }
 
-static void print_verdict(const Interpretation *in, int top_g)
+/* A window with one ranked target reads by its rank; one with several, by the targets missed. */
+static void print_verdict(const Interpretation *in)
 {
     int ty = in->n_keys - in->n_inputs;
-    if (top_g == 0) { /* seq2seq: the window is normal when its targets are predicted */
+    if (!in->ranked) {
         if (!in->anomalous) {
             printf("the model deems this window normal: it predicts all %d keys\n", ty);
             return;
         }
         printf("mean p(keys predicted) %.4f, %d of %d missed -> reference %.4f, %d missed; %d change%s%s\n",
-               in->p_before, in->rank_before, ty, in->p_after, in->rank_after, in->changes, in->changes == 1 ? "" : "s",
+               in->p_before, in->missed_before, ty, in->p_after, in->missed_after, in->changes, in->changes == 1 ? "" : "s",
                in->target_changed ? " (the keys that came are the anomaly)" : " (in the inputs)");
         printf("fidelity: %s (the model %s the reference's keys)%s\n", in->fidelity ? "passed" : "FAILED",
                in->fidelity ? "predicts" : "does not predict", in->searched_inputs ? "; no input change sufficed" : "");
-        if (in->has_nearest)
-            printf("nearest normal window in the training data: distance %d\n", in->nearest_distance);
-        printf("interpreted in %.2f ms\n", in->seconds * 1e3);
+    } else if (!in->anomalous) {
+        printf("the model deems this window normal: its next key ranks %d of top %d\n", in->rank_before + 1, in->top_g);
         return;
+    } else {
+        printf("p(next key) %.4f (rank %d) -> reference %.4f (rank %d); %d change%s%s\n", in->p_before,
+               in->rank_before + 1, in->p_after, in->rank_after + 1, in->changes, in->changes == 1 ? "" : "s",
+               in->target_changed ? " (the next key itself is the anomaly)" : " (in the inputs)");
+        printf("fidelity: %s (the model %s the reference's next key among its top %d)%s\n",
+               in->fidelity ? "passed" : "FAILED", in->fidelity ? "puts" : "does not put", in->top_g,
+               in->searched_inputs ? "; no single input change sufficed" : "");
     }
-    if (!in->anomalous) {
-        printf("the model deems this window normal: its next key ranks %d of top %d\n", in->rank_before + 1, top_g);
-        return;
-    }
-    printf("p(next key) %.4f (rank %d) -> reference %.4f (rank %d); %d change%s%s\n", in->p_before,
-           in->rank_before + 1, in->p_after, in->rank_after + 1, in->changes, in->changes == 1 ? "" : "s",
-           in->target_changed ? " (the next key itself is the anomaly)" : " (in the inputs)");
-    printf("fidelity: %s (the model %s the reference's next key among its top %d)%s\n",
-           in->fidelity ? "passed" : "FAILED", in->fidelity ? "puts" : "does not put", top_g,
-           in->searched_inputs ? "; no single input change sufficed" : "");
     if (in->has_nearest)
         printf("nearest normal window in the training data: distance %d\n", in->nearest_distance);
     printf("interpreted in %.2f ms\n", in->seconds * 1e3);
@@ -116,44 +111,33 @@ static void print_json(const ExplainContext *x, const Interpretation *in, const 
         }
         printf("}");
     }
-    printf("],\"p_before\":%.6f,\"p_after\":%.6f,\"rank_before\":%d,\"rank_after\":%d,\"changes\":%d,"
-           "\"target_changed\":%s,\"fidelity\":%s,\"nearest_distance\":%d,\"seconds\":%.6f}\n", in->p_before,
-           in->p_after, in->rank_before + 1, in->rank_after + 1, in->changes, in->target_changed ? "true" : "false",
-           in->fidelity ? "true" : "false", in->has_nearest ? in->nearest_distance : -1, in->seconds);
-}
-
-static bool window_for(const ExplainContext *x, const Trace *t, size_t e, uint32_t *keys, size_t *first)
-{
-    int n_keys;
-    return model_window_for(&x->model, t, e, keys, &n_keys, first);
-}
-
-static void interpret(ExplainContext *x, const uint32_t *keys, Interpretation *in)
-{
-    if (is_seq2seq(x))
-        interpret_seq2seq(&x->s2s, keys, keys + x->model.seq2seq.cfg.tx, in);
+    printf("],\"p_before\":%.6f,\"p_after\":%.6f,", in->p_before, in->p_after);
+    if (in->ranked) /* ranks from 1; a window of several targets has none */
+        printf("\"rank_before\":%d,\"rank_after\":%d,", in->rank_before + 1, in->rank_after + 1);
     else
-        interpret_deeplog(&x->interpreter, keys, keys[x->model.deeplog.cfg.window], in);
+        printf("\"rank_before\":null,\"rank_after\":null,");
+    printf("\"missed_before\":%d,\"missed_after\":%d,\"changes\":%d,\"target_changed\":%s,\"fidelity\":%s,"
+           "\"nearest_distance\":%d,\"seconds\":%.6f}\n", in->missed_before, in->missed_after, in->changes,
+           in->target_changed ? "true" : "false", in->fidelity ? "true" : "false",
+           in->has_nearest ? in->nearest_distance : -1, in->seconds);
 }
 
 static int explain_event(ExplainContext *x, const ExplainArgs *a, const Trace *t, size_t e, const char *where)
 {
-    uint32_t keys[INTERPRET_MAX_KEYS];
     size_t first;
-    if (!window_for(x, t, e, keys, &first)) {
-        fprintf(stderr, "traceaid %s: %s: event %zu lies in no full window of the model's in its session%s\n",
-                x->cmd->name, where, e, is_seq2seq(x) ? "" : " (or the window holds a key the model does not know)");
+    Interpretation in;
+    if (!explainer_at(&x->explainer, t, e, &in, &first)) {
+        fprintf(stderr, "traceaid %s: %s: event %zu lies in no full window of the model's in its session (or the "
+                "window holds a key the model does not know)\n", x->cmd->name, where, e);
         return EXIT_ERROR;
     }
-    Interpretation in;
-    interpret(x, keys, &in);
     if (a->json) {
         print_json(x, &in, where);
     } else {
         printf("%s: events %zu-%zu, the %d keys read and the %d predicted (rows >)\n", where, first,
                first + (size_t)in.n_keys - 1, in.n_inputs, in.n_keys - in.n_inputs);
         print_table(x, &in);
-        print_verdict(&in, is_seq2seq(x) ? 0 : x->model.deeplog.cfg.top_g);
+        print_verdict(&in);
     }
     return EXIT_OK;
 }
@@ -169,53 +153,28 @@ static bool first_miss(const Trace *t, size_t s, const EventOutcomes *o, size_t 
     return false;
 }
 
-/* The anomalies --all interprets: DeepLog, the first miss of each session; seq2seq, every
- * window with a miss in a flagged segment (in any segment when none is flagged). */
-static bool next_anomaly(const ExplainContext *x, const Trace *t, const EventOutcomes *o, const Scores *sc,
-                         size_t *cursor, size_t *e)
-{
-    if (!is_seq2seq(x)) {
-        for (; *cursor < t->n_sessions; (*cursor)++)
-            for (size_t i = t->session_start[*cursor]; i < t->session_start[*cursor + 1]; i++)
-                if (o->outcome[i] == OUTCOME_MISS) {
-                    *e = i;
-                    (*cursor)++;
-                    return true;
-                }
-        return false;
-    }
-    for (; *cursor < t->n_events; (*cursor)++) {
-        size_t seg = *cursor / sc->segment_len;
-        if (o->outcome[*cursor] == OUTCOME_MISS && (!sc->n_flagged || sc->flagged[seg])) {
-            *e = (*cursor)++;
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Every distinct anomaly of the file: fidelity and time, for the record. */
 static int explain_all(ExplainContext *x, const Trace *t, const EventOutcomes *o, const Scores *sc)
 {
     Interpretation in;
-    uint32_t keys[INTERPRET_MAX_KEYS];
     size_t cursor = 0, e, first, interpreted = 0, passed = 0, by_target = 0, by_inputs = 0, skipped = 0;
     size_t after_search = 0;
     double total_time = 0, worst = 0;
     WindowSet seen;
     Error err = {0};
     bool ok = true;
-    window_set_init(&seen, is_seq2seq(x) ? x->model.seq2seq.cfg.tx + x->model.seq2seq.cfg.ty
-                                          : x->model.deeplog.cfg.window + 1);
-    while (ok && next_anomaly(x, t, o, sc, &cursor, &e)) {
-        if (!window_for(x, t, e, keys, &first)) {
+    uint32_t keys[INTERPRET_MAX_KEYS];
+    int n_keys;
+    window_set_init(&seen, window_width(&x->model));
+    while (ok && model_next_anomaly(&x->model, t, o, sc, &cursor, &e)) {
+        if (!model_window_for(&x->model, t, e, keys, &n_keys, &first)) {
             skipped++;
             continue;
         }
         size_t before = seen.n;
         if (!(ok = window_set_add(&seen, keys, NULL, &err)) || seen.n == before)
             continue; /* the same anomalous window, interpreted already */
-        interpret(x, keys, &in);
+        model_interpret(&x->explainer.interpreter, keys, &in);
         interpreted++;
         passed += in.fidelity;
         by_target += in.target_changed;
@@ -226,7 +185,7 @@ static int explain_all(ExplainContext *x, const Trace *t, const EventOutcomes *o
     }
     window_set_free(&seen);
     printf("%zu distinct anomalous windows interpreted (%s; %zu more have no full window of known keys)\n",
-           interpreted, is_seq2seq(x) ? "windows with a miss in the flagged segments" : "the first miss of each session",
+           interpreted, model_anomaly_unit(&x->model),
            skipped);
     printf("fidelity %.2f%% (%zu passed): %zu by changing inputs, %zu by changing what came next (%zu after no "
            "input change sufficed, %zu keys the model never saw)\n", interpreted ? 100.0 * passed / interpreted : 0.0,
@@ -238,34 +197,23 @@ static int explain_all(ExplainContext *x, const Trace *t, const EventOutcomes *o
 
 static bool setup(ExplainContext *x, const ExplainArgs *a, const ArgInputs *inputs, Error *err)
 {
-    if (!model_args_load(&a->model, &x->model, err))
+    if (!model_request_load(&a->model, &x->model, err))
         return false;
-    int n_keys;
-    char *const *names = model_key_names(&x->model, &n_keys);
-    if (!model_vocab_seed(&x->set, names, n_keys, err) ||
+    if (!model_vocab_seed(&x->set, &x->model, err) ||
         (a->traces.meanings_path && !meanings_load(&x->set.meanings, a->traces.meanings_path, err)) ||
         !trace_set_load(&x->set, inputs->items, inputs->n, &a->traces.opt, err))
         return false;
     if (a->normal) {
         TraceInput normal = {a->normal, TRACE_FORMAT_AUTO};
         size_t at = x->set.n_traces;
-        const Trace *t = &x->set.traces[at];
-        window_set_init(&x->normal_windows, is_seq2seq(x) ? x->model.seq2seq.cfg.tx + x->model.seq2seq.cfg.ty
-                                                          : x->model.deeplog.cfg.window + 1);
-        if (!trace_set_load(&x->set, &normal, 1, &a->traces.opt, err))
-            return false;
-        t = &x->set.traces[at];
-        if (!(is_seq2seq(x) ? seq2seq_add_windows(&x->model.seq2seq, t, 0, t->n_events, &x->normal_windows, err)
-                            : window_set_add_trace(&x->normal_windows, t, err)) ||
-            !nearest_index_build(&x->nearest, &x->normal_windows, (uint32_t)n_keys, err))
+        if (!trace_set_load(&x->set, &normal, 1, &a->traces.opt, err) ||
+            !explainer_index_normal(&x->model, &x->set.traces[at], &x->normal_windows, &x->nearest, err))
             return false;
         x->has_nearest = true;
     }
     InterpretOptions opt = INTERPRET_DEFAULTS;
     opt.max_changes = (int)a->changes;
-    NearestIndex *nearest = x->has_nearest ? &x->nearest : NULL;
-    return is_seq2seq(x) ? seq2seq_interpreter_init(&x->s2s, &x->model.seq2seq, nearest, &opt, err)
-                         : interpreter_init(&x->interpreter, &x->model.deeplog, nearest, &opt, err);
+    return explainer_init(&x->explainer, &x->model, x->has_nearest ? &x->nearest : NULL, &opt, err);
 }
 
 static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs)
@@ -315,14 +263,12 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs)
     }
     event_outcomes_free(&outcomes);
     scores_free(&scores);
-    interpreter_free(&x.interpreter);
-    seq2seq_interpreter_free(&x.s2s);
+    explainer_free(&x.explainer);
     if (x.has_nearest)
         nearest_index_free(&x.nearest);
     window_set_free(&x.normal_windows);
     trace_set_free(&x.set);
-    if (x.model.deeplog.params || x.model.seq2seq.params)
-        model_free(&x.model);
+    model_free(&x.model);
     return status;
 }
 

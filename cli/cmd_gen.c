@@ -7,8 +7,8 @@
 #include "../io/clock.h"
 #include "../samples/gen.h"
 #include "commands.h"
-#include "format.h"
-#include "interrupt.h"
+#include "../io/format.h"
+#include "../core/interrupt.h"
 
 typedef struct Progress {
     double start;

@@ -4,7 +4,7 @@
 #include "../io/safetensors.h"
 #include "../model/model.h"
 #include "commands.h"
-#include "format.h"
+#include "../io/format.h"
 
 static void print_tensors(const SafeTensors *st)
 {
@@ -20,20 +20,10 @@ static void print_tensors(const SafeTensors *st)
 
 static void print_model(Model *model)
 {
-    char params[32];
     const Calibration *cal = model_calibration(model);
-    if (model->kind == MODEL_DEEPLOG) {
-        const DeepLog *m = &model->deeplog;
-        printf("DeepLog: %d keys, %d layer%s of %d LSTM units, window %d, top-g %d, %s parameters\n",
-               m->cfg.n_keys, m->cfg.layers, m->cfg.layers == 1 ? "" : "s", m->cfg.hidden, m->cfg.window,
-               m->cfg.top_g, format_count(params, sizeof params, m->n_params));
-    } else {
-        const Seq2Seq *m = &model->seq2seq;
-        printf("seq2seq: %d keys + PAD, START, UNK; embedding %d, GRU %d, attention %d; reads %d keys, "
-               "predicts %d, windows every %d events; %s parameters\n", m->cfg.vocab - SEQ2SEQ_FIRST_KEY,
-               m->cfg.embed, m->cfg.hidden, m->cfg.units, m->cfg.tx, m->cfg.ty, m->cfg.stride,
-               format_count(params, sizeof params, m->n_params));
-    }
+    char line[512];
+    model_describe(model, line, sizeof line);
+    printf("%s\n", line);
     if (cal->calibrated)
         printf("threshold: %.4f%% (mean + %g std of clean segments of %d events)\n", 100 * cal->threshold,
                cal->k, cal->segment);
@@ -59,7 +49,7 @@ static int info(const Command *cmd, const ArgInputs *inputs, uint64_t window, ui
         return EXIT_ERROR;
     }
     printf("%s\n", path);
-    DeepLogConfig defaults = {.window = (int)window, .top_g = (int)top_g};
+    ModelLoadDefaults defaults = {.window = (int)window, .top_g = (int)top_g};
     Model m;
     int status = EXIT_OK;
     if (model_load(&m, path, &defaults, &err)) {

@@ -5,12 +5,12 @@
 #include "../io/svg_plot.h"
 #include "../io/truth.h"
 #include "commands.h"
-#include "format.h"
-#include "scoring.h"
+#include "../io/format.h"
+#include "../core/scored_set.h"
 
 typedef struct PlotArgs {
-    ModelArgs model;
-    TraceArgs traces;
+    ModelRequest model;
+    TraceRequest traces;
     const char *out, *truth;
 } PlotArgs;
 
@@ -23,7 +23,7 @@ static int plot(const Command *cmd, PlotArgs *a, const ArgInputs *inputs)
     if (!a->out)
         return args_usage_error(cmd, "name the SVG file to write with -o FILE");
     ScoredSet s;
-    if (!scored_set_load(&s, cmd, &a->model, &a->traces, inputs)) {
+    if (!scored_args_load(cmd, &s, &a->model, &a->traces, inputs)) {
         scored_set_free(&s);
         return EXIT_ERROR;
     }

@@ -1,27 +1,20 @@
 /* traceaid score: per-segment miss rates and flags for each trace (exit 1 when any is flagged). */
 #include <string.h>
 
-#include "../io/json.h"
-
+#include "../core/report.h"
 #include "commands.h"
-#include "format.h"
-#include "scoring.h"
+#include "../io/format.h"
+#include "../core/scored_set.h"
 
 typedef struct ScoreArgs {
-    ModelArgs model;
-    TraceArgs traces;
+    ModelRequest model;
+    TraceRequest traces;
     bool csv, json, events, windows, flagged_only;
 } ScoreArgs;
 
 static const char *outcome_name(uint8_t outcome)
 {
     return outcome == OUTCOME_HIT ? "hit" : outcome == OUTCOME_MISS ? "miss" : "-";
-}
-
-static size_t segment_end(const Scores *sc, size_t seg, size_t n_events)
-{
-    size_t end = (seg + 1) * sc->segment_len;
-    return end < n_events ? end : n_events;
 }
 
 static void print_text(const ScoredSet *s, const ScoreArgs *a)
@@ -46,61 +39,15 @@ static void print_text(const ScoredSet *s, const ScoreArgs *a)
             if (a->flagged_only && !sc->flagged[seg])
                 continue;
             char range[40];
-            snprintf(range, sizeof range, "%zu-%zu", seg * sc->segment_len, segment_end(sc, seg, t->n_events) - 1);
+            size_t first, last;
+            scores_segment_range(sc, seg, &first, &last);
+            snprintf(range, sizeof range, "%zu-%zu", first, last);
             printf("%8zu  %-17s %9u %7u %7.2f%%", seg + 1, range, sc->predicted[seg], sc->missed[seg], 100 * sc->rate[seg]);
             if (sc->flagged[seg])
                 printf("  FLAGGED +%.2f", 100 * (sc->rate[seg] - sc->threshold));
             printf("\n");
         }
     }
-}
-
-static void print_csv(const ScoredSet *s)
-{
-    printf("file,segment,first_event,last_event,predicted,missed,rate,threshold,flagged\n");
-    for (size_t i = 0; i < s->set.n_traces; i++) {
-        const Scores *sc = &s->scores[i];
-        for (size_t seg = 0; seg < sc->n_segments; seg++) {
-            printf("\"%s\",%zu,%zu,%zu,%u,%u,%.6f,", s->set.traces[i].path, seg + 1,
-                   seg * sc->segment_len, segment_end(sc, seg, s->set.traces[i].n_events) - 1,
-                   sc->predicted[seg], sc->missed[seg], sc->rate[seg]);
-            if (sc->has_threshold)
-                printf("%.6f", sc->threshold);
-            printf(",%d\n", sc->flagged[seg]);
-        }
-    }
-}
-
-static void print_json(const ScoredSet *s)
-{
-    int tx, ty, stride;
-    model_window_shape(&s->model, &tx, &ty, &stride);
-    size_t predicted = 0;
-    for (size_t i = 0; i < s->set.n_traces; i++)
-        for (size_t seg = 0; seg < s->scores[i].n_segments; seg++)
-            predicted += s->scores[i].predicted[seg];
-    printf("{\"model\":\"%s\",\"segment\":%zu,\"windows\":%zu,\"seconds\":%.3f,\"files\":[",
-           model_kind_name(&s->model), s->set.n_traces ? s->scores[0].segment_len : 0,
-           predicted / (size_t)ty, s->seconds);
-    for (size_t i = 0; i < s->set.n_traces; i++) {
-        const Trace *t = &s->set.traces[i];
-        const Scores *sc = &s->scores[i];
-        printf("%s{\"path\":", i ? "," : "");
-        json_write_string(stdout, t->path);
-        printf(",\"events\":%zu,\"unknown_keys\":%zu,\"threshold\":", t->n_events, s->unknown[i]);
-        if (sc->has_threshold)
-            printf("%.6f", sc->threshold);
-        else
-            printf("null");
-        printf(",\"flagged\":%zu,\"segments\":[", sc->n_flagged);
-        for (size_t seg = 0; seg < sc->n_segments; seg++)
-            printf("%s{\"segment\":%zu,\"first_event\":%zu,\"last_event\":%zu,\"predicted\":%u,"
-                   "\"missed\":%u,\"rate\":%.6f,\"flagged\":%s}", seg ? "," : "", seg + 1,
-                   seg * sc->segment_len, segment_end(sc, seg, t->n_events) - 1, sc->predicted[seg],
-                   sc->missed[seg], sc->rate[seg], sc->flagged[seg] ? "true" : "false");
-        printf("]}");
-    }
-    printf("]}\n");
 }
 
 static void print_events(const ScoredSet *s)
@@ -161,23 +108,23 @@ static int score(const Command *cmd, ScoreArgs *a, const ArgInputs *inputs)
     if (a->csv + a->json + a->events + a->windows > 1)
         return args_usage_error(cmd, "choose one of --csv, --json, --events and --windows");
     ScoredSet s;
-    if (!scored_set_load(&s, cmd, &a->model, &a->traces, inputs)) {
+    if (!scored_args_load(cmd, &s, &a->model, &a->traces, inputs)) {
         scored_set_free(&s);
         return EXIT_ERROR;
     }
+    ReportScope scope = REPORT_ALL(&s);
+    scope.flagged_only = a->flagged_only;
     if (a->events)
         print_events(&s);
     else if (a->windows)
         print_windows(&s);
     else if (a->json)
-        print_json(&s);
+        report_json(stdout, &s, scope);
     else if (a->csv)
-        print_csv(&s);
+        report_csv(stdout, &s, scope);
     else
         print_text(&s, a);
-    size_t flagged = 0;
-    for (size_t i = 0; i < s.set.n_traces; i++)
-        flagged += s.scores[i].n_flagged;
+    size_t flagged = scored_set_flagged(&s);
     scored_set_free(&s);
     return flagged ? EXIT_ANOMALY : EXIT_OK;
 }

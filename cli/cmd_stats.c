@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "format.h"
+#include "../io/format.h"
 
 typedef struct KeyCounts {
     size_t n_traces, n_keys;
@@ -140,7 +140,7 @@ static void print_csv(const KeyCounts *kc, const TraceSet *set, bool percent)
     }
 }
 
-static int stats(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs, bool percent, bool csv)
+static int stats(const Command *cmd, TraceRequest *ta, const ArgInputs *inputs, bool percent, bool csv)
 {
     if (inputs->n == 0)
         return args_usage_error(cmd, "name at least one trace");
@@ -163,7 +163,7 @@ static int stats(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs, boo
 
 static int run(const Command *cmd, int argc, char **argv)
 {
-    TraceArgs ta = {0};
+    TraceRequest ta = {0};
     bool percent = false, csv = false;
     const ArgSpec specs[] = {
         {"percent", 'p', ARG_FLAG, &percent, NULL, "each key's share of its file's events"},

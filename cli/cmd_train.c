@@ -2,11 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/calibrate.h"
 #include "../model/model.h"
 #include "commands.h"
-#include "format.h"
-#include "interrupt.h"
-#include "model_vocab.h"
+#include "../io/format.h"
+#include "../core/interrupt.h"
+#include "../core/model_vocab.h"
 #include "progress.h"
 
 typedef struct TrainArgs {
@@ -14,21 +15,8 @@ typedef struct TrainArgs {
     uint64_t window, hidden, layers, epochs, batch, top_g, seed;
     uint64_t embed, attn, tx, ty, stride, segment;
     const char *learning_rate, *holdout, *k;
-    TraceArgs traces;
+    TraceRequest traces;
 } TrainArgs;
-
-/* Each kind's defaults, for the options left at 0 or NULL. */
-static void apply_defaults(TrainArgs *a, bool seq2seq)
-{
-    if (!a->hidden)
-        a->hidden = seq2seq ? 128 : 64;
-    if (!a->epochs)
-        a->epochs = seq2seq ? 40 : 30;
-    if (!a->batch)
-        a->batch = seq2seq ? 64 : 256;
-    if (!a->learning_rate)
-        a->learning_rate = "0.002";
-}
 
 static bool parse_fraction(const char *text, float lo, float hi, float *value)
 {
@@ -45,19 +33,20 @@ static void show_epoch(const TrainProgress *p, void *ctx)
                   progress_duration(eta, sizeof eta, p->eta_s));
 }
 
-static bool train_options(const Command *cmd, const TrainArgs *a, TrainOptions *opt, ProgressLine *line)
+static bool train_options(const Command *cmd, const TrainArgs *a, const ModelHyper *hp, TrainOptions *opt,
+                          ProgressLine *line)
 {
     float lr;
-    if (!parse_fraction(a->learning_rate, 1e-7f, 1.0f, &lr)) {
+    if (!parse_fraction(a->learning_rate ? a->learning_rate : "0.002", 1e-7f, 1.0f, &lr)) {
         args_usage_error(cmd, "--lr %s: expected a learning rate in (0, 1]", a->learning_rate);
         return false;
     }
-    if (a->epochs < 1 || a->batch < 1 || a->batch > 65536) {
+    if (hp->epochs < 1 || hp->batch < 1 || hp->batch > 65536) {
         args_usage_error(cmd, "--epochs must be at least 1 and --batch 1 to 65536");
         return false;
     }
     progress_init(line);
-    *opt = (TrainOptions){.epochs = (int)a->epochs, .batch_size = (int)a->batch, .learning_rate = lr,
+    *opt = (TrainOptions){.epochs = hp->epochs, .batch_size = hp->batch, .learning_rate = lr,
                           .seed = a->seed, .cancel = interrupt_install(), .progress = show_epoch,
                           .progress_ctx = line};
     return true;
@@ -83,132 +72,98 @@ static int finish(const Command *cmd, bool ok, const TrainReport *report, const 
     return report->interrupted ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
-static int train_deeplog(const Command *cmd, const TrainArgs *a, const TraceSet *set)
+/* The options as the kind's sizes, its defaults filling what was left out. */
+static ModelHyper hyper_of(const TrainArgs *a, const ModelKind *kind, float holdout)
 {
-    DeepLogConfig cfg = {.n_keys = (int)vocab_size(&set->vocab), .hidden = (int)a->hidden,
-                         .layers = (int)a->layers, .window = (int)a->window, .top_g = (int)a->top_g};
-    Error err = {0};
-    ProgressLine line;
-    TrainOptions opt;
-    if (!train_options(cmd, a, &opt, &line))
-        return EXIT_ERROR;
-    const char **names = malloc(vocab_size(&set->vocab) * sizeof *names + 1);
-    for (uint32_t k = 0; names && k < vocab_size(&set->vocab); k++)
-        names[k] = vocab_name(&set->vocab, k);
-    DeepLog model;
+    ModelHyper hp = {.hidden = (int)a->hidden, .layers = (int)a->layers, .window = (int)a->window,
+                     .top_g = (int)a->top_g, .embed = (int)a->embed, .attn = (int)a->attn, .tx = (int)a->tx,
+                     .ty = (int)a->ty, .stride = (int)a->stride, .epochs = (int)a->epochs, .batch = (int)a->batch,
+                     .holdout = holdout};
+    kind->defaults(&hp);
+    return hp;
+}
+
+/* The key names of set past the kind's reserved ids, or NULL when memory runs out. */
+static const char **vocab_names(const TraceSet *set, int first, int *n_keys)
+{
+    *n_keys = (int)vocab_size(&set->vocab) - first;
+    const char **names = malloc(((size_t)*n_keys + 1) * sizeof *names);
+    for (int k = 0; names && k < *n_keys; k++)
+        names[k] = vocab_name(&set->vocab, (uint32_t)(first + k));
+    return names;
+}
+
+static void report_windows(const Model *m, const WindowSet *ws, float holdout)
+{
+    int tx, ty, stride, n_keys;
+    model_window_shape(m, &tx, &ty, &stride);
+    model_key_names(m, &n_keys);
+    char total[32], distinct[32], params[32], shape[32], part[64] = "";
+    snprintf(shape, sizeof shape, ty == 1 ? "%d" : "%d+%d", tx, ty);
+    if (holdout > 0)
+        snprintf(part, sizeof part, " from the first %.0f%% of each trace", 100 * (1 - holdout));
+    fprintf(stderr, "train: %s windows of %s keys (%s distinct)%s, %d keys, %s parameters\n",
+            format_count(total, sizeof total, ws->total), shape, format_count(distinct, sizeof distinct, ws->n), part,
+            n_keys - model_n_reserved(m), format_count(params, sizeof params, model_n_params(m)));
+}
+
+/* Windows from the first part of each trace, the training, the threshold from the rest. */
+static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const TrainOptions *opt, ProgressLine *line,
+                TrainReport *report, Error *err)
+{
+    int tx, ty, stride;
+    model_window_shape(m, &tx, &ty, &stride);
+    size_t segment = (size_t)model_calibration(m)->segment;
     WindowSet ws;
-    window_set_init(&ws, cfg.window + 1);
-    bool ok = names && deeplog_create(&model, &cfg, names, a->seed, &err);
-    free(names);
-    if (!ok) {
-        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
-        return EXIT_ERROR;
-    }
+    window_set_init(&ws, tx + ty);
+    bool ok = true;
     for (size_t i = 0; ok && i < set->n_traces; i++)
-        ok = window_set_add_trace(&ws, &set->traces[i], &err);
-    char total[32], distinct[32];
+        ok = model_add_windows(m, &set->traces[i], 0, holdout_start(&set->traces[i], hp->holdout, segment), &ws, err);
     if (ok)
-        fprintf(stderr, "train: %s windows of %d keys (%s distinct), %d keys, %zu parameters\n",
-                format_count(total, sizeof total, ws.total), cfg.window,
-                format_count(distinct, sizeof distinct, ws.n), cfg.n_keys, model.n_params);
-    TrainReport report;
-    ok = ok && deeplog_train(&model, &ws, &opt, &report, &err);
-    progress_done(&line);
+        report_windows(m, &ws, hp->holdout);
+    ok = ok && model_train(m, &ws, opt, report, err);
+    progress_done(line);
     if (ok)
-        report_training(&report, &opt);
-    ok = ok && deeplog_save(&model, a->out, &err);
+        report_training(report, opt);
+    size_t segments;
+    if (ok && hp->holdout > 0 && !report->interrupted) {
+        const Calibration *cal = model_calibration(m);
+        ok = calibrate_held_back(m, set, hp->holdout, &segments, err);
+        if (ok)
+            fprintf(stderr, "train: calibrated on %zu held-back segments of %d events: threshold %.4f%% "
+                    "(mean + %g std)\n", segments, cal->segment, 100 * cal->threshold, cal->k);
+    }
     window_set_free(&ws);
-    deeplog_free(&model);
-    return finish(cmd, ok, &report, a->out, &err);
-}
-
-/* ---- seq2seq ---------------------------------------------------------------------------- */
-
-/* Where each trace's held-back part starts: the last holdout share, from a segment boundary. */
-static size_t holdout_start(const Trace *t, float holdout, size_t segment)
-{
-    if (holdout <= 0)
-        return t->n_events;
-    size_t start = (size_t)((double)t->n_events * (1.0 - (double)holdout) + 0.5); /* 0.2f is not 0.2 */
-    start -= start % segment;
-    return start;
-}
-
-/* The threshold from the held-back parts: scored, then mean + k·std of their segment rates. */
-static bool calibrate_on_holdout(Seq2Seq *m, const TraceSet *set, float holdout, Error *err)
-{
-    Calibration *cal = &m->calibration;
-    Scores *scores = calloc(set->n_traces + 1, sizeof *scores);
-    size_t n_scored = 0, segments = 0;
-    bool ok = scores || error_set(err, "out of memory");
-    for (size_t i = 0; ok && i < set->n_traces; i++) {
-        const Trace *t = &set->traces[i];
-        EventOutcomes outcomes;
-        ok = seq2seq_outcomes(m, t, holdout_start(t, holdout, (size_t)cal->segment), t->n_events, &outcomes, NULL, err) &&
-             scores_compute(&scores[n_scored], &outcomes, (size_t)cal->segment, err);
-        event_outcomes_free(&outcomes);
-        for (size_t s = 0; ok && s < scores[n_scored].n_segments; s++)
-            segments += scores[n_scored].predicted[s] > 0;
-        n_scored += ok;
-    }
-    ok = ok && scores_calibrate(scores, n_scored, cal->k, &cal->threshold, err);
-    if (ok) {
-        cal->calibrated = true;
-        fprintf(stderr, "train: calibrated on %zu held-back segments of %d events: threshold %.4f%% "
-                "(mean + %g std)\n", segments, cal->segment, 100 * cal->threshold, cal->k);
-    }
-    for (size_t i = 0; i < n_scored; i++)
-        scores_free(&scores[i]);
-    free(scores);
     return ok;
 }
 
-static int train_seq2seq(const Command *cmd, const TrainArgs *a, const TraceSet *set)
+static int train_model(const Command *cmd, const TrainArgs *a, const ModelKind *kind, const TraceSet *set)
 {
-    float holdout, k;
-    if (!parse_fraction(a->holdout, 0.0f, 0.9f, &holdout))
+    float holdout = -1, k;
+    if (a->holdout && !parse_fraction(a->holdout, 0.0f, 0.9f, &holdout))
         return args_usage_error(cmd, "--holdout %s: expected a share from 0 to 0.9", a->holdout);
     if (!parse_fraction(a->k, 0.0f, 100.0f, &k))
         return args_usage_error(cmd, "--k %s: expected a number from 0 to 100", a->k);
-    Seq2SeqConfig cfg = {.vocab = (int)vocab_size(&set->vocab), .embed = (int)a->embed, .hidden = (int)a->hidden,
-                         .units = (int)a->attn, .tx = (int)a->tx, .ty = (int)a->ty, .stride = (int)a->stride};
+    ModelHyper hp = hyper_of(a, kind, holdout);
     ProgressLine line;
     TrainOptions opt;
-    if (!train_options(cmd, a, &opt, &line))
+    if (!train_options(cmd, a, &hp, &opt, &line))
         return EXIT_ERROR;
-    const char **names = malloc(vocab_size(&set->vocab) * sizeof *names + 1);
-    for (uint32_t id = SEQ2SEQ_FIRST_KEY; names && id < vocab_size(&set->vocab); id++)
-        names[id - SEQ2SEQ_FIRST_KEY] = vocab_name(&set->vocab, id);
-    Seq2Seq model;
+    int n_keys;
+    const char **names = vocab_names(set, kind->n_reserved, &n_keys);
+    Model model;
     Error err = {0};
-    bool ok = names && seq2seq_create(&model, &cfg, names, a->seed, &err);
+    bool ok = names ? model_create(&model, kind, &hp, names, n_keys, a->seed, &err) : error_set(&err, "out of memory");
     free(names);
     if (!ok) {
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
         return EXIT_ERROR;
     }
-    model.calibration.segment = (int)a->segment;
-    model.calibration.k = k;
-    WindowSet ws;
-    window_set_init(&ws, cfg.tx + cfg.ty);
-    for (size_t i = 0; ok && i < set->n_traces; i++)
-        ok = seq2seq_add_windows(&model, &set->traces[i], 0, holdout_start(&set->traces[i], holdout, a->segment), &ws, &err);
-    char total[32], distinct[32], params[32];
-    if (ok)
-        fprintf(stderr, "train: %s windows of %d+%d keys (%s distinct) from the first %.0f%% of each trace, "
-                "%d keys, %s parameters\n", format_count(total, sizeof total, ws.total), cfg.tx, cfg.ty,
-                format_count(distinct, sizeof distinct, ws.n), 100 * (1 - holdout), cfg.vocab - SEQ2SEQ_FIRST_KEY,
-                format_count(params, sizeof params, model.n_params));
+    Calibration *cal = model_calibration(&model);
+    cal->segment = (int)a->segment, cal->k = k;
     TrainReport report;
-    ok = ok && seq2seq_train(&model, &ws, &opt, &report, &err);
-    progress_done(&line);
-    if (ok)
-        report_training(&report, &opt);
-    if (ok && holdout > 0 && !report.interrupted)
-        ok = calibrate_on_holdout(&model, set, holdout, &err);
-    ok = ok && seq2seq_save(&model, a->out, &err);
-    window_set_free(&ws);
-    seq2seq_free(&model);
+    ok = fit(&model, set, &hp, &opt, &line, &report, &err) && model_save(&model, a->out, &err);
+    model_free(&model);
     return finish(cmd, ok, &report, a->out, &err);
 }
 
@@ -218,27 +173,24 @@ static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs)
         return args_usage_error(cmd, "name the clean traces or normal sessions to train on");
     if (!a->out)
         return args_usage_error(cmd, "name the model file to write with -o MODEL");
-    bool seq2seq = strcmp(a->kind, "seq2seq") == 0;
-    if (!seq2seq && strcmp(a->kind, "deeplog") != 0)
+    const ModelKind *kind = model_kind_find(a->kind);
+    if (!kind)
         return args_usage_error(cmd, "--model %s: the models are deeplog and seq2seq", a->kind);
-    apply_defaults(a, seq2seq);
     TraceSet set;
     trace_set_init(&set);
     int status = EXIT_ERROR;
     Error err = {0};
-    static char *const specials[SEQ2SEQ_FIRST_KEY] = {"<pad>", "<start>", "<unk>"};
-    if (seq2seq && !model_vocab_seed(&set, specials, SEQ2SEQ_FIRST_KEY, &err))
+    if (!model_vocab_reserve(&set, kind, &err))
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
     else if (trace_args_load(cmd, &a->traces, inputs, &set))
-        status = seq2seq ? train_seq2seq(cmd, a, &set) : train_deeplog(cmd, a, &set);
+        status = train_model(cmd, a, kind, &set);
     trace_set_free(&set);
     return status;
 }
 
 static int run(const Command *cmd, int argc, char **argv)
 {
-    TrainArgs a = {.kind = "deeplog", .window = 10, .layers = 2, .top_g = 9, .seed = 1, .embed = 64,
-                   .attn = 128, .tx = 5, .ty = 5, .stride = 5, .segment = 1000, .holdout = "0.2", .k = "3"};
+    TrainArgs a = {.kind = "deeplog", .seed = 1, .segment = 1000, .k = "3"}; /* the rest: the kind's */
     const ArgSpec specs[] = {
         {"model", 'm', ARG_STRING, &a.kind, "KIND", "the model to train: deeplog (default) or seq2seq"},
         {"output", 'o', ARG_STRING, &a.out, "MODEL", "the model file to write (safetensors)"},

@@ -2,7 +2,7 @@
 #ifndef TRACEAID_COMMANDS_H
 #define TRACEAID_COMMANDS_H
 
-#include "args.h"
+#include "../core/args.h"
 
 extern const Command cmd_stats;
 extern const Command cmd_gen;
@@ -13,6 +13,5 @@ extern const Command cmd_calibrate;
 extern const Command cmd_info;
 extern const Command cmd_plot;
 extern const Command cmd_explain;
-extern const Command cmd_summary;
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../io/error.h"
+#include "calibration.h"
 #include "lstm.h"
 
 #define DEEPLOG_MAX_LAYERS 8
@@ -29,16 +30,6 @@ typedef struct DeepLogTensors {
     float *fc_weight;   /* [K, H] */
     float *fc_bias;     /* [K] */
 } DeepLogTensors;
-
-/* How a trace is scored with the model (model/scores.h), kept in its metadata. */
-typedef struct Calibration {
-    int segment;        /* events per segment */
-    float k;            /* threshold = mean + k·std of clean segment rates */
-    bool calibrated;
-    float threshold;
-} Calibration;
-
-#define CALIBRATION_DEFAULT ((Calibration){.segment = 1000, .k = 3.0f})
 
 typedef struct DeepLog {
     DeepLogConfig cfg;

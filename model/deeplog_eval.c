@@ -5,7 +5,9 @@
 #include <time.h>
 
 #include "../io/clock.h"
-#include "deeplog_train.h"
+#include "deeplog_score.h"
+#include "softmax.h"
+#include "windows.h"
 
 #define EVAL_BATCH 1024
 

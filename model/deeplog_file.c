@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deeplog.h"
 #include "model_file.h"
 
 #define N_TENSORS_MAX (4 * DEEPLOG_MAX_LAYERS + 2)

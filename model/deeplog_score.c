@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "deeplog_train.h"
+#include "deeplog_score.h"
+#include "softmax.h"
+#include "windows.h"
 
 #define SCORE_BATCH 1024
 
@@ -64,7 +66,7 @@ static void judge(const DeepLog *m, const Trace *t, const uint32_t *window_of, c
                 continue;
             }
             const float *row = probs + (size_t)(window_of[i] - 1) * k;
-            out->rank[i] = (uint32_t)deeplog_rank(row, k, key);
+            out->rank[i] = (uint32_t)softmax_rank(row, k, key);
             out->prob[i] = key < (uint32_t)k ? row[key] : 0.0f;
             out->outcome[i] = out->rank[i] < (uint32_t)m->cfg.top_g ? OUTCOME_HIT : OUTCOME_MISS;
             uint32_t best = 0;

@@ -1,35 +1,13 @@
-/* Training a DeepLog model on windows of normal sessions, and evaluating it by the DeepLog
- * protocol on normal and abnormal session files. */
+/* Training a DeepLog model on windows of normal sessions. */
 #ifndef TRACEAID_DEEPLOG_TRAIN_H
 #define TRACEAID_DEEPLOG_TRAIN_H
 
-#include <signal.h>
-
 #include "deeplog.h"
-#include "scores.h"
 #include "train.h"
 #include "windows.h"
 
 /* ws holds windows of window + 1 keys: the inputs and the next key. */
 bool deeplog_train(DeepLog *m, const WindowSet *ws, const TrainOptions *opt, TrainReport *report,
                    Error *err);
-
-typedef struct EvalCounts {
-    size_t tp, fp, tn, fn;          /* over distinct sessions; positive = anomalous */
-    size_t windows;                 /* next-key predictions the protocol asks for */
-    size_t distinct_windows;        /* of which distinct, each predicted once */
-    double seconds;
-} EvalCounts;
-
-/* A session is anomalous when it is shorter than window + 1, holds a key the model does not
- * know, or has a next key outside the top-g predictions. Duplicate sessions count once. */
-bool deeplog_eval(const DeepLog *m, const Trace *normal, const Trace *abnormal, EvalCounts *out,
-                  const volatile sig_atomic_t *cancel, Error *err);
-
-/* Per event of t (whose key ids follow the model's vocabulary): hit when the key is among the
- * top-g predictions from the window before it, miss when not or when the key or a key in its
- * window is unknown to the model. The first window of each session is not predicted. */
-bool deeplog_outcomes(const DeepLog *m, const Trace *t, EventOutcomes *out,
-                      const volatile sig_atomic_t *cancel, Error *err);
 
 #endif

@@ -1,5 +1,6 @@
 #include "interpret.h"
 #include "interpret_swap.h"
+#include "softmax.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -40,7 +41,7 @@ static float predict_one(Interpreter *it, const uint32_t *window, uint32_t targe
 {
     const DeepLog *m = it->model;
     deeplog_forward(m, &it->work, window, 1);
-    *rank = deeplog_rank(it->work.probs, m->cfg.n_keys, target);
+    *rank = softmax_rank(it->work.probs, m->cfg.n_keys, target);
     return target < (uint32_t)m->cfg.n_keys ? it->work.probs[target] : 0.0f;
 }
 
@@ -174,6 +175,8 @@ void interpret_deeplog(Interpreter *it, const uint32_t *window, uint32_t target,
         out->fidelity = out->rank_after < g;
         out->searched_inputs = true;
     }
+    out->ranked = true, out->top_g = g;
+    out->missed_before = out->anomalous, out->missed_after = !out->fidelity;
     for (int i = 0; i < out->n_keys; i++)
         out->changes += out->reference[i] != out->keys[i];
     find_nearest(it, out);

@@ -33,7 +33,10 @@ typedef struct Interpretation {
     bool searched_inputs;               /* ... after no k input changes sufficed (else: unknown key) */
     int changes;                        /* keys that differ */
     float p_before, p_after;            /* the model's probability of the target, and of the reference's */
-    int rank_before, rank_after;        /* DeepLog: of the next key; seq2seq: keys mispredicted */
+    int missed_before, missed_after;    /* targets the model does not predict, before and in the reference */
+    bool ranked;                        /* one target, ranked among the model's candidates: */
+    int rank_before, rank_after;        /* its rank (0 = first choice), else -1 */
+    int top_g;                          /* candidates that count as a hit */
     bool fidelity;                      /* the model deems the reference normal */
     bool has_nearest;                   /* a normal window from the training data */
     uint32_t nearest[INTERPRET_MAX_KEYS];

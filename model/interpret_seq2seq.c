@@ -150,7 +150,8 @@ void interpret_seq2seq(Seq2SeqInterpreter *it, const uint32_t *inputs, const uin
     decode(it, targets, 1, &missed);
     uint32_t greedy[INTERPRET_MAX_KEYS];
     memcpy(greedy, it->predicted, (size_t)ty * sizeof *greedy);
-    out->rank_before = missed;
+    out->missed_before = missed;
+    out->rank_before = out->rank_after = -1, out->top_g = 1;
     out->anomalous = missed > 0;
     out->p_before = teacher_forced(it, inputs, targets, false);
     int missed_now = missed;
@@ -167,8 +168,8 @@ void interpret_seq2seq(Seq2SeqInterpreter *it, const uint32_t *inputs, const uin
         out->searched_inputs = true;
     }
     memcpy(it->candidates, out->reference, (size_t)tx * sizeof *inputs);
-    decode(it, out->reference + tx, 1, &out->rank_after);
-    out->fidelity = out->rank_after == 0;
+    decode(it, out->reference + tx, 1, &out->missed_after);
+    out->fidelity = out->missed_after == 0;
     out->p_after = teacher_forced(it, out->reference, out->reference + tx, false);
     for (int i = 0; i < out->n_keys; i++)
         out->changes += out->reference[i] != out->keys[i];

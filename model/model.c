@@ -1,116 +1,188 @@
+/* The model kinds in one table, and the calls that go through it. */
 #include "model.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "../io/safetensors.h"
+extern const ModelKind deeplog_kind;
+extern const ModelKind seq2seq_kind;
 
-static bool detect_kind(const char *path, ModelKind *kind, Error *err)
+/* Adding a kind: its files, and a row here. */
+static const ModelKind *const kinds[] = {&deeplog_kind, &seq2seq_kind};
+#define N_KINDS (sizeof kinds / sizeof kinds[0])
+
+const ModelKind *model_kind_at(size_t i) { return i < N_KINDS ? kinds[i] : NULL; }
+
+const ModelKind *model_kind_find(const char *name)
 {
+    for (size_t i = 0; i < N_KINDS; i++)
+        if (strcmp(kinds[i]->name, name) == 0)
+            return kinds[i];
+    return NULL;
+}
+
+/* "deeplog, seq2seq" */
+static void kind_names(char *out, size_t size)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < N_KINDS; i++)
+        snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? ", " : "", kinds[i]->name);
+}
+
+static const ModelKind *detect_kind(const SafeTensors *st, const char *path, Error *err)
+{
+    const char *name = safetensors_meta(st, "model");
+    char known[128];
+    kind_names(known, sizeof known);
+    if (name) {
+        const ModelKind *kind = model_kind_find(name);
+        if (!kind)
+            error_set(err, "%s: model kind '%s' is not one traceaid knows (%s)", path, name, known);
+        return kind;
+    }
+    for (size_t i = 0; i < N_KINDS; i++)
+        if (safetensors_find(st, kinds[i]->marker_tensor))
+            return kinds[i];
+    char markers[256] = "";
+    for (size_t i = 0; i < N_KINDS; i++)
+        snprintf(markers + strlen(markers), sizeof markers - strlen(markers), "%s%s for %s", i ? ", " : "",
+                 kinds[i]->marker_tensor, kinds[i]->name);
+    error_set(err, "%s: no \"model\" in its metadata and no tensor that tells the kind (%s)", path, markers);
+    return NULL;
+}
+
+static bool model_alloc(Model *m, const ModelKind *kind, Error *err)
+{
+    m->kind = kind;
+    m->state = calloc(1, kind->state_size);
+    return m->state || error_set(err, "out of memory");
+}
+
+bool model_create(Model *m, const ModelKind *kind, const ModelHyper *hp, const char *const *key_names,
+                  int n_keys, uint64_t seed, Error *err)
+{
+    memset(m, 0, sizeof *m);
+    if (!model_alloc(m, kind, err))
+        return false;
+    if (kind->create(m->state, hp, key_names, n_keys, seed, err))
+        return true;
+    free(m->state);
+    memset(m, 0, sizeof *m);
+    return false;
+}
+
+bool model_load(Model *m, const char *path, const ModelLoadDefaults *d, Error *err)
+{
+    memset(m, 0, sizeof *m);
     SafeTensors st;
     if (!safetensors_load(&st, path, err))
         return false;
-    const char *name = safetensors_meta(&st, "model");
-    bool ok = true;
-    if (name && strcmp(name, "deeplog") == 0)
-        *kind = MODEL_DEEPLOG;
-    else if (name && strcmp(name, "seq2seq") == 0)
-        *kind = MODEL_SEQ2SEQ;
-    else if (name)
-        ok = error_set(err, "%s: model kind '%s' is not one traceaid knows (deeplog, seq2seq)", path, name);
-    else if (safetensors_find(&st, "lstm.weight_ih_l0"))
-        *kind = MODEL_DEEPLOG;
-    else if (safetensors_find(&st, "encoder.embedding.weight"))
-        *kind = MODEL_SEQ2SEQ;
-    else
-        ok = error_set(err, "%s: neither a DeepLog (lstm.*) nor a seq2seq (encoder.*) model", path);
+    const ModelKind *kind = detect_kind(&st, path, err);
+    bool ok = kind && model_alloc(m, kind, err) && kind->load(m->state, &st, path, d, err);
     safetensors_free(&st);
+    if (!ok) {
+        free(m->state);
+        memset(m, 0, sizeof *m);
+    }
     return ok;
 }
 
-bool model_load(Model *m, const char *path, const DeepLogConfig *deeplog_defaults, Error *err)
-{
-    memset(m, 0, sizeof *m);
-    if (!detect_kind(path, &m->kind, err))
-        return false;
-    return m->kind == MODEL_DEEPLOG ? deeplog_load(&m->deeplog, path, deeplog_defaults, err)
-                                    : seq2seq_load(&m->seq2seq, path, err);
-}
-
-bool model_save(const Model *m, const char *path, Error *err)
-{
-    return m->kind == MODEL_DEEPLOG ? deeplog_save(&m->deeplog, path, err) : seq2seq_save(&m->seq2seq, path, err);
-}
+bool model_save(const Model *m, const char *path, Error *err) { return m->kind->save(m->state, path, err); }
 
 void model_free(Model *m)
 {
-    if (m->kind == MODEL_DEEPLOG)
-        deeplog_free(&m->deeplog);
-    else
-        seq2seq_free(&m->seq2seq);
+    if (m->kind && m->state)
+        m->kind->free(m->state);
+    free(m->state);
+    memset(m, 0, sizeof *m);
 }
 
-const char *model_kind_name(const Model *m)
+const char *model_kind_name(const Model *m) { return m->kind->name; }
+void model_describe(const Model *m, char *out, size_t size) { m->kind->describe(m->state, out, size); }
+
+char *const *model_key_names(const Model *m, int *n_keys) { return m->kind->key_names(m->state, n_keys); }
+int model_n_reserved(const Model *m) { return m->kind->n_reserved; }
+Calibration *model_calibration(Model *m) { return m->kind->calibration(m->state); }
+const Calibration *model_calibration_const(const Model *m) { return m->kind->calibration(m->state); }
+size_t model_n_params(const Model *m) { return m->kind->n_params(m->state); }
+
+void model_window_shape(const Model *m, int *tx, int *ty, int *stride)
 {
-    return m->kind == MODEL_DEEPLOG ? "deeplog" : "seq2seq";
+    m->kind->window_shape(m->state, tx, ty, stride);
 }
 
-char *const *model_key_names(const Model *m, int *n_keys)
+int model_top_g(const Model *m) { return m->kind->top_g(m->state); }
+
+bool model_set_top_g(Model *m, int top_g, Error *err)
 {
-    *n_keys = m->kind == MODEL_DEEPLOG ? m->deeplog.cfg.n_keys : m->seq2seq.cfg.vocab;
-    return m->kind == MODEL_DEEPLOG ? m->deeplog.key_names : m->seq2seq.key_names;
+    if (!m->kind->set_top_g)
+        return error_set(err, "--top-g: a %s model's hit is its one greedy prediction", m->kind->name);
+    return m->kind->set_top_g(m->state, top_g, err);
 }
 
-Calibration *model_calibration(Model *m)
+bool model_add_windows(const Model *m, const Trace *t, size_t first, size_t last, WindowSet *ws, Error *err)
 {
-    return m->kind == MODEL_DEEPLOG ? &m->deeplog.calibration : &m->seq2seq.calibration;
+    return m->kind->add_windows(m->state, t, first, last, ws, err);
+}
+
+bool model_train(Model *m, const WindowSet *ws, const TrainOptions *opt, TrainReport *report, Error *err)
+{
+    return m->kind->train(m->state, ws, opt, report, err);
 }
 
 bool model_outcomes(const Model *m, const Trace *t, size_t first, size_t last, EventOutcomes *out,
                     const volatile sig_atomic_t *cancel, Error *err)
 {
-    if (m->kind == MODEL_SEQ2SEQ)
-        return seq2seq_outcomes(&m->seq2seq, t, first, last, out, cancel, err);
-    if (first != 0 || last != t->n_events)
-        return error_set(err, "DeepLog scores whole traces");
-    return deeplog_outcomes(&m->deeplog, t, out, cancel, err);
+    return m->kind->outcomes(m->state, t, first, last, out, cancel, err);
 }
 
-void model_window_shape(const Model *m, int *tx, int *ty, int *stride)
+bool model_has_eval(const Model *m) { return m->kind->eval != NULL; }
+
+bool model_eval(const Model *m, const Trace *normal, const Trace *abnormal, EvalCounts *out,
+                const volatile sig_atomic_t *cancel, Error *err)
 {
-    if (m->kind == MODEL_DEEPLOG) {
-        *tx = m->deeplog.cfg.window, *ty = 1, *stride = 1;
-    } else {
-        *tx = m->seq2seq.cfg.tx, *ty = m->seq2seq.cfg.ty, *stride = m->seq2seq.cfg.stride;
-    }
+    if (!m->kind->eval)
+        return error_set(err, "a %s model has no session protocol", m->kind->name);
+    return m->kind->eval(m->state, normal, abnormal, out, cancel, err);
 }
 
 bool model_window_for(const Model *m, const Trace *t, size_t e, uint32_t *keys, int *n_keys, size_t *first)
 {
-    size_t s = 0;
-    while (s + 1 < t->n_sessions && t->session_start[s + 1] <= e)
-        s++;
-    size_t start = t->session_start[s], end = t->session_start[s + 1];
-    if (m->kind == MODEL_SEQ2SEQ) {
-        const Seq2Seq *q = &m->seq2seq;
-        size_t tx = (size_t)q->cfg.tx, ty = (size_t)q->cfg.ty, stride = (size_t)q->cfg.stride;
-        if (e < start + tx)
-            return false;
-        size_t i = start + (e - start - tx) / stride * stride;
-        if (e >= i + tx + ty || i + tx + ty > end)
-            return false;
-        for (size_t j = 0; j < tx + ty; j++)
-            keys[j] = seq2seq_id(q, t->key_id[i + j]);
-        *n_keys = (int)(tx + ty), *first = i;
+    return m->kind->window_for(m->state, t, e, keys, n_keys, first);
+}
+
+bool model_next_anomaly(const Model *m, const Trace *t, const EventOutcomes *o, const Scores *sc,
+                        size_t *cursor, size_t *e)
+{
+    return m->kind->next_anomaly(m->state, t, o, sc, cursor, e);
+}
+
+const char *model_anomaly_unit(const Model *m) { return m->kind->anomaly_unit; }
+
+bool model_interpreter_init(ModelInterpreter *it, const Model *m, NearestIndex *nearest,
+                            const InterpretOptions *opt, Error *err)
+{
+    it->kind = m->kind;
+    it->state = calloc(1, m->kind->interpreter_size);
+    if (!it->state)
+        return error_set(err, "out of memory");
+    if (m->kind->interpreter_init(it->state, m->state, nearest, opt, err))
         return true;
-    }
-    int h = m->deeplog.cfg.window;
-    if (e < start + (size_t)h)
-        return false;
-    for (int i = 0; i <= h; i++) {
-        keys[i] = t->key_id[e - h + i];
-        if (i < h && keys[i] >= (uint32_t)m->deeplog.cfg.n_keys)
-            return false;
-    }
-    *n_keys = h + 1, *first = e - h;
-    return true;
+    free(it->state);
+    memset(it, 0, sizeof *it);
+    return false;
+}
+
+void model_interpret(ModelInterpreter *it, const uint32_t *keys, Interpretation *out)
+{
+    it->kind->interpret(it->state, keys, out);
+}
+
+void model_interpreter_free(ModelInterpreter *it)
+{
+    if (it->kind && it->state)
+        it->kind->interpreter_free(it->state);
+    free(it->state);
+    memset(it, 0, sizeof *it);
 }

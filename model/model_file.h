@@ -4,7 +4,7 @@
 #define TRACEAID_MODEL_FILE_H
 
 #include "../io/safetensors.h"
-#include "deeplog.h"
+#include "calibration.h"
 
 /* names as a JSON array of strings (malloc'd), or NULL when memory runs out */
 char *model_vocab_json(char *const *names, int n);

@@ -33,6 +33,7 @@ bool scores_compute(Scores *s, const EventOutcomes *o, size_t segment_len, Error
     if (segment_len == 0)
         return error_set(err, "the segment length must be at least 1 event");
     s->segment_len = segment_len;
+    s->n_events = o->n_events;
     s->n_segments = (o->n_events + segment_len - 1) / segment_len;
     s->predicted = calloc(s->n_segments + 1, sizeof *s->predicted);
     s->missed = calloc(s->n_segments + 1, sizeof *s->missed);
@@ -89,4 +90,11 @@ bool scores_calibrate(const Scores *clean, size_t n_clean, float k, float *thres
     double mean = sum / (double)n, variance = fmax(0.0, sum_sq / (double)n - mean * mean);
     *threshold = (float)(mean + k * sqrt(variance));
     return true;
+}
+
+void scores_segment_range(const Scores *s, size_t seg, size_t *first, size_t *last)
+{
+    *first = seg * s->segment_len;
+    size_t end = *first + s->segment_len;
+    *last = (end < s->n_events ? end : s->n_events) - 1;
 }

@@ -28,6 +28,7 @@ typedef struct EventOutcomes {
 
 typedef struct Scores {
     size_t segment_len;
+    size_t n_events;
     size_t n_segments;              /* segment s covers events [s·len, min((s+1)·len, n)) */
     uint32_t *predicted, *missed;   /* per segment */
     float *rate;                    /* missed / predicted; 0 when nothing was predicted */
@@ -42,6 +43,8 @@ void event_outcomes_free(EventOutcomes *o);
 
 bool scores_compute(Scores *s, const EventOutcomes *o, size_t segment_len, Error *err);
 void scores_free(Scores *s);
+/* The first and last event of segment seg: the last segment ends with the trace. */
+void scores_segment_range(const Scores *s, size_t seg, size_t *first, size_t *last);
 /* Flags the segments whose rate exceeds threshold. */
 void scores_set_threshold(Scores *s, float threshold);
 /* mean + k·std (population) of the rates of the segments of clean traces that hold predictions. */

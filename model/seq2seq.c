@@ -11,7 +11,6 @@
 #include "softmax.h"
 #include "tensor.h"
 
-#define SEQ2SEQ_MAX_STEPS 64
 
 bool seq2seq_config_check(const Seq2SeqConfig *c, Error *err)
 {

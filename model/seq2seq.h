@@ -14,8 +14,10 @@
 
 #include "../io/error.h"
 #include "attention.h"
-#include "deeplog.h"
+#include "calibration.h"
 #include "gru.h"
+
+#define SEQ2SEQ_MAX_STEPS 64 /* most keys read (tx) or predicted (ty) */
 
 enum { SEQ2SEQ_PAD = 0, SEQ2SEQ_START = 1, SEQ2SEQ_UNK = 2, SEQ2SEQ_FIRST_KEY = 3 };
 
@@ -67,6 +69,12 @@ typedef struct Seq2SeqWork {
     float *d_logits, *d_dec_h, *d_xp, *d_hh, *d_x, *d_carry, *d_keys, *d_enc_out, *d_e, *d_qp;
     float *d_enc_h, *d_enc_xp, *d_enc_emb;
 } Seq2SeqWork;
+
+/* Key id as the model reads it: ids the model does not know become UNK. */
+static inline uint32_t seq2seq_id(const Seq2Seq *m, uint32_t key_id)
+{
+    return key_id < (uint32_t)m->cfg.vocab ? key_id : SEQ2SEQ_UNK;
+}
 
 bool seq2seq_config_check(const Seq2SeqConfig *cfg, Error *err);
 /* key_names: V - 3 names of the keys proper; the specials are added in front. */

@@ -37,3 +37,13 @@ float softmax_xent_backward(float *d_logits, const float *probs, const uint32_t 
     }
     return (float)loss;
 }
+
+int softmax_rank(const float *scores, int n_classes, uint32_t key)
+{
+    if (key >= (uint32_t)n_classes)
+        return n_classes;
+    int rank = 0;
+    for (int k = 0; k < n_classes; k++)
+        rank += scores[k] > scores[key] || (scores[k] == scores[key] && (uint32_t)k < key);
+    return rank;
+}

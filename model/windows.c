@@ -90,11 +90,31 @@ bool window_set_add(WindowSet *ws, const uint32_t *keys, size_t *index, Error *e
 
 bool window_set_add_trace(WindowSet *ws, const Trace *t, Error *err)
 {
+    return window_set_add_range(ws, t, 0, t->n_events, err);
+}
+
+bool window_set_add_range(WindowSet *ws, const Trace *t, size_t first, size_t last, Error *err)
+{
     for (size_t s = 0; s < t->n_sessions; s++) {
         size_t start = t->session_start[s], end = t->session_start[s + 1];
+        start = start > first ? start : first;
+        end = end < last ? end : last;
         for (size_t i = start; i + (size_t)ws->width <= end; i++)
             if (!window_set_add(ws, t->key_id + i, NULL, err))
                 return false;
     }
     return true;
+}
+
+size_t window_session_at(const Trace *t, size_t e)
+{
+    size_t lo = 0, hi = t->n_sessions; /* the last session whose start is at or before e */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (t->session_start[mid] <= e)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
 }

@@ -29,5 +29,9 @@ bool window_set_add(WindowSet *ws, const uint32_t *keys, size_t *index, Error *e
 int64_t window_set_find(const WindowSet *ws, const uint32_t *keys);
 /* Every run of width consecutive keys within each session of t. */
 bool window_set_add_trace(WindowSet *ws, const Trace *t, Error *err);
+/* The same, for the windows that lie within events [first, last). */
+bool window_set_add_range(WindowSet *ws, const Trace *t, size_t first, size_t last, Error *err);
+/* The session of t that holds event e. */
+size_t window_session_at(const Trace *t, size_t e);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "../io/json.h"
 #include "../io/safetensors.h"
+#include "../model/deeplog_score.h"
 #include "../model/deeplog_train.h"
 
 #ifndef FIXTURES_DIR

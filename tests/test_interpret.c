@@ -119,7 +119,8 @@ static void seq2seq_an_input_that_decides_the_targets(void **state)
     Interpretation in;
     interpret_seq2seq(&it, (const uint32_t[]){A, X, X, X, X}, (const uint32_t[]){D, D, D, D, D}, &in);
     assert_true(in.anomalous);
-    assert_int_equal(in.rank_before, 5);
+    assert_int_equal(in.missed_before, 5);
+    assert_false(in.ranked);
     assert_true(in.fidelity);
     assert_false(in.target_changed);
     assert_int_equal(in.changes, 1);

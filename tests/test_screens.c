@@ -87,11 +87,11 @@ static void end_to_end_in_tmux(void **state)
     char capture[700];
     snprintf(capture, sizeof capture, "tmux -L %s capture-pane -p -t %s > '%s'", session, session, test_path("pane.txt"));
     char *screen = NULL;
-    for (int tries = 0; tries < 50; tries++) { /* until the first screen is drawn */
+    for (int tries = 0; tries < 50; tries++) { /* until the scores are on show */
         nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
         free(screen);
         screen = system(capture) == 0 ? slurp(test_path("pane.txt")) : NULL;
-        if (screen && strstr(screen, "flagged segments"))
+        if (screen && strstr(screen, "flagged  default"))
             break;
     }
     assert_non_null(screen);

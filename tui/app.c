@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cli/format.h"
-#include "../io/safe_file.h"
+#include "../io/format.h"
+#include "../core/report.h"
 
 const Trace *app_trace(const App *app) { return &app->scored->set.traces[app->trace]; }
 
@@ -45,10 +45,8 @@ void app_free(App *app)
 {
     free(app->visible);
     free(app->bookmarked);
-    if (app->interp_ready) {
-        interpreter_free(&app->deeplog_interp);
-        seq2seq_interpreter_free(&app->seq2seq_interp);
-    }
+    if (app->interp_ready)
+        explainer_free(&app->explainer);
 }
 
 void app_goto_event(App *app, size_t e)
@@ -93,16 +91,13 @@ static void jump_flagged(App *app, int dir)
 
 static void move_threshold(App *app, float delta)
 {
-    Calibration *cal = model_calibration(&app->scored->model);
     if (!app->has_model) {
         snprintf(app->message, sizeof app->message, "no model: no threshold");
         return;
     }
+    const Calibration *cal = model_calibration(&app->scored->model);
     float t = (cal->calibrated ? cal->threshold : 0.0f) + delta;
-    cal->threshold = t < 0 ? 0 : t;
-    cal->calibrated = true;
-    for (size_t i = 0; i < app->scored->set.n_traces; i++)
-        scores_set_threshold(&app->scored->scores[i], cal->threshold);
+    scored_set_set_threshold(app->scored, t < 0 ? 0 : t);
     snprintf(app->message, sizeof app->message, "threshold %.2f%%: %zu segments flagged", 100 * cal->threshold,
              app_scores(app)->n_flagged);
 }
@@ -113,9 +108,7 @@ static bool ensure_interpreter(App *app)
         return true;
     Error err = {0};
     InterpretOptions opt = INTERPRET_DEFAULTS;
-    Model *m = &app->scored->model;
-    bool ok = m->kind == MODEL_DEEPLOG ? interpreter_init(&app->deeplog_interp, &m->deeplog, NULL, &opt, &err)
-                                       : seq2seq_interpreter_init(&app->seq2seq_interp, &m->seq2seq, NULL, &opt, &err);
+    bool ok = explainer_init(&app->explainer, &app->scored->model, NULL, &opt, &err);
     if (!ok)
         snprintf(app->message, sizeof app->message, "%.250s", err.msg);
     app->interp_ready = ok;
@@ -124,24 +117,17 @@ static bool ensure_interpreter(App *app)
 
 static void interpret_cursor(App *app)
 {
-    uint32_t keys[INTERPRET_MAX_KEYS];
-    int n;
     size_t first;
     if (!app->has_model) {
         snprintf(app->message, sizeof app->message, "no model to interpret with (--model MODEL)");
         return;
     }
-    if (!model_window_for(&app->scored->model, app_trace(app), app->cursor, keys, &n, &first)) {
+    if (!ensure_interpreter(app))
+        return;
+    if (!explainer_at(&app->explainer, app_trace(app), app->cursor, &app->interp, &first)) {
         snprintf(app->message, sizeof app->message, "event %zu: no full window of known keys covers it", app->cursor);
         return;
     }
-    if (!ensure_interpreter(app))
-        return;
-    Model *m = &app->scored->model;
-    if (m->kind == MODEL_SEQ2SEQ)
-        interpret_seq2seq(&app->seq2seq_interp, keys, keys + m->seq2seq.cfg.tx, &app->interp);
-    else
-        interpret_deeplog(&app->deeplog_interp, keys, keys[m->deeplog.cfg.window], &app->interp);
     app->has_interp = true;
     app->focus = PANE_EXPLAIN;
     snprintf(app->message, sizeof app->message, "event %zu: %s", app->cursor,
@@ -290,27 +276,8 @@ static void write_report(App *app, bool json)
         return;
     }
     char path[1100];
-    snprintf(path, sizeof path, "%s.flagged.%s", app_trace(app)->path, json ? "json" : "csv");
-    SafeFile sf;
     Error err = {0};
-    bool ok = safe_file_open(&sf, path, &err);
-    if (ok) {
-        fprintf(sf.fp, json ? "{\"threshold\":%.6f,\"segment\":%zu,\"flagged\":[" : "segment,first_event,last_event,rate,threshold,margin\n",
-                sc->threshold, sc->segment_len);
-        size_t written = 0;
-        for (size_t s = 0; s < sc->n_segments; s++)
-            if (sc->flagged[s] && json)
-                fprintf(sf.fp, "%s{\"segment\":%zu,\"first_event\":%zu,\"last_event\":%zu,\"rate\":%.6f,\"margin\":%.6f}",
-                        written++ ? "," : "", s + 1, s * sc->segment_len, (s + 1) * sc->segment_len - 1, sc->rate[s],
-                        sc->rate[s] - sc->threshold);
-            else if (sc->flagged[s])
-                fprintf(sf.fp, "%zu,%zu,%zu,%.6f,%.6f,%.6f\n", s + 1, s * sc->segment_len,
-                        (s + 1) * sc->segment_len - 1, sc->rate[s], sc->threshold, sc->rate[s] - sc->threshold);
-        if (json)
-            fprintf(sf.fp, "]}\n");
-        ok = safe_file_commit(&sf, &err);
-    }
-    if (ok)
+    if (report_save_flagged(app->scored, app->trace, json, path, sizeof path, &err))
         snprintf(app->message, sizeof app->message, "wrote %zu flagged segments to %.180s (beside the trace)",
                  sc->n_flagged, format_basename(path));
     else
@@ -328,17 +295,9 @@ static void resize_segments(App *app, bool longer)
         return;
     }
     Error err = {0};
-    for (size_t i = 0; i < app->scored->set.n_traces; i++) {
-        Scores *sc = &app->scored->scores[i];
-        bool had = sc->has_threshold;
-        float threshold = sc->threshold;
-        scores_free(sc);
-        if (!scores_compute(sc, &app->scored->outcomes[i], next, &err)) {
-            snprintf(app->message, sizeof app->message, "%.250s", err.msg);
-            return;
-        }
-        if (had)
-            scores_set_threshold(sc, threshold);
+    if (!scored_set_resegment(app->scored, next, &err)) {
+        snprintf(app->message, sizeof app->message, "%.250s", err.msg);
+        return;
     }
     app->segment = app->cursor / next;
     app->flagged_row = 0;

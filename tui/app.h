@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../cli/scoring.h"
-#include "../model/interpret.h"
+#include "../core/scored_set.h"
+#include "../core/explainer.h"
 #include "theme.h"
 
 typedef enum Pane { PANE_CHART, PANE_TIMELINE, PANE_FLAGGED, PANE_EXPLAIN, PANE_COUNT } Pane;
@@ -28,8 +28,7 @@ typedef struct App {
     bool color;                 /* colours in use (not NO_COLOR, terminal has them) */
     Interpretation interp;
     bool has_interp;
-    Interpreter deeplog_interp;
-    Seq2SeqInterpreter seq2seq_interp;
+    Explainer explainer;        /* made at the first i */
     bool interp_ready;
     char message[256];          /* the status line's last word */
     int prompt_for;             /* '/' search or 'f' filter while typing; 0 otherwise */

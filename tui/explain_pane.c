@@ -3,19 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/keys.h"
 #include "draw.h"
 
-static const char *name_of(const App *app, uint32_t key)
-{
-    const Vocab *v = &app->scored->set.vocab;
-    return key < vocab_size(v) ? vocab_name(v, key) : "?";
-}
-
-static const char *meaning_of(const App *app, uint32_t key)
-{
-    const char *m = meanings_get(&app->scored->set.meanings, name_of(app, key));
-    return m ? m : "";
-}
+static const char *name_of(const App *app, uint32_t key) { return key_label(&app->scored->set, key); }
+static const char *meaning_of(const App *app, uint32_t key) { return key_meaning(&app->scored->set, key); }
 
 void explain_draw(const App *app, Rect r)
 {

@@ -2,6 +2,7 @@
 #ifndef TRACEAID_EXPLORER_H
 #define TRACEAID_EXPLORER_H
 
+#include "../core/args.h"
 #include "loader.h"
 
 typedef struct ExplorerOptions {
@@ -13,5 +14,8 @@ typedef struct ExplorerOptions {
  * traces are in, then the traces, then their scores. Esc cancels the loading. A script starts
  * once everything is loaded. Returns false with err set on a failure (cancelled: "cancelled"). */
 bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Error *err);
+
+/* The command that opens the explorer: `traceaid open TRACE...`, or traces and no command. */
+extern const Command cmd_open;
 
 #endif

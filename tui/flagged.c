@@ -23,7 +23,9 @@ void flagged_draw(const App *app, Rect r)
             int y = (int)(row - first) + 1;
             ThemeElement style = row == app->flagged_row ? (app->focus == PANE_FLAGGED ? EL_SELECTED : EL_CURSOR) : EL_NORMAL;
             char range[40];
-            snprintf(range, sizeof range, "%zu-%zu", s * sc->segment_len, (s + 1) * sc->segment_len - 1);
+            size_t first_event, last_event;
+            scores_segment_range(sc, s, &first_event, &last_event);
+            snprintf(range, sizeof range, "%zu-%zu", first_event, last_event);
             draw_fill(app, in, y, style);
             draw_text(app, in, y, 0, style, " %5zu  %-15s %6.2f%% %+7.2f", s + 1, range, 100 * sc->rate[s],
                       100 * (sc->rate[s] - sc->threshold));

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../cli/format.h"
+#include "../io/format.h"
 #include "draw.h"
 
 void header_draw(const App *app, Rect r)

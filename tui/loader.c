@@ -34,11 +34,10 @@ static void *work(void *arg)
     opt.progress = on_bytes;
     opt.progress_ctx = l;
     bool ok = true;
-    for (size_t i = 0; ok && i < l->inputs->n; i++) {
-        ArgInputs one = {.items = &l->inputs->items[i], .n = 1, .cap = 1};
-        ok = scored_set_add_traces(&l->scored, &one, &opt, &err);
+    for (size_t i = 0; ok && i < l->n_inputs; i++) {
+        ok = scored_set_add_traces(&l->scored, &l->inputs[i], 1, &opt, &err);
         struct stat st;
-        l->bytes_before += stat(l->inputs->items[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
+        l->bytes_before += stat(l->inputs[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
     }
     if (!ok) {
         publish(l, l->cancel ? LOAD_CANCELLED : LOAD_FAILED, false, false, &err);
@@ -55,18 +54,20 @@ static void *work(void *arg)
     return NULL;
 }
 
-bool loader_start(Loader *l, const ModelArgs *model, const TraceArgs *traces, const ArgInputs *inputs, Error *err)
+bool loader_start(Loader *l, const ModelRequest *model, const TraceRequest *traces, const TraceInput *inputs,
+                  size_t n_inputs, Error *err)
 {
     memset(l, 0, sizeof *l);
     l->model = *model;
     l->traces = *traces;
     l->inputs = inputs;
+    l->n_inputs = n_inputs;
     pthread_mutex_init(&l->lock, NULL);
     if (!scored_set_open(&l->scored, model, traces, err)) /* a bad model is said at once */
         return false;
-    for (size_t i = 0; i < inputs->n; i++) {
+    for (size_t i = 0; i < n_inputs; i++) {
         struct stat st;
-        l->status.bytes_total += stat(inputs->items[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
+        l->status.bytes_total += stat(inputs[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
     }
     l->start = clock_seconds();
     if (pthread_create(&l->thread, NULL, work, l) != 0)

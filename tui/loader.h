@@ -6,7 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 
-#include "../cli/scoring.h"
+#include "../core/scored_set.h"
 
 typedef enum LoadStage { LOAD_TRACES, LOAD_SCORING, LOAD_DONE, LOAD_FAILED, LOAD_CANCELLED } LoadStage;
 
@@ -21,9 +21,10 @@ typedef struct LoadStatus {
 
 typedef struct Loader {
     ScoredSet scored;           /* the result, owned */
-    ModelArgs model;
-    TraceArgs traces;
-    const ArgInputs *inputs;
+    ModelRequest model;
+    TraceRequest traces;
+    const TraceInput *inputs;   /* the files, in order */
+    size_t n_inputs;
     volatile sig_atomic_t cancel;
     pthread_t thread;
     pthread_mutex_t lock;
@@ -34,7 +35,8 @@ typedef struct Loader {
 } Loader;
 
 /* Starts the worker; the arguments must outlive it. */
-bool loader_start(Loader *l, const ModelArgs *model, const TraceArgs *traces, const ArgInputs *inputs, Error *err);
+bool loader_start(Loader *l, const ModelRequest *model, const TraceRequest *traces, const TraceInput *inputs,
+                  size_t n_inputs, Error *err);
 LoadStatus loader_status(Loader *l);
 void loader_cancel(Loader *l);
 /* Waits for the worker; then frees nothing (loader_free does). */

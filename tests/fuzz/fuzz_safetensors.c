@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     if (safetensors_load(&st, path, &err))
         safetensors_free(&st);
     Model m;
-    DeepLogConfig defaults = {.window = 3, .top_g = 2};
+    ModelLoadDefaults defaults = {.window = 3, .top_g = 2};
     if (model_load(&m, path, &defaults, &err))
         model_free(&m);
     return 0;

@@ -1,5 +1,7 @@
 #include "args.h"
 
+#include "interrupt.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -152,7 +154,7 @@ bool args_begin(const Command *cmd, int argc, char **argv, const ArgSpec *specs,
     return true;
 }
 
-bool trace_args_load(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs, TraceSet *set)
+bool trace_args_load(const Command *cmd, TraceRequest *ta, const ArgInputs *inputs, TraceSet *set)
 {
     Error err = {0};
     if (ta->meanings_path && !meanings_load(&set->meanings, ta->meanings_path, &err)) {
@@ -164,4 +166,14 @@ bool trace_args_load(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs,
         return false;
     }
     return true;
+}
+
+bool scored_args_load(const Command *cmd, ScoredSet *s, const ModelRequest *req, const TraceRequest *tr,
+                      const ArgInputs *inputs)
+{
+    Error err = {0};
+    bool ok = scored_set_load(s, req, tr, inputs->items, inputs->n, interrupt_install(), &err);
+    if (!ok)
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+    return ok;
 }

@@ -1,14 +1,15 @@
-/* traceaid: one binary, subcommands in cli/cmd_*.c. */
+/* traceaid: one binary; the commands in cli/cmd_*.c and the explorer's in tui/open.c. */
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
+#include "cli/commands.h"
+#include "tui/explorer.h"
 
 #ifndef TRACEAID_VERSION
 #define TRACEAID_VERSION "0.1.0"
 #endif
 
-static const Command *const commands[] = {&cmd_stats, &cmd_train, &cmd_eval, &cmd_score, &cmd_calibrate, &cmd_explain, &cmd_plot, &cmd_info, &cmd_gen};
+static const Command *const commands[] = {&cmd_stats, &cmd_train, &cmd_eval, &cmd_score, &cmd_calibrate, &cmd_explain, &cmd_plot, &cmd_info, &cmd_gen, &cmd_open};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void print_help(FILE *out)
@@ -70,5 +71,5 @@ int main(int argc, char **argv)
         }
         fclose(probe);
     }
-    return cmd_summary.run(&cmd_summary, argc, argv);
+    return cmd_open.run(&cmd_open, argc, argv);
 }

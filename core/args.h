@@ -1,4 +1,4 @@
-/* Command-line options from a table: each command lists its options once, and both parsing
+/* Command-line options from a table, for every front end: each command lists its options once, and both parsing
  * and its --help text come from that list. */
 #ifndef TRACEAID_ARGS_H
 #define TRACEAID_ARGS_H
@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "../io/error.h"
-#include "../io/trace_set.h"
+#include "scored_set.h"
 
 enum { EXIT_OK = 0, EXIT_ANOMALY = 1, EXIT_ERROR = 2, EXIT_INTERRUPTED = 130 };
 
@@ -57,11 +57,6 @@ bool args_begin(const Command *cmd, int argc, char **argv, const ArgSpec *specs,
 int args_usage_error(const Command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The options every command that reads traces takes, in one place. */
-typedef struct TraceArgs {
-    TraceOptions opt;
-    const char *meanings_path;
-} TraceArgs;
-
 #define TRACE_ARG_SPECS(ta)                                                                     \
     {"sessions", 0, ARG_SESSIONS, NULL, "FILE", "read FILE as a DeepLog session file"},          \
     {"key-cols", 0, ARG_STRING, &(ta)->opt.key_cols, "A,B", "columns joined into the key (class,event)"}, \
@@ -74,7 +69,19 @@ typedef struct TraceArgs {
     {"group-regex", 0, ARG_STRING, &(ta)->opt.group_regex, "RE", "structured logs: a session per first match of RE in --group-col (Content)"}, \
     {"meanings", 0, ARG_STRING, &(ta)->meanings_path, "FILE", "key meanings, KEY<TAB>meaning a line"}
 
-/* Loads the inputs and the meanings file named in ta; prints the error and returns false. */
-bool trace_args_load(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs, TraceSet *set);
+#define MODEL_ARG_SPECS(ma)                                                                      \
+    {"model", 'm', ARG_STRING, &(ma)->path, "MODEL", "the model file"},                           \
+    {"top-g", 'g', ARG_UINT, &(ma)->top_g, "G", "candidates that count as a hit (the model's)"}, \
+    {"window", 0, ARG_UINT, &(ma)->window, "H", "window of a model file without metadata (10)"}
+
+#define SEGMENT_ARG_SPEC(ma) \
+    {"segment", 0, ARG_UINT, &(ma)->segment, "N", "events per segment (the model's, else 1000)"}
+
+/* Loads the inputs and the meanings file named in tr; prints the error and returns false. */
+bool trace_args_load(const Command *cmd, TraceRequest *tr, const ArgInputs *inputs, TraceSet *set);
+/* Loads the model, the inputs and the meanings and scores every trace (Ctrl-C stops it);
+ * prints the error and returns false. */
+bool scored_args_load(const Command *cmd, ScoredSet *s, const ModelRequest *req, const TraceRequest *tr,
+                      const ArgInputs *inputs);
 
 #endif

@@ -1,68 +1,28 @@
-/* traceaid TRACE...: what was loaded, a line per file. */
+/* traceaid open TRACE... (or traceaid TRACE...): the explorer on a terminal, a summary piped. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <unistd.h>
 
-#include "../tui/explorer.h"
-#include "../tui/loader.h"
-#include "commands.h"
-#include "format.h"
-#include "scoring.h"
+#include "../core/summary.h"
+#include "explorer.h"
+#include "loader.h"
 
-static const char *format_name(const Trace *t)
-{
-    if (t->format == TRACE_FORMAT_SESSIONS)
-        return "sessions";
-    return t->structured_log ? "log" : "csv";
-}
-
-static void print_trace(const Trace *t, const Vocab *vocab, int path_width)
-{
-    char events[32], sessions[32];
-    uint8_t *seen = calloc(vocab_size(vocab) + 1, 1);
-    size_t distinct = 0;
-    for (size_t i = 0; seen && i < t->n_events; i++) {
-        distinct += !seen[t->key_id[i]];
-        seen[t->key_id[i]] = 1;
-    }
-    free(seen);
-    printf("  %-*s  %-8s %11s events %7s session%s %5zu keys", path_width, t->path, format_name(t),
-           format_count(events, sizeof events, t->n_events),
-           format_count(sessions, sizeof sessions, t->n_sessions), t->n_sessions == 1 ? " " : "s",
-           distinct);
-    if (t->format == TRACE_FORMAT_CSV && !t->structured_log && t->n_events > 1)
-        printf("  %.3f s", (double)(t->time[t->n_events - 1] - t->time[0]) / 1e9);
-    printf("\n");
-}
-
-static int summary(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs)
+/* Piped: what was loaded, a line per file. */
+static int summary(const Command *cmd, TraceRequest *tr, const ArgInputs *inputs)
 {
     TraceSet set;
     trace_set_init(&set);
-    if (!trace_args_load(cmd, ta, inputs, &set)) {
-        trace_set_free(&set);
-        return EXIT_ERROR;
-    }
-    char total[32];
-    printf("Loaded %zu file%s: %s events, %u distinct keys\n", set.n_traces,
-           set.n_traces == 1 ? "" : "s", format_count(total, sizeof total, trace_set_events(&set)),
-           vocab_size(&set.vocab));
-    int path_width = 0;
-    for (size_t i = 0; i < set.n_traces; i++) {
-        int len = (int)strlen(set.traces[i].path);
-        path_width = len > path_width ? len : path_width;
-    }
-    for (size_t i = 0; i < set.n_traces; i++)
-        print_trace(&set.traces[i], &set.vocab, path_width);
-    printf("Compare keys across them with 'traceaid stats'; see 'traceaid help'.\n");
+    bool ok = trace_args_load(cmd, tr, inputs, &set);
+    if (ok)
+        summary_print(stdout, &set);
     trace_set_free(&set);
-    return EXIT_OK;
+    return ok ? EXIT_OK : EXIT_ERROR;
 }
 
 typedef struct OpenArgs {
-    ModelArgs model;
-    TraceArgs traces;
+    ModelRequest model;
+    TraceRequest traces;
     const char *theme, *script;
 } OpenArgs;
 
@@ -72,7 +32,7 @@ static int explore(const Command *cmd, OpenArgs *a, const ArgInputs *inputs)
     Loader loader;
     Error err = {0};
     ExplorerOptions opt = {.theme = a->theme, .script = a->script};
-    bool ok = loader_start(&loader, &a->model, &a->traces, inputs, &err) &&
+    bool ok = loader_start(&loader, &a->model, &a->traces, inputs->items, inputs->n, &err) &&
               explorer_run(&loader, a->model.path != NULL, &opt, &err);
     if (!ok)
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
@@ -107,7 +67,7 @@ static int run(const Command *cmd, int argc, char **argv)
     return status;
 }
 
-const Command cmd_summary = {
+const Command cmd_open = {
     .name = "open",
     .usage = "TRACE... [--model MODEL] [--theme NAME] [OPTIONS]",
     .summary = "open the traces in the explorer (on a terminal), or summarise them (piped)",

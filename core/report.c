@@ -1,0 +1,85 @@
+#include "report.h"
+
+#include "../io/json.h"
+#include "../io/safe_file.h"
+
+static bool in_scope(const Scores *sc, size_t seg, ReportScope scope)
+{
+    return !scope.flagged_only || sc->flagged[seg];
+}
+
+void report_csv(FILE *out, const ScoredSet *s, ReportScope scope)
+{
+    fprintf(out, "file,segment,first_event,last_event,predicted,missed,rate,threshold,flagged\n");
+    for (size_t i = scope.first_trace; i < scope.first_trace + scope.n_traces; i++) {
+        const Scores *sc = &s->scores[i];
+        for (size_t seg = 0; seg < sc->n_segments; seg++) {
+            if (!in_scope(sc, seg, scope))
+                continue;
+            size_t first, last;
+            scores_segment_range(sc, seg, &first, &last);
+            fprintf(out, "\"%s\",%zu,%zu,%zu,%u,%u,%.6f,", s->set.traces[i].path, seg + 1, first, last,
+                    sc->predicted[seg], sc->missed[seg], sc->rate[seg]);
+            if (sc->has_threshold)
+                fprintf(out, "%.6f", sc->threshold);
+            fprintf(out, ",%d\n", sc->flagged[seg]);
+        }
+    }
+}
+
+static void json_trace(FILE *out, const ScoredSet *s, size_t i, ReportScope scope)
+{
+    const Trace *t = &s->set.traces[i];
+    const Scores *sc = &s->scores[i];
+    fprintf(out, "{\"path\":");
+    json_write_string(out, t->path);
+    fprintf(out, ",\"events\":%zu,\"unknown_keys\":%zu,\"threshold\":", t->n_events, s->unknown[i]);
+    if (sc->has_threshold)
+        fprintf(out, "%.6f", sc->threshold);
+    else
+        fprintf(out, "null");
+    fprintf(out, ",\"flagged\":%zu,\"segments\":[", sc->n_flagged);
+    size_t written = 0;
+    for (size_t seg = 0; seg < sc->n_segments; seg++) {
+        if (!in_scope(sc, seg, scope))
+            continue;
+        size_t first, last;
+        scores_segment_range(sc, seg, &first, &last);
+        fprintf(out, "%s{\"segment\":%zu,\"first_event\":%zu,\"last_event\":%zu,\"predicted\":%u,"
+                "\"missed\":%u,\"rate\":%.6f,\"flagged\":%s}", written++ ? "," : "", seg + 1, first, last,
+                sc->predicted[seg], sc->missed[seg], sc->rate[seg], sc->flagged[seg] ? "true" : "false");
+    }
+    fprintf(out, "]}");
+}
+
+void report_json(FILE *out, const ScoredSet *s, ReportScope scope)
+{
+    int tx, ty, stride;
+    model_window_shape(&s->model, &tx, &ty, &stride);
+    size_t predicted = 0;
+    for (size_t i = scope.first_trace; i < scope.first_trace + scope.n_traces; i++)
+        for (size_t seg = 0; seg < s->scores[i].n_segments; seg++)
+            predicted += s->scores[i].predicted[seg];
+    fprintf(out, "{\"model\":\"%s\",\"segment\":%zu,\"windows\":%zu,\"seconds\":%.3f,\"files\":[",
+            model_kind_name(&s->model), scope.n_traces ? s->scores[scope.first_trace].segment_len : 0,
+            predicted / (size_t)ty, s->seconds);
+    for (size_t i = scope.first_trace; i < scope.first_trace + scope.n_traces; i++) {
+        fprintf(out, "%s", i > scope.first_trace ? "," : "");
+        json_trace(out, s, i, scope);
+    }
+    fprintf(out, "]}\n");
+}
+
+bool report_save_flagged(const ScoredSet *s, size_t i, bool json, char *path, size_t path_size, Error *err)
+{
+    snprintf(path, path_size, "%s.flagged.%s", s->set.traces[i].path, json ? "json" : "csv");
+    SafeFile sf;
+    if (!safe_file_open(&sf, path, err))
+        return false;
+    ReportScope scope = {.first_trace = i, .n_traces = 1, .flagged_only = true};
+    if (json)
+        report_json(sf.fp, s, scope);
+    else
+        report_csv(sf.fp, s, scope);
+    return safe_file_commit(&sf, err);
+}

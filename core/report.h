@@ -1,0 +1,25 @@
+/* The segment report, in one CSV and one JSON schema for every writer: `score --csv/--json`
+ * and the explorer's w/W. A row per segment: its events (the last segment ends with its
+ * trace), predictions, misses, rate, the threshold and whether it is flagged. */
+#ifndef TRACEAID_REPORT_H
+#define TRACEAID_REPORT_H
+
+#include <stdio.h>
+
+#include "scored_set.h"
+
+typedef struct ReportScope {
+    size_t first_trace, n_traces;   /* the traces of the set to report */
+    bool flagged_only;              /* only the flagged segments */
+} ReportScope;
+
+#define REPORT_ALL(s) ((ReportScope){.first_trace = 0, .n_traces = (s)->set.n_traces})
+
+void report_csv(FILE *out, const ScoredSet *s, ReportScope scope);
+void report_json(FILE *out, const ScoredSet *s, ReportScope scope);
+
+/* The flagged segments of trace i, beside it as TRACE.flagged.csv (or .json), written whole or
+ * not at all; path gets the file's name. */
+bool report_save_flagged(const ScoredSet *s, size_t i, bool json, char *path, size_t path_size, Error *err);
+
+#endif

@@ -1,0 +1,131 @@
+#include "scored_set.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/clock.h"
+#include "model_vocab.h"
+
+bool model_request_load(const ModelRequest *req, Model *m, Error *err)
+{
+    ModelLoadDefaults defaults = {.window = req->window ? (int)req->window : 10,
+                                  .top_g = req->top_g ? (int)req->top_g : 9};
+    if (!model_load(m, req->path, &defaults, err))
+        return false;
+    if (req->top_g && !model_set_top_g(m, (int)req->top_g, err)) {
+        model_free(m);
+        return false;
+    }
+    Calibration *cal = model_calibration(m);
+    if (req->segment && (int)req->segment != cal->segment) {
+        cal->segment = (int)req->segment;
+        cal->calibrated = false; /* a threshold holds for its segment length */
+    }
+    return true;
+}
+
+static void count_unknown(ScoredSet *s, size_t i)
+{
+    int n_keys;
+    model_key_names(&s->model, &n_keys);
+    const Trace *t = &s->set.traces[i];
+    for (size_t e = 0; e < t->n_events; e++)
+        s->unknown[i] += t->key_id[e] >= (uint32_t)n_keys;
+}
+
+bool scored_set_score(ScoredSet *s, const volatile sig_atomic_t *cancel, Error *err)
+{
+    double start = clock_seconds();
+    size_t n = s->set.n_traces;
+    s->outcomes = calloc(n + 1, sizeof *s->outcomes);
+    s->scores = calloc(n + 1, sizeof *s->scores);
+    s->unknown = calloc(n + 1, sizeof *s->unknown);
+    if (!s->outcomes || !s->scores || !s->unknown)
+        return error_set(err, "out of memory");
+    const Calibration *cal = model_calibration(&s->model);
+    for (size_t i = 0; i < n; i++) {
+        const Trace *t = &s->set.traces[i];
+        count_unknown(s, i);
+        if (!model_outcomes(&s->model, t, 0, t->n_events, &s->outcomes[i], cancel, err) ||
+            !scores_compute(&s->scores[i], &s->outcomes[i], (size_t)cal->segment, err))
+            return error_prefix(err, "%s: ", t->path);
+        if (cal->calibrated)
+            scores_set_threshold(&s->scores[i], cal->threshold);
+    }
+    s->seconds = clock_seconds() - start;
+    return true;
+}
+
+bool scored_set_open(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, Error *err)
+{
+    memset(s, 0, sizeof *s);
+    trace_set_init(&s->set);
+    if (req->path) {
+        if (!model_request_load(req, &s->model, err))
+            return false;
+        s->model_loaded = true;
+        if (!model_vocab_seed(&s->set, &s->model, err))
+            return false;
+    }
+    return !tr->meanings_path || meanings_load(&s->set.meanings, tr->meanings_path, err);
+}
+
+bool scored_set_add_traces(ScoredSet *s, const TraceInput *inputs, size_t n_inputs, const TraceOptions *opt,
+                           Error *err)
+{
+    return trace_set_load(&s->set, inputs, n_inputs, opt, err);
+}
+
+bool scored_set_load(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, const TraceInput *inputs,
+                     size_t n_inputs, const volatile sig_atomic_t *cancel, Error *err)
+{
+    return scored_set_open(s, req, tr, err) && scored_set_add_traces(s, inputs, n_inputs, &tr->opt, err) &&
+           scored_set_score(s, cancel, err);
+}
+
+void scored_set_free(ScoredSet *s)
+{
+    for (size_t i = 0; s->outcomes && i < s->set.n_traces; i++) {
+        event_outcomes_free(&s->outcomes[i]);
+        scores_free(&s->scores[i]);
+    }
+    free(s->outcomes);
+    free(s->scores);
+    free(s->unknown);
+    trace_set_free(&s->set);
+    if (s->model_loaded)
+        model_free(&s->model);
+    memset(s, 0, sizeof *s);
+}
+
+void scored_set_set_threshold(ScoredSet *s, float threshold)
+{
+    Calibration *cal = model_calibration(&s->model);
+    cal->threshold = threshold;
+    cal->calibrated = true;
+    for (size_t i = 0; i < s->set.n_traces; i++)
+        scores_set_threshold(&s->scores[i], threshold);
+}
+
+bool scored_set_resegment(ScoredSet *s, size_t segment_len, Error *err)
+{
+    for (size_t i = 0; i < s->set.n_traces; i++) {
+        Scores *sc = &s->scores[i];
+        bool had = sc->has_threshold;
+        float threshold = sc->threshold;
+        scores_free(sc);
+        if (!scores_compute(sc, &s->outcomes[i], segment_len, err))
+            return false;
+        if (had)
+            scores_set_threshold(sc, threshold);
+    }
+    return true;
+}
+
+size_t scored_set_flagged(const ScoredSet *s)
+{
+    size_t flagged = 0;
+    for (size_t i = 0; s->scores && i < s->set.n_traces; i++)
+        flagged += s->scores[i].n_flagged;
+    return flagged;
+}

@@ -1,0 +1,56 @@
+/* The scored set: a model, the traces it scores (loaded against its vocabulary, so key ids
+ * match), each event's outcome and each trace's segment scores. What `score`, `calibrate`,
+ * `plot` and the explorer all stand on. */
+#ifndef TRACEAID_SCORED_SET_H
+#define TRACEAID_SCORED_SET_H
+
+#include <signal.h>
+
+#include "../io/trace_set.h"
+#include "../model/model.h"
+
+/* The model a command asks for and its overrides; 0 keeps the model's own. */
+typedef struct ModelRequest {
+    const char *path;
+    uint64_t window, top_g;     /* window and top-g of a bare DeepLog state_dict; top-g overrides */
+    uint64_t segment;           /* events per segment */
+} ModelRequest;
+
+/* How traces are read, and the meanings of their keys. */
+typedef struct TraceRequest {
+    TraceOptions opt;
+    const char *meanings_path;
+} TraceRequest;
+
+typedef struct ScoredSet {
+    Model model;
+    TraceSet set;
+    EventOutcomes *outcomes;    /* per trace */
+    Scores *scores;             /* per trace */
+    size_t *unknown;            /* per trace: events whose key the model does not know */
+    bool model_loaded;
+    double seconds;             /* spent scoring, loading excluded */
+} ScoredSet;
+
+/* Loads the model req names with its overrides applied (top-g, segment). */
+bool model_request_load(const ModelRequest *req, Model *m, Error *err);
+
+/* In steps, for a worker that reports between them: the model (req->path NULL: none) and its
+ * vocabulary with the meanings; the traces; the scores. */
+bool scored_set_open(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, Error *err);
+bool scored_set_add_traces(ScoredSet *s, const TraceInput *inputs, size_t n_inputs, const TraceOptions *opt,
+                           Error *err);
+bool scored_set_score(ScoredSet *s, const volatile sig_atomic_t *cancel, Error *err);
+/* All three. */
+bool scored_set_load(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, const TraceInput *inputs,
+                     size_t n_inputs, const volatile sig_atomic_t *cancel, Error *err);
+void scored_set_free(ScoredSet *s);
+
+/* Every trace's segments flagged against threshold, which the model keeps. */
+void scored_set_set_threshold(ScoredSet *s, float threshold);
+/* Every trace scored again in segments of segment_len events, flagged against the threshold
+ * each had. */
+bool scored_set_resegment(ScoredSet *s, size_t segment_len, Error *err);
+size_t scored_set_flagged(const ScoredSet *s);
+
+#endif

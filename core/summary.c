@@ -1,0 +1,49 @@
+#include "summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/format.h"
+
+static const char *format_name(const Trace *t)
+{
+    if (t->format == TRACE_FORMAT_SESSIONS)
+        return "sessions";
+    return t->structured_log ? "log" : "csv";
+}
+
+static void print_trace(FILE *out, const Trace *t, const Vocab *vocab, int path_width)
+{
+    char events[32], sessions[32];
+    uint8_t *seen = calloc(vocab_size(vocab) + 1, 1);
+    size_t distinct = 0;
+    for (size_t i = 0; seen && i < t->n_events; i++) {
+        distinct += !seen[t->key_id[i]];
+        seen[t->key_id[i]] = 1;
+    }
+    free(seen);
+    fprintf(out, "  %-*s  %-8s %11s events %7s session%s %5zu keys", path_width, t->path, format_name(t),
+           format_count(events, sizeof events, t->n_events),
+           format_count(sessions, sizeof sessions, t->n_sessions), t->n_sessions == 1 ? " " : "s",
+           distinct);
+    if (t->format == TRACE_FORMAT_CSV && !t->structured_log && t->n_events > 1)
+        fprintf(out, "  %.3f s", (double)(t->time[t->n_events - 1] - t->time[0]) / 1e9);
+    fprintf(out, "\n");
+}
+
+void summary_print(FILE *out, const TraceSet *set)
+{
+    char total[32];
+    fprintf(out, "Loaded %zu file%s: %s events, %u distinct keys\n", set->n_traces,
+           set->n_traces == 1 ? "" : "s", format_count(total, sizeof total, trace_set_events(set)),
+           vocab_size(&set->vocab));
+    int path_width = 0;
+    for (size_t i = 0; i < set->n_traces; i++) {
+        int len = (int)strlen(set->traces[i].path);
+        path_width = len > path_width ? len : path_width;
+    }
+    for (size_t i = 0; i < set->n_traces; i++)
+        print_trace(out, &set->traces[i], &set->vocab, path_width);
+    fprintf(out, "Compare keys across them with 'traceaid stats'; see 'traceaid help'.\n");
+}
+
