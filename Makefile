@@ -61,7 +61,7 @@ $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_OK)
 
 # Every test binary runs even when one fails; the target fails if any did.
 test: $(BIN) $(TEST_BIN)
-	@failed=0; for t in $(TEST_BIN); do \
+	@failed=0; bash scripts/check_layers.sh || failed=1; for t in $(TEST_BIN); do \
 		echo "== $$t"; TRACEAID_BIN=$(abspath $(BIN)) $$t || failed=1; \
 	done; exit $$failed
 
