@@ -174,8 +174,10 @@ static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs)
     if (!a->out)
         return args_usage_error(cmd, "name the model file to write with -o MODEL");
     const ModelKind *kind = model_kind_find(a->kind);
+    char known[128];
+    model_kind_names(known, sizeof known);
     if (!kind)
-        return args_usage_error(cmd, "--model %s: the models are deeplog and seq2seq", a->kind);
+        return args_usage_error(cmd, "--model %s: the models are %s", a->kind, known);
     TraceSet set;
     trace_set_init(&set);
     int status = EXIT_ERROR;

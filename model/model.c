@@ -22,8 +22,7 @@ const ModelKind *model_kind_find(const char *name)
     return NULL;
 }
 
-/* "deeplog, seq2seq" */
-static void kind_names(char *out, size_t size)
+void model_kind_names(char *out, size_t size)
 {
     out[0] = '\0';
     for (size_t i = 0; i < N_KINDS; i++)
@@ -34,7 +33,7 @@ static const ModelKind *detect_kind(const SafeTensors *st, const char *path, Err
 {
     const char *name = safetensors_meta(st, "model");
     char known[128];
-    kind_names(known, sizeof known);
+    model_kind_names(known, sizeof known);
     if (name) {
         const ModelKind *kind = model_kind_find(name);
         if (!kind)

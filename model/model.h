@@ -108,6 +108,8 @@ struct ModelInterpreter {
 /* The kinds, in the order help lists them; NULL past the last. */
 const ModelKind *model_kind_at(size_t i);
 const ModelKind *model_kind_find(const char *name);
+/* Their names, "deeplog, seq2seq". */
+void model_kind_names(char *out, size_t size);
 
 /* A new model of kind with hp's sizes (hp as the kind's defaults completed them). Key names
  * are the keys proper, without the kind's reserved ids. */
