@@ -2,7 +2,9 @@
  * dense layer scores the next key. A next key outside the model's top-g candidates is a miss.
  * Parameters are one allocation in the order of PyTorch's state_dict for
  *   lstm = nn.LSTM(K, H, L, batch_first=True); fc = nn.Linear(H, K)
- * and gradients share that layout. */
+ * and gradients share that layout. deeplog_tensor_table lists the tensors once (names, shapes,
+ * views, initialisation); the views, the parameter count, the initial weights and the files
+ * all come from it. */
 #ifndef TRACEAID_DEEPLOG_H
 #define TRACEAID_DEEPLOG_H
 
@@ -12,6 +14,7 @@
 
 #include "../io/error.h"
 #include "lstm.h"
+#include "tensor_table.h"
 
 #define DEEPLOG_MAX_LAYERS 8
 
@@ -67,6 +70,8 @@ bool deeplog_config_check(const DeepLogConfig *cfg, Error *err);
 bool deeplog_create(DeepLog *m, const DeepLogConfig *cfg, const char *const *key_names,
                     uint64_t seed, Error *err);
 void deeplog_free(DeepLog *m);
+/* The model's tensors in state_dict order (model/tensor_table.h), views into DeepLogTensors. */
+void deeplog_tensor_table(const DeepLogConfig *cfg, TensorTable *table);
 /* Lays views over a block of n_params floats (the parameters, or gradients). */
 void deeplog_views(const DeepLogConfig *cfg, float *block, DeepLogTensors *views);
 
