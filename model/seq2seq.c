@@ -1,12 +1,10 @@
 #include "seq2seq.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "embedding.h"
-#include "init.h"
 #include "linear.h"
 #include "softmax.h"
 #include "tensor.h"
@@ -28,53 +26,43 @@ bool seq2seq_config_check(const Seq2SeqConfig *c, Error *err)
     return true;
 }
 
+#define VIEW(member) offsetof(Seq2SeqTensors, member)
+
+/* The state_dict of the module in docs/MODEL_FORMAT.md, with PyTorch's default initialisation:
+ * embeddings N(0, 1), GRU tensors U(±1/√H), and a Linear's U(±1/√in), in = H but for V, which
+ * reads the U attention units. */
+void seq2seq_tensor_table(const Seq2SeqConfig *c, TensorTable *t)
+{
+    _Static_assert(18 <= TENSOR_TABLE_MAX, "a row for every seq2seq tensor");
+    int64_t V = c->vocab, E = c->embed, H = c->hidden, U = c->units;
+    TensorInit embedding = TENSOR_INIT_NORMAL, gru = TENSOR_INIT_UNIFORM(H);
+    TensorInit from_hidden = TENSOR_INIT_UNIFORM(H), from_units = TENSOR_INIT_UNIFORM(U);
+    tensor_table_clear(t);
+    tensor_table_add(t, "encoder.embedding.weight", 0, VIEW(enc_embedding), V, E, embedding);
+    tensor_table_add(t, "encoder.gru.weight_ih_l0", 0, VIEW(enc_gru.w_ih), 3 * H, E, gru);
+    tensor_table_add(t, "encoder.gru.weight_hh_l0", 0, VIEW(enc_gru.w_hh), 3 * H, H, gru);
+    tensor_table_add(t, "encoder.gru.bias_ih_l0", 0, VIEW(enc_gru.b_ih), 3 * H, 0, gru);
+    tensor_table_add(t, "encoder.gru.bias_hh_l0", 0, VIEW(enc_gru.b_hh), 3 * H, 0, gru);
+    tensor_table_add(t, "attention.W1.weight", 0, VIEW(attn.w1_weight), U, H, from_hidden);
+    tensor_table_add(t, "attention.W1.bias", 0, VIEW(attn.w1_bias), U, 0, from_hidden);
+    tensor_table_add(t, "attention.W2.weight", 0, VIEW(attn.w2_weight), U, H, from_hidden);
+    tensor_table_add(t, "attention.W2.bias", 0, VIEW(attn.w2_bias), U, 0, from_hidden);
+    tensor_table_add(t, "attention.V.weight", 0, VIEW(attn.v_weight), 1, U, from_units);
+    tensor_table_add(t, "attention.V.bias", 0, VIEW(attn.v_bias), 1, 0, from_units);
+    tensor_table_add(t, "decoder.embedding.weight", 0, VIEW(dec_embedding), V, E, embedding);
+    tensor_table_add(t, "decoder.gru.weight_ih_l0", 0, VIEW(dec_gru.w_ih), 3 * H, H + E, gru);
+    tensor_table_add(t, "decoder.gru.weight_hh_l0", 0, VIEW(dec_gru.w_hh), 3 * H, H, gru);
+    tensor_table_add(t, "decoder.gru.bias_ih_l0", 0, VIEW(dec_gru.b_ih), 3 * H, 0, gru);
+    tensor_table_add(t, "decoder.gru.bias_hh_l0", 0, VIEW(dec_gru.b_hh), 3 * H, 0, gru);
+    tensor_table_add(t, "decoder.fc.weight", 0, VIEW(fc_weight), V, H, from_hidden);
+    tensor_table_add(t, "decoder.fc.bias", 0, VIEW(fc_bias), V, 0, from_hidden);
+}
+
 void seq2seq_views(const Seq2SeqConfig *c, float *block, Seq2SeqTensors *v)
 {
-    size_t V = (size_t)c->vocab, E = (size_t)c->embed, H = (size_t)c->hidden, U = (size_t)c->units;
-    float *p = block;
-    v->enc_embedding = p, p += V * E;
-    v->enc_gru.w_ih = p, p += 3 * H * E;
-    v->enc_gru.w_hh = p, p += 3 * H * H;
-    v->enc_gru.b_ih = p, p += 3 * H;
-    v->enc_gru.b_hh = p, p += 3 * H;
-    v->attn.w1_weight = p, p += U * H;
-    v->attn.w1_bias = p, p += U;
-    v->attn.w2_weight = p, p += U * H;
-    v->attn.w2_bias = p, p += U;
-    v->attn.v_weight = p, p += U;
-    v->attn.v_bias = p, p += 1;
-    v->dec_embedding = p, p += V * E;
-    v->dec_gru.w_ih = p, p += 3 * H * (H + E);
-    v->dec_gru.w_hh = p, p += 3 * H * H;
-    v->dec_gru.b_ih = p, p += 3 * H;
-    v->dec_gru.b_hh = p, p += 3 * H;
-    v->fc_weight = p, p += V * H;
-    v->fc_bias = p;
-}
-
-static size_t count_params(const Seq2SeqConfig *c)
-{
-    size_t V = (size_t)c->vocab, E = (size_t)c->embed, H = (size_t)c->hidden, U = (size_t)c->units;
-    return 2 * V * E + 3 * H * E + 3 * H * (H + E) + 2 * (3 * H * H + 6 * H) + 2 * (U * H + U) + U + 1 +
-           V * H + V;
-}
-
-/* PyTorch's defaults: embeddings N(0,1); GRU tensors U(±1/√H); a Linear's U(±1/√in). */
-static void init_weights(Seq2Seq *m, uint64_t seed)
-{
-    const Seq2SeqConfig *c = &m->cfg;
-    size_t V = (size_t)c->vocab, E = (size_t)c->embed, H = (size_t)c->hidden, U = (size_t)c->units;
-    Seq2SeqTensors *t = &m->t;
-    uint64_t rng = seed;
-    float gru_bound = 1.0f / sqrtf((float)H);
-    init_normal(t->enc_embedding, V * E, &rng);
-    init_uniform(t->enc_gru.w_ih, 3 * H * E + 3 * H * H + 6 * H, gru_bound, &rng);
-    init_uniform(t->attn.w1_weight, U * H + U, gru_bound, &rng);
-    init_uniform(t->attn.w2_weight, U * H + U, gru_bound, &rng);
-    init_uniform(t->attn.v_weight, U + 1, 1.0f / sqrtf((float)U), &rng);
-    init_normal(t->dec_embedding, V * E, &rng);
-    init_uniform(t->dec_gru.w_ih, 3 * H * (H + E) + 3 * H * H + 6 * H, gru_bound, &rng);
-    init_uniform(t->fc_weight, V * H + V, gru_bound, &rng);
+    TensorTable table;
+    seq2seq_tensor_table(c, &table);
+    tensor_table_views(&table, block, v);
 }
 
 static bool set_key_names(Seq2Seq *m, const char *const *names, Error *err)
@@ -99,17 +87,19 @@ bool seq2seq_create(Seq2Seq *m, const Seq2SeqConfig *cfg, const char *const *key
     memset(m, 0, sizeof *m);
     if (!seq2seq_config_check(cfg, err))
         return false;
+    TensorTable table;
+    seq2seq_tensor_table(cfg, &table);
     m->cfg = *cfg;
     m->calibration = CALIBRATION_DEFAULT;
     m->calibration.segment = 1000;
-    m->n_params = count_params(cfg);
+    m->n_params = table.n_params;
     m->params = calloc(m->n_params, sizeof *m->params);
     if (!m->params || !set_key_names(m, key_names, err)) {
         seq2seq_free(m);
-        return error_set(err, "out of memory for a model of %zu parameters", count_params(cfg));
+        return error_set(err, "out of memory for a model of %zu parameters", table.n_params);
     }
-    seq2seq_views(cfg, m->params, &m->t);
-    init_weights(m, seed);
+    tensor_table_views(&table, m->params, &m->t);
+    tensor_table_init(&table, m->params, seed);
     return true;
 }
 

@@ -4,7 +4,9 @@
  * layer gives logits over the vocabulary. Training feeds the true previous key (teacher forcing);
  * prediction feeds back its own greedy choice. Ids 0, 1, 2 are PAD, START and UNK.
  * Parameters are one allocation in the state_dict order of the PyTorch module documented in
- * docs/MODEL_FORMAT.md; gradients share the layout. */
+ * docs/MODEL_FORMAT.md; gradients share the layout. seq2seq_tensor_table lists the tensors once
+ * (names, shapes, views, initialisation); the views, the parameter count, the initial weights
+ * and the files all come from it. */
 #ifndef TRACEAID_SEQ2SEQ_H
 #define TRACEAID_SEQ2SEQ_H
 
@@ -16,6 +18,7 @@
 #include "attention.h"
 #include "deeplog.h"
 #include "gru.h"
+#include "tensor_table.h"
 
 enum { SEQ2SEQ_PAD = 0, SEQ2SEQ_START = 1, SEQ2SEQ_UNK = 2, SEQ2SEQ_FIRST_KEY = 3 };
 
@@ -73,6 +76,9 @@ bool seq2seq_config_check(const Seq2SeqConfig *cfg, Error *err);
 bool seq2seq_create(Seq2Seq *m, const Seq2SeqConfig *cfg, const char *const *key_names,
                     uint64_t seed, Error *err);
 void seq2seq_free(Seq2Seq *m);
+/* The model's tensors in state_dict order (model/tensor_table.h), views into Seq2SeqTensors. */
+void seq2seq_tensor_table(const Seq2SeqConfig *cfg, TensorTable *table);
+/* Lays views over a block of n_params floats (the parameters, or gradients). */
 void seq2seq_views(const Seq2SeqConfig *cfg, float *block, Seq2SeqTensors *views);
 
 bool seq2seq_work_init(Seq2SeqWork *w, const Seq2Seq *m, int max_batch, Error *err);
