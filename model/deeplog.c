@@ -100,36 +100,39 @@ void deeplog_free(DeepLog *m)
     memset(m, 0, sizeof *m);
 }
 
+/* The work block's layout: run with block->base NULL it counts the floats, then lays them. */
+static void carve_work(DeepLogWork *w, const DeepLogConfig *c, size_t max_batch, BlockCarver *block)
+{
+    size_t tb = (size_t)c->window * max_batch, h = (size_t)c->hidden, k = (size_t)c->n_keys;
+    for (int l = 0; l < c->layers; l++) {
+        w->cache[l].gates = block_carve(block, tb * 4 * h);
+        w->cache[l].c = block_carve(block, tb * h);
+        w->cache[l].tanh_c = block_carve(block, tb * h);
+        w->cache[l].h = block_carve(block, tb * h);
+    }
+    w->cache[0].input_table = block_carve(block, k * 4 * h);
+    w->logits = block_carve(block, max_batch * k);
+    w->probs = block_carve(block, max_batch * k);
+    w->d_logits = block_carve(block, max_batch * k);
+    w->d_h = block_carve(block, tb * h);
+    w->d_below = block_carve(block, tb * h);
+    w->d_gates = block_carve(block, tb * 4 * h);
+    w->d_carry = block_carve(block, max_batch * h);
+}
+
 bool deeplog_work_init(DeepLogWork *w, const DeepLog *m, int max_batch, Error *err)
 {
     memset(w, 0, sizeof *w);
-    const DeepLogConfig *c = &m->cfg;
-    size_t tb = (size_t)c->window * max_batch, h = (size_t)c->hidden, k = (size_t)c->n_keys;
-    size_t per_layer = tb * (4 * h + 3 * h);
-    size_t total = per_layer * c->layers + k * 4 * h + 3 * max_batch * k + 2 * tb * h + tb * 4 * h +
-                   max_batch * h;
-    w->block = malloc(total * sizeof *w->block);
-    w->keys = malloc(tb * sizeof *w->keys);
+    BlockCarver block = {0};
+    carve_work(w, &m->cfg, (size_t)max_batch, &block);
+    w->block = malloc(block.used * sizeof *w->block);
+    w->keys = malloc((size_t)m->cfg.window * max_batch * sizeof *w->keys);
     if (!w->block || !w->keys) {
         deeplog_work_free(w);
         return error_set(err, "out of memory for a batch of %d windows", max_batch);
     }
     w->max_batch = max_batch;
-    float *p = w->block;
-    for (int l = 0; l < c->layers; l++) {
-        w->cache[l].gates = p, p += tb * 4 * h;
-        w->cache[l].c = p, p += tb * h;
-        w->cache[l].tanh_c = p, p += tb * h;
-        w->cache[l].h = p, p += tb * h;
-    }
-    w->cache[0].input_table = p, p += k * 4 * h;
-    w->logits = p, p += max_batch * k;
-    w->probs = p, p += max_batch * k;
-    w->d_logits = p, p += max_batch * k;
-    w->d_h = p, p += tb * h;
-    w->d_below = p, p += tb * h;
-    w->d_gates = p, p += tb * 4 * h;
-    w->d_carry = p;
+    carve_work(w, &m->cfg, (size_t)max_batch, &(BlockCarver){.base = w->block});
     return true;
 }
 

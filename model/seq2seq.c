@@ -114,18 +114,55 @@ void seq2seq_free(Seq2Seq *m)
 
 /* ---- work buffers ------------------------------------------------------------------------ */
 
+/* The work block's layout: run with block->base NULL it counts the floats, then lays them. */
+static void carve_work(Seq2SeqWork *w, const Seq2SeqConfig *c, size_t B, BlockCarver *block)
+{
+    size_t V = (size_t)c->vocab, E = (size_t)c->embed, H = (size_t)c->hidden;
+    size_t U = (size_t)c->units, TX = (size_t)c->tx, TY = (size_t)c->ty, X = H + E;
+    w->enc_emb = block_carve(block, TX * B * E);
+    w->enc_xp = block_carve(block, TX * B * 3 * H);
+    w->enc_h = block_carve(block, TX * B * H);
+    for (size_t t = 0; t < TX; t++) {
+        w->enc_cache[t].gates = block_carve(block, B * 3 * H);
+        w->enc_cache[t].hh = block_carve(block, B * 3 * H);
+    }
+    w->enc_out = block_carve(block, B * TX * H);
+    w->keys = block_carve(block, B * TX * U);
+    w->dec_x = block_carve(block, TY * B * X);
+    w->dec_xp = block_carve(block, TY * B * 3 * H);
+    w->dec_h = block_carve(block, TY * B * H);
+    for (size_t t = 0; t < TY; t++) {
+        w->dec_cache[t].gates = block_carve(block, B * 3 * H);
+        w->dec_cache[t].hh = block_carve(block, B * 3 * H);
+        w->attn_cache[t].query_proj = block_carve(block, B * U);
+        w->attn_cache[t].hidden = block_carve(block, B * TX * U);
+        w->attn_cache[t].weights = block_carve(block, B * TX);
+    }
+    w->logits = block_carve(block, TY * B * V);
+    w->probs = block_carve(block, TY * B * V);
+    w->d_logits = block_carve(block, TY * B * V);
+    w->d_dec_h = block_carve(block, TY * B * H);
+    w->d_xp = block_carve(block, B * 3 * H);
+    w->d_hh = block_carve(block, B * 3 * H);
+    w->d_x = block_carve(block, B * X);
+    w->d_carry = block_carve(block, B * H);
+    w->d_keys = block_carve(block, B * TX * U);
+    w->d_enc_out = block_carve(block, B * TX * H);
+    w->d_e = block_carve(block, B * TX);
+    w->d_qp = block_carve(block, B * U);
+    w->d_enc_h = block_carve(block, TX * B * H);
+    w->d_enc_xp = block_carve(block, TX * B * 3 * H);
+    w->d_enc_emb = block_carve(block, TX * B * E);
+}
+
 bool seq2seq_work_init(Seq2SeqWork *w, const Seq2Seq *m, int max_batch, Error *err)
 {
     memset(w, 0, sizeof *w);
-    const Seq2SeqConfig *c = &m->cfg;
-    size_t B = (size_t)max_batch, V = (size_t)c->vocab, E = (size_t)c->embed, H = (size_t)c->hidden;
-    size_t U = (size_t)c->units, TX = (size_t)c->tx, TY = (size_t)c->ty, X = H + E;
-    size_t per_enc_step = B * (E + 3 * H + H + 2 * 3 * H);
-    size_t per_dec_step = B * (X + 3 * H + H + 2 * 3 * H + U + TX * U + TX + 2 * V);
-    size_t scratch = TY * B * V + TY * B * H + 2 * B * 3 * H + B * X + B * H + B * TX * U + B * TX * H +
-                     B * TX + B * U + TX * B * H + TX * B * 3 * H + TX * B * E;
-    size_t total = TX * per_enc_step + B * TX * (H + U) + TY * per_dec_step + scratch;
-    w->block = malloc(total * sizeof *w->block);
+    size_t B = (size_t)max_batch, H = (size_t)m->cfg.hidden;
+    size_t TX = (size_t)m->cfg.tx, TY = (size_t)m->cfg.ty;
+    BlockCarver block = {0};
+    carve_work(w, &m->cfg, B, &block);
+    w->block = malloc(block.used * sizeof *w->block);
     w->enc_ids = malloc(TX * B * sizeof *w->enc_ids);
     w->prev_ids = malloc(TY * B * sizeof *w->prev_ids);
     w->step_targets = malloc(TY * B * sizeof *w->step_targets);
@@ -136,41 +173,7 @@ bool seq2seq_work_init(Seq2SeqWork *w, const Seq2Seq *m, int max_batch, Error *e
         return error_set(err, "out of memory for a batch of %d windows", max_batch);
     }
     w->max_batch = max_batch;
-    float *p = w->block;
-    w->enc_emb = p, p += TX * B * E;
-    w->enc_xp = p, p += TX * B * 3 * H;
-    w->enc_h = p, p += TX * B * H;
-    for (size_t t = 0; t < TX; t++) {
-        w->enc_cache[t].gates = p, p += B * 3 * H;
-        w->enc_cache[t].hh = p, p += B * 3 * H;
-    }
-    w->enc_out = p, p += B * TX * H;
-    w->keys = p, p += B * TX * U;
-    w->dec_x = p, p += TY * B * X;
-    w->dec_xp = p, p += TY * B * 3 * H;
-    w->dec_h = p, p += TY * B * H;
-    for (size_t t = 0; t < TY; t++) {
-        w->dec_cache[t].gates = p, p += B * 3 * H;
-        w->dec_cache[t].hh = p, p += B * 3 * H;
-        w->attn_cache[t].query_proj = p, p += B * U;
-        w->attn_cache[t].hidden = p, p += B * TX * U;
-        w->attn_cache[t].weights = p, p += B * TX;
-    }
-    w->logits = p, p += TY * B * V;
-    w->probs = p, p += TY * B * V;
-    w->d_logits = p, p += TY * B * V;
-    w->d_dec_h = p, p += TY * B * H;
-    w->d_xp = p, p += B * 3 * H;
-    w->d_hh = p, p += B * 3 * H;
-    w->d_x = p, p += B * X;
-    w->d_carry = p, p += B * H;
-    w->d_keys = p, p += B * TX * U;
-    w->d_enc_out = p, p += B * TX * H;
-    w->d_e = p, p += B * TX;
-    w->d_qp = p, p += B * U;
-    w->d_enc_h = p, p += TX * B * H;
-    w->d_enc_xp = p, p += TX * B * 3 * H;
-    w->d_enc_emb = p;
+    carve_work(w, &m->cfg, B, &(BlockCarver){.base = w->block});
     return true;
 }
 

@@ -9,7 +9,11 @@
  * block, the initial weights, and the named tensors a safetensors file holds.
  *
  * Initialisation draws from one generator through the rows in order, element by element, so a
- * seed gives the same weights whatever the rows' grouping. */
+ * seed gives the same weights whatever the rows' grouping.
+ *
+ * Work blocks (activations and scratch) are cut from one allocation by a BlockCarver: a model's
+ * carving function runs once without a block to count and once over the allocation to lay
+ * the pointers, so the size and the layout come from the same lines. */
 #ifndef TRACEAID_TENSOR_TABLE_H
 #define TRACEAID_TENSOR_TABLE_H
 
@@ -68,5 +72,18 @@ void tensor_table_init(const TensorTable *t, float *block, uint64_t seed);
 /* Names and shapes in table order, data in block: for safetensors_save and for copying a
  * file's tensors in (model_copy_tensors). */
 void tensor_table_list(const TensorTable *t, float *block, TensorList *list);
+
+typedef struct BlockCarver {
+    float *base;            /* NULL: only count */
+    size_t used;            /* floats handed out so far */
+} BlockCarver;
+
+/* The next n floats of the block (NULL while counting). */
+static inline float *block_carve(BlockCarver *c, size_t n)
+{
+    float *piece = c->base ? c->base + c->used : NULL;
+    c->used += n;
+    return piece;
+}
 
 #endif
