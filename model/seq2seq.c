@@ -9,8 +9,6 @@
 #include "softmax.h"
 #include "tensor.h"
 
-#define SEQ2SEQ_MAX_STEPS 64
-
 bool seq2seq_config_check(const Seq2SeqConfig *c, Error *err)
 {
     if (c->vocab < SEQ2SEQ_FIRST_KEY + 1 || c->vocab > 1000000)

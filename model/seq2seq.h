@@ -22,6 +22,9 @@
 
 enum { SEQ2SEQ_PAD = 0, SEQ2SEQ_START = 1, SEQ2SEQ_UNK = 2, SEQ2SEQ_FIRST_KEY = 3 };
 
+/* The most keys read (Tx) or predicted (Ty): the work block keeps a cache per step. */
+#define SEQ2SEQ_MAX_STEPS 64
+
 typedef struct Seq2SeqConfig {
     int vocab;      /* V, the three special ids included */
     int embed;      /* E */
@@ -60,11 +63,11 @@ typedef struct Seq2SeqWork {
     float *step_weights;    /* [Ty][B] */
     float *zero_h;          /* [B][H] of zeros: the encoder's initial state */
     float *enc_emb, *enc_xp, *enc_h;        /* [Tx][B][E], [Tx][B][3H], [Tx][B][H] */
-    GruStepCache enc_cache[64];
+    GruStepCache enc_cache[SEQ2SEQ_MAX_STEPS];
     float *enc_out, *keys;                  /* [B][Tx][H], [B][Tx][U] */
-    AttentionStepCache attn_cache[64];
+    AttentionStepCache attn_cache[SEQ2SEQ_MAX_STEPS];
     float *dec_x, *dec_xp, *dec_h;          /* [Ty][B][H+E], [Ty][B][3H], [Ty][B][H] */
-    GruStepCache dec_cache[64];
+    GruStepCache dec_cache[SEQ2SEQ_MAX_STEPS];
     float *logits, *probs;                  /* [Ty][B][V] */
     /* backward scratch */
     float *d_logits, *d_dec_h, *d_xp, *d_hh, *d_x, *d_carry, *d_keys, *d_enc_out, *d_e, *d_qp;
