@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "../io/error.h"
+#include "../io/safetensors.h"
 #include "lstm.h"
 #include "tensor_table.h"
 
@@ -75,8 +76,12 @@ void deeplog_tensor_table(const DeepLogConfig *cfg, TensorTable *table);
 /* Lays views over a block of n_params floats (the parameters, or gradients). */
 void deeplog_views(const DeepLogConfig *cfg, float *block, DeepLogTensors *views);
 
-/* A file with metadata gives window, top_g and the vocab; a bare PyTorch state_dict takes K,
- * H and L from the shapes and window and top_g from defaults, keys being "1".."K". */
+/* The model in a parsed file (path names it in errors). A file with metadata gives window,
+ * top_g and the vocab; a bare PyTorch state_dict takes K, H and L from the shapes and window
+ * and top_g from defaults, keys being "1".."K". */
+bool deeplog_from_safetensors(DeepLog *m, const SafeTensors *st, const char *path,
+                              const DeepLogConfig *defaults, Error *err);
+/* Reads path and takes the model from it, as deeplog_from_safetensors. */
 bool deeplog_load(DeepLog *m, const char *path, const DeepLogConfig *defaults, Error *err);
 bool deeplog_save(const DeepLog *m, const char *path, Error *err);
 

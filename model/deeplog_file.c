@@ -57,26 +57,34 @@ static bool copy_model_tensors(DeepLog *m, const SafeTensors *st, const char *pa
     return model_copy_tensors(st, path, want.tensors, want.n, err);
 }
 
+bool deeplog_from_safetensors(DeepLog *m, const SafeTensors *st, const char *path,
+                              const DeepLogConfig *defaults, Error *err)
+{
+    memset(m, 0, sizeof *m);
+    DeepLogConfig c = {0};
+    const char *kind = safetensors_meta(st, "model");
+    bool ok = !kind || strcmp(kind, "deeplog") == 0 ||
+              error_set(err, "%s: a %s model, not a DeepLog one", path, kind);
+    ok = ok && config_from_shapes(st, path, &c, err) &&
+         model_meta_int(st, path, "window", defaults ? defaults->window : 0, &c.window, err) &&
+         model_meta_int(st, path, "top_g", defaults ? defaults->top_g : 0, &c.top_g, err);
+    if (ok && !safetensors_meta(st, "top_g") && c.top_g > c.n_keys)
+        c.top_g = c.n_keys; /* a default, not a choice: a bare file may have fewer keys than it */
+    ok = ok && deeplog_create(m, &c, NULL, 0, err);
+    if (ok && !(ok = model_read_vocab(st, path, m->key_names, m->cfg.n_keys, err) &&
+                     model_read_calibration(st, path, &m->calibration, err) &&
+                     copy_model_tensors(m, st, path, err)))
+        deeplog_free(m);
+    return ok;
+}
+
 bool deeplog_load(DeepLog *m, const char *path, const DeepLogConfig *defaults, Error *err)
 {
     memset(m, 0, sizeof *m);
     SafeTensors st;
     if (!safetensors_load(&st, path, err))
         return false;
-    DeepLogConfig c = {0};
-    const char *kind = safetensors_meta(&st, "model");
-    bool ok = !kind || strcmp(kind, "deeplog") == 0 ||
-              error_set(err, "%s: a %s model, not a DeepLog one", path, kind);
-    ok = ok && config_from_shapes(&st, path, &c, err) &&
-         model_meta_int(&st, path, "window", defaults ? defaults->window : 0, &c.window, err) &&
-         model_meta_int(&st, path, "top_g", defaults ? defaults->top_g : 0, &c.top_g, err);
-    if (ok && !safetensors_meta(&st, "top_g") && c.top_g > c.n_keys)
-        c.top_g = c.n_keys; /* a default, not a choice: a bare file may have fewer keys than it */
-    ok = ok && deeplog_create(m, &c, NULL, 0, err);
-    if (ok && !(ok = model_read_vocab(&st, path, m->key_names, m->cfg.n_keys, err) &&
-                     model_read_calibration(&st, path, &m->calibration, err) &&
-                     copy_model_tensors(m, &st, path, err)))
-        deeplog_free(m);
+    bool ok = deeplog_from_safetensors(m, &st, path, defaults, err);
     safetensors_free(&st);
     return ok;
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../io/error.h"
+#include "../io/safetensors.h"
 #include "attention.h"
 #include "deeplog.h"
 #include "gru.h"
@@ -101,6 +102,10 @@ float seq2seq_backward(const Seq2Seq *m, Seq2SeqWork *w, const uint32_t *targets
  * gradient with respect to the embedded inputs. */
 void seq2seq_backward_from_logits(const Seq2Seq *m, Seq2SeqWork *w, int batch, float *grad);
 
+/* The model in a parsed file (path names it in errors). V, E, H and U come from the shapes;
+ * tx, ty and stride from the metadata, 5 each when absent. */
+bool seq2seq_from_safetensors(Seq2Seq *m, const SafeTensors *st, const char *path, Error *err);
+/* Reads path and takes the model from it, as seq2seq_from_safetensors. */
 bool seq2seq_load(Seq2Seq *m, const char *path, Error *err);
 bool seq2seq_save(const Seq2Seq *m, const char *path, Error *err);
 

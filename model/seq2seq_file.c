@@ -59,21 +59,28 @@ static bool copy_model_tensors(Seq2Seq *m, const SafeTensors *st, const char *pa
     return model_copy_tensors(st, path, want.tensors, want.n, err);
 }
 
+bool seq2seq_from_safetensors(Seq2Seq *m, const SafeTensors *st, const char *path, Error *err)
+{
+    memset(m, 0, sizeof *m);
+    Seq2SeqConfig c = {0};
+    const char *kind = safetensors_meta(st, "model");
+    bool ok = !kind || strcmp(kind, "seq2seq") == 0 ||
+              error_set(err, "%s: a %s model, not a seq2seq one", path, kind);
+    ok = ok && config_from_file(st, path, &c, err) && seq2seq_create(m, &c, NULL, 0, err);
+    if (ok && !(ok = model_read_vocab(st, path, m->key_names, m->cfg.vocab, err) &&
+                     model_read_calibration(st, path, &m->calibration, err) &&
+                     copy_model_tensors(m, st, path, err)))
+        seq2seq_free(m);
+    return ok;
+}
+
 bool seq2seq_load(Seq2Seq *m, const char *path, Error *err)
 {
     memset(m, 0, sizeof *m);
     SafeTensors st;
     if (!safetensors_load(&st, path, err))
         return false;
-    Seq2SeqConfig c = {0};
-    const char *kind = safetensors_meta(&st, "model");
-    bool ok = !kind || strcmp(kind, "seq2seq") == 0 ||
-              error_set(err, "%s: a %s model, not a seq2seq one", path, kind);
-    ok = ok && config_from_file(&st, path, &c, err) && seq2seq_create(m, &c, NULL, 0, err);
-    if (ok && !(ok = model_read_vocab(&st, path, m->key_names, m->cfg.vocab, err) &&
-                     model_read_calibration(&st, path, &m->calibration, err) &&
-                     copy_model_tensors(m, &st, path, err)))
-        seq2seq_free(m);
+    bool ok = seq2seq_from_safetensors(m, &st, path, err);
     safetensors_free(&st);
     return ok;
 }
