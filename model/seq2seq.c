@@ -31,7 +31,7 @@ bool seq2seq_config_check(const Seq2SeqConfig *c, Error *err)
  * reads the U attention units. */
 void seq2seq_tensor_table(const Seq2SeqConfig *c, TensorTable *t)
 {
-    _Static_assert(18 <= TENSOR_TABLE_MAX, "a row for every seq2seq tensor");
+    _Static_assert(18 <= TENSOR_TABLE_MAX, "a row for each of the 18 seq2seq tensors below");
     int64_t V = c->vocab, E = c->embed, H = c->hidden, U = c->units;
     TensorInit embedding = TENSOR_INIT_NORMAL, gru = TENSOR_INIT_UNIFORM(H);
     TensorInit from_hidden = TENSOR_INIT_UNIFORM(H), from_units = TENSOR_INIT_UNIFORM(U);
@@ -56,6 +56,7 @@ void seq2seq_tensor_table(const Seq2SeqConfig *c, TensorTable *t)
     tensor_table_add(t, "decoder.fc.bias", 0, VIEW(fc_bias), V, 0, from_hidden);
 }
 
+/* The table is built afresh each call: tens of nanoseconds, once per backward pass. */
 void seq2seq_views(const Seq2SeqConfig *c, float *block, Seq2SeqTensors *v)
 {
     TensorTable table;
