@@ -1,11 +1,9 @@
 #include "deeplog.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "init.h"
 #include "linear.h"
 #include "softmax.h"
 #include "tensor.h"
@@ -30,26 +28,32 @@ static size_t layer_input(const DeepLogConfig *c, int layer)
     return layer == 0 ? (size_t)c->n_keys : (size_t)c->hidden;
 }
 
-void deeplog_views(const DeepLogConfig *c, float *block, DeepLogTensors *v)
+/* The state_dict of nn.LSTM(K, H, L) then nn.Linear(H, K); every tensor U(±1/√H), which is
+ * PyTorch's default for the LSTM and, the dense layer reading H inputs, for it as well. */
+void deeplog_tensor_table(const DeepLogConfig *c, TensorTable *t)
 {
-    size_t g = 4 * (size_t)c->hidden, h = (size_t)c->hidden;
-    float *p = block;
+    _Static_assert(4 * DEEPLOG_MAX_LAYERS + 2 <= TENSOR_TABLE_MAX, "a row for every DeepLog tensor");
+    int64_t K = c->n_keys, H = c->hidden, G = 4 * H;
+    TensorInit lstm_init = TENSOR_INIT_UNIFORM(H), fc_init = TENSOR_INIT_UNIFORM(H);
+    tensor_table_clear(t);
     for (int l = 0; l < c->layers; l++) {
-        v->lstm[l].w_ih = p, p += g * layer_input(c, l);
-        v->lstm[l].w_hh = p, p += g * h;
-        v->lstm[l].b_ih = p, p += g;
-        v->lstm[l].b_hh = p, p += g;
+        size_t layer = offsetof(DeepLogTensors, lstm) + (size_t)l * sizeof(LstmWeights);
+        int64_t in = (int64_t)layer_input(c, l);
+        tensor_table_add(t, "lstm.weight_ih_l%d", l, layer + offsetof(LstmWeights, w_ih), G, in, lstm_init);
+        tensor_table_add(t, "lstm.weight_hh_l%d", l, layer + offsetof(LstmWeights, w_hh), G, H, lstm_init);
+        tensor_table_add(t, "lstm.bias_ih_l%d", l, layer + offsetof(LstmWeights, b_ih), G, 0, lstm_init);
+        tensor_table_add(t, "lstm.bias_hh_l%d", l, layer + offsetof(LstmWeights, b_hh), G, 0, lstm_init);
     }
-    v->fc_weight = p, p += (size_t)c->n_keys * h;
-    v->fc_bias = p;
+    tensor_table_add(t, "fc.weight", 0, offsetof(DeepLogTensors, fc_weight), K, H, fc_init);
+    tensor_table_add(t, "fc.bias", 0, offsetof(DeepLogTensors, fc_bias), K, 0, fc_init);
 }
 
-static size_t count_params(const DeepLogConfig *c)
+/* The table is built afresh each call: tens of nanoseconds, once per backward pass. */
+void deeplog_views(const DeepLogConfig *c, float *block, DeepLogTensors *v)
 {
-    size_t g = 4 * (size_t)c->hidden, n = 0;
-    for (int l = 0; l < c->layers; l++)
-        n += g * layer_input(c, l) + g * (size_t)c->hidden + 2 * g;
-    return n + (size_t)c->n_keys * c->hidden + (size_t)c->n_keys;
+    TensorTable table;
+    deeplog_tensor_table(c, &table);
+    tensor_table_views(&table, block, v);
 }
 
 static bool set_key_names(DeepLog *m, const char *const *names, Error *err)
@@ -73,20 +77,18 @@ bool deeplog_create(DeepLog *m, const DeepLogConfig *cfg, const char *const *key
     memset(m, 0, sizeof *m);
     if (!deeplog_config_check(cfg, err))
         return false;
+    TensorTable table;
+    deeplog_tensor_table(cfg, &table);
     m->cfg = *cfg;
     m->calibration = CALIBRATION_DEFAULT;
-    m->n_params = count_params(cfg);
+    m->n_params = table.n_params;
     m->params = calloc(m->n_params, sizeof *m->params);
     if (!m->params || !set_key_names(m, key_names, err)) {
         deeplog_free(m);
-        return error_set(err, "out of memory for a model of %zu parameters", count_params(cfg));
+        return error_set(err, "out of memory for a model of %zu parameters", table.n_params);
     }
-    deeplog_views(cfg, m->params, &m->t);
-    /* PyTorch's defaults: U(±1/√H) for every LSTM tensor, U(±1/√in) for the dense layer */
-    uint64_t rng = seed;
-    float lstm_bound = 1.0f / sqrtf((float)cfg->hidden);
-    init_uniform(m->params, m->n_params - (size_t)cfg->n_keys * (cfg->hidden + 1), lstm_bound, &rng);
-    init_uniform(m->t.fc_weight, (size_t)cfg->n_keys * (cfg->hidden + 1), lstm_bound, &rng);
+    tensor_table_views(&table, m->params, &m->t);
+    tensor_table_init(&table, m->params, seed);
     return true;
 }
 
@@ -99,36 +101,39 @@ void deeplog_free(DeepLog *m)
     memset(m, 0, sizeof *m);
 }
 
+/* The work block's layout: run with block->base NULL it counts the floats, then lays them. */
+static void carve_work(DeepLogWork *w, const DeepLogConfig *c, size_t max_batch, BlockCarver *block)
+{
+    size_t tb = (size_t)c->window * max_batch, h = (size_t)c->hidden, k = (size_t)c->n_keys;
+    for (int l = 0; l < c->layers; l++) {
+        w->cache[l].gates = block_carve(block, tb * 4 * h);
+        w->cache[l].c = block_carve(block, tb * h);
+        w->cache[l].tanh_c = block_carve(block, tb * h);
+        w->cache[l].h = block_carve(block, tb * h);
+    }
+    w->cache[0].input_table = block_carve(block, k * 4 * h);
+    w->logits = block_carve(block, max_batch * k);
+    w->probs = block_carve(block, max_batch * k);
+    w->d_logits = block_carve(block, max_batch * k);
+    w->d_h = block_carve(block, tb * h);
+    w->d_below = block_carve(block, tb * h);
+    w->d_gates = block_carve(block, tb * 4 * h);
+    w->d_carry = block_carve(block, max_batch * h);
+}
+
 bool deeplog_work_init(DeepLogWork *w, const DeepLog *m, int max_batch, Error *err)
 {
     memset(w, 0, sizeof *w);
-    const DeepLogConfig *c = &m->cfg;
-    size_t tb = (size_t)c->window * max_batch, h = (size_t)c->hidden, k = (size_t)c->n_keys;
-    size_t per_layer = tb * (4 * h + 3 * h);
-    size_t total = per_layer * c->layers + k * 4 * h + 3 * max_batch * k + 2 * tb * h + tb * 4 * h +
-                   max_batch * h;
-    w->block = malloc(total * sizeof *w->block);
-    w->keys = malloc(tb * sizeof *w->keys);
+    BlockCarver block = {0};
+    carve_work(w, &m->cfg, (size_t)max_batch, &block);
+    w->block = malloc(block.used * sizeof *w->block);
+    w->keys = malloc((size_t)m->cfg.window * max_batch * sizeof *w->keys);
     if (!w->block || !w->keys) {
         deeplog_work_free(w);
         return error_set(err, "out of memory for a batch of %d windows", max_batch);
     }
     w->max_batch = max_batch;
-    float *p = w->block;
-    for (int l = 0; l < c->layers; l++) {
-        w->cache[l].gates = p, p += tb * 4 * h;
-        w->cache[l].c = p, p += tb * h;
-        w->cache[l].tanh_c = p, p += tb * h;
-        w->cache[l].h = p, p += tb * h;
-    }
-    w->cache[0].input_table = p, p += k * 4 * h;
-    w->logits = p, p += max_batch * k;
-    w->probs = p, p += max_batch * k;
-    w->d_logits = p, p += max_batch * k;
-    w->d_h = p, p += tb * h;
-    w->d_below = p, p += tb * h;
-    w->d_gates = p, p += tb * 4 * h;
-    w->d_carry = p;
+    carve_work(w, &m->cfg, (size_t)max_batch, &(BlockCarver){.base = w->block});
     return true;
 }
 

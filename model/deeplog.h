@@ -2,7 +2,9 @@
  * dense layer scores the next key. A next key outside the model's top-g candidates is a miss.
  * Parameters are one allocation in the order of PyTorch's state_dict for
  *   lstm = nn.LSTM(K, H, L, batch_first=True); fc = nn.Linear(H, K)
- * and gradients share that layout. */
+ * and gradients share that layout. deeplog_tensor_table lists the tensors once (names, shapes,
+ * views, initialisation); the views, the parameter count, the initial weights and the files
+ * all come from it. */
 #ifndef TRACEAID_DEEPLOG_H
 #define TRACEAID_DEEPLOG_H
 
@@ -11,8 +13,10 @@
 #include <stdint.h>
 
 #include "../io/error.h"
+#include "../io/safetensors.h"
 #include "calibration.h"
 #include "lstm.h"
+#include "tensor_table.h"
 
 #define DEEPLOG_MAX_LAYERS 8
 
@@ -58,11 +62,17 @@ bool deeplog_config_check(const DeepLogConfig *cfg, Error *err);
 bool deeplog_create(DeepLog *m, const DeepLogConfig *cfg, const char *const *key_names,
                     uint64_t seed, Error *err);
 void deeplog_free(DeepLog *m);
+/* The model's tensors in state_dict order (model/tensor_table.h), views into DeepLogTensors. */
+void deeplog_tensor_table(const DeepLogConfig *cfg, TensorTable *table);
 /* Lays views over a block of n_params floats (the parameters, or gradients). */
 void deeplog_views(const DeepLogConfig *cfg, float *block, DeepLogTensors *views);
 
-/* A file with metadata gives window, top_g and the vocab; a bare PyTorch state_dict takes K,
- * H and L from the shapes and window and top_g from defaults, keys being "1".."K". */
+/* The model in a parsed file (path names it in errors). A file with metadata gives window,
+ * top_g and the vocab; a bare PyTorch state_dict takes K, H and L from the shapes and window
+ * and top_g from defaults, keys being "1".."K". */
+bool deeplog_from_safetensors(DeepLog *m, const SafeTensors *st, const char *path,
+                              const DeepLogConfig *defaults, Error *err);
+/* Reads path and takes the model from it, as deeplog_from_safetensors. */
 bool deeplog_load(DeepLog *m, const char *path, const DeepLogConfig *defaults, Error *err);
 bool deeplog_save(const DeepLog *m, const char *path, Error *err);
 

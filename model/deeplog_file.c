@@ -1,4 +1,5 @@
-/* DeepLog models as safetensors files in PyTorch's layout (docs/MODEL_FORMAT.md). */
+/* DeepLog models as safetensors files in PyTorch's layout (docs/MODEL_FORMAT.md): the tensors are
+ * deeplog_tensor_table's rows, the metadata is written and read here. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,37 +7,18 @@
 #include "deeplog.h"
 #include "model_file.h"
 
-#define N_TENSORS_MAX (4 * DEEPLOG_MAX_LAYERS + 2)
-
-/* The tensors of a model in state_dict order, viewing the parameter block. */
-static size_t tensor_list(const DeepLog *m, StTensor *out, char names[][32])
+/* The tensors as the file names them, over the model's parameters. */
+static void tensor_list(const DeepLog *m, TensorList *list)
 {
-    const DeepLogConfig *c = &m->cfg;
-    size_t n = 0;
-    int64_t g = 4 * (int64_t)c->hidden;
-    for (int l = 0; l < c->layers; l++) {
-        int64_t in = l ? c->hidden : c->n_keys;
-        const char *kinds[4] = {"weight_ih", "weight_hh", "bias_ih", "bias_hh"};
-        float *data[4] = {m->t.lstm[l].w_ih, m->t.lstm[l].w_hh, m->t.lstm[l].b_ih, m->t.lstm[l].b_hh};
-        int64_t cols[4] = {in, c->hidden, 0, 0};
-        for (int i = 0; i < 4; i++, n++) {
-            snprintf(names[n], 32, "lstm.%s_l%d", kinds[i], l);
-            out[n] = (StTensor){.name = names[n], .ndim = cols[i] ? 2 : 1, .shape = {g, cols[i]},
-                                .numel = (size_t)(g * (cols[i] ? cols[i] : 1)), .data = data[i]};
-        }
-    }
-    out[n++] = (StTensor){.name = "fc.weight", .ndim = 2, .shape = {c->n_keys, c->hidden},
-                          .numel = (size_t)c->n_keys * c->hidden, .data = m->t.fc_weight};
-    out[n++] = (StTensor){.name = "fc.bias", .ndim = 1, .shape = {c->n_keys},
-                          .numel = (size_t)c->n_keys, .data = m->t.fc_bias};
-    return n;
+    TensorTable table;
+    deeplog_tensor_table(&m->cfg, &table);
+    tensor_table_list(&table, m->params, list);
 }
 
 bool deeplog_save(const DeepLog *m, const char *path, Error *err)
 {
-    StTensor tensors[N_TENSORS_MAX];
-    char names[N_TENSORS_MAX][32];
-    size_t n = tensor_list(m, tensors, names);
+    TensorList list;
+    tensor_list(m, &list);
     char window[16], top_g[16];
     snprintf(window, sizeof window, "%d", m->cfg.window);
     snprintf(top_g, sizeof top_g, "%d", m->cfg.top_g);
@@ -48,7 +30,7 @@ bool deeplog_save(const DeepLog *m, const char *path, Error *err)
     size_t n_meta = 4;
     CalibrationText text;
     model_calibration_meta(&m->calibration, &text, keys, values, &n_meta);
-    bool ok = safetensors_save(path, tensors, n, keys, values, n_meta, err);
+    bool ok = safetensors_save(path, list.tensors, list.n, keys, values, n_meta, err);
     free(vocab);
     return ok;
 }
@@ -69,12 +51,32 @@ static bool config_from_shapes(const SafeTensors *st, const char *path, DeepLogC
     return true;
 }
 
-
 static bool copy_model_tensors(DeepLog *m, const SafeTensors *st, const char *path, Error *err)
 {
-    StTensor want[N_TENSORS_MAX];
-    char names[N_TENSORS_MAX][32];
-    return model_copy_tensors(st, path, want, tensor_list(m, want, names), err);
+    TensorList want;
+    tensor_list(m, &want);
+    return model_copy_tensors(st, path, want.tensors, want.n, err);
+}
+
+bool deeplog_from_safetensors(DeepLog *m, const SafeTensors *st, const char *path,
+                              const DeepLogConfig *defaults, Error *err)
+{
+    memset(m, 0, sizeof *m);
+    DeepLogConfig c = {0};
+    const char *kind = safetensors_meta(st, "model");
+    bool ok = !kind || strcmp(kind, "deeplog") == 0 ||
+              error_set(err, "%s: a %s model, not a DeepLog one", path, kind);
+    ok = ok && config_from_shapes(st, path, &c, err) &&
+         model_meta_int(st, path, "window", defaults ? defaults->window : 0, &c.window, err) &&
+         model_meta_int(st, path, "top_g", defaults ? defaults->top_g : 0, &c.top_g, err);
+    if (ok && !safetensors_meta(st, "top_g") && c.top_g > c.n_keys)
+        c.top_g = c.n_keys; /* a default, not a choice: a bare file may have fewer keys than it */
+    ok = ok && deeplog_create(m, &c, NULL, 0, err);
+    if (ok && !(ok = model_read_vocab(st, path, m->key_names, m->cfg.n_keys, err) &&
+                     model_read_calibration(st, path, &m->calibration, err) &&
+                     copy_model_tensors(m, st, path, err)))
+        deeplog_free(m);
+    return ok;
 }
 
 bool deeplog_load(DeepLog *m, const char *path, const DeepLogConfig *defaults, Error *err)
@@ -83,20 +85,7 @@ bool deeplog_load(DeepLog *m, const char *path, const DeepLogConfig *defaults, E
     SafeTensors st;
     if (!safetensors_load(&st, path, err))
         return false;
-    DeepLogConfig c = {0};
-    const char *kind = safetensors_meta(&st, "model");
-    bool ok = !kind || strcmp(kind, "deeplog") == 0 ||
-              error_set(err, "%s: a %s model, not a DeepLog one", path, kind);
-    ok = ok && config_from_shapes(&st, path, &c, err) &&
-         model_meta_int(&st, path, "window", defaults ? defaults->window : 0, &c.window, err) &&
-         model_meta_int(&st, path, "top_g", defaults ? defaults->top_g : 0, &c.top_g, err);
-    if (ok && !safetensors_meta(&st, "top_g") && c.top_g > c.n_keys)
-        c.top_g = c.n_keys; /* a default, not a choice: a bare file may have fewer keys than it */
-    ok = ok && deeplog_create(m, &c, NULL, 0, err);
-    if (ok && !(ok = model_read_vocab(&st, path, m->key_names, m->cfg.n_keys, err) &&
-                     model_read_calibration(&st, path, &m->calibration, err) &&
-                     copy_model_tensors(m, &st, path, err)))
-        deeplog_free(m);
+    bool ok = deeplog_from_safetensors(m, &st, path, defaults, err);
     safetensors_free(&st);
     return ok;
 }

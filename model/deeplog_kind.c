@@ -31,8 +31,7 @@ static bool create(void *state, const ModelHyper *hp, const char *const *key_nam
 static bool load(void *state, const SafeTensors *st, const char *path, const ModelLoadDefaults *d, Error *err)
 {
     DeepLogConfig defaults = {.window = d ? d->window : 0, .top_g = d ? d->top_g : 0};
-    (void)st; /* SHIM until the tensor tables land */
-    return deeplog_load(state, path, &defaults, err);
+    return deeplog_from_safetensors(state, st, path, &defaults, err);
 }
 
 static bool save(const void *state, const char *path, Error *err) { return deeplog_save(state, path, err); }

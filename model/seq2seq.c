@@ -1,16 +1,13 @@
 #include "seq2seq.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "embedding.h"
-#include "init.h"
 #include "linear.h"
 #include "softmax.h"
 #include "tensor.h"
-
 
 bool seq2seq_config_check(const Seq2SeqConfig *c, Error *err)
 {
@@ -27,53 +24,44 @@ bool seq2seq_config_check(const Seq2SeqConfig *c, Error *err)
     return true;
 }
 
+#define VIEW(member) offsetof(Seq2SeqTensors, member)
+
+/* The state_dict of the module in docs/MODEL_FORMAT.md, with PyTorch's default initialisation:
+ * embeddings N(0, 1), GRU tensors U(±1/√H), and a Linear's U(±1/√in), in = H but for V, which
+ * reads the U attention units. */
+void seq2seq_tensor_table(const Seq2SeqConfig *c, TensorTable *t)
+{
+    _Static_assert(18 <= TENSOR_TABLE_MAX, "a row for each of the 18 seq2seq tensors below");
+    int64_t V = c->vocab, E = c->embed, H = c->hidden, U = c->units;
+    TensorInit embedding = TENSOR_INIT_NORMAL, gru = TENSOR_INIT_UNIFORM(H);
+    TensorInit from_hidden = TENSOR_INIT_UNIFORM(H), from_units = TENSOR_INIT_UNIFORM(U);
+    tensor_table_clear(t);
+    tensor_table_add(t, "encoder.embedding.weight", 0, VIEW(enc_embedding), V, E, embedding);
+    tensor_table_add(t, "encoder.gru.weight_ih_l0", 0, VIEW(enc_gru.w_ih), 3 * H, E, gru);
+    tensor_table_add(t, "encoder.gru.weight_hh_l0", 0, VIEW(enc_gru.w_hh), 3 * H, H, gru);
+    tensor_table_add(t, "encoder.gru.bias_ih_l0", 0, VIEW(enc_gru.b_ih), 3 * H, 0, gru);
+    tensor_table_add(t, "encoder.gru.bias_hh_l0", 0, VIEW(enc_gru.b_hh), 3 * H, 0, gru);
+    tensor_table_add(t, "attention.W1.weight", 0, VIEW(attn.w1_weight), U, H, from_hidden);
+    tensor_table_add(t, "attention.W1.bias", 0, VIEW(attn.w1_bias), U, 0, from_hidden);
+    tensor_table_add(t, "attention.W2.weight", 0, VIEW(attn.w2_weight), U, H, from_hidden);
+    tensor_table_add(t, "attention.W2.bias", 0, VIEW(attn.w2_bias), U, 0, from_hidden);
+    tensor_table_add(t, "attention.V.weight", 0, VIEW(attn.v_weight), 1, U, from_units);
+    tensor_table_add(t, "attention.V.bias", 0, VIEW(attn.v_bias), 1, 0, from_units);
+    tensor_table_add(t, "decoder.embedding.weight", 0, VIEW(dec_embedding), V, E, embedding);
+    tensor_table_add(t, "decoder.gru.weight_ih_l0", 0, VIEW(dec_gru.w_ih), 3 * H, H + E, gru);
+    tensor_table_add(t, "decoder.gru.weight_hh_l0", 0, VIEW(dec_gru.w_hh), 3 * H, H, gru);
+    tensor_table_add(t, "decoder.gru.bias_ih_l0", 0, VIEW(dec_gru.b_ih), 3 * H, 0, gru);
+    tensor_table_add(t, "decoder.gru.bias_hh_l0", 0, VIEW(dec_gru.b_hh), 3 * H, 0, gru);
+    tensor_table_add(t, "decoder.fc.weight", 0, VIEW(fc_weight), V, H, from_hidden);
+    tensor_table_add(t, "decoder.fc.bias", 0, VIEW(fc_bias), V, 0, from_hidden);
+}
+
+/* The table is built afresh each call: tens of nanoseconds, once per backward pass. */
 void seq2seq_views(const Seq2SeqConfig *c, float *block, Seq2SeqTensors *v)
 {
-    size_t V = (size_t)c->vocab, E = (size_t)c->embed, H = (size_t)c->hidden, U = (size_t)c->units;
-    float *p = block;
-    v->enc_embedding = p, p += V * E;
-    v->enc_gru.w_ih = p, p += 3 * H * E;
-    v->enc_gru.w_hh = p, p += 3 * H * H;
-    v->enc_gru.b_ih = p, p += 3 * H;
-    v->enc_gru.b_hh = p, p += 3 * H;
-    v->attn.w1_weight = p, p += U * H;
-    v->attn.w1_bias = p, p += U;
-    v->attn.w2_weight = p, p += U * H;
-    v->attn.w2_bias = p, p += U;
-    v->attn.v_weight = p, p += U;
-    v->attn.v_bias = p, p += 1;
-    v->dec_embedding = p, p += V * E;
-    v->dec_gru.w_ih = p, p += 3 * H * (H + E);
-    v->dec_gru.w_hh = p, p += 3 * H * H;
-    v->dec_gru.b_ih = p, p += 3 * H;
-    v->dec_gru.b_hh = p, p += 3 * H;
-    v->fc_weight = p, p += V * H;
-    v->fc_bias = p;
-}
-
-static size_t count_params(const Seq2SeqConfig *c)
-{
-    size_t V = (size_t)c->vocab, E = (size_t)c->embed, H = (size_t)c->hidden, U = (size_t)c->units;
-    return 2 * V * E + 3 * H * E + 3 * H * (H + E) + 2 * (3 * H * H + 6 * H) + 2 * (U * H + U) + U + 1 +
-           V * H + V;
-}
-
-/* PyTorch's defaults: embeddings N(0,1); GRU tensors U(±1/√H); a Linear's U(±1/√in). */
-static void init_weights(Seq2Seq *m, uint64_t seed)
-{
-    const Seq2SeqConfig *c = &m->cfg;
-    size_t V = (size_t)c->vocab, E = (size_t)c->embed, H = (size_t)c->hidden, U = (size_t)c->units;
-    Seq2SeqTensors *t = &m->t;
-    uint64_t rng = seed;
-    float gru_bound = 1.0f / sqrtf((float)H);
-    init_normal(t->enc_embedding, V * E, &rng);
-    init_uniform(t->enc_gru.w_ih, 3 * H * E + 3 * H * H + 6 * H, gru_bound, &rng);
-    init_uniform(t->attn.w1_weight, U * H + U, gru_bound, &rng);
-    init_uniform(t->attn.w2_weight, U * H + U, gru_bound, &rng);
-    init_uniform(t->attn.v_weight, U + 1, 1.0f / sqrtf((float)U), &rng);
-    init_normal(t->dec_embedding, V * E, &rng);
-    init_uniform(t->dec_gru.w_ih, 3 * H * (H + E) + 3 * H * H + 6 * H, gru_bound, &rng);
-    init_uniform(t->fc_weight, V * H + V, gru_bound, &rng);
+    TensorTable table;
+    seq2seq_tensor_table(c, &table);
+    tensor_table_views(&table, block, v);
 }
 
 static bool set_key_names(Seq2Seq *m, const char *const *names, Error *err)
@@ -98,17 +86,19 @@ bool seq2seq_create(Seq2Seq *m, const Seq2SeqConfig *cfg, const char *const *key
     memset(m, 0, sizeof *m);
     if (!seq2seq_config_check(cfg, err))
         return false;
+    TensorTable table;
+    seq2seq_tensor_table(cfg, &table);
     m->cfg = *cfg;
     m->calibration = CALIBRATION_DEFAULT;
     m->calibration.segment = 1000;
-    m->n_params = count_params(cfg);
+    m->n_params = table.n_params;
     m->params = calloc(m->n_params, sizeof *m->params);
     if (!m->params || !set_key_names(m, key_names, err)) {
         seq2seq_free(m);
-        return error_set(err, "out of memory for a model of %zu parameters", count_params(cfg));
+        return error_set(err, "out of memory for a model of %zu parameters", table.n_params);
     }
-    seq2seq_views(cfg, m->params, &m->t);
-    init_weights(m, seed);
+    tensor_table_views(&table, m->params, &m->t);
+    tensor_table_init(&table, m->params, seed);
     return true;
 }
 
@@ -123,18 +113,55 @@ void seq2seq_free(Seq2Seq *m)
 
 /* ---- work buffers ------------------------------------------------------------------------ */
 
+/* The work block's layout: run with block->base NULL it counts the floats, then lays them. */
+static void carve_work(Seq2SeqWork *w, const Seq2SeqConfig *c, size_t B, BlockCarver *block)
+{
+    size_t V = (size_t)c->vocab, E = (size_t)c->embed, H = (size_t)c->hidden;
+    size_t U = (size_t)c->units, TX = (size_t)c->tx, TY = (size_t)c->ty, X = H + E;
+    w->enc_emb = block_carve(block, TX * B * E);
+    w->enc_xp = block_carve(block, TX * B * 3 * H);
+    w->enc_h = block_carve(block, TX * B * H);
+    for (size_t t = 0; t < TX; t++) {
+        w->enc_cache[t].gates = block_carve(block, B * 3 * H);
+        w->enc_cache[t].hh = block_carve(block, B * 3 * H);
+    }
+    w->enc_out = block_carve(block, B * TX * H);
+    w->keys = block_carve(block, B * TX * U);
+    w->dec_x = block_carve(block, TY * B * X);
+    w->dec_xp = block_carve(block, TY * B * 3 * H);
+    w->dec_h = block_carve(block, TY * B * H);
+    for (size_t t = 0; t < TY; t++) {
+        w->dec_cache[t].gates = block_carve(block, B * 3 * H);
+        w->dec_cache[t].hh = block_carve(block, B * 3 * H);
+        w->attn_cache[t].query_proj = block_carve(block, B * U);
+        w->attn_cache[t].hidden = block_carve(block, B * TX * U);
+        w->attn_cache[t].weights = block_carve(block, B * TX);
+    }
+    w->logits = block_carve(block, TY * B * V);
+    w->probs = block_carve(block, TY * B * V);
+    w->d_logits = block_carve(block, TY * B * V);
+    w->d_dec_h = block_carve(block, TY * B * H);
+    w->d_xp = block_carve(block, B * 3 * H);
+    w->d_hh = block_carve(block, B * 3 * H);
+    w->d_x = block_carve(block, B * X);
+    w->d_carry = block_carve(block, B * H);
+    w->d_keys = block_carve(block, B * TX * U);
+    w->d_enc_out = block_carve(block, B * TX * H);
+    w->d_e = block_carve(block, B * TX);
+    w->d_qp = block_carve(block, B * U);
+    w->d_enc_h = block_carve(block, TX * B * H);
+    w->d_enc_xp = block_carve(block, TX * B * 3 * H);
+    w->d_enc_emb = block_carve(block, TX * B * E);
+}
+
 bool seq2seq_work_init(Seq2SeqWork *w, const Seq2Seq *m, int max_batch, Error *err)
 {
     memset(w, 0, sizeof *w);
-    const Seq2SeqConfig *c = &m->cfg;
-    size_t B = (size_t)max_batch, V = (size_t)c->vocab, E = (size_t)c->embed, H = (size_t)c->hidden;
-    size_t U = (size_t)c->units, TX = (size_t)c->tx, TY = (size_t)c->ty, X = H + E;
-    size_t per_enc_step = B * (E + 3 * H + H + 2 * 3 * H);
-    size_t per_dec_step = B * (X + 3 * H + H + 2 * 3 * H + U + TX * U + TX + 2 * V);
-    size_t scratch = TY * B * V + TY * B * H + 2 * B * 3 * H + B * X + B * H + B * TX * U + B * TX * H +
-                     B * TX + B * U + TX * B * H + TX * B * 3 * H + TX * B * E;
-    size_t total = TX * per_enc_step + B * TX * (H + U) + TY * per_dec_step + scratch;
-    w->block = malloc(total * sizeof *w->block);
+    size_t B = (size_t)max_batch, H = (size_t)m->cfg.hidden;
+    size_t TX = (size_t)m->cfg.tx, TY = (size_t)m->cfg.ty;
+    BlockCarver block = {0};
+    carve_work(w, &m->cfg, B, &block);
+    w->block = malloc(block.used * sizeof *w->block);
     w->enc_ids = malloc(TX * B * sizeof *w->enc_ids);
     w->prev_ids = malloc(TY * B * sizeof *w->prev_ids);
     w->step_targets = malloc(TY * B * sizeof *w->step_targets);
@@ -145,41 +172,7 @@ bool seq2seq_work_init(Seq2SeqWork *w, const Seq2Seq *m, int max_batch, Error *e
         return error_set(err, "out of memory for a batch of %d windows", max_batch);
     }
     w->max_batch = max_batch;
-    float *p = w->block;
-    w->enc_emb = p, p += TX * B * E;
-    w->enc_xp = p, p += TX * B * 3 * H;
-    w->enc_h = p, p += TX * B * H;
-    for (size_t t = 0; t < TX; t++) {
-        w->enc_cache[t].gates = p, p += B * 3 * H;
-        w->enc_cache[t].hh = p, p += B * 3 * H;
-    }
-    w->enc_out = p, p += B * TX * H;
-    w->keys = p, p += B * TX * U;
-    w->dec_x = p, p += TY * B * X;
-    w->dec_xp = p, p += TY * B * 3 * H;
-    w->dec_h = p, p += TY * B * H;
-    for (size_t t = 0; t < TY; t++) {
-        w->dec_cache[t].gates = p, p += B * 3 * H;
-        w->dec_cache[t].hh = p, p += B * 3 * H;
-        w->attn_cache[t].query_proj = p, p += B * U;
-        w->attn_cache[t].hidden = p, p += B * TX * U;
-        w->attn_cache[t].weights = p, p += B * TX;
-    }
-    w->logits = p, p += TY * B * V;
-    w->probs = p, p += TY * B * V;
-    w->d_logits = p, p += TY * B * V;
-    w->d_dec_h = p, p += TY * B * H;
-    w->d_xp = p, p += B * 3 * H;
-    w->d_hh = p, p += B * 3 * H;
-    w->d_x = p, p += B * X;
-    w->d_carry = p, p += B * H;
-    w->d_keys = p, p += B * TX * U;
-    w->d_enc_out = p, p += B * TX * H;
-    w->d_e = p, p += B * TX;
-    w->d_qp = p, p += B * U;
-    w->d_enc_h = p, p += TX * B * H;
-    w->d_enc_xp = p, p += TX * B * 3 * H;
-    w->d_enc_emb = p;
+    carve_work(w, &m->cfg, B, &(BlockCarver){.base = w->block});
     return true;
 }
 

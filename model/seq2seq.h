@@ -4,7 +4,9 @@
  * layer gives logits over the vocabulary. Training feeds the true previous key (teacher forcing);
  * prediction feeds back its own greedy choice. Ids 0, 1, 2 are PAD, START and UNK.
  * Parameters are one allocation in the state_dict order of the PyTorch module documented in
- * docs/MODEL_FORMAT.md; gradients share the layout. */
+ * docs/MODEL_FORMAT.md; gradients share the layout. seq2seq_tensor_table lists the tensors once
+ * (names, shapes, views, initialisation); the views, the parameter count, the initial weights
+ * and the files all come from it. */
 #ifndef TRACEAID_SEQ2SEQ_H
 #define TRACEAID_SEQ2SEQ_H
 
@@ -13,13 +15,16 @@
 #include <stdint.h>
 
 #include "../io/error.h"
+#include "../io/safetensors.h"
 #include "attention.h"
 #include "calibration.h"
 #include "gru.h"
-
-#define SEQ2SEQ_MAX_STEPS 64 /* most keys read (tx) or predicted (ty) */
+#include "tensor_table.h"
 
 enum { SEQ2SEQ_PAD = 0, SEQ2SEQ_START = 1, SEQ2SEQ_UNK = 2, SEQ2SEQ_FIRST_KEY = 3 };
+
+/* The most keys read (Tx) or predicted (Ty): the work block keeps a cache per step. */
+#define SEQ2SEQ_MAX_STEPS 64
 
 typedef struct Seq2SeqConfig {
     int vocab;      /* V, the three special ids included */
@@ -59,11 +64,11 @@ typedef struct Seq2SeqWork {
     float *step_weights;    /* [Ty][B] */
     float *zero_h;          /* [B][H] of zeros: the encoder's initial state */
     float *enc_emb, *enc_xp, *enc_h;        /* [Tx][B][E], [Tx][B][3H], [Tx][B][H] */
-    GruStepCache enc_cache[64];
+    GruStepCache enc_cache[SEQ2SEQ_MAX_STEPS];
     float *enc_out, *keys;                  /* [B][Tx][H], [B][Tx][U] */
-    AttentionStepCache attn_cache[64];
+    AttentionStepCache attn_cache[SEQ2SEQ_MAX_STEPS];
     float *dec_x, *dec_xp, *dec_h;          /* [Ty][B][H+E], [Ty][B][3H], [Ty][B][H] */
-    GruStepCache dec_cache[64];
+    GruStepCache dec_cache[SEQ2SEQ_MAX_STEPS];
     float *logits, *probs;                  /* [Ty][B][V] */
     /* backward scratch */
     float *d_logits, *d_dec_h, *d_xp, *d_hh, *d_x, *d_carry, *d_keys, *d_enc_out, *d_e, *d_qp;
@@ -81,6 +86,9 @@ bool seq2seq_config_check(const Seq2SeqConfig *cfg, Error *err);
 bool seq2seq_create(Seq2Seq *m, const Seq2SeqConfig *cfg, const char *const *key_names,
                     uint64_t seed, Error *err);
 void seq2seq_free(Seq2Seq *m);
+/* The model's tensors in state_dict order (model/tensor_table.h), views into Seq2SeqTensors. */
+void seq2seq_tensor_table(const Seq2SeqConfig *cfg, TensorTable *table);
+/* Lays views over a block of n_params floats (the parameters, or gradients). */
 void seq2seq_views(const Seq2SeqConfig *cfg, float *block, Seq2SeqTensors *views);
 
 bool seq2seq_work_init(Seq2SeqWork *w, const Seq2Seq *m, int max_batch, Error *err);
@@ -100,6 +108,10 @@ float seq2seq_backward(const Seq2Seq *m, Seq2SeqWork *w, const uint32_t *targets
  * gradient with respect to the embedded inputs. */
 void seq2seq_backward_from_logits(const Seq2Seq *m, Seq2SeqWork *w, int batch, float *grad);
 
+/* The model in a parsed file (path names it in errors). V, E, H and U come from the shapes;
+ * tx, ty and stride from the metadata, 5 each when absent. */
+bool seq2seq_from_safetensors(Seq2Seq *m, const SafeTensors *st, const char *path, Error *err);
+/* Reads path and takes the model from it, as seq2seq_from_safetensors. */
 bool seq2seq_load(Seq2Seq *m, const char *path, Error *err);
 bool seq2seq_save(const Seq2Seq *m, const char *path, Error *err);
 

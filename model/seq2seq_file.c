@@ -1,4 +1,5 @@
-/* seq2seq models as safetensors files in PyTorch's layout (docs/MODEL_FORMAT.md). */
+/* seq2seq models as safetensors files in PyTorch's layout (docs/MODEL_FORMAT.md): the tensors are
+ * seq2seq_tensor_table's rows, the metadata is written and read here. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,46 +7,18 @@
 #include "model_file.h"
 #include "seq2seq.h"
 
-#define N_TENSORS 18
-
-static StTensor tensor(const char *name, float *data, int64_t rows, int64_t cols)
+/* The tensors as the file names them, over the model's parameters. */
+static void tensor_list(const Seq2Seq *m, TensorList *list)
 {
-    return (StTensor){.name = (char *)name, .ndim = cols ? 2 : 1, .shape = {rows, cols},
-                      .numel = (size_t)(rows * (cols ? cols : 1)), .data = data};
-}
-
-/* The tensors in state_dict order, viewing the parameter block. */
-static size_t tensor_list(const Seq2Seq *m, StTensor *out)
-{
-    const Seq2SeqConfig *c = &m->cfg;
-    const Seq2SeqTensors *t = &m->t;
-    int64_t V = c->vocab, E = c->embed, H = c->hidden, U = c->units;
-    size_t n = 0;
-    out[n++] = tensor("encoder.embedding.weight", t->enc_embedding, V, E);
-    out[n++] = tensor("encoder.gru.weight_ih_l0", t->enc_gru.w_ih, 3 * H, E);
-    out[n++] = tensor("encoder.gru.weight_hh_l0", t->enc_gru.w_hh, 3 * H, H);
-    out[n++] = tensor("encoder.gru.bias_ih_l0", t->enc_gru.b_ih, 3 * H, 0);
-    out[n++] = tensor("encoder.gru.bias_hh_l0", t->enc_gru.b_hh, 3 * H, 0);
-    out[n++] = tensor("attention.W1.weight", t->attn.w1_weight, U, H);
-    out[n++] = tensor("attention.W1.bias", t->attn.w1_bias, U, 0);
-    out[n++] = tensor("attention.W2.weight", t->attn.w2_weight, U, H);
-    out[n++] = tensor("attention.W2.bias", t->attn.w2_bias, U, 0);
-    out[n++] = tensor("attention.V.weight", t->attn.v_weight, 1, U);
-    out[n++] = tensor("attention.V.bias", t->attn.v_bias, 1, 0);
-    out[n++] = tensor("decoder.embedding.weight", t->dec_embedding, V, E);
-    out[n++] = tensor("decoder.gru.weight_ih_l0", t->dec_gru.w_ih, 3 * H, H + E);
-    out[n++] = tensor("decoder.gru.weight_hh_l0", t->dec_gru.w_hh, 3 * H, H);
-    out[n++] = tensor("decoder.gru.bias_ih_l0", t->dec_gru.b_ih, 3 * H, 0);
-    out[n++] = tensor("decoder.gru.bias_hh_l0", t->dec_gru.b_hh, 3 * H, 0);
-    out[n++] = tensor("decoder.fc.weight", t->fc_weight, V, H);
-    out[n++] = tensor("decoder.fc.bias", t->fc_bias, V, 0);
-    return n;
+    TensorTable table;
+    seq2seq_tensor_table(&m->cfg, &table);
+    tensor_table_list(&table, m->params, list);
 }
 
 bool seq2seq_save(const Seq2Seq *m, const char *path, Error *err)
 {
-    StTensor tensors[N_TENSORS];
-    size_t n = tensor_list(m, tensors);
+    TensorList list;
+    tensor_list(m, &list);
     char tx[16], ty[16], stride[16];
     snprintf(tx, sizeof tx, "%d", m->cfg.tx);
     snprintf(ty, sizeof ty, "%d", m->cfg.ty);
@@ -58,7 +31,7 @@ bool seq2seq_save(const Seq2Seq *m, const char *path, Error *err)
     size_t n_meta = 5;
     CalibrationText text;
     model_calibration_meta(&m->calibration, &text, keys, values, &n_meta);
-    bool ok = safetensors_save(path, tensors, n, keys, values, n_meta, err);
+    bool ok = safetensors_save(path, list.tensors, list.n, keys, values, n_meta, err);
     free(vocab);
     return ok;
 }
@@ -79,11 +52,26 @@ static bool config_from_file(const SafeTensors *st, const char *path, Seq2SeqCon
            model_meta_int(st, path, "stride", 5, &c->stride, err);
 }
 
-
 static bool copy_model_tensors(Seq2Seq *m, const SafeTensors *st, const char *path, Error *err)
 {
-    StTensor want[N_TENSORS];
-    return model_copy_tensors(st, path, want, tensor_list(m, want), err);
+    TensorList want;
+    tensor_list(m, &want);
+    return model_copy_tensors(st, path, want.tensors, want.n, err);
+}
+
+bool seq2seq_from_safetensors(Seq2Seq *m, const SafeTensors *st, const char *path, Error *err)
+{
+    memset(m, 0, sizeof *m);
+    Seq2SeqConfig c = {0};
+    const char *kind = safetensors_meta(st, "model");
+    bool ok = !kind || strcmp(kind, "seq2seq") == 0 ||
+              error_set(err, "%s: a %s model, not a seq2seq one", path, kind);
+    ok = ok && config_from_file(st, path, &c, err) && seq2seq_create(m, &c, NULL, 0, err);
+    if (ok && !(ok = model_read_vocab(st, path, m->key_names, m->cfg.vocab, err) &&
+                     model_read_calibration(st, path, &m->calibration, err) &&
+                     copy_model_tensors(m, st, path, err)))
+        seq2seq_free(m);
+    return ok;
 }
 
 bool seq2seq_load(Seq2Seq *m, const char *path, Error *err)
@@ -92,15 +80,7 @@ bool seq2seq_load(Seq2Seq *m, const char *path, Error *err)
     SafeTensors st;
     if (!safetensors_load(&st, path, err))
         return false;
-    Seq2SeqConfig c = {0};
-    const char *kind = safetensors_meta(&st, "model");
-    bool ok = !kind || strcmp(kind, "seq2seq") == 0 ||
-              error_set(err, "%s: a %s model, not a seq2seq one", path, kind);
-    ok = ok && config_from_file(&st, path, &c, err) && seq2seq_create(m, &c, NULL, 0, err);
-    if (ok && !(ok = model_read_vocab(&st, path, m->key_names, m->cfg.vocab, err) &&
-                     model_read_calibration(&st, path, &m->calibration, err) &&
-                     copy_model_tensors(m, &st, path, err)))
-        seq2seq_free(m);
+    bool ok = seq2seq_from_safetensors(m, &st, path, err);
     safetensors_free(&st);
     return ok;
 }

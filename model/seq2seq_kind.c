@@ -36,8 +36,7 @@ static bool create(void *state, const ModelHyper *hp, const char *const *key_nam
 static bool load(void *state, const SafeTensors *st, const char *path, const ModelLoadDefaults *d, Error *err)
 {
     (void)d;
-    (void)st; /* SHIM until the tensor tables land */
-    return seq2seq_load(state, path, err);
+    return seq2seq_from_safetensors(state, st, path, err);
 }
 
 static bool save(const void *state, const char *path, Error *err) { return seq2seq_save(state, path, err); }

@@ -46,7 +46,7 @@ bool seq2seq_add_windows(const Seq2Seq *m, const Trace *t, size_t first, size_t 
                          Error *err)
 {
     int width = m->cfg.tx + m->cfg.ty;
-    uint32_t row[128];
+    uint32_t row[2 * SEQ2SEQ_MAX_STEPS];
     for (size_t s = 0; s < t->n_sessions; s++) {
         size_t start = t->session_start[s] > first ? t->session_start[s] : first;
         size_t end = t->session_start[s + 1] < last ? t->session_start[s + 1] : last;
