@@ -188,13 +188,3 @@ float deeplog_backward(const DeepLog *m, DeepLogWork *w, const uint32_t *targets
     deeplog_backward_from_logits(m, w, batch, grad, NULL);
     return loss;
 }
-
-int deeplog_rank(const float *scores, int n_keys, uint32_t key)
-{
-    if (key >= (uint32_t)n_keys)
-        return n_keys; /* a key the model does not know is never a candidate */
-    int rank = 0;
-    for (int k = 0; k < n_keys; k++)
-        rank += scores[k] > scores[key] || (scores[k] == scores[key] && (uint32_t)k < key);
-    return rank;
-}

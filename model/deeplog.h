@@ -92,7 +92,4 @@ float deeplog_backward(const DeepLog *m, DeepLogWork *w, const uint32_t *targets
 void deeplog_backward_from_logits(const DeepLog *m, DeepLogWork *w, int batch, float *grad,
                                   float *d_input);
 
-/* The rank of key among the scores (0 = the model's first choice); ties go against the key. */
-int deeplog_rank(const float *scores, int n_keys, uint32_t key);
-
 #endif
