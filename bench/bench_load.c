@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../io/trace.h"
+#include "../io/readers.h"
 
 static double now_seconds(void)
 {

@@ -1,6 +1,8 @@
 /* CSV traces through libcsv, streamed: each row goes straight into the columnar Trace.
- * The file is fed to libcsv one physical line at a time so that every error can name its line;
+ * The input is fed to libcsv one physical line at a time so that every error can name its line;
  * a record's fields are checked as they arrive and the event is appended when the row ends. */
+#include "csv_trace.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <regex.h>
@@ -8,10 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "text.h"
-#include "trace.h"
 
 #define CSV_MAX_FIELD (1u << 20)
 #define CSV_CHUNK (1u << 20)
@@ -494,7 +494,7 @@ static bool group_into_sessions(CsvReader *r)
     return ok || error_set(r->err, "%s: out of memory grouping sessions", r->path);
 }
 
-/* ---- the file -------------------------------------------------------------------------- */
+/* ---- the input ------------------------------------------------------------------------- */
 
 static void *bounded_realloc(void *p, size_t size)
 {
@@ -568,8 +568,9 @@ static void reserve_for_file(CsvReader *r, const char *chunk, size_t len, uint64
     trace_reserve(r->t, (size_t)((double)file_size / mean_line * 1.1));
 }
 
-static bool read_file(CsvReader *r, int fd, uint64_t file_size, struct csv_parser *parser)
+static bool read_input(CsvReader *r, InputStream *in, struct csv_parser *parser)
 {
+    uint64_t file_size = in->size;
     char *buf = malloc(CSV_CHUNK);
     if (!buf)
         return fail(r, "out of memory");
@@ -577,7 +578,7 @@ static bool read_file(CsvReader *r, int fd, uint64_t file_size, struct csv_parse
     uint64_t done = 0;
     bool first = true, ok = true;
     ssize_t n;
-    while (ok && (n = read(fd, buf, CSV_CHUNK)) > 0) {
+    while (ok && (n = input_read(in, buf, CSV_CHUNK)) > 0) {
         done += (uint64_t)n;
         if (r->opt->progress)
             r->opt->progress(done, file_size, r->opt->progress_ctx);
@@ -591,7 +592,9 @@ static bool read_file(CsvReader *r, int fd, uint64_t file_size, struct csv_parse
         first = false;
         ok = feed(r, parser, buf + skip, (size_t)n - skip, &line_col);
     }
-    if (ok && n < 0)
+    if (ok && n < 0 && errno == EINTR)
+        ok = fail(r, "interrupted");
+    else if (ok && n < 0)
         ok = error_set(r->err, "%s: read error: %s", r->path, strerror(errno));
     free(buf);
     if (ok && csv_fini(parser, on_field, on_row, r) != 0 && !r->failed) {
@@ -640,15 +643,29 @@ static void reader_free(CsvReader *r)
         regfree(&r->regex);
 }
 
-bool trace_load_csv(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
-                    Meanings *meanings, Error *err)
+/* A CSV trace is text with a header row: the first non-blank line holds something besides
+ * integers (which would make it a session file), and there is no NUL byte. */
+SniffScore csv_sniff(const char *prefix, size_t len)
 {
+    if (memchr(prefix, '\0', len))
+        return SNIFF_NO;
+    size_t i = 0;
+    while (i < len && strchr(" \t\r\n", prefix[i]))
+        i++;
+    for (; i < len && prefix[i] != '\n'; i++)
+        if (!strchr(" \t\r0123456789", prefix[i]))
+            return SNIFF_MAYBE;
+    return SNIFF_NO;
+}
+
+bool csv_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
+              Meanings *meanings, Error *err)
+{
+    const char *path = in->path;
     CsvReader r = {.path = path, .opt = opt, .t = t, .vocab = vocab, .meanings = meanings,
                    .err = err, .line = 1, .in_header = true};
     strpool_init(&r.groups);
-    int fd;
-    uint64_t size;
-    if (!compile_group_regex(&r) || !text_open_fd(path, &fd, &size, err)) {
+    if (!compile_group_regex(&r)) {
         reader_free(&r);
         return false;
     }
@@ -661,10 +678,9 @@ bool trace_load_csv(Trace *t, const char *path, const TraceOptions *opt, Vocab *
         ok = trace_begin(t, path, TRACE_FORMAT_CSV, err);
         reset_record(&r);
         r.record_line = 1;
-        ok = ok && read_file(&r, fd, size, &parser) && check_loaded(&r);
+        ok = ok && read_input(&r, in, &parser) && check_loaded(&r);
         csv_free(&parser);
     }
-    close(fd);
     if (ok && r.grouping)
         ok = group_into_sessions(&r);
     else if (ok)

@@ -1,11 +1,14 @@
 /* DeepLog session files: one session a line, space-separated positive integer keys; key k has
  * id k-1. Trailing spaces, CRLF and a missing final newline are normal input. */
+#include "session_file.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
-#include "trace.h"
+
+#define SESSION_CHUNK (64u << 10)
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
@@ -58,32 +61,106 @@ static bool parse_session(Trace *t, Vocab *vocab, size_t line_no, const char *li
     return n_keys == 0 || trace_end_session(t, err);
 }
 
-bool trace_load_sessions(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
-                         Error *err)
+/* A session file's first non-blank line holds only integers and blanks; a CSV header holds
+ * column names. */
+SniffScore sessions_sniff(const char *prefix, size_t len)
 {
-    FILE *fp;
-    if (!text_open(path, &fp, err) || !trace_begin(t, path, TRACE_FORMAT_SESSIONS, err))
-        return false;
-    char *line = NULL;
-    size_t line_cap = 0, line_no = 0;
-    ssize_t len;
-    bool ok = true;
-    while (ok && (len = getline(&line, &line_cap, fp)) >= 0) {
-        line_no++;
-        if (opt->cancel && *opt->cancel) {
-            ok = error_set(err, "%s: interrupted", path);
-            break;
-        }
-        if (line_no == 1)
-            len = (ssize_t)text_skip_bom(line, (size_t)len);
-        ok = parse_session(t, vocab, line_no, line, text_trim_newline(line, (size_t)len), err);
+    bool seen_digit = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = prefix[i];
+        if (c == '\n' && seen_digit)
+            return SNIFF_LIKELY;
+        if (c >= '0' && c <= '9')
+            seen_digit = true;
+        else if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            return SNIFF_NO;
     }
-    if (ok && ferror(fp))
-        ok = error_set(err, "%s: read error: %s", path, strerror(errno));
+    return seen_digit ? SNIFF_LIKELY : SNIFF_NO;
+}
+
+typedef struct SessionReader {
+    Trace *t;
+    Vocab *vocab;
+    const TraceOptions *opt;
+    Error *err;
+    size_t line_no;
+    char *carry;                /* a line begun in an earlier chunk */
+    size_t carry_len, carry_cap;
+} SessionReader;
+
+static bool session_line(SessionReader *r, const char *line, size_t len)
+{
+    r->line_no++;
+    if (r->opt->cancel && *r->opt->cancel)
+        return error_set(r->err, "%s: interrupted", r->t->path);
+    return parse_session(r->t, r->vocab, r->line_no, line, text_trim_newline(line, len), r->err);
+}
+
+static bool carry_append(SessionReader *r, const char *s, size_t len)
+{
+    if (r->carry_len + len > r->carry_cap) {
+        size_t cap = r->carry_cap ? r->carry_cap : 256;
+        while (cap < r->carry_len + len)
+            cap *= 2;
+        char *grown = realloc(r->carry, cap);
+        if (!grown)
+            return error_set(r->err, "%s: out of memory", r->t->path);
+        r->carry = grown;
+        r->carry_cap = cap;
+    }
+    memcpy(r->carry + r->carry_len, s, len);
+    r->carry_len += len;
+    return true;
+}
+
+/* Splits a chunk into lines; the last, unfinished one waits in carry for the next chunk. */
+static bool session_chunk(SessionReader *r, const char *p, const char *end)
+{
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            return carry_append(r, p, (size_t)(end - p));
+        size_t len = (size_t)(nl + 1 - p);
+        if (r->carry_len) {
+            if (!carry_append(r, p, len) || !session_line(r, r->carry, r->carry_len))
+                return false;
+            r->carry_len = 0;
+        } else if (!session_line(r, p, len)) {
+            return false;
+        }
+        p = nl + 1;
+    }
+    return true;
+}
+
+bool sessions_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
+                   Meanings *meanings, Error *err)
+{
+    (void)meanings;
+    const char *path = in->path;
+    if (!trace_begin(t, path, TRACE_FORMAT_SESSIONS, err))
+        return false;
+    SessionReader r = {.t = t, .vocab = vocab, .opt = opt, .err = err};
+    char *buf = malloc(SESSION_CHUNK);
+    bool ok = buf || error_set(err, "%s: out of memory", path);
+    uint64_t done = 0;
+    ssize_t n = 0;
+    while (ok && (n = input_read(in, buf, SESSION_CHUNK)) > 0) {
+        size_t skip = done == 0 && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        done += (uint64_t)n;
+        if (opt->progress)
+            opt->progress(done, in->size, opt->progress_ctx);
+        ok = session_chunk(&r, buf + skip, buf + n);
+    }
+    if (ok && n < 0)
+        ok = errno == EINTR ? error_set(err, "%s: interrupted", path)
+                            : error_set(err, "%s: read error: %s", path, strerror(errno));
+    if (ok && r.carry_len) /* the last line, without a final newline */
+        ok = session_line(&r, r.carry, r.carry_len);
     if (ok && t->n_events == 0)
         ok = error_set(err, "%s: no sessions: the file is empty", path);
-    free(line);
-    fclose(fp);
+    free(r.carry);
+    free(buf);
     if (!ok) {
         trace_free(t);
         return false;

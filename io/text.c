@@ -7,20 +7,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+bool text_stat_fd(const char *path, int fd, uint64_t *size, Error *err)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return error_set(err, "%s: cannot stat: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return error_set(err, "%s: is a directory, not a trace file", path);
+    *size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    return true;
+}
+
 bool text_open_fd(const char *path, int *fd, uint64_t *size, Error *err)
 {
     *fd = open(path, O_RDONLY);
     if (*fd < 0)
         return error_set(err, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(*fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-        bool is_dir = S_ISDIR(st.st_mode);
+    if (!text_stat_fd(path, *fd, size, err)) {
         close(*fd);
         *fd = -1;
-        return is_dir ? error_set(err, "%s: is a directory, not a trace file", path)
-                      : error_set(err, "%s: cannot stat: %s", path, strerror(errno));
+        return false;
     }
-    *size = (uint64_t)st.st_size;
     return true;
 }
 

@@ -12,8 +12,11 @@
 
 /* Opens path for reading; a directory, a missing or an unreadable file is an error naming it. */
 bool text_open(const char *path, FILE **fp, Error *err);
-/* Opens path as a file descriptor, with the same checks; *size gets the file's size. */
+/* Opens path as a file descriptor, with the same checks; *size gets the file's size (0 when it
+ * is not a regular file: a pipe, FIFO or device, whose size is unknown). */
 bool text_open_fd(const char *path, int *fd, uint64_t *size, Error *err);
+/* The checks of text_open_fd on a descriptor already open (standard input), named path. */
+bool text_stat_fd(const char *path, int fd, uint64_t *size, Error *err);
 
 /* Removes a UTF-8 byte-order mark at the start of s in place; returns the new length. */
 size_t text_skip_bom(char *s, size_t len);

@@ -1,11 +1,7 @@
 #include "trace.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "text.h"
 
 bool trace_begin(Trace *t, const char *path, TraceFormat format, Error *err)
 {
@@ -102,42 +98,4 @@ size_t trace_bytes(const Trace *t)
     return t->cap * per_event + (t->n_sessions + 1) * sizeof *t->session_start +
            (t->session_name ? t->n_sessions * sizeof *t->session_name : 0) +
            strpool_bytes(&t->names);
-}
-
-/* A session file's first non-blank line holds only integers and spaces; a CSV header holds
- * column names. */
-static bool looks_like_sessions(const char *path, Error *err)
-{
-    FILE *fp;
-    if (!text_open(path, &fp, err))
-        return false;
-    char buf[4096];
-    size_t len = fread(buf, 1, sizeof buf, fp);
-    fclose(fp);
-    bool seen_digit = false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)buf[i];
-        if (c == '\n' && seen_digit)
-            return true;
-        if (isdigit(c))
-            seen_digit = true;
-        else if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
-            return false;
-    }
-    return seen_digit;
-}
-
-bool trace_load(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
-                Meanings *meanings, Error *err)
-{
-    error_clear(err);
-    TraceFormat format = opt->format;
-    if (format == TRACE_FORMAT_AUTO) {
-        format = looks_like_sessions(path, err) ? TRACE_FORMAT_SESSIONS : TRACE_FORMAT_CSV;
-        if (err && err->failed)
-            return false;
-    }
-    if (format == TRACE_FORMAT_SESSIONS)
-        return trace_load_sessions(t, path, opt, vocab, err);
-    return trace_load_csv(t, path, opt, vocab, meanings, err);
 }

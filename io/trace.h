@@ -1,6 +1,7 @@
 /* One loaded trace, columnar: per event a key id, a timestamp, cpu, pid, tid and a process-name
  * id, each in its own array. Events are grouped into sessions (a session file's lines, the groups
- * of a structured log; one session for a kernel trace). */
+ * of a structured log; one session for a kernel trace). The readers fill it through the column
+ * API below; io/readers.h loads a file with the reader its format needs. */
 #ifndef TRACEAID_TRACE_H
 #define TRACEAID_TRACE_H
 
@@ -18,7 +19,7 @@
 #define TRACE_NO_ID (-1)            /* pid/tid of an event whose trace has none */
 
 typedef enum TraceFormat {
-    TRACE_FORMAT_AUTO,      /* a session file when its first line is only integers, else CSV */
+    TRACE_FORMAT_AUTO,      /* the readers' sniffers choose from the first bytes (io/readers.c) */
     TRACE_FORMAT_CSV,       /* kernel-event trace, or loghub structured log when it has EventId */
     TRACE_FORMAT_SESSIONS,  /* DeepLog session file */
 } TraceFormat;
@@ -30,7 +31,8 @@ typedef struct TraceOptions {
     const char *group_col;      /* structured logs: one session per value of this column ... */
     const char *group_regex;    /* ... or per first match of this regex in it (default Content) */
     const volatile sig_atomic_t *cancel;   /* stops loading when it becomes nonzero */
-    void (*progress)(uint64_t bytes_done, uint64_t bytes_total, void *ctx); /* per chunk read; may be NULL */
+    /* per chunk read; may be NULL. bytes_total is 0 when unknown (a pipe or FIFO) */
+    void (*progress)(uint64_t bytes_done, uint64_t bytes_total, void *ctx);
     void *progress_ctx;
 } TraceOptions;
 
@@ -50,10 +52,6 @@ typedef struct Trace {
     uint32_t *session_name;     /* structured logs grouped into sessions: into names; else NULL */
 } Trace;
 
-/* Loads path into t. Keys go into vocab; a structured log's EventTemplates into meanings (may
- * be NULL). On failure t is left empty and err names the file, line and column at fault. */
-bool trace_load(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
-                Meanings *meanings, Error *err);
 void trace_free(Trace *t);
 
 static inline size_t trace_session_length(const Trace *t, size_t s)
@@ -71,10 +69,5 @@ bool trace_end_session(Trace *t, Error *err);
 /* Makes room for n_events in all; a failure here is not an error (appending grows as needed). */
 void trace_reserve(Trace *t, size_t n_events);
 void trace_shrink(Trace *t);
-
-bool trace_load_csv(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
-                    Meanings *meanings, Error *err);
-bool trace_load_sessions(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
-                         Error *err);
 
 #endif

@@ -1,5 +1,7 @@
 #include "trace_set.h"
 
+#include "readers.h"
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -2,7 +2,7 @@
 #ifndef TRACEAID_TEST_LOAD_H
 #define TRACEAID_TEST_LOAD_H
 
-#include "../io/trace.h"
+#include "../io/readers.h"
 
 typedef struct Loaded {
     Trace trace;

@@ -1,5 +1,5 @@
 /* The CSV trace reader (and structured logs grouped by a regex, when the first byte is odd). */
-#include "../../io/trace.h"
+#include "../../io/readers.h"
 #include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)

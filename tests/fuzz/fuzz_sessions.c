@@ -1,5 +1,5 @@
 /* The DeepLog session-file reader. */
-#include "../../io/trace.h"
+#include "../../io/readers.h"
 #include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)

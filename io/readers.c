@@ -1,0 +1,58 @@
+#include "readers.h"
+
+#include <string.h>
+
+#include "csv_trace.h"
+#include "session_file.h"
+
+/* One row per format. A new format is its reader's files and a row here. */
+static const TraceReader readers[] = {
+    {"csv", TRACE_FORMAT_CSV, csv_sniff, csv_load},
+    {"sessions", TRACE_FORMAT_SESSIONS, sessions_sniff, sessions_load},
+};
+#define N_READERS (sizeof readers / sizeof readers[0])
+#define FALLBACK (&readers[0]) /* the CSV reader */
+
+const TraceReader *trace_readers(size_t *n)
+{
+    *n = N_READERS;
+    return readers;
+}
+
+const TraceReader *trace_reader_sniff(const char *prefix, size_t len)
+{
+    const TraceReader *best = FALLBACK;
+    SniffScore best_score = SNIFF_NO;
+    for (size_t i = 0; i < N_READERS; i++) {
+        SniffScore score = readers[i].sniff(prefix, len);
+        if (score > best_score) {
+            best = &readers[i];
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+const TraceReader *trace_reader_for(TraceFormat format)
+{
+    for (size_t i = 0; i < N_READERS; i++)
+        if (readers[i].format == format)
+            return &readers[i];
+    return FALLBACK;
+}
+
+bool trace_load(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
+                Meanings *meanings, Error *err)
+{
+    error_clear(err);
+    memset(t, 0, sizeof *t);
+    InputStream in;
+    if (!input_open(&in, path, opt->cancel, err))
+        return false;
+    const TraceReader *reader = opt->format == TRACE_FORMAT_AUTO
+                                    ? trace_reader_sniff(in.prefix, in.prefix_len)
+                                    : trace_reader_for(opt->format);
+    bool ok = reader->load(t, &in, opt, vocab, meanings, err);
+    input_close(&in);
+    return ok;
+}
