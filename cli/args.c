@@ -12,7 +12,7 @@ static bool add_input(ArgInputs *inputs, const char *path, TraceFormat format, E
         size_t cap = inputs->cap ? inputs->cap * 2 : 8;
         TraceInput *grown = realloc(inputs->items, cap * sizeof *grown);
         if (!grown)
-            return error_set(err, "out of memory");
+            return error_nomem(err);
         inputs->items = grown;
         inputs->cap = cap;
     }
@@ -53,7 +53,7 @@ static bool set_value(const ArgSpec *spec, const char *value, ArgInputs *inputs,
         errno = 0;
         unsigned long long parsed = strtoull(value, &end, 10);
         if (errno || end == value || *end || value[0] == '-')
-            return error_set(err, "--%s: '%s' is not a whole number", spec->name, value);
+            return error_set_code(err, ERROR_USAGE, "--%s: '%s' is not a whole number", spec->name, value);
         *(uint64_t *)spec->target = parsed;
         return true;
     }
@@ -86,16 +86,16 @@ bool args_parse(int argc, char **argv, const ArgSpec *specs, size_t n_specs, Arg
         const char *eq = is_long ? strchr(name, '=') : NULL;
         size_t name_len = eq ? (size_t)(eq - name) : strlen(name);
         if (!is_long && name_len != 1)
-            return error_set(err, "unknown option '%s'", arg);
+            return error_set_code(err, ERROR_USAGE, "unknown option '%s'", arg);
         const ArgSpec *spec = find_spec(specs, n_specs, name, name_len, is_long ? 0 : name[0]);
         if (!spec)
-            return error_set(err, "unknown option '%s'", arg);
+            return error_set_code(err, ERROR_USAGE, "unknown option '%s'", arg);
         const char *value = eq ? eq + 1 : NULL;
         if (spec->kind == ARG_FLAG && value)
-            return error_set(err, "--%s takes no value", spec->name);
+            return error_set_code(err, ERROR_USAGE, "--%s takes no value", spec->name);
         if (spec->kind != ARG_FLAG && !value) {
             if (i + 1 >= argc)
-                return error_set(err, "%s needs a value (%s)", arg, spec->metavar);
+                return error_set_code(err, ERROR_USAGE, "%s needs a value (%s)", arg, spec->metavar);
             value = argv[++i];
         }
         if (!set_value(spec, value, inputs, err))
@@ -104,8 +104,10 @@ bool args_parse(int argc, char **argv, const ArgSpec *specs, size_t n_specs, Arg
     return true;
 }
 
-void args_print_help(FILE *out, const Command *cmd, const ArgSpec *specs, size_t n_specs)
+void args_print_help(FILE *out, const Command *cmd)
 {
+    const ArgSpec *specs = cmd->specs;
+    size_t n_specs = cmd->n_specs;
     fprintf(out, "Usage: traceaid %s\n\n%c%s.\n", cmd->usage, toupper((unsigned char)cmd->summary[0]),
             cmd->summary + 1);
     if (n_specs)
@@ -135,21 +137,28 @@ int args_usage_error(const Command *cmd, const char *fmt, ...)
     return EXIT_ERROR;
 }
 
-bool args_begin(const Command *cmd, int argc, char **argv, const ArgSpec *specs, size_t n_specs,
-                ArgInputs *inputs, int *status)
+int args_report_error(const Command *cmd, const Error *err)
 {
-    Error err = {0};
-    bool help;
-    if (!args_parse(argc, argv, specs, n_specs, inputs, &help, &err)) {
-        *status = args_usage_error(cmd, "%s", err.msg);
-        return false;
+    if (err->code == ERROR_USAGE)
+        return args_usage_error(cmd, "%s", err->msg);
+    fprintf(stderr, "traceaid %s: %s\n", cmd->name, err->msg);
+    return exit_status_for(err->code);
+}
+
+int exit_status_for(ErrorCode code)
+{
+    switch (code) {
+    case ERROR_NONE:
+        return EXIT_OK;
+    case ERROR_INTERRUPTED:
+        return EXIT_INTERRUPTED;
+    case ERROR_USAGE:
+    case ERROR_INPUT:
+    case ERROR_IO:
+    case ERROR_NOMEM:
+        break;
     }
-    if (help) {
-        args_print_help(stdout, cmd, specs, n_specs);
-        *status = EXIT_OK;
-        return false;
-    }
-    return true;
+    return EXIT_ERROR;
 }
 
 bool trace_args_load(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs, TraceSet *set)

@@ -35,26 +35,35 @@ typedef struct ArgInputs {
     size_t n, cap;
 } ArgInputs;
 
+/* A subcommand: its text for --help, its options and the struct they write into, and its work.
+ * main parses argv into args once, prints --help or a usage error, runs it and frees the inputs. */
 typedef struct Command {
     const char *name;
     const char *usage;      /* e.g. "stats [OPTIONS] TRACE..." */
     const char *summary;    /* one line */
     const char *details;    /* after the options in --help: formats, examples */
-    int (*run)(const struct Command *cmd, int argc, char **argv);
+    const ArgSpec *specs;   /* its options, in --help order */
+    size_t n_specs;
+    void *args;             /* the struct the specs' targets lie in, holding the defaults */
+    /* Returns the exit status (EXIT_OK, EXIT_ANOMALY, or EXIT_ERROR once it has printed its
+     * own message); or sets err, and main prints the message and maps its code to the status. */
+    int (*run)(const struct Command *cmd, const ArgInputs *inputs, Error *err);
 } Command;
 
-/* Parses argv[1..] (argv[0] is the command name). Returns false with err set on a bad option;
- * *help is set when --help or -h was given. */
+#define ARG_COUNT(specs) (sizeof(specs) / sizeof(specs)[0])
+
+/* Parses argv[1..] (argv[0] is the command name). Returns false with err set (ERROR_USAGE) on a
+ * bad option; *help is set when --help or -h was given. */
 bool args_parse(int argc, char **argv, const ArgSpec *specs, size_t n_specs, ArgInputs *inputs,
                 bool *help, Error *err);
 void args_free(ArgInputs *inputs);
-void args_print_help(FILE *out, const Command *cmd, const ArgSpec *specs, size_t n_specs);
-/* The start of every command: parses its options; prints --help or a usage error and returns
- * false with *status set when the command should go no further. */
-bool args_begin(const Command *cmd, int argc, char **argv, const ArgSpec *specs, size_t n_specs,
-                ArgInputs *inputs, int *status);
+void args_print_help(FILE *out, const Command *cmd);
 /* Prints "traceaid CMD: message" and a hint to --help; returns EXIT_ERROR. */
 int args_usage_error(const Command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints a command's failure, with the hint to --help for a usage error; returns its exit status. */
+int args_report_error(const Command *cmd, const Error *err);
+/* The exit status of a failure of this kind: 130 interrupted, 2 the others (0 none). */
+int exit_status_for(ErrorCode code);
 
 /* The options every command that reads traces takes, in one place. */
 typedef struct TraceArgs {

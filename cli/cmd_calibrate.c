@@ -50,22 +50,20 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
     return ok ? EXIT_OK : EXIT_ERROR;
 }
 
-static int run(const Command *cmd, int argc, char **argv)
+static CalibrateArgs args = {.k = "3"};
+
+static const ArgSpec specs[] = {
+    MODEL_ARG_SPECS(&args.model),
+    SEGMENT_ARG_SPEC(&args.model),
+    {"k", 0, ARG_STRING, &args.k, "K", "threshold = mean + K standard deviations (3)"},
+    {"output", 'o', ARG_STRING, &args.out, "MODEL", "write the calibrated model here (the model itself)"},
+    TRACE_ARG_SPECS(&args.traces),
+};
+
+static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    CalibrateArgs a = {.k = "3"};
-    const ArgSpec specs[] = {
-        MODEL_ARG_SPECS(&a.model),
-        SEGMENT_ARG_SPEC(&a.model),
-        {"k", 0, ARG_STRING, &a.k, "K", "threshold = mean + K standard deviations (3)"},
-        {"output", 'o', ARG_STRING, &a.out, "MODEL", "write the calibrated model here (the model itself)"},
-        TRACE_ARG_SPECS(&a.traces),
-    };
-    ArgInputs inputs = {0};
-    int status;
-    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
-        status = calibrate(cmd, &a, &inputs);
-    args_free(&inputs);
-    return status;
+    (void)err; /* calibrate prints its own errors */
+    return calibrate(cmd, cmd->args, inputs);
 }
 
 const Command cmd_calibrate = {
@@ -77,5 +75,8 @@ const Command cmd_calibrate = {
         "the segment length and the threshold, mean + K population standard deviations of the\n"
         "clean segments' miss rates; traceaid score then flags segments above it.\n\n"
         "Example:\n  traceaid calibrate --model flight.safetensors samples/traces/clean-09.csv samples/traces/clean-10.csv\n",
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
     .run = run,
 };

@@ -161,21 +161,24 @@ static int stats(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs, boo
     return status;
 }
 
-static int run(const Command *cmd, int argc, char **argv)
+typedef struct StatsArgs {
+    TraceArgs traces;
+    bool percent, csv;
+} StatsArgs;
+
+static StatsArgs args;
+
+static const ArgSpec specs[] = {
+    {"percent", 'p', ARG_FLAG, &args.percent, NULL, "each key's share of its file's events"},
+    {"csv", 0, ARG_FLAG, &args.csv, NULL, "machine-readable CSV instead of a table"},
+    TRACE_ARG_SPECS(&args.traces),
+};
+
+static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    TraceArgs ta = {0};
-    bool percent = false, csv = false;
-    const ArgSpec specs[] = {
-        {"percent", 'p', ARG_FLAG, &percent, NULL, "each key's share of its file's events"},
-        {"csv", 0, ARG_FLAG, &csv, NULL, "machine-readable CSV instead of a table"},
-        TRACE_ARG_SPECS(&ta),
-    };
-    ArgInputs inputs = {0};
-    int status;
-    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
-        status = stats(cmd, &ta, &inputs, percent, csv);
-    args_free(&inputs);
-    return status;
+    (void)err; /* stats prints its own errors */
+    StatsArgs *a = cmd->args;
+    return stats(cmd, &a->traces, inputs, a->percent, a->csv);
 }
 
 const Command cmd_stats = {
@@ -185,5 +188,8 @@ const Command cmd_stats = {
     .details = "Examples:\n"
                "  traceaid stats samples/traces/clean-01.csv samples/traces/fifo-ls-01.csv\n"
                "  traceaid stats --percent --sessions hdfs_test_normal --sessions hdfs_test_abnormal\n",
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
     .run = run,
 };

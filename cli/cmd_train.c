@@ -235,37 +235,35 @@ static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs)
     return status;
 }
 
-static int run(const Command *cmd, int argc, char **argv)
+static TrainArgs args = {.kind = "deeplog", .window = 10, .layers = 2, .top_g = 9, .seed = 1, .embed = 64,
+                         .attn = 128, .tx = 5, .ty = 5, .stride = 5, .segment = 1000, .holdout = "0.2", .k = "3"};
+
+static const ArgSpec specs[] = {
+    {"model", 'm', ARG_STRING, &args.kind, "KIND", "the model to train: deeplog (default) or seq2seq"},
+    {"output", 'o', ARG_STRING, &args.out, "MODEL", "the model file to write (safetensors)"},
+    {"hidden", 0, ARG_UINT, &args.hidden, "N", "LSTM/GRU units (deeplog 64, seq2seq 128)"},
+    {"epochs", 'e', ARG_UINT, &args.epochs, "N", "passes over the training windows (deeplog 30, seq2seq 40)"},
+    {"batch", 0, ARG_UINT, &args.batch, "N", "windows per step (deeplog 256, seq2seq 64)"},
+    {"lr", 0, ARG_STRING, &args.learning_rate, "RATE", "Adam learning rate (0.002)"},
+    {"window", 0, ARG_UINT, &args.window, "H", "deeplog: keys read to predict the next (10)"},
+    {"layers", 0, ARG_UINT, &args.layers, "L", "deeplog: stacked LSTM layers (2)"},
+    {"top-g", 'g', ARG_UINT, &args.top_g, "G", "deeplog: candidates that count as a hit (9)"},
+    {"embed", 0, ARG_UINT, &args.embed, "N", "seq2seq: key embedding size (64)"},
+    {"attn", 0, ARG_UINT, &args.attn, "N", "seq2seq: attention units (128)"},
+    {"tx", 0, ARG_UINT, &args.tx, "N", "seq2seq: keys read (5)"},
+    {"ty", 0, ARG_UINT, &args.ty, "N", "seq2seq: keys predicted (5)"},
+    {"stride", 0, ARG_UINT, &args.stride, "N", "seq2seq: events between scored windows (5)"},
+    {"segment", 0, ARG_UINT, &args.segment, "N", "seq2seq: events per scored segment (1000)"},
+    {"holdout", 0, ARG_STRING, &args.holdout, "SHARE", "seq2seq: the last share of each trace held back to calibrate on (0.2)"},
+    {"k", 0, ARG_STRING, &args.k, "K", "seq2seq: threshold = mean + K std of held-back segment rates (3)"},
+    {"seed", 's', ARG_UINT, &args.seed, "S", "seed of the initial weights and the shuffling (1)"},
+    TRACE_ARG_SPECS(&args.traces),
+};
+
+static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    TrainArgs a = {.kind = "deeplog", .window = 10, .layers = 2, .top_g = 9, .seed = 1, .embed = 64,
-                   .attn = 128, .tx = 5, .ty = 5, .stride = 5, .segment = 1000, .holdout = "0.2", .k = "3"};
-    const ArgSpec specs[] = {
-        {"model", 'm', ARG_STRING, &a.kind, "KIND", "the model to train: deeplog (default) or seq2seq"},
-        {"output", 'o', ARG_STRING, &a.out, "MODEL", "the model file to write (safetensors)"},
-        {"hidden", 0, ARG_UINT, &a.hidden, "N", "LSTM/GRU units (deeplog 64, seq2seq 128)"},
-        {"epochs", 'e', ARG_UINT, &a.epochs, "N", "passes over the training windows (deeplog 30, seq2seq 40)"},
-        {"batch", 0, ARG_UINT, &a.batch, "N", "windows per step (deeplog 256, seq2seq 64)"},
-        {"lr", 0, ARG_STRING, &a.learning_rate, "RATE", "Adam learning rate (0.002)"},
-        {"window", 0, ARG_UINT, &a.window, "H", "deeplog: keys read to predict the next (10)"},
-        {"layers", 0, ARG_UINT, &a.layers, "L", "deeplog: stacked LSTM layers (2)"},
-        {"top-g", 'g', ARG_UINT, &a.top_g, "G", "deeplog: candidates that count as a hit (9)"},
-        {"embed", 0, ARG_UINT, &a.embed, "N", "seq2seq: key embedding size (64)"},
-        {"attn", 0, ARG_UINT, &a.attn, "N", "seq2seq: attention units (128)"},
-        {"tx", 0, ARG_UINT, &a.tx, "N", "seq2seq: keys read (5)"},
-        {"ty", 0, ARG_UINT, &a.ty, "N", "seq2seq: keys predicted (5)"},
-        {"stride", 0, ARG_UINT, &a.stride, "N", "seq2seq: events between scored windows (5)"},
-        {"segment", 0, ARG_UINT, &a.segment, "N", "seq2seq: events per scored segment (1000)"},
-        {"holdout", 0, ARG_STRING, &a.holdout, "SHARE", "seq2seq: the last share of each trace held back to calibrate on (0.2)"},
-        {"k", 0, ARG_STRING, &a.k, "K", "seq2seq: threshold = mean + K std of held-back segment rates (3)"},
-        {"seed", 's', ARG_UINT, &a.seed, "S", "seed of the initial weights and the shuffling (1)"},
-        TRACE_ARG_SPECS(&a.traces),
-    };
-    ArgInputs inputs = {0};
-    int status;
-    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
-        status = train(cmd, &a, &inputs);
-    args_free(&inputs);
-    return status;
+    (void)err; /* train prints its own errors */
+    return train(cmd, cmd->args, inputs);
 }
 
 const Command cmd_train = {
@@ -281,5 +279,8 @@ const Command cmd_train = {
         "as trained so far (exit status 130).\n\n"
         "Examples:\n  traceaid train --model deeplog -o hdfs.safetensors --sessions hdfs_train\n"
         "  traceaid train --model seq2seq -o flight.safetensors samples/traces/clean-*.csv\n",
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
     .run = run,
 };
