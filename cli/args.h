@@ -1,5 +1,5 @@
-/* Command-line options from a table: each command lists its options once, and both parsing
- * and its --help text come from that list. */
+/* Command-line options from a table: each command lists its options once, and parsing, the
+ * range of every number and its --help text come from that list. */
 #ifndef TRACEAID_ARGS_H
 #define TRACEAID_ARGS_H
 
@@ -14,17 +14,42 @@
 enum { EXIT_OK = 0, EXIT_ANOMALY = 1, EXIT_ERROR = 2, EXIT_INTERRUPTED = 130 };
 
 typedef enum ArgKind {
-    ARG_FLAG,       /* bool */
-    ARG_STRING,     /* const char * */
-    ARG_UINT,       /* uint64_t */
-    ARG_SESSIONS,   /* a session file, added to the inputs in command-line order */
+    ARG_KIND_FLAG,      /* bool */
+    ARG_KIND_STRING,    /* const char * */
+    ARG_KIND_INT,       /* int64_t */
+    ARG_KIND_UINT,      /* uint64_t */
+    ARG_KIND_FLOAT,     /* float: what every fractional option feeds */
+    ARG_KIND_SESSIONS,  /* a session file, added to the inputs in command-line order */
 } ArgKind;
+
+/* One end of a number option's range, in its kind's type. */
+typedef union ArgBound {
+    int64_t i;
+    uint64_t u;
+    double f;
+} ArgBound;
+
+/* What an option's value is, and for a number the values accepted, both ends included. */
+typedef struct ArgType {
+    ArgKind kind;
+    ArgBound min, max;
+} ArgType;
+
+/* The types a row names: a number's comes with its range, checked by args_parse, which refuses
+ * a value outside it naming the option and the range. A default set before parsing is not
+ * checked, so 0 may stand for "not given" where the range starts at 1. */
+#define ARG_FLAG {.kind = ARG_KIND_FLAG}
+#define ARG_STRING {.kind = ARG_KIND_STRING}
+#define ARG_SESSIONS {.kind = ARG_KIND_SESSIONS}
+#define ARG_INT(lo, hi) {.kind = ARG_KIND_INT, .min.i = (lo), .max.i = (hi)}
+#define ARG_UINT(lo, hi) {.kind = ARG_KIND_UINT, .min.u = (lo), .max.u = (hi)}
+#define ARG_FLOAT(lo, hi) {.kind = ARG_KIND_FLOAT, .min.f = (lo), .max.f = (hi)}
 
 typedef struct ArgSpec {
     const char *name;       /* long name, without "--" */
     char short_name;        /* or 0 */
-    ArgKind kind;
-    void *target;
+    ArgType type;           /* ARG_STRING, ARG_UINT(1, 1000)... */
+    void *target;           /* of the kind's C type */
     const char *metavar;    /* what the value is, for --help; NULL for flags */
     const char *help;
 } ArgSpec;

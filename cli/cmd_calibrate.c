@@ -1,5 +1,4 @@
 /* traceaid calibrate: the threshold from clean traces, stored in the model. */
-#include <stdlib.h>
 
 #include "commands.h"
 #include "format.h"
@@ -8,7 +7,8 @@
 typedef struct CalibrateArgs {
     ModelArgs model;
     TraceArgs traces;
-    const char *k, *out;
+    const char *out;
+    float k;
 } CalibrateArgs;
 
 static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inputs)
@@ -17,10 +17,7 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
         return args_usage_error(cmd, "name the model with --model MODEL");
     if (inputs->n == 0)
         return args_usage_error(cmd, "name the clean traces to calibrate on");
-    char *end;
-    float k = strtof(a->k, &end);
-    if (*end || end == a->k || !(k >= 0 && k <= 100))
-        return args_usage_error(cmd, "--k %s: expected a number from 0 to 100", a->k);
+    float k = a->k;
     ScoredSet s;
     Error err = {0};
     float threshold;
@@ -50,12 +47,12 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
     return ok ? EXIT_OK : EXIT_ERROR;
 }
 
-static CalibrateArgs args = {.k = "3"};
+static CalibrateArgs args = {.k = 3};
 
 static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
     SEGMENT_ARG_SPEC(&args.model),
-    {"k", 0, ARG_STRING, &args.k, "K", "threshold = mean + K standard deviations (3)"},
+    {"k", 0, ARG_K, &args.k, "K", "threshold = mean + K standard deviations (3)"},
     {"output", 'o', ARG_STRING, &args.out, "MODEL", "write the calibrated model here (the model itself)"},
     TRACE_ARG_SPECS(&args.traces),
 };

@@ -276,8 +276,6 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs)
         return args_usage_error(cmd, "name one trace (TRACE --at EVENT) or one --sessions FILE");
     if (a->at_given + (a->session > 0) + a->all != 1)
         return args_usage_error(cmd, "say which anomaly: --at EVENT, --session N or --all");
-    if (a->changes < 1 || a->changes > 16)
-        return args_usage_error(cmd, "--changes must be 1 to 16");
     ExplainContext x = {.cmd = cmd};
     trace_set_init(&x.set);
     Error err = {0};
@@ -330,11 +328,11 @@ static ExplainArgs args = {.changes = 1, .at = UINT64_MAX};
 
 static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
-    {"at", 0, ARG_UINT, &args.at, "EVENT", "the event (from 0) whose window to interpret"},
-    {"session", 0, ARG_UINT, &args.session, "N", "the first anomaly of session N (from 1) of a session file"},
+    {"at", 0, ARG_UINT(0, UINT64_MAX), &args.at, "EVENT", "the event (from 0) whose window to interpret"},
+    {"session", 0, ARG_UINT(1, UINT64_MAX), &args.session, "N", "the first anomaly of session N (from 1) of a session file"},
     {"all", 0, ARG_FLAG, &args.all, NULL, "every distinct anomaly: fidelity and time in sum"},
     {"normal", 0, ARG_STRING, &args.normal, "FILE", "normal data (the training data): the nearest normal window"},
-    {"changes", 'k', ARG_UINT, &args.changes, "K", "input keys the search may change (1, as DeepAID)"},
+    {"changes", 'k', ARG_UINT(1, 16), &args.changes, "K", "input keys the search may change (1, as DeepAID)"},
     {"json", 0, ARG_FLAG, &args.json, NULL, "the interpretation as JSON"},
     TRACE_ARG_SPECS(&args.traces),
 };

@@ -78,8 +78,6 @@ static int gen(const Command *cmd, const GenArgs *a, const ArgInputs *inputs)
     if (!gen_kind_parse(a->kind, &opt.kind))
         return args_usage_error(cmd, "unknown kind '%s' (clean, fifo-ls, fifo-ls-sporadic, "
                                      "full-while, half-while)", a->kind);
-    if (a->events == 0)
-        return args_usage_error(cmd, "--events must be at least 1");
     return generate(cmd, &opt, a->out, a->truth);
 }
 
@@ -87,8 +85,8 @@ static GenArgs args = {.kind = "clean", .events = 50000, .seed = 1};
 
 static const ArgSpec specs[] = {
     {"kind", 'k', ARG_STRING, &args.kind, "KIND", "clean, fifo-ls, fifo-ls-sporadic, full-while or half-while"},
-    {"events", 'n', ARG_UINT, &args.events, "N", "number of events (50000)"},
-    {"seed", 's', ARG_UINT, &args.seed, "S", "random seed: the same seed gives the same trace (1)"},
+    {"events", 'n', ARG_UINT(1, 10000000000), &args.events, "N", "number of events (50000)"},
+    {"seed", 's', ARG_UINT(0, UINT64_MAX), &args.seed, "S", "random seed: the same seed gives the same trace (1)"},
     {"output", 'o', ARG_STRING, &args.out, "FILE", "the trace CSV to write ('-' for standard output)"},
     {"truth", 0, ARG_STRING, &args.truth, "FILE", "the ground truth to write (FILE's name with .truth)"},
 };

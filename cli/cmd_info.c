@@ -5,6 +5,7 @@
 #include "../model/model.h"
 #include "commands.h"
 #include "format.h"
+#include "model_ranges.h"
 
 static void print_tensors(const SafeTensors *st)
 {
@@ -89,8 +90,8 @@ typedef struct InfoArgs {
 static InfoArgs args = {.window = 10, .top_g = 9};
 
 static const ArgSpec specs[] = {
-    {"window", 0, ARG_UINT, &args.window, "H", "window of a model file without metadata (10)"},
-    {"top-g", 'g', ARG_UINT, &args.top_g, "G", "top-g of a model file without metadata (9)"},
+    {"window", 0, ARG_WINDOW, &args.window, "H", "window of a model file without metadata (10)"},
+    {"top-g", 'g', ARG_TOP_G, &args.top_g, "G", "top-g of a model file without metadata (9)"},
 };
 
 static int run(const Command *cmd, const ArgInputs *inputs, Error *err)

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "format.h"
 #include "interrupt.h"
+#include "model_ranges.h"
 #include "model_vocab.h"
 #include "progress.h"
 
@@ -13,11 +14,11 @@ typedef struct TrainArgs {
     const char *kind, *out;
     uint64_t window, hidden, layers, epochs, batch, top_g, seed;
     uint64_t embed, attn, tx, ty, stride, segment;
-    const char *learning_rate, *holdout, *k;
+    float learning_rate, holdout, k;
     TraceArgs traces;
 } TrainArgs;
 
-/* Each kind's defaults, for the options left at 0 or NULL. */
+/* Each kind's defaults, for the options left at 0. */
 static void apply_defaults(TrainArgs *a, bool seq2seq)
 {
     if (!a->hidden)
@@ -26,15 +27,8 @@ static void apply_defaults(TrainArgs *a, bool seq2seq)
         a->epochs = seq2seq ? 40 : 30;
     if (!a->batch)
         a->batch = seq2seq ? 64 : 256;
-    if (!a->learning_rate)
-        a->learning_rate = "0.002";
-}
-
-static bool parse_fraction(const char *text, float lo, float hi, float *value)
-{
-    char *end;
-    *value = strtof(text, &end);
-    return *end == '\0' && end != text && *value >= lo && *value <= hi;
+    if (a->learning_rate == 0)
+        a->learning_rate = 0.002f;
 }
 
 static void show_epoch(const TrainProgress *p, void *ctx)
@@ -45,22 +39,12 @@ static void show_epoch(const TrainProgress *p, void *ctx)
                   progress_duration(eta, sizeof eta, p->eta_s));
 }
 
-static bool train_options(const Command *cmd, const TrainArgs *a, TrainOptions *opt, ProgressLine *line)
+static void train_options(const TrainArgs *a, TrainOptions *opt, ProgressLine *line)
 {
-    float lr;
-    if (!parse_fraction(a->learning_rate, 1e-7f, 1.0f, &lr)) {
-        args_usage_error(cmd, "--lr %s: expected a learning rate in (0, 1]", a->learning_rate);
-        return false;
-    }
-    if (a->epochs < 1 || a->batch < 1 || a->batch > 65536) {
-        args_usage_error(cmd, "--epochs must be at least 1 and --batch 1 to 65536");
-        return false;
-    }
     progress_init(line);
-    *opt = (TrainOptions){.epochs = (int)a->epochs, .batch_size = (int)a->batch, .learning_rate = lr,
+    *opt = (TrainOptions){.epochs = (int)a->epochs, .batch_size = (int)a->batch, .learning_rate = a->learning_rate,
                           .seed = a->seed, .cancel = interrupt_install(), .progress = show_epoch,
                           .progress_ctx = line};
-    return true;
 }
 
 static void report_training(const TrainReport *report, const TrainOptions *opt)
@@ -90,8 +74,7 @@ static int train_deeplog(const Command *cmd, const TrainArgs *a, const TraceSet 
     Error err = {0};
     ProgressLine line;
     TrainOptions opt;
-    if (!train_options(cmd, a, &opt, &line))
-        return EXIT_ERROR;
+    train_options(a, &opt, &line);
     const char **names = malloc(vocab_size(&set->vocab) * sizeof *names + 1);
     for (uint32_t k = 0; names && k < vocab_size(&set->vocab); k++)
         names[k] = vocab_name(&set->vocab, k);
@@ -165,17 +148,12 @@ static bool calibrate_on_holdout(Seq2Seq *m, const TraceSet *set, float holdout,
 
 static int train_seq2seq(const Command *cmd, const TrainArgs *a, const TraceSet *set)
 {
-    float holdout, k;
-    if (!parse_fraction(a->holdout, 0.0f, 0.9f, &holdout))
-        return args_usage_error(cmd, "--holdout %s: expected a share from 0 to 0.9", a->holdout);
-    if (!parse_fraction(a->k, 0.0f, 100.0f, &k))
-        return args_usage_error(cmd, "--k %s: expected a number from 0 to 100", a->k);
+    float holdout = a->holdout, k = a->k;
     Seq2SeqConfig cfg = {.vocab = (int)vocab_size(&set->vocab), .embed = (int)a->embed, .hidden = (int)a->hidden,
                          .units = (int)a->attn, .tx = (int)a->tx, .ty = (int)a->ty, .stride = (int)a->stride};
     ProgressLine line;
     TrainOptions opt;
-    if (!train_options(cmd, a, &opt, &line))
-        return EXIT_ERROR;
+    train_options(a, &opt, &line);
     const char **names = malloc(vocab_size(&set->vocab) * sizeof *names + 1);
     for (uint32_t id = SEQ2SEQ_FIRST_KEY; names && id < vocab_size(&set->vocab); id++)
         names[id - SEQ2SEQ_FIRST_KEY] = vocab_name(&set->vocab, id);
@@ -236,27 +214,27 @@ static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs)
 }
 
 static TrainArgs args = {.kind = "deeplog", .window = 10, .layers = 2, .top_g = 9, .seed = 1, .embed = 64,
-                         .attn = 128, .tx = 5, .ty = 5, .stride = 5, .segment = 1000, .holdout = "0.2", .k = "3"};
+                         .attn = 128, .tx = 5, .ty = 5, .stride = 5, .segment = 1000, .holdout = 0.2f, .k = 3};
 
 static const ArgSpec specs[] = {
     {"model", 'm', ARG_STRING, &args.kind, "KIND", "the model to train: deeplog (default) or seq2seq"},
     {"output", 'o', ARG_STRING, &args.out, "MODEL", "the model file to write (safetensors)"},
-    {"hidden", 0, ARG_UINT, &args.hidden, "N", "LSTM/GRU units (deeplog 64, seq2seq 128)"},
-    {"epochs", 'e', ARG_UINT, &args.epochs, "N", "passes over the training windows (deeplog 30, seq2seq 40)"},
-    {"batch", 0, ARG_UINT, &args.batch, "N", "windows per step (deeplog 256, seq2seq 64)"},
-    {"lr", 0, ARG_STRING, &args.learning_rate, "RATE", "Adam learning rate (0.002)"},
-    {"window", 0, ARG_UINT, &args.window, "H", "deeplog: keys read to predict the next (10)"},
-    {"layers", 0, ARG_UINT, &args.layers, "L", "deeplog: stacked LSTM layers (2)"},
-    {"top-g", 'g', ARG_UINT, &args.top_g, "G", "deeplog: candidates that count as a hit (9)"},
-    {"embed", 0, ARG_UINT, &args.embed, "N", "seq2seq: key embedding size (64)"},
-    {"attn", 0, ARG_UINT, &args.attn, "N", "seq2seq: attention units (128)"},
-    {"tx", 0, ARG_UINT, &args.tx, "N", "seq2seq: keys read (5)"},
-    {"ty", 0, ARG_UINT, &args.ty, "N", "seq2seq: keys predicted (5)"},
-    {"stride", 0, ARG_UINT, &args.stride, "N", "seq2seq: events between scored windows (5)"},
-    {"segment", 0, ARG_UINT, &args.segment, "N", "seq2seq: events per scored segment (1000)"},
-    {"holdout", 0, ARG_STRING, &args.holdout, "SHARE", "seq2seq: the last share of each trace held back to calibrate on (0.2)"},
-    {"k", 0, ARG_STRING, &args.k, "K", "seq2seq: threshold = mean + K std of held-back segment rates (3)"},
-    {"seed", 's', ARG_UINT, &args.seed, "S", "seed of the initial weights and the shuffling (1)"},
+    {"hidden", 0, ARG_UNITS, &args.hidden, "N", "LSTM/GRU units (deeplog 64, seq2seq 128)"},
+    {"epochs", 'e', ARG_UINT(1, 1000000000), &args.epochs, "N", "passes over the training windows (deeplog 30, seq2seq 40)"},
+    {"batch", 0, ARG_UINT(1, 65536), &args.batch, "N", "windows per step (deeplog 256, seq2seq 64)"},
+    {"lr", 0, ARG_FLOAT(1e-7, 1), &args.learning_rate, "RATE", "Adam learning rate (0.002)"},
+    {"window", 0, ARG_WINDOW, &args.window, "H", "deeplog: keys read to predict the next (10)"},
+    {"layers", 0, ARG_LAYERS, &args.layers, "L", "deeplog: stacked LSTM layers (2)"},
+    {"top-g", 'g', ARG_TOP_G, &args.top_g, "G", "deeplog: candidates that count as a hit (9)"},
+    {"embed", 0, ARG_UNITS, &args.embed, "N", "seq2seq: key embedding size (64)"},
+    {"attn", 0, ARG_UNITS, &args.attn, "N", "seq2seq: attention units (128)"},
+    {"tx", 0, ARG_STEPS, &args.tx, "N", "seq2seq: keys read (5)"},
+    {"ty", 0, ARG_STEPS, &args.ty, "N", "seq2seq: keys predicted (5)"},
+    {"stride", 0, ARG_STRIDE, &args.stride, "N", "seq2seq: events between scored windows (5)"},
+    {"segment", 0, ARG_SEGMENT, &args.segment, "N", "seq2seq: events per scored segment (1000)"},
+    {"holdout", 0, ARG_FLOAT(0, 0.9), &args.holdout, "SHARE", "seq2seq: the last share of each trace held back to calibrate on (0.2)"},
+    {"k", 0, ARG_K, &args.k, "K", "seq2seq: threshold = mean + K std of held-back segment rates (3)"},
+    {"seed", 's', ARG_UINT(0, UINT64_MAX), &args.seed, "S", "seed of the initial weights and the shuffling (1)"},
     TRACE_ARG_SPECS(&args.traces),
 };
 

@@ -4,6 +4,7 @@
 
 #include "../model/model.h"
 #include "args.h"
+#include "model_ranges.h"
 
 typedef struct ScoredSet {
     Model model;
@@ -17,16 +18,16 @@ typedef struct ScoredSet {
 
 typedef struct ModelArgs {
     const char *path;
-    uint64_t window, top_g, segment;    /* 0: the model's */
+    uint64_t window, top_g, segment;    /* 0 (not given): the model's */
 } ModelArgs;
 
 #define MODEL_ARG_SPECS(ma)                                                                      \
     {"model", 'm', ARG_STRING, &(ma)->path, "MODEL", "the model file"},                           \
-    {"top-g", 'g', ARG_UINT, &(ma)->top_g, "G", "candidates that count as a hit (the model's)"}, \
-    {"window", 0, ARG_UINT, &(ma)->window, "H", "window of a model file without metadata (10)"}
+    {"top-g", 'g', ARG_TOP_G, &(ma)->top_g, "G", "candidates that count as a hit (the model's)"}, \
+    {"window", 0, ARG_WINDOW, &(ma)->window, "H", "window of a model file without metadata (10)"}
 
 #define SEGMENT_ARG_SPEC(ma) \
-    {"segment", 0, ARG_UINT, &(ma)->segment, "N", "events per segment (the model's, else 1000)"}
+    {"segment", 0, ARG_SEGMENT, &(ma)->segment, "N", "events per segment (the model's, else 1000)"}
 
 /* Loads the model ma names with its options applied (top-g, segment; window and top-g defaults
  * for a bare DeepLog state_dict). */
