@@ -140,7 +140,7 @@ static void print_csv(const KeyCounts *kc, const TraceSet *set, bool percent)
     }
 }
 
-static int stats(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs, bool percent, bool csv)
+static int stats(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs, bool percent, bool csv, Error *err)
 {
     if (inputs->n == 0)
         return args_usage_error(cmd, "name at least one trace");
@@ -153,7 +153,7 @@ static int stats(const Command *cmd, TraceArgs *ta, const ArgInputs *inputs, boo
             (csv ? print_csv : print_table)(&kc, &set, percent);
             status = EXIT_OK;
         } else {
-            fprintf(stderr, "traceaid %s: out of memory\n", cmd->name);
+            error_nomem(err);
         }
     }
     key_counts_free(&kc);
@@ -176,9 +176,8 @@ static const ArgSpec specs[] = {
 
 static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    (void)err; /* stats prints its own errors */
     StatsArgs *a = cmd->args;
-    return stats(cmd, &a->traces, inputs, a->percent, a->csv);
+    return stats(cmd, &a->traces, inputs, a->percent, a->csv, err);
 }
 
 const Command cmd_stats = {

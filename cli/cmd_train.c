@@ -123,7 +123,7 @@ static bool calibrate_on_holdout(Seq2Seq *m, const TraceSet *set, float holdout,
     Calibration *cal = &m->calibration;
     Scores *scores = calloc(set->n_traces + 1, sizeof *scores);
     size_t n_scored = 0, segments = 0;
-    bool ok = scores || error_set(err, "out of memory");
+    bool ok = scores || error_nomem(err);
     for (size_t i = 0; ok && i < set->n_traces; i++) {
         const Trace *t = &set->traces[i];
         EventOutcomes outcomes;
