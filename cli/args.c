@@ -210,7 +210,7 @@ int args_report_error(const Command *cmd, const Error *err)
     if (err->code == ERROR_USAGE)
         return args_usage_error(cmd, "%s", err->msg);
     fprintf(stderr, "traceaid %s: %s\n", cmd->name, err->msg);
-    return exit_status_for(err->code);
+    return err->code == ERROR_NONE ? EXIT_ERROR : exit_status_for(err->code); /* failed, code or not */
 }
 
 int exit_status_for(ErrorCode code)
