@@ -9,7 +9,9 @@
 #define TRACEAID_VERSION "0.1.0"
 #endif
 
-static const Command *const commands[] = {&cmd_stats, &cmd_train, &cmd_eval, &cmd_score, &cmd_calibrate, &cmd_explain, &cmd_plot, &cmd_info, &cmd_gen, &cmd_open};
+/* The commands by name, in the order help lists them; open is also what no name selects. */
+static const Command *const commands[] = {&cmd_stats, &cmd_train, &cmd_eval, &cmd_score, &cmd_calibrate,
+                                          &cmd_explain, &cmd_plot, &cmd_info, &cmd_gen, &cmd_open};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void print_help(FILE *out)
@@ -39,6 +41,27 @@ static const Command *find_command(const char *name)
     return NULL;
 }
 
+/* Parses the command's options into its args, then prints its --help or runs it; frees the
+ * inputs and returns the exit status. argv[0] is the command's name (the program's for the
+ * summary, which has none). */
+static int run_command(const Command *cmd, int argc, char **argv)
+{
+    ArgInputs inputs = {0};
+    Error err = {0};
+    bool help = false;
+    int status = EXIT_OK;
+    if (args_parse(argc, argv, cmd->specs, cmd->n_specs, &inputs, &help, &err)) {
+        if (help)
+            args_print_help(stdout, cmd);
+        else
+            status = cmd->run(cmd, &inputs, &err);
+    }
+    if (err.failed)
+        status = args_report_error(cmd, &err);
+    args_free(&inputs);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -47,11 +70,11 @@ int main(int argc, char **argv)
     }
     const char *first = argv[1];
     if (strcmp(first, "help") == 0 || strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
-        if (argc > 2 && find_command(argv[2])) {
-            char *help_argv[] = {argv[2], "--help", NULL};
-            return find_command(argv[2])->run(find_command(argv[2]), 2, help_argv);
-        }
-        print_help(stdout);
+        const Command *cmd = argc > 2 ? find_command(argv[2]) : NULL;
+        if (cmd)
+            args_print_help(stdout, cmd);
+        else
+            print_help(stdout);
         return EXIT_OK;
     }
     if (strcmp(first, "--version") == 0) {
@@ -60,7 +83,7 @@ int main(int argc, char **argv)
     }
     const Command *cmd = find_command(first);
     if (cmd)
-        return cmd->run(cmd, argc - 1, argv + 1);
+        return run_command(cmd, argc - 1, argv + 1);
     bool looks_like_command = first[0] != '-' && !strchr(first, '/') && !strchr(first, '.');
     if (looks_like_command && argc == 2) {
         FILE *probe = fopen(first, "r");
@@ -71,5 +94,5 @@ int main(int argc, char **argv)
         }
         fclose(probe);
     }
-    return cmd_open.run(&cmd_open, argc, argv);
+    return run_command(&cmd_open, argc, argv);
 }

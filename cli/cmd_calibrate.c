@@ -1,6 +1,6 @@
 /* traceaid calibrate: the threshold from clean traces, stored in the model. */
-#include <stdlib.h>
 
+#include "../core/model_args.h"
 #include "commands.h"
 #include "../io/format.h"
 #include "../core/calibrate.h"
@@ -9,7 +9,8 @@
 typedef struct CalibrateArgs {
     ModelRequest model;
     TraceRequest traces;
-    const char *k, *out;
+    const char *out;
+    float k;
 } CalibrateArgs;
 
 static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inputs)
@@ -18,10 +19,7 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
         return args_usage_error(cmd, "name the model with --model MODEL");
     if (inputs->n == 0)
         return args_usage_error(cmd, "name the clean traces to calibrate on");
-    char *end;
-    float k = strtof(a->k, &end);
-    if (*end || end == a->k || !(k >= 0 && k <= 100))
-        return args_usage_error(cmd, "--k %s: expected a number from 0 to 100", a->k);
+    float k = a->k;
     ScoredSet s;
     Error err = {0};
     Calibration *cal = NULL;
@@ -49,22 +47,20 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
     return ok ? EXIT_OK : EXIT_ERROR;
 }
 
-static int run(const Command *cmd, int argc, char **argv)
+static CalibrateArgs args = {.k = 3};
+
+static const ArgSpec specs[] = {
+    MODEL_ARG_SPECS(&args.model),
+    SEGMENT_ARG_SPEC(&args.model),
+    {"k", 0, ARG_K, &args.k, "K", "threshold = mean + K standard deviations (3)"},
+    {"output", 'o', ARG_STRING, &args.out, "MODEL", "write the calibrated model here (the model itself)"},
+    TRACE_ARG_SPECS(&args.traces),
+};
+
+static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    CalibrateArgs a = {.k = "3"};
-    const ArgSpec specs[] = {
-        MODEL_ARG_SPECS(&a.model),
-        SEGMENT_ARG_SPEC(&a.model),
-        {"k", 0, ARG_STRING, &a.k, "K", "threshold = mean + K standard deviations (3)"},
-        {"output", 'o', ARG_STRING, &a.out, "MODEL", "write the calibrated model here (the model itself)"},
-        TRACE_ARG_SPECS(&a.traces),
-    };
-    ArgInputs inputs = {0};
-    int status;
-    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
-        status = calibrate(cmd, &a, &inputs);
-    args_free(&inputs);
-    return status;
+    (void)err; /* calibrate prints its own errors */
+    return calibrate(cmd, cmd->args, inputs);
 }
 
 const Command cmd_calibrate = {
@@ -76,5 +72,8 @@ const Command cmd_calibrate = {
         "the segment length and the threshold, mean + K population standard deviations of the\n"
         "clean segments' miss rates; traceaid score then flags segments above it.\n\n"
         "Example:\n  traceaid calibrate --model flight.safetensors samples/traces/clean-09.csv samples/traces/clean-10.csv\n",
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
     .run = run,
 };

@@ -1,6 +1,7 @@
 /* traceaid eval: detection quality on labelled normal and abnormal sessions. */
 #include <string.h>
 
+#include "../core/model_args.h"
 #include "commands.h"
 #include "../io/format.h"
 #include "../core/interrupt.h"
@@ -77,22 +78,20 @@ static int eval(const Command *cmd, EvalArgs *a, const ArgInputs *inputs)
     return status;
 }
 
-static int run(const Command *cmd, int argc, char **argv)
+static EvalArgs args;
+
+static const ArgSpec specs[] = {
+    MODEL_ARG_SPECS(&args.model),
+    {"normal", 0, ARG_STRING, &args.normal, "FILE", "sessions (or a trace) known to be normal"},
+    {"abnormal", 0, ARG_STRING, &args.abnormal, "FILE", "sessions known to be anomalous"},
+    {"json", 0, ARG_FLAG, &args.json, NULL, "print the figures as one JSON object"},
+    TRACE_ARG_SPECS(&args.traces),
+};
+
+static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    EvalArgs a = {0};
-    const ArgSpec specs[] = {
-        MODEL_ARG_SPECS(&a.model),
-        {"normal", 0, ARG_STRING, &a.normal, "FILE", "sessions (or a trace) known to be normal"},
-        {"abnormal", 0, ARG_STRING, &a.abnormal, "FILE", "sessions known to be anomalous"},
-        {"json", 0, ARG_FLAG, &a.json, NULL, "print the figures as one JSON object"},
-        TRACE_ARG_SPECS(&a.traces),
-    };
-    ArgInputs inputs = {0};
-    int status;
-    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
-        status = eval(cmd, &a, &inputs);
-    args_free(&inputs);
-    return status;
+    (void)err; /* eval prints its own errors */
+    return eval(cmd, cmd->args, inputs);
 }
 
 const Command cmd_eval = {
@@ -104,5 +103,8 @@ const Command cmd_eval = {
         "a next key falls outside the model's top-g candidates, when it holds a key the model\n"
         "does not know, or when it is shorter than window + 1 keys.\n\n"
         "Example:\n  traceaid eval --model hdfs.safetensors --normal hdfs_test_normal --abnormal hdfs_test_abnormal\n",
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
     .run = run,
 };

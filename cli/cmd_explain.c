@@ -5,6 +5,7 @@
 #include "../io/json.h"
 #include "../core/explainer.h"
 #include "../core/keys.h"
+#include "../core/model_args.h"
 #include "commands.h"
 #include "../io/format.h"
 #include "../core/interrupt.h"
@@ -224,8 +225,6 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs)
         return args_usage_error(cmd, "name one trace (TRACE --at EVENT) or one --sessions FILE");
     if (a->at_given + (a->session > 0) + a->all != 1)
         return args_usage_error(cmd, "say which anomaly: --at EVENT, --session N or --all");
-    if (a->changes < 1 || a->changes > 16)
-        return args_usage_error(cmd, "--changes must be 1 to 16");
     ExplainContext x = {.cmd = cmd};
     trace_set_init(&x.set);
     Error err = {0};
@@ -272,27 +271,25 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs)
     return status;
 }
 
-static int run(const Command *cmd, int argc, char **argv)
+static ExplainArgs args = {.changes = 1, .at = UINT64_MAX};
+
+static const ArgSpec specs[] = {
+    MODEL_ARG_SPECS(&args.model),
+    {"at", 0, ARG_UINT(0, UINT64_MAX), &args.at, "EVENT", "the event (from 0) whose window to interpret"},
+    {"session", 0, ARG_UINT(1, UINT64_MAX), &args.session, "N", "the first anomaly of session N (from 1) of a session file"},
+    {"all", 0, ARG_FLAG, &args.all, NULL, "every distinct anomaly: fidelity and time in sum"},
+    {"normal", 0, ARG_STRING, &args.normal, "FILE", "normal data (the training data): the nearest normal window"},
+    {"changes", 'k', ARG_UINT(1, 16), &args.changes, "K", "input keys the search may change (1, as DeepAID)"},
+    {"json", 0, ARG_FLAG, &args.json, NULL, "the interpretation as JSON"},
+    TRACE_ARG_SPECS(&args.traces),
+};
+
+static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    ExplainArgs a = {.changes = 1, .at = UINT64_MAX};
-    const ArgSpec specs[] = {
-        MODEL_ARG_SPECS(&a.model),
-        {"at", 0, ARG_UINT, &a.at, "EVENT", "the event (from 0) whose window to interpret"},
-        {"session", 0, ARG_UINT, &a.session, "N", "the first anomaly of session N (from 1) of a session file"},
-        {"all", 0, ARG_FLAG, &a.all, NULL, "every distinct anomaly: fidelity and time in sum"},
-        {"normal", 0, ARG_STRING, &a.normal, "FILE", "normal data (the training data): the nearest normal window"},
-        {"changes", 'k', ARG_UINT, &a.changes, "K", "input keys the search may change (1, as DeepAID)"},
-        {"json", 0, ARG_FLAG, &a.json, NULL, "the interpretation as JSON"},
-        TRACE_ARG_SPECS(&a.traces),
-    };
-    ArgInputs inputs = {0};
-    int status;
-    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status)) {
-        a.at_given = a.at != UINT64_MAX;
-        status = explain(cmd, &a, &inputs);
-    }
-    args_free(&inputs);
-    return status;
+    (void)err; /* explain prints its own errors */
+    ExplainArgs *a = cmd->args;
+    a->at_given = a->at != UINT64_MAX;
+    return explain(cmd, a, inputs);
 }
 
 const Command cmd_explain = {
@@ -310,5 +307,8 @@ const Command cmd_explain = {
         "  traceaid explain --model hdfs.safetensors --meanings log_key_meanings.txt \\\n"
         "      --normal hdfs_train --sessions hdfs_test_abnormal --session 1\n"
         "  traceaid explain --model hdfs.safetensors --sessions hdfs_test_abnormal --all\n",
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
     .run = run,
 };

@@ -78,27 +78,23 @@ static int gen(const Command *cmd, const GenArgs *a, const ArgInputs *inputs)
     if (!gen_kind_parse(a->kind, &opt.kind))
         return args_usage_error(cmd, "unknown kind '%s' (clean, fifo-ls, fifo-ls-sporadic, "
                                      "full-while, half-while)", a->kind);
-    if (a->events == 0)
-        return args_usage_error(cmd, "--events must be at least 1");
     return generate(cmd, &opt, a->out, a->truth);
 }
 
-static int run(const Command *cmd, int argc, char **argv)
+static GenArgs args = {.kind = "clean", .events = 50000, .seed = 1};
+
+static const ArgSpec specs[] = {
+    {"kind", 'k', ARG_STRING, &args.kind, "KIND", "clean, fifo-ls, fifo-ls-sporadic, full-while or half-while"},
+    {"events", 'n', ARG_UINT(1, 10000000000), &args.events, "N", "number of events (50000)"},
+    {"seed", 's', ARG_UINT(0, UINT64_MAX), &args.seed, "S", "random seed: the same seed gives the same trace (1)"},
+    {"output", 'o', ARG_STRING, &args.out, "FILE", "the trace CSV to write ('-' for standard output)"},
+    {"truth", 0, ARG_STRING, &args.truth, "FILE", "the ground truth to write (FILE's name with .truth)"},
+};
+
+static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    GenArgs a = {.kind = "clean", .events = 50000, .seed = 1};
-    const ArgSpec specs[] = {
-        {"kind", 'k', ARG_STRING, &a.kind, "KIND", "clean, fifo-ls, fifo-ls-sporadic, full-while or half-while"},
-        {"events", 'n', ARG_UINT, &a.events, "N", "number of events (50000)"},
-        {"seed", 's', ARG_UINT, &a.seed, "S", "random seed: the same seed gives the same trace (1)"},
-        {"output", 'o', ARG_STRING, &a.out, "FILE", "the trace CSV to write ('-' for standard output)"},
-        {"truth", 0, ARG_STRING, &a.truth, "FILE", "the ground truth to write (FILE's name with .truth)"},
-    };
-    ArgInputs inputs = {0};
-    int status;
-    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
-        status = gen(cmd, &a, &inputs);
-    args_free(&inputs);
-    return status;
+    (void)err; /* gen prints its own errors */
+    return gen(cmd, cmd->args, inputs);
 }
 
 const Command cmd_gen = {
@@ -116,5 +112,8 @@ const Command cmd_gen = {
         "Beside the trace goes its ground truth (CSV: first_event,last_event,episode), the runs\n"
         "of events the injected behaviour produced. Same kind, events and seed: same bytes.\n\n"
         "Example:\n  traceaid gen --kind full-while --events 50000 --seed 7 -o full-while.csv\n",
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
     .run = run,
 };

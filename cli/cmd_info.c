@@ -5,6 +5,7 @@
 #include "../model/model.h"
 #include "commands.h"
 #include "../io/format.h"
+#include "../core/model_args.h"
 
 static void print_tensors(const SafeTensors *st)
 {
@@ -72,19 +73,22 @@ static int info(const Command *cmd, const ArgInputs *inputs, uint64_t window, ui
     return status;
 }
 
-static int run(const Command *cmd, int argc, char **argv)
+typedef struct InfoArgs {
+    uint64_t window, top_g;
+} InfoArgs;
+
+static InfoArgs args = {.window = 10, .top_g = 9};
+
+static const ArgSpec specs[] = {
+    {"window", 0, ARG_WINDOW, &args.window, "H", "window of a model file without metadata (10)"},
+    {"top-g", 'g', ARG_TOP_G, &args.top_g, "G", "top-g of a model file without metadata (9)"},
+};
+
+static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    uint64_t window = 10, top_g = 9;
-    const ArgSpec specs[] = {
-        {"window", 0, ARG_UINT, &window, "H", "window of a model file without metadata (10)"},
-        {"top-g", 'g', ARG_UINT, &top_g, "G", "top-g of a model file without metadata (9)"},
-    };
-    ArgInputs inputs = {0};
-    int status;
-    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
-        status = info(cmd, &inputs, window, top_g);
-    args_free(&inputs);
-    return status;
+    (void)err; /* info prints its own errors */
+    const InfoArgs *a = cmd->args;
+    return info(cmd, inputs, a->window, a->top_g);
 }
 
 const Command cmd_info = {
@@ -92,5 +96,8 @@ const Command cmd_info = {
     .usage = "info MODEL",
     .summary = "what a model file holds: kind, sizes, vocabulary, threshold, tensors",
     .details = NULL,
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
     .run = run,
 };

@@ -4,6 +4,7 @@
 
 #include "../io/svg_plot.h"
 #include "../io/truth.h"
+#include "../core/model_args.h"
 #include "commands.h"
 #include "../io/format.h"
 #include "../core/scored_set.h"
@@ -49,22 +50,20 @@ static int plot(const Command *cmd, PlotArgs *a, const ArgInputs *inputs)
     return !ok ? EXIT_ERROR : flagged ? EXIT_ANOMALY : EXIT_OK;
 }
 
-static int run(const Command *cmd, int argc, char **argv)
+static PlotArgs args;
+
+static const ArgSpec specs[] = {
+    MODEL_ARG_SPECS(&args.model),
+    SEGMENT_ARG_SPEC(&args.model),
+    {"output", 'o', ARG_STRING, &args.out, "FILE", "the SVG file to write"},
+    {"truth", 0, ARG_STRING, &args.truth, "FILE", "shade the segments this ground truth marks (traceaid gen's .truth)"},
+    TRACE_ARG_SPECS(&args.traces),
+};
+
+static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    PlotArgs a = {0};
-    const ArgSpec specs[] = {
-        MODEL_ARG_SPECS(&a.model),
-        SEGMENT_ARG_SPEC(&a.model),
-        {"output", 'o', ARG_STRING, &a.out, "FILE", "the SVG file to write"},
-        {"truth", 0, ARG_STRING, &a.truth, "FILE", "shade the segments this ground truth marks (traceaid gen's .truth)"},
-        TRACE_ARG_SPECS(&a.traces),
-    };
-    ArgInputs inputs = {0};
-    int status;
-    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
-        status = plot(cmd, &a, &inputs);
-    args_free(&inputs);
-    return status;
+    (void)err; /* plot prints its own errors */
+    return plot(cmd, cmd->args, inputs);
 }
 
 const Command cmd_plot = {
@@ -74,5 +73,8 @@ const Command cmd_plot = {
     .details = "Exit status 1 when a segment is flagged, as for score.\n\n"
                "Example:\n  traceaid plot --model flight.safetensors samples/traces/full-while-01.csv -o full-while.svg \\\n"
                "      --truth samples/traces/full-while-01.truth\n",
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
     .run = run,
 };

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "../core/report.h"
+#include "../core/model_args.h"
 #include "commands.h"
 #include "../io/format.h"
 #include "../core/scored_set.h"
@@ -129,25 +130,23 @@ static int score(const Command *cmd, ScoreArgs *a, const ArgInputs *inputs)
     return flagged ? EXIT_ANOMALY : EXIT_OK;
 }
 
-static int run(const Command *cmd, int argc, char **argv)
+static ScoreArgs args;
+
+static const ArgSpec specs[] = {
+    MODEL_ARG_SPECS(&args.model),
+    SEGMENT_ARG_SPEC(&args.model),
+    {"flagged", 0, ARG_FLAG, &args.flagged_only, NULL, "list only the flagged segments"},
+    {"csv", 0, ARG_FLAG, &args.csv, NULL, "segments as CSV"},
+    {"json", 0, ARG_FLAG, &args.json, NULL, "segments as JSON"},
+    {"events", 0, ARG_FLAG, &args.events, NULL, "every event's outcome as CSV: key, hit or miss, rank, probability"},
+    {"windows", 0, ARG_FLAG, &args.windows, NULL, "every window as CSV: the keys read, predicted and found"},
+    TRACE_ARG_SPECS(&args.traces),
+};
+
+static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    ScoreArgs a = {0};
-    const ArgSpec specs[] = {
-        MODEL_ARG_SPECS(&a.model),
-        SEGMENT_ARG_SPEC(&a.model),
-        {"flagged", 0, ARG_FLAG, &a.flagged_only, NULL, "list only the flagged segments"},
-        {"csv", 0, ARG_FLAG, &a.csv, NULL, "segments as CSV"},
-        {"json", 0, ARG_FLAG, &a.json, NULL, "segments as JSON"},
-        {"events", 0, ARG_FLAG, &a.events, NULL, "every event's outcome as CSV: key, hit or miss, rank, probability"},
-        {"windows", 0, ARG_FLAG, &a.windows, NULL, "every window as CSV: the keys read, predicted and found"},
-        TRACE_ARG_SPECS(&a.traces),
-    };
-    ArgInputs inputs = {0};
-    int status;
-    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
-        status = score(cmd, &a, &inputs);
-    args_free(&inputs);
-    return status;
+    (void)err; /* score prints its own errors */
+    return score(cmd, cmd->args, inputs);
 }
 
 const Command cmd_score = {
@@ -161,5 +160,8 @@ const Command cmd_score = {
         "is its share of misses; a segment above the model's calibrated threshold is flagged, and\n"
         "then the exit status is 1.\n\n"
         "Example:\n  traceaid score --model flight.safetensors samples/traces/full-while-01.csv\n",
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
     .run = run,
 };

@@ -140,7 +140,7 @@ static void print_csv(const KeyCounts *kc, const TraceSet *set, bool percent)
     }
 }
 
-static int stats(const Command *cmd, TraceRequest *ta, const ArgInputs *inputs, bool percent, bool csv)
+static int stats(const Command *cmd, TraceRequest *ta, const ArgInputs *inputs, bool percent, bool csv, Error *err)
 {
     if (inputs->n == 0)
         return args_usage_error(cmd, "name at least one trace");
@@ -153,7 +153,7 @@ static int stats(const Command *cmd, TraceRequest *ta, const ArgInputs *inputs, 
             (csv ? print_csv : print_table)(&kc, &set, percent);
             status = EXIT_OK;
         } else {
-            fprintf(stderr, "traceaid %s: out of memory\n", cmd->name);
+            error_nomem(err);
         }
     }
     key_counts_free(&kc);
@@ -161,21 +161,23 @@ static int stats(const Command *cmd, TraceRequest *ta, const ArgInputs *inputs, 
     return status;
 }
 
-static int run(const Command *cmd, int argc, char **argv)
+typedef struct StatsArgs {
+    TraceRequest traces;
+    bool percent, csv;
+} StatsArgs;
+
+static StatsArgs args;
+
+static const ArgSpec specs[] = {
+    {"percent", 'p', ARG_FLAG, &args.percent, NULL, "each key's share of its file's events"},
+    {"csv", 0, ARG_FLAG, &args.csv, NULL, "machine-readable CSV instead of a table"},
+    TRACE_ARG_SPECS(&args.traces),
+};
+
+static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    TraceRequest ta = {0};
-    bool percent = false, csv = false;
-    const ArgSpec specs[] = {
-        {"percent", 'p', ARG_FLAG, &percent, NULL, "each key's share of its file's events"},
-        {"csv", 0, ARG_FLAG, &csv, NULL, "machine-readable CSV instead of a table"},
-        TRACE_ARG_SPECS(&ta),
-    };
-    ArgInputs inputs = {0};
-    int status;
-    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
-        status = stats(cmd, &ta, &inputs, percent, csv);
-    args_free(&inputs);
-    return status;
+    StatsArgs *a = cmd->args;
+    return stats(cmd, &a->traces, inputs, a->percent, a->csv, err);
 }
 
 const Command cmd_stats = {
@@ -185,5 +187,8 @@ const Command cmd_stats = {
     .details = "Examples:\n"
                "  traceaid stats samples/traces/clean-01.csv samples/traces/fifo-ls-01.csv\n"
                "  traceaid stats --percent --sessions hdfs_test_normal --sessions hdfs_test_abnormal\n",
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
     .run = run,
 };

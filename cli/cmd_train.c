@@ -5,25 +5,19 @@
 #include "../core/calibrate.h"
 #include "../model/model.h"
 #include "commands.h"
-#include "../io/format.h"
 #include "../core/interrupt.h"
+#include "../core/model_args.h"
 #include "../core/model_vocab.h"
+#include "../io/format.h"
 #include "progress.h"
 
 typedef struct TrainArgs {
     const char *kind, *out;
     uint64_t window, hidden, layers, epochs, batch, top_g, seed;
     uint64_t embed, attn, tx, ty, stride, segment;
-    const char *learning_rate, *holdout, *k;
+    float learning_rate, holdout, k;    /* holdout < 0: the kind's */
     TraceRequest traces;
 } TrainArgs;
-
-static bool parse_fraction(const char *text, float lo, float hi, float *value)
-{
-    char *end;
-    *value = strtof(text, &end);
-    return *end == '\0' && end != text && *value >= lo && *value <= hi;
-}
 
 static void show_epoch(const TrainProgress *p, void *ctx)
 {
@@ -33,23 +27,12 @@ static void show_epoch(const TrainProgress *p, void *ctx)
                   progress_duration(eta, sizeof eta, p->eta_s));
 }
 
-static bool train_options(const Command *cmd, const TrainArgs *a, const ModelHyper *hp, TrainOptions *opt,
-                          ProgressLine *line)
+static void train_options(const TrainArgs *a, const ModelHyper *hp, TrainOptions *opt, ProgressLine *line)
 {
-    float lr;
-    if (!parse_fraction(a->learning_rate ? a->learning_rate : "0.002", 1e-7f, 1.0f, &lr)) {
-        args_usage_error(cmd, "--lr %s: expected a learning rate in (0, 1]", a->learning_rate);
-        return false;
-    }
-    if (hp->epochs < 1 || hp->batch < 1 || hp->batch > 65536) {
-        args_usage_error(cmd, "--epochs must be at least 1 and --batch 1 to 65536");
-        return false;
-    }
     progress_init(line);
-    *opt = (TrainOptions){.epochs = hp->epochs, .batch_size = hp->batch, .learning_rate = lr,
-                          .seed = a->seed, .cancel = interrupt_install(), .progress = show_epoch,
-                          .progress_ctx = line};
-    return true;
+    *opt = (TrainOptions){.epochs = hp->epochs, .batch_size = hp->batch,
+                          .learning_rate = a->learning_rate > 0 ? a->learning_rate : 0.002f, .seed = a->seed,
+                          .cancel = interrupt_install(), .progress = show_epoch, .progress_ctx = line};
 }
 
 static void report_training(const TrainReport *report, const TrainOptions *opt)
@@ -139,28 +122,22 @@ static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const Train
 
 static int train_model(const Command *cmd, const TrainArgs *a, const ModelKind *kind, const TraceSet *set)
 {
-    float holdout = -1, k;
-    if (a->holdout && !parse_fraction(a->holdout, 0.0f, 0.9f, &holdout))
-        return args_usage_error(cmd, "--holdout %s: expected a share from 0 to 0.9", a->holdout);
-    if (!parse_fraction(a->k, 0.0f, 100.0f, &k))
-        return args_usage_error(cmd, "--k %s: expected a number from 0 to 100", a->k);
-    ModelHyper hp = hyper_of(a, kind, holdout);
+    ModelHyper hp = hyper_of(a, kind, a->holdout);
     ProgressLine line;
     TrainOptions opt;
-    if (!train_options(cmd, a, &hp, &opt, &line))
-        return EXIT_ERROR;
+    train_options(a, &hp, &opt, &line);
     int n_keys;
     const char **names = vocab_names(set, kind->n_reserved, &n_keys);
     Model model;
     Error err = {0};
-    bool ok = names ? model_create(&model, kind, &hp, names, n_keys, a->seed, &err) : error_set(&err, "out of memory");
+    bool ok = names ? model_create(&model, kind, &hp, names, n_keys, a->seed, &err) : error_nomem(&err);
     free(names);
     if (!ok) {
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
         return EXIT_ERROR;
     }
     Calibration *cal = model_calibration(&model);
-    cal->segment = (int)a->segment, cal->k = k;
+    cal->segment = (int)a->segment, cal->k = a->k;
     TrainReport report;
     ok = fit(&model, set, &hp, &opt, &line, &report, &err) && model_save(&model, a->out, &err);
     model_free(&model);
@@ -190,36 +167,35 @@ static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs)
     return status;
 }
 
-static int run(const Command *cmd, int argc, char **argv)
+/* Sizes left at 0, and a holdout below 0, are the kind's (its defaults in model/). */
+static TrainArgs args = {.kind = "deeplog", .seed = 1, .segment = 1000, .holdout = -1, .k = 3};
+
+static const ArgSpec specs[] = {
+    {"model", 'm', ARG_STRING, &args.kind, "KIND", "the model to train: deeplog (default) or seq2seq"},
+    {"output", 'o', ARG_STRING, &args.out, "MODEL", "the model file to write (safetensors)"},
+    {"hidden", 0, ARG_UNITS, &args.hidden, "N", "LSTM/GRU units (deeplog 64, seq2seq 128)"},
+    {"epochs", 'e', ARG_UINT(1, 1000000000), &args.epochs, "N", "passes over the training windows (deeplog 30, seq2seq 40)"},
+    {"batch", 0, ARG_UINT(1, 65536), &args.batch, "N", "windows per step (deeplog 256, seq2seq 64)"},
+    {"lr", 0, ARG_FLOAT(1e-7, 1), &args.learning_rate, "RATE", "Adam learning rate (0.002)"},
+    {"window", 0, ARG_WINDOW, &args.window, "H", "deeplog: keys read to predict the next (10)"},
+    {"layers", 0, ARG_LAYERS, &args.layers, "L", "deeplog: stacked LSTM layers (2)"},
+    {"top-g", 'g', ARG_TOP_G, &args.top_g, "G", "deeplog: candidates that count as a hit (9)"},
+    {"embed", 0, ARG_UNITS, &args.embed, "N", "seq2seq: key embedding size (64)"},
+    {"attn", 0, ARG_UNITS, &args.attn, "N", "seq2seq: attention units (128)"},
+    {"tx", 0, ARG_STEPS, &args.tx, "N", "seq2seq: keys read (5)"},
+    {"ty", 0, ARG_STEPS, &args.ty, "N", "seq2seq: keys predicted (5)"},
+    {"stride", 0, ARG_STRIDE, &args.stride, "N", "seq2seq: events between scored windows (5)"},
+    {"segment", 0, ARG_SEGMENT, &args.segment, "N", "seq2seq: events per scored segment (1000)"},
+    {"holdout", 0, ARG_FLOAT(0, 0.9), &args.holdout, "SHARE", "seq2seq: the last share of each trace held back to calibrate on (0.2)"},
+    {"k", 0, ARG_K, &args.k, "K", "seq2seq: threshold = mean + K std of held-back segment rates (3)"},
+    {"seed", 's', ARG_UINT(0, UINT64_MAX), &args.seed, "S", "seed of the initial weights and the shuffling (1)"},
+    TRACE_ARG_SPECS(&args.traces),
+};
+
+static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    TrainArgs a = {.kind = "deeplog", .seed = 1, .segment = 1000, .k = "3"}; /* the rest: the kind's */
-    const ArgSpec specs[] = {
-        {"model", 'm', ARG_STRING, &a.kind, "KIND", "the model to train: deeplog (default) or seq2seq"},
-        {"output", 'o', ARG_STRING, &a.out, "MODEL", "the model file to write (safetensors)"},
-        {"hidden", 0, ARG_UINT, &a.hidden, "N", "LSTM/GRU units (deeplog 64, seq2seq 128)"},
-        {"epochs", 'e', ARG_UINT, &a.epochs, "N", "passes over the training windows (deeplog 30, seq2seq 40)"},
-        {"batch", 0, ARG_UINT, &a.batch, "N", "windows per step (deeplog 256, seq2seq 64)"},
-        {"lr", 0, ARG_STRING, &a.learning_rate, "RATE", "Adam learning rate (0.002)"},
-        {"window", 0, ARG_UINT, &a.window, "H", "deeplog: keys read to predict the next (10)"},
-        {"layers", 0, ARG_UINT, &a.layers, "L", "deeplog: stacked LSTM layers (2)"},
-        {"top-g", 'g', ARG_UINT, &a.top_g, "G", "deeplog: candidates that count as a hit (9)"},
-        {"embed", 0, ARG_UINT, &a.embed, "N", "seq2seq: key embedding size (64)"},
-        {"attn", 0, ARG_UINT, &a.attn, "N", "seq2seq: attention units (128)"},
-        {"tx", 0, ARG_UINT, &a.tx, "N", "seq2seq: keys read (5)"},
-        {"ty", 0, ARG_UINT, &a.ty, "N", "seq2seq: keys predicted (5)"},
-        {"stride", 0, ARG_UINT, &a.stride, "N", "seq2seq: events between scored windows (5)"},
-        {"segment", 0, ARG_UINT, &a.segment, "N", "seq2seq: events per scored segment (1000)"},
-        {"holdout", 0, ARG_STRING, &a.holdout, "SHARE", "seq2seq: the last share of each trace held back to calibrate on (0.2)"},
-        {"k", 0, ARG_STRING, &a.k, "K", "seq2seq: threshold = mean + K std of held-back segment rates (3)"},
-        {"seed", 's', ARG_UINT, &a.seed, "S", "seed of the initial weights and the shuffling (1)"},
-        TRACE_ARG_SPECS(&a.traces),
-    };
-    ArgInputs inputs = {0};
-    int status;
-    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
-        status = train(cmd, &a, &inputs);
-    args_free(&inputs);
-    return status;
+    (void)err; /* train prints its own errors */
+    return train(cmd, cmd->args, inputs);
 }
 
 const Command cmd_train = {
@@ -235,5 +211,8 @@ const Command cmd_train = {
         "as trained so far (exit status 130).\n\n"
         "Examples:\n  traceaid train --model deeplog -o hdfs.safetensors --sessions hdfs_train\n"
         "  traceaid train --model seq2seq -o flight.safetensors samples/traces/clean-*.csv\n",
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
     .run = run,
 };

@@ -1,4 +1,6 @@
-/* Every subcommand of the traceaid binary: one file each in cli/. */
+/* Every subcommand of the traceaid binary: one file each in cli/, cmd_NAME.c, which declares its
+ * args struct, its option table and its run in one `const Command`. main.c's commands[] is the
+ * table of them: a new command is its file, its line here and its row there. */
 #ifndef TRACEAID_COMMANDS_H
 #define TRACEAID_COMMANDS_H
 

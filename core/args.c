@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@ static bool add_input(ArgInputs *inputs, const char *path, TraceFormat format, E
         size_t cap = inputs->cap ? inputs->cap * 2 : 8;
         TraceInput *grown = realloc(inputs->items, cap * sizeof *grown);
         if (!grown)
-            return error_set(err, "out of memory");
+            return error_nomem(err);
         inputs->items = grown;
         inputs->cap = cap;
     }
@@ -39,26 +40,93 @@ static const ArgSpec *find_spec(const ArgSpec *specs, size_t n, const char *name
     return NULL;
 }
 
+/* "1 to 1000", or "at least 1" for a range open above. */
+static void format_range(const ArgType *type, char *buf, size_t size)
+{
+    if (type->kind == ARG_KIND_FLOAT)
+        snprintf(buf, size, "%g to %g", type->min.f, type->max.f);
+    else if (type->kind == ARG_KIND_INT && type->max.i == INT64_MAX)
+        snprintf(buf, size, "at least %lld", (long long)type->min.i);
+    else if (type->kind == ARG_KIND_INT)
+        snprintf(buf, size, "%lld to %lld", (long long)type->min.i, (long long)type->max.i);
+    else if (type->max.u == UINT64_MAX && type->min.u > 0)
+        snprintf(buf, size, "at least %llu", (unsigned long long)type->min.u);
+    else
+        snprintf(buf, size, "%llu to %llu", (unsigned long long)type->min.u, (unsigned long long)type->max.u);
+}
+
+static bool out_of_range(const ArgSpec *spec, const char *value, Error *err)
+{
+    char range[96];
+    format_range(&spec->type, range, sizeof range);
+    return error_set_code(err, ERROR_USAGE, "--%s: '%s' is out of range (%s)", spec->name, value, range);
+}
+
+static bool not_whole(const ArgSpec *spec, const char *value, Error *err)
+{
+    return error_set_code(err, ERROR_USAGE, "--%s: '%s' is not a whole number", spec->name, value);
+}
+
+static bool all_digits(const char *text)
+{
+    return isdigit((unsigned char)text[0]) && strspn(text, "0123456789") == strlen(text);
+}
+
+static bool set_int(const ArgSpec *spec, const char *value, Error *err)
+{
+    if (!all_digits(value[0] == '-' ? value + 1 : value))
+        return not_whole(spec, value, err);
+    errno = 0;
+    long long parsed = strtoll(value, NULL, 10);
+    if (errno == ERANGE || parsed < spec->type.min.i || parsed > spec->type.max.i)
+        return out_of_range(spec, value, err);
+    *(int64_t *)spec->target = parsed;
+    return true;
+}
+
+static bool set_uint(const ArgSpec *spec, const char *value, Error *err)
+{
+    bool negative = value[0] == '-' && all_digits(value + 1);
+    if (!negative && !all_digits(value))
+        return not_whole(spec, value, err);
+    errno = 0;
+    unsigned long long parsed = negative ? 0 : strtoull(value, NULL, 10);
+    if (negative || errno == ERANGE || parsed < spec->type.min.u || parsed > spec->type.max.u)
+        return out_of_range(spec, value, err);
+    *(uint64_t *)spec->target = parsed;
+    return true;
+}
+
+/* Read as strtof reads it: the value is a float where it is used. */
+static bool set_float(const ArgSpec *spec, const char *value, Error *err)
+{
+    char *end;
+    float parsed = strtof(value, &end);
+    if (end == value || *end || isspace((unsigned char)value[0]) || isnan(parsed))
+        return error_set_code(err, ERROR_USAGE, "--%s: '%s' is not a number", spec->name, value);
+    if (!(parsed >= (float)spec->type.min.f && parsed <= (float)spec->type.max.f)) /* a bound, typed, is in */
+        return out_of_range(spec, value, err);
+    *(float *)spec->target = parsed;
+    return true;
+}
+
 static bool set_value(const ArgSpec *spec, const char *value, ArgInputs *inputs, Error *err)
 {
-    switch (spec->kind) {
-    case ARG_FLAG:
+    switch (spec->type.kind) {
+    case ARG_KIND_FLAG:
         *(bool *)spec->target = true;
         return true;
-    case ARG_STRING:
+    case ARG_KIND_STRING:
         *(const char **)spec->target = value;
         return true;
-    case ARG_SESSIONS:
+    case ARG_KIND_SESSIONS:
         return add_input(inputs, value, TRACE_FORMAT_SESSIONS, err);
-    case ARG_UINT: {
-        char *end;
-        errno = 0;
-        unsigned long long parsed = strtoull(value, &end, 10);
-        if (errno || end == value || *end || value[0] == '-')
-            return error_set(err, "--%s: '%s' is not a whole number", spec->name, value);
-        *(uint64_t *)spec->target = parsed;
-        return true;
-    }
+    case ARG_KIND_INT:
+        return set_int(spec, value, err);
+    case ARG_KIND_UINT:
+        return set_uint(spec, value, err);
+    case ARG_KIND_FLOAT:
+        return set_float(spec, value, err);
     }
     return true;
 }
@@ -88,16 +156,16 @@ bool args_parse(int argc, char **argv, const ArgSpec *specs, size_t n_specs, Arg
         const char *eq = is_long ? strchr(name, '=') : NULL;
         size_t name_len = eq ? (size_t)(eq - name) : strlen(name);
         if (!is_long && name_len != 1)
-            return error_set(err, "unknown option '%s'", arg);
+            return error_set_code(err, ERROR_USAGE, "unknown option '%s'", arg);
         const ArgSpec *spec = find_spec(specs, n_specs, name, name_len, is_long ? 0 : name[0]);
         if (!spec)
-            return error_set(err, "unknown option '%s'", arg);
+            return error_set_code(err, ERROR_USAGE, "unknown option '%s'", arg);
         const char *value = eq ? eq + 1 : NULL;
-        if (spec->kind == ARG_FLAG && value)
-            return error_set(err, "--%s takes no value", spec->name);
-        if (spec->kind != ARG_FLAG && !value) {
+        if (spec->type.kind == ARG_KIND_FLAG && value)
+            return error_set_code(err, ERROR_USAGE, "--%s takes no value", spec->name);
+        if (spec->type.kind != ARG_KIND_FLAG && !value) {
             if (i + 1 >= argc)
-                return error_set(err, "%s needs a value (%s)", arg, spec->metavar);
+                return error_set_code(err, ERROR_USAGE, "%s needs a value (%s)", arg, spec->metavar);
             value = argv[++i];
         }
         if (!set_value(spec, value, inputs, err))
@@ -106,8 +174,10 @@ bool args_parse(int argc, char **argv, const ArgSpec *specs, size_t n_specs, Arg
     return true;
 }
 
-void args_print_help(FILE *out, const Command *cmd, const ArgSpec *specs, size_t n_specs)
+void args_print_help(FILE *out, const Command *cmd)
 {
+    const ArgSpec *specs = cmd->specs;
+    size_t n_specs = cmd->n_specs;
     fprintf(out, "Usage: traceaid %s\n\n%c%s.\n", cmd->usage, toupper((unsigned char)cmd->summary[0]),
             cmd->summary + 1);
     if (n_specs)
@@ -137,21 +207,28 @@ int args_usage_error(const Command *cmd, const char *fmt, ...)
     return EXIT_ERROR;
 }
 
-bool args_begin(const Command *cmd, int argc, char **argv, const ArgSpec *specs, size_t n_specs,
-                ArgInputs *inputs, int *status)
+int args_report_error(const Command *cmd, const Error *err)
 {
-    Error err = {0};
-    bool help;
-    if (!args_parse(argc, argv, specs, n_specs, inputs, &help, &err)) {
-        *status = args_usage_error(cmd, "%s", err.msg);
-        return false;
+    if (err->code == ERROR_USAGE)
+        return args_usage_error(cmd, "%s", err->msg);
+    fprintf(stderr, "traceaid %s: %s\n", cmd->name, err->msg);
+    return err->code == ERROR_NONE ? EXIT_ERROR : exit_status_for(err->code); /* failed, code or not */
+}
+
+int exit_status_for(ErrorCode code)
+{
+    switch (code) {
+    case ERROR_NONE:
+        return EXIT_OK;
+    case ERROR_INTERRUPTED:
+        return EXIT_INTERRUPTED;
+    case ERROR_USAGE:
+    case ERROR_INPUT:
+    case ERROR_IO:
+    case ERROR_NOMEM:
+        break;
     }
-    if (help) {
-        args_print_help(stdout, cmd, specs, n_specs);
-        *status = EXIT_OK;
-        return false;
-    }
-    return true;
+    return EXIT_ERROR;
 }
 
 bool trace_args_load(const Command *cmd, TraceRequest *ta, const ArgInputs *inputs, TraceSet *set)

@@ -1,5 +1,5 @@
-/* Command-line options from a table, for every front end: each command lists its options once, and both parsing
- * and its --help text come from that list. */
+/* Command-line options from a table, for both front ends' commands: each command lists its
+ * options once, and parsing, the range of every number and its --help text come from that list. */
 #ifndef TRACEAID_ARGS_H
 #define TRACEAID_ARGS_H
 
@@ -14,17 +14,42 @@
 enum { EXIT_OK = 0, EXIT_ANOMALY = 1, EXIT_ERROR = 2, EXIT_INTERRUPTED = 130 };
 
 typedef enum ArgKind {
-    ARG_FLAG,       /* bool */
-    ARG_STRING,     /* const char * */
-    ARG_UINT,       /* uint64_t */
-    ARG_SESSIONS,   /* a session file, added to the inputs in command-line order */
+    ARG_KIND_FLAG,      /* bool */
+    ARG_KIND_STRING,    /* const char * */
+    ARG_KIND_INT,       /* int64_t */
+    ARG_KIND_UINT,      /* uint64_t */
+    ARG_KIND_FLOAT,     /* float: what every fractional option feeds */
+    ARG_KIND_SESSIONS,  /* a session file, added to the inputs in command-line order */
 } ArgKind;
+
+/* One end of a number option's range, in its kind's type. */
+typedef union ArgBound {
+    int64_t i;
+    uint64_t u;
+    double f;
+} ArgBound;
+
+/* What an option's value is, and for a number the values accepted, both ends included. */
+typedef struct ArgType {
+    ArgKind kind;
+    ArgBound min, max;
+} ArgType;
+
+/* The types a row names: a number's comes with its range, checked by args_parse, which refuses
+ * a value outside it naming the option and the range. A default set before parsing is not
+ * checked, so 0 may stand for "not given" where the range starts at 1. */
+#define ARG_FLAG {.kind = ARG_KIND_FLAG}
+#define ARG_STRING {.kind = ARG_KIND_STRING}
+#define ARG_SESSIONS {.kind = ARG_KIND_SESSIONS}
+#define ARG_INT(lo, hi) {.kind = ARG_KIND_INT, .min.i = (lo), .max.i = (hi)}
+#define ARG_UINT(lo, hi) {.kind = ARG_KIND_UINT, .min.u = (lo), .max.u = (hi)}
+#define ARG_FLOAT(lo, hi) {.kind = ARG_KIND_FLOAT, .min.f = (lo), .max.f = (hi)}
 
 typedef struct ArgSpec {
     const char *name;       /* long name, without "--" */
     char short_name;        /* or 0 */
-    ArgKind kind;
-    void *target;
+    ArgType type;           /* ARG_STRING, ARG_UINT(1, 1000)... */
+    void *target;           /* of the kind's C type */
     const char *metavar;    /* what the value is, for --help; NULL for flags */
     const char *help;
 } ArgSpec;
@@ -35,26 +60,35 @@ typedef struct ArgInputs {
     size_t n, cap;
 } ArgInputs;
 
+/* A subcommand: its text for --help, its options and the struct they write into, and its work.
+ * main parses argv into args once, prints --help or a usage error, runs it and frees the inputs. */
 typedef struct Command {
     const char *name;
     const char *usage;      /* e.g. "stats [OPTIONS] TRACE..." */
     const char *summary;    /* one line */
     const char *details;    /* after the options in --help: formats, examples */
-    int (*run)(const struct Command *cmd, int argc, char **argv);
+    const ArgSpec *specs;   /* its options, in --help order */
+    size_t n_specs;
+    void *args;             /* the struct the specs' targets lie in, holding the defaults */
+    /* Returns the exit status (EXIT_OK, EXIT_ANOMALY, or EXIT_ERROR once it has printed its
+     * own message); or sets err, and main prints the message and maps its code to the status. */
+    int (*run)(const struct Command *cmd, const ArgInputs *inputs, Error *err);
 } Command;
 
-/* Parses argv[1..] (argv[0] is the command name). Returns false with err set on a bad option;
- * *help is set when --help or -h was given. */
+#define ARG_COUNT(specs) (sizeof(specs) / sizeof(specs)[0])
+
+/* Parses argv[1..] (argv[0] is the command name). Returns false with err set (ERROR_USAGE) on a
+ * bad option; *help is set when --help or -h was given. */
 bool args_parse(int argc, char **argv, const ArgSpec *specs, size_t n_specs, ArgInputs *inputs,
                 bool *help, Error *err);
 void args_free(ArgInputs *inputs);
-void args_print_help(FILE *out, const Command *cmd, const ArgSpec *specs, size_t n_specs);
-/* The start of every command: parses its options; prints --help or a usage error and returns
- * false with *status set when the command should go no further. */
-bool args_begin(const Command *cmd, int argc, char **argv, const ArgSpec *specs, size_t n_specs,
-                ArgInputs *inputs, int *status);
+void args_print_help(FILE *out, const Command *cmd);
 /* Prints "traceaid CMD: message" and a hint to --help; returns EXIT_ERROR. */
 int args_usage_error(const Command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints a command's failure, with the hint to --help for a usage error; returns its exit status. */
+int args_report_error(const Command *cmd, const Error *err);
+/* The exit status of a failure of this kind: 130 interrupted, 2 the others (0 none). */
+int exit_status_for(ErrorCode code);
 
 /* The options every command that reads traces takes, in one place. */
 #define TRACE_ARG_SPECS(ta)                                                                     \
@@ -68,14 +102,6 @@ int args_usage_error(const Command *cmd, const char *fmt, ...) __attribute__((fo
     {"group-col", 0, ARG_STRING, &(ta)->opt.group_col, "COL", "structured logs: a session per value of COL"}, \
     {"group-regex", 0, ARG_STRING, &(ta)->opt.group_regex, "RE", "structured logs: a session per first match of RE in --group-col (Content)"}, \
     {"meanings", 0, ARG_STRING, &(ta)->meanings_path, "FILE", "key meanings, KEY<TAB>meaning a line"}
-
-#define MODEL_ARG_SPECS(ma)                                                                      \
-    {"model", 'm', ARG_STRING, &(ma)->path, "MODEL", "the model file"},                           \
-    {"top-g", 'g', ARG_UINT, &(ma)->top_g, "G", "candidates that count as a hit (the model's)"}, \
-    {"window", 0, ARG_UINT, &(ma)->window, "H", "window of a model file without metadata (10)"}
-
-#define SEGMENT_ARG_SPEC(ma) \
-    {"segment", 0, ARG_UINT, &(ma)->segment, "N", "events per segment (the model's, else 1000)"}
 
 /* Loads the inputs and the meanings file named in tr; prints the error and returns false. */
 bool trace_args_load(const Command *cmd, TraceRequest *tr, const ArgInputs *inputs, TraceSet *set);

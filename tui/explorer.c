@@ -104,7 +104,7 @@ static bool follow_loader(App *app, Loader *loader, bool has_model, bool *app_re
     if (!st.traces_ready && (st.stage == LOAD_FAILED || st.stage == LOAD_CANCELLED)) {
         *err = st.err;
         if (st.stage == LOAD_CANCELLED)
-            error_set(err, "cancelled");
+            error_set_code(err, ERROR_INTERRUPTED, "cancelled");
         return false;
     }
     if (st.traces_ready && !*app_ready) {

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include "../core/model_args.h"
 #include "../core/summary.h"
 #include "explorer.h"
 #include "loader.h"
@@ -27,45 +28,35 @@ typedef struct OpenArgs {
 } OpenArgs;
 
 /* The explorer over the traces, loaded and scored in a worker while it draws. */
-static int explore(const Command *cmd, OpenArgs *a, const ArgInputs *inputs)
+static int explore(OpenArgs *a, const ArgInputs *inputs, Error *err)
 {
     Loader loader;
-    Error err = {0};
     ExplorerOptions opt = {.theme = a->theme, .script = a->script};
-    bool ok = loader_start(&loader, &a->model, &a->traces, inputs->items, inputs->n, &err) &&
-              explorer_run(&loader, a->model.path != NULL, &opt, &err);
-    if (!ok)
-        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+    bool ok = loader_start(&loader, &a->model, &a->traces, inputs->items, inputs->n, err) &&
+              explorer_run(&loader, a->model.path != NULL, &opt, err);
     loader_free(&loader);
-    return ok ? EXIT_OK : strcmp(err.msg, "cancelled") == 0 ? EXIT_INTERRUPTED : EXIT_ERROR;
+    return ok ? EXIT_OK : EXIT_ERROR; /* failed: main reports err, cancelled ones with 130 */
 }
 
-static int open_traces(const Command *cmd, OpenArgs *a, const ArgInputs *inputs)
+static int open_traces(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
+    OpenArgs *a = cmd->args;
     if (inputs->n == 0)
         return args_usage_error(cmd, "name at least one trace");
     if (a->script || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)))
-        return explore(cmd, a, inputs);
+        return explore(a, inputs, err);
     return summary(cmd, &a->traces, inputs);
 }
 
-static int run(const Command *cmd, int argc, char **argv)
-{
-    OpenArgs a = {0};
-    const ArgSpec specs[] = {
-        MODEL_ARG_SPECS(&a.model),
-        SEGMENT_ARG_SPEC(&a.model),
-        {"theme", 0, ARG_STRING, &a.theme, "NAME|PATH", "default, dark, light, high-contrast, mono, or a theme file"},
-        {"script", 0, ARG_STRING, &a.script, "FILE", "run the explorer headless from a script of keys and dumps"},
-        TRACE_ARG_SPECS(&a.traces),
-    };
-    ArgInputs inputs = {0};
-    int status;
-    if (args_begin(cmd, argc, argv, specs, sizeof specs / sizeof specs[0], &inputs, &status))
-        status = open_traces(cmd, &a, &inputs);
-    args_free(&inputs);
-    return status;
-}
+static OpenArgs args;
+
+static const ArgSpec specs[] = {
+    MODEL_ARG_SPECS(&args.model),
+    SEGMENT_ARG_SPEC(&args.model),
+    {"theme", 0, ARG_STRING, &args.theme, "NAME|PATH", "default, dark, light, high-contrast, mono, or a theme file"},
+    {"script", 0, ARG_STRING, &args.script, "FILE", "run the explorer headless from a script of keys and dumps"},
+    TRACE_ARG_SPECS(&args.traces),
+};
 
 const Command cmd_open = {
     .name = "open",
@@ -74,5 +65,8 @@ const Command cmd_open = {
     .details = "On a terminal, the explorer: the segment chart, the event timeline, the flagged\n"
                "segments and the interpretation pane; ? lists the keys (docs/KEYS.md). Piped, a\n"
                "summary of each file. NO_COLOR selects the mono theme.\n",
-    .run = run,
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
+    .run = open_traces,
 };

@@ -1,0 +1,28 @@
+/* The options that name, shape or tune a model, with the ranges the models accept, so a value
+ * outside is refused naming its option before a model is built or loaded. */
+#ifndef TRACEAID_MODEL_ARGS_H
+#define TRACEAID_MODEL_ARGS_H
+
+#include "../model/deeplog.h"
+#include "../model/seq2seq.h"
+#include "args.h"
+
+#define ARG_WINDOW ARG_UINT(1, 1000)                /* deeplog_config_check */
+#define ARG_TOP_G ARG_UINT(1, 1000000)              /* the most keys a model has; it checks its own */
+#define ARG_LAYERS ARG_UINT(1, DEEPLOG_MAX_LAYERS)
+#define ARG_UNITS ARG_UINT(1, 4096)                 /* hidden, embedding and attention sizes */
+#define ARG_STEPS ARG_UINT(1, SEQ2SEQ_MAX_STEPS)    /* seq2seq Tx, Ty */
+#define ARG_STRIDE ARG_UINT(1, 100000)              /* seq2seq_config_check */
+#define ARG_SEGMENT ARG_UINT(1, 1000000)            /* what a model file's "segment" may hold */
+#define ARG_K ARG_FLOAT(0, 100)                     /* threshold = mean + K std */
+
+/* The model file and the overrides every command that loads one takes (ModelRequest). */
+#define MODEL_ARG_SPECS(ma)                                                                      \
+    {"model", 'm', ARG_STRING, &(ma)->path, "MODEL", "the model file"},                           \
+    {"top-g", 'g', ARG_TOP_G, &(ma)->top_g, "G", "candidates that count as a hit (the model's)"}, \
+    {"window", 0, ARG_WINDOW, &(ma)->window, "H", "window of a model file without metadata (10)"}
+
+#define SEGMENT_ARG_SPEC(ma) \
+    {"segment", 0, ARG_SEGMENT, &(ma)->segment, "N", "events per segment (the model's, else 1000)"}
+
+#endif
