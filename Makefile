@@ -14,7 +14,7 @@ TEST_LIBS = $(shell pkg-config --libs cmocka)
 
 BUILD ?= build
 BIN ?= traceaid
-LIB_SRC := $(wildcard io/*.c model/*.c samples/*.c)
+LIB_SRC := $(wildcard io/*.c model/*.c samples/*.c samples/*/*.c)
 CLI_SRC := $(wildcard cli/*.c tui/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
