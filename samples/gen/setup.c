@@ -98,7 +98,9 @@ static void setup_sources(Gen *g)
     Rng *r = &g->rng;
     g->timers.tick_salt = rng_next(r);
     /* the IMU runs off its own crystal, so its phase against the control loop drifts */
-    int64_t drift_ppm = (int64_t)rng_span(r, 500, 2000) * (rng_chance(r, 500) ? 1 : -1);
+    int64_t drift_ppm = (int64_t)rng_span(r, 500, 2000);
+    if (!rng_chance(r, 500))
+        drift_ppm = -drift_ppm;
     g->dev.imu_period = (Nanos)((int64_t)IMU_PERIOD + (int64_t)IMU_PERIOD * drift_ppm / 1000000);
     g->timers.control_tick = rng_span(r, 2, 11);
     schedule(g, SIM_TIMER, WHO_CONTROL_TIMER, tick_time(g, g->timers.control_tick), 0);
