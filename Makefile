@@ -14,13 +14,17 @@ TEST_LIBS = $(shell pkg-config --libs cmocka)
 
 BUILD ?= build
 BIN ?= traceaid
-LIB_SRC := $(wildcard io/*.c model/*.c core/*.c samples/*.c)
+LIB_SRC := $(wildcard io/*.c model/*.c core/*.c)
+SAMPLES_SRC := $(wildcard samples/*.c samples/*/*.c)
 CLI_SRC := main.c $(wildcard cli/*.c tui/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/libtraceaid.a
+# The sample generator uses the library and is not part of it: the binary and the tests link it.
+SAMPLES_OBJ := $(SAMPLES_SRC:%.c=$(BUILD)/%.o)
+SAMPLES_LIB := $(BUILD)/libtraceaid-samples.a
 DEPS_OK := $(BUILD)/.deps-ok
 
 SAMPLE_DIR := samples/traces
@@ -51,13 +55,16 @@ $(BUILD)/%.o: %.c | $(DEPS_OK)
 $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(DEP_LIBS)
+$(SAMPLES_LIB): $(SAMPLES_OBJ)
+	$(AR) rcs $@ $^
 
-$(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_OK)
+$(BIN): $(CLI_OBJ) $(SAMPLES_LIB) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(SAMPLES_LIB) $(LIB) $(DEP_LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(SAMPLES_LIB) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DSHARED_DATA='"$(abspath ../shared/data)"' -DSAMPLES_DIR='"$(abspath samples)"' -DFIXTURES_DIR='"$(abspath tests/fixtures)"' -DSCREENS_DIR='"$(abspath tests/screens)"' \
-		-o $@ $< $(LIB) $(DEP_LIBS) $(TEST_LIBS)
+		-o $@ $< $(SAMPLES_LIB) $(LIB) $(DEP_LIBS) $(TEST_LIBS)
 
 # Every test binary runs even when one fails; the target fails if any did.
 test: $(BIN) $(TEST_BIN)
@@ -125,4 +132,4 @@ quality: traceaid $(SAMPLES)
 clean:
 	rm -rf build build-asan traceaid
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(SAMPLES_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)
