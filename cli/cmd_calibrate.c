@@ -13,35 +13,27 @@ typedef struct CalibrateArgs {
     float k;
 } CalibrateArgs;
 
-static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inputs)
+static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inputs, Error *err)
 {
     if (!a->model.path)
         return args_usage_error(cmd, "name the model with --model MODEL");
     if (inputs->n == 0)
         return args_usage_error(cmd, "name the clean traces to calibrate on");
-    float k = a->k;
     ScoredSet s;
-    Error err = {0};
-    Calibration *cal = NULL;
-    bool ok = scored_args_load(cmd, &s, &a->model, &a->traces, inputs);
-    if (ok && !calibrate_from_scores((cal = model_calibration(&s.model)), s.scores, s.set.n_traces, k, NULL, &err)) {
-        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
-        ok = false;
-    }
+    const char *out = a->out ? a->out : a->model.path;
+    bool ok = scored_args_load(&s, &a->model, &a->traces, inputs, err) &&
+              calibrate_from_scores(model_calibration(&s.model), s.scores, s.set.n_traces, a->k, NULL, err);
     if (ok) {
-        float threshold = cal->threshold;
-        scored_set_set_threshold(&s, threshold);
+        const Calibration *cal = model_calibration(&s.model);
+        scored_set_set_threshold(&s, cal->threshold);
         size_t segments = 0, flagged = scored_set_flagged(&s);
         for (size_t i = 0; i < s.set.n_traces; i++)
             segments += s.scores[i].n_segments;
-        const char *out = a->out ? a->out : a->model.path;
-        ok = model_save(&s.model, out, &err);
+        ok = model_save(&s.model, out, err);
         if (ok)
             printf("calibrated on %zu segments of %d events in %zu clean trace%s: threshold %.4f%% "
                    "(mean + %g std); %zu clean segments above it; wrote %s\n", segments, cal->segment,
-                   s.set.n_traces, s.set.n_traces == 1 ? "" : "s", 100 * threshold, k, flagged, out);
-        else
-            fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+                   s.set.n_traces, s.set.n_traces == 1 ? "" : "s", 100 * cal->threshold, cal->k, flagged, out);
     }
     scored_set_free(&s);
     return ok ? EXIT_OK : EXIT_ERROR;
@@ -59,8 +51,7 @@ static const ArgSpec specs[] = {
 
 static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    (void)err; /* calibrate prints its own errors */
-    return calibrate(cmd, cmd->args, inputs);
+    return calibrate(cmd, cmd->args, inputs, err);
 }
 
 const Command cmd_calibrate = {

@@ -43,18 +43,15 @@ static void print_counts(const EvalArgs *a, const Model *m, const EvalCounts *c)
            c->seconds);
 }
 
-static int eval(const Command *cmd, EvalArgs *a, const ArgInputs *inputs)
+static int eval(const Command *cmd, EvalArgs *a, const ArgInputs *inputs, Error *err)
 {
     if (inputs->n > 0)
         return args_usage_error(cmd, "unexpected argument '%s'", inputs->items[0].path);
     if (!a->model.path || !a->normal || !a->abnormal)
         return args_usage_error(cmd, "name --model, --normal and --abnormal");
-    Error err = {0};
     Model model;
-    if (!model_request_load(&a->model, &model, &err)) {
-        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+    if (!model_request_load(&a->model, &model, err))
         return EXIT_ERROR;
-    }
     if (!model_has_eval(&model)) {
         fprintf(stderr, "traceaid %s: %s is a %s model; eval follows the DeepLog protocol (use "
                         "traceaid score for traces)\n", cmd->name, a->model.path, model_kind_name(&model));
@@ -66,10 +63,10 @@ static int eval(const Command *cmd, EvalArgs *a, const ArgInputs *inputs)
     trace_set_init(&set);
     TraceInput files[2] = {{a->normal, TRACE_FORMAT_AUTO}, {a->abnormal, TRACE_FORMAT_AUTO}};
     EvalCounts counts;
-    if (!model_vocab_seed(&set, &model, &err) || !trace_set_load(&set, files, 2, &a->traces.opt, &err) ||
-        !model_eval(&model, &set.traces[0], &set.traces[1], &counts, interrupt_install(), &err)) {
-        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
-    } else {
+    TraceOptions opt = a->traces.opt;
+    opt.cancel = interrupt_install();
+    if (model_vocab_seed(&set, &model, err) && trace_set_load(&set, files, 2, &opt, err) &&
+        model_eval(&model, &set.traces[0], &set.traces[1], &counts, opt.cancel, err)) {
         print_counts(a, &model, &counts);
         status = EXIT_OK;
     }
@@ -90,8 +87,7 @@ static const ArgSpec specs[] = {
 
 static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    (void)err; /* eval prints its own errors */
-    return eval(cmd, cmd->args, inputs);
+    return eval(cmd, cmd->args, inputs, err);
 }
 
 const Command cmd_eval = {

@@ -217,7 +217,7 @@ static bool setup(ExplainContext *x, const ExplainArgs *a, const ArgInputs *inpu
     return explainer_init(&x->explainer, &x->model, x->has_nearest ? &x->nearest : NULL, &opt, err);
 }
 
-static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs)
+static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs, Error *err)
 {
     if (!a->model.path)
         return args_usage_error(cmd, "name the model with --model MODEL");
@@ -227,22 +227,19 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs)
         return args_usage_error(cmd, "say which anomaly: --at EVENT, --session N or --all");
     ExplainContext x = {.cmd = cmd};
     trace_set_init(&x.set);
-    Error err = {0};
     int status = EXIT_ERROR;
     EventOutcomes outcomes = {0};
     Scores scores = {0};
-    if (!setup(&x, a, inputs, &err)) {
-        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
-    } else {
+    if (setup(&x, a, inputs, err)) {
         const Trace *t = &x.set.traces[0];
         char where[600];
         if (a->at_given) {
             snprintf(where, sizeof where, "%s, event %llu", t->path, (unsigned long long)a->at);
             status = a->at < t->n_events ? explain_event(&x, a, t, (size_t)a->at, where)
                                          : args_usage_error(cmd, "--at %llu: %s has %zu events", (unsigned long long)a->at, t->path, t->n_events);
-        } else if (!model_outcomes(&x.model, t, 0, t->n_events, &outcomes, interrupt_install(), &err) ||
-                   !scores_compute(&scores, &outcomes, (size_t)model_calibration(&x.model)->segment, &err)) {
-            fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+        } else if (!model_outcomes(&x.model, t, 0, t->n_events, &outcomes, interrupt_install(), err) ||
+                   !scores_compute(&scores, &outcomes, (size_t)model_calibration(&x.model)->segment, err)) {
+            status = EXIT_ERROR;
         } else if (a->all) {
             if (model_calibration(&x.model)->calibrated)
                 scores_set_threshold(&scores, model_calibration(&x.model)->threshold);
@@ -286,10 +283,9 @@ static const ArgSpec specs[] = {
 
 static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    (void)err; /* explain prints its own errors */
     ExplainArgs *a = cmd->args;
     a->at_given = a->at != UINT64_MAX;
-    return explain(cmd, a, inputs);
+    return explain(cmd, a, inputs, err);
 }
 
 const Command cmd_explain = {

@@ -15,7 +15,7 @@ typedef struct PlotArgs {
     const char *out, *truth;
 } PlotArgs;
 
-static int plot(const Command *cmd, PlotArgs *a, const ArgInputs *inputs)
+static int plot(const Command *cmd, PlotArgs *a, const ArgInputs *inputs, Error *err)
 {
     if (!a->model.path)
         return args_usage_error(cmd, "name the model with --model MODEL");
@@ -24,14 +24,14 @@ static int plot(const Command *cmd, PlotArgs *a, const ArgInputs *inputs)
     if (!a->out)
         return args_usage_error(cmd, "name the SVG file to write with -o FILE");
     ScoredSet s;
-    if (!scored_args_load(cmd, &s, &a->model, &a->traces, inputs)) {
+    if (!scored_args_load(&s, &a->model, &a->traces, inputs, err)) {
         scored_set_free(&s);
         return EXIT_ERROR;
     }
     const Scores *sc = &s.scores[0];
-    Error err = {0};
     uint8_t *bad = a->truth ? calloc(sc->n_segments + 1, 1) : NULL;
-    bool ok = !a->truth || (bad && truth_mark_segments(a->truth, sc->segment_len, sc->n_segments, bad, &err));
+    bool ok = !a->truth || (bad ? truth_mark_segments(a->truth, sc->segment_len, sc->n_segments, bad, err)
+                                : error_nomem(err));
     char title[512], line_label[64], x_label[64];
     snprintf(title, sizeof title, "%s: %zu of %zu segments flagged (%s model)", format_basename(s.set.traces[0].path),
              sc->n_flagged, sc->n_segments, model_kind_name(&s.model));
@@ -41,9 +41,7 @@ static int plot(const Command *cmd, PlotArgs *a, const ArgInputs *inputs)
                  .n_points = sc->n_segments, .values = sc->rate, .marked = sc->flagged, .shaded = bad,
                  .shaded_label = "injected (ground truth)", .x_step = (double)sc->segment_len,
                  .has_line = sc->has_threshold, .line = sc->threshold, .line_label = line_label};
-    ok = ok && svg_plot_write(&p, a->out, &err);
-    if (!ok)
-        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+    ok = ok && svg_plot_write(&p, a->out, err);
     free(bad);
     size_t flagged = sc->n_flagged;
     scored_set_free(&s);
@@ -62,8 +60,7 @@ static const ArgSpec specs[] = {
 
 static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    (void)err; /* plot prints its own errors */
-    return plot(cmd, cmd->args, inputs);
+    return plot(cmd, cmd->args, inputs, err);
 }
 
 const Command cmd_plot = {

@@ -100,7 +100,7 @@ static void print_windows(const ScoredSet *s)
     }
 }
 
-static int score(const Command *cmd, ScoreArgs *a, const ArgInputs *inputs)
+static int score(const Command *cmd, ScoreArgs *a, const ArgInputs *inputs, Error *err)
 {
     if (!a->model.path)
         return args_usage_error(cmd, "name the model with --model MODEL");
@@ -109,7 +109,7 @@ static int score(const Command *cmd, ScoreArgs *a, const ArgInputs *inputs)
     if (a->csv + a->json + a->events + a->windows > 1)
         return args_usage_error(cmd, "choose one of --csv, --json, --events and --windows");
     ScoredSet s;
-    if (!scored_args_load(cmd, &s, &a->model, &a->traces, inputs)) {
+    if (!scored_args_load(&s, &a->model, &a->traces, inputs, err)) {
         scored_set_free(&s);
         return EXIT_ERROR;
     }
@@ -145,8 +145,7 @@ static const ArgSpec specs[] = {
 
 static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    (void)err; /* score prints its own errors */
-    return score(cmd, cmd->args, inputs);
+    return score(cmd, cmd->args, inputs, err);
 }
 
 const Command cmd_score = {

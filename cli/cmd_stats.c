@@ -148,7 +148,7 @@ static int stats(const Command *cmd, TraceRequest *ta, const ArgInputs *inputs, 
     TraceSet set;
     trace_set_init(&set);
     KeyCounts kc = {0};
-    if (trace_args_load(cmd, ta, inputs, &set)) {
+    if (trace_args_load(ta, inputs, &set, err)) {
         if (key_counts_build(&kc, &set)) {
             (csv ? print_csv : print_table)(&kc, &set, percent);
             status = EXIT_OK;

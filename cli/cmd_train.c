@@ -144,7 +144,7 @@ static int train_model(const Command *cmd, const TrainArgs *a, const ModelKind *
     return finish(cmd, ok, &report, a->out, &err);
 }
 
-static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs)
+static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs, Error *err)
 {
     if (inputs->n == 0)
         return args_usage_error(cmd, "name the clean traces or normal sessions to train on");
@@ -158,10 +158,7 @@ static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs)
     TraceSet set;
     trace_set_init(&set);
     int status = EXIT_ERROR;
-    Error err = {0};
-    if (!model_vocab_reserve(&set, kind, &err))
-        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
-    else if (trace_args_load(cmd, &a->traces, inputs, &set))
+    if (model_vocab_reserve(&set, kind, err) && trace_args_load(&a->traces, inputs, &set, err))
         status = train_model(cmd, a, kind, &set);
     trace_set_free(&set);
     return status;
@@ -194,8 +191,7 @@ static const ArgSpec specs[] = {
 
 static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 {
-    (void)err; /* train prints its own errors */
-    return train(cmd, cmd->args, inputs);
+    return train(cmd, cmd->args, inputs, err);
 }
 
 const Command cmd_train = {

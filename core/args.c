@@ -231,26 +231,18 @@ int exit_status_for(ErrorCode code)
     return EXIT_ERROR;
 }
 
-bool trace_args_load(const Command *cmd, TraceRequest *ta, const ArgInputs *inputs, TraceSet *set)
+bool trace_args_load(TraceRequest *tr, const ArgInputs *inputs, TraceSet *set, Error *err)
 {
-    Error err = {0};
-    if (ta->meanings_path && !meanings_load(&set->meanings, ta->meanings_path, &err)) {
-        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
-        return false;
-    }
-    if (!trace_set_load(set, inputs->items, inputs->n, &ta->opt, &err)) {
-        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
-        return false;
-    }
-    return true;
+    TraceOptions opt = tr->opt;
+    opt.cancel = interrupt_install(); /* Ctrl-C stops the loading: exit status 130 */
+    return (!tr->meanings_path || meanings_load(&set->meanings, tr->meanings_path, err)) &&
+           trace_set_load(set, inputs->items, inputs->n, &opt, err);
 }
 
-bool scored_args_load(const Command *cmd, ScoredSet *s, const ModelRequest *req, const TraceRequest *tr,
-                      const ArgInputs *inputs)
+bool scored_args_load(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, const ArgInputs *inputs,
+                      Error *err)
 {
-    Error err = {0};
-    bool ok = scored_set_load(s, req, tr, inputs->items, inputs->n, interrupt_install(), &err);
-    if (!ok)
-        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
-    return ok;
+    TraceRequest cancellable = *tr;
+    cancellable.opt.cancel = interrupt_install();
+    return scored_set_load(s, req, &cancellable, inputs->items, inputs->n, cancellable.opt.cancel, err);
 }

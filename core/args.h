@@ -103,11 +103,10 @@ int exit_status_for(ErrorCode code);
     {"group-regex", 0, ARG_STRING, &(ta)->opt.group_regex, "RE", "structured logs: a session per first match of RE in --group-col (Content)"}, \
     {"meanings", 0, ARG_STRING, &(ta)->meanings_path, "FILE", "key meanings, KEY<TAB>meaning a line"}
 
-/* Loads the inputs and the meanings file named in tr; prints the error and returns false. */
-bool trace_args_load(const Command *cmd, TraceRequest *tr, const ArgInputs *inputs, TraceSet *set);
-/* Loads the model, the inputs and the meanings and scores every trace (Ctrl-C stops it);
- * prints the error and returns false. */
-bool scored_args_load(const Command *cmd, ScoredSet *s, const ModelRequest *req, const TraceRequest *tr,
-                      const ArgInputs *inputs);
+/* Loads the inputs and the meanings file named in tr; Ctrl-C stops it (ERROR_INTERRUPTED). */
+bool trace_args_load(TraceRequest *tr, const ArgInputs *inputs, TraceSet *set, Error *err);
+/* Loads the model, the inputs and the meanings and scores every trace; Ctrl-C stops it. */
+bool scored_args_load(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, const ArgInputs *inputs,
+                      Error *err);
 
 #endif

@@ -32,7 +32,7 @@ bool calibrate_held_back(Model *m, const TraceSet *set, float holdout, size_t *s
     Calibration *cal = model_calibration(m);
     Scores *scores = calloc(set->n_traces + 1, sizeof *scores);
     size_t n_scored = 0;
-    bool ok = scores || error_set(err, "out of memory");
+    bool ok = scores || error_set_code(err, ERROR_NOMEM, "out of memory");
     for (size_t i = 0; ok && i < set->n_traces; i++) {
         const Trace *t = &set->traces[i];
         EventOutcomes outcomes = {0};

@@ -41,7 +41,7 @@ bool scored_set_score(ScoredSet *s, const volatile sig_atomic_t *cancel, Error *
     s->scores = calloc(n + 1, sizeof *s->scores);
     s->unknown = calloc(n + 1, sizeof *s->unknown);
     if (!s->outcomes || !s->scores || !s->unknown)
-        return error_set(err, "out of memory");
+        return error_set_code(err, ERROR_NOMEM, "out of memory");
     const Calibration *cal = model_calibration(&s->model);
     for (size_t i = 0; i < n; i++) {
         const Trace *t = &s->set.traces[i];

@@ -76,6 +76,15 @@ static bool fail(CsvReader *r, const char *fmt, ...)
     return error_set(r->err, "%s:%zu: %s", r->path, r->line, msg);
 }
 
+/* A failure that is not the input's fault: its code tells the exit status. */
+static bool fail_code(CsvReader *r, ErrorCode code, const char *what)
+{
+    fail(r, "%s", what);
+    if (r->err)
+        r->err->code = code;
+    return false;
+}
+
 static bool fail_field(CsvReader *r, const char *what, const char *s, size_t len)
 {
     char shown[256];
@@ -103,7 +112,7 @@ static bool stash(CsvReader *r, const char *s, size_t len, Span *span)
             cap *= 2;
         char *grown = realloc(r->scratch, cap);
         if (!grown)
-            return fail(r, "out of memory");
+            return fail_code(r, ERROR_NOMEM, "out of memory");
         r->scratch = grown;
         r->scratch_cap = cap;
     }
@@ -125,7 +134,7 @@ static bool add_header_name(CsvReader *r, const char *s, size_t len)
         size_t cap = r->col_cap ? r->col_cap * 2 : 16;
         char **grown = realloc(r->col_name, cap * sizeof *grown);
         if (!grown)
-            return fail(r, "out of memory");
+            return fail_code(r, ERROR_NOMEM, "out of memory");
         r->col_name = grown;
         r->col_cap = cap;
     }
@@ -135,7 +144,7 @@ static bool add_header_name(CsvReader *r, const char *s, size_t len)
         len--;
     r->col_name[r->n_cols] = strndup(s, len);
     if (!r->col_name[r->n_cols])
-        return fail(r, "out of memory");
+        return fail_code(r, ERROR_NOMEM, "out of memory");
     r->n_cols++;
     return true;
 }
@@ -221,7 +230,7 @@ static bool finish_header(CsvReader *r)
     r->role = calloc(r->n_cols, sizeof *r->role);
     r->key_part = calloc(r->n_cols, sizeof *r->key_part);
     if (!r->role || !r->key_part)
-        return fail(r, "out of memory");
+        return fail_code(r, ERROR_NOMEM, "out of memory");
     if (!assign_key_columns(r))
         return false;
     bool log = r->t->structured_log;
@@ -338,7 +347,7 @@ static bool intern_key(CsvReader *r, uint32_t *key_id)
     if (len > r->key_cap) {
         char *grown = realloc(r->key, len);
         if (!grown)
-            return fail(r, "out of memory");
+            return fail_code(r, ERROR_NOMEM, "out of memory");
         r->key = grown;
         r->key_cap = len;
     }
@@ -391,7 +400,7 @@ static bool record_group(CsvReader *r)
         size_t cap = r->group_cap ? r->group_cap * 2 : 4096;
         uint32_t *grown = realloc(r->group_of, cap * sizeof *grown);
         if (!grown)
-            return fail(r, "out of memory");
+            return fail_code(r, ERROR_NOMEM, "out of memory");
         r->group_of = grown;
         r->group_cap = cap;
     }
@@ -491,7 +500,7 @@ static bool group_into_sessions(CsvReader *r)
     }
     free(next);
     free(dest);
-    return ok || error_set(r->err, "%s: out of memory grouping sessions", r->path);
+    return ok || error_set_code(r->err, ERROR_NOMEM, "%s: out of memory grouping sessions", r->path);
 }
 
 /* ---- the input ------------------------------------------------------------------------- */
@@ -573,7 +582,7 @@ static bool read_input(CsvReader *r, InputStream *in, struct csv_parser *parser)
     uint64_t file_size = in->size;
     char *buf = malloc(CSV_CHUNK);
     if (!buf)
-        return fail(r, "out of memory");
+        return fail_code(r, ERROR_NOMEM, "out of memory");
     size_t line_col = 0;
     uint64_t done = 0;
     bool first = true, ok = true;
@@ -583,7 +592,7 @@ static bool read_input(CsvReader *r, InputStream *in, struct csv_parser *parser)
         if (r->opt->progress)
             r->opt->progress(done, file_size, r->opt->progress_ctx);
         if (r->opt->cancel && *r->opt->cancel) {
-            ok = fail(r, "interrupted");
+            ok = fail_code(r, ERROR_INTERRUPTED, "interrupted");
             break;
         }
         size_t skip = (first && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
@@ -593,7 +602,7 @@ static bool read_input(CsvReader *r, InputStream *in, struct csv_parser *parser)
         ok = feed(r, parser, buf + skip, (size_t)n - skip, &line_col);
     }
     if (ok && n < 0 && errno == EINTR)
-        ok = fail(r, "interrupted");
+        ok = fail_code(r, ERROR_INTERRUPTED, "interrupted");
     else if (ok && n < 0)
         ok = error_set(r->err, "%s: read error: %s", r->path, strerror(errno));
     free(buf);

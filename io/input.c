@@ -40,7 +40,7 @@ bool input_open(InputStream *in, const char *path, const volatile sig_atomic_t *
             bool interrupted = errno == EINTR;
             int saved = errno;
             input_close(in);
-            return interrupted ? error_set(err, "%s: interrupted", path)
+            return interrupted ? error_set_code(err, ERROR_INTERRUPTED, "%s: interrupted", path)
                                : error_set(err, "%s: read error: %s", path, strerror(saved));
         }
         if (n == 0) {

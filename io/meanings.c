@@ -35,7 +35,7 @@ bool meanings_set(Meanings *m, const char *key, size_t key_len, const char *text
             cap *= 2;
         uint32_t *grown = realloc(m->text_id, cap * sizeof *grown);
         if (!grown)
-            return error_set(err, "out of memory reading meanings");
+            return error_set_code(err, ERROR_NOMEM, "out of memory reading meanings");
         m->text_id = grown;
         m->cap = cap;
     }

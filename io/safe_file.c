@@ -19,7 +19,7 @@ bool safe_file_open(SafeFile *sf, const char *path, Error *err)
     sf->tmp_path = malloc(tmp_len);
     if (!sf->path || !sf->tmp_path) {
         safe_file_abort(sf);
-        return error_set(err, "%s: out of memory", path);
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
     }
     snprintf(sf->tmp_path, tmp_len, "%s.tmp.%ld", path, (long)getpid());
     sf->fp = fopen(sf->tmp_path, "wb");

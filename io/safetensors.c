@@ -28,7 +28,7 @@ static bool read_all(const char *path, unsigned char **data, size_t *size, Error
     *data = malloc(file_size ? file_size : 1);
     if (!*data) {
         close(fd);
-        return error_set(err, "%s: out of memory (%llu bytes)", path, (unsigned long long)file_size);
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory (%llu bytes)", path, (unsigned long long)file_size);
     }
     size_t got = 0;
     while (got < file_size) {
@@ -78,7 +78,7 @@ static bool load_tensor(StTensor *t, const char *path, const char *name, const J
     t->name = strdup(name);
     t->data = malloc(t->numel ? t->numel * sizeof(float) : 1);
     if (!t->name || !t->data)
-        return error_set(err, "%s: out of memory", path);
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
     memcpy(t->data, data + (size_t)begin, t->numel * sizeof(float)); /* little-endian host */
     for (size_t i = 0; i < t->numel; i++)
         if (!isfinite(t->data[i]))
@@ -94,7 +94,7 @@ static bool load_metadata(SafeTensors *st, const char *path, const JsonValue *me
     st->meta_keys = calloc(meta->length + 1, sizeof *st->meta_keys);
     st->meta_values = calloc(meta->length + 1, sizeof *st->meta_values);
     if (!st->meta_keys || !st->meta_values)
-        return error_set(err, "%s: out of memory", path);
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
     for (size_t i = 0; i < meta->length; i++) {
         if (meta->items[i].type != JSON_STRING)
             return error_set(err, "%s: __metadata__ %s is not a string", path, meta->keys[i]);
@@ -102,7 +102,7 @@ static bool load_metadata(SafeTensors *st, const char *path, const JsonValue *me
         st->meta_values[i] = strdup(meta->items[i].string);
         st->n_meta++;
         if (!st->meta_keys[i] || !st->meta_values[i])
-            return error_set(err, "%s: out of memory", path);
+            return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
     }
     return true;
 }
@@ -123,7 +123,7 @@ static bool parse_header(SafeTensors *st, const char *path, const unsigned char 
     const unsigned char *data = file + 8 + header_len;
     size_t data_size = file_size - 8 - header_len;
     st->tensors = calloc(ok ? doc.root->length + 1 : 1, sizeof *st->tensors);
-    ok = ok && (st->tensors || error_set(err, "%s: out of memory", path));
+    ok = ok && (st->tensors || error_set_code(err, ERROR_NOMEM, "%s: out of memory", path));
     for (size_t i = 0; ok && i < doc.root->length; i++) {
         const char *name = doc.root->keys[i];
         if (strcmp(name, "__metadata__") == 0)
@@ -249,7 +249,7 @@ bool safetensors_save(const char *path, const StTensor *tensors, size_t n_tensor
     size_t header_len = 0;
     FILE *mem = open_memstream(&header, &header_len);
     if (!mem)
-        return error_set(err, "%s: out of memory", path);
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
     write_header(mem, tensors, n_tensors, meta_keys, meta_values, n_meta);
     while ((ftell(mem) & 7) != 0) /* the data starts 8-byte aligned, as the format advises */
         fputc(' ', mem);

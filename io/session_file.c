@@ -92,7 +92,7 @@ static bool session_line(SessionReader *r, const char *line, size_t len)
 {
     r->line_no++;
     if (r->opt->cancel && *r->opt->cancel)
-        return error_set(r->err, "%s: interrupted", r->t->path);
+        return error_set_code(r->err, ERROR_INTERRUPTED, "%s: interrupted", r->t->path);
     return parse_session(r->t, r->vocab, r->line_no, line, text_trim_newline(line, len), r->err);
 }
 
@@ -104,7 +104,7 @@ static bool carry_append(SessionReader *r, const char *s, size_t len)
             cap *= 2;
         char *grown = realloc(r->carry, cap);
         if (!grown)
-            return error_set(r->err, "%s: out of memory", r->t->path);
+            return error_set_code(r->err, ERROR_NOMEM, "%s: out of memory", r->t->path);
         r->carry = grown;
         r->carry_cap = cap;
     }
@@ -142,7 +142,7 @@ bool sessions_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vo
         return false;
     SessionReader r = {.t = t, .vocab = vocab, .opt = opt, .err = err};
     char *buf = malloc(SESSION_CHUNK);
-    bool ok = buf || error_set(err, "%s: out of memory", path);
+    bool ok = buf || error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
     uint64_t done = 0;
     ssize_t n = 0;
     while (ok && (n = input_read(in, buf, SESSION_CHUNK)) > 0) {
@@ -153,7 +153,7 @@ bool sessions_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vo
         ok = session_chunk(&r, buf + skip, buf + n);
     }
     if (ok && n < 0)
-        ok = errno == EINTR ? error_set(err, "%s: interrupted", path)
+        ok = errno == EINTR ? error_set_code(err, ERROR_INTERRUPTED, "%s: interrupted", path)
                             : error_set(err, "%s: read error: %s", path, strerror(errno));
     if (ok && r.carry_len) /* the last line, without a final newline */
         ok = session_line(&r, r.carry, r.carry_len);

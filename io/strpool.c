@@ -55,7 +55,7 @@ static bool grow_table(StrPool *pool, Error *err)
     uint32_t n_slots = pool->n_slots ? pool->n_slots * 2 : 64;
     uint32_t *slots = calloc(n_slots, sizeof *slots);
     if (!slots)
-        return error_set(err, "out of memory interning strings");
+        return error_set_code(err, ERROR_NOMEM, "out of memory interning strings");
     free(pool->slots);
     pool->slots = slots;
     pool->n_slots = n_slots;
@@ -76,7 +76,7 @@ static bool reserve(StrPool *pool, size_t more_chars, Error *err)
             cap *= 2;
         char *chars = realloc(pool->chars, cap);
         if (!chars)
-            return error_set(err, "out of memory interning strings");
+            return error_set_code(err, ERROR_NOMEM, "out of memory interning strings");
         pool->chars = chars;
         pool->chars_cap = cap;
     }
@@ -89,7 +89,7 @@ static bool reserve(StrPool *pool, size_t more_chars, Error *err)
         if (length)
             pool->length = length;
         if (!offset || !length)
-            return error_set(err, "out of memory interning strings");
+            return error_set_code(err, ERROR_NOMEM, "out of memory interning strings");
         pool->cap = cap;
     }
     if ((pool->count + 1) * 4 > pool->n_slots * 3)

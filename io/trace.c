@@ -13,7 +13,7 @@ bool trace_begin(Trace *t, const char *path, TraceFormat format, Error *err)
     uint32_t empty_name;
     if (!t->path || !t->session_start || !strpool_intern(&t->names, "", 0, &empty_name, err)) {
         trace_free(t);
-        return error_set(err, "%s: out of memory", path);
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
     }
     return true;
 }
@@ -58,7 +58,7 @@ bool trace_append(Trace *t, uint32_t key_id, int64_t time, uint16_t cpu, int32_t
                   uint32_t name_id, Error *err)
 {
     if (t->n_events == t->cap && !resize_columns(t, t->cap ? t->cap + t->cap / 2 : 4096))
-        return error_set(err, "%s: out of memory after %zu events", t->path, t->n_events);
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory after %zu events", t->path, t->n_events);
     size_t i = t->n_events++;
     t->key_id[i] = key_id;
     t->time[i] = time;
@@ -73,7 +73,7 @@ bool trace_end_session(Trace *t, Error *err)
 {
     size_t *grown = realloc(t->session_start, (t->n_sessions + 2) * sizeof *grown);
     if (!grown)
-        return error_set(err, "%s: out of memory", t->path);
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", t->path);
     t->session_start = grown;
     t->session_start[++t->n_sessions] = t->n_events;
     return true;

@@ -27,7 +27,7 @@ bool trace_set_load(TraceSet *set, const TraceInput *inputs, size_t n_inputs,
 {
     Trace *grown = realloc(set->traces, (set->n_traces + n_inputs + 1) * sizeof *grown);
     if (!grown)
-        return error_set(err, "out of memory");
+        return error_set_code(err, ERROR_NOMEM, "out of memory");
     set->traces = grown;
     for (size_t i = 0; i < n_inputs; i++) {
         TraceOptions file_opt = *opt;

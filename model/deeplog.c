@@ -60,13 +60,13 @@ static bool set_key_names(DeepLog *m, const char *const *names, Error *err)
 {
     m->key_names = calloc((size_t)m->cfg.n_keys, sizeof *m->key_names);
     if (!m->key_names)
-        return error_set(err, "out of memory");
+        return error_set_code(err, ERROR_NOMEM, "out of memory");
     for (int k = 0; k < m->cfg.n_keys; k++) {
         char number[16];
         snprintf(number, sizeof number, "%d", k + 1);
         m->key_names[k] = strdup(names ? names[k] : number);
         if (!m->key_names[k])
-            return error_set(err, "out of memory");
+            return error_set_code(err, ERROR_NOMEM, "out of memory");
     }
     return true;
 }
@@ -85,7 +85,7 @@ bool deeplog_create(DeepLog *m, const DeepLogConfig *cfg, const char *const *key
     m->params = calloc(m->n_params, sizeof *m->params);
     if (!m->params || !set_key_names(m, key_names, err)) {
         deeplog_free(m);
-        return error_set(err, "out of memory for a model of %zu parameters", table.n_params);
+        return error_set_code(err, ERROR_NOMEM, "out of memory for a model of %zu parameters", table.n_params);
     }
     tensor_table_views(&table, m->params, &m->t);
     tensor_table_init(&table, m->params, seed);
@@ -130,7 +130,7 @@ bool deeplog_work_init(DeepLogWork *w, const DeepLog *m, int max_batch, Error *e
     w->keys = malloc((size_t)m->cfg.window * max_batch * sizeof *w->keys);
     if (!w->block || !w->keys) {
         deeplog_work_free(w);
-        return error_set(err, "out of memory for a batch of %d windows", max_batch);
+        return error_set_code(err, ERROR_NOMEM, "out of memory for a batch of %d windows", max_batch);
     }
     w->max_batch = max_batch;
     carve_work(w, &m->cfg, (size_t)max_batch, &(BlockCarver){.base = w->block});

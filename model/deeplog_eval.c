@@ -36,7 +36,7 @@ static bool distinct_sessions(const Trace *t, DistinctSessions *out, Error *err)
     if (!slots || !out->first) {
         free(slots);
         free(out->first);
-        return error_set(err, "out of memory");
+        return error_set_code(err, ERROR_NOMEM, "out of memory");
     }
     for (size_t s = 0; s < t->n_sessions; s++) {
         const uint32_t *keys = t->key_id + t->session_start[s];
@@ -108,7 +108,7 @@ static bool predict_all(const DeepLog *m, const WindowSet *ws, uint32_t *top,
     for (size_t start = 0; start < ws->n; start += EVAL_BATCH) {
         if (cancel && *cancel) {
             deeplog_work_free(&work);
-            return error_set(err, "interrupted");
+            return error_interrupted(err);
         }
         int count = (int)(ws->n - start < EVAL_BATCH ? ws->n - start : EVAL_BATCH);
         deeplog_forward(m, &work, ws->keys + start * ws->width, count);
@@ -153,7 +153,7 @@ bool deeplog_eval(const DeepLog *m, const Trace *normal, const Trace *abnormal, 
               collect_windows(abnormal, &da, m->cfg.window, m->cfg.n_keys, &ws, &out->windows, err);
     if (ok) {
         top = malloc((ws.n + 1) * m->cfg.top_g * sizeof *top);
-        ok = top ? predict_all(m, &ws, top, cancel, err) : error_set(err, "out of memory");
+        ok = top ? predict_all(m, &ws, top, cancel, err) : error_set_code(err, ERROR_NOMEM, "out of memory");
     }
     for (size_t d = 0; ok && d < dn.n; d++)
         session_anomalous(m, normal, dn.first[d], &ws, top) ? out->fp++ : out->tn++;

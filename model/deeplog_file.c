@@ -24,7 +24,7 @@ bool deeplog_save(const DeepLog *m, const char *path, Error *err)
     snprintf(top_g, sizeof top_g, "%d", m->cfg.top_g);
     char *vocab = model_vocab_json(m->key_names, m->cfg.n_keys);
     if (!vocab)
-        return error_set(err, "%s: out of memory", path);
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
     const char *keys[8] = {"model", "window", "top_g", "vocab"};
     const char *values[8] = {"deeplog", window, top_g, vocab};
     size_t n_meta = 4;

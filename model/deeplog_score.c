@@ -43,7 +43,7 @@ static bool predict(const DeepLog *m, const WindowSet *ws, float *probs,
     for (size_t start = 0; start < ws->n; start += SCORE_BATCH) {
         if (cancel && *cancel) {
             deeplog_work_free(&work);
-            return error_set(err, "interrupted");
+            return error_interrupted(err);
         }
         int count = (int)(ws->n - start < SCORE_BATCH ? ws->n - start : SCORE_BATCH);
         deeplog_forward(m, &work, ws->keys + start * ws->width, count);
@@ -83,12 +83,12 @@ bool deeplog_outcomes(const DeepLog *m, const Trace *t, EventOutcomes *out,
     window_set_init(&ws, m->cfg.window);
     uint32_t *window_of = calloc(t->n_events + 1, sizeof *window_of);
     float *probs = NULL;
-    bool ok = window_of || error_set(err, "out of memory");
+    bool ok = window_of || error_set_code(err, ERROR_NOMEM, "out of memory");
     ok = ok && event_outcomes_init(out, t->n_events, err) && collect(m, t, &ws, window_of, err);
     if (ok) {
         probs = malloc((ws.n + 1) * (size_t)m->cfg.n_keys * sizeof *probs);
         ok = probs ? predict(m, &ws, probs, cancel, err)
-                   : error_set(err, "out of memory for %zu distinct windows", ws.n);
+                   : error_set_code(err, ERROR_NOMEM, "out of memory for %zu distinct windows", ws.n);
     }
     if (ok)
         judge(m, t, window_of, probs, out);

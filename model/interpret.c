@@ -22,7 +22,7 @@ bool interpreter_init(Interpreter *it, const DeepLog *m, NearestIndex *nearest,
     it->candidates = malloc((size_t)INTERPRET_CANDIDATES * m->cfg.window * sizeof *it->candidates);
     if (!it->grad || !it->d_input || !it->candidates || !deeplog_work_init(&it->work, m, INTERPRET_CANDIDATES, err)) {
         interpreter_free(it);
-        return err && err->failed ? false : error_set(err, "out of memory");
+        return err && err->failed ? false : error_set_code(err, ERROR_NOMEM, "out of memory");
     }
     return true;
 }

@@ -24,7 +24,7 @@ bool seq2seq_interpreter_init(Seq2SeqInterpreter *it, const Seq2Seq *m, NearestI
     if (!it->grad || !it->candidates || !it->targets || !it->predicted ||
         !seq2seq_work_init(&it->work, m, INTERPRET_CANDIDATES, err)) {
         seq2seq_interpreter_free(it);
-        return err && err->failed ? false : error_set(err, "out of memory");
+        return err && err->failed ? false : error_set_code(err, ERROR_NOMEM, "out of memory");
     }
     return true;
 }

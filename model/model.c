@@ -55,7 +55,7 @@ static bool model_alloc(Model *m, const ModelKind *kind, Error *err)
 {
     m->kind = kind;
     m->state = calloc(1, kind->state_size);
-    return m->state || error_set(err, "out of memory");
+    return m->state || error_set_code(err, ERROR_NOMEM, "out of memory");
 }
 
 bool model_create(Model *m, const ModelKind *kind, const ModelHyper *hp, const char *const *key_names,
@@ -165,7 +165,7 @@ bool model_interpreter_init(ModelInterpreter *it, const Model *m, NearestIndex *
     it->kind = m->kind;
     it->state = calloc(1, m->kind->interpreter_size);
     if (!it->state)
-        return error_set(err, "out of memory");
+        return error_set_code(err, ERROR_NOMEM, "out of memory");
     if (m->kind->interpreter_init(it->state, m->state, nearest, opt, err))
         return true;
     free(it->state);

@@ -40,7 +40,7 @@ bool model_read_vocab(const SafeTensors *st, const char *path, char **names, int
     for (size_t k = 0; ok && k < doc.root->length; k++) {
         char *name = strdup(doc.root->items[k].string);
         if (!name) {
-            ok = error_set(err, "out of memory");
+            ok = error_set_code(err, ERROR_NOMEM, "out of memory");
             break;
         }
         free(names[k]);

@@ -15,7 +15,7 @@ bool nearest_index_build(NearestIndex *ix, const WindowSet *ws, uint32_t n_keys,
     ix->touched = malloc((ws->n + 1) * sizeof *ix->touched);
     if (!ix->start || !ix->list || !ix->shared || !ix->touched) {
         nearest_index_free(ix);
-        return error_set(err, "out of memory indexing %zu normal windows", ws->n);
+        return error_set_code(err, ERROR_NOMEM, "out of memory indexing %zu normal windows", ws->n);
     }
     for (size_t w = 0; w < ws->n; w++) /* counting sort of (position, key) pairs */
         for (int p = 0; p < ws->width; p++) {
@@ -28,7 +28,7 @@ bool nearest_index_build(NearestIndex *ix, const WindowSet *ws, uint32_t n_keys,
     uint32_t *fill = malloc((n_lists + 1) * sizeof *fill);
     if (!fill) {
         nearest_index_free(ix);
-        return error_set(err, "out of memory indexing normal windows");
+        return error_set_code(err, ERROR_NOMEM, "out of memory indexing normal windows");
     }
     memcpy(fill, ix->start, (n_lists + 1) * sizeof *fill);
     for (size_t w = 0; w < ws->n; w++)

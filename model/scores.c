@@ -13,7 +13,7 @@ bool event_outcomes_init(EventOutcomes *o, size_t n_events, Error *err)
     o->predicted = calloc(n_events + 1, sizeof *o->predicted);
     if (!o->outcome || !o->rank || !o->prob || !o->predicted) {
         event_outcomes_free(o);
-        return error_set(err, "out of memory for %zu event outcomes", n_events);
+        return error_set_code(err, ERROR_NOMEM, "out of memory for %zu event outcomes", n_events);
     }
     return true;
 }
@@ -41,7 +41,7 @@ bool scores_compute(Scores *s, const EventOutcomes *o, size_t segment_len, Error
     s->flagged = calloc(s->n_segments + 1, sizeof *s->flagged);
     if (!s->predicted || !s->missed || !s->rate || !s->flagged) {
         scores_free(s);
-        return error_set(err, "out of memory for %zu segments", s->n_segments);
+        return error_set_code(err, ERROR_NOMEM, "out of memory for %zu segments", s->n_segments);
     }
     for (size_t i = 0; i < o->n_events; i++) {
         size_t seg = i / segment_len;

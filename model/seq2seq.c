@@ -69,13 +69,13 @@ static bool set_key_names(Seq2Seq *m, const char *const *names, Error *err)
     static const char *const specials[SEQ2SEQ_FIRST_KEY] = {"<pad>", "<start>", "<unk>"};
     m->key_names = calloc((size_t)m->cfg.vocab, sizeof *m->key_names);
     if (!m->key_names)
-        return error_set(err, "out of memory");
+        return error_set_code(err, ERROR_NOMEM, "out of memory");
     for (int k = 0; k < m->cfg.vocab; k++) {
         char number[16];
         snprintf(number, sizeof number, "%d", k - SEQ2SEQ_FIRST_KEY + 1);
         const char *name = k < SEQ2SEQ_FIRST_KEY ? specials[k] : names ? names[k - SEQ2SEQ_FIRST_KEY] : number;
         if (!(m->key_names[k] = strdup(name)))
-            return error_set(err, "out of memory");
+            return error_set_code(err, ERROR_NOMEM, "out of memory");
     }
     return true;
 }
@@ -95,7 +95,7 @@ bool seq2seq_create(Seq2Seq *m, const Seq2SeqConfig *cfg, const char *const *key
     m->params = calloc(m->n_params, sizeof *m->params);
     if (!m->params || !set_key_names(m, key_names, err)) {
         seq2seq_free(m);
-        return error_set(err, "out of memory for a model of %zu parameters", table.n_params);
+        return error_set_code(err, ERROR_NOMEM, "out of memory for a model of %zu parameters", table.n_params);
     }
     tensor_table_views(&table, m->params, &m->t);
     tensor_table_init(&table, m->params, seed);
@@ -169,7 +169,7 @@ bool seq2seq_work_init(Seq2SeqWork *w, const Seq2Seq *m, int max_batch, Error *e
     w->zero_h = calloc(B * H, sizeof *w->zero_h);
     if (!w->block || !w->enc_ids || !w->prev_ids || !w->step_targets || !w->step_weights || !w->zero_h) {
         seq2seq_work_free(w);
-        return error_set(err, "out of memory for a batch of %d windows", max_batch);
+        return error_set_code(err, ERROR_NOMEM, "out of memory for a batch of %d windows", max_batch);
     }
     w->max_batch = max_batch;
     carve_work(w, &m->cfg, B, &(BlockCarver){.base = w->block});

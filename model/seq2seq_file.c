@@ -25,7 +25,7 @@ bool seq2seq_save(const Seq2Seq *m, const char *path, Error *err)
     snprintf(stride, sizeof stride, "%d", m->cfg.stride);
     char *vocab = model_vocab_json(m->key_names, m->cfg.vocab);
     if (!vocab)
-        return error_set(err, "%s: out of memory", path);
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
     const char *keys[10] = {"model", "vocab", "tx", "ty", "stride"};
     const char *values[10] = {"seq2seq", vocab, tx, ty, stride};
     size_t n_meta = 5;

@@ -22,13 +22,13 @@ static bool predict_distinct(const Seq2Seq *m, Predictions *p, const volatile si
     p->probs = malloc((n + 1) * ty * V * sizeof *p->probs);
     Seq2SeqWork work;
     if (!p->keys || !p->probs)
-        return error_set(err, "out of memory for %zu distinct windows", n);
+        return error_set_code(err, ERROR_NOMEM, "out of memory for %zu distinct windows", n);
     if (!seq2seq_work_init(&work, m, SCORE_BATCH, err))
         return false;
     for (size_t start = 0; start < n; start += SCORE_BATCH) {
         if (cancel && *cancel) {
             seq2seq_work_free(&work);
-            return error_set(err, "interrupted");
+            return error_interrupted(err);
         }
         int count = (int)(n - start < SCORE_BATCH ? n - start : SCORE_BATCH);
         seq2seq_forward(m, &work, p->inputs.keys + start * p->inputs.width, NULL, p->keys + start * ty, count);

@@ -32,7 +32,7 @@ bool seq2seq_train(Seq2Seq *m, const WindowSet *ws, const TrainOptions *opt, Tra
     Seq2SeqBatch b = {.m = m, .inputs = malloc((size_t)opt->batch_size * tx * sizeof(uint32_t)),
                       .targets = malloc((size_t)opt->batch_size * ty * sizeof(uint32_t))};
     bool ok = b.inputs && b.targets ? seq2seq_work_init(&b.work, m, opt->batch_size, err)
-                                    : error_set(err, "out of memory for training");
+                                    : error_set_code(err, ERROR_NOMEM, "out of memory for training");
     if (ok) {
         Trainer tr = {.params = m->params, .n_params = m->n_params, .batch_loss = batch_loss, .ctx = &b};
         ok = train_windows(&tr, ws, opt, report, err);

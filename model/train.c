@@ -91,5 +91,5 @@ bool train_windows(const Trainer *tr, const WindowSet *ws, const TrainOptions *o
         adam_free(&adam);
     }
     free(b.rows), free(b.weights), free(b.grad), free(b.order);
-    return ok || error_set(err, "out of memory for training");
+    return ok || error_set_code(err, ERROR_NOMEM, "out of memory for training");
 }

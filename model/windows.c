@@ -53,14 +53,14 @@ static bool grow(WindowSet *ws, Error *err)
         if (count)
             ws->count = count;
         if (!keys || !count)
-            return error_set(err, "out of memory collecting windows");
+            return error_set_code(err, ERROR_NOMEM, "out of memory collecting windows");
         ws->cap = cap;
     }
     if ((ws->n + 1) * 2 > ws->n_slots) {
         size_t n_slots = ws->n_slots ? ws->n_slots * 2 : 2048;
         uint32_t *slots = calloc(n_slots, sizeof *slots);
         if (!slots)
-            return error_set(err, "out of memory collecting windows");
+            return error_set_code(err, ERROR_NOMEM, "out of memory collecting windows");
         free(ws->slots);
         ws->slots = slots;
         ws->n_slots = n_slots;

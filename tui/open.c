@@ -10,11 +10,11 @@
 #include "loader.h"
 
 /* Piped: what was loaded, a line per file. */
-static int summary(const Command *cmd, TraceRequest *tr, const ArgInputs *inputs)
+static int summary(TraceRequest *tr, const ArgInputs *inputs, Error *err)
 {
     TraceSet set;
     trace_set_init(&set);
-    bool ok = trace_args_load(cmd, tr, inputs, &set);
+    bool ok = trace_args_load(tr, inputs, &set, err);
     if (ok)
         summary_print(stdout, &set);
     trace_set_free(&set);
@@ -45,7 +45,7 @@ static int open_traces(const Command *cmd, const ArgInputs *inputs, Error *err)
         return args_usage_error(cmd, "name at least one trace");
     if (a->script || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)))
         return explore(a, inputs, err);
-    return summary(cmd, &a->traces, inputs);
+    return summary(&a->traces, inputs, err);
 }
 
 static OpenArgs args;

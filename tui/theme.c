@@ -110,7 +110,7 @@ bool theme_parse(Theme *theme, const char *text, const char *path, Error *err)
         *dot = '\0';
     char *copy = strdup(text);
     if (!copy)
-        return error_set(err, "out of memory");
+        return error_set_code(err, ERROR_NOMEM, "out of memory");
     int line_no = 0;
     bool ok = true;
     for (char *line = copy, *next; ok && line; line = next) {
@@ -135,7 +135,7 @@ static char *read_file(const char *path, Error *err)
     size_t n = buf ? fread(buf, 1, 65536, fp) : 0;
     fclose(fp);
     if (!buf) {
-        error_set(err, "out of memory");
+        error_set_code(err, ERROR_NOMEM, "out of memory");
         return NULL;
     }
     buf[n] = '\0';

@@ -57,9 +57,9 @@ static bool generate(const GenOptions *opt, FILE *trace, FILE *truth, const char
         return error_set(err, "generator: unknown kind %d", (int)opt->kind);
     Gen *g = malloc(sizeof *g);
     if (!g)
-        return error_set(err, "%s: out of memory", trace_name);
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", trace_name);
     bool ok = gen_init(g, opt, trace, truth) ? simulate(g, trace_name, truth_name, err)
-                                             : error_set(err, "%s: out of memory", trace_name);
+                                             : error_set_code(err, ERROR_NOMEM, "%s: out of memory", trace_name);
     queue_free(&g->queue);
     free(g);
     return ok;

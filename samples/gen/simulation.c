@@ -71,9 +71,9 @@ bool simulate(Gen *g, const char *trace_name, const char *truth_name, Error *err
     uint64_t next_check = PROGRESS_EVERY;
     while (!all_written(g)) {
         if (cancel && *cancel)
-            return error_set(err, "interrupted");
+            return error_interrupted(err);
         if (g->out_of_memory)
-            return error_set(err, "%s: out of memory", trace_name);
+            return error_set_code(err, ERROR_NOMEM, "%s: out of memory", trace_name);
         if (!g->queue.count)
             return error_set(err, "%s: simulation ran out of events", trace_name);
         act(g, queue_pop(&g->queue));
