@@ -118,6 +118,43 @@ static void gen_writes_trace_and_truth(void **state)
     expect_error(&r, "unknown kind 'sideways'");
 }
 
+/* Ctrl-C while a command waits on its input: the load stops and the exit status is 130. */
+static void interrupted_load_exits_130(void **state)
+{
+    (void)state;
+    const char *fifo = test_path("stalled.csv");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const char *commands[][6] = {{"stats", fifo, NULL},
+                                 {"score", "--model", FIXTURES_DIR "/flight-small.safetensors", fifo, NULL}};
+    for (size_t c = 0; c < 2; c++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            int devnull = open("/dev/null", O_WRONLY);
+            dup2(devnull, 1), dup2(devnull, 2);
+            const char *const *a = commands[c];
+            execl(traceaid_bin(), traceaid_bin(), a[0], a[1], a[2], a[3], a[4], (char *)NULL);
+            _exit(127);
+        }
+        int writer = -1; /* opens once the reader has it open: the load has begun */
+        for (int tries = 0; writer < 0 && tries < 500; tries++) {
+            writer = open(fifo, O_WRONLY | O_NONBLOCK);
+            if (writer < 0)
+                nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+        }
+        assert_true(writer >= 0);
+        const char *rows = "timestamp,cpu,class,event,pid,tid,process\n1,0,COMM,SND_MESSAGE,1,1,a\n";
+        assert_int_equal(write(writer, rows, strlen(rows)), (ssize_t)strlen(rows));
+        nanosleep(&(struct timespec){.tv_nsec = 200 * 1000 * 1000}, NULL);
+        kill(pid, SIGINT);
+        int wstatus;
+        waitpid(pid, &wstatus, 0);
+        close(writer);
+        assert_true(WIFEXITED(wstatus));
+        assert_int_equal(WEXITSTATUS(wstatus), 130);
+    }
+}
+
 /* Ctrl-C in the middle of a long write: exit 130, and neither the file nor a temporary is left. */
 static void gen_interrupted_leaves_no_file(void **state)
 {
@@ -300,6 +337,7 @@ int main(void)
         cmocka_unit_test(summary_without_a_command),
         cmocka_unit_test(gen_writes_trace_and_truth),
         cmocka_unit_test(gen_interrupted_leaves_no_file),
+        cmocka_unit_test(interrupted_load_exits_130),
         cmocka_unit_test(killed_writer_leaves_no_broken_file),
         cmocka_unit_test(bad_empty_file),
         cmocka_unit_test(bad_header_only),
