@@ -1,6 +1,5 @@
 #include "app.h"
 
-#include <ctype.h>
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,124 +162,6 @@ static void cycle_theme(App *app)
     }
 }
 
-/* ---- filter, search, bookmarks, report, segment length ---------------------------------- */
-
-static bool filter_matches(const App *app, const char *filter, size_t e)
-{
-    const Trace *t = app_trace(app);
-    const char *key = vocab_name(&app->scored->set.vocab, t->key_id[e]);
-    size_t len = strlen(filter);
-    bool digits = len > 0;
-    for (size_t i = 0; i < len; i++)
-        digits &= isdigit((unsigned char)filter[i]) != 0;
-    if (digits)
-        return t->pid[e] == atoi(filter);
-    return strcmp(key, filter) == 0 || (strncmp(key, filter, len) == 0 && key[len] == '/') ||
-           strcmp(strpool_get(&t->names, t->name_id[e]), filter) == 0;
-}
-
-bool app_visible(const App *app, size_t e)
-{
-    return !app->filter[0] || filter_matches(app, app->filter, e);
-}
-
-static void apply_filter(App *app, const char *text)
-{
-    const Trace *t = app_trace(app);
-    free(app->visible);
-    app->visible = NULL;
-    app->n_visible = 0;
-    snprintf(app->filter, sizeof app->filter, "%s", text);
-    if (!text[0]) {
-        snprintf(app->message, sizeof app->message, "filter off");
-        return;
-    }
-    app->visible = malloc((t->n_events + 1) * sizeof *app->visible);
-    for (size_t e = 0; app->visible && e < t->n_events; e++)
-        if (filter_matches(app, text, e))
-            app->visible[app->n_visible++] = e;
-    if (app->n_visible == 0) {
-        snprintf(app->message, sizeof app->message, "filter '%.60s': no event is of that class, process or pid", text);
-        app->filter[0] = '\0';
-        return;
-    }
-    size_t e = app->cursor, i = 0;
-    while (i < app->n_visible && app->visible[i] < e)
-        i++;
-    app_goto_event(app, app->visible[i < app->n_visible ? i : app->n_visible - 1]);
-    snprintf(app->message, sizeof app->message, "filter '%.60s': %zu events", text, app->n_visible);
-}
-
-size_t app_visible_index(const App *app, size_t e)
-{
-    size_t lo = 0, hi = app->n_visible;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (app->visible[mid] < e)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* The event dir visible events away from the cursor (clamped). */
-static size_t visible_step(const App *app, long dir)
-{
-    if (!app->filter[0]) {
-        long e = (long)app->cursor + dir, last = (long)app_trace(app)->n_events - 1;
-        return (size_t)(e < 0 ? 0 : e > last ? last : e);
-    }
-    size_t lo = app_visible_index(app, app->cursor);
-    long i = (long)lo + dir - (dir > 0 && lo < app->n_visible && app->visible[lo] > app->cursor ? 1 : 0);
-    i = i < 0 ? 0 : i >= (long)app->n_visible ? (long)app->n_visible - 1 : i;
-    return app->visible[i];
-}
-
-static bool search_matches(const App *app, size_t e)
-{
-    const Trace *t = app_trace(app);
-    return strstr(vocab_name(&app->scored->set.vocab, t->key_id[e]), app->search) ||
-           strstr(strpool_get(&t->names, t->name_id[e]), app->search);
-}
-
-static void search_next(App *app, int dir)
-{
-    size_t n = app_trace(app)->n_events;
-    for (size_t step = 1; step <= n; step++) {
-        size_t e = dir > 0 ? (app->cursor + step) % n : (app->cursor + n - step % n) % n;
-        if (app_visible(app, e) && search_matches(app, e)) {
-            app_goto_event(app, e);
-            snprintf(app->message, sizeof app->message, "/%.60s: event %zu", app->search, e);
-            return;
-        }
-    }
-    snprintf(app->message, sizeof app->message, "/%.60s: no event's key or process holds it", app->search);
-}
-
-static void toggle_bookmark(App *app)
-{
-    if (!app->bookmarked)
-        app->bookmarked = calloc(app_trace(app)->n_events + 1, 1);
-    if (!app->bookmarked)
-        return;
-    app->bookmarked[app->cursor] ^= 1;
-    snprintf(app->message, sizeof app->message, "event %zu %s", app->cursor,
-             app->bookmarked[app->cursor] ? "bookmarked ('  jumps between bookmarks)" : "no longer bookmarked");
-}
-
-static void next_bookmark(App *app)
-{
-    size_t n = app_trace(app)->n_events;
-    for (size_t step = 1; app->bookmarked && step <= n; step++)
-        if (app->bookmarked[(app->cursor + step) % n]) {
-            app_goto_event(app, (app->cursor + step) % n);
-            snprintf(app->message, sizeof app->message, "bookmark: event %zu", app->cursor);
-            return;
-        }
-    snprintf(app->message, sizeof app->message, "no bookmarks (m marks the event at the cursor)");
-}
-
 /* w and W: the flagged segments of the trace on show, beside it as TRACE.flagged.csv or .json. */
 static void write_report(App *app, bool json)
 {
@@ -354,10 +235,10 @@ static void prompt_key(App *app, int key)
         int kind = app->prompt_for;
         app->prompt_for = 0;
         if (kind == 'f') {
-            apply_filter(app, app->prompt);
+            app_apply_filter(app, app->prompt);
         } else if (app->prompt[0]) {
             snprintf(app->search, sizeof app->search, "%s", app->prompt);
-            search_next(app, 1);
+            app_search_next(app, 1);
         }
     } else if (key == 27) {
         app->prompt_for = 0;
@@ -379,7 +260,7 @@ static void move_by(App *app, long n)
         long row = (long)app->flagged_row + n, count = (long)app_scores(app)->n_flagged;
         app->flagged_row = count == 0 ? 0 : (size_t)(row < 0 ? 0 : row >= count ? count - 1 : row);
     } else {
-        app_goto_event(app, visible_step(app, n));
+        app_goto_event(app, app_visible_step(app, n));
     }
 }
 
@@ -491,7 +372,7 @@ void app_key(App *app, int key)
     case 'G': case KEY_END: move_by(app, (long)app_trace(app)->n_events); break;
     case 'n': case 'N':
         if (app->focus == PANE_TIMELINE && app->search[0])
-            search_next(app, key == 'n' ? 1 : -1);
+            app_search_next(app, key == 'n' ? 1 : -1);
         else
             jump_flagged(app, key == 'n' ? 1 : -1);
         break;
@@ -500,8 +381,8 @@ void app_key(App *app, int key)
         app->prompt[0] = '\0';
         app->focus = PANE_TIMELINE; /* both are about the events */
         break;
-    case 'm': toggle_bookmark(app); break;
-    case '\'': next_bookmark(app); break;
+    case 'm': app_toggle_bookmark(app); break;
+    case '\'': app_next_bookmark(app); break;
     case 'w': case 'W': write_report(app, key == 'W'); break;
     case 'z': case 'Z':
         app->zoom = key == 'z' ? (app->zoom < 8 ? app->zoom + 1 : 8) : (app->zoom > 0 ? app->zoom - 1 : 0);
@@ -518,7 +399,7 @@ void app_key(App *app, int key)
     case '?': app->show_help = !app->show_help; break;
     case '>': case '<':
         app->trace = (app->trace + (key == '>' ? 1 : app->scored->set.n_traces - 1)) % app->scored->set.n_traces;
-        apply_filter(app, ""), app->message[0] = '\0';
+        app_apply_filter(app, ""), app->message[0] = '\0';
         free(app->bookmarked), app->bookmarked = NULL;
         app->cursor = app->top = app->segment = app->flagged_row = 0;
         break;

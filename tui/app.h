@@ -63,9 +63,19 @@ void app_chart_view(const App *app, int plot_w, size_t *first, size_t *per_col, 
 void app_click(App *app, int y, int x);
 /* The mouse wheel: lines down (positive) or up in the pane under the pointer's row. */
 void app_wheel(App *app, int y, int lines);
+
+/* The timeline's events: filter, search, bookmarks (tui/events.c). */
+/* Sets the filter (empty: none) and shows its events; the message says how many. */
+void app_apply_filter(App *app, const char *text);
 /* The place in app->visible of the first filtered event at or after e. */
 size_t app_visible_index(const App *app, size_t e);
 /* Does event e pass the filter (always, with none)? */
 bool app_visible(const App *app, size_t e);
+/* The event dir visible events away from the cursor (clamped). */
+size_t app_visible_step(const App *app, long dir);
+/* The next (dir 1) or previous event matching app->search. */
+void app_search_next(App *app, int dir);
+void app_toggle_bookmark(App *app);
+void app_next_bookmark(App *app);
 
 #endif
