@@ -20,7 +20,8 @@ enum {
     REACT_NONE = 0,             /* nothing: the screen stands */
     REACT_STATUS = 1u << 0,     /* the status line alone: a message, the prompt's text */
     REACT_VIEW = 1u << 1,       /* the panes: cursor, selection, focus, scores, overlays */
-    REACT_QUIT = 1u << 2,
+    REACT_THEME = 1u << 2,      /* another theme: its colours are set again, then everything drawn */
+    REACT_QUIT = 1u << 3,
 };
 
 typedef struct Rect {

@@ -39,6 +39,14 @@ static void render(App *app)
     app_draw(app);
 }
 
+/* What a key, a click or the wheel changed, before the next screen: a new theme's colours. */
+static Reaction react(App *app, Reaction r)
+{
+    if (r & REACT_THEME)
+        draw_apply_theme(&app->theme, app->color);
+    return r;
+}
+
 static void dump(App *app, int number)
 {
     render(app);
@@ -62,10 +70,10 @@ static bool run_script_line(App *app, char *line, const char *path, int line_no,
                          path, line_no);
     switch (cmd.kind) {
     case SCRIPT_SIZE: resizeterm(cmd.h, cmd.w); break;
-    case SCRIPT_KEY: render(app), *quit = app_key(app, cmd.key) & REACT_QUIT; break;
+    case SCRIPT_KEY: render(app), *quit = react(app, app_key(app, cmd.key)) & REACT_QUIT; break;
     case SCRIPT_KEYS:
         for (const char *c = cmd.text; *c && !*quit; c++)
-            render(app), *quit = app_key(app, (unsigned char)*c) & REACT_QUIT;
+            render(app), *quit = react(app, app_key(app, (unsigned char)*c)) & REACT_QUIT;
         break;
     case SCRIPT_CLICK: render(app), app_click(app, cmd.y, cmd.x); break;
     case SCRIPT_WHEEL: render(app), app_wheel(app, cmd.y, cmd.w); break;
@@ -182,7 +190,7 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, Error *err)
                 pending = app_wheel(app, ev.y, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
             continue;
         }
-        pending = app_key(app, key);
+        pending = react(app, app_key(app, key));
     }
     loader_cancel(loader); /* quitting mid-scoring: the worker stops at its next check */
     return true;

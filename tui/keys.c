@@ -139,7 +139,7 @@ static Reaction act_theme(App *app, int key)
 {
     (void)key;
     app_cycle_theme(app);
-    return REACT_VIEW;
+    return REACT_THEME | REACT_VIEW;
 }
 
 static Reaction act_help(App *app, int key)
