@@ -59,6 +59,16 @@ $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_OK)
 	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DSHARED_DATA='"$(abspath ../shared/data)"' -DSAMPLES_DIR='"$(abspath samples)"' -DFIXTURES_DIR='"$(abspath tests/fixtures)"' -DSCREENS_DIR='"$(abspath tests/screens)"' \
 		-o $@ $< $(LIB) $(DEP_LIBS) $(TEST_LIBS)
 
+# The explorer's keys without a terminal: tests and tools linked with tui/'s state and key objects
+# (and cli/'s number formats) over the library, and without ncurses.
+TUI_KEYS_OBJ := $(addprefix $(BUILD)/,tui/app.o tui/events.o tui/keys.o tui/theme.o cli/format.o)
+NO_CURSES_LIBS = -lcsv $(shell pkg-config --libs openblas) -lpthread -lm
+TUI_TESTS := $(BUILD)/tests/test_app_keys
+$(TUI_TESTS): $(BUILD)/tests/%: tests/%.c $(TUI_KEYS_OBJ) $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) \
+		-o $@ $< $(TUI_KEYS_OBJ) $(LIB) $(NO_CURSES_LIBS) $(TEST_LIBS)
+
 # Every test binary runs even when one fails; the target fails if any did.
 test: $(BIN) $(TEST_BIN)
 	@failed=0; for t in $(TEST_BIN); do \
