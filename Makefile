@@ -30,7 +30,7 @@ SAMPLE_ANOMALOUS := $(SAMPLE_DIR)/fifo-ls-01.csv $(SAMPLE_DIR)/fifo-ls-sporadic-
                     $(SAMPLE_DIR)/half-while-02.csv
 SAMPLES := $(SAMPLE_CLEAN) $(SAMPLE_ANOMALOUS)
 
-.PHONY: all run test test-asan fuzz samples bench quality clean deps
+.PHONY: all run test test-asan fuzz samples bench quality clean deps keys-doc
 all: traceaid
 
 deps: $(DEPS_OK)
@@ -66,8 +66,19 @@ NO_CURSES_LIBS = -lcsv $(shell pkg-config --libs openblas) -lpthread -lm
 TUI_TESTS := $(BUILD)/tests/test_app_keys
 $(TUI_TESTS): $(BUILD)/tests/%: tests/%.c $(TUI_KEYS_OBJ) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) \
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DDOCS_DIR='"$(abspath docs)"' \
 		-o $@ $< $(TUI_KEYS_OBJ) $(LIB) $(NO_CURSES_LIBS) $(TEST_LIBS)
+
+# docs/KEYS.md's key table, written again from tui/keys.c (test_app_keys fails while they differ).
+$(BUILD)/scripts/keys_markdown: scripts/keys_markdown.c $(TUI_KEYS_OBJ) $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) -o $@ $< $(TUI_KEYS_OBJ) $(LIB) $(NO_CURSES_LIBS)
+
+keys-doc: $(BUILD)/scripts/keys_markdown
+	$< > $(BUILD)/keys-table.md
+	awk -v table=$(BUILD)/keys-table.md '/^<!-- end of the key table -->/ { while ((getline line < table) > 0) print line; skip = 0 } \
+		!skip { print } /^<!-- the key table: / { skip = 1 }' docs/KEYS.md > $(BUILD)/KEYS.md
+	cp $(BUILD)/KEYS.md docs/KEYS.md
 
 # Every test binary runs even when one fails; the target fails if any did.
 test: $(BIN) $(TEST_BIN)

@@ -1,11 +1,15 @@
 /* The explorer's keys without a terminal: an App over a small ScoredSet made here, driven by
- * app_key, and the key table's texts (the status hints, the ? screen). Linked with tui/'s state
- * and key objects only, and no ncurses. */
+ * app_key, and the key table's texts (the status hints, the ? screen, docs/KEYS.md). Linked with
+ * tui/'s state and key objects only, and no ncurses. */
 #include "test_util.h"
 
 #include <curses.h> /* the KEY_* codes only */
 
 #include "../tui/keys.h"
+
+#ifndef DOCS_DIR
+#define DOCS_DIR "docs"
+#endif
 
 #define N_EVENTS 800
 #define SEGMENT 100
@@ -308,6 +312,31 @@ static void the_status_line_and_help_come_from_the_table(void **state)
     assert_false(keys_help_line(17, buf, sizeof buf));
 }
 
+#define TABLE_BEGIN "<!-- the key table: written by `make keys-doc` from tui/keys.c -->\n"
+#define TABLE_END "<!-- end of the key table -->\n"
+
+/* docs/KEYS.md's table is the one tui/keys.c writes: `make keys-doc` puts it there. */
+static void keys_md_is_the_tables(void **state)
+{
+    (void)state;
+    char *doc = slurp(DOCS_DIR "/KEYS.md");
+    char *begin = strstr(doc, TABLE_BEGIN), *end = begin ? strstr(begin, TABLE_END) : NULL;
+    if (!begin || !end)
+        fail_msg("docs/KEYS.md has no lines %s and %s around its key table", TABLE_BEGIN, TABLE_END);
+    begin += strlen(TABLE_BEGIN);
+    *end = '\0';
+    char *written = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&written, &len);
+    keys_write_markdown(out);
+    fclose(out);
+    if (strcmp(begin, written) != 0)
+        fail_msg("docs/KEYS.md's key table is not tui/keys.c's: run make keys-doc\n--- docs/KEYS.md:\n%s--- tui/keys.c:\n%s",
+                 begin, written);
+    free(written);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +352,7 @@ int main(void)
         cmocka_unit_test(no_binding_is_shadowed),
         cmocka_unit_test(hint_slots_are_a_sequence),
         cmocka_unit_test(the_status_line_and_help_come_from_the_table),
+        cmocka_unit_test(keys_md_is_the_tables),
     };
     return cmocka_run_group_tests_name("explorer keys", tests, NULL, NULL);
 }
