@@ -42,7 +42,10 @@ $(DEPS_OK): scripts/deps.sh
 # under -ffast-math; it is kept to those files (no NaN checks live there).
 FAST_MATH := -O3 -ffast-math
 $(BUILD)/model/lstm.o $(BUILD)/model/gru.o $(BUILD)/model/attention.o: CFLAGS += $(FAST_MATH)
-$(BUILD)/tui/theme.o: CFLAGS += -DTHEMES_DIR='"$(abspath themes)"'
+# Themes are looked up by name in the user's folder, then PREFIX's share/traceaid/themes, then
+# the source tree's themes/; the default and mono are compiled in besides.
+PREFIX ?= /usr/local
+$(BUILD)/tui/theme.o: CFLAGS += -DTHEMES_DIR='"$(abspath themes)"' -DTHEMES_SHARE_DIR='"$(PREFIX)/share/traceaid/themes"'
 
 $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -63,10 +66,10 @@ $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_OK)
 # (and cli/'s number formats) over the library, and without ncurses.
 TUI_KEYS_OBJ := $(addprefix $(BUILD)/,tui/app.o tui/events.o tui/keys.o tui/theme.o cli/format.o)
 NO_CURSES_LIBS = -lcsv $(shell pkg-config --libs openblas) -lpthread -lm
-TUI_TESTS := $(BUILD)/tests/test_app_keys
+TUI_TESTS := $(BUILD)/tests/test_app_keys $(BUILD)/tests/test_themes
 $(TUI_TESTS): $(BUILD)/tests/%: tests/%.c $(TUI_KEYS_OBJ) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DDOCS_DIR='"$(abspath docs)"' \
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DDOCS_DIR='"$(abspath docs)"' -DTHEMES_DIR='"$(abspath themes)"' \
 		-o $@ $< $(TUI_KEYS_OBJ) $(LIB) $(NO_CURSES_LIBS) $(TEST_LIBS)
 
 # docs/KEYS.md's key table, written again from tui/keys.c (test_app_keys fails while they differ).

@@ -167,8 +167,8 @@ static void cycle_theme(App *app)
 {
     Theme next;
     Error err = {0};
-    int index = (app->theme_index + 1) % theme_builtin_count;
-    if (theme_load(&next, theme_builtin[index], &err)) {
+    int index = (app->theme_index + 1) % theme_cycle_count;
+    if (theme_load(&next, theme_cycle[index], &err)) {
         app->theme = next;
         app->theme_index = index;
         snprintf(app->message, sizeof app->message, "theme %s", next.name);

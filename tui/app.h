@@ -105,7 +105,7 @@ void app_goto_event(App *app, size_t e);
 void app_move(App *app, Pane pane, long n);
 /* Next (dir 1) or previous (dir -1) flagged segment from the selected one. */
 void app_jump_flagged(App *app, int dir);
-/* The next theme of theme_builtin. */
+/* The next theme of theme_cycle. */
 void app_cycle_theme(App *app);
 /* The threshold, the interpretation, the report and the segment length (tui/app.c). */
 void app_move_threshold(App *app, float delta);

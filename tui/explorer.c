@@ -18,8 +18,8 @@ static bool start_theme(App *app, const char *name, Error *err)
     const char *wanted = name ? name : getenv("NO_COLOR") ? "mono" : "default";
     if (!theme_load(&app->theme, wanted, err))
         return false;
-    for (int i = 0; i < theme_builtin_count; i++)
-        if (strcmp(theme_builtin[i], app->theme.name) == 0)
+    for (int i = 0; i < theme_cycle_count; i++)
+        if (strcmp(theme_cycle[i], app->theme.name) == 0)
             app->theme_index = i;
     app->color = has_colors() && !getenv("NO_COLOR");
     if (app->color) {
