@@ -34,7 +34,7 @@ SAMPLE_ANOMALOUS := $(SAMPLE_DIR)/fifo-ls-01.csv $(SAMPLE_DIR)/fifo-ls-sporadic-
                     $(SAMPLE_DIR)/half-while-02.csv
 SAMPLES := $(SAMPLE_CLEAN) $(SAMPLE_ANOMALOUS)
 
-.PHONY: all run test test-asan fuzz samples bench quality clean deps
+.PHONY: all run test test-asan fuzz samples bench quality clean deps keys-doc
 all: traceaid
 
 deps: $(DEPS_OK)
@@ -46,7 +46,10 @@ $(DEPS_OK): scripts/deps.sh
 # under -ffast-math; it is kept to those files (no NaN checks live there).
 FAST_MATH := -O3 -ffast-math
 $(BUILD)/model/lstm.o $(BUILD)/model/gru.o $(BUILD)/model/attention.o: CFLAGS += $(FAST_MATH)
-$(BUILD)/tui/theme.o: CFLAGS += -DTHEMES_DIR='"$(abspath themes)"'
+# Themes are looked up by name in the user's folder, then PREFIX's share/traceaid/themes, then
+# the source tree's themes/; the default and mono are compiled in besides.
+PREFIX ?= /usr/local
+$(BUILD)/tui/theme.o: CFLAGS += -DTHEMES_DIR='"$(abspath themes)"' -DTHEMES_SHARE_DIR='"$(PREFIX)/share/traceaid/themes"'
 
 $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -65,6 +68,27 @@ $(BUILD)/tests/%: tests/%.c $(SAMPLES_LIB) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DSHARED_DATA='"$(abspath ../shared/data)"' -DSAMPLES_DIR='"$(abspath samples)"' -DFIXTURES_DIR='"$(abspath tests/fixtures)"' -DSCREENS_DIR='"$(abspath tests/screens)"' \
 		-o $@ $< $(SAMPLES_LIB) $(LIB) $(DEP_LIBS) $(TEST_LIBS)
+
+# The explorer's keys without a terminal: tests and tools linked with tui/'s state and key objects
+# over the library, and without ncurses.
+TUI_KEYS_OBJ := $(addprefix $(BUILD)/,tui/app.o tui/events.o tui/keys.o tui/theme.o)
+NO_CURSES_LIBS = -lcsv $(shell pkg-config --libs openblas) -lpthread -lm
+TUI_TESTS := $(BUILD)/tests/test_app_keys $(BUILD)/tests/test_themes
+$(TUI_TESTS): $(BUILD)/tests/%: tests/%.c $(TUI_KEYS_OBJ) $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DDOCS_DIR='"$(abspath docs)"' -DTHEMES_DIR='"$(abspath themes)"' \
+		-o $@ $< $(TUI_KEYS_OBJ) $(LIB) $(NO_CURSES_LIBS) $(TEST_LIBS)
+
+# docs/KEYS.md's key table, written again from tui/keys.c (test_app_keys fails while they differ).
+$(BUILD)/scripts/keys_markdown: scripts/keys_markdown.c $(TUI_KEYS_OBJ) $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) -o $@ $< $(TUI_KEYS_OBJ) $(LIB) $(NO_CURSES_LIBS)
+
+keys-doc: $(BUILD)/scripts/keys_markdown
+	$< > $(BUILD)/keys-table.md
+	awk -v table=$(BUILD)/keys-table.md '/^<!-- end of the key table -->/ { while ((getline line < table) > 0) print line; skip = 0 } \
+		!skip { print } /^<!-- the key table: / { skip = 1 }' docs/KEYS.md > $(BUILD)/KEYS.md
+	cp $(BUILD)/KEYS.md docs/KEYS.md
 
 # Every test binary runs even when one fails; the target fails if any did.
 test: $(BIN) $(TEST_BIN)

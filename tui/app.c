@@ -1,7 +1,7 @@
+/* The explorer's state and the changes keys make to it: moves, jumps between flagged segments,
+ * themes, the threshold, interpretations, reports, the segment length. */
 #include "app.h"
 
-#include <ctype.h>
-#include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,12 +39,14 @@ void app_init(App *app, ScoredSet *scored, bool has_model)
     app->has_model = has_model;
     app->focus = has_model ? PANE_CHART : PANE_TIMELINE;
     app->timeline_rows = 10;
+    app->layout.divider_x = -1;
 }
 
 void app_free(App *app)
 {
     free(app->visible);
     free(app->bookmarked);
+    free(app->stats.keys);
     if (app->interp_ready)
         explainer_free(&app->explainer);
 }
@@ -64,8 +66,20 @@ static void select_segment(App *app, size_t seg)
     app->segment = seg < n ? seg : n - 1;
 }
 
-/* Next (dir 1) or previous (dir -1) flagged segment from the selected one. */
-static void jump_flagged(App *app, int dir)
+void app_move(App *app, Pane pane, long n)
+{
+    if (pane == PANE_CHART) {
+        long seg = (long)app->segment + n;
+        select_segment(app, seg < 0 ? 0 : (size_t)seg);
+    } else if (pane == PANE_FLAGGED && app_scores(app)) {
+        long row = (long)app->flagged_row + n, count = (long)app_scores(app)->n_flagged;
+        app->flagged_row = count == 0 ? 0 : (size_t)(row < 0 ? 0 : row >= count ? count - 1 : row);
+    } else {
+        app_goto_event(app, app_visible_step(app, n));
+    }
+}
+
+void app_jump_flagged(App *app, int dir)
 {
     const Scores *sc = app_scores(app);
     if (!sc || sc->n_flagged == 0) {
@@ -139,132 +153,14 @@ static void cycle_theme(App *app)
 {
     Theme next;
     Error err = {0};
-    int index = (app->theme_index + 1) % theme_builtin_count;
-    if (theme_load(&next, theme_builtin[index], &err)) {
+    int index = (app->theme_index + 1) % theme_cycle_count;
+    if (theme_load(&next, theme_cycle[index], &err)) {
         app->theme = next;
         app->theme_index = index;
         snprintf(app->message, sizeof app->message, "theme %s", next.name);
     } else {
         snprintf(app->message, sizeof app->message, "%.250s", err.msg);
     }
-}
-
-/* ---- filter, search, bookmarks, report, segment length ---------------------------------- */
-
-static bool filter_matches(const App *app, const char *filter, size_t e)
-{
-    const Trace *t = app_trace(app);
-    const char *key = vocab_name(&app->scored->set.vocab, t->key_id[e]);
-    size_t len = strlen(filter);
-    bool digits = len > 0;
-    for (size_t i = 0; i < len; i++)
-        digits &= isdigit((unsigned char)filter[i]) != 0;
-    if (digits)
-        return t->pid[e] == atoi(filter);
-    return strcmp(key, filter) == 0 || (strncmp(key, filter, len) == 0 && key[len] == '/') ||
-           strcmp(strpool_get(&t->names, t->name_id[e]), filter) == 0;
-}
-
-bool app_visible(const App *app, size_t e)
-{
-    return !app->filter[0] || filter_matches(app, app->filter, e);
-}
-
-static void apply_filter(App *app, const char *text)
-{
-    const Trace *t = app_trace(app);
-    free(app->visible);
-    app->visible = NULL;
-    app->n_visible = 0;
-    snprintf(app->filter, sizeof app->filter, "%s", text);
-    if (!text[0]) {
-        snprintf(app->message, sizeof app->message, "filter off");
-        return;
-    }
-    app->visible = malloc((t->n_events + 1) * sizeof *app->visible);
-    for (size_t e = 0; app->visible && e < t->n_events; e++)
-        if (filter_matches(app, text, e))
-            app->visible[app->n_visible++] = e;
-    if (app->n_visible == 0) {
-        snprintf(app->message, sizeof app->message, "filter '%.60s': no event is of that class, process or pid", text);
-        app->filter[0] = '\0';
-        return;
-    }
-    size_t e = app->cursor, i = 0;
-    while (i < app->n_visible && app->visible[i] < e)
-        i++;
-    app_goto_event(app, app->visible[i < app->n_visible ? i : app->n_visible - 1]);
-    snprintf(app->message, sizeof app->message, "filter '%.60s': %zu events", text, app->n_visible);
-}
-
-size_t app_visible_index(const App *app, size_t e)
-{
-    size_t lo = 0, hi = app->n_visible;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (app->visible[mid] < e)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* The event dir visible events away from the cursor (clamped). */
-static size_t visible_step(const App *app, long dir)
-{
-    if (!app->filter[0]) {
-        long e = (long)app->cursor + dir, last = (long)app_trace(app)->n_events - 1;
-        return (size_t)(e < 0 ? 0 : e > last ? last : e);
-    }
-    size_t lo = app_visible_index(app, app->cursor);
-    long i = (long)lo + dir - (dir > 0 && lo < app->n_visible && app->visible[lo] > app->cursor ? 1 : 0);
-    i = i < 0 ? 0 : i >= (long)app->n_visible ? (long)app->n_visible - 1 : i;
-    return app->visible[i];
-}
-
-static bool search_matches(const App *app, size_t e)
-{
-    const Trace *t = app_trace(app);
-    return strstr(vocab_name(&app->scored->set.vocab, t->key_id[e]), app->search) ||
-           strstr(strpool_get(&t->names, t->name_id[e]), app->search);
-}
-
-static void search_next(App *app, int dir)
-{
-    size_t n = app_trace(app)->n_events;
-    for (size_t step = 1; step <= n; step++) {
-        size_t e = dir > 0 ? (app->cursor + step) % n : (app->cursor + n - step % n) % n;
-        if (app_visible(app, e) && search_matches(app, e)) {
-            app_goto_event(app, e);
-            snprintf(app->message, sizeof app->message, "/%.60s: event %zu", app->search, e);
-            return;
-        }
-    }
-    snprintf(app->message, sizeof app->message, "/%.60s: no event's key or process holds it", app->search);
-}
-
-static void toggle_bookmark(App *app)
-{
-    if (!app->bookmarked)
-        app->bookmarked = calloc(app_trace(app)->n_events + 1, 1);
-    if (!app->bookmarked)
-        return;
-    app->bookmarked[app->cursor] ^= 1;
-    snprintf(app->message, sizeof app->message, "event %zu %s", app->cursor,
-             app->bookmarked[app->cursor] ? "bookmarked ('  jumps between bookmarks)" : "no longer bookmarked");
-}
-
-static void next_bookmark(App *app)
-{
-    size_t n = app_trace(app)->n_events;
-    for (size_t step = 1; app->bookmarked && step <= n; step++)
-        if (app->bookmarked[(app->cursor + step) % n]) {
-            app_goto_event(app, (app->cursor + step) % n);
-            snprintf(app->message, sizeof app->message, "bookmark: event %zu", app->cursor);
-            return;
-        }
-    snprintf(app->message, sizeof app->message, "no bookmarks (m marks the event at the cursor)");
 }
 
 /* w and W: the flagged segments of the trace on show, beside it as TRACE.flagged.csv or .json. */
@@ -305,182 +201,9 @@ static void resize_segments(App *app, bool longer)
              model_calibration(&app->scored->model)->segment);
 }
 
-/* Typing at the / or f prompt: Enter applies, Esc cancels. */
-static void prompt_key(App *app, int key)
-{
-    size_t len = strlen(app->prompt);
-    if (key == '\n' || key == KEY_ENTER) {
-        int kind = app->prompt_for;
-        app->prompt_for = 0;
-        if (kind == 'f') {
-            apply_filter(app, app->prompt);
-        } else if (app->prompt[0]) {
-            snprintf(app->search, sizeof app->search, "%s", app->prompt);
-            search_next(app, 1);
-        }
-    } else if (key == 27) {
-        app->prompt_for = 0;
-    } else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0) {
-        app->prompt[len - 1] = '\0';
-    } else if (key >= 32 && key < 127 && len + 1 < sizeof app->prompt) {
-        app->prompt[len] = (char)key;
-        app->prompt[len + 1] = '\0';
-    }
-}
-
-/* Up/down by n in the focused pane. */
-static void move_by(App *app, long n)
-{
-    if (app->focus == PANE_CHART) {
-        long seg = (long)app->segment + n;
-        select_segment(app, seg < 0 ? 0 : (size_t)seg);
-    } else if (app->focus == PANE_FLAGGED && app_scores(app)) {
-        long row = (long)app->flagged_row + n, count = (long)app_scores(app)->n_flagged;
-        app->flagged_row = count == 0 ? 0 : (size_t)(row < 0 ? 0 : row >= count ? count - 1 : row);
-    } else {
-        app_goto_event(app, visible_step(app, n));
-    }
-}
-
-/* Enter: from a bar or a flagged row into its events. */
-static void drill_down(App *app)
-{
-    const Scores *sc = app_scores(app);
-    if (app->focus == PANE_FLAGGED && sc) {
-        size_t row = 0;
-        for (size_t s = 0; s < sc->n_segments; s++)
-            if (sc->flagged[s] && row++ == app->flagged_row)
-                app->segment = s;
-    }
-    if (app->focus == PANE_CHART || app->focus == PANE_FLAGGED) {
-        app_goto_event(app, app->segment * app_segment_len(app));
-        app->top = app->cursor;
-        app->focus = PANE_TIMELINE;
-    }
-}
-
-void app_chart_view(const App *app, int plot_w, size_t *first, size_t *per_col, int *col_w)
-{
-    size_t n = app_scores(app) ? app_scores(app)->n_segments : 0, fit = plot_w > 0 ? (n + (size_t)plot_w - 1) / (size_t)plot_w : 1;
-    *per_col = fit > 1 ? fit >> app->zoom : 1;
-    *per_col = *per_col ? *per_col : 1;
-    /* zoomed past one segment a column: a segment takes several columns */
-    int shift = 0;
-    for (size_t f = fit; f > 1; f >>= 1)
-        shift++;
-    *col_w = app->zoom > shift ? 1 << (app->zoom - shift) : 1;
-    size_t shown = (size_t)(plot_w / *col_w) * *per_col;
-    *first = app->segment >= shown / 2 ? app->segment - shown / 2 : 0;
-    if (*first + shown > n)
-        *first = n > shown ? n - shown : 0;
-    *first -= *first % *per_col;
-}
-
-static int pane_at(const App *app, int y, int x)
-{
-    for (int p = 0; p < PANE_COUNT; p++)
-        if (app->pane_h[p] && y >= app->pane_y[p] && y < app->pane_y[p] + app->pane_h[p] && x >= app->pane_x[p] &&
-            x < app->pane_x[p] + app->pane_w[p])
-            return p;
-    return -1;
-}
-
-void app_click(App *app, int y, int x)
-{
-    int p = pane_at(app, y, x);
-    if (p < 0)
-        return;
-    app->focus = (Pane)p;
-    int row = y - app->pane_y[p] - 2; /* below the pane's title and column heads */
-    if (p == PANE_CHART && app_scores(app)) {
-        /* the chart's columns: as chart_draw lays them (6 columns of labels, then the bars) */
-        int plot_w = app->pane_w[p] - 7, col = x - app->pane_x[p] - 6, col_w;
-        size_t n = app_scores(app)->n_segments, first, per_col;
-        app_chart_view(app, plot_w, &first, &per_col, &col_w);
-        size_t seg = first + (size_t)(col / col_w) * per_col;
-        if (col >= 0 && seg < n)
-            app->segment = seg;
-    } else if (p == PANE_TIMELINE && row >= 0) {
-        size_t i = app->top + (size_t)row;
-        size_t total = app->filter[0] ? app->n_visible : app_trace(app)->n_events;
-        if (i < total)
-            app_goto_event(app, app->filter[0] ? app->visible[i] : i);
-    } else if (p == PANE_FLAGGED && row >= 0 && app_scores(app)) {
-        size_t first = app->flagged_row >= (size_t)(app->pane_h[p] - 2) ? app->flagged_row - (size_t)(app->pane_h[p] - 2) + 1 : 0;
-        if (first + (size_t)row < app_scores(app)->n_flagged)
-            app->flagged_row = first + (size_t)row;
-    }
-}
-
-void app_wheel(App *app, int y, int lines)
-{
-    int p = pane_at(app, y, 0 /* any column of its rows */);
-    for (int q = 0; q < PANE_COUNT && p < 0; q++)
-        if (app->pane_h[q] && y >= app->pane_y[q] && y < app->pane_y[q] + app->pane_h[q])
-            p = q;
-    Pane saved = app->focus;
-    app->focus = p == PANE_CHART || p == PANE_FLAGGED ? (Pane)p : PANE_TIMELINE;
-    move_by(app, lines);
-    app->focus = saved;
-}
-
-void app_key(App *app, int key)
-{
-    if (app->prompt_for) {
-        prompt_key(app, key);
-        return;
-    }
-    app->message[0] = '\0';
-    if (app->show_help && key != '?') {
-        app->show_help = false;
-        return;
-    }
-    long page = app->focus == PANE_CHART ? 10 : app->timeline_rows > 1 ? app->timeline_rows - 1 : 1;
-    switch (key) {
-    case 'q': app->quit = true; break;
-    case '\t': app->focus = (Pane)((app->focus + 1) % PANE_COUNT); break;
-    case KEY_BTAB: app->focus = (Pane)((app->focus + PANE_COUNT - 1) % PANE_COUNT); break;
-    case KEY_DOWN: case 'j': move_by(app, 1); break;
-    case KEY_UP: case 'k': move_by(app, -1); break;
-    case KEY_RIGHT: case 'l': if (app->focus == PANE_CHART) move_by(app, 1); break;
-    case KEY_LEFT: case 'h': if (app->focus == PANE_CHART) move_by(app, -1); break;
-    case KEY_NPAGE: move_by(app, page); break;
-    case KEY_PPAGE: move_by(app, -page); break;
-    case 'g': case KEY_HOME: move_by(app, -(long)app_trace(app)->n_events); break;
-    case 'G': case KEY_END: move_by(app, (long)app_trace(app)->n_events); break;
-    case 'n': case 'N':
-        if (app->focus == PANE_TIMELINE && app->search[0])
-            search_next(app, key == 'n' ? 1 : -1);
-        else
-            jump_flagged(app, key == 'n' ? 1 : -1);
-        break;
-    case '/': case 'f':
-        app->prompt_for = key;
-        app->prompt[0] = '\0';
-        app->focus = PANE_TIMELINE; /* both are about the events */
-        break;
-    case 'm': toggle_bookmark(app); break;
-    case '\'': next_bookmark(app); break;
-    case 'w': case 'W': write_report(app, key == 'W'); break;
-    case 'z': case 'Z':
-        app->zoom = key == 'z' ? (app->zoom < 8 ? app->zoom + 1 : 8) : (app->zoom > 0 ? app->zoom - 1 : 0);
-        snprintf(app->message, sizeof app->message, "chart zoom %d%s", app->zoom, app->zoom ? " (Z zooms out)" : ": every segment");
-        break;
-    case '[': resize_segments(app, false); break;
-    case ']': resize_segments(app, true); break;
-    case '\n': case KEY_ENTER: drill_down(app); break;
-    case 'i': interpret_cursor(app); break;
-    case '+': move_threshold(app, 0.005f); break;
-    case '-': move_threshold(app, -0.005f); break;
-    case 't': cycle_theme(app); break;
-    case 's': app->show_stats = !app->show_stats; break;
-    case '?': app->show_help = !app->show_help; break;
-    case '>': case '<':
-        app->trace = (app->trace + (key == '>' ? 1 : app->scored->set.n_traces - 1)) % app->scored->set.n_traces;
-        apply_filter(app, ""), app->message[0] = '\0';
-        free(app->bookmarked), app->bookmarked = NULL;
-        app->cursor = app->top = app->segment = app->flagged_row = 0;
-        break;
-    default: break;
-    }
-}
+/* The key table's way to the functions above (tui/keys.c). */
+void app_cycle_theme(App *app) { cycle_theme(app); }
+void app_move_threshold(App *app, float delta) { move_threshold(app, delta); }
+void app_interpret_cursor(App *app) { interpret_cursor(app); }
+void app_write_report(App *app, bool json) { write_report(app, json); }
+void app_resize_segments(App *app, bool longer) { resize_segments(app, longer); }

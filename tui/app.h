@@ -1,5 +1,6 @@
 /* The explorer's state: what is loaded (read-only to the panes) and where the user is. Keys change
- * the state (app_key); the panes in tui/ draw it (app_draw); nothing else moves it. */
+ * the state through the key table (tui/keys.c); app_update lays out the screen and brings the
+ * panes' derived data up to date; the panes in tui/ draw it (app_draw) and change nothing. */
 #ifndef TRACEAID_APP_H
 #define TRACEAID_APP_H
 
@@ -11,6 +12,48 @@
 #include "theme.h"
 
 typedef enum Pane { PANE_CHART, PANE_TIMELINE, PANE_FLAGGED, PANE_EXPLAIN, PANE_COUNT } Pane;
+
+/* What a key, a click or the wheel changed, so the loop knows what to do before the next
+ * screen (as htop's Htop_Reaction). */
+typedef unsigned Reaction;
+enum {
+    REACT_NONE = 0,             /* nothing: the screen stands */
+    REACT_STATUS = 1u << 0,     /* the status line alone: a message, the prompt's text */
+    REACT_VIEW = 1u << 1,       /* the panes: cursor, selection, focus, scores, overlays */
+    REACT_THEME = 1u << 2,      /* another theme: its colours are set again, then everything drawn */
+    REACT_QUIT = 1u << 3,
+};
+
+typedef struct Rect {
+    int y, x, h, w;
+} Rect;
+
+/* Where everything goes at the terminal's size (computed by app_update, read by the drawing and
+ * by the mouse's hit-testing). */
+typedef struct Layout {
+    int rows, cols;
+    bool too_small;             /* below the minimum: only a request for a larger terminal */
+    Rect header, status, help;  /* help.h is 0 unless ? shows it */
+    Rect pane[PANE_COUNT];      /* h 0: not on screen (the chart without a model) */
+    int divider_x;              /* the line between the timeline and the side panes; -1: none */
+} Layout;
+
+/* One key's count in the selected segment beside its mean over the segments not flagged. */
+typedef struct KeyStat {
+    uint32_t key;
+    double here, clean_mean;
+} KeyStat;
+
+/* The statistics pane's data, computed again only when what it is computed from changes. */
+typedef struct SegmentStats {
+    KeyStat *keys;              /* every key of the vocabulary, by how far it strays */
+    size_t n_keys;
+    bool valid;
+    /* what they were computed from */
+    size_t trace, segment, segment_len;
+    bool scored, has_threshold;
+    float threshold;
+} SegmentStats;
 
 typedef struct App {
     ScoredSet *scored;          /* the model, the traces and their scores; model may be absent */
@@ -38,10 +81,9 @@ typedef struct App {
     size_t *visible;            /* the filter's events, in order */
     size_t n_visible;
     uint8_t *bookmarked;        /* per event of the trace on show */
-    int rows, cols;
-    int timeline_rows;          /* set by the last draw: rows the timeline shows */
-    int pane_y[PANE_COUNT], pane_x[PANE_COUNT], pane_h[PANE_COUNT], pane_w[PANE_COUNT]; /* last layout */
-    bool quit;
+    int timeline_rows;          /* rows the timeline shows, at the last layout */
+    Layout layout;              /* the last app_update's */
+    SegmentStats stats;         /* the statistics pane's, while it shows */
 } App;
 
 const Trace *app_trace(const App *app);
@@ -52,19 +94,47 @@ size_t app_n_segments(const App *app);
 
 void app_init(App *app, ScoredSet *scored, bool has_model);
 void app_free(App *app);
-/* A key as ncurses gives it (KEY_DOWN, 'j', 9 for Tab, ...). */
-void app_key(App *app, int key);
+/* A key as ncurses gives it (KEY_DOWN, 'j', 9 for Tab, ...): a look-up in the key table
+ * (tui/keys.c). */
+Reaction app_key(App *app, int key);
 /* Moves the cursor to event e and the selection to its segment. */
 void app_goto_event(App *app, size_t e);
-/* The chart's view at its plot width: the first segment shown and segments per column. */
-void app_chart_view(const App *app, int plot_w, size_t *first, size_t *per_col, int *col_w);
-/* A click at screen row y, column x: focuses the pane there and selects what is under it. */
-void app_click(App *app, int y, int x);
-/* The mouse wheel: lines down (positive) or up in the pane under the pointer's row. */
-void app_wheel(App *app, int y, int lines);
+/* Up (n < 0) or down by n in a pane: the selected segment, the flagged row, or the cursor's
+ * event (among the filter's, with one). */
+void app_move(App *app, Pane pane, long n);
+/* Next (dir 1) or previous (dir -1) flagged segment from the selected one. */
+void app_jump_flagged(App *app, int dir);
+/* The next theme of theme_cycle. */
+void app_cycle_theme(App *app);
+/* The threshold, the interpretation, the report and the segment length (tui/app.c). */
+void app_move_threshold(App *app, float delta);
+void app_interpret_cursor(App *app);
+void app_write_report(App *app, bool json);
+void app_resize_segments(App *app, bool longer);
+
+/* The timeline's events: filter, search, bookmarks (tui/events.c). */
+/* Sets the filter (empty: none) and shows its events; the message says how many. */
+void app_apply_filter(App *app, const char *text);
 /* The place in app->visible of the first filtered event at or after e. */
 size_t app_visible_index(const App *app, size_t e);
 /* Does event e pass the filter (always, with none)? */
 bool app_visible(const App *app, size_t e);
+/* The event dir visible events away from the cursor (clamped). */
+size_t app_visible_step(const App *app, long dir);
+/* The next (dir 1) or previous event matching app->search. */
+void app_search_next(App *app, int dir);
+void app_toggle_bookmark(App *app);
+void app_next_bookmark(App *app);
+
+/* The screen (tui/layout.c): the layout for rows x cols and every pane's derived data, then the
+ * drawing of them, which changes nothing. */
+void app_update(App *app, int rows, int cols);
+void app_draw(const App *app);
+/* The status line alone (a key that only changed it). */
+void app_draw_status(const App *app);
+/* A click at screen row y, column x: focuses the pane there and selects what is under it. */
+Reaction app_click(App *app, int y, int x);
+/* The mouse wheel: lines down (positive) or up in the pane under the pointer's row. */
+Reaction app_wheel(App *app, int y, int lines);
 
 #endif

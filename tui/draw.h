@@ -6,10 +6,6 @@
 
 #include "app.h"
 
-typedef struct Rect {
-    int y, x, h, w;
-} Rect;
-
 /* Colour pairs for the theme's elements (none when color is false: attributes only). */
 void draw_apply_theme(const Theme *theme, bool color);
 attr_t draw_attr(const App *app, ThemeElement el);
@@ -21,17 +17,20 @@ void draw_fill(const App *app, Rect r, int y, ThemeElement el);
 /* A pane's frame: its title on the top row, highlighted when focused; returns the inside. */
 Rect draw_frame(const App *app, Rect r, const char *title, bool focused);
 
-/* The panes, each in its own file. */
+/* A pane's operations, as tig's view_ops: each pane file defines one table. app_update runs
+ * update with the pane's place before drawing; draw changes nothing; click gets a click at row y,
+ * column x inside the pane (it is focused already). update and click may be NULL. */
+typedef struct PaneOps {
+    void (*update)(App *app, Rect r);
+    void (*draw)(const App *app, Rect r);
+    void (*click)(App *app, Rect r, int y, int x);
+} PaneOps;
+
+extern const PaneOps chart_ops, timeline_ops, flagged_ops, explain_ops, stats_ops;
+
+/* The lines above and below the panes, and the ? screen over them. */
 void header_draw(const App *app, Rect r);
-void chart_draw(const App *app, Rect r);
-void timeline_draw(App *app, Rect r);
-void flagged_draw(const App *app, Rect r);
-void explain_draw(const App *app, Rect r);
-void stats_draw(const App *app, Rect r);
 void status_draw(const App *app, Rect r);
 void help_draw(const App *app, Rect r);
-
-/* The whole screen for the current size (tui/layout.c). */
-void app_draw(App *app);
 
 #endif

@@ -9,7 +9,7 @@
 static const char *name_of(const App *app, uint32_t key) { return key_label(&app->scored->set, key); }
 static const char *meaning_of(const App *app, uint32_t key) { return key_meaning(&app->scored->set, key); }
 
-void explain_draw(const App *app, Rect r)
+static void explain_draw(const App *app, Rect r)
 {
     Rect in = draw_frame(app, r, "interpretation (i: the window at the cursor)", app->focus == PANE_EXPLAIN);
     if (!app->has_interp) {
@@ -43,3 +43,5 @@ void explain_draw(const App *app, Rect r)
               it->changes == 1 ? "" : "s", it->target_changed ? " (what came next is the anomaly)" : " (inputs)");
     draw_text(app, in, y + 1, 1, it->fidelity ? EL_NORMAL : EL_MISS, "fidelity %s", it->fidelity ? "passed" : "FAILED");
 }
+
+const PaneOps explain_ops = {.draw = explain_draw};

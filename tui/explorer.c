@@ -18,8 +18,8 @@ static bool start_theme(App *app, const char *name, Error *err)
     const char *wanted = name ? name : getenv("NO_COLOR") ? "mono" : "default";
     if (!theme_load(&app->theme, wanted, err))
         return false;
-    for (int i = 0; i < theme_builtin_count; i++)
-        if (strcmp(theme_builtin[i], app->theme.name) == 0)
+    for (int i = 0; i < theme_cycle_count; i++)
+        if (strcmp(theme_cycle[i], app->theme.name) == 0)
             app->theme_index = i;
     app->color = has_colors() && !getenv("NO_COLOR");
     if (app->color) {
@@ -30,20 +30,39 @@ static bool start_theme(App *app, const char *name, Error *err)
     return true;
 }
 
+/* The whole screen at the terminal's size: the layout and the panes' data, then the drawing. */
+static void render(App *app)
+{
+    int rows, cols;
+    getmaxyx(stdscr, rows, cols);
+    app_update(app, rows, cols);
+    app_draw(app);
+}
+
+/* What a key, a click or the wheel changed, before the next screen: a new theme's colours. */
+static Reaction react(App *app, Reaction r)
+{
+    if (r & REACT_THEME)
+        draw_apply_theme(&app->theme, app->color);
+    return r;
+}
+
 static void dump(App *app, int number)
 {
-    app_draw(app);
-    printf("--- screen %d (%dx%d) ---\n", number, app->cols, app->rows);
+    render(app);
+    printf("--- screen %d (%dx%d) ---\n", number, app->layout.cols, app->layout.rows);
     char line[1024];
-    for (int y = 0; y < app->rows; y++) {
-        int n = mvinnstr(y, 0, line, app->cols < 1023 ? app->cols : 1023);
+    for (int y = 0; y < app->layout.rows; y++) {
+        int n = mvinnstr(y, 0, line, app->layout.cols < 1023 ? app->layout.cols : 1023);
         while (n > 0 && line[n - 1] == ' ')
             n--;
         printf("%.*s\n", n < 0 ? 0 : n, line);
     }
 }
 
-static bool run_script_line(App *app, char *line, const char *path, int line_no, int *dumps, Error *err)
+/* A script draws the screen before each key, click and wheel, as the user would see it; a key
+ * that quits ends the script. */
+static bool run_script_line(App *app, char *line, const char *path, int line_no, int *dumps, bool *quit, Error *err)
 {
     ScriptCommand cmd;
     if (!script_parse_line(line, &cmd))
@@ -51,13 +70,13 @@ static bool run_script_line(App *app, char *line, const char *path, int line_no,
                          path, line_no);
     switch (cmd.kind) {
     case SCRIPT_SIZE: resizeterm(cmd.h, cmd.w); break;
-    case SCRIPT_KEY: app_draw(app), app_key(app, cmd.key); break; /* what the user saw, then the key */
+    case SCRIPT_KEY: render(app), *quit = react(app, app_key(app, cmd.key)) & REACT_QUIT; break;
     case SCRIPT_KEYS:
-        for (const char *c = cmd.text; *c; c++)
-            app_draw(app), app_key(app, (unsigned char)*c);
+        for (const char *c = cmd.text; *c && !*quit; c++)
+            render(app), *quit = react(app, app_key(app, (unsigned char)*c)) & REACT_QUIT;
         break;
-    case SCRIPT_CLICK: app_draw(app), app_click(app, cmd.y, cmd.x); break;
-    case SCRIPT_WHEEL: app_draw(app), app_wheel(app, cmd.y, cmd.w); break;
+    case SCRIPT_CLICK: render(app), app_click(app, cmd.y, cmd.x); break;
+    case SCRIPT_WHEEL: render(app), app_wheel(app, cmd.y, cmd.w); break;
     case SCRIPT_DUMP: dump(app, ++*dumps); break;
     case SCRIPT_NONE: break;
     }
@@ -71,9 +90,9 @@ static bool run_script(App *app, const char *path, Error *err)
         return error_set(err, "%s: cannot open the script", path);
     char line[512];
     int line_no = 0, dumps = 0;
-    bool ok = true;
-    while (ok && !app->quit && fgets(line, sizeof line, fp))
-        ok = run_script_line(app, line, path, ++line_no, &dumps, err);
+    bool ok = true, quit = false;
+    while (ok && !quit && fgets(line, sizeof line, fp))
+        ok = run_script_line(app, line, path, ++line_no, &dumps, &quit, err);
     fclose(fp);
     return ok;
 }
@@ -135,19 +154,29 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, Error *err)
     mouseinterval(0);
     set_escdelay(25); /* Esc alone, not the start of an escape sequence, after 25 ms */
     bool app_ready = false;
-    while (!app->quit) {
+    LoadStage last_stage = LOAD_TRACES;
+    Reaction pending = REACT_VIEW; /* what to draw before waiting for the next key */
+    while (!(pending & REACT_QUIT)) {
         LoadStatus st = loader_status(loader);
         bool busy = st.stage == LOAD_TRACES || st.stage == LOAD_SCORING;
         timeout(busy ? 100 : -1); /* poll the loader while it works */
         if (!follow_loader(app, loader, has_model, &app_ready, err))
             return false;
-        if (app_ready)
-            app_draw(app);
+        if (busy || st.stage != last_stage) /* the progress, or what the loader brought */
+            pending |= REACT_VIEW;
+        last_stage = st.stage;
+        if (app_ready && pending & REACT_VIEW)
+            render(app);
+        else if (app_ready && pending & REACT_STATUS)
+            app_draw_status(app);
         refresh();
+        pending = REACT_NONE;
         int key = getch();
         MEVENT ev;
-        if (key == ERR || key == KEY_RESIZE)
+        if (key == ERR || key == KEY_RESIZE) {
+            pending = REACT_VIEW;
             continue;
+        }
         if (key == 27 && busy) {
             loader_cancel(loader);
             continue;
@@ -156,12 +185,12 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, Error *err)
             continue;
         if (key == KEY_MOUSE && getmouse(&ev) == OK) {
             if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
-                app_click(app, ev.y, ev.x);
+                pending = app_click(app, ev.y, ev.x);
             else if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
-                app_wheel(app, ev.y, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+                pending = app_wheel(app, ev.y, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
             continue;
         }
-        app_key(app, key);
+        pending = react(app, app_key(app, key));
     }
     loader_cancel(loader); /* quitting mid-scoring: the worker stops at its next check */
     return true;

@@ -3,7 +3,13 @@
 
 #include "draw.h"
 
-void flagged_draw(const App *app, Rect r)
+/* The first flagged row in view when the pane shows rows of them: the selected row stays in view. */
+static size_t first_shown(const App *app, int rows)
+{
+    return app->flagged_row >= (size_t)rows ? app->flagged_row - (size_t)rows + 1 : 0;
+}
+
+static void flagged_draw(const App *app, Rect r)
 {
     const Scores *sc = app_scores(app);
     char title[96];
@@ -15,7 +21,7 @@ void flagged_draw(const App *app, Rect r)
     }
     draw_text(app, in, 0, 0, EL_TITLE, " %5s  %-15s %7s %8s", "seg", "events", "rate", "margin");
     int rows = in.h - 1;
-    size_t first = app->flagged_row >= (size_t)rows ? app->flagged_row - (size_t)rows + 1 : 0, row = 0;
+    size_t first = first_shown(app, rows), row = 0;
     for (size_t s = 0; s < sc->n_segments; s++) {
         if (!sc->flagged[s])
             continue;
@@ -35,3 +41,17 @@ void flagged_draw(const App *app, Rect r)
     if (sc->n_flagged == 0)
         draw_text(app, in, 1, 1, EL_DIM, "none above %.2f%%", 100 * sc->threshold);
 }
+
+/* A click on a flagged segment's row selects it. */
+static void flagged_click(App *app, Rect r, int y, int x)
+{
+    (void)x;
+    int row = y - 2; /* below the title and the column heads */
+    if (row < 0 || !app_scores(app))
+        return;
+    size_t first = first_shown(app, r.h - 2);
+    if (first + (size_t)row < app_scores(app)->n_flagged)
+        app->flagged_row = first + (size_t)row;
+}
+
+const PaneOps flagged_ops = {.draw = flagged_draw, .click = flagged_click};

@@ -1,15 +1,12 @@
 /* Statistics of the selected segment: each key's count beside its mean over the segments that are
- * not flagged, sorted by how far it strays: the first thing to look at after a flag. */
+ * not flagged, sorted by how far it strays: the first thing to look at after a flag. They scan the
+ * whole trace, so they are computed again only when the trace, the segment, the segment length
+ * or the flags change, not at every redraw. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "draw.h"
-
-typedef struct KeyStat {
-    uint32_t key;
-    double here, clean_mean;
-} KeyStat;
 
 static int by_stray(const void *a, const void *b)
 {
@@ -18,13 +15,28 @@ static int by_stray(const void *a, const void *b)
     return (dx < dy) - (dx > dy);
 }
 
-void stats_draw(const App *app, Rect r)
+/* Do the statistics hold for what is on show? */
+static bool stats_current(const App *app)
 {
-    Rect in = draw_frame(app, r, "segment statistics (s: back to the interpretation)", app->focus == PANE_EXPLAIN);
+    const SegmentStats *st = &app->stats;
+    const Scores *sc = app_scores(app);
+    return st->valid && st->trace == app->trace && st->segment == app->segment &&
+           st->segment_len == app_segment_len(app) && st->scored == (sc != NULL) &&
+           st->has_threshold == (sc && sc->has_threshold) && st->threshold == (sc ? sc->threshold : 0);
+}
+
+static void stats_update(App *app, Rect r)
+{
+    (void)r;
+    if (stats_current(app))
+        return;
     const Trace *t = app_trace(app);
     const Scores *sc = app_scores(app);
     size_t len = app_segment_len(app), n_keys = vocab_size(&app->scored->set.vocab), clean = 0;
-    KeyStat *stats = calloc(n_keys + 1, sizeof *stats);
+    SegmentStats *st = &app->stats;
+    free(st->keys);
+    *st = (SegmentStats){.keys = calloc(n_keys + 1, sizeof *st->keys), .n_keys = n_keys};
+    KeyStat *stats = st->keys;
     if (!stats)
         return;
     for (size_t k = 0; k < n_keys; k++)
@@ -41,6 +53,18 @@ void stats_draw(const App *app, Rect r)
     for (size_t k = 0; k < n_keys; k++)
         stats[k].clean_mean /= clean ? (double)clean : 1.0;
     qsort(stats, n_keys, sizeof *stats, by_stray);
+    st->valid = true;
+    st->trace = app->trace, st->segment = app->segment, st->segment_len = len;
+    st->scored = sc != NULL, st->has_threshold = sc && sc->has_threshold, st->threshold = sc ? sc->threshold : 0;
+}
+
+static void stats_draw(const App *app, Rect r)
+{
+    Rect in = draw_frame(app, r, "segment statistics (s: back to the interpretation)", app->focus == PANE_EXPLAIN);
+    const KeyStat *stats = app->stats.keys;
+    size_t n_keys = app->stats.n_keys;
+    if (!stats)
+        return;
     draw_text(app, in, 0, 0, EL_TITLE, " %-*s %7s %8s %8s", in.w - 28 > 8 ? in.w - 28 : 8, "key", "here", "clean", "diff");
     for (int row = 1; row < in.h && (size_t)(row - 1) < n_keys; row++) {
         const KeyStat *s = &stats[row - 1];
@@ -50,5 +74,6 @@ void stats_draw(const App *app, Rect r)
                   " %-*.*s %7.0f %8.1f %+8.1f", in.w - 28 > 8 ? in.w - 28 : 8, in.w - 28 > 8 ? in.w - 28 : 8,
                   vocab_name(&app->scored->set.vocab, s->key), s->here, s->clean_mean, s->here - s->clean_mean);
     }
-    free(stats);
 }
+
+const PaneOps stats_ops = {.update = stats_update, .draw = stats_draw};

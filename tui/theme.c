@@ -5,15 +5,72 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "../io/text.h"
 
+/* The Makefile sets both: the source tree's folder, and the installed one under PREFIX. */
 #ifndef THEMES_DIR
 #define THEMES_DIR "themes"
 #endif
+#ifndef THEMES_SHARE_DIR
+#define THEMES_SHARE_DIR "/usr/local/share/traceaid/themes"
+#endif
 
-const char *const theme_builtin[] = {"default", "dark", "light", "high-contrast", "mono"};
-const int theme_builtin_count = 5;
+const char *const theme_cycle[] = {"default", "dark", "light", "high-contrast", "mono"};
+const int theme_cycle_count = 5;
+
+/* The themes that need no file, so the explorer starts without any themes folder: the default,
+ * and mono for NO_COLOR. Their text is themes/default.theme's and themes/mono.theme's (which
+ * tests/test_themes.c checks). */
+static const struct {
+    const char *name, *text;
+} compiled_in[] = {
+    {"default",
+     "# traceaid's default theme: element foreground background [attributes]\n"
+     "normal      default      default\n"
+     "title       default      default       bold\n"
+     "header      white        blue          bold\n"
+     "border      color244/white default\n"
+     "selected    black        cyan\n"
+     "cursor      black        white\n"
+     "bar         color39/cyan default\n"
+     "bar-alert   color196/red default       bold\n"
+     "threshold   color214/yellow default    bold\n"
+     "miss        color203/red default       bold\n"
+     "segment     default      color236/black\n"
+     "diff        black        color214/yellow bold\n"
+     "status      black        white\n"
+     "status-key  blue         white         bold\n"
+     "dim         color244/white default\n"
+     "progress    black        green\n"},
+    {"mono",
+     "# mono: attributes only, for monochrome terminals (also what NO_COLOR gets)\n"
+     "normal      default default\n"
+     "title       default default bold\n"
+     "header      default default reverse bold\n"
+     "border      default default dim\n"
+     "selected    default default reverse\n"
+     "cursor      default default reverse bold\n"
+     "bar         default default\n"
+     "bar-alert   default default bold\n"
+     "threshold   default default underline\n"
+     "miss        default default bold\n"
+     "segment     default default dim\n"
+     "diff        default default reverse bold\n"
+     "status      default default reverse\n"
+     "status-key  default default reverse bold\n"
+     "dim         default default dim\n"
+     "progress    default default reverse\n"},
+};
+
+const char *theme_compiled_in(const char *name)
+{
+    for (size_t i = 0; i < sizeof compiled_in / sizeof compiled_in[0]; i++)
+        if (strcmp(compiled_in[i].name, name) == 0)
+            return compiled_in[i].text;
+    return NULL;
+}
 
 static const char *const element_names[EL_COUNT] = {
     "normal", "title", "header", "border", "selected", "cursor", "bar", "bar-alert",
@@ -142,23 +199,51 @@ static char *read_file(const char *path, Error *err)
     return buf;
 }
 
-bool theme_load(Theme *theme, const char *name_or_path, Error *err)
+/* The folders a theme's name is looked for in, in order: the user's ($XDG_CONFIG_HOME, else
+ * ~/.config), then the installed ones and the source tree's, or TRACEAID_THEMES_DIR in place of
+ * those two (empty: none). Returns how many. */
+static int theme_folders(char folders[][1024])
 {
-    char path[1024];
-    if (strchr(name_or_path, '/')) {
-        snprintf(path, sizeof path, "%s", name_or_path);
-    } else {
-        snprintf(path, sizeof path, "%s/%s.theme", THEMES_DIR, name_or_path);
-        FILE *probe = fopen(path, "r");
-        if (!probe)
-            snprintf(path, sizeof path, "themes/%s.theme", name_or_path);
-        else
-            fclose(probe);
+    const char *config = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME"), *instead = getenv("TRACEAID_THEMES_DIR");
+    int n = 0;
+    if (config && config[0] == '/') /* the XDG spec: a relative one is ignored */
+        snprintf(folders[n++], 1024, "%s/traceaid/themes", config);
+    else if (home && home[0])
+        snprintf(folders[n++], 1024, "%s/.config/traceaid/themes", home);
+    if (instead && instead[0])
+        snprintf(folders[n++], 1024, "%s", instead);
+    if (!instead) {
+        snprintf(folders[n++], 1024, "%s", THEMES_SHARE_DIR);
+        snprintf(folders[n++], 1024, "%s", THEMES_DIR);
     }
+    return n;
+}
+
+static bool load_file(Theme *theme, const char *path, const char *name_or_path, Error *err)
+{
     char *text = read_file(path, err);
     if (!text)
         return error_prefix(err, "theme %s: ", name_or_path);
     bool ok = theme_parse(theme, text, path, err);
     free(text);
     return ok;
+}
+
+bool theme_load(Theme *theme, const char *name_or_path, Error *err)
+{
+    if (strchr(name_or_path, '/'))
+        return load_file(theme, name_or_path, name_or_path, err);
+    char folders[3][1024], path[2048], searched[3400] = "";
+    int n = theme_folders(folders);
+    for (int i = 0; i < n; i++) {
+        int len = snprintf(path, sizeof path, "%s/%s.theme", folders[i], name_or_path);
+        if (len < (int)sizeof path && access(path, F_OK) == 0) /* the first found is the one, errors and all */
+            return load_file(theme, path, name_or_path, err);
+        size_t used = strlen(searched);
+        snprintf(searched + used, sizeof searched - used, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ", folders[i]);
+    }
+    const char *text = theme_compiled_in(name_or_path);
+    if (text)
+        return theme_parse(theme, text, name_or_path, err);
+    return error_set(err, "theme %s: no %s.theme in %s", name_or_path, name_or_path, n ? searched : "any folder");
 }

@@ -31,12 +31,17 @@ typedef struct Theme {
     ThemeStyle style[EL_COUNT];
 } Theme;
 
-/* The theme named (looked up in the themes folders) or the file at a path (containing '/'). */
+/* The file at a path (containing '/'), or the theme named: NAME.theme in the first folder that
+ * has one of $XDG_CONFIG_HOME/traceaid/themes (or ~/.config/traceaid/themes), the installed
+ * share/traceaid/themes and the source tree's themes/ (TRACEAID_THEMES_DIR, when set, in place
+ * of these two), else the one compiled in by that name. */
 bool theme_load(Theme *theme, const char *name_or_path, Error *err);
 bool theme_parse(Theme *theme, const char *text, const char *path, Error *err);
 const char *theme_element_name(ThemeElement el);
-/* The names of the installed themes, in a fixed order, for cycling with t. */
-extern const char *const theme_builtin[];
-extern const int theme_builtin_count;
+/* The text of a theme compiled in ("default", "mono"); NULL for other names. */
+const char *theme_compiled_in(const char *name);
+/* The themes t goes through, in this order. */
+extern const char *const theme_cycle[];
+extern const int theme_cycle_count;
 
 #endif

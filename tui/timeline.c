@@ -13,18 +13,19 @@ static void format_time(char *buf, size_t size, const Trace *t, size_t e)
         snprintf(buf, size, "-");
 }
 
-void timeline_draw(App *app, Rect r)
+/* Rows are events, or the filter's events: positions in app->visible. */
+static size_t total_rows(const App *app)
 {
-    const Trace *t = app_trace(app);
-    const EventOutcomes *o = app_outcomes(app);
-    char title[200];
-    snprintf(title, sizeof title, "events   ! = the model missed it   * = bookmark%s%.100s%s", app->filter[0] ? "   filter: " : "",
-             app->filter, app->filter[0] ? " (f, then Enter alone, clears it)" : "");
-    Rect in = draw_frame(app, r, title, app->focus == PANE_TIMELINE);
-    int rows = in.h - 1;
+    return app->filter[0] ? app->n_visible : app_trace(app)->n_events;
+}
+
+/* The rows the pane has below its title and column heads, and the first row in view: the
+ * cursor's row stays in view. */
+static void timeline_update(App *app, Rect r)
+{
+    int rows = r.h - 2;
     app->timeline_rows = rows > 1 ? rows : 1;
-    /* rows are events, or the filter's events: positions in app->visible */
-    size_t total = app->filter[0] ? app->n_visible : t->n_events, at = app->cursor;
+    size_t total = total_rows(app), at = app->cursor;
     if (app->filter[0])
         at = app_visible_index(app, app->cursor);
     if (at < app->top)
@@ -33,6 +34,18 @@ void timeline_draw(App *app, Rect r)
         app->top = at - (size_t)app->timeline_rows + 1;
     if (app->top >= total)
         app->top = total ? total - 1 : 0;
+}
+
+static void timeline_draw(const App *app, Rect r)
+{
+    const Trace *t = app_trace(app);
+    const EventOutcomes *o = app_outcomes(app);
+    char title[200];
+    snprintf(title, sizeof title, "events   ! = the model missed it   * = bookmark%s%.100s%s", app->filter[0] ? "   filter: " : "",
+             app->filter, app->filter[0] ? " (f, then Enter alone, clears it)" : "");
+    Rect in = draw_frame(app, r, title, app->focus == PANE_TIMELINE);
+    int rows = in.h - 1;
+    size_t total = total_rows(app);
     bool wide = in.w >= 70, widest = in.w >= 90;
     int key_w = in.w - (wide ? 40 : 22) - (widest ? 16 : 0);
     key_w = key_w > 30 ? 30 : key_w < 8 ? 8 : key_w;
@@ -65,3 +78,15 @@ void timeline_draw(App *app, Rect r)
                       widest ? strpool_get(&t->names, t->name_id[e]) : "");
     }
 }
+
+/* A click on an event's row puts the cursor on it. */
+static void timeline_click(App *app, Rect r, int y, int x)
+{
+    (void)r, (void)x;
+    int row = y - 2; /* below the title and the column heads */
+    size_t i = app->top + (size_t)row;
+    if (row >= 0 && i < total_rows(app))
+        app_goto_event(app, app->filter[0] ? app->visible[i] : i);
+}
+
+const PaneOps timeline_ops = {.update = timeline_update, .draw = timeline_draw, .click = timeline_click};

@@ -1,0 +1,366 @@
+/* The explorer's keys without a terminal: an App over a small ScoredSet made here, driven by
+ * app_key, and the key table's texts (the status hints, the ? screen, docs/KEYS.md). Linked with
+ * tui/'s state and key objects only, and no ncurses. */
+#include "test_util.h"
+
+#include <curses.h> /* the KEY_* codes only */
+
+#include "../tui/keys.h"
+
+#ifndef DOCS_DIR
+#define DOCS_DIR "docs"
+#endif
+
+#define N_EVENTS 800
+#define SEGMENT 100
+
+/* 800 events in 8 segments of 100; segments 2 and 5 miss half their events, the others a tenth:
+ * at a threshold of 20% those two are flagged. */
+typedef struct Fixture {
+    ScoredSet scored;
+    App app;
+} Fixture;
+
+static void add_event(Trace *t, Vocab *vocab, size_t e)
+{
+    const char *key = e % 50 == 0 ? "COMM/SEND" : e % 2 ? "IO/WRITE" : "IO/READ";
+    uint32_t key_id, name_id;
+    Error err = {0};
+    assert_true(vocab_intern(vocab, key, strlen(key), &key_id, &err));
+    assert_true(strpool_intern(&t->names, e % 3 ? "reader" : "writer", 6, &name_id, &err));
+    assert_true(trace_append(t, key_id, (int64_t)e * 1000, 0, e % 3 ? 7 : 8, 1, name_id, &err));
+}
+
+static Fixture *fixture_new(bool has_model)
+{
+    Fixture *f = calloc(1, sizeof *f);
+    ScoredSet *s = &f->scored;
+    Error err = {0};
+    trace_set_init(&s->set);
+    s->set.traces = calloc(1, sizeof *s->set.traces);
+    s->set.n_traces = 1;
+    Trace *t = &s->set.traces[0];
+    assert_true(trace_begin(t, test_path("small.csv"), TRACE_FORMAT_CSV, &err));
+    for (size_t e = 0; e < N_EVENTS; e++)
+        add_event(t, &s->set.vocab, e);
+    assert_true(trace_end_session(t, &err));
+    s->outcomes = calloc(1, sizeof *s->outcomes);
+    s->scores = calloc(1, sizeof *s->scores);
+    assert_true(event_outcomes_init(s->outcomes, N_EVENTS, &err));
+    for (size_t e = 0; e < N_EVENTS; e++) {
+        size_t seg = e / SEGMENT, every = seg == 2 || seg == 5 ? 2 : 10;
+        s->outcomes->outcome[e] = e % every == 0 ? OUTCOME_MISS : OUTCOME_HIT;
+    }
+    assert_true(scores_compute(s->scores, s->outcomes, SEGMENT, &err));
+    const ModelKind *kind = model_kind_find("seq2seq");
+    ModelHyper hp = {.hidden = 4, .embed = 2, .attn = 2, .holdout = -1};
+    kind->defaults(&hp);
+    const char *names[] = {"COMM/SEND", "IO/WRITE", "IO/READ"};
+    assert_true(model_create(&s->model, kind, &hp, names, 3, 1, &err));
+    s->model_loaded = true;
+    *model_calibration(&s->model) = (Calibration){.segment = SEGMENT, .k = 3, .calibrated = true, .threshold = 0.2f};
+    scores_set_threshold(s->scores, 0.2f);
+    app_init(&f->app, s, has_model);
+    return f;
+}
+
+static void fixture_free(Fixture *f)
+{
+    app_free(&f->app);
+    scores_free(f->scored.scores);
+    event_outcomes_free(f->scored.outcomes);
+    free(f->scored.scores);
+    free(f->scored.outcomes);
+    trace_set_free(&f->scored.set);
+    model_free(&f->scored.model);
+    free(f);
+}
+
+static Reaction keys(App *app, const char *typed)
+{
+    Reaction r = REACT_NONE;
+    for (const char *c = typed; *c; c++)
+        r |= app_key(app, (unsigned char)*c);
+    return r;
+}
+
+static void moves_in_the_focused_pane(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    assert_int_equal(app->focus, PANE_CHART);
+    assert_int_equal(app_key(app, 'l'), REACT_VIEW);
+    assert_int_equal(app->segment, 1);
+    keys(app, "lll");
+    app_key(app, KEY_LEFT);
+    assert_int_equal(app->segment, 3);
+    keys(app, "hhhhhh");
+    assert_int_equal(app->segment, 0);
+    app_key(app, KEY_END);
+    assert_int_equal(app->segment, 7);
+    app_key(app, KEY_PPAGE); /* the chart pages by 10 segments */
+    assert_int_equal(app->segment, 0);
+
+    app->focus = PANE_TIMELINE;
+    keys(app, "jjj");
+    assert_int_equal(app->cursor, 3);
+    app_key(app, KEY_UP);
+    assert_int_equal(app->cursor, 2);
+    assert_int_equal(app_key(app, 'l'), REACT_NONE); /* left and right are the chart's */
+    assert_int_equal(app->cursor, 2);
+    app_key(app, KEY_NPAGE); /* a page: the rows the timeline shows, less one */
+    assert_int_equal(app->cursor, 2 + (size_t)app->timeline_rows - 1);
+    app_key(app, 'G');
+    assert_int_equal(app->cursor, N_EVENTS - 1);
+    assert_int_equal(app->segment, 7);
+    app_key(app, 'g');
+    assert_int_equal(app->cursor, 0);
+
+    app->focus = PANE_FLAGGED;
+    keys(app, "jjj");
+    assert_int_equal(app->flagged_row, 1); /* two flagged rows */
+    app_key(app, '\n');
+    assert_int_equal(app->focus, PANE_TIMELINE);
+    assert_int_equal(app->segment, 5);
+    assert_int_equal(app->cursor, 5 * SEGMENT);
+    fixture_free(f);
+}
+
+static void n_and_N_jump_between_flagged_segments(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    assert_int_equal(app_key(app, 'n'), REACT_VIEW);
+    assert_int_equal(app->segment, 2);
+    assert_int_equal(app->cursor, 2 * SEGMENT);
+    assert_int_equal(app->flagged_row, 0);
+    assert_string_equal(app->message, "segment 3: 50.00%, threshold 20.00%");
+    app_key(app, 'n');
+    assert_int_equal(app->segment, 5);
+    assert_int_equal(app->flagged_row, 1);
+    app_key(app, 'n'); /* around to the first */
+    assert_int_equal(app->segment, 2);
+    app_key(app, 'N');
+    assert_int_equal(app->segment, 5);
+    /* in the timeline, n repeats the search once there is one */
+    app->focus = PANE_TIMELINE;
+    keys(app, "/COMM\n");
+    assert_int_equal(app->cursor, 550);
+    app_key(app, 'n');
+    assert_int_equal(app->cursor, 600);
+    app_key(app, 'N');
+    assert_int_equal(app->cursor, 550);
+    fixture_free(f);
+}
+
+static void tab_cycles_the_panes(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    const Pane order[] = {PANE_TIMELINE, PANE_FLAGGED, PANE_EXPLAIN, PANE_CHART};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(app_key(app, '\t'), REACT_VIEW);
+        assert_int_equal(app->focus, order[i]);
+    }
+    app_key(app, KEY_BTAB);
+    assert_int_equal(app->focus, PANE_EXPLAIN);
+    fixture_free(f);
+}
+
+static void plus_and_minus_move_the_threshold(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    const Scores *sc = app_scores(app);
+    app_key(app, '+');
+    assert_float_equal(sc->threshold, 0.205f, 1e-6);
+    assert_float_equal(model_calibration(&f->scored.model)->threshold, 0.205f, 1e-6);
+    assert_string_equal(app->message, "threshold 20.50%: 2 segments flagged");
+    keys(app, "----------------------"); /* to 9.5%: the flags follow, every segment is above */
+    assert_true(sc->threshold < 0.1f);
+    assert_int_equal(sc->n_flagged, 8);
+    assert_string_equal(app->message, "threshold 9.50%: 8 segments flagged");
+    fixture_free(f);
+}
+
+static void q_quits(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    assert_true(app_key(&f->app, 'q') & REACT_QUIT);
+    assert_false(app_key(&f->app, 'j') & REACT_QUIT);
+    fixture_free(f);
+}
+
+static void reactions_say_what_to_draw(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    assert_int_equal(app_key(app, 'x'), REACT_NONE);   /* no binding, no message to clear */
+    app_key(app, 'z');
+    assert_string_equal(app->message, "chart zoom 1 (Z zooms out)");
+    assert_int_equal(app_key(app, 'x'), REACT_STATUS); /* the message goes */
+    assert_int_equal(app_key(app, '/'), REACT_VIEW);   /* the prompt, in the timeline */
+    assert_int_equal(app->focus, PANE_TIMELINE);
+    assert_int_equal(app_key(app, 'I'), REACT_STATUS); /* typing shows on the status line */
+    assert_int_equal(app_key(app, 27), REACT_STATUS);
+    assert_int_equal(app->prompt_for, 0);
+    assert_int_equal(app_key(app, '?'), REACT_VIEW);
+    assert_true(app->show_help);
+    assert_int_equal(app_key(app, 'j'), REACT_VIEW);   /* any key closes the help, and only that */
+    assert_false(app->show_help);
+    assert_int_equal(app->cursor, 0);
+    fixture_free(f);
+}
+
+static void filter_and_bookmarks(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    keys(app, "fCOMM\n");
+    assert_string_equal(app->message, "filter 'COMM': 16 events");
+    app_key(app, 'j');
+    assert_int_equal(app->cursor, 50);
+    keys(app, "mjj'");
+    assert_int_equal(app->cursor, 50);
+    keys(app, "f\n");
+    assert_string_equal(app->message, "filter off");
+    keys(app, "f8\n"); /* a pid */
+    assert_int_equal(app->n_visible, 267);
+    fixture_free(f);
+}
+
+static void without_a_model(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(false);
+    App *app = &f->app;
+    assert_int_equal(app->focus, PANE_TIMELINE);
+    app_key(app, 'n');
+    assert_string_equal(app->message, "no flagged segments");
+    app_key(app, '+');
+    assert_string_equal(app->message, "no model: no threshold");
+    app_key(app, 'i');
+    assert_string_equal(app->message, "no model to interpret with (--model MODEL)");
+    app_key(app, 'w');
+    assert_string_equal(app->message, "nothing to report: no threshold");
+    fixture_free(f);
+}
+
+static void w_writes_the_flagged_segments(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    assert_int_equal(app_key(&f->app, 'w'), REACT_STATUS);
+    assert_string_equal(f->app.message, "wrote 2 flagged segments to small.csv.flagged.csv (beside the trace)");
+    char *csv = slurp(test_path("small.csv.flagged.csv")), expected[1024];
+    const char *trace = f->scored.set.traces[0].path; /* the report's schema is score --csv's */
+    snprintf(expected, sizeof expected, "file,segment,first_event,last_event,predicted,missed,rate,threshold,flagged\n"
+             "\"%s\",3,200,299,100,50,0.500000,0.200000,1\n\"%s\",6,500,599,100,50,0.500000,0.200000,1\n", trace, trace);
+    assert_string_equal(csv, expected);
+    free(csv);
+    fixture_free(f);
+}
+
+/* ---- the table ------------------------------------------------------------------------------ */
+
+/* A key runs one binding in a pane: none hides behind another. */
+static void no_binding_is_shadowed(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < key_table_len; i++)
+        for (int p = 0; p < PANE_COUNT; p++)
+            for (int k = 0; k < KEYS_PER_BINDING && key_table[i].keys[k]; k++)
+                if (key_table[i].panes & (1u << p) && keys_find(key_table[i].keys[k], (Pane)p) != &key_table[i])
+                    fail_msg("key %d of binding %zu is taken in pane %d by another", key_table[i].keys[k], i, p);
+}
+
+/* A pane's hints take the places 1, 2, ... once each. */
+static void hint_slots_are_a_sequence(void **state)
+{
+    (void)state;
+    for (int p = 0; p < PANE_COUNT; p++) {
+        size_t seen[32] = {0}, max = 0;
+        for (size_t i = 0; i < key_table_len; i++) {
+            size_t slot = key_table[i].hint_slot[p];
+            assert_true(slot < 32);
+            assert_true(slot == 0 || key_table[i].hint);
+            seen[slot]++;
+            max = slot > max ? slot : max;
+        }
+        for (size_t slot = 1; slot <= max; slot++)
+            assert_int_equal(seen[slot], 1);
+    }
+}
+
+static void the_status_line_and_help_come_from_the_table(void **state)
+{
+    (void)state;
+    char buf[256];
+    keys_status_hints(PANE_CHART, buf, sizeof buf);
+    assert_string_equal(buf, "<- -> segment  n/N flagged  Enter events  +/- threshold  Tab pane  ? help  q quit");
+    keys_status_hints(PANE_TIMELINE, buf, sizeof buf);
+    assert_string_equal(buf, "j/k move  / search  f filter  m mark  i interpret  n/N next  s stats  ? help  q quit");
+    keys_status_hints(PANE_FLAGGED, buf, sizeof buf);
+    assert_string_equal(buf, "j/k move  Enter events  n/N flagged  Tab pane  ? help  q quit");
+    keys_status_hints(PANE_EXPLAIN, buf, sizeof buf);
+    assert_string_equal(buf, "i interpret at the cursor  s stats  Tab pane  t theme  ? help  q quit");
+    keys_status_hints(PANE_CHART, buf, 20); /* cut short, still a string */
+    assert_string_equal(buf, "<- -> segment  n/N ");
+    assert_true(keys_help_line(0, buf, sizeof buf));
+    assert_string_equal(buf, "j/k, arrows     move in the focused pane");
+    assert_true(keys_help_line(16, buf, sizeof buf));
+    assert_string_equal(buf, "q               quit");
+    assert_false(keys_help_line(17, buf, sizeof buf));
+}
+
+#define TABLE_BEGIN "<!-- the key table: written by `make keys-doc` from tui/keys.c -->\n"
+#define TABLE_END "<!-- end of the key table -->\n"
+
+/* docs/KEYS.md's table is the one tui/keys.c writes: `make keys-doc` puts it there. */
+static void keys_md_is_the_tables(void **state)
+{
+    (void)state;
+    char *doc = slurp(DOCS_DIR "/KEYS.md");
+    char *begin = strstr(doc, TABLE_BEGIN), *end = begin ? strstr(begin, TABLE_END) : NULL;
+    if (!begin || !end)
+        fail_msg("docs/KEYS.md has no lines %s and %s around its key table", TABLE_BEGIN, TABLE_END);
+    begin += strlen(TABLE_BEGIN);
+    *end = '\0';
+    char *written = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&written, &len);
+    keys_write_markdown(out);
+    fclose(out);
+    if (strcmp(begin, written) != 0)
+        fail_msg("docs/KEYS.md's key table is not tui/keys.c's: run make keys-doc\n--- docs/KEYS.md:\n%s--- tui/keys.c:\n%s",
+                 begin, written);
+    free(written);
+    free(doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(moves_in_the_focused_pane),
+        cmocka_unit_test(n_and_N_jump_between_flagged_segments),
+        cmocka_unit_test(tab_cycles_the_panes),
+        cmocka_unit_test(plus_and_minus_move_the_threshold),
+        cmocka_unit_test(q_quits),
+        cmocka_unit_test(reactions_say_what_to_draw),
+        cmocka_unit_test(filter_and_bookmarks),
+        cmocka_unit_test(without_a_model),
+        cmocka_unit_test(w_writes_the_flagged_segments),
+        cmocka_unit_test(no_binding_is_shadowed),
+        cmocka_unit_test(hint_slots_are_a_sequence),
+        cmocka_unit_test(the_status_line_and_help_come_from_the_table),
+        cmocka_unit_test(keys_md_is_the_tables),
+    };
+    return cmocka_run_group_tests_name("explorer keys", tests, NULL, NULL);
+}

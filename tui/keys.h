@@ -1,0 +1,39 @@
+/* The explorer's keys as one table, in the manner of htop's action table: each binding names its
+ * keys, the panes it applies in, the action it runs (which says what to draw again) and how it
+ * is described. app_key looks keys up in it; the ? screen, the status line's hints and
+ * docs/KEYS.md's table are all written from it. */
+#ifndef TRACEAID_KEYS_H
+#define TRACEAID_KEYS_H
+
+#include <stdio.h>
+
+#include "app.h"
+
+#define KEYS_PER_BINDING 4
+#define ALL_PANES ((1u << PANE_COUNT) - 1)
+
+typedef Reaction (*KeyAction)(App *app, int key);
+
+typedef struct KeyBinding {
+    int keys[KEYS_PER_BINDING];     /* the codes that run it (0 ends the list) */
+    unsigned panes;                 /* where it applies: a mask of 1 << Pane */
+    KeyAction action;               /* NULL: described only (the terminal loop's Esc, the mouse) */
+    const char *hint;               /* its hint on the status line ... */
+    unsigned char hint_slot[PANE_COUNT]; /* ... of these panes, at this place (from 1; 0: not there) */
+    const char *help_keys, *help;   /* its line on the ? screen; NULL: none */
+    const char *doc_keys, *doc;     /* its row of docs/KEYS.md's table; NULL: none */
+} KeyBinding;
+
+extern const KeyBinding key_table[];
+extern const size_t key_table_len;
+
+/* The binding key runs in pane; NULL when none. */
+const KeyBinding *keys_find(int key, Pane pane);
+/* The status line's hints for pane: its hinted bindings in their places, two spaces apart. */
+void keys_status_hints(Pane pane, char *buf, size_t size);
+/* Line i of the ? screen's list of keys (from 0); false past the last. */
+bool keys_help_line(size_t i, char *buf, size_t size);
+/* docs/KEYS.md's key table, as Markdown. */
+void keys_write_markdown(FILE *out);
+
+#endif
