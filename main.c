@@ -19,7 +19,7 @@ static void print_help(FILE *out)
     fprintf(out,
             "traceaid %s: a terminal explorer for event traces, with neural anomaly detection\n\n"
             "Usage: traceaid COMMAND [OPTIONS] [TRACE...]\n"
-            "       traceaid TRACE...          summarise the traces\n\n"
+            "       traceaid TRACE...          the same as traceaid open TRACE...\n\n"
             "Commands:\n",
             TRACEAID_VERSION);
     for (size_t i = 0; i < N_COMMANDS; i++)
