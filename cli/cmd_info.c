@@ -53,7 +53,7 @@ static int info(const Command *cmd, const ArgInputs *inputs, uint64_t window, ui
     ModelLoadDefaults defaults = {.window = (int)window, .top_g = (int)top_g};
     Model m;
     int status = EXIT_OK;
-    if (model_load(&m, path, &defaults, &err)) {
+    if (model_from_safetensors(&m, &st, path, &defaults, &err)) {
         print_model(&m);
         model_free(&m);
     } else {

@@ -71,19 +71,26 @@ bool model_create(Model *m, const ModelKind *kind, const ModelHyper *hp, const c
     return false;
 }
 
+bool model_from_safetensors(Model *m, const SafeTensors *st, const char *path, const ModelLoadDefaults *d,
+                            Error *err)
+{
+    memset(m, 0, sizeof *m);
+    const ModelKind *kind = detect_kind(st, path, err);
+    if (kind && model_alloc(m, kind, err) && kind->load(m->state, st, path, d, err))
+        return true;
+    free(m->state);
+    memset(m, 0, sizeof *m);
+    return false;
+}
+
 bool model_load(Model *m, const char *path, const ModelLoadDefaults *d, Error *err)
 {
     memset(m, 0, sizeof *m);
     SafeTensors st;
     if (!safetensors_load(&st, path, err))
         return false;
-    const ModelKind *kind = detect_kind(&st, path, err);
-    bool ok = kind && model_alloc(m, kind, err) && kind->load(m->state, &st, path, d, err);
+    bool ok = model_from_safetensors(m, &st, path, d, err);
     safetensors_free(&st);
-    if (!ok) {
-        free(m->state);
-        memset(m, 0, sizeof *m);
-    }
     return ok;
 }
 

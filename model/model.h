@@ -118,6 +118,9 @@ bool model_create(Model *m, const ModelKind *kind, const ModelHyper *hp, const c
 /* The file is read once; the kind comes from the metadata's "model", or else from the tensor
  * names. d gives window and top-g for a bare DeepLog state_dict. */
 bool model_load(Model *m, const char *path, const ModelLoadDefaults *d, Error *err);
+/* The same from a file already read (path names it in messages). */
+bool model_from_safetensors(Model *m, const SafeTensors *st, const char *path, const ModelLoadDefaults *d,
+                            Error *err);
 bool model_save(const Model *m, const char *path, Error *err);
 void model_free(Model *m);
 
