@@ -2,10 +2,10 @@
  * The input is fed to libcsv one physical line at a time so that every error can name its line;
  * a record's fields are checked as they arrive and the event is appended when the row ends. */
 #include "csv_trace.h"
+#include "csv_reader.h"
 
 #include <csv.h>
 #include <errno.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,59 +13,7 @@
 
 #include "text.h"
 
-#define CSV_MAX_FIELD (1u << 20)
-#define CSV_CHUNK (1u << 20)
-#define CSV_MAX_KEY_COLS 8
-
-typedef enum ColumnRole {
-    ROLE_NONE, ROLE_KEY, ROLE_TIME, ROLE_CPU, ROLE_PID, ROLE_TID, ROLE_NAME, ROLE_GROUP,
-    ROLE_TEMPLATE,
-} ColumnRole;
-
-typedef struct Span {
-    size_t offset, len;     /* into CsvReader.scratch */
-} Span;
-
-typedef struct CsvReader {
-    const char *path;
-    const TraceOptions *opt;
-    Trace *t;
-    Vocab *vocab;
-    Meanings *meanings;
-    Error *err;
-    bool failed;
-    size_t line;                /* the physical line being fed, from 1 */
-    size_t record_line;         /* where the current record started */
-    bool in_header;
-    size_t field;               /* index of the next field in the record */
-    /* header */
-    char **col_name;
-    size_t n_cols, col_cap;
-    ColumnRole *role;
-    int *key_part;              /* per column: its place in the key, for ROLE_KEY */
-    int n_key_parts;
-    /* the record being read */
-    char *scratch;
-    size_t scratch_len, scratch_cap;
-    Span part[CSV_MAX_KEY_COLS], group, template;
-    char *key;
-    size_t key_cap;
-    int64_t time;
-    uint16_t cpu;
-    int32_t pid, tid;
-    uint32_t name_id;
-    /* sessions of a structured log */
-    bool grouping;
-    bool has_regex;
-    regex_t regex;
-    StrPool groups;
-    uint32_t *group_of;         /* per event */
-    size_t group_cap;
-} CsvReader;
-
-static bool fail(CsvReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static bool fail(CsvReader *r, const char *fmt, ...)
+bool csv_fail(CsvReader *r, const char *fmt, ...)
 {
     char msg[768];
     va_list ap;
@@ -77,9 +25,9 @@ static bool fail(CsvReader *r, const char *fmt, ...)
 }
 
 /* A failure that is not the input's fault: its code tells the exit status. */
-static bool fail_code(CsvReader *r, ErrorCode code, const char *what)
+bool csv_fail_code(CsvReader *r, ErrorCode code, const char *what)
 {
-    fail(r, "%s", what);
+    csv_fail(r, "%s", what);
     if (r->err)
         r->err->code = code;
     return false;
@@ -88,20 +36,20 @@ static bool fail_code(CsvReader *r, ErrorCode code, const char *what)
 static bool fail_field(CsvReader *r, const char *what, const char *s, size_t len)
 {
     char shown[256];
-    return fail(r, "column %zu (%s): %s, got '%s'", r->field + 1, r->col_name[r->field], what,
-                text_excerpt(shown, sizeof shown, s, len));
+    return csv_fail(r, "column %zu (%s): %s, got '%s'", r->field + 1, r->col_name[r->field], what,
+                    text_excerpt(shown, sizeof shown, s, len));
 }
 
-static bool check_utf8(CsvReader *r, const char *s, size_t len)
+bool csv_check_utf8(CsvReader *r, const char *s, size_t len)
 {
     size_t bad = text_invalid_utf8(s, len);
     if (bad == len)
         return true;
     if (r->in_header)
-        return fail(r, "column %zu of the header: invalid UTF-8 at byte %zu (is this a CSV "
-                       "trace?)", r->field + 1, bad + 1);
-    return fail(r, "column %zu (%s): invalid UTF-8 at byte %zu of the field", r->field + 1,
-                r->col_name[r->field], bad + 1);
+        return csv_fail(r, "column %zu of the header: invalid UTF-8 at byte %zu (is this a CSV "
+                           "trace?)", r->field + 1, bad + 1);
+    return csv_fail(r, "column %zu (%s): invalid UTF-8 at byte %zu of the field", r->field + 1,
+                    r->col_name[r->field], bad + 1);
 }
 
 static bool stash(CsvReader *r, const char *s, size_t len, Span *span)
@@ -112,7 +60,7 @@ static bool stash(CsvReader *r, const char *s, size_t len, Span *span)
             cap *= 2;
         char *grown = realloc(r->scratch, cap);
         if (!grown)
-            return fail_code(r, ERROR_NOMEM, "out of memory");
+            return csv_fail_code(r, ERROR_NOMEM, "out of memory");
         r->scratch = grown;
         r->scratch_cap = cap;
     }
@@ -121,137 +69,6 @@ static bool stash(CsvReader *r, const char *s, size_t len, Span *span)
     span->offset = r->scratch_len;
     span->len = len;
     r->scratch_len += len + 1;
-    return true;
-}
-
-/* ---- header ---------------------------------------------------------------------------- */
-
-static bool add_header_name(CsvReader *r, const char *s, size_t len)
-{
-    if (!check_utf8(r, s, len))
-        return false;
-    if (r->n_cols == r->col_cap) {
-        size_t cap = r->col_cap ? r->col_cap * 2 : 16;
-        char **grown = realloc(r->col_name, cap * sizeof *grown);
-        if (!grown)
-            return fail_code(r, ERROR_NOMEM, "out of memory");
-        r->col_name = grown;
-        r->col_cap = cap;
-    }
-    while (len > 0 && (*s == ' ' || *s == '\t'))
-        s++, len--;
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-        len--;
-    r->col_name[r->n_cols] = strndup(s, len);
-    if (!r->col_name[r->n_cols])
-        return fail_code(r, ERROR_NOMEM, "out of memory");
-    r->n_cols++;
-    return true;
-}
-
-/* The first column named any of the '|'-separated names, or -1. */
-static int find_column(const CsvReader *r, const char *names)
-{
-    for (size_t c = 0; c < r->n_cols; c++) {
-        const char *name = names;
-        while (*name) {
-            size_t len = strcspn(name, "|");
-            if (strlen(r->col_name[c]) == len && strncasecmp(r->col_name[c], name, len) == 0)
-                return (int)c;
-            name += len + (name[len] == '|');
-        }
-    }
-    return -1;
-}
-
-static void column_list(const CsvReader *r, char *out, size_t out_size)
-{
-    size_t o = 0;
-    out[0] = '\0';
-    for (size_t c = 0; c < r->n_cols && o < out_size; c++)
-        o += (size_t)snprintf(out + o, out_size - o, "%s%s", c ? ", " : "", r->col_name[c]);
-}
-
-/* Gives a role to the column that option names, or else to the first that a synonym names. */
-static bool assign_role(CsvReader *r, ColumnRole role, const char *option, const char *flag,
-                        const char *synonyms)
-{
-    int col = find_column(r, option ? option : synonyms ? synonyms : "");
-    if (option && col < 0) {
-        char cols[512];
-        column_list(r, cols, sizeof cols);
-        return fail(r, "%s %s: no such column in the header (columns: %s)", flag, option, cols);
-    }
-    if (col >= 0 && r->role[col] == ROLE_NONE)
-        r->role[col] = role;
-    return true;
-}
-
-static bool assign_key_columns(CsvReader *r)
-{
-    char cols[512];
-    const char *key_cols = r->opt->key_cols;
-    if (!key_cols) {
-        if (find_column(r, "EventId") >= 0) {
-            key_cols = "EventId";
-            r->t->structured_log = true;
-        } else if (find_column(r, "class") >= 0 && find_column(r, "event") >= 0) {
-            key_cols = "class,event";
-        } else if (find_column(r, "event") >= 0) {
-            key_cols = "event";
-        } else {
-            column_list(r, cols, sizeof cols);
-            return fail(r, "no key columns: the header names no 'class' and 'event' (nor "
-                           "'EventId'); name them with --key-cols (columns: %s)", cols);
-        }
-    }
-    const char *name = key_cols;
-    while (*name) {
-        size_t len = strcspn(name, ",");
-        char wanted[256];
-        snprintf(wanted, sizeof wanted, "%.*s", (int)len, name);
-        int col = find_column(r, wanted);
-        if (col < 0) {
-            column_list(r, cols, sizeof cols);
-            return fail(r, "key column '%s' is not in the header (columns: %s)", wanted, cols);
-        }
-        if (r->n_key_parts == CSV_MAX_KEY_COLS)
-            return fail(r, "--key-cols: at most %d columns", CSV_MAX_KEY_COLS);
-        r->role[col] = ROLE_KEY;
-        r->key_part[col] = r->n_key_parts++;
-        name += len + (name[len] == ',');
-    }
-    return true;
-}
-
-static bool finish_header(CsvReader *r)
-{
-    const TraceOptions *o = r->opt;
-    r->role = calloc(r->n_cols, sizeof *r->role);
-    r->key_part = calloc(r->n_cols, sizeof *r->key_part);
-    if (!r->role || !r->key_part)
-        return fail_code(r, ERROR_NOMEM, "out of memory");
-    if (!assign_key_columns(r))
-        return false;
-    bool log = r->t->structured_log;
-    /* Structured logs write time in many formats, so their time column is used only when named. */
-    if (!assign_role(r, ROLE_TIME, o->time_col, "--time-col", log ? NULL : "timestamp|time|t") ||
-        !assign_role(r, ROLE_CPU, o->cpu_col, "--cpu-col", "cpu") ||
-        !assign_role(r, ROLE_PID, o->pid_col, "--pid-col", "pid") ||
-        !assign_role(r, ROLE_TID, o->tid_col, "--tid-col", "tid") ||
-        !assign_role(r, ROLE_NAME, o->name_col, "--name-col", "pname|process"))
-        return false;
-    if (log && !assign_role(r, ROLE_TEMPLATE, NULL, NULL, "EventTemplate"))
-        return false;
-    if (o->group_col || o->group_regex) {
-        const char *group_col = o->group_col ? o->group_col : "Content";
-        int col = find_column(r, group_col);
-        if (col < 0)
-            return fail(r, "%s %s: no such column in the header", o->group_col ? "--group-col" :
-                           "--group-regex applies to column", group_col);
-        r->role[col] = ROLE_GROUP;
-        r->grouping = true;
-    }
     return true;
 }
 
@@ -278,7 +95,7 @@ static bool read_name(CsvReader *r, const char *s, size_t len)
         r->name_id = (uint32_t)found;
         return true;
     }
-    return check_utf8(r, s, len) && strpool_intern(&r->t->names, s, len, &r->name_id, r->err);
+    return csv_check_utf8(r, s, len) && strpool_intern(&r->t->names, s, len, &r->name_id, r->err);
 }
 
 static bool read_field(CsvReader *r, const char *s, size_t len)
@@ -322,14 +139,14 @@ static void on_field(void *data, size_t len, void *ctx)
     if (r->failed)
         return;
     if (len > CSV_MAX_FIELD) {
-        fail(r, "column %zu: a field of %zu bytes (the limit is %u)", r->field + 1, len,
-             CSV_MAX_FIELD);
+        csv_fail(r, "column %zu: a field of %zu bytes (the limit is %u)", r->field + 1, len,
+                 CSV_MAX_FIELD);
         return;
     }
     if (r->in_header) {
-        add_header_name(r, data, len);
+        csv_header_add(r, data, len);
     } else if (r->field >= r->n_cols) {
-        fail(r, "more fields than the header's %zu", r->n_cols);
+        csv_fail(r, "more fields than the header's %zu", r->n_cols);
         return;
     } else if (!read_field(r, data, len)) {
         r->failed = true;
@@ -347,7 +164,7 @@ static bool intern_key(CsvReader *r, uint32_t *key_id)
     if (len > r->key_cap) {
         char *grown = realloc(r->key, len);
         if (!grown)
-            return fail_code(r, ERROR_NOMEM, "out of memory");
+            return csv_fail_code(r, ERROR_NOMEM, "out of memory");
         r->key = grown;
         r->key_cap = len;
     }
@@ -364,10 +181,10 @@ static bool intern_key(CsvReader *r, uint32_t *key_id)
         return true;
     }
     if (o == 0 || (o == (size_t)r->n_key_parts - 1))
-        return fail(r, "empty key: the key columns are all empty");
+        return csv_fail(r, "empty key: the key columns are all empty");
     size_t bad = text_invalid_utf8(r->key, o);
     if (bad < o)
-        return fail(r, "invalid UTF-8 in the key at byte %zu", bad + 1);
+        return csv_fail(r, "invalid UTF-8 in the key at byte %zu", bad + 1);
     return vocab_intern(r->vocab, r->key, o, key_id, r->err);
 }
 
@@ -378,7 +195,7 @@ static bool record_meaning(CsvReader *r, uint32_t key_id)
         return true;
     const char *text = r->scratch + r->template.offset;
     if (text_invalid_utf8(text, r->template.len) < r->template.len)
-        return fail(r, "invalid UTF-8 in the EventTemplate of %s", key);
+        return csv_fail(r, "invalid UTF-8 in the EventTemplate of %s", key);
     return meanings_set(r->meanings, key, strlen(key), text, r->template.len, r->err);
 }
 
@@ -400,7 +217,7 @@ static bool record_group(CsvReader *r)
         size_t cap = r->group_cap ? r->group_cap * 2 : 4096;
         uint32_t *grown = realloc(r->group_of, cap * sizeof *grown);
         if (!grown)
-            return fail_code(r, ERROR_NOMEM, "out of memory");
+            return csv_fail_code(r, ERROR_NOMEM, "out of memory");
         r->group_of = grown;
         r->group_cap = cap;
     }
@@ -429,12 +246,12 @@ static void on_row(int terminator, void *ctx)
         return;
     if (r->in_header) {
         r->in_header = false;
-        if (!finish_header(r))
+        if (!csv_header_finish(r))
             return;
     } else {
         if (r->field != r->n_cols) {
-            fail(r, "%zu field%s; the header has %zu", r->field, r->field == 1 ? "" : "s",
-                 r->n_cols);
+            csv_fail(r, "%zu field%s; the header has %zu", r->field, r->field == 1 ? "" : "s",
+                     r->n_cols);
             return;
         }
         uint32_t key_id;
@@ -448,61 +265,6 @@ static void on_row(int terminator, void *ctx)
     reset_record(r);
 }
 
-/* ---- sessions of a structured log ------------------------------------------------------ */
-
-/* Reorders the events so each group's events are contiguous, groups in order of first
- * appearance and events in file order within a group (a stable counting sort). */
-static bool group_into_sessions(CsvReader *r)
-{
-    Trace *t = r->t;
-    size_t n = t->n_events, n_groups = r->groups.count;
-    size_t *start = malloc((n_groups + 1) * sizeof *start);
-    size_t *next = calloc(n_groups + 1, sizeof *next);
-    size_t *dest = malloc((n ? n : 1) * sizeof *dest);
-    uint32_t *session_name = malloc((n_groups ? n_groups : 1) * sizeof *session_name);
-    bool ok = start && next && dest && session_name;
-    for (size_t i = 0; ok && i < n; i++)
-        next[r->group_of[i] + 1]++;
-    for (size_t g = 0; ok && g < n_groups; g++) {
-        next[g + 1] += next[g];
-        const char *name = strpool_get(&r->groups, (uint32_t)g);
-        ok = strpool_intern(&t->names, name, strlen(name), &session_name[g], r->err);
-    }
-    if (ok)
-        memcpy(start, next, (n_groups + 1) * sizeof *start);
-    for (size_t i = 0; ok && i < n; i++)
-        dest[i] = next[r->group_of[i]]++;
-#define PERMUTE(col)                                                            \
-    do {                                                                        \
-        __typeof__(t->col) sorted = malloc(n * sizeof *t->col);                 \
-        if (!sorted) {                                                          \
-            ok = false;                                                         \
-            break;                                                              \
-        }                                                                       \
-        for (size_t i = 0; i < n; i++)                                          \
-            sorted[dest[i]] = t->col[i];                                        \
-        free(t->col);                                                           \
-        t->col = sorted;                                                        \
-    } while (0)
-    if (ok) {
-        t->cap = n;
-        PERMUTE(key_id); PERMUTE(time); PERMUTE(cpu); PERMUTE(pid); PERMUTE(tid); PERMUTE(name_id);
-    }
-#undef PERMUTE
-    if (ok) {
-        free(t->session_start);
-        t->session_start = start;
-        t->session_name = session_name;
-        t->n_sessions = n_groups;
-    } else {
-        free(start);
-        free(session_name);
-    }
-    free(next);
-    free(dest);
-    return ok || error_set_code(r->err, ERROR_NOMEM, "%s: out of memory grouping sessions", r->path);
-}
-
 /* ---- the input ------------------------------------------------------------------------- */
 
 static void *bounded_realloc(void *p, size_t size)
@@ -514,7 +276,7 @@ static void *bounded_realloc(void *p, size_t size)
 static bool parse_error(CsvReader *r, struct csv_parser *parser, size_t col)
 {
     if (csv_error(parser) == CSV_ENOMEM)
-        return fail(r, "column %zu: a field longer than %u bytes", r->field + 1, CSV_MAX_FIELD);
+        return csv_fail(r, "column %zu: a field longer than %u bytes", r->field + 1, CSV_MAX_FIELD);
     char msg[128];
     snprintf(msg, sizeof msg, "%zu: malformed quoting (a quote inside an unquoted field, or text "
              "after a closing quote)", col);
@@ -533,8 +295,8 @@ static bool check_not_binary(CsvReader *r, const char *buf, size_t len, size_t l
     for (const char *p = buf; (p = memchr(p, '\n', (size_t)(nul - p))) != NULL; line_start = ++p)
         line++, line_col = 0;
     r->line = line;
-    return fail(r, "binary data (a NUL byte at column %zu): not a CSV trace",
-                line_col + (size_t)(nul - line_start) + 1);
+    return csv_fail(r, "binary data (a NUL byte at column %zu): not a CSV trace",
+                    line_col + (size_t)(nul - line_start) + 1);
 }
 
 /* Feeds buf to libcsv a line at a time, counting lines. */
@@ -582,7 +344,7 @@ static bool read_input(CsvReader *r, InputStream *in, struct csv_parser *parser)
     uint64_t file_size = in->size;
     char *buf = malloc(CSV_CHUNK);
     if (!buf)
-        return fail_code(r, ERROR_NOMEM, "out of memory");
+        return csv_fail_code(r, ERROR_NOMEM, "out of memory");
     size_t line_col = 0;
     uint64_t done = 0;
     bool first = true, ok = true;
@@ -592,7 +354,7 @@ static bool read_input(CsvReader *r, InputStream *in, struct csv_parser *parser)
         if (r->opt->progress)
             r->opt->progress(done, file_size, r->opt->progress_ctx);
         if (r->opt->cancel && *r->opt->cancel) {
-            ok = fail_code(r, ERROR_INTERRUPTED, "interrupted");
+            ok = csv_fail_code(r, ERROR_INTERRUPTED, "interrupted");
             break;
         }
         size_t skip = (first && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
@@ -602,7 +364,7 @@ static bool read_input(CsvReader *r, InputStream *in, struct csv_parser *parser)
         ok = feed(r, parser, buf + skip, (size_t)n - skip, &line_col);
     }
     if (ok && n < 0 && errno == EINTR)
-        ok = fail_code(r, ERROR_INTERRUPTED, "interrupted");
+        ok = csv_fail_code(r, ERROR_INTERRUPTED, "interrupted");
     else if (ok && n < 0)
         ok = error_set(r->err, "%s: read error: %s", r->path, strerror(errno));
     free(buf);
@@ -620,20 +382,6 @@ static bool check_loaded(CsvReader *r)
         return error_set(r->err, "%s: empty file: expected a header row and events", r->path);
     if (r->t->n_events == 0)
         return error_set(r->err, "%s: no events: the file has a header row only", r->path);
-    return true;
-}
-
-static bool compile_group_regex(CsvReader *r)
-{
-    if (!r->opt->group_regex)
-        return true;
-    int code = regcomp(&r->regex, r->opt->group_regex, REG_EXTENDED);
-    if (code != 0) {
-        char msg[256];
-        regerror(code, &r->regex, msg, sizeof msg);
-        return error_set(r->err, "--group-regex '%s': %s", r->opt->group_regex, msg);
-    }
-    r->has_regex = true;
     return true;
 }
 
@@ -674,7 +422,7 @@ bool csv_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
     CsvReader r = {.path = path, .opt = opt, .t = t, .vocab = vocab, .meanings = meanings,
                    .err = err, .line = 1, .in_header = true};
     strpool_init(&r.groups);
-    if (!compile_group_regex(&r)) {
+    if (!csv_compile_group_regex(&r)) {
         reader_free(&r);
         return false;
     }
@@ -691,7 +439,7 @@ bool csv_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
         csv_free(&parser);
     }
     if (ok && r.grouping)
-        ok = group_into_sessions(&r);
+        ok = csv_group_into_sessions(&r);
     else if (ok)
         ok = trace_end_session(t, err);
     reader_free(&r);

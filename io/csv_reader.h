@@ -1,0 +1,77 @@
+/* The CSV reader's state, shared by its files: csv_trace.c (the input and the records),
+ * csv_header.c (the header row) and csv_sessions.c (a structured log's sessions). Private to
+ * them; the reader's entry is csv_trace.h. */
+#ifndef TRACEAID_CSV_READER_H
+#define TRACEAID_CSV_READER_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace.h"
+
+#define CSV_MAX_FIELD (1u << 20)
+#define CSV_CHUNK (1u << 20)
+#define CSV_MAX_KEY_COLS 8
+
+typedef enum ColumnRole {
+    ROLE_NONE, ROLE_KEY, ROLE_TIME, ROLE_CPU, ROLE_PID, ROLE_TID, ROLE_NAME, ROLE_GROUP,
+    ROLE_TEMPLATE,
+} ColumnRole;
+
+typedef struct Span {
+    size_t offset, len;     /* into CsvReader.scratch */
+} Span;
+
+typedef struct CsvReader {
+    const char *path;
+    const TraceOptions *opt;
+    Trace *t;
+    Vocab *vocab;
+    Meanings *meanings;
+    Error *err;
+    bool failed;
+    size_t line;                /* the physical line being fed, from 1 */
+    size_t record_line;         /* where the current record started */
+    bool in_header;
+    size_t field;               /* index of the next field in the record */
+    /* header */
+    char **col_name;
+    size_t n_cols, col_cap;
+    ColumnRole *role;
+    int *key_part;              /* per column: its place in the key, for ROLE_KEY */
+    int n_key_parts;
+    /* the record being read */
+    char *scratch;
+    size_t scratch_len, scratch_cap;
+    Span part[CSV_MAX_KEY_COLS], group, template;
+    char *key;
+    size_t key_cap;
+    int64_t time;
+    uint16_t cpu;
+    int32_t pid, tid;
+    uint32_t name_id;
+    /* sessions of a structured log */
+    bool grouping;
+    bool has_regex;
+    regex_t regex;
+    StrPool groups;
+    uint32_t *group_of;         /* per event */
+    size_t group_cap;
+} CsvReader;
+
+/* Fails with "PATH:LINE: message" (code input); returns false. */
+bool csv_fail(CsvReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A failure that is not the input's fault: its code tells the exit status. */
+bool csv_fail_code(CsvReader *r, ErrorCode code, const char *what);
+bool csv_check_utf8(CsvReader *r, const char *s, size_t len);
+
+/* The header: each name as it comes, then the roles once the row ends. */
+bool csv_header_add(CsvReader *r, const char *s, size_t len);
+bool csv_header_finish(CsvReader *r);
+
+bool csv_compile_group_regex(CsvReader *r);
+bool csv_group_into_sessions(CsvReader *r);
+
+#endif

@@ -1,0 +1,73 @@
+/* A structured log's sessions: its events grouped by a column's value (or a regex's first match
+ * in it), regrouped after loading with a stable counting sort so each session is contiguous. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv_reader.h"
+
+bool csv_compile_group_regex(CsvReader *r)
+{
+    if (!r->opt->group_regex)
+        return true;
+    int code = regcomp(&r->regex, r->opt->group_regex, REG_EXTENDED);
+    if (code != 0) {
+        char msg[256];
+        regerror(code, &r->regex, msg, sizeof msg);
+        return error_set(r->err, "--group-regex '%s': %s", r->opt->group_regex, msg);
+    }
+    r->has_regex = true;
+    return true;
+}
+
+/* Reorders the events so each group's events are contiguous, groups in order of first
+ * appearance and events in file order within a group (a stable counting sort). */
+bool csv_group_into_sessions(CsvReader *r)
+{
+    Trace *t = r->t;
+    size_t n = t->n_events, n_groups = r->groups.count;
+    size_t *start = malloc((n_groups + 1) * sizeof *start);
+    size_t *next = calloc(n_groups + 1, sizeof *next);
+    size_t *dest = malloc((n ? n : 1) * sizeof *dest);
+    uint32_t *session_name = malloc((n_groups ? n_groups : 1) * sizeof *session_name);
+    bool ok = start && next && dest && session_name;
+    for (size_t i = 0; ok && i < n; i++)
+        next[r->group_of[i] + 1]++;
+    for (size_t g = 0; ok && g < n_groups; g++) {
+        next[g + 1] += next[g];
+        const char *name = strpool_get(&r->groups, (uint32_t)g);
+        ok = strpool_intern(&t->names, name, strlen(name), &session_name[g], r->err);
+    }
+    if (ok)
+        memcpy(start, next, (n_groups + 1) * sizeof *start);
+    for (size_t i = 0; ok && i < n; i++)
+        dest[i] = next[r->group_of[i]]++;
+#define PERMUTE(col)                                                            \
+    do {                                                                        \
+        __typeof__(t->col) sorted = malloc(n * sizeof *t->col);                 \
+        if (!sorted) {                                                          \
+            ok = false;                                                         \
+            break;                                                              \
+        }                                                                       \
+        for (size_t i = 0; i < n; i++)                                          \
+            sorted[dest[i]] = t->col[i];                                        \
+        free(t->col);                                                           \
+        t->col = sorted;                                                        \
+    } while (0)
+    if (ok) {
+        t->cap = n;
+        PERMUTE(key_id); PERMUTE(time); PERMUTE(cpu); PERMUTE(pid); PERMUTE(tid); PERMUTE(name_id);
+    }
+#undef PERMUTE
+    if (ok) {
+        free(t->session_start);
+        t->session_start = start;
+        t->session_name = session_name;
+        t->n_sessions = n_groups;
+    } else {
+        free(start);
+        free(session_name);
+    }
+    free(next);
+    free(dest);
+    return ok || error_set_code(r->err, ERROR_NOMEM, "%s: out of memory grouping sessions", r->path);
+}
