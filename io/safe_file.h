@@ -1,5 +1,7 @@
 /* Writing a file so that an interrupted write never leaves a broken one: the data goes to a
- * temporary file beside the target, which is renamed into place only once complete. */
+ * temporary file beside the target (unique per writer), which is renamed into place only once
+ * complete. A symbolic link is followed, so the link stays and its target is replaced; an
+ * existing file keeps its mode. A device or FIFO (/dev/null) is written directly. */
 #ifndef TRACEAID_SAFE_FILE_H
 #define TRACEAID_SAFE_FILE_H
 
@@ -10,8 +12,9 @@
 
 typedef struct SafeFile {
     FILE *fp;           /* write through this */
-    char *path;         /* final name */
-    char *tmp_path;     /* where the data goes until commit */
+    char *path;         /* the name given, for messages */
+    char *target;       /* the file replaced: a link's target, else path */
+    char *tmp_path;     /* where the data goes until commit; NULL when written directly */
 } SafeFile;
 
 /* Opens a temporary file beside path ("-" means standard output, written directly). */
