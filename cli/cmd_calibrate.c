@@ -1,6 +1,7 @@
 /* traceaid calibrate: the threshold from clean traces, stored in the model. */
 
 #include "../core/model_args.h"
+#include "../core/outputs.h"
 #include "commands.h"
 #include "../io/format.h"
 #include "../core/calibrate.h"
@@ -19,8 +20,13 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
         return args_usage_error(cmd, "name the model with --model MODEL");
     if (inputs->n == 0)
         return args_usage_error(cmd, "name the clean traces to calibrate on");
-    ScoredSet s;
     const char *out = a->out ? a->out : a->model.path;
+    /* The model is no input to protect: replacing it is calibrate's default. */
+    NamedPath reads[] = {{"--meanings", a->traces.meanings_path}};
+    NamedPath writes[] = {{a->out ? "-o" : "--model", out}};
+    if (!outputs_check(inputs, reads, 1, writes, 1, err))
+        return EXIT_ERROR;
+    ScoredSet s;
     bool ok = scored_args_load(&s, &a->model, &a->traces, inputs, err) &&
               calibrate_from_scores(model_calibration(&s.model), s.scores, s.set.n_traces, a->k, NULL, err);
     if (ok) {

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "../io/format.h"
 #include "../core/interrupt.h"
+#include "../core/outputs.h"
 
 typedef struct Progress {
     double start;
@@ -52,6 +53,11 @@ static int generate(const Command *cmd, GenOptions *opt, const char *out, const 
     bool to_stdout = strcmp(out, "-") == 0;
     char *truth_path = truth || to_stdout ? NULL : default_truth_path(out);
     Error err = {0};
+    NamedPath writes[] = {{"-o", out}, {truth ? "--truth" : "the ground truth", truth ? truth : truth_path}};
+    if (!outputs_check(NULL, NULL, 0, writes, 2, &err)) {
+        free(truth_path);
+        return args_report_error(cmd, &err);
+    }
     bool ok = gen_write(opt, out, truth ? truth : truth_path, &err);
     if (progress.shown)
         fprintf(stderr, "\r%60s\r", "");

@@ -5,6 +5,7 @@
 #include "../io/svg_plot.h"
 #include "../io/truth.h"
 #include "../core/model_args.h"
+#include "../core/outputs.h"
 #include "commands.h"
 #include "../io/format.h"
 #include "../core/scored_set.h"
@@ -23,6 +24,10 @@ static int plot(const Command *cmd, PlotArgs *a, const ArgInputs *inputs, Error 
         return args_usage_error(cmd, "name one trace to plot");
     if (!a->out)
         return args_usage_error(cmd, "name the SVG file to write with -o FILE");
+    NamedPath reads[] = {{"--model", a->model.path}, {"--meanings", a->traces.meanings_path}, {"--truth", a->truth}};
+    NamedPath writes[] = {{"-o", a->out}};
+    if (!outputs_check(inputs, reads, 3, writes, 1, err))
+        return EXIT_ERROR;
     ScoredSet s;
     if (!scored_args_load(&s, &a->model, &a->traces, inputs, err)) {
         scored_set_free(&s);

@@ -8,6 +8,7 @@
 #include "../core/interrupt.h"
 #include "../core/model_args.h"
 #include "../core/model_vocab.h"
+#include "../core/outputs.h"
 #include "../io/format.h"
 #include "progress.h"
 
@@ -155,6 +156,10 @@ static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs, Erro
     model_kind_names(known, sizeof known);
     if (!kind)
         return args_usage_error(cmd, "--model %s: the models are %s", a->kind, known);
+    NamedPath reads[] = {{"--meanings", a->traces.meanings_path}};
+    NamedPath writes[] = {{"-o", a->out}};
+    if (!outputs_check(inputs, reads, 1, writes, 1, err))
+        return EXIT_ERROR;
     TraceSet set;
     trace_set_init(&set);
     int status = EXIT_ERROR;
