@@ -1,4 +1,5 @@
 /* traceaid: one binary; the commands in cli/cmd_*.c and the explorer's in tui/open.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,7 +63,26 @@ static int run_command(const Command *cmd, int argc, char **argv)
     return status;
 }
 
-int main(int argc, char **argv)
+/* What the command printed is only out once standard output is flushed and closed: a full disk
+ * or a failed device shows there, if not in an earlier write, and turns any status into an
+ * error with a message (as coreutils' close_stdout). A standard output closed before the start
+ * with nothing written to it is no failure. */
+static int close_stdout(const char *name, int status)
+{
+    bool failed = fflush(stdout) != 0;
+    int saved = errno;
+    if (!failed && ferror(stdout))
+        failed = true, saved = 0; /* an earlier write failed; its errno is gone */
+    if (fclose(stdout) != 0 && !failed && errno != EBADF)
+        failed = true, saved = errno;
+    if (!failed)
+        return status;
+    fprintf(stderr, "traceaid%s%s: standard output: %s\n", name ? " " : "", name ? name : "",
+            saved ? strerror(saved) : "write error");
+    return EXIT_ERROR;
+}
+
+static int run(int argc, char **argv, const char **name)
 {
     if (argc < 2) {
         print_help(stderr);
@@ -82,8 +102,10 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     const Command *cmd = find_command(first);
-    if (cmd)
+    if (cmd) {
+        *name = cmd->name;
         return run_command(cmd, argc - 1, argv + 1);
+    }
     bool looks_like_command = first[0] != '-' && !strchr(first, '/') && !strchr(first, '.');
     if (looks_like_command && argc == 2) {
         FILE *probe = fopen(first, "r");
@@ -94,5 +116,13 @@ int main(int argc, char **argv)
         }
         fclose(probe);
     }
+    *name = cmd_open.name;
     return run_command(&cmd_open, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+    const char *name = NULL;
+    int status = run(argc, argv, &name);
+    return close_stdout(name, status);
 }
