@@ -1,7 +1,10 @@
 #include "report.h"
 
+#include <stdlib.h>
+
 #include "../io/json.h"
 #include "../io/safe_file.h"
+#include "outputs.h"
 
 static bool in_scope(const Scores *sc, size_t seg, ReportScope scope)
 {
@@ -70,9 +73,26 @@ void report_json(FILE *out, const ScoredSet *s, ReportScope scope)
     fprintf(out, "]}\n");
 }
 
+/* The report is named after its trace, so it may be another trace that is open (a.csv and
+ * a.csv.flagged.csv): that one is refused, not replaced. */
+static bool report_differs_from_traces(const ScoredSet *s, const char *path, Error *err)
+{
+    NamedPath *reads = malloc((s->set.n_traces + 1) * sizeof *reads);
+    if (!reads)
+        return error_nomem(err);
+    for (size_t i = 0; i < s->set.n_traces; i++)
+        reads[i] = (NamedPath){"the trace", s->set.traces[i].path};
+    NamedPath writes[] = {{"the report", path}};
+    bool ok = outputs_check(NULL, reads, s->set.n_traces, writes, 1, err);
+    free(reads);
+    return ok;
+}
+
 bool report_save_flagged(const ScoredSet *s, size_t i, bool json, char *path, size_t path_size, Error *err)
 {
     snprintf(path, path_size, "%s.flagged.%s", s->set.traces[i].path, json ? "json" : "csv");
+    if (!report_differs_from_traces(s, path, err))
+        return false;
     SafeFile sf;
     if (!safe_file_open(&sf, path, err))
         return false;
