@@ -87,19 +87,12 @@ static inline const char *traceaid_bin(void)
     return bin ? bin : "./traceaid";
 }
 
-/* Runs the traceaid binary with the NULL-terminated arguments; as_user >= 0 drops to that uid. */
-static inline RunResult run_traceaid_as(int as_user, const char *arg, ...)
+/* Runs the traceaid binary with argv (argv[0] the binary), its standard output to stdout_to
+ * (NULL: a file read back into out); as_user >= 0 drops to that uid. */
+static inline RunResult run_traceaid_argv(int as_user, const char *stdout_to, const char **argv)
 {
-    const char *argv[64] = {traceaid_bin()};
-    int argc = 1;
-    va_list ap;
-    va_start(ap, arg);
-    for (const char *a = arg; a && argc < 63; a = va_arg(ap, const char *))
-        argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
     char out_path[512], err_path[512];
-    snprintf(out_path, sizeof out_path, "%s", test_path("stdout.txt"));
+    snprintf(out_path, sizeof out_path, "%s", stdout_to ? stdout_to : test_path("stdout.txt"));
     snprintf(err_path, sizeof err_path, "%s", test_path("stderr.txt"));
     pid_t pid = fork();
     assert_true(pid >= 0);
@@ -117,12 +110,45 @@ static inline RunResult run_traceaid_as(int as_user, const char *arg, ...)
     waitpid(pid, &wstatus, 0);
     RunResult r;
     r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-    r.out = slurp(out_path);
+    r.out = stdout_to ? strdup("") : slurp(out_path);
     r.err = slurp(err_path);
     return r;
 }
 
+/* argv[0] the binary, then arg and the rest of ap up to NULL. */
+static inline void traceaid_argv(const char **argv, const char *arg, va_list ap)
+{
+    int argc = 0;
+    argv[argc++] = traceaid_bin();
+    for (const char *a = arg; a && argc < 63; a = va_arg(ap, const char *))
+        argv[argc++] = a;
+    argv[argc] = NULL;
+}
+
+/* Runs the traceaid binary with the NULL-terminated arguments; as_user >= 0 drops to that uid. */
+static inline RunResult run_traceaid_as(int as_user, const char *arg, ...)
+{
+    const char *argv[64];
+    va_list ap;
+    va_start(ap, arg);
+    traceaid_argv(argv, arg, ap);
+    va_end(ap);
+    return run_traceaid_argv(as_user, NULL, argv);
+}
+
+/* The same with standard output written to path (/dev/full: every write fails); out is empty. */
+static inline RunResult run_traceaid_stdout_to(const char *path, const char *arg, ...)
+{
+    const char *argv[64];
+    va_list ap;
+    va_start(ap, arg);
+    traceaid_argv(argv, arg, ap);
+    va_end(ap);
+    return run_traceaid_argv(-1, path, argv);
+}
+
 #define run_traceaid(...) run_traceaid_as(-1, __VA_ARGS__, (const char *)NULL)
+#define run_traceaid_to(path, ...) run_traceaid_stdout_to(path, __VA_ARGS__, (const char *)NULL)
 
 static inline void run_result_free(RunResult *r)
 {
