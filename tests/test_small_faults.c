@@ -42,11 +42,59 @@ static void long_script_line_is_one_line(void **state)
     run_result_free(&r);
 }
 
+static const char *theme_lines =
+    "normal      default      default\n"
+    "title       default      default       bold\n"
+    "header      white        blue          bold\n"
+    "border      color244/white default\n"
+    "selected    black        cyan\n"
+    "cursor      black        white\n"
+    "bar         color39/cyan default\n"
+    "bar-alert   color196/red default       bold\n"
+    "threshold   color214/yellow default    bold\n"
+    "miss        color203/red default       bold\n"
+    "segment     default      color236/black\n"
+    "diff        black        color214/yellow bold\n"
+    "status      black        white\n"
+    "status-key  blue         white         bold\n"
+    "dim         color244/white default\n"
+    "progress    black        green\n";
+
+/* A theme was read only to 64 KiB: lines past it were lost without a word. */
+static void large_theme_is_read_whole_or_refused(void **state)
+{
+    (void)state;
+    size_t pad = 100000, len = pad + strlen(theme_lines) + 2;
+    char *text = malloc(len);
+    assert_non_null(text);
+    for (size_t i = 0; i < pad; i += 10)
+        memcpy(text + i, "# padding\n", 10);
+    snprintf(text + pad, len - pad, "%s", theme_lines);
+    const char *script = write_text("dump.script", "dump\n");
+    const char *trace = cyclic_trace("theme.csv", 50);
+    RunResult r = run_traceaid(trace, "--theme", write_text("padded.theme", text), "--script", script);
+    free(text);
+    assert_status(r, 0); /* its lines past 64 KiB were lost: "no line for element ..." */
+    run_result_free(&r);
+
+    size_t huge = (2u << 20);
+    text = malloc(huge + 1);
+    assert_non_null(text);
+    memset(text, '#', huge);
+    text[huge] = '\0';
+    r = run_traceaid(trace, "--theme", write_text("huge.theme", text), "--script", script);
+    free(text);
+    assert_status(r, 2);
+    assert_contains(r.err, "huge.theme: larger than 1048576 bytes: not a theme file");
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(summary_survives_extreme_timestamps),
         cmocka_unit_test(long_script_line_is_one_line),
+        cmocka_unit_test(large_theme_is_read_whole_or_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
