@@ -89,12 +89,30 @@ static void large_theme_is_read_whole_or_refused(void **state)
     run_result_free(&r);
 }
 
+/* CR-only line ends made a file one long line: every error named line 1. */
+static void cr_only_line_ends_are_refused(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("stats", write_text("mac.csv", "timestamp,event\r1,a\r2,b\r"));
+    assert_status(r, 2);
+    assert_contains(r.err, "mac.csv: line ends are CR only (classic Mac OS)");
+    run_result_free(&r);
+    r = run_traceaid("stats", "--sessions", write_text("mac.txt", "1 2 3\r4 5 6\r"));
+    assert_status(r, 2);
+    assert_contains(r.err, "mac.txt: line ends are CR only (classic Mac OS)");
+    run_result_free(&r);
+    r = run_traceaid("stats", write_text("crlf.csv", "timestamp,event\r\n1,a\r\n2,b\r\n"));
+    assert_status(r, 0);
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(summary_survives_extreme_timestamps),
         cmocka_unit_test(long_script_line_is_one_line),
         cmocka_unit_test(large_theme_is_read_whole_or_refused),
+        cmocka_unit_test(cr_only_line_ends_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
