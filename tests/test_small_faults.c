@@ -106,6 +106,17 @@ static void cr_only_line_ends_are_refused(void **state)
     run_result_free(&r);
 }
 
+/* The reader skipped a BOM but the sniffer did not, so a session file with one went to CSV. */
+static void session_file_with_bom_is_detected(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid(write_text("bom.txt", "\xEF\xBB\xBF" "1 2 3\n4 5 6\n"));
+    assert_status(r, 0);
+    assert_contains(r.out, "sessions");
+    assert_contains(r.out, "2 sessions");
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -113,6 +124,7 @@ int main(void)
         cmocka_unit_test(long_script_line_is_one_line),
         cmocka_unit_test(large_theme_is_read_whole_or_refused),
         cmocka_unit_test(cr_only_line_ends_are_refused),
+        cmocka_unit_test(session_file_with_bom_is_detected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
