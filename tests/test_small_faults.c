@@ -117,6 +117,31 @@ static void session_file_with_bom_is_detected(void **state)
     run_result_free(&r);
 }
 
+/* A column named for a second role took it, leaving the first (the key) empty. */
+static void one_column_plays_one_part(void **state)
+{
+    (void)state;
+    const char *log = write_text("log_structured.csv", "LineId,Pid,Content,EventId,EventTemplate\n"
+                                 "1,7,open blk_1,E1,open <*>\n2,7,close blk_1,E2,close <*>\n3,8,open blk_2,E1,open <*>\n");
+    RunResult r = run_traceaid("stats", "--group-col", "EventId", log);
+    assert_status(r, 2);
+    assert_contains(r.err, "--group-col EventId: column 'EventId' is already a key column");
+    run_result_free(&r);
+    r = run_traceaid("stats", "--key-cols", "EventId,EventId", log);
+    assert_status(r, 2);
+    assert_contains(r.err, "--key-cols EventId,EventId: column 'EventId' is named twice");
+    run_result_free(&r);
+    r = run_traceaid("stats", "--key-cols", "EventId", "--time-col", "EventId", log);
+    assert_status(r, 2);
+    assert_contains(r.err, "--time-col EventId: column 'EventId' is already a key column");
+    run_result_free(&r);
+    /* Named outright, a column wins over the role its name suggests (Pid is found as the pid). */
+    r = run_traceaid("--group-col", "Pid", log);
+    assert_status(r, 0);
+    assert_contains(r.out, "2 sessions");
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +150,7 @@ int main(void)
         cmocka_unit_test(large_theme_is_read_whole_or_refused),
         cmocka_unit_test(cr_only_line_ends_are_refused),
         cmocka_unit_test(session_file_with_bom_is_detected),
+        cmocka_unit_test(one_column_plays_one_part),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
