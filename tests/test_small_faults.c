@@ -142,6 +142,25 @@ static void one_column_plays_one_part(void **state)
     run_result_free(&r);
 }
 
+/* Traces too short for one window of the held-back split trained on nothing. */
+static void training_without_a_window_is_refused_first(void **state)
+{
+    (void)state;
+    const char *trace = cyclic_trace("short40.csv", 40), *model = test_path("none.st");
+    RunResult r = run_traceaid("train", "--model", "seq2seq", "--epochs", "1", "-o", model, trace);
+    assert_status(r, 2);
+    assert_contains(r.err, "no training windows: every session or trace is shorter than 10 keys before its held-back part");
+    assert_contains(r.err, "short40.csv: at most 0 of 40 events");
+    assert_true(strstr(r.err, "epoch") == NULL); /* refused before training */
+    assert_int_equal(access(model, F_OK), -1);
+    run_result_free(&r);
+    r = run_traceaid("train", "--model", "seq2seq", "--epochs", "1", "-o", model, cyclic_trace("short8.csv", 8));
+    assert_status(r, 2);
+    assert_contains(r.err, "no training windows: every session or trace is shorter than 10 keys (");
+    assert_contains(r.err, "short8.csv: at most 8 events)");
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,6 +170,7 @@ int main(void)
         cmocka_unit_test(cr_only_line_ends_are_refused),
         cmocka_unit_test(session_file_with_bom_is_detected),
         cmocka_unit_test(one_column_plays_one_part),
+        cmocka_unit_test(training_without_a_window_is_refused_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
