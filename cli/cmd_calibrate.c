@@ -21,8 +21,11 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
         return args_usage_error(cmd, "name the clean traces to calibrate on");
     ScoredSet s;
     const char *out = a->out ? a->out : a->model.path;
+    size_t used = 0;
     bool ok = scored_args_load(&s, &a->model, &a->traces, inputs, err) &&
-              calibrate_from_scores(model_calibration(&s.model), s.scores, s.set.n_traces, a->k, NULL, err);
+              calibrate_from_scores(model_calibration(&s.model), s.scores, s.set.n_traces, a->k, &used, err);
+    if (ok)
+        calibrate_warn_if_few(stderr, "calibrate", used);
     if (ok) {
         const Calibration *cal = model_calibration(&s.model);
         scored_set_set_threshold(&s, cal->threshold);

@@ -143,6 +143,8 @@ static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const Train
         if (ok)
             fprintf(stderr, "train: calibrated on %zu held-back segments of %d events: threshold %.4f%% "
                     "(mean + %g std)\n", segments, cal->segment, 100 * cal->threshold, cal->k);
+        if (ok)
+            calibrate_warn_if_few(stderr, "train", segments);
     }
     window_set_free(&ws);
     return ok;

@@ -161,6 +161,26 @@ static void training_without_a_window_is_refused_first(void **state)
     run_result_free(&r);
 }
 
+/* A threshold from a handful of segments was stored without a word; it still is, with a warning. */
+static void few_calibration_segments_warn(void **state)
+{
+    (void)state;
+    const char *trace = cyclic_trace("cal.csv", 400), *model = test_path("cal.st");
+    RunResult r = run_traceaid("train", "--model", "seq2seq", "--embed", "4", "--hidden", "4", "--attn", "4",
+                               "--epochs", "1", "--segment", "20", "-o", model, trace);
+    assert_status(r, 0);
+    assert_contains(r.err, "train: warning: the threshold rests on 4 segments with predictions, fewer than 30");
+    run_result_free(&r);
+    r = run_traceaid("calibrate", "--model", model, "--segment", "20", trace);
+    assert_status(r, 0);
+    assert_contains(r.err, "calibrate: warning: the threshold rests on 20 segments with predictions, fewer than 30");
+    run_result_free(&r);
+    r = run_traceaid("calibrate", "--model", model, "--segment", "10", trace);
+    assert_status(r, 0);
+    assert_true(strstr(r.err, "warning") == NULL);
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +191,7 @@ int main(void)
         cmocka_unit_test(session_file_with_bom_is_detected),
         cmocka_unit_test(one_column_plays_one_part),
         cmocka_unit_test(training_without_a_window_is_refused_first),
+        cmocka_unit_test(few_calibration_segments_warn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
