@@ -181,6 +181,17 @@ static void few_calibration_segments_warn(void **state)
     run_result_free(&r);
 }
 
+/* Nothing predicted read as "0.00% of predictions missed", a clean trace. */
+static void score_without_predictions_says_so(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("score", "--model", FIXTURES_DIR "/flight-small.safetensors", cyclic_trace("tiny.csv", 4));
+    assert_status(r, 0);
+    assert_contains(r.out, "tiny.csv: 4 events, no event predicted (traces shorter than the model's window?)");
+    assert_true(strstr(r.out, "0.00% of predictions missed") == NULL);
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +203,7 @@ int main(void)
         cmocka_unit_test(one_column_plays_one_part),
         cmocka_unit_test(training_without_a_window_is_refused_first),
         cmocka_unit_test(few_calibration_segments_warn),
+        cmocka_unit_test(score_without_predictions_says_so),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
