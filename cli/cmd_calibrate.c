@@ -27,8 +27,11 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
     if (!outputs_check(inputs, reads, 1, writes, 1, err))
         return EXIT_ERROR;
     ScoredSet s;
+    size_t used = 0;
     bool ok = scored_args_load(&s, &a->model, &a->traces, inputs, err) &&
-              calibrate_from_scores(model_calibration(&s.model), s.scores, s.set.n_traces, a->k, NULL, err);
+              calibrate_from_scores(model_calibration(&s.model), s.scores, s.set.n_traces, a->k, &used, err);
+    if (ok)
+        calibrate_warn_if_few(stderr, "calibrate", used);
     if (ok) {
         const Calibration *cal = model_calibration(&s.model);
         scored_set_set_threshold(&s, cal->threshold);

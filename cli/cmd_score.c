@@ -27,8 +27,12 @@ static void print_text(const ScoredSet *s, const ScoreArgs *a)
         for (size_t seg = 0; seg < sc->n_segments; seg++)
             predicted += sc->predicted[seg], missed += sc->missed[seg];
         char events[32], unknown[32];
-        printf("%s: %s events, %.2f%% of predictions missed", t->path,
-               format_count(events, sizeof events, t->n_events), predicted ? 100.0 * missed / predicted : 0.0);
+        printf("%s: %s events, ", t->path, format_count(events, sizeof events, t->n_events));
+        /* 0% of nothing would read as a clean trace. */
+        if (predicted)
+            printf("%.2f%% of predictions missed", 100.0 * missed / predicted);
+        else
+            printf("no event predicted (traces shorter than the model's window?)");
         if (s->unknown[i])
             printf(", %s events with keys the model does not know", format_count(unknown, sizeof unknown, s->unknown[i]));
         if (sc->has_threshold)

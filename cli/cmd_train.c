@@ -91,6 +91,32 @@ static void report_windows(const Model *m, const WindowSet *ws, float holdout)
             n_keys - model_n_reserved(m), format_count(params, sizeof params, model_n_params(m)));
 }
 
+/* Training on no window would train nothing and save nothing: said before training, naming the
+ * traces, the window they fall short of and, when the held-back part took them whole (it starts
+ * at a segment boundary), what to change. */
+static bool refuse_no_windows(const TraceSet *set, int window, float holdout, size_t segment, Error *err)
+{
+    char names[256] = "";
+    size_t used = 0, longest = 0, longest_part = 0;
+    for (size_t i = 0; i < set->n_traces; i++) {
+        const Trace *t = &set->traces[i];
+        size_t part = holdout_start(t, holdout, segment);
+        longest = t->n_events > longest ? t->n_events : longest;
+        longest_part = part > longest_part ? part : longest_part;
+        if (i < 3 && used < sizeof names)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "", t->path);
+    }
+    if (set->n_traces > 3 && used < sizeof names)
+        snprintf(names + used, sizeof names - used, " and %zu more", set->n_traces - 3);
+    if (longest_part < longest && longest >= (size_t)window)
+        return error_set(err, "no training windows: every session or trace is shorter than %d keys before its "
+                         "held-back part (%s: at most %zu of %zu events are left to train on, the held-back part "
+                         "starting at a boundary of %zu-event segments); use longer traces, a shorter --segment or "
+                         "--holdout 0", window, names, longest_part, longest, segment);
+    return error_set(err, "no training windows: every session or trace is shorter than %d keys (%s: at most %zu "
+                     "events)", window, names, longest);
+}
+
 /* Windows from the first part of each trace, the training, the threshold from the rest. */
 static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const TrainOptions *opt, ProgressLine *line,
                 TrainReport *report, Error *err)
@@ -103,6 +129,8 @@ static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const Train
     bool ok = true;
     for (size_t i = 0; ok && i < set->n_traces; i++)
         ok = model_add_windows(m, &set->traces[i], 0, holdout_start(&set->traces[i], hp->holdout, segment), &ws, err);
+    if (ok && ws.n == 0)
+        ok = refuse_no_windows(set, tx + ty, hp->holdout, segment, err);
     if (ok)
         report_windows(m, &ws, hp->holdout);
     ok = ok && model_train(m, &ws, opt, report, err);
@@ -116,6 +144,8 @@ static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const Train
         if (ok)
             fprintf(stderr, "train: calibrated on %zu held-back segments of %d events: threshold %.4f%% "
                     "(mean + %g std)\n", segments, cal->segment, 100 * cal->threshold, cal->k);
+        if (ok)
+            calibrate_warn_if_few(stderr, "train", segments);
     }
     window_set_free(&ws);
     return ok;

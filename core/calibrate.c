@@ -18,6 +18,14 @@ bool calibrate_from_scores(Calibration *cal, const Scores *clean, size_t n_clean
     return true;
 }
 
+void calibrate_warn_if_few(FILE *out, const char *command, size_t segments)
+{
+    if (segments < CALIBRATE_MIN_SEGMENTS)
+        fprintf(out, "%s: warning: the threshold rests on %zu segment%s with predictions, fewer than %d: it "
+                "may be far off; calibrate on more or longer clean traces\n", command, segments,
+                segments == 1 ? "" : "s", CALIBRATE_MIN_SEGMENTS);
+}
+
 size_t holdout_start(const Trace *t, float holdout, size_t segment)
 {
     if (holdout <= 0)

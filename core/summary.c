@@ -27,7 +27,8 @@ static void print_trace(FILE *out, const Trace *t, const Vocab *vocab, int path_
            format_count(sessions, sizeof sessions, t->n_sessions), t->n_sessions == 1 ? " " : "s",
            distinct);
     if (t->format == TRACE_FORMAT_CSV && !t->structured_log && t->n_events > 1)
-        fprintf(out, "  %.3f s", (double)(t->time[t->n_events - 1] - t->time[0]) / 1e9);
+        /* In double: the difference of two extreme int64 timestamps overflows int64. */
+        fprintf(out, "  %.3f s", ((double)t->time[t->n_events - 1] - (double)t->time[0]) / 1e9);
     fprintf(out, "\n");
 }
 

@@ -54,18 +54,59 @@ static void column_list(const CsvReader *r, char *out, size_t out_size)
         o += (size_t)snprintf(out + o, out_size - o, "%s%s", c ? ", " : "", r->col_name[c]);
 }
 
-/* Gives a role to the column that option names, or else to the first that a synonym names. */
-static bool assign_role(CsvReader *r, ColumnRole role, const char *option, const char *flag,
-                        const char *synonyms)
+static const char *role_name(ColumnRole role)
 {
-    int col = find_column(r, option ? option : synonyms ? synonyms : "");
-    if (option && col < 0) {
+    static const char *const names[] = {
+        [ROLE_NONE] = "unused", [ROLE_KEY] = "a key column", [ROLE_TIME] = "the time column",
+        [ROLE_CPU] = "the cpu column", [ROLE_PID] = "the pid column", [ROLE_TID] = "the tid column",
+        [ROLE_NAME] = "the process name column", [ROLE_GROUP] = "the group column",
+        [ROLE_TEMPLATE] = "the event template column"};
+    return names[role];
+}
+
+/* A column holds one role: a column named by an option for a second one is refused, since
+ * one of the two would be lost (a group column that is also the key left the key empty). */
+static bool check_role_free(CsvReader *r, int col, const char *flag, const char *option)
+{
+    if (r->role[col] == ROLE_NONE)
+        return true;
+    return csv_fail(r, "%s %s: column '%s' is already %s; one column cannot play two parts", flag,
+                    option, r->col_name[col], role_name(r->role[col]));
+}
+
+typedef struct RoleRule {
+    ColumnRole role;
+    const char *option, *flag, *synonyms;
+} RoleRule;
+
+/* Gives the column an option names its role; refused when there is no such column or it has a
+ * role already. */
+static bool assign_named_role(CsvReader *r, const RoleRule *rule)
+{
+    int col = find_column(r, rule->option);
+    if (col < 0) {
         char cols[512];
         column_list(r, cols, sizeof cols);
-        return csv_fail(r, "%s %s: no such column in the header (columns: %s)", flag, option, cols);
+        return csv_fail(r, "%s %s: no such column in the header (columns: %s)", rule->flag, rule->option, cols);
     }
-    if (col >= 0 && r->role[col] == ROLE_NONE)
-        r->role[col] = role;
+    if (!check_role_free(r, col, rule->flag, rule->option))
+        return false;
+    r->role[col] = rule->role;
+    return true;
+}
+
+/* The roles options name first, then the others by their synonyms, so that a column found by
+ * a synonym never stands in the way of one named outright. */
+static bool assign_roles(CsvReader *r, const RoleRule *rules, size_t n_rules)
+{
+    for (size_t i = 0; i < n_rules; i++)
+        if (rules[i].option && !assign_named_role(r, &rules[i]))
+            return false;
+    for (size_t i = 0; i < n_rules; i++) {
+        int col = rules[i].option || !rules[i].synonyms ? -1 : find_column(r, rules[i].synonyms);
+        if (col >= 0 && r->role[col] == ROLE_NONE)
+            r->role[col] = rules[i].role;
+    }
     return true;
 }
 
@@ -97,6 +138,10 @@ static bool assign_key_columns(CsvReader *r)
             column_list(r, cols, sizeof cols);
             return csv_fail(r, "key column '%s' is not in the header (columns: %s)", wanted, cols);
         }
+        /* Refused rather than counted once: a column named twice is most likely a slip for
+         * another column, and joining a column to itself only repeats it in every key. */
+        if (r->role[col] == ROLE_KEY)
+            return csv_fail(r, "--key-cols %s: column '%s' is named twice", key_cols, r->col_name[col]);
         if (r->n_key_parts == CSV_MAX_KEY_COLS)
             return csv_fail(r, "--key-cols: at most %d columns", CSV_MAX_KEY_COLS);
         r->role[col] = ROLE_KEY;
@@ -117,22 +162,19 @@ bool csv_header_finish(CsvReader *r)
         return false;
     bool log = r->t->structured_log;
     /* Structured logs write time in many formats, so their time column is used only when named. */
-    if (!assign_role(r, ROLE_TIME, o->time_col, "--time-col", log ? NULL : "timestamp|time|t") ||
-        !assign_role(r, ROLE_CPU, o->cpu_col, "--cpu-col", "cpu") ||
-        !assign_role(r, ROLE_PID, o->pid_col, "--pid-col", "pid") ||
-        !assign_role(r, ROLE_TID, o->tid_col, "--tid-col", "tid") ||
-        !assign_role(r, ROLE_NAME, o->name_col, "--name-col", "pname|process"))
+    /* Grouping by a regex looks in Content unless a column is named. */
+    const char *group_col = o->group_col ? o->group_col : o->group_regex ? "Content" : NULL;
+    const RoleRule rules[] = {
+        {ROLE_GROUP, group_col, o->group_col ? "--group-col" : "--group-regex applies to column", NULL},
+        {ROLE_TIME, o->time_col, "--time-col", log ? NULL : "timestamp|time|t"},
+        {ROLE_CPU, o->cpu_col, "--cpu-col", "cpu"},
+        {ROLE_PID, o->pid_col, "--pid-col", "pid"},
+        {ROLE_TID, o->tid_col, "--tid-col", "tid"},
+        {ROLE_NAME, o->name_col, "--name-col", "pname|process"},
+        {ROLE_TEMPLATE, NULL, NULL, log ? "EventTemplate" : NULL},
+    };
+    if (!assign_roles(r, rules, sizeof rules / sizeof rules[0]))
         return false;
-    if (log && !assign_role(r, ROLE_TEMPLATE, NULL, NULL, "EventTemplate"))
-        return false;
-    if (o->group_col || o->group_regex) {
-        const char *group_col = o->group_col ? o->group_col : "Content";
-        int col = find_column(r, group_col);
-        if (col < 0)
-            return csv_fail(r, "%s %s: no such column in the header", o->group_col ? "--group-col" :
-                               "--group-regex applies to column", group_col);
-        r->role[col] = ROLE_GROUP;
-        r->grouping = true;
-    }
+    r->grouping = group_col != NULL;
     return true;
 }

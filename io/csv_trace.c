@@ -419,6 +419,8 @@ bool csv_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
               Meanings *meanings, Error *err)
 {
     const char *path = in->path;
+    if (text_cr_line_ends(in->prefix, in->prefix_len))
+        return error_set(err, CR_LINE_ENDS_MESSAGE, path);
     CsvReader r = {.path = path, .opt = opt, .t = t, .vocab = vocab, .meanings = meanings,
                    .err = err, .line = 1, .in_header = true};
     strpool_init(&r.groups);

@@ -49,8 +49,11 @@ bool trace_load(Trace *t, const char *path, const TraceOptions *opt, Vocab *voca
     InputStream in;
     if (!input_open(&in, path, opt->cancel, err))
         return false;
+    /* The readers skip a UTF-8 byte-order mark, so the sniffers judge the text after it (a BOM
+     * before a session file's keys sent it to the CSV reader). */
+    size_t bom = in.prefix_len >= 3 && memcmp(in.prefix, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     const TraceReader *reader = opt->format == TRACE_FORMAT_AUTO
-                                    ? trace_reader_sniff(in.prefix, in.prefix_len)
+                                    ? trace_reader_sniff(in.prefix + bom, in.prefix_len - bom)
                                     : trace_reader_for(opt->format);
     bool ok = reader->load(t, &in, opt, vocab, meanings, err);
     input_close(&in);

@@ -138,6 +138,8 @@ bool sessions_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vo
 {
     (void)meanings;
     const char *path = in->path;
+    if (text_cr_line_ends(in->prefix, in->prefix_len))
+        return error_set(err, CR_LINE_ENDS_MESSAGE, path);
     if (!trace_begin(t, path, TRACE_FORMAT_SESSIONS, err))
         return false;
     SessionReader r = {.t = t, .vocab = vocab, .opt = opt, .err = err};

@@ -63,6 +63,14 @@ size_t text_trim_newline(const char *s, size_t len)
     return len;
 }
 
+bool text_cr_line_ends(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 1 < len && s[i] != '\n'; i++)
+        if (s[i] == '\r' && s[i + 1] != '\n')
+            return true;
+    return false;
+}
+
 static size_t utf8_sequence_length(const unsigned char *s, size_t left)
 {
     unsigned char c = s[0];

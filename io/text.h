@@ -22,6 +22,11 @@ bool text_stat_fd(const char *path, int fd, uint64_t *size, Error *err);
 size_t text_skip_bom(char *s, size_t len);
 /* Length of s without its trailing "\n" or "\r\n". */
 size_t text_trim_newline(const char *s, size_t len);
+/* True when s's first line ends with a bare CR (classic Mac OS line ends): the readers count
+ * lines by LF, so such a file would be one long line and every error would name line 1. */
+bool text_cr_line_ends(const char *s, size_t len);
+/* What the readers say of such a file, given its path. */
+#define CR_LINE_ENDS_MESSAGE "%s: line ends are CR only (classic Mac OS); convert them to LF, e.g. tr '\\r' '\\n'"
 /* Index of the first byte of s that is not valid UTF-8, or len when all of it is. */
 size_t text_invalid_utf8(const char *s, size_t len);
 

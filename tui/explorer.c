@@ -5,6 +5,7 @@
 #include "explorer.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,11 +89,17 @@ static bool run_script(App *app, const char *path, Error *err)
     FILE *fp = fopen(path, "r");
     if (!fp)
         return error_set(err, "%s: cannot open the script", path);
-    char line[512];
+    /* Whole lines of any length: a fixed buffer would split a long line, and its tail (of a
+     * comment, say) would run as a command of its own. */
+    char *line = NULL;
+    size_t cap = 0;
     int line_no = 0, dumps = 0;
     bool ok = true, quit = false;
-    while (ok && !quit && fgets(line, sizeof line, fp))
+    while (ok && !quit && getline(&line, &cap, fp) >= 0)
         ok = run_script_line(app, line, path, ++line_no, &dumps, &quit, err);
+    if (ok && !quit && !feof(fp))
+        ok = errno == ENOMEM ? error_nomem(err) : error_set_code(err, ERROR_IO, "%s: read error", path);
+    free(line);
     fclose(fp);
     return ok;
 }

@@ -183,16 +183,29 @@ bool theme_parse(Theme *theme, const char *text, const char *path, Error *err)
     return ok;
 }
 
+/* A theme is a few dozen short lines; anything much larger is not one, and is refused rather
+ * than read in part (a cut file would lose its last lines silently). */
+#define THEME_MAX_BYTES (1u << 20)
+
 static char *read_file(const char *path, Error *err)
 {
     FILE *fp;
     if (!text_open(path, &fp, err))
         return NULL;
-    char *buf = malloc(65537);
-    size_t n = buf ? fread(buf, 1, 65536, fp) : 0;
+    char *buf = malloc(THEME_MAX_BYTES + 2);
+    size_t n = buf ? fread(buf, 1, THEME_MAX_BYTES + 1, fp) : 0;
+    bool read_error = ferror(fp);
     fclose(fp);
     if (!buf) {
-        error_set_code(err, ERROR_NOMEM, "out of memory");
+        error_nomem(err);
+        return NULL;
+    }
+    if (read_error || n > THEME_MAX_BYTES) {
+        if (read_error)
+            error_set_code(err, ERROR_IO, "%s: read error", path);
+        else
+            error_set(err, "%s: larger than %u bytes: not a theme file", path, THEME_MAX_BYTES);
+        free(buf);
         return NULL;
     }
     buf[n] = '\0';
