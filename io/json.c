@@ -361,16 +361,30 @@ const JsonValue *json_get(const JsonValue *object, const char *key)
     return NULL;
 }
 
+/* JSON text must be UTF-8: a byte that is not (a path can hold any bytes) is written as
+ * U+FFFD, so the document stays valid and the rest of the string survives. */
 void json_write_string(FILE *out, const char *s)
 {
+    static const char named[] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
+    size_t len = strlen(s);
     fputc('"', out);
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fprintf(out, "\\%c", *c);
-        else if (*c < 0x20)
-            fprintf(out, "\\u%04x", *c);
-        else
-            fputc(*c, out);
+    for (size_t i = 0; i < len;) {
+        size_t valid = i + text_invalid_utf8(s + i, len - i);
+        for (; i < valid; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c == '"' || c == '\\')
+                fprintf(out, "\\%c", c);
+            else if (c < sizeof named && named[c])
+                fprintf(out, "\\%c", named[c]);
+            else if (c < 0x20)
+                fprintf(out, "\\u%04x", c);
+            else
+                fputc(c, out);
+        }
+        if (i < len) {
+            fputs("\\ufffd", out);
+            i++;
+        }
     }
     fputc('"', out);
 }
