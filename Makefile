@@ -7,8 +7,8 @@ endif
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -MMD -MP
 # Recursive (=) so pkg-config runs only after deps.sh has installed what it asks about.
-DEP_CFLAGS = $(shell pkg-config --cflags ncursesw openblas)
-DEP_LIBS = -lcsv $(shell pkg-config --libs openblas ncursesw) -lpthread -lm
+DEP_CFLAGS = $(shell pkg-config --cflags ncursesw openblas jansson)
+DEP_LIBS = -lcsv $(shell pkg-config --libs openblas ncursesw jansson) -lpthread -lm
 TEST_CFLAGS = $(shell pkg-config --cflags cmocka)
 TEST_LIBS = $(shell pkg-config --libs cmocka)
 
@@ -72,7 +72,7 @@ $(BUILD)/tests/%: tests/%.c $(SAMPLES_LIB) $(LIB) | $(DEPS_OK)
 # The explorer's keys without a terminal: tests and tools linked with tui/'s state and key objects
 # over the library, and without ncurses.
 TUI_KEYS_OBJ := $(addprefix $(BUILD)/,tui/app.o tui/events.o tui/keys.o tui/theme.o)
-NO_CURSES_LIBS = -lcsv $(shell pkg-config --libs openblas) -lpthread -lm
+NO_CURSES_LIBS = -lcsv $(shell pkg-config --libs openblas jansson) -lpthread -lm
 TUI_TESTS := $(BUILD)/tests/test_app_keys $(BUILD)/tests/test_themes
 $(TUI_TESTS): $(BUILD)/tests/%: tests/%.c $(TUI_KEYS_OBJ) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -134,11 +134,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := csv sessions meanings safetensors theme script
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	$(shell pkg-config --cflags openblas ncursesw)
+	$(shell pkg-config --cflags openblas ncursesw jansson)
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) tui/theme.c tui/script.c | $(DEPS_OK)
 	@bash scripts/deps.sh fuzz
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) tui/theme.c tui/script.c -lcsv $(shell pkg-config --libs openblas ncursesw) -lm
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) tui/theme.c tui/script.c -lcsv $(shell pkg-config --libs openblas ncursesw jansson) -lm
 
 fuzz: $(FUZZ_BIN)
 	@for t in $(FUZZ_TARGETS); do \

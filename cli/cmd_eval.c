@@ -4,6 +4,7 @@
 #include "../core/model_args.h"
 #include "commands.h"
 #include "../io/format.h"
+#include "../io/json.h"
 #include "../core/interrupt.h"
 #include "../core/model_vocab.h"
 #include "../core/scored_set.h"
@@ -23,9 +24,11 @@ static void print_counts(const EvalArgs *a, const Model *m, const EvalCounts *c)
     int window, ty, stride, top_g = model_top_g(m);
     model_window_shape(m, &window, &ty, &stride);
     if (a->json) {
-        printf("{\"model\":\"%s\",\"window\":%d,\"top_g\":%d,\"fp\":%zu,\"fn\":%zu,\"tp\":%zu,"
+        printf("{\"model\":");
+        json_write_string(stdout, a->model.path);
+        printf(",\"window\":%d,\"top_g\":%d,\"fp\":%zu,\"fn\":%zu,\"tp\":%zu,"
                "\"tn\":%zu,\"precision\":%.6f,\"recall\":%.6f,\"f1\":%.6f,\"windows\":%zu,"
-               "\"distinct_windows\":%zu,\"seconds\":%.3f}\n", a->model.path, window,
+               "\"distinct_windows\":%zu,\"seconds\":%.3f}\n", window,
                top_g, c->fp, c->fn, c->tp, c->tn, precision, recall, f1, c->windows,
                c->distinct_windows, c->seconds);
         return;

@@ -98,7 +98,9 @@ static void print_json(const ExplainContext *x, const Interpretation *in, const 
     json_write_string(stdout, where);
     printf(",\"anomalous\":%s,\"rows\":[", in->anomalous ? "true" : "false");
     for (int i = 0; i < in->n_keys; i++) {
-        printf("%s{\"position\":%d,\"role\":\"%s\",\"anomalous\":", i ? "," : "", i + 1, i < in->n_inputs ? "input" : "next");
+        printf("%s{\"position\":%d,\"role\":", i ? "," : "", i + 1);
+        json_write_string(stdout, i < in->n_inputs ? "input" : "next");
+        printf(",\"anomalous\":");
         json_write_string(stdout, key_name(x, in->keys[i]));
         printf(",\"meaning\":");
         json_write_string(stdout, meaning_of(x, in->keys[i]));

@@ -1,9 +1,11 @@
 /* traceaid score: per-segment miss rates and flags for each trace (exit 1 when any is flagged). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/report.h"
 #include "../core/model_args.h"
 #include "commands.h"
+#include "../io/csv_write.h"
 #include "../io/format.h"
 #include "../core/scored_set.h"
 
@@ -57,33 +59,63 @@ static void print_text(const ScoredSet *s, const ScoreArgs *a)
 
 static void print_events(const ScoredSet *s)
 {
-    printf("file,event,key,outcome,rank,prob\n");
+    csv_header(stdout, "file,event,key,outcome,rank,prob");
     for (size_t i = 0; i < s->set.n_traces; i++) {
         const Trace *t = &s->set.traces[i];
         const EventOutcomes *o = &s->outcomes[i];
-        for (size_t e = 0; e < t->n_events; e++)
-            printf("\"%s\",%zu,\"%s\",%s,%u,%.6f\n", t->path, e, vocab_name(&s->set.vocab, t->key_id[e]),
-                   outcome_name(o->outcome[e]), o->rank[e], o->prob[e]);
+        for (size_t e = 0; e < t->n_events; e++) {
+            CsvRow row = csv_row_begin(stdout);
+            csv_row_text(&row, t->path);
+            csv_row_number(&row, "%zu", e);
+            csv_row_text(&row, vocab_name(&s->set.vocab, t->key_id[e]));
+            csv_row_word(&row, outcome_name(o->outcome[e]));
+            csv_row_number(&row, "%u", o->rank[e]);
+            csv_row_number(&row, "%.6f", o->prob[e]);
+            csv_row_end(&row);
+        }
     }
 }
 
-static void print_keys(const ScoredSet *s, const uint32_t *ids, size_t n)
+/* Keys joined by spaces, built whole so that libcsv quotes them as one field; the buffer is
+ * reused from window to window. */
+typedef struct KeysText {
+    char *text;
+    size_t cap;
+} KeysText;
+
+static bool keys_field(CsvRow *row, KeysText *buf, const ScoredSet *s, const uint32_t *ids, size_t n, Error *err)
 {
-    for (size_t j = 0; j < n; j++)
-        printf("%s%s", j ? " " : "", vocab_name(&s->set.vocab, ids[j]));
+    size_t len = 0;
+    for (size_t j = 0; j < n; j++) {
+        const char *name = vocab_name(&s->set.vocab, ids[j]);
+        size_t need = len + 1 + strlen(name) + 1;
+        if (need > buf->cap) {
+            size_t cap = need > 2 * buf->cap ? need : 2 * buf->cap;
+            char *grown = realloc(buf->text, cap);
+            if (!grown)
+                return error_nomem(err);
+            buf->text = grown;
+            buf->cap = cap;
+        }
+        len += (size_t)sprintf(buf->text + len, "%s%s", j ? " " : "", name);
+    }
+    csv_row_text_n(row, buf->text ? buf->text : "", len);
+    return true;
 }
 
 /* Each scored window: its first predicted event, the keys it read, predicted and found. A
  * window is a run of up to Ty predicted events (windows at a stride of at least Ty, the default). */
-static void print_windows(const ScoredSet *s)
+static bool print_windows(const ScoredSet *s, Error *err)
 {
     int tx, ty, stride;
     model_window_shape(&s->model, &tx, &ty, &stride);
-    printf("file,first_event,input,predicted,actual,misses\n");
-    for (size_t i = 0; i < s->set.n_traces; i++) {
+    csv_header(stdout, "file,first_event,input,predicted,actual,misses");
+    KeysText buf = {0};
+    bool ok = true;
+    for (size_t i = 0; ok && i < s->set.n_traces; i++) {
         const Trace *t = &s->set.traces[i];
         const EventOutcomes *o = &s->outcomes[i];
-        for (size_t e = 0; e < t->n_events;) {
+        for (size_t e = 0; ok && e < t->n_events;) {
             if (o->outcome[e] == OUTCOME_NONE || e < (size_t)tx) {
                 e++;
                 continue;
@@ -92,16 +124,18 @@ static void print_windows(const ScoredSet *s)
             int misses = 0;
             while (n < (size_t)ty && e + n < t->n_events && o->outcome[e + n] != OUTCOME_NONE)
                 misses += o->outcome[e + n++] == OUTCOME_MISS;
-            printf("\"%s\",%zu,\"", t->path, e);
-            print_keys(s, t->key_id + e - tx, (size_t)tx);
-            printf("\",\"");
-            print_keys(s, o->predicted + e, n);
-            printf("\",\"");
-            print_keys(s, t->key_id + e, n);
-            printf("\",%d\n", misses);
+            CsvRow row = csv_row_begin(stdout);
+            csv_row_text(&row, t->path);
+            csv_row_number(&row, "%zu", e);
+            ok = keys_field(&row, &buf, s, t->key_id + e - tx, (size_t)tx, err) &&
+                 keys_field(&row, &buf, s, o->predicted + e, n, err) && keys_field(&row, &buf, s, t->key_id + e, n, err);
+            csv_row_number(&row, "%d", misses);
+            csv_row_end(&row);
             e += n;
         }
     }
+    free(buf.text);
+    return ok;
 }
 
 static int score(const Command *cmd, ScoreArgs *a, const ArgInputs *inputs, Error *err)
@@ -119,10 +153,11 @@ static int score(const Command *cmd, ScoreArgs *a, const ArgInputs *inputs, Erro
     }
     ReportScope scope = REPORT_ALL(&s);
     scope.flagged_only = a->flagged_only;
+    bool printed = true;
     if (a->events)
         print_events(&s);
     else if (a->windows)
-        print_windows(&s);
+        printed = print_windows(&s, err);
     else if (a->json)
         report_json(stdout, &s, scope);
     else if (a->csv)
@@ -131,6 +166,8 @@ static int score(const Command *cmd, ScoreArgs *a, const ArgInputs *inputs, Erro
         print_text(&s, a);
     size_t flagged = scored_set_flagged(&s);
     scored_set_free(&s);
+    if (!printed)
+        return EXIT_ERROR;
     return flagged ? EXIT_ANOMALY : EXIT_OK;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "../io/csv_write.h"
 #include "../io/format.h"
 
 typedef struct KeyCounts {
@@ -122,21 +123,22 @@ static void print_table(const KeyCounts *kc, const TraceSet *set, bool percent)
 
 static void print_csv(const KeyCounts *kc, const TraceSet *set, bool percent)
 {
-    printf("key");
+    CsvRow row = csv_row_begin(stdout);
+    csv_row_word(&row, "key");
     for (size_t t = 0; t < kc->n_traces; t++)
-        printf(",\"%s\"", set->traces[t].path);
-    printf("\n");
+        csv_row_text(&row, set->traces[t].path);
+    csv_row_end(&row);
     for (size_t r = 0; r < kc->n_keys; r++) {
         uint32_t k = kc->order[r];
-        printf("\"%s\"", vocab_name(&set->vocab, k));
+        csv_row_text(&row, vocab_name(&set->vocab, k));
         for (size_t t = 0; t < kc->n_traces; t++) {
             uint64_t n = kc->count[k * kc->n_traces + t];
             if (percent)
-                printf(",%.4f", kc->events[t] ? 100.0 * (double)n / (double)kc->events[t] : 0.0);
+                csv_row_number(&row, "%.4f", kc->events[t] ? 100.0 * (double)n / (double)kc->events[t] : 0.0);
             else
-                printf(",%llu", (unsigned long long)n);
+                csv_row_number(&row, "%llu", (unsigned long long)n);
         }
-        printf("\n");
+        csv_row_end(&row);
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "../io/csv_write.h"
 #include "../io/json.h"
 #include "../io/safe_file.h"
 #include "outputs.h"
@@ -13,7 +14,7 @@ static bool in_scope(const Scores *sc, size_t seg, ReportScope scope)
 
 void report_csv(FILE *out, const ScoredSet *s, ReportScope scope)
 {
-    fprintf(out, "file,segment,first_event,last_event,predicted,missed,rate,threshold,flagged\n");
+    csv_header(out, "file,segment,first_event,last_event,predicted,missed,rate,threshold,flagged");
     for (size_t i = scope.first_trace; i < scope.first_trace + scope.n_traces; i++) {
         const Scores *sc = &s->scores[i];
         for (size_t seg = 0; seg < sc->n_segments; seg++) {
@@ -21,11 +22,20 @@ void report_csv(FILE *out, const ScoredSet *s, ReportScope scope)
                 continue;
             size_t first, last;
             scores_segment_range(sc, seg, &first, &last);
-            fprintf(out, "\"%s\",%zu,%zu,%zu,%u,%u,%.6f,", s->set.traces[i].path, seg + 1, first, last,
-                    sc->predicted[seg], sc->missed[seg], sc->rate[seg]);
+            CsvRow row = csv_row_begin(out);
+            csv_row_text(&row, s->set.traces[i].path);
+            csv_row_number(&row, "%zu", seg + 1);
+            csv_row_number(&row, "%zu", first);
+            csv_row_number(&row, "%zu", last);
+            csv_row_number(&row, "%u", sc->predicted[seg]);
+            csv_row_number(&row, "%u", sc->missed[seg]);
+            csv_row_number(&row, "%.6f", sc->rate[seg]);
             if (sc->has_threshold)
-                fprintf(out, "%.6f", sc->threshold);
-            fprintf(out, ",%d\n", sc->flagged[seg]);
+                csv_row_number(&row, "%.6f", sc->threshold);
+            else
+                csv_row_empty(&row);
+            csv_row_number(&row, "%d", sc->flagged[seg]);
+            csv_row_end(&row);
         }
     }
 }
@@ -63,9 +73,10 @@ void report_json(FILE *out, const ScoredSet *s, ReportScope scope)
     for (size_t i = scope.first_trace; i < scope.first_trace + scope.n_traces; i++)
         for (size_t seg = 0; seg < s->scores[i].n_segments; seg++)
             predicted += s->scores[i].predicted[seg];
-    fprintf(out, "{\"model\":\"%s\",\"segment\":%zu,\"windows\":%zu,\"seconds\":%.3f,\"files\":[",
-            model_kind_name(&s->model), scope.n_traces ? s->scores[scope.first_trace].segment_len : 0,
-            predicted / (size_t)ty, s->seconds);
+    fprintf(out, "{\"model\":");
+    json_write_string(out, model_kind_name(&s->model));
+    fprintf(out, ",\"segment\":%zu,\"windows\":%zu,\"seconds\":%.3f,\"files\":[",
+            scope.n_traces ? s->scores[scope.first_trace].segment_len : 0, predicted / (size_t)ty, s->seconds);
     for (size_t i = scope.first_trace; i < scope.first_trace + scope.n_traces; i++) {
         fprintf(out, "%s", i > scope.first_trace ? "," : "");
         json_trace(out, s, i, scope);

@@ -14,6 +14,7 @@ command -v pkg-config >/dev/null || missing+=(pkg-config)
 have_pkg ncursesw || missing+=(libncurses-dev)
 have_header csv.h || missing+=(libcsv-dev)
 have_pkg openblas || missing+=(libopenblas-dev)
+have_pkg jansson || missing+=(libjansson-dev)
 have_pkg cmocka || missing+=(libcmocka-dev)
 command -v tmux >/dev/null || missing+=(tmux)
 # make fuzz builds with Debian's clang and its fuzzer runtime
