@@ -1,5 +1,6 @@
 #include "loader.h"
 
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -40,7 +41,7 @@ static void *work(void *arg)
         l->bytes_before += stat(l->inputs[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
     }
     if (!ok) {
-        publish(l, l->cancel ? LOAD_CANCELLED : LOAD_FAILED, false, false, &err);
+        publish(l, atomic_load(&l->cancel) ? LOAD_CANCELLED : LOAD_FAILED, false, false, &err);
         return NULL;
     }
     bool scoring = l->model.path != NULL;
@@ -50,7 +51,7 @@ static void *work(void *arg)
     if (scored_set_score(&l->scored, &l->cancel, &err))
         publish(l, LOAD_DONE, true, true, NULL);
     else
-        publish(l, l->cancel ? LOAD_CANCELLED : LOAD_FAILED, true, false, &err);
+        publish(l, atomic_load(&l->cancel) ? LOAD_CANCELLED : LOAD_FAILED, true, false, &err);
     return NULL;
 }
 
@@ -58,6 +59,7 @@ bool loader_start(Loader *l, const ModelRequest *model, const TraceRequest *trac
                   size_t n_inputs, Error *err)
 {
     memset(l, 0, sizeof *l);
+    atomic_init(&l->cancel, 0);
     l->model = *model;
     l->traces = *traces;
     l->inputs = inputs;
@@ -70,7 +72,16 @@ bool loader_start(Loader *l, const ModelRequest *model, const TraceRequest *trac
         l->status.bytes_total += stat(inputs[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
     }
     l->start = clock_seconds();
-    if (pthread_create(&l->thread, NULL, work, l) != 0)
+    /* Ctrl-C and SIGTERM go to the explorer's thread, which restores the terminal; the worker,
+     * which has no terminal, blocks them (a new thread inherits the mask). */
+    sigset_t stop, before;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, &before);
+    int failed = pthread_create(&l->thread, NULL, work, l);
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
+    if (failed)
         return error_set(err, "cannot start the loading thread");
     l->started = true;
     return true;
@@ -85,7 +96,7 @@ LoadStatus loader_status(Loader *l)
     return s;
 }
 
-void loader_cancel(Loader *l) { l->cancel = 1; }
+void loader_cancel(Loader *l) { atomic_store(&l->cancel, 1); }
 
 void loader_join(Loader *l)
 {
