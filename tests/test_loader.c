@@ -3,7 +3,10 @@
  * under ThreadSanitizer too (make test-tsan): the worker and the polling share the loader. */
 #include "test_util.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../tui/loader.h"
 
@@ -99,12 +102,33 @@ static void cancel_while_scoring(void **state)
     loader_free(&l);
 }
 
+/* A FIFO whose writer never writes: the worker blocks in read; cancelling wakes it (else the
+ * explorer, quitting, would wait for ever to join it). */
+static void cancel_while_a_fifo_is_silent(void **state)
+{
+    (void)state;
+    const char *fifo = test_path("silent.fifo");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    int writer = open(fifo, O_RDWR); /* a writer that stays silent; open does not block */
+    assert_true(writer >= 0);
+    Loader l;
+    TraceInput input = {.path = fifo};
+    start(&l, NULL, &input);
+    nanosleep(&(struct timespec){.tv_nsec = 200 * 1000 * 1000}, NULL); /* into its read */
+    loader_cancel(&l);
+    LoadStatus st = poll_until(&l, finished);
+    assert_int_equal(st.stage, LOAD_CANCELLED);
+    loader_free(&l);
+    close(writer);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(loads_and_scores),
         cmocka_unit_test(cancel_while_loading),
         cmocka_unit_test(cancel_while_scoring),
+        cmocka_unit_test(cancel_while_a_fifo_is_silent),
     };
     return cmocka_run_group_tests_name("explorer loader", tests, make_traces, NULL);
 }

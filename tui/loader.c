@@ -26,6 +26,22 @@ static void on_bytes(uint64_t done, uint64_t total, void *ctx)
     pthread_mutex_unlock(&l->lock);
 }
 
+/* Wakes the worker from a read that may block for ever (a FIFO whose writer is silent): the
+ * handler does nothing, but installed without SA_RESTART it makes the read fail with EINTR, and
+ * the reader, seeing the cancel flag set, gives up. */
+#define WAKE_SIGNAL SIGUSR1
+
+static void on_wake(int sig) { (void)sig; }
+
+static void install_wake(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_wake;
+    sigemptyset(&sa.sa_mask);
+    sigaction(WAKE_SIGNAL, &sa, NULL);
+}
+
 static void *work(void *arg)
 {
     Loader *l = arg;
@@ -79,6 +95,7 @@ bool loader_start(Loader *l, const ModelRequest *model, const TraceRequest *trac
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, &before);
+    install_wake();
     int failed = pthread_create(&l->thread, NULL, work, l);
     pthread_sigmask(SIG_SETMASK, &before, NULL);
     if (failed)
@@ -96,12 +113,30 @@ LoadStatus loader_status(Loader *l)
     return s;
 }
 
-void loader_cancel(Loader *l) { atomic_store(&l->cancel, 1); }
+void loader_cancel(Loader *l)
+{
+    atomic_store(&l->cancel, 1);
+    if (l->started)
+        pthread_kill(l->thread, WAKE_SIGNAL); /* in case it waits in a read */
+}
+
+static bool busy(Loader *l)
+{
+    LoadStage stage = loader_status(l).stage;
+    return stage == LOAD_TRACES || stage == LOAD_SCORING;
+}
 
 void loader_join(Loader *l)
 {
-    if (l->started)
-        pthread_join(l->thread, NULL);
+    if (!l->started)
+        return;
+    /* Cancelled: wake the worker until it has given up. Again and again, as a wake-up sent just
+     * before it enters a read is lost. */
+    while (atomic_load(&l->cancel) && busy(l)) {
+        pthread_kill(l->thread, WAKE_SIGNAL);
+        nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
+    }
+    pthread_join(l->thread, NULL);
     l->started = false;
 }
 
