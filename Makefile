@@ -4,8 +4,13 @@ SHELL := /bin/bash
 ifeq ($(origin CC),default)
 CC = gcc
 endif
+# CFLAGS on the command line sets the optimisation and debugging flags only: what the code needs
+# (the standard, the warnings as errors, the fast-math and themes flags below) is added with
+# override, and SANITIZE (the sanitizers of test-asan and test-tsan) on top, so that a sanitized
+# build compiles what ships.
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -MMD -MP
+SANITIZE ?=
+override CFLAGS += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -MMD -MP $(SANITIZE)
 # Recursive (=) so pkg-config runs only after deps.sh has installed what it asks about.
 DEP_CFLAGS = $(shell pkg-config --cflags ncursesw openblas jansson)
 DEP_LIBS = -lcsv $(shell pkg-config --libs openblas ncursesw jansson) -lpthread -lm
@@ -45,11 +50,11 @@ $(DEPS_OK): scripts/deps.sh
 # The layers' elementwise loops vectorise their exponentials through glibc's vector math only
 # under -ffast-math; it is kept to those files (no NaN checks live there).
 FAST_MATH := -O3 -ffast-math
-$(BUILD)/model/lstm.o $(BUILD)/model/gru.o $(BUILD)/model/attention.o: CFLAGS += $(FAST_MATH)
+$(BUILD)/model/lstm.o $(BUILD)/model/gru.o $(BUILD)/model/attention.o: override CFLAGS += $(FAST_MATH)
 # Themes are looked up by name in the user's folder, then PREFIX's share/traceaid/themes, then
 # the source tree's themes/; the default and mono are compiled in besides.
 PREFIX ?= /usr/local
-$(BUILD)/tui/theme.o: CFLAGS += -DTHEMES_DIR='"$(abspath themes)"' -DTHEMES_SHARE_DIR='"$(PREFIX)/share/traceaid/themes"'
+$(BUILD)/tui/theme.o: override CFLAGS += -DTHEMES_DIR='"$(abspath themes)"' -DTHEMES_SHARE_DIR='"$(PREFIX)/share/traceaid/themes"'
 
 $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -68,6 +73,12 @@ $(BUILD)/tests/%: tests/%.c $(SAMPLES_LIB) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DSHARED_DATA='"$(abspath ../shared/data)"' -DSAMPLES_DIR='"$(abspath samples)"' -DFIXTURES_DIR='"$(abspath tests/fixtures)"' -DSCREENS_DIR='"$(abspath tests/screens)"' \
 		-o $@ $< $(SAMPLES_LIB) $(LIB) $(DEP_LIBS) $(TEST_LIBS)
+
+# The explorer's loading worker, linked with its object over the library.
+$(BUILD)/tests/test_loader: tests/test_loader.c $(BUILD)/tui/loader.o $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DFIXTURES_DIR='"$(abspath tests/fixtures)"' \
+		-o $@ $< $(BUILD)/tui/loader.o $(LIB) $(NO_CURSES_LIBS) $(TEST_LIBS)
 
 # The explorer's keys without a terminal: tests and tools linked with tui/'s state and key objects
 # over the library, and without ncurses.
@@ -97,10 +108,26 @@ test: $(BIN) $(TEST_BIN)
 	done; exit $$failed
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (leaks included),
-# built apart in build-asan/ with a binary of its own.
+# built apart in build-asan/ with a binary of its own, from the same flags as the normal build.
 test-asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/traceaid \
-		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/traceaid CFLAGS="-O1 -g" \
+		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
+
+# The explorer's threads under ThreadSanitizer, built apart in build-tsan/: the loading worker
+# with the thread that polls and cancels it (test_loader), and the explorer's scripted and tmux
+# runs (test_screens). OpenBLAS, not instrumented, runs single-threaded so its own threads'
+# synchronisation, which the sanitizer cannot see, is not reported.
+TSAN_TESTS := test_loader test_screens
+test-tsan:
+	@$(MAKE) --no-print-directory BUILD=build-tsan BIN=build-tsan/traceaid CFLAGS="-O1 -g" \
+		SANITIZE="-fsanitize=thread" tsan-run
+
+.PHONY: test-tsan tsan-run
+tsan-run: $(BIN) $(TSAN_TESTS:%=$(BUILD)/tests/%)
+	@failed=0; for t in $(TSAN_TESTS:%=$(BUILD)/tests/%); do \
+		echo "== $$t"; OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" \
+			TRACEAID_BIN=$(abspath $(BIN)) $$t || failed=1; \
+	done; exit $$failed
 
 # Clean traces differ in length: 45,000 to 54,000 events, set by the seed.
 $(SAMPLE_DIR)/clean-%.csv: traceaid
@@ -154,6 +181,6 @@ quality: traceaid $(SAMPLES)
 	@bash bench/quality.sh
 
 clean:
-	rm -rf build build-asan traceaid
+	rm -rf build build-asan build-tsan traceaid
 
 -include $(LIB_OBJ:.o=.d) $(SAMPLES_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)

@@ -64,7 +64,7 @@ static int generate(const Command *cmd, GenOptions *opt, const char *out, const 
     free(truth_path);
     if (!ok) {
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
-        return *opt->cancel ? EXIT_INTERRUPTED : EXIT_ERROR;
+        return *opt->cancel ? interrupt_exit_status() : EXIT_ERROR;
     }
     return EXIT_OK;
 }

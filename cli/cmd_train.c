@@ -38,10 +38,14 @@ static void train_options(const TrainArgs *a, const ModelHyper *hp, TrainOptions
 
 static void report_training(const TrainReport *report, const TrainOptions *opt)
 {
-    if (report->interrupted)
+    if (report->interrupted && report->epochs_done > 0)
         fprintf(stderr, "train: interrupted after %d of %d epochs; saving the model as trained so far\n",
                 report->epochs_done, opt->epochs);
 }
+
+/* Stopped before any epoch ended: the weights are their random start, not a model worth a file
+ * (and its "final loss" would be a meaningless 0). */
+static bool untrained(const TrainReport *report) { return report->interrupted && report->epochs_done == 0; }
 
 /* The last word of a training run, and its exit status. */
 static int finish(const Command *cmd, bool ok, const TrainReport *report, const char *out, const Error *err)
@@ -50,10 +54,14 @@ static int finish(const Command *cmd, bool ok, const TrainReport *report, const 
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err->msg);
         return EXIT_ERROR;
     }
+    if (untrained(report)) {
+        fprintf(stderr, "train: interrupted before the first epoch ended; nothing written\n");
+        return interrupt_exit_status();
+    }
     char took[32];
     fprintf(stderr, "train: %d epochs in %s, final loss %.4f; wrote %s\n", report->epochs_done,
             progress_duration(took, sizeof took, report->seconds), report->loss, out);
-    return report->interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+    return report->interrupted ? interrupt_exit_status() : EXIT_OK;
 }
 
 /* The options as the kind's sizes, its defaults filling what was left out. */
@@ -170,7 +178,7 @@ static int train_model(const Command *cmd, const TrainArgs *a, const ModelKind *
     Calibration *cal = model_calibration(&model);
     cal->segment = (int)a->segment, cal->k = a->k;
     TrainReport report;
-    ok = fit(&model, set, &hp, &opt, &line, &report, &err) && model_save(&model, a->out, &err);
+    ok = fit(&model, set, &hp, &opt, &line, &report, &err) && (untrained(&report) || model_save(&model, a->out, &err));
     model_free(&model);
     return finish(cmd, ok, &report, a->out, &err);
 }
@@ -239,7 +247,8 @@ const Command cmd_train = {
         "It trains on the first part of each clean trace and sets its threshold on the rest.\n"
         "Each distinct window is trained on once per epoch, weighted by how often it occurs. The\n"
         "same seed gives the same model. Ctrl-C stops after the current batch and saves the model\n"
-        "as trained so far (exit status 130).\n\n"
+        "as trained so far (exit status 130, 143 for SIGTERM); before the first epoch ends, it\n"
+        "writes nothing.\n\n"
         "Examples:\n  traceaid train --model deeplog -o hdfs.safetensors --sessions hdfs_train\n"
         "  traceaid train --model seq2seq -o flight.safetensors samples/traces/clean-*.csv\n",
     .specs = specs,

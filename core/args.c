@@ -221,7 +221,7 @@ int exit_status_for(ErrorCode code)
     case ERROR_NONE:
         return EXIT_OK;
     case ERROR_INTERRUPTED:
-        return EXIT_INTERRUPTED;
+        return interrupt_exit_status(); /* 130, or 143 when SIGTERM asked */
     case ERROR_USAGE:
     case ERROR_INPUT:
     case ERROR_IO:

@@ -33,7 +33,7 @@ static void count_unknown(ScoredSet *s, size_t i)
         s->unknown[i] += t->key_id[e] >= (uint32_t)n_keys;
 }
 
-bool scored_set_score(ScoredSet *s, const volatile sig_atomic_t *cancel, Error *err)
+bool scored_set_score(ScoredSet *s, const CancelFlag *cancel, Error *err)
 {
     double start = clock_seconds();
     size_t n = s->set.n_traces;
@@ -77,7 +77,7 @@ bool scored_set_add_traces(ScoredSet *s, const TraceInput *inputs, size_t n_inpu
 }
 
 bool scored_set_load(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, const TraceInput *inputs,
-                     size_t n_inputs, const volatile sig_atomic_t *cancel, Error *err)
+                     size_t n_inputs, const CancelFlag *cancel, Error *err)
 {
     return scored_set_open(s, req, tr, err) && scored_set_add_traces(s, inputs, n_inputs, &tr->opt, err) &&
            scored_set_score(s, cancel, err);

@@ -4,8 +4,7 @@
 #ifndef TRACEAID_SCORED_SET_H
 #define TRACEAID_SCORED_SET_H
 
-#include <signal.h>
-
+#include "../io/cancel.h"
 #include "../io/trace_set.h"
 #include "../model/model.h"
 
@@ -40,10 +39,10 @@ bool model_request_load(const ModelRequest *req, Model *m, Error *err);
 bool scored_set_open(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, Error *err);
 bool scored_set_add_traces(ScoredSet *s, const TraceInput *inputs, size_t n_inputs, const TraceOptions *opt,
                            Error *err);
-bool scored_set_score(ScoredSet *s, const volatile sig_atomic_t *cancel, Error *err);
+bool scored_set_score(ScoredSet *s, const CancelFlag *cancel, Error *err);
 /* All three. */
 bool scored_set_load(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, const TraceInput *inputs,
-                     size_t n_inputs, const volatile sig_atomic_t *cancel, Error *err);
+                     size_t n_inputs, const CancelFlag *cancel, Error *err);
 void scored_set_free(ScoredSet *s);
 
 /* Every trace's segments flagged against threshold, which the model keeps. */

@@ -16,7 +16,7 @@ static ssize_t read_fd(InputStream *in, void *buf, size_t cap)
     }
 }
 
-bool input_open(InputStream *in, const char *path, const volatile sig_atomic_t *cancel, Error *err)
+bool input_open(InputStream *in, const char *path, const CancelFlag *cancel, Error *err)
 {
     in->path = path;
     in->cancel = cancel;

@@ -5,12 +5,12 @@
 #ifndef TRACEAID_INPUT_H
 #define TRACEAID_INPUT_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cancel.h"
 #include "error.h"
 
 #define INPUT_PREFIX_SIZE 4096
@@ -20,7 +20,7 @@ typedef struct InputStream {
     int fd;
     bool owns_fd;               /* false for standard input, which stays open */
     uint64_t size;              /* bytes of a regular file; 0 when unknown (pipe, FIFO, tty) */
-    const volatile sig_atomic_t *cancel; /* a read interrupted by a signal gives up when set */
+    const CancelFlag *cancel; /* a read interrupted by a signal gives up when set */
     size_t prefix_len;          /* bytes in prefix: INPUT_PREFIX_SIZE, or all the input if less */
     size_t prefix_pos;          /* how much of prefix input_read has handed out */
     bool ended;                 /* the input ended within the prefix */
@@ -30,7 +30,7 @@ typedef struct InputStream {
 /* Opens path ("-": standard input) and reads the prefix: until it is full or the input ends,
  * waiting on a pipe as long as its writer is there. A directory, a missing or unreadable file is
  * an error naming it, as is a failed read; cancel may be NULL. */
-bool input_open(InputStream *in, const char *path, const volatile sig_atomic_t *cancel, Error *err);
+bool input_open(InputStream *in, const char *path, const CancelFlag *cancel, Error *err);
 /* Reads up to cap bytes: what is left of the prefix, then (in the same call, while buf has room)
  * from the descriptor. Returns the count, 0 at the end, or -1 with errno set (EINTR when a
  * signal came and *cancel is set; other interrupted reads are retried). */

@@ -5,11 +5,11 @@
 #ifndef TRACEAID_TRACE_H
 #define TRACEAID_TRACE_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cancel.h"
 #include "error.h"
 #include "meanings.h"
 #include "strpool.h"
@@ -30,7 +30,7 @@ typedef struct TraceOptions {
     const char *time_col, *cpu_col, *pid_col, *tid_col, *name_col;
     const char *group_col;      /* structured logs: one session per value of this column ... */
     const char *group_regex;    /* ... or per first match of this regex in it (default Content) */
-    const volatile sig_atomic_t *cancel;   /* stops loading when it becomes nonzero */
+    const CancelFlag *cancel;   /* stops loading when it becomes nonzero */
     /* per chunk read; may be NULL. bytes_total is 0 when unknown (a pipe or FIFO) */
     void (*progress)(uint64_t bytes_done, uint64_t bytes_total, void *ctx);
     void *progress_ctx;

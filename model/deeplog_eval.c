@@ -99,7 +99,7 @@ static void top_candidates(uint32_t *top, const float *probs, int n_keys, int g)
 }
 
 static bool predict_all(const DeepLog *m, const WindowSet *ws, uint32_t *top,
-                        const volatile sig_atomic_t *cancel, Error *err)
+                        const CancelFlag *cancel, Error *err)
 {
     DeepLogWork work;
     if (!deeplog_work_init(&work, m, EVAL_BATCH, err))
@@ -140,7 +140,7 @@ static bool session_anomalous(const DeepLog *m, const Trace *t, size_t s, const 
 }
 
 bool deeplog_eval(const DeepLog *m, const Trace *normal, const Trace *abnormal, EvalCounts *out,
-                  const volatile sig_atomic_t *cancel, Error *err)
+                  const CancelFlag *cancel, Error *err)
 {
     memset(out, 0, sizeof *out);
     double start = clock_seconds();

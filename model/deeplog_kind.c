@@ -82,7 +82,7 @@ static bool train(void *state, const WindowSet *ws, const TrainOptions *opt, Tra
 
 /* DeepLog predicts whole sessions; the events outside [first, last) are then not counted. */
 static bool outcomes(const void *state, const Trace *t, size_t first, size_t last, EventOutcomes *out,
-                     const volatile sig_atomic_t *cancel, Error *err)
+                     const CancelFlag *cancel, Error *err)
 {
     if (!deeplog_outcomes(state, t, out, cancel, err))
         return false;
@@ -93,7 +93,7 @@ static bool outcomes(const void *state, const Trace *t, size_t first, size_t las
 }
 
 static bool eval(const void *state, const Trace *normal, const Trace *abnormal, EvalCounts *out,
-                 const volatile sig_atomic_t *cancel, Error *err)
+                 const CancelFlag *cancel, Error *err)
 {
     return deeplog_eval(state, normal, abnormal, out, cancel, err);
 }

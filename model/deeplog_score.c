@@ -34,7 +34,7 @@ static bool collect(const DeepLog *m, const Trace *t, WindowSet *ws, uint32_t *w
 }
 
 static bool predict(const DeepLog *m, const WindowSet *ws, float *probs,
-                    const volatile sig_atomic_t *cancel, Error *err)
+                    const CancelFlag *cancel, Error *err)
 {
     DeepLogWork work;
     if (!deeplog_work_init(&work, m, SCORE_BATCH, err))
@@ -77,7 +77,7 @@ static void judge(const DeepLog *m, const Trace *t, const uint32_t *window_of, c
 }
 
 bool deeplog_outcomes(const DeepLog *m, const Trace *t, EventOutcomes *out,
-                      const volatile sig_atomic_t *cancel, Error *err)
+                      const CancelFlag *cancel, Error *err)
 {
     WindowSet ws;
     window_set_init(&ws, m->cfg.window);

@@ -3,8 +3,8 @@
 #ifndef TRACEAID_DEEPLOG_SCORE_H
 #define TRACEAID_DEEPLOG_SCORE_H
 
-#include <signal.h>
 
+#include "../io/cancel.h"
 #include "../io/trace.h"
 #include "deeplog.h"
 #include "eval.h"
@@ -13,12 +13,12 @@
 /* A session is anomalous when it is shorter than window + 1, holds a key the model does not
  * know, or has a next key outside the top-g predictions. Duplicate sessions count once. */
 bool deeplog_eval(const DeepLog *m, const Trace *normal, const Trace *abnormal, EvalCounts *out,
-                  const volatile sig_atomic_t *cancel, Error *err);
+                  const CancelFlag *cancel, Error *err);
 
 /* Per event of t (whose key ids follow the model's vocabulary): hit when the key is among the
  * top-g predictions from the window before it, miss when not or when the key or a key in its
  * window is unknown to the model. The first window of each session is not predicted. */
 bool deeplog_outcomes(const DeepLog *m, const Trace *t, EventOutcomes *out,
-                      const volatile sig_atomic_t *cancel, Error *err);
+                      const CancelFlag *cancel, Error *err);
 
 #endif

@@ -138,7 +138,7 @@ bool model_train(Model *m, const WindowSet *ws, const TrainOptions *opt, TrainRe
 }
 
 bool model_outcomes(const Model *m, const Trace *t, size_t first, size_t last, EventOutcomes *out,
-                    const volatile sig_atomic_t *cancel, Error *err)
+                    const CancelFlag *cancel, Error *err)
 {
     return m->kind->outcomes(m->state, t, first, last, out, cancel, err);
 }
@@ -146,7 +146,7 @@ bool model_outcomes(const Model *m, const Trace *t, size_t first, size_t last, E
 bool model_has_eval(const Model *m) { return m->kind->eval != NULL; }
 
 bool model_eval(const Model *m, const Trace *normal, const Trace *abnormal, EvalCounts *out,
-                const volatile sig_atomic_t *cancel, Error *err)
+                const CancelFlag *cancel, Error *err)
 {
     if (!m->kind->eval)
         return error_set(err, "a %s model has no session protocol", m->kind->name);

@@ -13,11 +13,11 @@
 #ifndef TRACEAID_MODEL_H
 #define TRACEAID_MODEL_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../io/cancel.h"
 #include "../io/error.h"
 #include "../io/safetensors.h"
 #include "../io/trace.h"
@@ -78,10 +78,10 @@ typedef struct ModelKind {
     bool (*train)(void *state, const WindowSet *ws, const TrainOptions *opt, TrainReport *report,
                   Error *err);
     bool (*outcomes)(const void *state, const Trace *t, size_t first, size_t last, EventOutcomes *out,
-                     const volatile sig_atomic_t *cancel, Error *err);
+                     const CancelFlag *cancel, Error *err);
     /* NULL when the kind has no session protocol */
     bool (*eval)(const void *state, const Trace *normal, const Trace *abnormal, EvalCounts *out,
-                 const volatile sig_atomic_t *cancel, Error *err);
+                 const CancelFlag *cancel, Error *err);
     bool (*window_for)(const void *state, const Trace *t, size_t e, uint32_t *keys, int *n_keys,
                        size_t *first);
     bool (*next_anomaly)(const void *state, const Trace *t, const EventOutcomes *o, const Scores *sc,
@@ -143,10 +143,10 @@ bool model_add_windows(const Model *m, const Trace *t, size_t first, size_t last
 bool model_train(Model *m, const WindowSet *ws, const TrainOptions *opt, TrainReport *report, Error *err);
 /* Per event of t (key ids in the model's vocabulary), over events [first, last). */
 bool model_outcomes(const Model *m, const Trace *t, size_t first, size_t last, EventOutcomes *out,
-                    const volatile sig_atomic_t *cancel, Error *err);
+                    const CancelFlag *cancel, Error *err);
 bool model_has_eval(const Model *m);
 bool model_eval(const Model *m, const Trace *normal, const Trace *abnormal, EvalCounts *out,
-                const volatile sig_atomic_t *cancel, Error *err);
+                const CancelFlag *cancel, Error *err);
 /* The window whose prediction covers event e of t, within e's session, in model ids (keys gets
  * n_keys of them; first, its first event): DeepLog's h keys before e and e itself; seq2seq's
  * window at its stride holding e among its targets. False when there is none, or when DeepLog's

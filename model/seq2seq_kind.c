@@ -80,7 +80,7 @@ static bool train(void *state, const WindowSet *ws, const TrainOptions *opt, Tra
 }
 
 static bool outcomes(const void *state, const Trace *t, size_t first, size_t last, EventOutcomes *out,
-                     const volatile sig_atomic_t *cancel, Error *err)
+                     const CancelFlag *cancel, Error *err)
 {
     return seq2seq_outcomes(state, t, first, last, out, cancel, err);
 }

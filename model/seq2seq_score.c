@@ -15,7 +15,7 @@ typedef struct Predictions {
     float *probs;           /* [n][ty][V] */
 } Predictions;
 
-static bool predict_distinct(const Seq2Seq *m, Predictions *p, const volatile sig_atomic_t *cancel, Error *err)
+static bool predict_distinct(const Seq2Seq *m, Predictions *p, const CancelFlag *cancel, Error *err)
 {
     size_t n = p->inputs.n, ty = (size_t)m->cfg.ty, V = (size_t)m->cfg.vocab;
     p->keys = malloc((n + 1) * ty * sizeof *p->keys);
@@ -83,7 +83,7 @@ static void judge(const Seq2Seq *m, const Trace *t, size_t first, size_t last, c
 }
 
 bool seq2seq_outcomes(const Seq2Seq *m, const Trace *t, size_t first, size_t last,
-                      EventOutcomes *out, const volatile sig_atomic_t *cancel, Error *err)
+                      EventOutcomes *out, const CancelFlag *cancel, Error *err)
 {
     Predictions p = {0};
     window_set_init(&p.inputs, m->cfg.tx);

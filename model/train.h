@@ -3,11 +3,11 @@
 #ifndef TRACEAID_TRAIN_H
 #define TRACEAID_TRAIN_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../io/cancel.h"
 #include "../io/error.h"
 #include "windows.h"
 
@@ -23,7 +23,7 @@ typedef struct TrainOptions {
     int batch_size;
     float learning_rate;
     uint64_t seed;              /* shuffling; the weights' seed is the model's creation */
-    const volatile sig_atomic_t *cancel;    /* stops after the current batch */
+    const CancelFlag *cancel;    /* stops after the current batch */
     void (*progress)(const TrainProgress *p, void *ctx);
     void *progress_ctx;
 } TrainOptions;

@@ -6,11 +6,11 @@
 #ifndef TRACEAID_GEN_H
 #define TRACEAID_GEN_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../io/cancel.h"
 #include "../io/error.h"
 
 typedef enum GenKind {
@@ -26,7 +26,7 @@ typedef struct GenOptions {
     GenKind kind;
     uint64_t n_events;          /* exactly this many event rows are written */
     uint64_t seed;
-    const volatile sig_atomic_t *cancel;  /* may be NULL; when *cancel becomes nonzero, stop, return false with error "interrupted" */
+    const CancelFlag *cancel;  /* may be NULL; when *cancel becomes nonzero, stop, return false with error "interrupted" */
     void (*progress)(uint64_t events_done, uint64_t n_events, void *ctx); /* may be NULL; call every ~65536 events */
     void *progress_ctx;
 } GenOptions;

@@ -185,6 +185,37 @@ static void gen_interrupted_leaves_no_file(void **state)
         fail_msg("left behind after Ctrl-C: %s", name);
 }
 
+/* SIGTERM (what kill, systemd and timeout send) gets the same cleanup as Ctrl-C, and says so
+ * with its own status: 143. */
+static void gen_terminated_leaves_no_file(void **state)
+{
+    (void)state;
+    mkdir(test_path("term"), 0755);
+    const char *trace = test_path("term/long.csv");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        execl(traceaid_bin(), traceaid_bin(), "gen", "--events", "50000000", "-o", trace, (char *)NULL);
+        _exit(127);
+    }
+    nanosleep(&(struct timespec){.tv_nsec = 400 * 1000 * 1000}, NULL);
+    kill(pid, SIGTERM);
+    int wstatus;
+    waitpid(pid, &wstatus, 0);
+    assert_true(WIFEXITED(wstatus));
+    assert_int_equal(WEXITSTATUS(wstatus), 143);
+    char listing[600];
+    snprintf(listing, sizeof listing, "ls -A '%s'", test_path("term"));
+    FILE *ls = popen(listing, "r");
+    char name[256] = "";
+    char *got = fgets(name, sizeof name, ls);
+    pclose(ls);
+    if (got)
+        fail_msg("left behind after SIGTERM: %s", name);
+}
+
 /* kill -9 in the middle of a write (nothing can catch it): the target is the old file, or absent. */
 static void killed_writer_leaves_no_broken_file(void **state)
 {
@@ -337,6 +368,7 @@ int main(void)
         cmocka_unit_test(summary_without_a_command),
         cmocka_unit_test(gen_writes_trace_and_truth),
         cmocka_unit_test(gen_interrupted_leaves_no_file),
+        cmocka_unit_test(gen_terminated_leaves_no_file),
         cmocka_unit_test(interrupted_load_exits_130),
         cmocka_unit_test(killed_writer_leaves_no_broken_file),
         cmocka_unit_test(bad_empty_file),

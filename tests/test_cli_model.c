@@ -197,6 +197,73 @@ static void train_interrupted_saves_the_model(void **state)
     run_result_free(&r);
 }
 
+/* Sessions of random keys: nearly every window distinct, so an epoch takes long. */
+static const char *random_sessions(const char *name, int n, int length)
+{
+    static char text[1 << 20];
+    size_t o = 0;
+    uint32_t x = 12345;
+    for (int s = 0; s < n; s++) {
+        for (int i = 0; i < length; i++) {
+            x = x * 1103515245u + 12345u;
+            o += (size_t)snprintf(text + o, sizeof text - o, "%u ", (x >> 16) % 50 + 1);
+        }
+        text[o++] = '\n';
+    }
+    text[o] = '\0';
+    return write_text(name, text);
+}
+
+/* Ctrl-C before the first epoch ends: the weights are still random, so no model file is written
+ * (nor a temporary one), and train says why. */
+static void train_interrupted_before_an_epoch_writes_nothing(void **state)
+{
+    (void)state;
+    const char *train = random_sessions("random.txt", 200, 200);
+    mkdir(test_path("early"), 0755);
+    const char *model = test_path("early/untrained.safetensors");
+    int err_pipe[2];
+    assert_int_equal(pipe(err_pipe), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(err_pipe[1], 2);
+        close(err_pipe[0]);
+        execl(traceaid_bin(), traceaid_bin(), "train", "--hidden", "256", "--batch", "1", "-o", model, "--sessions",
+              train, (char *)NULL);
+        _exit(127);
+    }
+    close(err_pipe[1]);
+    FILE *err = fdopen(err_pipe[0], "r");
+    char said[8192] = "", line[1024];
+    size_t used = 0;
+    bool signalled = false;
+    while (fgets(line, sizeof line, err)) {
+        used += (size_t)snprintf(said + used, sizeof said - used, "%s", line);
+        if (!signalled && strstr(line, "windows of")) { /* loaded: the first epoch starts */
+            kill(pid, SIGINT);
+            signalled = true;
+        }
+    }
+    fclose(err);
+    int wstatus;
+    waitpid(pid, &wstatus, 0);
+    assert_true(signalled);
+    assert_true(WIFEXITED(wstatus));
+    assert_int_equal(WEXITSTATUS(wstatus), 130);
+    assert_contains(said, "train: interrupted before the first epoch ended; nothing written");
+    if (strstr(said, "final loss") || strstr(said, "wrote"))
+        fail_msg("train claims a model:\n%s", said);
+    char listing[600];
+    snprintf(listing, sizeof listing, "ls -A '%s'", test_path("early"));
+    FILE *ls = popen(listing, "r");
+    char name[256] = "";
+    char *got = fgets(name, sizeof name, ls);
+    pclose(ls);
+    if (got)
+        fail_msg("left behind after Ctrl-C before the first epoch: %s", name);
+}
+
 /* seq2seq on generated traces: trains on the first 80% of each, calibrates on the rest, and the
  * commands that score take it as they take DeepLog. */
 static void seq2seq_train_score_plot(void **state)
@@ -312,6 +379,7 @@ int main(void)
         cmocka_unit_test(eval_refuses_a_broken_model),
         cmocka_unit_test(calibrate_then_score_flags_the_anomaly),
         cmocka_unit_test(train_interrupted_saves_the_model),
+        cmocka_unit_test(train_interrupted_before_an_epoch_writes_nothing),
         cmocka_unit_test(seq2seq_train_score_plot),
         cmocka_unit_test(explain_shows_the_reference),
     };

@@ -520,7 +520,7 @@ static void busy_loop_delays_the_control_loop(void **state)
 
 typedef struct Progress {
     uint64_t calls, last_done;
-    volatile sig_atomic_t *cancel_at_call;
+    CancelFlag *cancel_at_call;
     uint64_t cancel_after;
 } Progress;
 
@@ -551,7 +551,7 @@ static void progress_is_reported(void **state)
 static void cancel_stops_with_an_error(void **state)
 {
     (void)state;
-    volatile sig_atomic_t cancel = 1;
+    CancelFlag cancel = 1;
     FILE *sink = fopen("/dev/null", "w");
     assert_non_null(sink);
     GenOptions opt = {.kind = GEN_CLEAN, .n_events = 1000, .seed = 1, .cancel = &cancel};
@@ -663,7 +663,7 @@ static void failures_leave_nothing_behind(void **state)
     assert_false(exists(trace));
 
     /* cancelled before the end: no file at all, not a short one */
-    volatile sig_atomic_t cancel = 1;
+    CancelFlag cancel = 1;
     opt.cancel = &cancel;
     error_clear(&err);
     assert_false(gen_write(&opt, trace, tmp_path("x.truth.csv"), &err));

@@ -3,6 +3,7 @@
  * tests/screens/NAME.expected. UPDATE_SCREENS=1 rewrites the expected screens instead. */
 #include "test_util.h"
 
+#include <signal.h>
 #include <time.h>
 
 #ifndef SCREENS_DIR
@@ -115,6 +116,100 @@ static void end_to_end_in_tmux(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The tmux pane's screen once it shows text, or NULL after 5 s. */
+static char *wait_for_screen(const char *session, const char *text)
+{
+    char capture[700];
+    snprintf(capture, sizeof capture, "tmux -L %s capture-pane -p -t %s > '%s'", session, session, test_path("pane.txt"));
+    for (int tries = 0; tries < 50; tries++) {
+        nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
+        char *screen = system(capture) == 0 ? slurp(test_path("pane.txt")) : NULL;
+        if (screen && strstr(screen, text))
+            return screen;
+        free(screen);
+    }
+    return NULL;
+}
+
+/* A file another process writes, once it is complete (ends with a newline), or NULL after 5 s. */
+static char *wait_for_file(const char *path)
+{
+    for (int tries = 0; tries < 50; tries++) {
+        nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
+        char *text = slurp(path);
+        if (text && *text && text[strlen(text) - 1] == '\n')
+            return text;
+        free(text);
+    }
+    return NULL;
+}
+
+/* The explorer's process: the only child of the pane's shell. */
+static int explorer_pid(const char *session)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "pgrep -P $(tmux -L %s display-message -p -t %s '#{pane_pid}')", session, session);
+    FILE *p = popen(cmd, "r");
+    int pid = 0;
+    if (p && fscanf(p, "%d", &pid) != 1)
+        pid = 0;
+    if (p)
+        pclose(p);
+    return pid;
+}
+
+/* Ctrl-C typed in the explorer, or SIGTERM sent to it: the status says which (130, 143; not
+ * ncurses' 1) and the terminal is back in its normal mode (canonical input, echo). */
+static void explorer_stopped_by(int sig, const char *expected_status)
+{
+    if (system("command -v tmux > /dev/null") != 0)
+        fail_msg("tmux is not installed (scripts/deps.sh installs it)");
+    char cmd[2400], session[64], status_path[600], stty_path[600];
+    snprintf(session, sizeof session, "traceaid-signal-%d-%d", (int)getpid(), sig);
+    snprintf(status_path, sizeof status_path, "%s", test_path(sig == SIGINT ? "int.status" : "term.status"));
+    snprintf(stty_path, sizeof stty_path, "%s", test_path(sig == SIGINT ? "int.stty" : "term.stty"));
+    remove(status_path);
+    remove(stty_path);
+    snprintf(cmd, sizeof cmd, "tmux -L %s new-session -d -s %s -x 100 -y 30 "
+             "\"'%s' '%s' 2> /dev/null; echo \\$? > '%s'; stty -a > '%s'; sleep 30\"",
+             session, session, traceaid_bin(), trace, status_path, stty_path);
+    assert_int_equal(system(cmd), 0);
+    char *screen = wait_for_screen(session, "20,000 events");
+    assert_non_null(screen);
+    free(screen);
+    if (sig == SIGINT) {
+        snprintf(cmd, sizeof cmd, "tmux -L %s send-keys -t %s C-c", session, session);
+        assert_int_equal(system(cmd), 0);
+    } else {
+        int pid = explorer_pid(session);
+        assert_true(pid > 0);
+        assert_int_equal(kill(pid, sig), 0);
+    }
+    char *status = wait_for_file(status_path);
+    char *stty = status ? wait_for_file(stty_path) : NULL;
+    snprintf(cmd, sizeof cmd, "tmux -L %s kill-server 2>/dev/null; true", session);
+    assert_int_equal(system(cmd), 0);
+    assert_non_null(status);
+    assert_string_equal(status, expected_status);
+    assert_non_null(stty);
+    if (strstr(stty, "-icanon") || strstr(stty, "-echo "))
+        fail_msg("the terminal was left in the explorer's mode:\n%s", stty);
+    free(status);
+    free(stty);
+}
+
+static void ctrl_c_in_the_explorer_exits_130(void **state)
+{
+    (void)state;
+    explorer_stopped_by(SIGINT, "130\n");
+}
+
+static void sigterm_in_the_explorer_exits_143(void **state)
+{
+    (void)state;
+    explorer_stopped_by(SIGTERM, "143\n");
+}
+
 static void bad_theme_is_refused(void **state)
 {
     (void)state;
@@ -153,6 +248,8 @@ int main(void)
         cmocka_unit_test(screen_mouse),
         cmocka_unit_test(screen_zoom),
         cmocka_unit_test(end_to_end_in_tmux),
+        cmocka_unit_test(ctrl_c_in_the_explorer_exits_130),
+        cmocka_unit_test(sigterm_in_the_explorer_exits_143),
         cmocka_unit_test(bad_theme_is_refused),
         cmocka_unit_test(bad_script_is_refused),
     };

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/interrupt.h"
 #include "draw.h"
 #include "loader.h"
 #include "script.h"
@@ -151,7 +152,9 @@ static bool follow_loader(App *app, Loader *loader, bool has_model, bool *app_re
     return true;
 }
 
-static bool run_terminal(App *app, Loader *loader, bool has_model, Error *err)
+/* Ctrl-C or SIGTERM: the loop ends, the worker is told to stop, and explorer_run restores the
+ * terminal before main reports it (130 or 143). */
+static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelFlag *stop, Error *err)
 {
     cbreak();
     noecho();
@@ -164,9 +167,15 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, Error *err)
     LoadStage last_stage = LOAD_TRACES;
     Reaction pending = REACT_VIEW; /* what to draw before waiting for the next key */
     while (!(pending & REACT_QUIT)) {
+        if (*stop) {
+            loader_cancel(loader);
+            return error_interrupted(err);
+        }
         LoadStatus st = loader_status(loader);
         bool busy = st.stage == LOAD_TRACES || st.stage == LOAD_SCORING;
-        timeout(busy ? 100 : -1); /* poll the loader while it works */
+        /* Poll the loader while it works; idle, still wake now and then for the signal flag: a
+         * signal taken by another thread (OpenBLAS's) does not interrupt getch. */
+        timeout(busy ? 100 : 250);
         if (!follow_loader(app, loader, has_model, &app_ready, err))
             return false;
         if (busy || st.stage != last_stage) /* the progress, or what the loader brought */
@@ -181,7 +190,7 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, Error *err)
         int key = getch();
         MEVENT ev;
         if (key == ERR || key == KEY_RESIZE) {
-            pending = REACT_VIEW;
+            pending = key == KEY_RESIZE || busy ? REACT_VIEW : REACT_NONE;
             continue;
         }
         if (key == 27 && busy) {
@@ -207,6 +216,7 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
 {
     App app;
     app_init(&app, &loader->scored, false);
+    const CancelFlag *stop = interrupt_install(); /* before newterm, so ncurses keeps its own out */
     FILE *null_out = NULL, *null_in = NULL;
     SCREEN *screen;
     if (opt->script) { /* a fixed-size terminal of its own, drawing nowhere */
@@ -230,7 +240,7 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
             app.message[0] = '\0';
             ok = ok && run_script(&app, opt->script, err);
         } else if (ok) {
-            ok = run_terminal(&app, loader, has_model, err);
+            ok = run_terminal(&app, loader, has_model, stop, err);
         }
         endwin();
         delscreen(screen);

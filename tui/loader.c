@@ -1,5 +1,6 @@
 #include "loader.h"
 
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -25,6 +26,22 @@ static void on_bytes(uint64_t done, uint64_t total, void *ctx)
     pthread_mutex_unlock(&l->lock);
 }
 
+/* Wakes the worker from a read that may block for ever (a FIFO whose writer is silent): the
+ * handler does nothing, but installed without SA_RESTART it makes the read fail with EINTR, and
+ * the reader, seeing the cancel flag set, gives up. */
+#define WAKE_SIGNAL SIGUSR1
+
+static void on_wake(int sig) { (void)sig; }
+
+static void install_wake(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_wake;
+    sigemptyset(&sa.sa_mask);
+    sigaction(WAKE_SIGNAL, &sa, NULL);
+}
+
 static void *work(void *arg)
 {
     Loader *l = arg;
@@ -40,7 +57,7 @@ static void *work(void *arg)
         l->bytes_before += stat(l->inputs[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
     }
     if (!ok) {
-        publish(l, l->cancel ? LOAD_CANCELLED : LOAD_FAILED, false, false, &err);
+        publish(l, atomic_load(&l->cancel) ? LOAD_CANCELLED : LOAD_FAILED, false, false, &err);
         return NULL;
     }
     bool scoring = l->model.path != NULL;
@@ -50,7 +67,7 @@ static void *work(void *arg)
     if (scored_set_score(&l->scored, &l->cancel, &err))
         publish(l, LOAD_DONE, true, true, NULL);
     else
-        publish(l, l->cancel ? LOAD_CANCELLED : LOAD_FAILED, true, false, &err);
+        publish(l, atomic_load(&l->cancel) ? LOAD_CANCELLED : LOAD_FAILED, true, false, &err);
     return NULL;
 }
 
@@ -58,6 +75,7 @@ bool loader_start(Loader *l, const ModelRequest *model, const TraceRequest *trac
                   size_t n_inputs, Error *err)
 {
     memset(l, 0, sizeof *l);
+    atomic_init(&l->cancel, 0);
     l->model = *model;
     l->traces = *traces;
     l->inputs = inputs;
@@ -70,7 +88,17 @@ bool loader_start(Loader *l, const ModelRequest *model, const TraceRequest *trac
         l->status.bytes_total += stat(inputs[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
     }
     l->start = clock_seconds();
-    if (pthread_create(&l->thread, NULL, work, l) != 0)
+    /* Ctrl-C and SIGTERM go to the explorer's thread, which restores the terminal; the worker,
+     * which has no terminal, blocks them (a new thread inherits the mask). */
+    sigset_t stop, before;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, &before);
+    install_wake();
+    int failed = pthread_create(&l->thread, NULL, work, l);
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
+    if (failed)
         return error_set(err, "cannot start the loading thread");
     l->started = true;
     return true;
@@ -85,12 +113,30 @@ LoadStatus loader_status(Loader *l)
     return s;
 }
 
-void loader_cancel(Loader *l) { l->cancel = 1; }
+void loader_cancel(Loader *l)
+{
+    atomic_store(&l->cancel, 1);
+    if (l->started)
+        pthread_kill(l->thread, WAKE_SIGNAL); /* in case it waits in a read */
+}
+
+static bool busy(Loader *l)
+{
+    LoadStage stage = loader_status(l).stage;
+    return stage == LOAD_TRACES || stage == LOAD_SCORING;
+}
 
 void loader_join(Loader *l)
 {
-    if (l->started)
-        pthread_join(l->thread, NULL);
+    if (!l->started)
+        return;
+    /* Cancelled: wake the worker until it has given up. Again and again, as a wake-up sent just
+     * before it enters a read is lost. */
+    while (atomic_load(&l->cancel) && busy(l)) {
+        pthread_kill(l->thread, WAKE_SIGNAL);
+        nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
+    }
+    pthread_join(l->thread, NULL);
     l->started = false;
 }
 

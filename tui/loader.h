@@ -4,7 +4,6 @@
 #define TRACEAID_LOADER_H
 
 #include <pthread.h>
-#include <signal.h>
 
 #include "../core/scored_set.h"
 
@@ -25,7 +24,7 @@ typedef struct Loader {
     TraceRequest traces;
     const TraceInput *inputs;   /* the files, in order */
     size_t n_inputs;
-    volatile sig_atomic_t cancel;
+    CancelFlag cancel;          /* set by the explorer's thread, read by the worker */
     pthread_t thread;
     pthread_mutex_t lock;
     LoadStatus status;          /* under lock */

@@ -67,7 +67,7 @@ static void act(Gen *g, SimEvent ev)
 bool simulate(Gen *g, const char *trace_name, const char *truth_name, Error *err)
 {
     output_begin(g);
-    const volatile sig_atomic_t *cancel = g->opt->cancel;
+    const CancelFlag *cancel = g->opt->cancel;
     uint64_t next_check = PROGRESS_EVERY;
     while (!all_written(g)) {
         if (cancel && *cancel)
