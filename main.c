@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "tui/explorer.h"
@@ -31,7 +32,7 @@ static void print_help(FILE *out)
             "process), loghub-style structured logs (EventId, EventTemplate) or DeepLog session\n"
             "files (one session a line of integer keys). 'traceaid COMMAND --help' tells more.\n"
             "Exit status: 0 success, 1 anomalies found, 2 an error (bad input or usage),\n"
-            "130 interrupted (Ctrl-C; no half-written file is left).\n");
+            "130 interrupted by Ctrl-C, 143 by SIGTERM (no half-written file is left).\n");
 }
 
 static const Command *find_command(const char *name)
@@ -108,13 +109,12 @@ static int run(int argc, char **argv, const char **name)
     }
     bool looks_like_command = first[0] != '-' && !strchr(first, '/') && !strchr(first, '.');
     if (looks_like_command && argc == 2) {
-        FILE *probe = fopen(first, "r");
-        if (!probe) {
+        /* access, not open: opening a FIFO would wait for its writer before any handler is set */
+        if (access(first, R_OK) != 0) {
             fprintf(stderr, "traceaid: '%s' is neither a command nor a readable file; try "
                             "'traceaid help'\n", first);
             return EXIT_ERROR;
         }
-        fclose(probe);
     }
     *name = cmd_open.name;
     return run_command(&cmd_open, argc, argv);
