@@ -182,8 +182,33 @@ static bool check_tiling(const Span *spans, size_t n, const char *path, size_t d
     return ok;
 }
 
+static int name_order(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A tensor listed twice would be found by whichever comes first: refused instead. Sorted, so a
+ * header of a million entries costs n log n, not n squared. */
+static bool check_unique_names(const Span *spans, size_t n, const char *path, Error *err)
+{
+    const char **sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted)
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = spans[i].name;
+    qsort(sorted, n, sizeof *sorted, name_order);
+    bool ok = true;
+    for (size_t i = 1; ok && i < n; i++)
+        if (strcmp(sorted[i - 1], sorted[i]) == 0)
+            ok = error_set(err, "%s: tensor %s appears twice in the header", path, sorted[i]);
+    free(sorted);
+    return ok;
+}
+
 static bool load_metadata(SafeTensors *st, const char *path, const JsonValue *meta, Error *err)
 {
+    if (st->meta_keys) /* JSON allows a repeated key; which one counts would be a guess */
+        return error_set(err, "%s: __metadata__ appears twice in the header", path);
     if (meta->type != JSON_OBJECT)
         return error_set(err, "%s: __metadata__ is not an object", path);
     st->meta_keys = calloc(meta->length + 1, sizeof *st->meta_keys);
@@ -232,7 +257,8 @@ static bool parse_header(SafeTensors *st, const char *path, const unsigned char 
         }
     }
     /* Tiling is checked before any copy, so overlapping tensors cannot multiply the memory. */
-    ok = ok && check_tiling(spans, st->n_tensors, path, data_size, err);
+    ok = ok && check_unique_names(spans, st->n_tensors, path, err) &&
+         check_tiling(spans, st->n_tensors, path, data_size, err);
     for (size_t t = 0; ok && t < st->n_tensors; t++)
         ok = fill_tensor(&st->tensors[t], &spans[t], path, data, err);
     free(spans);

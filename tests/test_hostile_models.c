@@ -81,6 +81,20 @@ static void offsets_out_of_order(void **state)
                         "order.st: tensor a: data_offsets [16, 0] end before they begin");
 }
 
+/* JSON lets a key repeat; the first fuzzing run with structured mutations found the second
+ * __metadata__ leaking the first. Both repeats are refused. */
+static void repeated_names(void **state)
+{
+    (void)state;
+    refused_by_commands(crafted("meta2.st", "{\"__metadata__\":{\"model\":\"deeplog\"},"
+                                "\"__metadata__\":{\"window\":\"3\"},"
+                                "\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 16),
+                        "meta2.st: __metadata__ appears twice in the header");
+    refused_by_commands(crafted("twice.st", "{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]},"
+                                "\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[16,32]}}", 32),
+                        "twice.st: tensor w appears twice in the header");
+}
+
 /* The header may list tensors in any order, as long as their bytes tile the data. */
 static void header_order_is_free(void **state)
 {
@@ -133,6 +147,7 @@ int main(void)
         cmocka_unit_test(overlapping_offsets),
         cmocka_unit_test(gap_between_tensors),
         cmocka_unit_test(offsets_out_of_order),
+        cmocka_unit_test(repeated_names),
         cmocka_unit_test(header_order_is_free),
         cmocka_unit_test(meanings_from_dev_zero),
         cmocka_unit_test(meanings_line_over_the_bound),
