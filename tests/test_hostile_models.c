@@ -1,6 +1,6 @@
 /* Hostile model and meanings files through the real binary: crafted safetensors headers whose
- * shapes wrap size_t or whose data offsets do not tile the data, and meanings files that never
- * end a line. Each ends with exit status 2 and a message naming the file and the tensor or line,
+ * shapes wrap size_t or whose data offsets do not tile the data, and meanings or ground-truth
+ * files whose lines run past their bound. Each ends with exit status 2 and a message naming the file and the tensor or line,
  * never a crash (the ASan build of the suite runs these too). */
 #include "test_util.h"
 
@@ -139,6 +139,26 @@ static void meanings_line_over_the_bound(void **state)
     run_result_free(&r);
 }
 
+/* fgets in a fixed buffer split a long ground-truth line in two, the rest read as the next. */
+static void truth_line_over_the_bound(void **state)
+{
+    (void)state;
+    const char *trace = test_path("g.csv");
+    RunResult r = run_traceaid("gen", "-k", "fifo-ls", "-n", "5000", "-o", trace);
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+    char text[400];
+    int n = snprintf(text, sizeof text, "first_event,last_event,episode\n1,2,");
+    memset(text + n, '1', 300);
+    snprintf(text + n + 300, sizeof text - (size_t)n - 300, "\n");
+    r = run_traceaid("plot", "--model", FIXTURES_DIR "/flight-small.safetensors", trace, "--truth",
+                     write_text("long.truth", text), "-o", test_path("p.svg"));
+    if (r.status != 2)
+        fail_msg("expected exit status 2, got %d; stderr:\n%s", r.status, r.err);
+    assert_contains(r.err, "long.truth:2: a line longer than 254 bytes");
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,6 +171,7 @@ int main(void)
         cmocka_unit_test(header_order_is_free),
         cmocka_unit_test(meanings_from_dev_zero),
         cmocka_unit_test(meanings_line_over_the_bound),
+        cmocka_unit_test(truth_line_over_the_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
