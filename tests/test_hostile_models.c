@@ -1,6 +1,6 @@
 /* Hostile model and meanings files through the real binary: crafted safetensors headers whose
- * shapes wrap size_t or whose data offsets do not tile the data, and meanings or ground-truth
- * files whose lines run past their bound. Each ends with exit status 2 and a message naming the file and the tensor or line,
+ * shapes wrap size_t or whose data offsets do not tile the data, and meanings, ground-truth,
+ * theme and script files that run past their bound. Each ends with exit status 2 and a message naming the file and the tensor or line,
  * never a crash (the ASan build of the suite runs these too). */
 #include "test_util.h"
 
@@ -159,6 +159,42 @@ static void truth_line_over_the_bound(void **state)
     run_result_free(&r);
 }
 
+/* The theme reader took the first 64 KiB and parsed them as if they were the whole file. */
+static void theme_over_the_bound(void **state)
+{
+    (void)state;
+    size_t len = 70000;
+    char *text = malloc(len + 1);
+    assert_non_null(text);
+    memset(text, '#', len);
+    memcpy(text, "normal default default\n", 23);
+    text[len - 1] = '\n';
+    text[len] = '\0';
+    const char *theme = write_text("big.theme", text);
+    free(text);
+    RunResult r = run_traceaid(write_text("s.csv", "t,event\n1,A\n2,B\n"), "--theme", theme, "--script",
+                               write_text("one.script", "dump\n"));
+    if (r.status != 2)
+        fail_msg("expected exit status 2, got %d; stderr:\n%s", r.status, r.err);
+    assert_contains(r.err, "big.theme: longer than 65536 bytes: not a theme file");
+    run_result_free(&r);
+}
+
+/* A script line longer than the reader's buffer ran its rest as a line of its own. */
+static void script_line_over_the_bound(void **state)
+{
+    (void)state;
+    char text[700] = "keys ";
+    memset(text + 5, 'j', 600);
+    strcpy(text + 605, "\ndump\n");
+    RunResult r = run_traceaid(write_text("s.csv", "t,event\n1,A\n2,B\n"), "--script",
+                               write_text("long.script", text));
+    if (r.status != 2)
+        fail_msg("expected exit status 2, got %d; stderr:\n%s", r.status, r.err);
+    assert_contains(r.err, "long.script:1: a line longer than 510 bytes");
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +208,8 @@ int main(void)
         cmocka_unit_test(meanings_from_dev_zero),
         cmocka_unit_test(meanings_line_over_the_bound),
         cmocka_unit_test(truth_line_over_the_bound),
+        cmocka_unit_test(theme_over_the_bound),
+        cmocka_unit_test(script_line_over_the_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include "explorer.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,16 @@ static bool run_script_line(App *app, char *line, const char *path, int line_no,
     return true;
 }
 
+/* Whether nothing follows: a full buffer without a newline may be the last line, unended. */
+static bool at_end(FILE *fp)
+{
+    int c = getc(fp);
+    if (c == EOF)
+        return !ferror(fp);
+    ungetc(c, fp);
+    return false;
+}
+
 static bool run_script(App *app, const char *path, Error *err)
 {
     FILE *fp = fopen(path, "r");
@@ -91,8 +102,15 @@ static bool run_script(App *app, const char *path, Error *err)
     char line[512];
     int line_no = 0, dumps = 0;
     bool ok = true, quit = false;
-    while (ok && !quit && fgets(line, sizeof line, fp))
-        ok = run_script_line(app, line, path, ++line_no, &dumps, &quit, err);
+    while (ok && !quit && fgets(line, sizeof line, fp)) {
+        line_no++;
+        if (!strchr(line, '\n') && !at_end(fp)) /* else its rest would run as the next line */
+            ok = error_set(err, "%s:%d: a line longer than %zu bytes", path, line_no, sizeof line - 2);
+        else
+            ok = run_script_line(app, line, path, line_no, &dumps, &quit, err);
+    }
+    if (ok && ferror(fp)) /* fgets ends alike on end of file and on a read error */
+        ok = error_set_code(err, ERROR_IO, "%s:%d: read error: %s", path, line_no + 1, strerror(errno));
     fclose(fp);
     return ok;
 }

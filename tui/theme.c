@@ -1,6 +1,7 @@
 #include "theme.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,20 +184,33 @@ bool theme_parse(Theme *theme, const char *text, const char *path, Error *err)
     return ok;
 }
 
+#define THEME_MAX_BYTES 65536
+
+/* The whole file, or NULL with err set: a read error and a file over THEME_MAX_BYTES are errors
+ * naming the file, not a theme quietly cut short. */
 static char *read_file(const char *path, Error *err)
 {
     FILE *fp;
     if (!text_open(path, &fp, err))
         return NULL;
-    char *buf = malloc(65537);
-    size_t n = buf ? fread(buf, 1, 65536, fp) : 0;
+    char *buf = malloc(THEME_MAX_BYTES + 2);
+    size_t n = buf ? fread(buf, 1, THEME_MAX_BYTES + 1, fp) : 0;
+    int saved = errno;
+    bool failed = buf && ferror(fp);
     fclose(fp);
-    if (!buf) {
-        error_set_code(err, ERROR_NOMEM, "out of memory");
-        return NULL;
+    if (!buf)
+        error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
+    else if (failed)
+        error_set_code(err, saved == ENOMEM ? ERROR_NOMEM : ERROR_IO, "%s: read error: %s", path,
+                       strerror(saved));
+    else if (n > THEME_MAX_BYTES)
+        error_set(err, "%s: longer than %d bytes: not a theme file", path, THEME_MAX_BYTES);
+    else {
+        buf[n] = '\0';
+        return buf;
     }
-    buf[n] = '\0';
-    return buf;
+    free(buf);
+    return NULL;
 }
 
 /* The folders a theme's name is looked for in, in order: the user's ($XDG_CONFIG_HOME, else
