@@ -73,23 +73,62 @@ static bool parse_line(Meanings *m, const char *path, size_t line_no, char *line
     return true;
 }
 
+typedef enum LineRead { LINE_READ, LINE_END, LINE_FAILED } LineRead;
+
+/* One line (its newline kept) into *buf, at most MEANINGS_MAX_LINE bytes. getline cannot tell
+ * out of memory from end of file and grows without bound (/dev/zero is one endless line), so
+ * the line is read here: the end of the file, a read error and a line too long are each told. */
+static LineRead read_line(FILE *fp, const char *path, size_t line_no, char **buf, size_t *cap,
+                          size_t *len, Error *err)
+{
+    *len = 0;
+    int c;
+    while ((c = getc(fp)) != EOF) {
+        if (*len == MEANINGS_MAX_LINE) {
+            error_set(err, "%s:%zu: a line longer than %d bytes", path, line_no, MEANINGS_MAX_LINE);
+            return LINE_FAILED;
+        }
+        if (*len + 1 >= *cap) {
+            size_t grown_cap = *cap ? *cap * 2 : 256;
+            char *grown = realloc(*buf, grown_cap);
+            if (!grown) {
+                error_set_code(err, ERROR_NOMEM, "%s:%zu: out of memory", path, line_no);
+                return LINE_FAILED;
+            }
+            *buf = grown;
+            *cap = grown_cap;
+        }
+        (*buf)[(*len)++] = (char)c;
+        if (c == '\n')
+            break;
+    }
+    if (ferror(fp)) {
+        error_set_code(err, errno == ENOMEM ? ERROR_NOMEM : ERROR_IO, "%s:%zu: read error: %s",
+                       path, line_no, strerror(errno));
+        return LINE_FAILED;
+    }
+    if (*len == 0)
+        return LINE_END;
+    (*buf)[*len] = '\0';
+    return LINE_READ;
+}
+
 bool meanings_load(Meanings *m, const char *path, Error *err)
 {
     FILE *fp = NULL;
     if (!text_open(path, &fp, err))
         return false;
     char *line = NULL;
-    size_t line_cap = 0, line_no = 0;
-    ssize_t len;
+    size_t line_cap = 0, line_no = 0, len;
     bool ok = true;
-    while (ok && (len = getline(&line, &line_cap, fp)) >= 0) {
+    LineRead got = LINE_END;
+    while (ok && (got = read_line(fp, path, line_no + 1, &line, &line_cap, &len, err)) == LINE_READ) {
         line_no++;
         if (line_no == 1)
-            len = (ssize_t)text_skip_bom(line, (size_t)len);
-        ok = parse_line(m, path, line_no, line, (size_t)len, err);
+            len = text_skip_bom(line, len);
+        ok = parse_line(m, path, line_no, line, len, err);
     }
-    if (ok && ferror(fp))
-        ok = error_set(err, "%s: read error: %s", path, strerror(errno));
+    ok = ok && got != LINE_FAILED;
     free(line);
     fclose(fp);
     return ok;

@@ -5,6 +5,9 @@
 
 #include "strpool.h"
 
+/* A longer line is refused, naming it, rather than read on without end. */
+#define MEANINGS_MAX_LINE (1 << 20)
+
 typedef struct Meanings {
     StrPool keys;           /* key names, ids in order of first appearance */
     StrPool texts;          /* the phrases */
@@ -14,7 +17,8 @@ typedef struct Meanings {
 
 void meanings_init(Meanings *m);
 void meanings_free(Meanings *m);
-/* Reads a meanings file; a key already known gets the file's phrase. */
+/* Reads a meanings file; a key already known gets the file's phrase. A read error, a line over
+ * MEANINGS_MAX_LINE bytes or running out of memory (ERROR_NOMEM) is an error naming the line. */
 bool meanings_load(Meanings *m, const char *path, Error *err);
 bool meanings_set(Meanings *m, const char *key, size_t key_len, const char *text, size_t text_len,
                   Error *err);

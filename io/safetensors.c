@@ -46,8 +46,63 @@ static bool read_all(const char *path, unsigned char **data, size_t *size, Error
     return true;
 }
 
-static bool load_tensor(StTensor *t, const char *path, const char *name, const JsonValue *info,
-                        const unsigned char *data, size_t data_size, Error *err)
+/* Where a tensor's bytes lie in the data buffer, kept to check that the tensors tile it. */
+typedef struct Span {
+    size_t begin, end;
+    const char *name;
+} Span;
+
+static void format_shape(char *buf, size_t size, int ndim, const int64_t *shape);
+
+/* The element count and byte size of a shape, every product checked: a crafted shape whose
+ * product wraps size_t would otherwise pass the size check and be read far out of bounds. */
+static bool read_shape(StTensor *t, size_t *bytes, const char *path, const char *name,
+                       const JsonValue *shape, Error *err)
+{
+    if (shape->length > ST_MAX_DIMS)
+        return error_set(err, "%s: tensor %s: %zu dimensions, at most %d", path, name, shape->length, ST_MAX_DIMS);
+    t->ndim = (int)shape->length;
+    for (size_t d = 0; d < shape->length; d++) {
+        double dim = shape->items[d].number;
+        if (shape->items[d].type != JSON_NUMBER || dim < 0 || dim > 1e9 || dim != floor(dim))
+            return error_set(err, "%s: tensor %s: bad shape", path, name);
+        t->shape[d] = (int64_t)dim;
+    }
+    size_t numel = 1;
+    bool overflow = false;
+    for (int d = 0; d < t->ndim; d++)
+        overflow |= __builtin_mul_overflow(numel, (size_t)t->shape[d], &numel);
+    overflow |= __builtin_mul_overflow(numel, sizeof(float), bytes);
+    if (overflow) {
+        char text[96];
+        format_shape(text, sizeof text, t->ndim, t->shape);
+        return error_set(err, "%s: tensor %s: shape %s holds more bytes than memory can address",
+                         path, name, text);
+    }
+    t->numel = numel;
+    return true;
+}
+
+static bool read_offsets(Span *span, const char *path, const char *name, const JsonValue *offsets,
+                         size_t data_size, Error *err)
+{
+    const JsonValue *b = &offsets->items[0], *e = &offsets->items[1];
+    if (b->type != JSON_NUMBER || e->type != JSON_NUMBER || b->number < 0 || e->number < 0 ||
+        b->number != floor(b->number) || e->number != floor(e->number))
+        return error_set(err, "%s: tensor %s: data_offsets are not two byte offsets", path, name);
+    if (e->number < b->number)
+        return error_set(err, "%s: tensor %s: data_offsets [%.0f, %.0f] end before they begin",
+                         path, name, b->number, e->number);
+    if (e->number > (double)data_size)
+        return error_set(err, "%s: tensor %s: data_offsets [%.0f, %.0f] outside the %zu data bytes "
+                         "(truncated file?)", path, name, b->number, e->number, data_size);
+    *span = (Span){(size_t)b->number, (size_t)e->number, name};
+    return true;
+}
+
+/* A tensor's header entry: its dtype, shape and byte range, checked before any byte is read. */
+static bool describe_tensor(StTensor *t, Span *span, const char *path, const char *name,
+                            const JsonValue *info, size_t data_size, Error *err)
 {
     const JsonValue *dtype = json_get(info, "dtype"), *shape = json_get(info, "shape"),
                     *offsets = json_get(info, "data_offsets");
@@ -56,39 +111,104 @@ static bool load_tensor(StTensor *t, const char *path, const char *name, const J
         return error_set(err, "%s: tensor %s: header entry needs dtype, shape and data_offsets", path, name);
     if (strcmp(dtype->string, "F32") != 0)
         return error_set(err, "%s: tensor %s: dtype %s, expected F32", path, name, dtype->string);
-    if (shape->length > ST_MAX_DIMS)
-        return error_set(err, "%s: tensor %s: %zu dimensions, at most %d", path, name, shape->length, ST_MAX_DIMS);
-    t->ndim = (int)shape->length;
-    t->numel = 1;
-    for (size_t d = 0; d < shape->length; d++) {
-        double dim = shape->items[d].number;
-        if (shape->items[d].type != JSON_NUMBER || dim < 0 || dim > 1e9 || dim != floor(dim))
-            return error_set(err, "%s: tensor %s: bad shape", path, name);
-        t->shape[d] = (int64_t)dim;
-        t->numel *= (size_t)dim;
-    }
-    double begin = offsets->items[0].number, end = offsets->items[1].number;
-    if (offsets->items[0].type != JSON_NUMBER || offsets->items[1].type != JSON_NUMBER ||
-        begin < 0 || end < begin || end > (double)data_size || begin != floor(begin) || end != floor(end))
-        return error_set(err, "%s: tensor %s: data_offsets [%.0f, %.0f] outside the %zu data bytes "
-                         "(truncated file?)", path, name, begin, end, data_size);
-    if ((size_t)(end - begin) != t->numel * sizeof(float))
-        return error_set(err, "%s: tensor %s: shape holds %zu floats but data_offsets span %.0f bytes",
-                         path, name, t->numel, end - begin);
+    size_t bytes = 0;
+    if (!read_shape(t, &bytes, path, name, shape, err) ||
+        !read_offsets(span, path, name, offsets, data_size, err))
+        return false;
+    if (span->end - span->begin != bytes)
+        return error_set(err, "%s: tensor %s: shape holds %zu floats but data_offsets span %zu bytes",
+                         path, name, t->numel, span->end - span->begin);
     t->name = strdup(name);
-    t->data = malloc(t->numel ? t->numel * sizeof(float) : 1);
-    if (!t->name || !t->data)
-        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
-    memcpy(t->data, data + (size_t)begin, t->numel * sizeof(float)); /* little-endian host */
+    return t->name || error_set_code(err, ERROR_NOMEM, "%s: tensor %s: out of memory", path, name);
+}
+
+/* Copies a described tensor's bytes (its span is within the buffer) and refuses NaN and Inf. */
+static bool fill_tensor(StTensor *t, const Span *span, const char *path, const unsigned char *data,
+                        Error *err)
+{
+    size_t bytes = span->end - span->begin;
+    t->data = malloc(bytes ? bytes : 1);
+    if (!t->data)
+        return error_set_code(err, ERROR_NOMEM, "%s: tensor %s: out of memory (%zu bytes)", path,
+                              t->name, bytes);
+    memcpy(t->data, data + span->begin, bytes); /* little-endian host */
     for (size_t i = 0; i < t->numel; i++)
         if (!isfinite(t->data[i]))
-            return error_set(err, "%s: tensor %s: element %zu is %s", path, name, i,
+            return error_set(err, "%s: tensor %s: element %zu is %s", path, t->name, i,
                              isnan(t->data[i]) ? "NaN" : "infinite");
     return true;
 }
 
+static int span_order(const void *a, const void *b)
+{
+    const Span *x = a, *y = b;
+    if (x->begin != y->begin)
+        return x->begin < y->begin ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+static bool check_sorted_tiling(const Span *spans, size_t n, const char *path, size_t data_size,
+                                Error *err)
+{
+    size_t next = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (spans[i].begin < next)
+            return error_set(err, "%s: tensor %s: data_offsets [%zu, %zu] overlap tensor %s's bytes",
+                             path, spans[i].name, spans[i].begin, spans[i].end, spans[i - 1].name);
+        if (spans[i].begin > next)
+            return error_set(err, "%s: tensor %s: data_offsets [%zu, %zu] leave bytes [%zu, %zu) "
+                             "to no tensor", path, spans[i].name, spans[i].begin, spans[i].end,
+                             next, spans[i].begin);
+        next = spans[i].end;
+    }
+    if (next != data_size)
+        return error_set(err, "%s: %zu data bytes after the last tensor%s%s", path, data_size - next,
+                         n ? " " : "", n ? spans[n - 1].name : "");
+    return true;
+}
+
+/* The format requires the tensors to tile the data buffer: no overlap (two tensors sharing
+ * bytes), no gap (bytes no tensor owns) and nothing after the last one, as the reference
+ * implementation checks. The header may list them in any order, so a sorted copy is checked. */
+static bool check_tiling(const Span *spans, size_t n, const char *path, size_t data_size, Error *err)
+{
+    Span *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted)
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
+    memcpy(sorted, spans, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, span_order);
+    bool ok = check_sorted_tiling(sorted, n, path, data_size, err);
+    free(sorted);
+    return ok;
+}
+
+static int name_order(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A tensor listed twice would be found by whichever comes first: refused instead. Sorted, so a
+ * header of a million entries costs n log n, not n squared. */
+static bool check_unique_names(const Span *spans, size_t n, const char *path, Error *err)
+{
+    const char **sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted)
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = spans[i].name;
+    qsort(sorted, n, sizeof *sorted, name_order);
+    bool ok = true;
+    for (size_t i = 1; ok && i < n; i++)
+        if (strcmp(sorted[i - 1], sorted[i]) == 0)
+            ok = error_set(err, "%s: tensor %s appears twice in the header", path, sorted[i]);
+    free(sorted);
+    return ok;
+}
+
 static bool load_metadata(SafeTensors *st, const char *path, const JsonValue *meta, Error *err)
 {
+    if (st->meta_keys) /* JSON allows a repeated key; which one counts would be a guess */
+        return error_set(err, "%s: __metadata__ appears twice in the header", path);
     if (meta->type != JSON_OBJECT)
         return error_set(err, "%s: __metadata__ is not an object", path);
     st->meta_keys = calloc(meta->length + 1, sizeof *st->meta_keys);
@@ -122,16 +242,26 @@ static bool parse_header(SafeTensors *st, const char *path, const unsigned char 
     bool ok = doc.root->type == JSON_OBJECT || error_set(err, "%s: header is not a JSON object", path);
     const unsigned char *data = file + 8 + header_len;
     size_t data_size = file_size - 8 - header_len;
-    st->tensors = calloc(ok ? doc.root->length + 1 : 1, sizeof *st->tensors);
-    ok = ok && (st->tensors || error_set_code(err, ERROR_NOMEM, "%s: out of memory", path));
-    for (size_t i = 0; ok && i < doc.root->length; i++) {
+    size_t n_entries = ok ? doc.root->length : 0;
+    st->tensors = calloc(n_entries + 1, sizeof *st->tensors);
+    Span *spans = calloc(n_entries + 1, sizeof *spans);
+    ok = ok && ((st->tensors && spans) || error_set_code(err, ERROR_NOMEM, "%s: out of memory", path));
+    for (size_t i = 0; ok && i < n_entries; i++) {
         const char *name = doc.root->keys[i];
         if (strcmp(name, "__metadata__") == 0)
             ok = load_metadata(st, path, &doc.root->items[i], err);
-        else
-            ok = load_tensor(&st->tensors[st->n_tensors++], path, name, &doc.root->items[i], data,
-                             data_size, err);
+        else { /* counted first, so that safetensors_free frees what a failed load allocated */
+            size_t t = st->n_tensors++;
+            ok = describe_tensor(&st->tensors[t], &spans[t], path, name, &doc.root->items[i],
+                                 data_size, err);
+        }
     }
+    /* Tiling is checked before any copy, so overlapping tensors cannot multiply the memory. */
+    ok = ok && check_unique_names(spans, st->n_tensors, path, err) &&
+         check_tiling(spans, st->n_tensors, path, data_size, err);
+    for (size_t t = 0; ok && t < st->n_tensors; t++)
+        ok = fill_tensor(&st->tensors[t], &spans[t], path, data, err);
+    free(spans);
     json_free(&doc);
     return ok;
 }

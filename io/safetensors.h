@@ -29,7 +29,9 @@ typedef struct SafeTensors {
 } SafeTensors;
 
 /* Reads path; a truncated file, a header out of bounds, a dtype other than F32, a shape that
- * does not match its byte range or a NaN/Inf value is refused with the tensor named. */
+ * does not match its byte range or whose size overflows, ranges that overlap, leave a gap or do
+ * not reach the end (the tensors must tile the data), a name given twice or a NaN/Inf value is
+ * refused with the file and the tensor named. */
 bool safetensors_load(SafeTensors *st, const char *path, Error *err);
 void safetensors_free(SafeTensors *st);
 const StTensor *safetensors_find(const SafeTensors *st, const char *name);
