@@ -19,13 +19,45 @@ static uint64_t read_le64(const unsigned char *b)
     return v;
 }
 
+/* Reads fd to its end into a block grown as it fills: a pipe's size is not known ahead. */
+static bool read_stream(const char *path, int fd, unsigned char **data, size_t *size, Error *err)
+{
+    size_t cap = 1 << 16, got = 0;
+    *data = malloc(cap);
+    for (;;) {
+        if (!*data)
+            return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
+        ssize_t n = read(fd, *data + got, cap - got);
+        if (n < 0) {
+            free(*data);
+            return error_set(err, "%s: read error: %s", path, strerror(errno));
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+        if (got == cap) {
+            unsigned char *grown = cap <= SIZE_MAX / 2 ? realloc(*data, cap * 2) : NULL;
+            if (!grown)
+                free(*data);
+            *data = grown, cap *= 2;
+        }
+    }
+    *size = got;
+    return true;
+}
+
 static bool read_all(const char *path, unsigned char **data, size_t *size, Error *err)
 {
     int fd;
     uint64_t file_size;
     if (!text_open_fd(path, &fd, &file_size, err))
         return false;
-    *data = malloc(file_size ? file_size : 1);
+    if (file_size == 0) { /* not a regular file, or empty: read what comes */
+        bool ok = read_stream(path, fd, data, size, err);
+        close(fd);
+        return ok;
+    }
+    *data = malloc(file_size);
     if (!*data) {
         close(fd);
         return error_set_code(err, ERROR_NOMEM, "%s: out of memory (%llu bytes)", path, (unsigned long long)file_size);

@@ -20,7 +20,8 @@ bool text_stat_fd(const char *path, int fd, uint64_t *size, Error *err)
 
 bool text_open_fd(const char *path, int *fd, uint64_t *size, Error *err)
 {
-    *fd = open(path, O_RDONLY);
+    /* "-" is standard input wherever a file is read; a copy, so the caller may close it */
+    *fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY);
     if (*fd < 0)
         return error_set(err, "%s: cannot open: %s", path, strerror(errno));
     if (!text_stat_fd(path, *fd, size, err)) {

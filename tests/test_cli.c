@@ -118,6 +118,27 @@ static void gen_writes_trace_and_truth(void **state)
     expect_error(&r, "unknown kind 'sideways'");
 }
 
+/* "-" is standard input wherever a file is read: a model file and a meanings file too. */
+static void dash_reads_standard_input(void **state)
+{
+    (void)state;
+    char cmd[2000];
+    const char *out = test_path("dash.out");
+    snprintf(cmd, sizeof cmd, "'%s' info - < '%s' > '%s' 2>&1", traceaid_bin(),
+             FIXTURES_DIR "/deeplog_small.safetensors", out);
+    assert_int_equal(system(cmd), 0);
+    char *text = slurp(out);
+    assert_contains(text, "DeepLog: ");
+    free(text);
+    const char *sessions = write_text("dash-sessions.txt", "1 2 3\n3 2 1\n");
+    snprintf(cmd, sizeof cmd, "printf '2\\tthe second key\\n' | '%s' stats --meanings - --sessions '%s' > '%s' 2>&1",
+             traceaid_bin(), sessions, out);
+    assert_int_equal(system(cmd), 0);
+    text = slurp(out);
+    assert_contains(text, "the second key");
+    free(text);
+}
+
 /* Ctrl-C while a command waits on its input: the load stops and the exit status is 130. */
 static void interrupted_load_exits_130(void **state)
 {
@@ -370,6 +391,7 @@ int main(void)
         cmocka_unit_test(gen_interrupted_leaves_no_file),
         cmocka_unit_test(gen_terminated_leaves_no_file),
         cmocka_unit_test(interrupted_load_exits_130),
+        cmocka_unit_test(dash_reads_standard_input),
         cmocka_unit_test(killed_writer_leaves_no_broken_file),
         cmocka_unit_test(bad_empty_file),
         cmocka_unit_test(bad_header_only),
