@@ -176,12 +176,12 @@ static void interrupted_load_exits_130(void **state)
     }
 }
 
-/* Ctrl-C in the middle of a long write: exit 130, and neither the file nor a temporary is left. */
-static void gen_interrupted_leaves_no_file(void **state)
+/* A long gen stopped by signal: exit with status, and neither the file nor a temporary is left. */
+static void gen_stopped_leaves_no_file(const char *dir, int signal, int status)
 {
-    (void)state;
-    mkdir(test_path("cut"), 0755);
-    const char *trace = test_path("cut/long.csv");
+    mkdir(test_path(dir), 0755);
+    char trace[600];
+    snprintf(trace, sizeof trace, "%s/long.csv", test_path(dir));
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -191,19 +191,26 @@ static void gen_interrupted_leaves_no_file(void **state)
         _exit(127);
     }
     nanosleep(&(struct timespec){.tv_nsec = 400 * 1000 * 1000}, NULL);
-    kill(pid, SIGINT);
+    kill(pid, signal);
     int wstatus;
     waitpid(pid, &wstatus, 0);
     assert_true(WIFEXITED(wstatus));
-    assert_int_equal(WEXITSTATUS(wstatus), 130);
-    char listing[600];
-    snprintf(listing, sizeof listing, "ls -A '%s'", test_path("cut"));
+    assert_int_equal(WEXITSTATUS(wstatus), status);
+    char listing[700];
+    snprintf(listing, sizeof listing, "ls -A '%s'", test_path(dir));
     FILE *ls = popen(listing, "r");
     char name[256] = "";
     char *got = fgets(name, sizeof name, ls);
     pclose(ls);
     if (got)
-        fail_msg("left behind after Ctrl-C: %s", name);
+        fail_msg("left behind after signal %d: %s", signal, name);
+}
+
+/* Ctrl-C in the middle of a long write: exit 130. */
+static void gen_interrupted_leaves_no_file(void **state)
+{
+    (void)state;
+    gen_stopped_leaves_no_file("cut", SIGINT, 130);
 }
 
 /* SIGTERM (what kill, systemd and timeout send) gets the same cleanup as Ctrl-C, and says so
@@ -211,30 +218,7 @@ static void gen_interrupted_leaves_no_file(void **state)
 static void gen_terminated_leaves_no_file(void **state)
 {
     (void)state;
-    mkdir(test_path("term"), 0755);
-    const char *trace = test_path("term/long.csv");
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 2);
-        execl(traceaid_bin(), traceaid_bin(), "gen", "--events", "50000000", "-o", trace, (char *)NULL);
-        _exit(127);
-    }
-    nanosleep(&(struct timespec){.tv_nsec = 400 * 1000 * 1000}, NULL);
-    kill(pid, SIGTERM);
-    int wstatus;
-    waitpid(pid, &wstatus, 0);
-    assert_true(WIFEXITED(wstatus));
-    assert_int_equal(WEXITSTATUS(wstatus), 143);
-    char listing[600];
-    snprintf(listing, sizeof listing, "ls -A '%s'", test_path("term"));
-    FILE *ls = popen(listing, "r");
-    char name[256] = "";
-    char *got = fgets(name, sizeof name, ls);
-    pclose(ls);
-    if (got)
-        fail_msg("left behind after SIGTERM: %s", name);
+    gen_stopped_leaves_no_file("term", SIGTERM, 143);
 }
 
 /* kill -9 in the middle of a write (nothing can catch it): the target is the old file, or absent. */
