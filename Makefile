@@ -12,8 +12,10 @@ CFLAGS ?= -O2 -g
 SANITIZE ?=
 override CFLAGS += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -MMD -MP $(SANITIZE)
 # Recursive (=) so pkg-config runs only after deps.sh has installed what it asks about.
-DEP_CFLAGS = $(shell pkg-config --cflags ncursesw openblas jansson)
-DEP_LIBS = -lcsv $(shell pkg-config --libs openblas ncursesw jansson) -lpthread -lm
+# The trace readers' libraries: compressed input, LTTng's CTF, trace-cmd's trace.dat.
+IO_PKGS = zlib liblzma libzstd babeltrace2 libtracecmd
+DEP_CFLAGS = $(shell pkg-config --cflags ncursesw openblas jansson $(IO_PKGS))
+DEP_LIBS = -lcsv $(shell pkg-config --libs openblas ncursesw jansson $(IO_PKGS)) -lpthread -lm
 TEST_CFLAGS = $(shell pkg-config --cflags cmocka)
 TEST_LIBS = $(shell pkg-config --libs cmocka)
 
@@ -83,7 +85,7 @@ $(BUILD)/tests/test_loader: tests/test_loader.c $(BUILD)/tui/loader.o $(LIB) | $
 # The explorer's keys without a terminal: tests and tools linked with tui/'s state and key objects
 # over the library, and without ncurses.
 TUI_KEYS_OBJ := $(addprefix $(BUILD)/,tui/app.o tui/events.o tui/keys.o tui/theme.o)
-NO_CURSES_LIBS = -lcsv $(shell pkg-config --libs openblas jansson) -lpthread -lm
+NO_CURSES_LIBS = -lcsv $(shell pkg-config --libs openblas jansson $(IO_PKGS)) -lpthread -lm
 TUI_TESTS := $(BUILD)/tests/test_app_keys $(BUILD)/tests/test_themes
 $(TUI_TESTS): $(BUILD)/tests/%: tests/%.c $(TUI_KEYS_OBJ) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)

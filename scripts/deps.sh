@@ -16,6 +16,12 @@ have_header csv.h || missing+=(libcsv-dev)
 have_pkg openblas || missing+=(libopenblas-dev)
 have_pkg jansson || missing+=(libjansson-dev)
 have_pkg cmocka || missing+=(libcmocka-dev)
+# the trace readers: compressed input, LTTng (CTF), trace-cmd's trace.dat
+have_pkg zlib || missing+=(zlib1g-dev)
+have_pkg liblzma || missing+=(liblzma-dev)
+have_pkg libzstd || missing+=(libzstd-dev)
+have_pkg babeltrace2 || missing+=(libbabeltrace2-dev)
+have_pkg libtracecmd || missing+=(libtracecmd-dev)
 command -v tmux >/dev/null || missing+=(tmux)
 # make fuzz builds with Debian's clang and its fuzzer runtime
 if [ "${1:-}" = fuzz ]; then
