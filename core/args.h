@@ -93,7 +93,8 @@ int exit_status_for(ErrorCode code);
 /* The options every command that reads traces takes, in one place. */
 #define TRACE_ARG_SPECS(ta)                                                                     \
     {"sessions", 0, ARG_SESSIONS, NULL, "FILE", "read FILE as a DeepLog session file"},          \
-    {"key-cols", 0, ARG_STRING, &(ta)->opt.key_cols, "A,B", "columns joined into the key (class,event)"}, \
+    {"key", 0, ARG_STRING, &(ta)->opt.key_cols, "A,B", "fields or columns joined into the key: event, comm, cpu, pid, tid or a field's name (CSV: class,event; kernel traces: event)"}, \
+    {"key-cols", 0, ARG_STRING, &(ta)->opt.key_cols, "A,B", "the same as --key"}, \
     {"time-col", 0, ARG_STRING, &(ta)->opt.time_col, "COL", "timestamp column (timestamp|time|t)"}, \
     {"cpu-col", 0, ARG_STRING, &(ta)->opt.cpu_col, "COL", "cpu column (cpu)"},                   \
     {"pid-col", 0, ARG_STRING, &(ta)->opt.pid_col, "COL", "process id column (pid)"},            \

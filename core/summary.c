@@ -4,13 +4,8 @@
 #include <string.h>
 
 #include "../io/format.h"
+#include "../io/readers.h"
 
-static const char *format_name(const Trace *t)
-{
-    if (t->format == TRACE_FORMAT_SESSIONS)
-        return "sessions";
-    return t->structured_log ? "log" : "csv";
-}
 
 static void print_trace(FILE *out, const Trace *t, const Vocab *vocab, int path_width)
 {
@@ -22,11 +17,11 @@ static void print_trace(FILE *out, const Trace *t, const Vocab *vocab, int path_
         seen[t->key_id[i]] = 1;
     }
     free(seen);
-    fprintf(out, "  %-*s  %-8s %11s events %7s session%s %5zu keys", path_width, t->path, format_name(t),
+    fprintf(out, "  %-*s  %-8s %11s events %7s session%s %5zu keys", path_width, t->path, trace_format_name(t),
            format_count(events, sizeof events, t->n_events),
            format_count(sessions, sizeof sessions, t->n_sessions), t->n_sessions == 1 ? " " : "s",
            distinct);
-    if (t->format == TRACE_FORMAT_CSV && !t->structured_log && t->n_events > 1)
+    if (t->timed && t->n_events > 1)
         /* In double: the difference of two extreme int64 timestamps overflows int64. */
         fprintf(out, "  %.3f s", ((double)t->time[t->n_events - 1] - (double)t->time[0]) / 1e9);
     fprintf(out, "\n");

@@ -125,7 +125,7 @@ static bool assign_key_columns(CsvReader *r)
         } else {
             column_list(r, cols, sizeof cols);
             return csv_fail(r, "no key columns: the header names no 'class' and 'event' (nor "
-                               "'EventId'); name them with --key-cols (columns: %s)", cols);
+                               "'EventId'); name them with --key (columns: %s)", cols);
         }
     }
     const char *name = key_cols;
@@ -141,9 +141,9 @@ static bool assign_key_columns(CsvReader *r)
         /* Refused rather than counted once: a column named twice is most likely a slip for
          * another column, and joining a column to itself only repeats it in every key. */
         if (r->role[col] == ROLE_KEY)
-            return csv_fail(r, "--key-cols %s: column '%s' is named twice", key_cols, r->col_name[col]);
+            return csv_fail(r, "--key %s: column '%s' is named twice", key_cols, r->col_name[col]);
         if (r->n_key_parts == CSV_MAX_KEY_COLS)
-            return csv_fail(r, "--key-cols: at most %d columns", CSV_MAX_KEY_COLS);
+            return csv_fail(r, "--key: at most %d columns", CSV_MAX_KEY_COLS);
         r->role[col] = ROLE_KEY;
         r->key_part[col] = r->n_key_parts++;
         name += len + (name[len] == ',');
@@ -176,5 +176,6 @@ bool csv_header_finish(CsvReader *r)
     if (!assign_roles(r, rules, sizeof rules / sizeof rules[0]))
         return false;
     r->grouping = group_col != NULL;
+    r->t->timed = !log;
     return true;
 }

@@ -41,6 +41,11 @@ const TraceReader *trace_reader_for(TraceFormat format)
     return FALLBACK;
 }
 
+const char *trace_format_name(const Trace *t)
+{
+    return t->structured_log ? "log" : trace_reader_for(t->format)->name;
+}
+
 bool trace_load(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
                 Meanings *meanings, Error *err)
 {

@@ -19,6 +19,8 @@ const TraceReader *trace_readers(size_t *n);
  * INPUT_PREFIX_SIZE): the surest sniffer, or when none claims it the CSV reader, whose errors
  * say best what is wrong with an empty, binary or unknown input. */
 const TraceReader *trace_reader_sniff(const char *prefix, size_t len);
+/* The name of t's format as the summary shows it: its reader's name, "log" for a structured log. */
+const char *trace_format_name(const Trace *t);
 /* The reader of a format other than TRACE_FORMAT_AUTO. */
 const TraceReader *trace_reader_for(TraceFormat format);
 

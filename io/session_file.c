@@ -6,9 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lines.h"
 #include "text.h"
-
-#define SESSION_CHUNK (64u << 10)
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
@@ -81,56 +80,12 @@ SniffScore sessions_sniff(const char *prefix, size_t len)
 typedef struct SessionReader {
     Trace *t;
     Vocab *vocab;
-    const TraceOptions *opt;
-    Error *err;
-    size_t line_no;
-    char *carry;                /* a line begun in an earlier chunk */
-    size_t carry_len, carry_cap;
 } SessionReader;
 
-static bool session_line(SessionReader *r, const char *line, size_t len)
+static bool session_line(void *ctx, size_t line_no, const char *line, size_t len, Error *err)
 {
-    r->line_no++;
-    if (r->opt->cancel && *r->opt->cancel)
-        return error_set_code(r->err, ERROR_INTERRUPTED, "%s: interrupted", r->t->path);
-    return parse_session(r->t, r->vocab, r->line_no, line, text_trim_newline(line, len), r->err);
-}
-
-static bool carry_append(SessionReader *r, const char *s, size_t len)
-{
-    if (r->carry_len + len > r->carry_cap) {
-        size_t cap = r->carry_cap ? r->carry_cap : 256;
-        while (cap < r->carry_len + len)
-            cap *= 2;
-        char *grown = realloc(r->carry, cap);
-        if (!grown)
-            return error_set_code(r->err, ERROR_NOMEM, "%s: out of memory", r->t->path);
-        r->carry = grown;
-        r->carry_cap = cap;
-    }
-    memcpy(r->carry + r->carry_len, s, len);
-    r->carry_len += len;
-    return true;
-}
-
-/* Splits a chunk into lines; the last, unfinished one waits in carry for the next chunk. */
-static bool session_chunk(SessionReader *r, const char *p, const char *end)
-{
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            return carry_append(r, p, (size_t)(end - p));
-        size_t len = (size_t)(nl + 1 - p);
-        if (r->carry_len) {
-            if (!carry_append(r, p, len) || !session_line(r, r->carry, r->carry_len))
-                return false;
-            r->carry_len = 0;
-        } else if (!session_line(r, p, len)) {
-            return false;
-        }
-        p = nl + 1;
-    }
-    return true;
+    SessionReader *r = ctx;
+    return parse_session(r->t, r->vocab, line_no, line, len, err);
 }
 
 bool sessions_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
@@ -138,31 +93,12 @@ bool sessions_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vo
 {
     (void)meanings;
     const char *path = in->path;
-    if (text_cr_line_ends(in->prefix, in->prefix_len))
-        return error_set(err, CR_LINE_ENDS_MESSAGE, path);
     if (!trace_begin(t, path, TRACE_FORMAT_SESSIONS, err))
         return false;
-    SessionReader r = {.t = t, .vocab = vocab, .opt = opt, .err = err};
-    char *buf = malloc(SESSION_CHUNK);
-    bool ok = buf || error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
-    uint64_t done = 0;
-    ssize_t n = 0;
-    while (ok && (n = input_read(in, buf, SESSION_CHUNK)) > 0) {
-        size_t skip = done == 0 && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-        done += (uint64_t)n;
-        if (opt->progress)
-            opt->progress(done, in->size, opt->progress_ctx);
-        ok = session_chunk(&r, buf + skip, buf + n);
-    }
-    if (ok && n < 0)
-        ok = errno == EINTR ? error_set_code(err, ERROR_INTERRUPTED, "%s: interrupted", path)
-                            : error_set(err, "%s: read error: %s", path, strerror(errno));
-    if (ok && r.carry_len) /* the last line, without a final newline */
-        ok = session_line(&r, r.carry, r.carry_len);
+    SessionReader r = {.t = t, .vocab = vocab};
+    bool ok = lines_read(in, opt, session_line, &r, err);
     if (ok && t->n_events == 0)
         ok = error_set(err, "%s: no sessions: the file is empty", path);
-    free(r.carry);
-    free(buf);
     if (!ok) {
         trace_free(t);
         return false;

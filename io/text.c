@@ -170,3 +170,29 @@ const char *text_excerpt(char *out, size_t out_size, const char *s, size_t len)
     out[o] = '\0';
     return out;
 }
+
+bool text_parse_seconds_ns(const char *s, size_t len, int64_t *ns)
+{
+    size_t i = 0;
+    int64_t seconds = 0, fraction = 0;
+    if (len == 0 || s[0] < '0' || s[0] > '9')
+        return false;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (seconds > (INT64_MAX / 1000000000 - 9) / 10)
+            return false;
+        seconds = seconds * 10 + (s[i] - '0');
+    }
+    int digits = 0;
+    if (i < len && s[i] == '.') {
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9' && digits < 9; i++, digits++)
+            fraction = fraction * 10 + (s[i] - '0');
+        if (digits == 0)
+            return false;
+    }
+    if (i != len)
+        return false;
+    for (; digits < 9; digits++)
+        fraction *= 10;
+    *ns = seconds * 1000000000 + fraction;
+    return true;
+}

@@ -33,6 +33,11 @@ size_t text_invalid_utf8(const char *s, size_t len);
 /* Parses a whole field as a signed decimal or 0x-hexadecimal integer, spaces around allowed. */
 bool text_parse_int64(const char *s, size_t len, int64_t *value);
 
+/* Parses a whole field of seconds with up to 9 decimals ("12345.678901", as perf and ftrace
+ * print time) into nanoseconds, exactly (no floating point); false when it is not one or does
+ * not fit. */
+bool text_parse_seconds_ns(const char *s, size_t len, int64_t *ns);
+
 /* Writes s[0..len) into out as a short printable excerpt for error messages: non-printable
  * bytes as \xNN, cut with "..." past about 40 characters. Returns out. */
 const char *text_excerpt(char *out, size_t out_size, const char *s, size_t len);

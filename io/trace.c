@@ -7,6 +7,7 @@ bool trace_begin(Trace *t, const char *path, TraceFormat format, Error *err)
 {
     memset(t, 0, sizeof *t);
     strpool_init(&t->names);
+    fields_init(&t->fields);
     t->format = format;
     t->path = strdup(path);
     t->session_start = calloc(1, sizeof *t->session_start);
@@ -30,6 +31,7 @@ void trace_free(Trace *t)
     free(t->session_start);
     free(t->session_name);
     strpool_free(&t->names);
+    fields_free(&t->fields);
     memset(t, 0, sizeof *t);
 }
 
@@ -89,6 +91,7 @@ void trace_shrink(Trace *t)
 {
     if (t->n_events < t->cap)
         resize_columns(t, t->n_events); /* a failed shrink keeps the larger arrays: harmless */
+    fields_shrink(&t->fields);
 }
 
 size_t trace_bytes(const Trace *t)
@@ -97,5 +100,5 @@ size_t trace_bytes(const Trace *t)
                        sizeof *t->tid + sizeof *t->name_id;
     return t->cap * per_event + (t->n_sessions + 1) * sizeof *t->session_start +
            (t->session_name ? t->n_sessions * sizeof *t->session_name : 0) +
-           strpool_bytes(&t->names);
+           strpool_bytes(&t->names) + fields_bytes(&t->fields);
 }

@@ -11,6 +11,7 @@
 
 #include "cancel.h"
 #include "error.h"
+#include "fields.h"
 #include "meanings.h"
 #include "strpool.h"
 #include "vocab.h"
@@ -22,11 +23,17 @@ typedef enum TraceFormat {
     TRACE_FORMAT_AUTO,      /* the readers' sniffers choose from the first bytes (io/readers.c) */
     TRACE_FORMAT_CSV,       /* kernel-event trace, or loghub structured log when it has EventId */
     TRACE_FORMAT_SESSIONS,  /* DeepLog session file */
+    TRACE_FORMAT_PERF,      /* perf.data, or the text perf script prints */
+    TRACE_FORMAT_FTRACE,    /* ftrace's trace / trace_pipe text, trace-cmd report */
+    TRACE_FORMAT_TRACE_DAT, /* trace-cmd's trace.dat */
+    TRACE_FORMAT_CTF,       /* LTTng's CTF trace (a folder or its metadata file) */
+    TRACE_FORMAT_QNX,       /* the text QNX's traceprinter prints */
 } TraceFormat;
 
 typedef struct TraceOptions {
     TraceFormat format;
-    const char *key_cols;       /* comma-separated column names joined into the key; NULL: found */
+    const char *key_cols;       /* --key: comma-separated columns or fields joined into the key;
+                                 * NULL: class,event (CSV), the event's name (kernel traces) */
     const char *time_col, *cpu_col, *pid_col, *tid_col, *name_col;
     const char *group_col;      /* structured logs: one session per value of this column ... */
     const char *group_regex;    /* ... or per first match of this regex in it (default Content) */
@@ -40,6 +47,7 @@ typedef struct Trace {
     char *path;
     TraceFormat format;
     bool structured_log;        /* loghub-style CSV: keys are EventIds */
+    bool timed;                 /* time holds real timestamps (ns), not event positions */
     size_t n_events, cap;
     uint32_t *key_id;           /* into the shared Vocab */
     int64_t *time;
@@ -50,6 +58,7 @@ typedef struct Trace {
     size_t n_sessions;
     size_t *session_start;      /* n_sessions + 1 entries: session s is [start[s], start[s+1]) */
     uint32_t *session_name;     /* structured logs grouped into sessions: into names; else NULL */
+    FieldStore fields;          /* kernel traces: each event's name and fields; else empty */
 } Trace;
 
 void trace_free(Trace *t);
@@ -57,6 +66,13 @@ void trace_free(Trace *t);
 static inline size_t trace_session_length(const Trace *t, size_t s)
 {
     return t->session_start[s + 1] - t->session_start[s];
+}
+/* Event i's name (*event; "" when the format has no fields) and its field text into
+ * text[0..cap), NUL-terminated, cut when longer. Returns the text's full length. */
+static inline size_t trace_event_fields(const Trace *t, size_t i, const char **event, char *text,
+                                        size_t cap)
+{
+    return fields_get(&t->fields, i, event, text, cap);
 }
 /* Bytes the trace holds in memory. */
 size_t trace_bytes(const Trace *t);

@@ -127,9 +127,9 @@ static void one_column_plays_one_part(void **state)
     assert_status(r, 2);
     assert_contains(r.err, "--group-col EventId: column 'EventId' is already a key column");
     run_result_free(&r);
-    r = run_traceaid("stats", "--key-cols", "EventId,EventId", log);
+    r = run_traceaid("stats", "--key", "EventId,EventId", log);
     assert_status(r, 2);
-    assert_contains(r.err, "--key-cols EventId,EventId: column 'EventId' is named twice");
+    assert_contains(r.err, "--key EventId,EventId: column 'EventId' is named twice");
     run_result_free(&r);
     r = run_traceaid("stats", "--key-cols", "EventId", "--time-col", "EventId", log);
     assert_status(r, 2);

@@ -7,7 +7,7 @@
 
 static void format_time(char *buf, size_t size, const Trace *t, size_t e)
 {
-    if (t->format == TRACE_FORMAT_CSV && !t->structured_log)
+    if (t->timed)
         snprintf(buf, size, "%.6f", (double)(t->time[e] - t->time[0]) / 1e9);
     else
         snprintf(buf, size, "-");
