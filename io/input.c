@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "text.h"
@@ -18,20 +19,27 @@ static ssize_t read_fd(InputStream *in, void *buf, size_t cap)
 
 bool input_open(InputStream *in, const char *path, const CancelFlag *cancel, Error *err)
 {
+    if (strcmp(path, "-") == 0) {
+        uint64_t size;
+        return text_stat_fd(path, STDIN_FILENO, &size, err) &&
+               input_open_fd(in, path, STDIN_FILENO, false, cancel, err);
+    }
+    int fd;
+    uint64_t size;
+    return text_open_fd(path, &fd, &size, err) && input_open_fd(in, path, fd, true, cancel, err);
+}
+
+bool input_open_fd(InputStream *in, const char *path, int fd, bool owns_fd,
+                   const CancelFlag *cancel, Error *err)
+{
+    struct stat st;
     in->path = path;
     in->cancel = cancel;
     in->prefix_len = in->prefix_pos = 0;
     in->ended = false;
-    if (strcmp(path, "-") == 0) {
-        in->fd = STDIN_FILENO;
-        in->owns_fd = false;
-        if (!text_stat_fd(path, in->fd, &in->size, err))
-            return false;
-    } else {
-        in->owns_fd = true;
-        if (!text_open_fd(path, &in->fd, &in->size, err))
-            return false;
-    }
+    in->fd = fd;
+    in->owns_fd = owns_fd;
+    in->size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
     /* A pipe gives what its writer has written so far: read on until the prefix is full, so
      * that what the sniffers see does not depend on the writer's timing. */
     while (in->prefix_len < sizeof in->prefix) {

@@ -31,6 +31,10 @@ typedef struct InputStream {
  * waiting on a pipe as long as its writer is there. A directory, a missing or unreadable file is
  * an error naming it, as is a failed read; cancel may be NULL. */
 bool input_open(InputStream *in, const char *path, const CancelFlag *cancel, Error *err);
+/* The same on a descriptor already open (a pipe from a child process, say), named path in
+ * messages; closed by input_close when owns_fd. */
+bool input_open_fd(InputStream *in, const char *path, int fd, bool owns_fd,
+                   const CancelFlag *cancel, Error *err);
 /* Reads up to cap bytes: what is left of the prefix, then (in the same call, while buf has room)
  * from the descriptor. Returns the count, 0 at the end, or -1 with errno set (EINTR when a
  * signal came and *cancel is set; other interrupted reads are retried). */

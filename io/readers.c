@@ -1,6 +1,7 @@
 #include "readers.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "csv_trace.h"
 #include "session_file.h"
@@ -46,11 +47,34 @@ const char *trace_format_name(const Trace *t)
     return t->structured_log ? "log" : trace_reader_for(t->format)->name;
 }
 
+/* The reader of a folder: the surest of those that read folders, or NULL. */
+static const TraceReader *reader_of_dir(const char *path, TraceFormat format)
+{
+    const TraceReader *best = NULL;
+    SniffScore best_score = SNIFF_NO;
+    for (size_t i = 0; i < N_READERS; i++) {
+        if (!readers[i].sniff_dir || (format != TRACE_FORMAT_AUTO && readers[i].format != format))
+            continue;
+        SniffScore score = readers[i].sniff_dir(path);
+        if (score > best_score) {
+            best = &readers[i];
+            best_score = score;
+        }
+    }
+    return best;
+}
+
 bool trace_load(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
                 Meanings *meanings, Error *err)
 {
     error_clear(err);
     memset(t, 0, sizeof *t);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        const TraceReader *reader = reader_of_dir(path, opt->format);
+        if (reader)
+            return reader->load_dir(t, path, opt, vocab, meanings, err);
+    } /* else input_open says what is wrong with it */
     InputStream in;
     if (!input_open(&in, path, opt->cancel, err))
         return false;

@@ -24,6 +24,11 @@ typedef struct TraceReader {
      * empty and err names the input, line and column at fault. */
     bool (*load)(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
                  Meanings *meanings, Error *err);
+    /* For formats stored as a folder (a CTF trace), both may be NULL: whether the folder at path
+     * is one, and the loader of such a folder. */
+    SniffScore (*sniff_dir)(const char *path);
+    bool (*load_dir)(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
+                     Meanings *meanings, Error *err);
 } TraceReader;
 
 #endif
