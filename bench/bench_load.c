@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,12 +69,8 @@ int main(int argc, char **argv)
     qsort(seconds, (size_t)runs, sizeof seconds[0], by_value);
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
-    double megabytes = 0; /* a folder (CTF) counts as 0 MB */
-    FILE *fp = fopen(argv[1], "rb");
-    if (fp && fseek(fp, 0, SEEK_END) == 0)
-        megabytes = (double)ftell(fp) / 1e6;
-    if (fp)
-        fclose(fp);
+    struct stat st; /* a folder (CTF) counts as 0 MB */
+    double megabytes = stat(argv[1], &st) == 0 && S_ISREG(st.st_mode) ? (double)st.st_size / 1e6 : 0;
     double median = seconds[runs / 2];
     printf("events=%zu seconds=%.3f min=%.3f max=%.3f mb_per_s=%.1f events_per_s=%.0f "
            "held_bytes_per_event=%.1f accounted_bytes_per_event=%.1f peak_rss_mb=%.1f\n",
