@@ -135,6 +135,7 @@ static bool start_decompressing(InputStream *in, Error *err)
     in->z->raw_pos = 0;
     in->z->raw_len = in->prefix_len;
     in->z->raw_ended = in->ended;
+    in->consumed = in->prefix_len; /* the raw prefix: read, and now the decoder's */
     in->z->done = false;
     in->z->failed = 0;
     in->prefix_len = 0;
