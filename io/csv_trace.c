@@ -367,6 +367,9 @@ static bool read_input(CsvReader *r, InputStream *in, struct csv_parser *parser)
         first = false;
         ok = feed(r, parser, buf + skip, (size_t)n - skip, &line_col);
     }
+    /* A compressed input's last bytes (its trailer) can be read after its last text. */
+    if (ok && n == 0 && r->opt->progress && input_consumed(in) > done)
+        r->opt->progress(input_consumed(in), in->size, r->opt->progress_ctx);
     if (ok && n < 0 && errno == EINTR)
         ok = csv_fail_code(r, ERROR_INTERRUPTED, "interrupted");
     else if (ok && n < 0)

@@ -158,6 +158,9 @@ bool sessions_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vo
         }
         ok = session_chunk(&r, buf + skip, buf + n);
     }
+    /* A compressed input's last bytes (its trailer) can be read after its last text. */
+    if (ok && n == 0 && opt->progress && input_consumed(in) > done)
+        opt->progress(input_consumed(in), in->size, opt->progress_ctx);
     if (ok && n < 0)
         ok = errno == EINTR ? error_set_code(err, ERROR_INTERRUPTED, "%s: interrupted", path)
                             : input_read_error(in, err);

@@ -518,12 +518,17 @@ static void compressed_progress_and_cancellation(void **state)
         size_t n;
         char *data = compressed(codec, text, len, &n);
         const char *file = write_bytes("progress.gz", data, n);
-        Progress p = {0};
-        Loaded *l = load_with(file, (TraceOptions){.progress = on_progress, .progress_ctx = &p});
-        assert_true(l->ok);
-        assert_int_equal(p.done, n);
-        assert_int_equal(p.total, n);
-        loaded_free(l);
+        /* through a pipe, whose short reads can leave the last bytes for after the last text */
+        for (Route route = ROUTE_FILE; route <= ROUTE_PIPE; route++) {
+            Progress p = {0};
+            TraceOptions opt = {.progress = on_progress, .progress_ctx = &p};
+            Loaded *l = load_via(route, file, data, n, opt);
+            assert_true(l->ok);
+            assert_int_equal(p.done, n);
+            assert_int_equal(p.total, route == ROUTE_FILE ? n : 0);
+            loaded_free(l);
+        }
+        Loaded *l;
         CancelFlag cancel = 1;
         l = load_with(file, (TraceOptions){.cancel = &cancel});
         assert_false(l->ok);
