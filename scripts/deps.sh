@@ -23,6 +23,8 @@ have_pkg libzstd || missing+=(libzstd-dev)
 have_pkg babeltrace2 || missing+=(libbabeltrace2-dev)
 have_pkg libtracecmd || missing+=(libtracecmd-dev)
 command -v tmux >/dev/null || missing+=(tmux)
+# a perf.data file is read through `perf script` (the tests read recorded ones)
+command -v perf >/dev/null || missing+=(linux-perf)
 # make fuzz builds with Debian's clang and its fuzzer runtime
 if [ "${1:-}" = fuzz ]; then
     command -v clang >/dev/null || missing+=(clang)
@@ -32,6 +34,9 @@ fi
 # make bench runs its peers on Debian's Python and PyTorch
 if [ "${1:-}" = bench ]; then
     /usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
+    # the kernel-trace benchmark's data and peer
+    command -v zstd >/dev/null || missing+=(zstd)
+    command -v babeltrace2 >/dev/null || missing+=(babeltrace2)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Loading a real kernel trace in each format traceaid reads, against the tools that read them:
+# bench/data/sched-1m, 890,058 sched/irq/timer events recorded here with perf (its README says
+# how). The same events as perf.data (read through `perf script`, the peer), as perf script
+# text, as that text zstd-compressed, and as CTF (`perf data convert --to-ctf`; peer:
+# babeltrace2's text output). Medians of $RUNS runs; memory is what the loaded trace holds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+
+DATA=bench/data/sched-1m
+PERF_DATA=$BUILD/sched-1m.perf.data
+TEXT=$BUILD/sched-1m.perf-script.txt
+CTF=$BUILD/sched-1m-ctf
+[ -f "$PERF_DATA" ] || zstd -q -dc "$DATA.perf.data.zst" > "$PERF_DATA"
+[ -f "$TEXT" ] || zstd -q -dc "$DATA.perf-script.txt.zst" > "$TEXT"
+if [ ! -d "$CTF" ] && command -v perf >/dev/null; then
+    perf data convert -q --to-ctf "$CTF" -i "$PERF_DATA" >/dev/null 2>&1 || rm -rf "$CTF"
+fi
+
+# wall seconds of a command, median of $RUNS runs
+peer_seconds() {
+    local runs=()
+    for _ in $(seq "$RUNS"); do
+        runs+=("$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)")
+    done
+    median "${runs[@]}"
+}
+
+row() { # label, bench_load's line, peer label, peer seconds
+    local ours=$2 s m
+    s=$(field seconds "$ours") m=$(field held_bytes_per_event "$ours")
+    printf '%-22s %7.3f s %9.0f events/s %6.1f B/event' "$1" "$s" "$(field events_per_s "$ours")" "$m"
+    [ -n "${4:-}" ] && printf '   %s %.3f s: %sx its speed' "$3" "$4" "$(ratio "$4" "$s")"
+    awk -v m="$m" 'BEGIN { printf "   < 48 B/event: %s\n", m < 48 ? "met" : "MISSED" }'
+}
+
+echo "== loading a real 890,058-event kernel trace (perf sched/irq/timer), median of $RUNS runs"
+perf_peer=
+command -v perf >/dev/null && perf_peer=$(peer_seconds perf script -i "$PERF_DATA")
+row "perf script text" "$("$BUILD/bench_load" "$TEXT" "$RUNS" auto)" "perf script" "$perf_peer"
+row "perf script text.zst" "$("$BUILD/bench_load" "$DATA.perf-script.txt.zst" "$RUNS" auto)" "perf script" "$perf_peer"
+if [ -n "$perf_peer" ]; then
+    row "perf.data" "$("$BUILD/bench_load" "$PERF_DATA" "$RUNS" auto)" "perf script" "$perf_peer"
+fi
+if [ -d "$CTF" ]; then
+    bt_peer=
+    command -v babeltrace2 >/dev/null && bt_peer=$(peer_seconds babeltrace2 "$CTF")
+    row "CTF (from perf.data)" "$("$BUILD/bench_load" "$CTF" "$RUNS" auto)" "babeltrace2" "$bt_peer"
+fi
