@@ -174,6 +174,9 @@ static bool start_perf(const char *perf, const char *file, PerfChild *c, const c
         return error_set_code(err, ERROR_IO, "%s: fork: %s", path, strerror(errno));
     }
     if (c->pid == 0) { /* only async-signal-safe calls until exec */
+        /* its own process group: Ctrl-C reaches traceaid, which stops it, reaps it and says
+         * "interrupted", rather than perf dying first and its end looking like the trace's */
+        setpgid(0, 0);
         int null = open("/dev/null", O_RDONLY);
         if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(fds[1], STDOUT_FILENO) < 0 ||
             dup2(c->err_fd, STDERR_FILENO) < 0)
@@ -212,12 +215,17 @@ static int reap(pid_t pid)
 }
 
 /* After the text is read (ok) or not: perf is reaped, killed first unless it is done. */
-static bool finish_perf(PerfChild *c, bool ok, const char *path, Error *err)
+static bool finish_perf(PerfChild *c, bool ok, const TraceOptions *opt, const char *path,
+                        Error *err)
 {
+    if (ok && opt->cancel && *opt->cancel)
+        ok = error_set_code(err, ERROR_INTERRUPTED, "%s: interrupted", path);
     if (!ok)
         kill(c->pid, SIGKILL);
     int status = reap(c->pid);
-    if (ok && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    if (ok && status == -1)
+        ok = error_set(err, "%s: waiting for perf script: %s", path, strerror(errno));
+    else if (ok && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
         char tail[512];
         const char *why = last_err_line(c->err_fd, tail, sizeof tail);
         if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !*why)
@@ -256,7 +264,7 @@ bool perf_data_read(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *v
             ok = perf_script_read(t, &out, name, opt, vocab, err);
             input_close(&out);
         } /* else input_open_fd closed it */
-        ok = finish_perf(&child, ok, path, err);
+        ok = finish_perf(&child, ok, opt, path, err);
     }
     if (*copy)
         unlink(copy);

@@ -85,8 +85,8 @@ static bool fail(size_t *col, const char **expected, size_t at, const char *what
     return false;
 }
 
-/* The tokens before the time: [.. comm words ..] ids [cpu]. Returns the index in line where
- * the ids token starts, or len when they are not there. */
+/* The tokens before the time: the process name's words (all of the line before ids), ids and
+ * cpu (NULL when the line has no cpu column). False when they are not ids and a cpu. */
 static bool parse_head(const char *line, const Token *ids, const Token *cpu, PerfLine *out)
 {
     if (!parse_ids(line + ids->at, ids->len, out))

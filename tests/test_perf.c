@@ -188,6 +188,13 @@ static Loaded *load_through_pipe(const char *file, bool as_stdin, TraceOptions o
     return l;
 }
 
+static void cancel_now(uint64_t done, uint64_t total, void *ctx)
+{
+    (void)done;
+    (void)total;
+    *(CancelFlag *)ctx = 1;
+}
+
 /* perf cannot read a perf.data from a pipe: the reader copies it to $TMPDIR and removes it. */
 static void perf_data_through_stdin_and_a_pipe(void **state)
 {
@@ -214,6 +221,13 @@ static void perf_data_through_stdin_and_a_pipe(void **state)
     assert_false(l->ok);
     assert_int_equal(l->err.code, ERROR_INTERRUPTED);
     assert_int_equal(files_in(tmp), 0);
+    loaded_free(l);
+    /* Ctrl-C while perf runs (set at the first progress report): perf killed and reaped */
+    cancel = 0;
+    l = load_with(file, (TraceOptions){.cancel = &cancel, .progress = cancel_now, .progress_ctx = &cancel});
+    assert_false(l->ok);
+    assert_int_equal(l->err.code, ERROR_INTERRUPTED);
+    assert_int_equal(waitpid(-1, NULL, WNOHANG), -1); /* no child left, not even a zombie */
     loaded_free(l);
     loaded_free(from_file);
     if (old_tmp)
