@@ -1,9 +1,11 @@
-/* Loads a CSV trace several times and prints the median load time, throughput and the memory
+/* Loads a trace several times (CSV, or with "auto" whatever format its content shows) and prints the median load time, throughput and the memory
  * the loaded trace holds, as one line of key=value pairs for bench/run.sh. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,14 +38,15 @@ static int by_value(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_load TRACE.csv [RUNS]\n");
+        fprintf(stderr, "usage: bench_load TRACE [RUNS [csv|auto]]\n");
         return 2;
     }
     int runs = argc > 2 ? atoi(argv[2]) : 5;
     double seconds[64];
     runs = runs < 1 ? 1 : runs > 64 ? 64 : runs;
     size_t n_events = 0, held_bytes = 0, accounted = 0;
-    TraceOptions opt = {.format = TRACE_FORMAT_CSV};
+    bool sniff = argc > 3 && strcmp(argv[3], "auto") == 0;
+    TraceOptions opt = {.format = sniff ? TRACE_FORMAT_AUTO : TRACE_FORMAT_CSV};
     for (int run = 0; run < runs; run++) {
         Vocab vocab;
         vocab_init(&vocab);
@@ -66,10 +69,8 @@ int main(int argc, char **argv)
     qsort(seconds, (size_t)runs, sizeof seconds[0], by_value);
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
-    FILE *fp = fopen(argv[1], "rb");
-    fseek(fp, 0, SEEK_END);
-    double megabytes = (double)ftell(fp) / 1e6;
-    fclose(fp);
+    struct stat st; /* a folder (CTF) counts as 0 MB */
+    double megabytes = stat(argv[1], &st) == 0 && S_ISREG(st.st_mode) ? (double)st.st_size / 1e6 : 0;
     double median = seconds[runs / 2];
     printf("events=%zu seconds=%.3f min=%.3f max=%.3f mb_per_s=%.1f events_per_s=%.0f "
            "held_bytes_per_event=%.1f accounted_bytes_per_event=%.1f peak_rss_mb=%.1f\n",

@@ -341,7 +341,8 @@ static void reserve_for_file(CsvReader *r, const char *chunk, size_t len, uint64
 
 static bool read_input(CsvReader *r, InputStream *in, struct csv_parser *parser)
 {
-    uint64_t file_size = in->size;
+    /* A compressed file's size says nothing of the text's: no estimate then. */
+    uint64_t file_size = in->compression ? 0 : in->size;
     char *buf = malloc(CSV_CHUNK);
     if (!buf)
         return csv_fail_code(r, ERROR_NOMEM, "out of memory");
@@ -350,9 +351,12 @@ static bool read_input(CsvReader *r, InputStream *in, struct csv_parser *parser)
     bool first = true, ok = true;
     ssize_t n;
     while (ok && (n = input_read(in, buf, CSV_CHUNK)) > 0) {
-        done += (uint64_t)n;
-        if (r->opt->progress)
-            r->opt->progress(done, file_size, r->opt->progress_ctx);
+        /* Progress in the input's own bytes, against its size; the decoder of a compressed
+         * input may give several chunks from the same bytes, reported once. */
+        if (r->opt->progress && input_consumed(in) > done) {
+            done = input_consumed(in);
+            r->opt->progress(done, in->size, r->opt->progress_ctx);
+        }
         if (r->opt->cancel && *r->opt->cancel) {
             ok = csv_fail_code(r, ERROR_INTERRUPTED, "interrupted");
             break;
@@ -363,10 +367,13 @@ static bool read_input(CsvReader *r, InputStream *in, struct csv_parser *parser)
         first = false;
         ok = feed(r, parser, buf + skip, (size_t)n - skip, &line_col);
     }
+    /* A compressed input's last bytes (its trailer) can be read after its last text. */
+    if (ok && n == 0 && r->opt->progress && input_consumed(in) > done)
+        r->opt->progress(input_consumed(in), in->size, r->opt->progress_ctx);
     if (ok && n < 0 && errno == EINTR)
         ok = csv_fail_code(r, ERROR_INTERRUPTED, "interrupted");
     else if (ok && n < 0)
-        ok = error_set(r->err, "%s: read error: %s", r->path, strerror(errno));
+        ok = input_read_error(in, r->err);
     free(buf);
     if (ok && csv_fini(parser, on_field, on_row, r) != 0 && !r->failed) {
         r->failed = true;

@@ -72,18 +72,25 @@ bool lines_read(InputStream *in, const TraceOptions *opt, LineFn fn, void *ctx, 
     LineReader r = {.path = path, .opt = opt, .fn = fn, .ctx = ctx, .err = err};
     char *buf = malloc(LINES_CHUNK);
     bool ok = buf || error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
-    uint64_t done = 0;
+    uint64_t done = 0; /* input_consumed as last reported */
+    bool first = true;
     ssize_t n = 0;
     while (ok && (n = input_read(in, buf, LINES_CHUNK)) > 0) {
-        size_t skip = done == 0 && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-        done += (uint64_t)n;
-        if (opt->progress)
+        size_t skip = first && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        first = false;
+        /* A compressed input's decoder may give several chunks from the same bytes. */
+        if (opt->progress && input_consumed(in) > done) {
+            done = input_consumed(in);
             opt->progress(done, in->size, opt->progress_ctx);
+        }
         ok = split_chunk(&r, buf + skip, buf + n);
     }
+    /* A compressed input's last bytes (its trailer) can be read after its last text. */
+    if (ok && n == 0 && opt->progress && input_consumed(in) > done)
+        opt->progress(input_consumed(in), in->size, opt->progress_ctx);
     if (ok && n < 0)
         ok = errno == EINTR ? error_set_code(err, ERROR_INTERRUPTED, "%s: interrupted", path)
-                            : error_set(err, "%s: read error: %s", path, strerror(errno));
+                            : input_read_error(in, err);
     if (ok && r.carry_len) /* the last line, without a final newline */
         ok = one_line(&r, r.carry, r.carry_len);
     free(r.carry);

@@ -50,8 +50,11 @@ static void timeline_draw(const App *app, Rect r)
     int key_w = in.w - (wide ? 40 : 22) - (widest ? 16 : 0);
     key_w = key_w > 30 ? 30 : key_w < 8 ? 8 : key_w;
     char head[256];
-    snprintf(head, sizeof head, "  %9s  %-12s %s%-*s %s%s", "event", "time s", wide ? "cpu " : "", key_w, "key",
-             wide ? "pid/tid      " : "", widest ? "process" : "");
+    /* Kernel traces' event fields fill what is left of the row, after a process column. */
+    int fields_x = 2 + 9 + 2 + 13 + 4 + key_w + 1 + 13 + 17;
+    bool fields = widest && t->fields.n_records > 0 && in.w - fields_x >= 12;
+    snprintf(head, sizeof head, "  %9s  %-12s %s%-*s %s%-16s %s", "event", "time s", wide ? "cpu " : "", key_w, "key",
+             wide ? "pid/tid      " : "", widest ? "process" : "", fields ? "fields" : "");
     draw_text(app, in, 0, 0, EL_TITLE, "%s", head);
     size_t segment_len = app_segment_len(app);
     for (int row = 0; row < rows; row++) {
@@ -74,8 +77,14 @@ static void timeline_draw(const App *app, Rect r)
         draw_text(app, in, row + 1, key_x, missed && e != app->cursor ? EL_MISS : style, "%-*.*s", key_w, key_w,
                   vocab_name(&app->scored->set.vocab, t->key_id[e]));
         if (wide)
-            draw_text(app, in, row + 1, key_x + key_w + 1, style, "%-12.12s %s", ids,
+            draw_text(app, in, row + 1, key_x + key_w + 1, style, fields ? "%-12.12s %-16.16s" : "%-12.12s %s", ids,
                       widest ? strpool_get(&t->names, t->name_id[e]) : "");
+        if (fields) {
+            char text[512];
+            const char *event;
+            trace_event_fields(t, e, &event, text, sizeof text);
+            draw_text(app, in, row + 1, fields_x, style, "%.*s", in.w - fields_x, text);
+        }
     }
 }
 
