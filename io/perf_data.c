@@ -112,7 +112,7 @@ static bool copy_to_temp(InputStream *in, const TraceOptions *opt, char *copy, s
     }
     if (ok && n < 0)
         ok = errno == EINTR ? error_set_code(err, ERROR_INTERRUPTED, "%s: interrupted", in->path)
-                            : error_set(err, "%s: read error: %s", in->path, strerror(errno));
+                            : input_read_error(in, err);
     free(buf);
     if (close(fd) != 0 && ok)
         ok = error_set_code(err, ERROR_IO, "%s: writing its temporary copy %s: %s", in->path, copy,
