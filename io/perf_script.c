@@ -55,7 +55,8 @@ static bool buf_add(Buf *b, const char *s, size_t len, Error *err)
 {
     if (!buf_reserve(b, len + 1, err))
         return false;
-    memcpy(b->s + b->len, s, len);
+    if (len) /* s may be NULL then: a frame without its object */
+        memcpy(b->s + b->len, s, len);
     b->len += len;
     return true;
 }
