@@ -97,11 +97,11 @@ static const TraceField *field(const TraceField *f, size_t n, const char *name)
     return NULL;
 }
 
-static bool field_int(QnxReader *r, const TraceField *f, int64_t lo, int64_t hi, int64_t *v,
-                      Error *err)
+static bool field_int(QnxReader *r, const TraceField *f, int64_t lo, int64_t hi, const char *what,
+                      int64_t *v, Error *err)
 {
     if (!text_parse_int64(f->value, f->value_len, v) || *v < lo || *v > hi)
-        return bad_value(r, f, lo < 0 ? "a 32-bit integer" : "a 32-bit unsigned integer", err);
+        return bad_value(r, f, what, err);
     return true;
 }
 
@@ -117,10 +117,10 @@ static bool ids_and_names(QnxReader *r, TraceEvent *ev, const TraceField *f, siz
 {
     const TraceField *pid = field(f, n, "pid"), *tid = field(f, n, "tid");
     int64_t v;
-    if (pid && !field_int(r, pid, INT32_MIN, INT32_MAX, &v, err))
+    if (pid && !field_int(r, pid, INT32_MIN, INT32_MAX, "a 32-bit integer", &v, err))
         return false;
     ev->pid = pid ? (int32_t)v : TRACE_NO_ID;
-    if (tid && !field_int(r, tid, INT32_MIN, INT32_MAX, &v, err))
+    if (tid && !field_int(r, tid, INT32_MIN, INT32_MAX, "a 32-bit integer", &v, err))
         return false;
     ev->tid = tid ? (int32_t)v : TRACE_NO_ID;
     const QnxHead *h = &r->ev.head;
@@ -149,7 +149,10 @@ static bool event_cycles(QnxReader *r, const TraceField *f, size_t n, int64_t *c
         return true;
     }
     int64_t hi, lo, shift;
-    if (!field_int(r, msb, 0, 0x7fffffff, &hi, err) || !field_int(r, lsb, 0, UINT32_MAX, &lo, err))
+    /* msb past 0x7fffffff would not fit the signed 64-bit cycle count (nor happen in 2^31 *
+     * 2^32 cycles: decades at any clock rate) */
+    if (!field_int(r, msb, 0, 0x7fffffff, "the counter's high 32 bits, below 0x80000000", &hi, err) ||
+        !field_int(r, lsb, 0, UINT32_MAX, "a 32-bit unsigned integer", &lo, err))
         return false;
     qnx_clock_anchor(&r->clock, r->ev.head.t, (uint64_t)hi, (uint64_t)lo, cycles, &shift);
     for (size_t i = 0; i < r->t->n_events; i++)
