@@ -214,10 +214,17 @@ static bool header_line(QnxReader *r, size_t line_no, const char *line, size_t l
         return true;
     int64_t hz;
     i += key_len;
-    if (!text_parse_int64(line + i, len - i, &hz) || hz <= 0) {
+    size_t end = len;
+    const char *quote = memchr(line + i, '"', len - i);
+    if (len - i > 5 && memcmp(line + i, "(len=", 5) == 0 && quote) { /* -v: (len=9) -> "736629000" */
+        const char *close = memchr(quote + 1, '"', (size_t)(line + len - quote - 1));
+        i = (size_t)(quote - line) + 1;
+        end = close ? (size_t)(close - line) : len;
+    }
+    if (!text_parse_int64(line + i, end - i, &hz) || hz <= 0) {
         char shown[128];
         return error_set(err, "%s:%zu:%zu: expected a positive number of cycles a second (got '%s')",
-                         r->t->path, line_no, i + 1, text_excerpt(shown, sizeof shown, line + i, len - i));
+                         r->t->path, line_no, i + 1, text_excerpt(shown, sizeof shown, line + i, end - i));
     }
     r->hz = (uint64_t)hz;
     return true;

@@ -279,6 +279,7 @@ static void what_is_skipped(void **state)
     Loaded *l = load_ok(write_text("verbose.txt", "TRACEPRINTER version 1.02\n"
                                                   " -- SYSPAGE INFORMATION -- \n"
                                                   "  anything: at all\n"
+                                                  "  TRACE_CYCLES_PER_SEC:: (len=9) -> \"100000000\" \n"
                                                   " -- KERNEL EVENTS -- \n"
                                                   "event => h:0x00000001 d0:0x00000002 d1:0x00000003 d2:0x00000004\n"
                                                   "TRACEPRINTER: header file and syspage have been processed\n"
@@ -286,7 +287,8 @@ static void what_is_skipped(void **state)
                                                   "t:0x1 CPU:0 THREAD  :THCREATE    pid:1 tid:1 \n"),
                         NULL);
     assert_int_equal(l->trace.n_events, 1);
-    assert_false(l->trace.timed);
+    assert_true(l->trace.timed); /* -v prints the header's values as (len=N) -> "value" */
+    assert_int_equal(l->trace.time[0], 10);
     assert_string_equal(key_of(l, 0), "THREAD/THCREATE");
     loaded_free(l);
 }
