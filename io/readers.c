@@ -5,6 +5,7 @@
 
 #include "csv_trace.h"
 #include "perf_script.h"
+#include "qnx_text.h"
 #include "session_file.h"
 
 /* One row per format. A new format is its reader's files and a row here. */
@@ -12,6 +13,7 @@ static const TraceReader readers[] = {
     {"csv", TRACE_FORMAT_CSV, csv_sniff, csv_load, NULL, NULL},
     {"sessions", TRACE_FORMAT_SESSIONS, sessions_sniff, sessions_load, NULL, NULL},
     {"perf", TRACE_FORMAT_PERF, perf_sniff, perf_load, NULL, NULL},
+    {"qnx", TRACE_FORMAT_QNX, qnx_sniff, qnx_load, NULL, NULL},
 };
 #define N_READERS (sizeof readers / sizeof readers[0])
 #define FALLBACK (&readers[0]) /* the CSV reader */
