@@ -13,6 +13,17 @@ static void format_time(char *buf, size_t size, const Trace *t, size_t e)
         snprintf(buf, size, "-");
 }
 
+/* pid/tid, "-" for an id the trace does not have. */
+static void format_ids(char *buf, size_t size, int32_t pid, int32_t tid)
+{
+    char p[12] = "-", t[12] = "-";
+    if (pid != TRACE_NO_ID)
+        snprintf(p, sizeof p, "%d", (int)pid);
+    if (tid != TRACE_NO_ID)
+        snprintf(t, sizeof t, "%d", (int)tid);
+    snprintf(buf, size, "%s/%s", p, t);
+}
+
 /* Rows are events, or the filter's events: positions in app->visible. */
 static size_t total_rows(const App *app)
 {
@@ -49,11 +60,14 @@ static void timeline_draw(const App *app, Rect r)
     bool wide = in.w >= 70, widest = in.w >= 90;
     int key_w = in.w - (wide ? 40 : 22) - (widest ? 16 : 0);
     key_w = key_w > 30 ? 30 : key_w < 8 ? 8 : key_w;
+    bool has_fields = widest && t->fields.n_records > 0;
+    if (has_fields && key_w > 26) /* the fields tell more than the end of a long key */
+        key_w = 26;
     char head[256];
     /* Kernel traces' event fields fill what is left of the row, after a process column. */
-    int fields_x = 2 + 9 + 2 + 13 + 4 + key_w + 1 + 13 + 17;
-    bool fields = widest && t->fields.n_records > 0 && in.w - fields_x >= 12;
-    snprintf(head, sizeof head, "  %9s  %-12s %s%-*s %s%-16s %s", "event", "time s", wide ? "cpu " : "", key_w, "key",
+    int fields_x = 2 + 9 + 2 + 13 + 4 + key_w + 1 + 13 + 13;
+    bool fields = has_fields && in.w - fields_x >= 10;
+    snprintf(head, sizeof head, "  %9s  %-12s %s%-*s %s%-12s %s", "event", "time s", wide ? "cpu " : "", key_w, "key",
              wide ? "pid/tid      " : "", widest ? "process" : "", fields ? "fields" : "");
     draw_text(app, in, 0, 0, EL_TITLE, "%s", head);
     size_t segment_len = app_segment_len(app);
@@ -69,7 +83,7 @@ static void timeline_draw(const App *app, Rect r)
         format_time(time, sizeof time, t, e);
         if (t->cpu[e] != TRACE_NO_CPU)
             snprintf(cpu, sizeof cpu, "%u", t->cpu[e]);
-        snprintf(ids, sizeof ids, "%d/%d", t->pid[e], t->tid[e]);
+        format_ids(ids, sizeof ids, t->pid[e], t->tid[e]);
         draw_text(app, in, row + 1, 0, missed && e != app->cursor ? EL_MISS : style, "%c%c", missed ? '!' : ' ',
                   app->bookmarked && app->bookmarked[e] ? '*' : ' ');
         draw_text(app, in, row + 1, 2, style, "%9zu  %-12.12s %s%s", e, time, wide ? cpu : "", wide ? (strlen(cpu) < 2 ? "   " : "  ") : "");
@@ -77,7 +91,7 @@ static void timeline_draw(const App *app, Rect r)
         draw_text(app, in, row + 1, key_x, missed && e != app->cursor ? EL_MISS : style, "%-*.*s", key_w, key_w,
                   vocab_name(&app->scored->set.vocab, t->key_id[e]));
         if (wide)
-            draw_text(app, in, row + 1, key_x + key_w + 1, style, fields ? "%-12.12s %-16.16s" : "%-12.12s %s", ids,
+            draw_text(app, in, row + 1, key_x + key_w + 1, style, fields ? "%-12.12s %-12.12s" : "%-12.12s %s", ids,
                       widest ? strpool_get(&t->names, t->name_id[e]) : "");
         if (fields) {
             char text[512];
