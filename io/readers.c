@@ -4,12 +4,14 @@
 #include <sys/stat.h>
 
 #include "csv_trace.h"
+#include "ftrace.h"
 #include "session_file.h"
 
 /* One row per format. A new format is its reader's files and a row here. */
 static const TraceReader readers[] = {
     {"csv", TRACE_FORMAT_CSV, csv_sniff, csv_load, NULL, NULL},
     {"sessions", TRACE_FORMAT_SESSIONS, sessions_sniff, sessions_load, NULL, NULL},
+    {"ftrace", TRACE_FORMAT_FTRACE, ftrace_sniff, ftrace_load, NULL, NULL},
 };
 #define N_READERS (sizeof readers / sizeof readers[0])
 #define FALLBACK (&readers[0]) /* the CSV reader */
