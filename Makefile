@@ -164,11 +164,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := csv sessions ftrace meanings safetensors theme script
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	$(shell pkg-config --cflags openblas ncursesw jansson)
+	$(shell pkg-config --cflags openblas ncursesw jansson $(IO_PKGS))
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) tui/theme.c tui/script.c | $(DEPS_OK)
 	@bash scripts/deps.sh fuzz
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) tui/theme.c tui/script.c -lcsv $(shell pkg-config --libs openblas ncursesw jansson) -lm
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) tui/theme.c tui/script.c -lcsv $(shell pkg-config --libs openblas ncursesw jansson $(IO_PKGS)) -lm
 
 fuzz: $(FUZZ_BIN)
 	@for t in $(FUZZ_TARGETS); do \

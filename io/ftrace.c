@@ -55,12 +55,37 @@ static bool skipped(const char *s, size_t len)
     return true;
 }
 
-/* A graph line starts with "N)" or "seconds |"; anything else is tried as an event line. */
-static FtraceParse parse_line(const char *line, size_t len, GraphStacks *stacks, FtraceRow *row,
-                              FtraceBad *bad)
+/* The length of trace-cmd's buffer-instance or file prefix ("inst: ", "trace.dat: ") at the
+ * start of a line, or 0. */
+static size_t buffer_prefix(const char *line, size_t len)
+{
+    size_t i = skip_spaces(line, 0, len), start = i;
+    while (i < len && !ftrace_space(line[i]))
+        i++;
+    return i > start + 1 && i < len && line[i - 1] == ':' ? skip_spaces(line, i, len) : 0;
+}
+
+static FtraceParse parse_plain(const char *line, size_t len, GraphStacks *stacks, FtraceRow *row,
+                               FtraceBad *bad)
 {
     FtraceParse r = ftrace_parse_graph(line, len, stacks, row, bad);
     return r == FTRACE_NOT_MINE ? ftrace_parse_event(line, len, stacks, row, bad) : r;
+}
+
+/* A graph line starts with "N)" or "seconds |"; anything else is an event line. A line that
+ * starts with a word and ':' (trace-cmd's buffer-instance or file prefix) is read after it when
+ * that gives a line: a comm is never such a word (it would take "a: b-12" as comm "b"). */
+static FtraceParse parse_line(const char *line, size_t len, GraphStacks *stacks, FtraceRow *row,
+                              FtraceBad *bad)
+{
+    size_t prefix = buffer_prefix(line, len);
+    if (prefix) {
+        FtraceBad bad_after;
+        FtraceParse after = parse_plain(line + prefix, len - prefix, stacks, row, &bad_after);
+        if (after != FTRACE_BAD && after != FTRACE_NOT_MINE)
+            return after;
+    }
+    return parse_plain(line, len, stacks, row, bad);
 }
 
 SniffScore ftrace_sniff(const char *prefix, size_t len)

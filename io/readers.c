@@ -6,12 +6,14 @@
 #include "csv_trace.h"
 #include "ftrace.h"
 #include "session_file.h"
+#include "trace_dat.h"
 
 /* One row per format. A new format is its reader's files and a row here. */
 static const TraceReader readers[] = {
     {"csv", TRACE_FORMAT_CSV, csv_sniff, csv_load, NULL, NULL},
     {"sessions", TRACE_FORMAT_SESSIONS, sessions_sniff, sessions_load, NULL, NULL},
     {"ftrace", TRACE_FORMAT_FTRACE, ftrace_sniff, ftrace_load, NULL, NULL},
+    {"trace.dat", TRACE_FORMAT_TRACE_DAT, trace_dat_sniff, trace_dat_load, NULL, NULL},
 };
 #define N_READERS (sizeof readers / sizeof readers[0])
 #define FALLBACK (&readers[0]) /* the CSV reader */

@@ -191,6 +191,7 @@ static const struct {
     {"csv", "timestamp,cpu,class,event,pid,tid,process\n1250000,0,INT,INT_ENTR,1,1,procnto\n"},
     {"sessions", "5 5 5 22 11 9 11 9\n26 26 23\n"},
     {"ftrace", "# tracer: nop\n  bash-42 [001] d..2. 1234.567890: sched_wakeup: comm=a pid=7\n"},
+    {"trace.dat", "\x17\x08\x44tracing6"},
 };
 #define N_SAMPLES (sizeof samples / sizeof samples[0])
 
