@@ -1,7 +1,8 @@
 /* trace-cmd's trace.dat through libtracecmd: the records of every buffer (the top one and the
- * instances', "trace-cmd record -B"), merged in time order, each printed as `trace-cmd report`
- * prints it and read by the ftrace text reader's line parser (io/ftrace_line.c). So a trace
- * gives the same keys and fields as its `trace-cmd report` text, with times in full ns.
+ * instances', "trace-cmd record -B"), merged in time order, each printed as the kernel's trace
+ * file prints it (ftrace's own events as `trace-cmd report` does) and read by the ftrace text
+ * reader's line parser (io/ftrace_line.c). So a trace gives the same keys as its text, and the
+ * same fields as the kernel's text of it, with times in full ns.
  *
  * libtracecmd opens files by name: an input that is not the regular file itself (standard input,
  * a pipe, a compressed file) is copied to a temporary file first, removed after. */
@@ -100,6 +101,12 @@ static int dat_record(struct tracecmd_input *handle, struct tep_record *record, 
     int pid = tep_data_pid(tep, record);
     const char *comm = tep_data_comm_from_pid(tep, pid);
     const char *name = event ? event->name : "unknown";
+    /* trace-cmd's plugins print ftrace's own events (function, function_graph) as its report
+     * does; a tracepoint prints with its kernel print format, as the kernel's trace file shows
+     * it, so its name=value fields are there for --key (the sched_switch plugin's layout has
+     * none) */
+    if (event && event->system && strcmp(event->system, "ftrace") != 0)
+        event->flags |= TEP_EVENT_FL_NOHANDLE;
     trace_seq_reset(&r->line);
     trace_seq_printf(&r->line, "%s-%d [%03d] %llu.%06llu: %s: ", comm ? comm : "<...>", pid, cpu,
                      record->ts / 1000000000ull, record->ts % 1000000000ull / 1000, name);

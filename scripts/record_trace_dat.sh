@@ -6,7 +6,8 @@
 # mount namespace of its own: the symbols are megabytes and sched events do not need them.
 # The file is written as is: trace-cmd 3 compresses its sections with zstd itself, so zstd -19
 # gains 5%. Beside it, OUT-report.txt: `trace-cmd report` of it, for the test that the ftrace
-# text reader and the trace.dat reader give the same events.
+# text reader and the trace.dat reader give the same events, and OUT-trace.txt: the instance's
+# own `trace` file (the kernel's text of the same events, read before the extract empties it).
 # Needs root, tracefs at /sys/kernel/tracing, trace-cmd and unshare.
 # Usage: scripts/record_trace_dat.sh [OUT.dat]
 set -eu
@@ -28,10 +29,11 @@ echo 1 > "$inst/options/event-fork"
 sh -c "echo \$\$ > $inst/set_event_pid; echo 1 > $inst/events/sched/enable;
        echo 1 > $inst/tracing_on; ls / > /dev/null; sleep 0.05; cat /proc/version > /dev/null"
 echo 0 > "$inst/tracing_on"
+mkdir -p "$(dirname "$out")"
+cat "$inst/trace" > "${out%.dat}-trace.txt"
 head -20 /proc/kallsyms > "$tmp/kallsyms"
 unshare -m sh -c "mount --bind $tmp/kallsyms /proc/kallsyms &&
                   trace-cmd extract -B ${inst##*/} -o $tmp/trace.dat > /dev/null 2>&1"
-mkdir -p "$(dirname "$out")"
 cp "$tmp/trace.dat" "$out"
 report=${out%.dat}-report.txt
 trace-cmd report "$out" > "$report" 2>/dev/null

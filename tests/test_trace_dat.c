@@ -1,8 +1,9 @@
 /* The trace.dat reader on a trace recorded on this project's machine by
- * scripts/record_trace_dat.sh (tests/fixtures/trace_dat/README.md): the events `trace-cmd
- * report` prints, the same keys and fields as the ftrace text reader gives on that report, times
- * in full ns; the same from standard input (read through a temporary copy, removed after); a
- * cut file is an error. */
+ * scripts/record_trace_dat.sh (tests/fixtures/trace_dat/README.md), which also saved the same
+ * events as the kernel's trace file and as `trace-cmd report` prints them: the .dat gives the
+ * events, keys and fields of the kernel's text, the events and keys of the report, times in full
+ * ns; the same from standard input (read through a temporary copy, removed after); a cut file is
+ * an error. */
 #include "test_util.h"
 
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 
 #define DAT FIXTURES_DIR "/trace_dat/sched.dat"
 #define REPORT FIXTURES_DIR "/trace_dat/sched-report.txt"
+#define KERNEL_TEXT FIXTURES_DIR "/trace_dat/sched-trace.txt"
 
 static Loaded *must_load(const char *path, const char *key, TraceFormat format)
 {
@@ -31,61 +33,79 @@ static void the_reports_events(void **state)
     Loaded *l = must_load(DAT, NULL, TRACE_FORMAT_TRACE_DAT);
     Trace *t = &l->trace;
     /* grep -c ': ' sched-report.txt */
-    assert_int_equal(t->n_events, 100);
+    assert_int_equal(t->n_events, 95);
     assert_true(t->timed);
-    /* trace-cmd report -t: first "sh-17860 [000] 2133.463878293: sched_stat_runtime: ..." */
-    assert_int_equal(t->time[0], 2133463878293);
+    /* trace-cmd report -t: first "sh-28565 [000] 2399.679910790: sched_stat_runtime: ..." */
+    assert_int_equal(t->time[0], 2399679910790);
     assert_string_equal(key_of(l, 0), "sched_stat_runtime");
     assert_string_equal(strpool_get(&t->names, t->name_id[0]), "sh");
-    assert_int_equal(t->pid[0], 17860);
+    assert_int_equal(t->pid[0], 28565);
     assert_int_equal(t->cpu[0], 0);
     size_t switches = 0, exec = 0;
     for (size_t i = 0; i < t->n_events; i++) {
         switches += strcmp(key_of(l, i), "sched_switch") == 0;
         if (strcmp(key_of(l, i), "sched_process_exec") == 0 && exec++ == 0) {
-            /* ls-17867 [001] 2133.497058: sched_process_exec: filename=/usr/bin/ls ... */
+            /* ls-28567 [001] 2399.700948: sched_process_exec: filename=/usr/bin/ls ... */
             const char *event;
             char text[256];
             trace_event_fields(t, i, &event, text, sizeof text);
-            assert_string_equal(text, "filename=/usr/bin/ls pid=17867 old_pid=17867");
+            assert_string_equal(text, "filename=/usr/bin/ls pid=28567 old_pid=28567");
         }
     }
-    assert_int_equal(switches, 22); /* awk '{print $5}' | sort | uniq -c */
+    assert_int_equal(switches, 27); /* awk '{print $5}' | sort | uniq -c */
     assert_int_equal(exec, 3);
     for (size_t i = 1; i < t->n_events; i++)
         assert_true(t->time[i] >= t->time[i - 1]); /* the CPUs merged in time order */
     loaded_free(l);
 }
 
-/* The same trace as .dat and as its trace-cmd report text: event for event the same key (with
- * --key over a field too), process, pid, cpu and fields; times to the report's rounded microsecond. */
-static void same_as_its_report(void **state)
+/* Event for event: the same key, process, pid and cpu, times to the text's microsecond (the
+ * kernel and trace-cmd print them rounded); with same_fields, the same field text. */
+static void assert_same_events(const char *text_path, const char *key, TraceFormat text_format,
+                               bool same_fields)
+{
+    Loaded *d = must_load(DAT, key, TRACE_FORMAT_TRACE_DAT);
+    Loaded *r = must_load(text_path, key, text_format);
+    assert_int_equal(d->trace.n_events, r->trace.n_events);
+    for (size_t i = 0; i < d->trace.n_events; i++) {
+        assert_string_equal(key_of(d, i), key_of(r, i));
+        assert_int_equal((d->trace.time[i] + 500) / 1000, r->trace.time[i] / 1000);
+        assert_int_equal(d->trace.pid[i], r->trace.pid[i]);
+        assert_int_equal(d->trace.cpu[i], r->trace.cpu[i]);
+        assert_string_equal(strpool_get(&d->trace.names, d->trace.name_id[i]),
+                            strpool_get(&r->trace.names, r->trace.name_id[i]));
+        const char *de, *re;
+        char dt[512], rt[512];
+        trace_event_fields(&d->trace, i, &de, dt, sizeof dt);
+        trace_event_fields(&r->trace, i, &re, rt, sizeof rt);
+        assert_string_equal(de, re);
+        if (same_fields)
+            assert_string_equal(dt, rt);
+    }
+    loaded_free(d);
+    loaded_free(r);
+}
+
+static void same_as_the_kernels_text(void **state)
 {
     (void)state;
-    /* (trace-cmd prints sched_switch its own way, with no prev_state field to key by) */
-    const char *keys[] = {NULL, "event,comm", "event,pid,runtime"};
-    for (size_t k = 0; k < 3; k++) {
-        Loaded *d = must_load(DAT, keys[k], TRACE_FORMAT_TRACE_DAT);
-        Loaded *r = must_load(REPORT, keys[k], TRACE_FORMAT_FTRACE);
-        assert_int_equal(d->trace.n_events, r->trace.n_events);
-        for (size_t i = 0; i < d->trace.n_events; i++) {
-            assert_string_equal(key_of(d, i), key_of(r, i));
-            /* the report prints microseconds rounded */
-            assert_int_equal((d->trace.time[i] + 500) / 1000, r->trace.time[i] / 1000);
-            assert_int_equal(d->trace.pid[i], r->trace.pid[i]);
-            assert_int_equal(d->trace.cpu[i], r->trace.cpu[i]);
-            assert_string_equal(strpool_get(&d->trace.names, d->trace.name_id[i]),
-                                strpool_get(&r->trace.names, r->trace.name_id[i]));
-            const char *de, *re;
-            char dt[512], rt[512];
-            trace_event_fields(&d->trace, i, &de, dt, sizeof dt);
-            trace_event_fields(&r->trace, i, &re, rt, sizeof rt);
-            assert_string_equal(de, re);
-            assert_string_equal(dt, rt);
-        }
-        loaded_free(d);
-        loaded_free(r);
-    }
+    assert_same_events(KERNEL_TEXT, NULL, TRACE_FORMAT_FTRACE, true);
+    assert_same_events(KERNEL_TEXT, "event,prev_state,next_comm", TRACE_FORMAT_FTRACE, true);
+    Loaded *d = must_load(DAT, "event,prev_state", TRACE_FORMAT_TRACE_DAT);
+    size_t runnable = 0;
+    for (size_t i = 0; i < d->trace.n_events; i++)
+        runnable += strcmp(key_of(d, i), "sched_switch/R") == 0;
+    assert_int_equal(runnable, 12); /* grep -c 'prev_state=R ' sched-trace.txt */
+    loaded_free(d);
+}
+
+/* trace-cmd report prints sched_switch and sched_wakeup its own way (no name=value fields), and
+ * prefixes each line with the instance's name: the same events and keys all the same. */
+static void same_events_as_its_report(void **state)
+{
+    (void)state;
+    assert_same_events(REPORT, NULL, TRACE_FORMAT_FTRACE, false);
+    assert_same_events(REPORT, "event,comm", TRACE_FORMAT_FTRACE, false);
 }
 
 static size_t files_in(const char *dir)
@@ -139,8 +159,8 @@ static void from_standard_input_through_a_temporary_copy(void **state)
     Loaded *l = load_from_stdin(DAT);
     if (!l->ok)
         fail_msg("%s", l->err.msg);
-    assert_int_equal(l->trace.n_events, 100);
-    assert_int_equal(l->trace.time[0], 2133463878293);
+    assert_int_equal(l->trace.n_events, 95);
+    assert_int_equal(l->trace.time[0], 2399679910790);
     assert_int_equal(files_in(tmpdir), 0); /* the copy is gone */
     loaded_free(l);
 
@@ -179,7 +199,7 @@ static void stats_on_the_fixture(void **state)
     RunResult r = run_traceaid("stats", DAT);
     assert_status(r, 0);
     assert_contains(r.out, "sched_stat_runtime");
-    assert_contains(r.out, "100");
+    assert_contains(r.out, "95");
     run_result_free(&r);
 }
 
@@ -187,7 +207,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_reports_events),
-        cmocka_unit_test(same_as_its_report),
+        cmocka_unit_test(same_as_the_kernels_text),
+        cmocka_unit_test(same_events_as_its_report),
         cmocka_unit_test(from_standard_input_through_a_temporary_copy),
         cmocka_unit_test(sniffed_by_its_magic),
         cmocka_unit_test(stats_on_the_fixture),
