@@ -4,7 +4,8 @@
  * Skipped: blank lines, '#' comments and headers ("# tracer: nop", "# entries-in-buffer..."),
  * trace-cmd's header lines ("version = 6", "cpus=4", "CPU 0 is empty"), lost-events notices
  * ("CPU:0 [LOST 123 EVENTS]"), stack-trace lines (" => func") and function_graph's task-switch
- * rules ("------"). Anything else that is not an event is an error naming line and column. */
+ * rules ("------"). A buffer-instance prefix ("inst: ") before an event line is read past.
+ * Anything else that is not an event is an error naming line and column. */
 #include "ftrace.h"
 
 #include <stdlib.h>
@@ -107,7 +108,9 @@ SniffScore ftrace_sniff(const char *prefix, size_t len)
         const char *line = prefix + i;
         size_t first = skip_spaces(line, 0, line_len);
         FtraceBad bad;
-        if (starts(line, line_len, "# tracer:") || trace_cmd_header(line, line_len))
+        size_t word = buffer_prefix(line, line_len);
+        if (starts(line, line_len, "# tracer:") || trace_cmd_header(line, line_len) ||
+            (word && trace_cmd_header(line + word, line_len - word)))
             score = SNIFF_LIKELY;
         else if (first == line_len || line[first] == '#')
             ; /* blank or another comment: look further */
@@ -133,9 +136,9 @@ typedef struct FtraceReader {
 static bool ftrace_line(void *ctx, size_t line_no, const char *line, size_t len, Error *err)
 {
     FtraceReader *r = ctx;
-    size_t first = skip_spaces(line, 0, len);
-    if (skipped(line + first, len - first))
-        return true;
+    size_t first = skip_spaces(line, 0, len), prefix = buffer_prefix(line, len);
+    if (skipped(line + first, len - first) || (prefix && skipped(line + prefix, len - prefix)))
+        return true; /* also trace-cmd's "trace.dat: cpus=28" */
     FtraceBad bad = {1, "an ftrace event line"};
     FtraceParse p = parse_line(line, len, r->stacks, &r->row, &bad);
     if (p == FTRACE_SKIP)

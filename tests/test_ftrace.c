@@ -234,6 +234,27 @@ static void old_syscall_events_and_markers(void **state)
     loaded_free(l);
 }
 
+static void trace_cmd_prefixes(void **state)
+{
+    (void)state;
+    /* trace-cmd report -i trace.dat -i trace-guest.dat: each line names its file (layout from
+     * the trace-cmd-record man page, lines shortened) */
+    const char *path = write_text("multi.txt",
+                                  "      trace.dat: cpus=28\n"
+                                  "trace-guest.dat: cpus=1\n"
+                                  "      trace.dat:           ping-3071450 [013] 1196830.834258: "
+                                  "sched_process_exec:     filename=/bin/ping pid=3071450 old_pid=3071450\n"
+                                  "trace-guest.dat:           <idle>-0     [000] 1196830.835997: "
+                                  "napi_gro_receive_exit:  ret=3\n");
+    Loaded *l = load_ftrace(path, "event,ret");
+    assert_int_equal(l->trace.n_events, 2);
+    assert_string_equal(comm_of(l, 0), "ping");
+    assert_int_equal(l->trace.pid[0], 3071450);
+    assert_string_equal(key_of(l, 1), "napi_gro_receive_exit/3");
+    assert_string_equal(comm_of(l, 1), "<idle>");
+    loaded_free(l);
+}
+
 static void assert_error(const char *text, const char *message)
 {
     const char *path = write_text("bad.txt", text);
@@ -275,6 +296,8 @@ static void sniffer_claims_ftrace_only(void **state)
         {"version = 6\ncpus=4\n", SNIFF_LIKELY},
         {"  Web Content-2711  [003] d... 26186.336632: sched_waking: comm=Timer\n", SNIFF_LIKELY},
         {" 0)   1.382 us    |          __might_sleep();\n", SNIFF_LIKELY},
+        {"      trace.dat: cpus=28\n", SNIFF_LIKELY},
+        {"inst:   bash-1 [000] 1.5: x: a=1\n", SNIFF_LIKELY},
         /* perf script: "comm pid [cpu] seconds: event:", no '-' before the pid */
         {"            perf  1234 [001] 12345.678901: sched:sched_switch: prev_comm=perf\n", SNIFF_NO},
         {" kworker/u4:1-ev  1234 [001] 12345.678901:     250000 cpu-clock:\n", SNIFF_NO},
@@ -312,6 +335,7 @@ int main(void)
         cmocka_unit_test(function_graph_positions),
         cmocka_unit_test(function_graph_task_switch),
         cmocka_unit_test(old_syscall_events_and_markers),
+        cmocka_unit_test(trace_cmd_prefixes),
         cmocka_unit_test(malformed_lines_are_errors),
         cmocka_unit_test(sniffer_claims_ftrace_only),
         cmocka_unit_test(stats_on_a_fixture),
