@@ -161,7 +161,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB) | $(DEPS_OK)
 # Fuzzing with libFuzzer (Debian's clang): each reader for FUZZ_SECONDS, from tests/fuzz/corpus,
 # with tests/fuzz/TARGET.dict as its dictionary when there is one.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := csv sessions meanings safetensors theme script perf qnx
+FUZZ_TARGETS := csv sessions meanings safetensors theme script perf qnx ftrace
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	$(shell pkg-config --cflags openblas ncursesw jansson $(IO_PKGS))

@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 
 #include "csv_trace.h"
+#include "ftrace.h"
 #include "perf_script.h"
 #include "qnx_text.h"
 #include "session_file.h"
+#include "trace_dat.h"
 
 /* One row per format. A new format is its reader's files and a row here. */
 static const TraceReader readers[] = {
@@ -14,6 +16,8 @@ static const TraceReader readers[] = {
     {"sessions", TRACE_FORMAT_SESSIONS, sessions_sniff, sessions_load, NULL, NULL},
     {"perf", TRACE_FORMAT_PERF, perf_sniff, perf_load, NULL, NULL},
     {"qnx", TRACE_FORMAT_QNX, qnx_sniff, qnx_load, NULL, NULL},
+    {"ftrace", TRACE_FORMAT_FTRACE, ftrace_sniff, ftrace_load, NULL, NULL},
+    {"trace.dat", TRACE_FORMAT_TRACE_DAT, trace_dat_sniff, trace_dat_load, NULL, NULL},
 };
 #define N_READERS (sizeof readers / sizeof readers[0])
 #define FALLBACK (&readers[0]) /* the CSV reader */

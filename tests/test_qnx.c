@@ -306,7 +306,7 @@ static void sniffer_claims_traceprinter_text_only(void **state)
         {"timestamp,cpu,class,event,pid,tid\n1,0,THREAD,THREADY,1,1\n", "csv"},
         {"t,class,event\n1,A,B\n", "csv"},
         {"5 5 22 11 9\n26 26 23\n", "sessions"},
-        {"# tracer: nop\n#\n          <idle>-0     [000] d..2  1234.567890: sched_switch: prev_comm=x\n", "csv"},
+        {"# tracer: nop\n#\n          <idle>-0     [000] d..2  1234.567890: sched_switch: prev_comm=x\n", "ftrace"},
         {"         swapper     0 [000]  1234.567890: sched:sched_switch: prev_comm=swapper/0\n", "perf"},
         {"t:0x4f821358 CPU:00 THREAD  :THREADY", "csv"}, /* one line cut short: not enough to say */
     };

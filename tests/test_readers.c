@@ -197,6 +197,8 @@ static const struct {
              "prev_pid=4411 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120\n"},
     {"qnx", "TRACEPRINTER version 1.02\n -- KERNEL EVENTS -- \n"
             "t:0x4f821358 CPU:00 THREAD  :THREADY       pid:1 tid:1 \n"},
+    {"ftrace", "# tracer: nop\n  bash-42 [001] d..2. 1234.567890: sched_wakeup: comm=a pid=7\n"},
+    {"trace.dat", "\x17\x08\x44tracing6"},
 };
 #define N_SAMPLES (sizeof samples / sizeof samples[0])
 
