@@ -4,12 +4,14 @@
 #include <sys/stat.h>
 
 #include "csv_trace.h"
+#include "ctf.h"
 #include "session_file.h"
 
 /* One row per format. A new format is its reader's files and a row here. */
 static const TraceReader readers[] = {
     {"csv", TRACE_FORMAT_CSV, csv_sniff, csv_load, NULL, NULL},
     {"sessions", TRACE_FORMAT_SESSIONS, sessions_sniff, sessions_load, NULL, NULL},
+    {"ctf", TRACE_FORMAT_CTF, ctf_sniff, ctf_load, ctf_sniff_dir, ctf_load_dir},
 };
 #define N_READERS (sizeof readers / sizeof readers[0])
 #define FALLBACK (&readers[0]) /* the CSV reader */
