@@ -132,6 +132,20 @@ static void put_enum(CtfConverter *c, const bt_field *f, bool is_signed)
 
 static void put_compound(CtfConverter *c, const bt_field *f);
 
+/* In hexadecimal a negative value is written as its two's complement in the field's width,
+ * as babeltrace2 does. */
+static void put_signed(CtfConverter *c, const bt_field *f)
+{
+    int64_t v = bt_field_integer_signed_get_value(f);
+    if (!is_hex(f)) {
+        putf(c, "%" PRId64, v);
+        return;
+    }
+    uint64_t bits = bt_field_class_integer_get_field_value_range(bt_field_borrow_class_const(f));
+    uint64_t mask = bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+    putf(c, "0x%" PRIx64, (uint64_t)v & mask);
+}
+
 /* A value that stands alone: scalars, arrays, and structures inside arrays. */
 static void put_value(CtfConverter *c, const bt_field *f)
 {
@@ -141,7 +155,7 @@ static void put_value(CtfConverter *c, const bt_field *f)
     else if (bt_field_class_type_is(type, BT_FIELD_CLASS_TYPE_UNSIGNED_ENUMERATION))
         put_enum(c, f, false);
     else if (bt_field_class_type_is(type, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER))
-        putf(c, "%" PRId64, bt_field_integer_signed_get_value(f));
+        put_signed(c, f);
     else if (bt_field_class_type_is(type, BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
         putf(c, is_hex(f) ? "0x%" PRIx64 : "%" PRIu64, bt_field_integer_unsigned_get_value(f));
     else if (bt_field_class_type_is(type, BT_FIELD_CLASS_TYPE_BOOL))
