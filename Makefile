@@ -159,23 +159,26 @@ $(BUILD)/bench/%: bench/%.c $(LIB) | $(DEPS_OK)
 	$(CC) $(CFLAGS) $(DEP_CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS)
 
 # Fuzzing with libFuzzer (Debian's clang): each reader for FUZZ_SECONDS, from tests/fuzz/corpus,
-# with tests/fuzz/TARGET.dict as its dictionary when there is one.
+# with tests/fuzz/TARGET.dict as its dictionary and tests/fuzz/TARGET.lsan.supp as its leak
+# suppressions (a library's own leaks) when there are; the slow unwinder then, so that stacks
+# reach the suppressed frame through libraries built without frame pointers.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := csv sessions meanings safetensors theme script
+FUZZ_TARGETS := csv sessions meanings safetensors theme script ctf
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	$(shell pkg-config --cflags openblas ncursesw jansson)
+	$(shell pkg-config --cflags openblas ncursesw jansson $(IO_PKGS))
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) tui/theme.c tui/script.c | $(DEPS_OK)
 	@bash scripts/deps.sh fuzz
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) tui/theme.c tui/script.c -lcsv $(shell pkg-config --libs openblas ncursesw jansson) -lm
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) tui/theme.c tui/script.c -lcsv $(shell pkg-config --libs openblas ncursesw jansson $(IO_PKGS)) -lm
 
 fuzz: $(FUZZ_BIN)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(BUILD)/fuzz/corpus-$$t $(BUILD)/fuzz/crashes-$$t; \
 		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
 		dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
-		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 $$dict \
+		supp=; [ -f tests/fuzz/$$t.lsan.supp ] && supp=suppressions=$(abspath tests/fuzz/$$t.lsan.supp):fast_unwind_on_malloc=0; \
+		LSAN_OPTIONS=$$supp $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 $$dict \
 			-artifact_prefix=$(BUILD)/fuzz/crashes-$$t/ $(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>&1 | \
 			grep -E '^(#[0-9]+ *DONE|Done|==[0-9]+==ERROR|SUMMARY)' || exit 1; \
 	done

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,8 @@ bool ctf_find_traces(const char *root, CtfDirs *dirs, Error *err)
         ctf_dirs_free(dirs);
         return false;
     }
-    qsort(dirs->path, dirs->n, sizeof *dirs->path, by_path);
+    if (dirs->n > 1) /* qsort takes no NULL array */
+        qsort(dirs->path, dirs->n, sizeof *dirs->path, by_path);
     return true;
 }
 
@@ -134,4 +136,62 @@ SniffScore ctf_sniff_dir(const char *path)
     SniffScore score = dirs.n ? SNIFF_SURE : SNIFF_NO;
     ctf_dirs_free(&dirs);
     return score;
+}
+
+/* libbabeltrace2 2.0.4 loops for ever on packetized metadata whose last packet is cut short (a
+ * metadata file copied while LTTng was still writing it): its packets are checked first. A
+ * packet's header: magic, uuid[16], checksum, content_size and packet_size in bits (32 bits
+ * each, in the byte order the magic shows), then 5 one-byte fields. */
+#define METADATA_HEADER 37
+
+static uint32_t read_u32(const unsigned char *p, bool big_endian)
+{
+    return big_endian ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+                      : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static bool check_packets(const char *path, FILE *fp, uint64_t file_size, Error *err)
+{
+    unsigned char h[METADATA_HEADER];
+    uint64_t offset = 0;
+    for (size_t packet = 1; offset < file_size; packet++) {
+        if (fseek(fp, (long)offset, SEEK_SET) != 0)
+            return error_set(err, "%s: cannot read", path);
+        size_t n = fread(h, 1, sizeof h, fp);
+        bool big = n >= 4 && read_u32(h, true) == PACKET_MAGIC;
+        if (n < 4 || (!big && read_u32(h, false) != PACKET_MAGIC))
+            return error_set(err, "%s: metadata packet %zu at byte %" PRIu64 ": expected the magic "
+                                  "number 0x75D11D57", path, packet, offset);
+        uint32_t content = n == sizeof h ? read_u32(h + 24, big) : 0;
+        uint32_t size = n == sizeof h ? read_u32(h + 28, big) : 0;
+        if (n < sizeof h || size % 8 || size / 8 < METADATA_HEADER || content > size ||
+            content < 8 * METADATA_HEADER)
+            return error_set(err, "%s: metadata packet %zu at byte %" PRIu64 ": a bad packet "
+                                  "header (size %" PRIu32 " bits, content %" PRIu32 " bits)",
+                             path, packet, offset, size, content);
+        if (offset + size / 8 > file_size)
+            return error_set(err, "%s: metadata packet %zu at byte %" PRIu64 " is cut short: "
+                                  "%" PRIu32 " bytes, the file has %" PRIu64 " left",
+                             path, packet, offset, size / 8, file_size - offset);
+        offset += size / 8;
+    }
+    return true;
+}
+
+bool ctf_check_metadata(const char *dir, Error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/metadata", dir);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return true; /* babeltrace2 says what is wrong */
+    unsigned char magic[4];
+    bool packetized = fread(magic, 1, 4, fp) == 4 &&
+                      (read_u32(magic, false) == PACKET_MAGIC || read_u32(magic, true) == PACKET_MAGIC);
+    struct stat st;
+    bool ok = true;
+    if (packetized && fstat(fileno(fp), &st) == 0)
+        ok = check_packets(path, fp, (uint64_t)st.st_size, err);
+    fclose(fp);
+    return ok;
 }

@@ -232,13 +232,18 @@ bool ctf_load_dir(Trace *t, const char *path, const TraceOptions *opt, Vocab *vo
     CtfDirs dirs;
     if (!ctf_find_traces(path, &dirs, err))
         return false;
-    for (size_t i = 0; i < dirs.n; i++)
+    for (size_t i = 0; i < dirs.n; i++) {
+        if (!ctf_check_metadata(dirs.path[i], err)) {
+            ctf_dirs_free(&dirs);
+            return false;
+        }
         if (is_ctf2(dirs.path[i])) {
             error_set(err, "%s/metadata: " CTF2_UNREAD, dirs.path[i], (int)bt_version_get_major(),
                       (int)bt_version_get_minor());
             ctf_dirs_free(&dirs);
             return false;
         }
+    }
     if (dirs.n == 0) {
         ctf_dirs_free(&dirs);
         return error_set(err, "%s: not a CTF trace: no 'metadata' file in it nor in the folders "

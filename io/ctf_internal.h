@@ -23,6 +23,10 @@ void ctf_dirs_free(CtfDirs *dirs);
  * libbabeltrace2 2.0 cannot read. */
 bool ctf_metadata_is_ctf2(const char *prefix, size_t len);
 
+/* Packetized metadata in dir whose packets are whole (libbabeltrace2 2.0.4 hangs on a cut one);
+ * true for TSDL text, which babeltrace2 checks itself. */
+bool ctf_check_metadata(const char *dir, Error *err);
+
 /* One event message turned into a TraceEvent; the text and pairs live in the converter. */
 typedef struct CtfField {
     size_t name_off, name_len, value_off, value_len;    /* into text */

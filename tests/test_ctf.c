@@ -286,6 +286,19 @@ static void corrupt_stream_files(void **state)
                                        "No event class with ID"));
     assert_int_equal(l->trace.n_events, 0);
     loaded_free(l);
+    /* packetized metadata cut inside its packet (copied while LTTng still wrote it):
+     * babeltrace2 2.0.4 loops for ever on it (timeout 20 babeltrace2 DIR: killed), found by
+     * fuzzing; the reader checks the packets first */
+    const char *short_metadata = test_path("short-metadata");
+    copy_tree(CTF "/wk-heartbeat-u", short_metadata);
+    char metadata[600];
+    snprintf(metadata, sizeof metadata, "%s/metadata", short_metadata);
+    assert_int_equal(truncate(metadata, 1742), 0);
+    l = load_with(short_metadata, options(NULL));
+    assert_false(l->ok);
+    assert_non_null(strstr(l->err.msg, "short-metadata/metadata: metadata packet 1 at byte 0 is "
+                                       "cut short: 4096 bytes, the file has 1742 left"));
+    loaded_free(l);
 }
 
 static void the_binary_stats_a_trace_folder(void **state)
