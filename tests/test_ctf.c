@@ -301,6 +301,19 @@ static void corrupt_stream_files(void **state)
     loaded_free(l);
 }
 
+/* Ctrl-C (the cancel flag) stops the graph between two of its steps. */
+static void cancel_stops_loading(void **state)
+{
+    (void)state;
+    CancelFlag cancel = 1;
+    TraceOptions opt = options(NULL);
+    opt.cancel = &cancel;
+    Loaded *l = load_with(ROTATION, opt);
+    assert_false(l->ok);
+    assert_int_equal(l->err.code, ERROR_INTERRUPTED);
+    loaded_free(l);
+}
+
 static void the_binary_stats_a_trace_folder(void **state)
 {
     (void)state;
@@ -331,6 +344,7 @@ int main(void)
         cmocka_unit_test(sniffing),
         cmocka_unit_test(ctf2_and_folders_without_metadata),
         cmocka_unit_test(corrupt_stream_files),
+        cmocka_unit_test(cancel_stops_loading),
         cmocka_unit_test(the_binary_stats_a_trace_folder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
