@@ -195,3 +195,23 @@ bool ctf_check_metadata(const char *dir, Error *err)
     fclose(fp);
     return ok;
 }
+
+uint64_t ctf_stream_bytes(const CtfDirs *dirs)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < dirs->n; i++) {
+        DIR *d = opendir(dirs->path[i]);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            char path[4200];
+            struct stat st;
+            if (e->d_name[0] != '.' && strcmp(e->d_name, "metadata") != 0 &&
+                snprintf(path, sizeof path, "%s/%s", dirs->path[i], e->d_name) < (int)sizeof path &&
+                stat(path, &st) == 0 && S_ISREG(st.st_mode))
+                total += (uint64_t)st.st_size;
+        }
+        if (d)
+            closedir(d);
+    }
+    return total;
+}

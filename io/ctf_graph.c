@@ -17,6 +17,9 @@ typedef struct CtfSink {
     CtfConverter conv;
     const char *path;           /* as given, for messages */
     bool first, timed;
+    const TraceOptions *opt;
+    int64_t begin, end;         /* progress: the streams' time range (ns), from babeltrace2 */
+    uint64_t bytes_total;       /* ... shown as that share of the stream files' bytes */
     Error *err;
     bool failed;                /* err is set by us, not by babeltrace2 */
 } CtfSink;
@@ -59,6 +62,11 @@ static bool sink_event(CtfSink *s, const bt_message *msg)
     }
     if (!has_time)
         ev.time = (int64_t)s->t->n_events; /* a trace without a clock: events in order */
+    if (s->opt->progress && s->end > s->begin && s->t->n_events % 4096 == 0 && has_time) {
+        double share = (double)(ev.time - s->begin) / (double)(s->end - s->begin);
+        share = share < 0 ? 0 : share > 1 ? 1 : share;
+        s->opt->progress((uint64_t)(share * (double)s->bytes_total), s->bytes_total, s->opt->progress_ctx);
+    }
     return event_writer_add(&s->writer, &ev, s->err);
 }
 
@@ -108,6 +116,43 @@ static const bt_plugin *find_plugin(const char *name, const char *path, Error *e
     return plugin;
 }
 
+/* Widens [s->begin, s->end] by the streams' ranges that ctf.fs's babeltrace.trace-infos query
+ * gives for dir; on any failure progress is just not shown. */
+static void add_range(CtfSink *s, const bt_component_class_source *cls, const char *dir)
+{
+    bt_value *params = bt_value_map_create(), *inputs = NULL;
+    const bt_value *infos = NULL;
+    bt_query_executor *q = NULL;
+    if (params && bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) == BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK &&
+        bt_value_array_append_string_element(inputs, dir) == BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK &&
+        (q = bt_query_executor_create(bt_component_class_source_as_component_class_const(cls),
+                                      "babeltrace.trace-infos", params)) &&
+        bt_query_executor_query(q, &infos) == BT_QUERY_EXECUTOR_QUERY_STATUS_OK &&
+        bt_value_is_array(infos)) {
+        for (uint64_t i = 0; i < bt_value_array_get_length(infos); i++) {
+            const bt_value *streams = bt_value_map_borrow_entry_value_const(
+                bt_value_array_borrow_element_by_index_const(infos, i), "stream-infos");
+            for (uint64_t j = 0; streams && bt_value_is_array(streams) && j < bt_value_array_get_length(streams); j++) {
+                const bt_value *range = bt_value_map_borrow_entry_value_const(
+                    bt_value_array_borrow_element_by_index_const(streams, j), "range-ns");
+                const bt_value *b = range ? bt_value_map_borrow_entry_value_const(range, "begin") : NULL;
+                const bt_value *e = range ? bt_value_map_borrow_entry_value_const(range, "end") : NULL;
+                if (!b || !e || !bt_value_is_signed_integer(b) || !bt_value_is_signed_integer(e))
+                    continue;
+                int64_t begin = bt_value_integer_signed_get(b), end = bt_value_integer_signed_get(e);
+                if (s->end <= s->begin || begin < s->begin)
+                    s->begin = begin;
+                if (end > s->end)
+                    s->end = end;
+            }
+        }
+    }
+    bt_current_thread_clear_error();
+    bt_value_put_ref(infos);
+    bt_query_executor_put_ref(q);
+    bt_value_put_ref(params);
+}
+
 static bool add_source(bt_graph *g, const bt_component_class_source *cls, const char *dir,
                        size_t i, const bt_component_source **src)
 {
@@ -152,6 +197,8 @@ static bool build_graph(bt_graph *g, const CtfDirs *dirs, const char *path, CtfS
         ok = take_bt_error(path, "cannot make babeltrace2's muxer", err);
     for (size_t i = 0; ok && i < dirs->n; i++) {
         const bt_component_source *src = NULL;
+        if (s->opt->progress)
+            add_range(s, fs, dirs->path[i]);
         if (!add_source(g, fs, dirs->path[i], i, &src) || !connect_source(g, src, mux))
             ok = take_bt_error(dirs->path[i], "babeltrace2 cannot open this CTF trace", err);
     }
@@ -194,12 +241,16 @@ static bool run_graph(bt_graph *g, CtfSink *s, const TraceOptions *opt, Error *e
 static bool load_dirs(Trace *t, const char *path, const CtfDirs *dirs, const TraceOptions *opt,
                       Vocab *vocab, Error *err)
 {
-    CtfSink s = {.t = t, .path = path, .first = true, .err = err};
+    CtfSink s = {.t = t, .path = path, .first = true, .opt = opt, .err = err};
+    if (opt->progress)
+        s.bytes_total = ctf_stream_bytes(dirs);
     if (!event_writer_init(&s.writer, t, vocab, opt, err))
         return false;
     bt_graph *g = bt_graph_create(0);
     bool ok = g ? build_graph(g, dirs, path, &s, err) && run_graph(g, &s, opt, err) : error_nomem(err);
     bt_graph_put_ref(g); /* before the sink's data goes */
+    if (ok && opt->progress && s.end > s.begin)
+        opt->progress(s.bytes_total, s.bytes_total, opt->progress_ctx);
     if (ok && t->n_events == 0)
         ok = error_set(err, "%s: no events: the CTF trace%s %s empty", path, dirs->n > 1 ? "s" : "",
                        dirs->n > 1 ? "are" : "is");

@@ -19,6 +19,8 @@ typedef struct CtfDirs {
 
 bool ctf_find_traces(const char *root, CtfDirs *dirs, Error *err);
 void ctf_dirs_free(CtfDirs *dirs);
+/* The size of the stream files (all but `metadata`) in the trace folders, for progress. */
+uint64_t ctf_stream_bytes(const CtfDirs *dirs);
 /* Whether a metadata file's first bytes are CTF 2 (JSON text sequence), which
  * libbabeltrace2 2.0 cannot read. */
 bool ctf_metadata_is_ctf2(const char *prefix, size_t len);

@@ -301,6 +301,39 @@ static void corrupt_stream_files(void **state)
     loaded_free(l);
 }
 
+typedef struct Progress {
+    size_t calls;
+    uint64_t last_done, total;
+    bool went_back;
+} Progress;
+
+static void on_progress(uint64_t done, uint64_t total, void *ctx)
+{
+    Progress *p = ctx;
+    p->went_back |= done < p->last_done;
+    p->calls++;
+    p->last_done = done;
+    p->total = total;
+}
+
+/* Progress is the share of the streams' time range (babeltrace2's trace-infos query) read, shown
+ * as that share of the stream files' bytes (du -cb kernel/mychan_*: 557056). */
+static void progress_follows_time(void **state)
+{
+    (void)state;
+    Progress p = {0};
+    TraceOptions opt = options(NULL);
+    opt.progress = on_progress;
+    opt.progress_ctx = &p;
+    Loaded *l = load_with(ROTATION, opt);
+    assert_true(l->ok);
+    assert_true(p.total == 557056);
+    assert_true(p.calls >= 3); /* every 4096 events, and at the end */
+    assert_false(p.went_back);
+    assert_true(p.last_done == p.total);
+    loaded_free(l);
+}
+
 /* Ctrl-C (the cancel flag) stops the graph between two of its steps. */
 static void cancel_stops_loading(void **state)
 {
@@ -344,6 +377,7 @@ int main(void)
         cmocka_unit_test(sniffing),
         cmocka_unit_test(ctf2_and_folders_without_metadata),
         cmocka_unit_test(corrupt_stream_files),
+        cmocka_unit_test(progress_follows_time),
         cmocka_unit_test(cancel_stops_loading),
         cmocka_unit_test(the_binary_stats_a_trace_folder),
     };
