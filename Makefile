@@ -159,9 +159,11 @@ $(BUILD)/bench/%: bench/%.c $(LIB) | $(DEPS_OK)
 	$(CC) $(CFLAGS) $(DEP_CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS)
 
 # Fuzzing with libFuzzer (Debian's clang): each reader for FUZZ_SECONDS, from tests/fuzz/corpus,
-# with tests/fuzz/TARGET.dict as its dictionary when there is one.
+# with tests/fuzz/TARGET.dict as its dictionary and tests/fuzz/TARGET.lsan.supp as its leak
+# suppressions (a library's own leaks) when there are; the slow unwinder then, so that stacks
+# reach the suppressed frame through libraries built without frame pointers.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := csv sessions meanings safetensors theme script perf qnx ftrace
+FUZZ_TARGETS := csv sessions meanings safetensors theme script perf qnx ftrace ctf
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	$(shell pkg-config --cflags openblas ncursesw jansson $(IO_PKGS))
@@ -175,7 +177,8 @@ fuzz: $(FUZZ_BIN)
 		mkdir -p $(BUILD)/fuzz/corpus-$$t $(BUILD)/fuzz/crashes-$$t; \
 		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
 		dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
-		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 $$dict \
+		supp=; [ -f tests/fuzz/$$t.lsan.supp ] && supp=suppressions=$(abspath tests/fuzz/$$t.lsan.supp):fast_unwind_on_malloc=0; \
+		LSAN_OPTIONS=$$supp $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 $$dict \
 			-artifact_prefix=$(BUILD)/fuzz/crashes-$$t/ $(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>&1 | \
 			grep -E '^(#[0-9]+ *DONE|Done|==[0-9]+==ERROR|SUMMARY)' || exit 1; \
 	done

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "csv_trace.h"
+#include "ctf.h"
 #include "ftrace.h"
 #include "perf_script.h"
 #include "qnx_text.h"
@@ -18,6 +19,7 @@ static const TraceReader readers[] = {
     {"qnx", TRACE_FORMAT_QNX, qnx_sniff, qnx_load, NULL, NULL},
     {"ftrace", TRACE_FORMAT_FTRACE, ftrace_sniff, ftrace_load, NULL, NULL},
     {"trace.dat", TRACE_FORMAT_TRACE_DAT, trace_dat_sniff, trace_dat_load, NULL, NULL},
+    {"ctf", TRACE_FORMAT_CTF, ctf_sniff, ctf_load, ctf_sniff_dir, ctf_load_dir},
 };
 #define N_READERS (sizeof readers / sizeof readers[0])
 #define FALLBACK (&readers[0]) /* the CSV reader */

@@ -199,6 +199,7 @@ static const struct {
             "t:0x4f821358 CPU:00 THREAD  :THREADY       pid:1 tid:1 \n"},
     {"ftrace", "# tracer: nop\n  bash-42 [001] d..2. 1234.567890: sched_wakeup: comm=a pid=7\n"},
     {"trace.dat", "\x17\x08\x44tracing6"},
+    {"ctf", "/* CTF 1.8 */\n\ntypealias integer { size = 8; align = 8; signed = false; } := uint8_t;\n"},
 };
 #define N_SAMPLES (sizeof samples / sizeof samples[0])
 
