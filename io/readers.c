@@ -84,7 +84,7 @@ bool trace_load(Trace *t, const char *path, const TraceOptions *opt, Vocab *voca
         const TraceReader *reader = reader_of_dir(path, opt->format);
         if (reader)
             return reader->load_dir(t, path, opt, vocab, meanings, err);
-        return error_set(err, "%s: a folder with no trace in it (a CTF trace's folder holds a "
+        return error_set(err, "%s: is a directory with no trace in it (a CTF trace's folder holds a "
                               "'metadata' file; other traces are files)", path);
     } /* else input_open says what is wrong with it */
     InputStream in;
