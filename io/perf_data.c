@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "input_file.h"
 #include "text.h"
 
 #define PERF_MAGIC "PERFILE2"
@@ -54,74 +54,6 @@ bool perf_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
 
 /* ---- the perf.data perf reads ------------------------------------------------------------- */
 
-/* True when path is a regular file that starts with perf.data's magic, as perf will read it
- * (not a compressed file that the input stream decompresses). */
-static bool readable_in_place(const char *path)
-{
-    if (strcmp(path, "-") == 0)
-        return false;
-    struct stat st;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return false;
-    char magic[8];
-    bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read(fd, magic, 8) == 8 &&
-              memcmp(magic, PERF_MAGIC, 8) == 0;
-    close(fd);
-    return ok;
-}
-
-static int temp_file(char *name, size_t cap)
-{
-    const char *dir = getenv("TMPDIR");
-    snprintf(name, cap, "%s/traceaid-perf-XXXXXX", dir && *dir ? dir : "/tmp");
-    return mkstemp(name);
-}
-
-static bool write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, buf, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        buf += w;
-        len -= (size_t)w;
-    }
-    return true;
-}
-
-/* Copies in to a new temporary file, named in copy. */
-static bool copy_to_temp(InputStream *in, const TraceOptions *opt, char *copy, size_t cap, Error *err)
-{
-    int fd = temp_file(copy, cap);
-    if (fd < 0)
-        return error_set_code(err, ERROR_IO, "%s: cannot make a temporary copy for perf: %s: %s",
-                              in->path, copy, strerror(errno));
-    enum { CHUNK = 1 << 16 };
-    char *buf = malloc(CHUNK);
-    bool ok = buf || error_nomem(err);
-    ssize_t n = 0;
-    while (ok && (n = input_read(in, buf, CHUNK)) > 0) {
-        if (opt->cancel && *opt->cancel)
-            ok = error_set_code(err, ERROR_INTERRUPTED, "%s: interrupted", in->path);
-        else if (!write_all(fd, buf, (size_t)n))
-            ok = error_set_code(err, ERROR_IO, "%s: writing its temporary copy %s: %s", in->path,
-                                copy, strerror(errno));
-    }
-    if (ok && n < 0)
-        ok = errno == EINTR ? error_set_code(err, ERROR_INTERRUPTED, "%s: interrupted", in->path)
-                            : input_read_error(in, err);
-    free(buf);
-    if (close(fd) != 0 && ok)
-        ok = error_set_code(err, ERROR_IO, "%s: writing its temporary copy %s: %s", in->path, copy,
-                            strerror(errno));
-    if (!ok)
-        unlink(copy);
-    return ok;
-}
-
 /* perf's path in $PATH, or false when it is not installed. */
 static bool find_perf(char *out, size_t cap)
 {
@@ -152,7 +84,7 @@ static bool start_perf(const char *perf, const char *file, PerfChild *c, const c
 {
     char err_name[4096];
     int fds[2];
-    c->err_fd = temp_file(err_name, sizeof err_name);
+    c->err_fd = input_temp_file(err_name, sizeof err_name, "perf");
     if (c->err_fd < 0)
         return error_set_code(err, ERROR_IO, "%s: cannot make a temporary file: %s", path, strerror(errno));
     unlink(err_name);
@@ -244,17 +176,14 @@ static bool finish_perf(PerfChild *c, bool ok, const TraceOptions *opt, const ch
 bool perf_data_read(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab, Error *err)
 {
     const char *path = in->path;
-    char perf[4096], copy[4096] = "";
+    char perf[4096];
     if (!find_perf(perf, sizeof perf))
         return error_set(err, NO_PERF_MESSAGE, path);
-    const char *file = path;
-    if (!readable_in_place(path)) {
-        if (!copy_to_temp(in, opt, copy, sizeof copy, err))
-            return false;
-        file = copy;
-    }
+    InputFile file;
+    if (!input_file(&file, in, "perf", err))
+        return false;
     PerfChild child = {0};
-    bool ok = start_perf(perf, file, &child, path, err);
+    bool ok = start_perf(perf, file.path, &child, path, err);
     if (ok) {
         char name[4096];
         snprintf(name, sizeof name, "%s (perf script)", path);
@@ -266,7 +195,6 @@ bool perf_data_read(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *v
         } /* else input_open_fd closed it */
         ok = finish_perf(&child, ok, opt, path, err);
     }
-    if (*copy)
-        unlink(copy);
+    input_file_release(&file);
     return ok;
 }

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <trace-cmd/trace-cmd.h>
@@ -20,6 +19,7 @@
 #include <traceevent/trace-seq.h>
 
 #include "ftrace.h"
+#include "input_file.h"
 
 #define DAT_MAGIC "\x17\x08\x44tracing"
 #define DAT_MAGIC_LEN 10
@@ -28,55 +28,6 @@ SniffScore trace_dat_sniff(const char *prefix, size_t len)
 {
     return len >= DAT_MAGIC_LEN && memcmp(prefix, DAT_MAGIC, DAT_MAGIC_LEN) == 0 ? SNIFF_SURE
                                                                                 : SNIFF_NO;
-}
-
-/* True when in reads path's own bytes (a regular file, not decompressed). */
-static bool is_plain_file(const InputStream *in)
-{
-    struct stat st;
-    if (strcmp(in->path, "-") == 0 || stat(in->path, &st) != 0 || !S_ISREG(st.st_mode) ||
-        (uint64_t)st.st_size != in->size)
-        return false;
-    char head[DAT_MAGIC_LEN];
-    FILE *fp = fopen(in->path, "rb");
-    bool same = fp && fread(head, 1, sizeof head, fp) == sizeof head &&
-                in->prefix_len >= sizeof head && memcmp(head, in->prefix, sizeof head) == 0;
-    if (fp)
-        fclose(fp);
-    return same;
-}
-
-/* Copies in to a new temporary file; *tmp gets its path (to unlink). */
-static bool copy_to_temp(InputStream *in, char *tmp, size_t cap, Error *err)
-{
-    const char *dir = getenv("TMPDIR");
-    snprintf(tmp, cap, "%s/traceaid-dat-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        tmp[0] = '\0';
-        return error_set(err, "%s: cannot make a temporary copy for libtracecmd: %s", in->path,
-                         strerror(e));
-    }
-    static char buf[1 << 16];
-    ssize_t n;
-    bool ok = true;
-    while (ok && (n = input_read(in, buf, sizeof buf)) != 0) {
-        if (n < 0)
-            ok = error_set(err, "%s: read error: %s", in->path, strerror(errno));
-        for (ssize_t done = 0; ok && done < n;) {
-            ssize_t w = write(fd, buf + done, (size_t)(n - done));
-            if (w < 0)
-                ok = error_set(err, "%s: cannot write its temporary copy %s: %s", in->path, tmp,
-                               strerror(errno));
-            else
-                done += w;
-        }
-    }
-    if (close(fd) != 0 && ok)
-        ok = error_set(err, "%s: cannot write its temporary copy %s: %s", in->path, tmp,
-                       strerror(errno));
-    return ok;
 }
 
 typedef struct DatReader {
@@ -182,7 +133,7 @@ bool trace_dat_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *v
     if (!trace_begin(t, path, TRACE_FORMAT_TRACE_DAT, err))
         return false;
     DatReader *r = calloc(1, sizeof *r);
-    char tmp[4096] = "";
+    InputFile file = {.temporary = false};
     bool ok = r ? true : error_set(err, "%s: out of memory", path);
     if (ok) {
         r->path = t->path;
@@ -194,12 +145,9 @@ bool trace_dat_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *v
     if (ok && trace_dat_sniff(in->prefix, in->prefix_len) != SNIFF_SURE)
         ok = error_set(err, "%s: not a trace.dat (it does not start with trace-cmd's magic "
                        "\\x17\\x08\\x44tracing)", path);
-    bool plain = ok && is_plain_file(in);
-    if (ok && !plain)
-        ok = copy_to_temp(in, tmp, sizeof tmp, err);
-    ok = ok && read_dat(r, plain ? path : tmp) && event_writer_finish(&r->w, err);
-    if (tmp[0])
-        unlink(tmp);
+    ok = ok && input_file(&file, in, "libtracecmd", err) && read_dat(r, file.path) &&
+         event_writer_finish(&r->w, err);
+    input_file_release(&file);
     if (ok && t->n_events == 0)
         ok = error_set(err, "%s: no events: the trace.dat holds no records", path);
     if (ok) {
