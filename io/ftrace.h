@@ -59,5 +59,18 @@ void graph_stacks_free(GraphStacks *s);
 /* Helpers */
 static inline bool ftrace_space(char c) { return c == ' ' || c == '\t'; }
 static inline bool ftrace_digit(char c) { return c >= '0' && c <= '9'; }
+static inline size_t ftrace_skip_spaces(const char *s, size_t i, size_t len)
+{
+    while (i < len && ftrace_space(s[i]))
+        i++;
+    return i;
+}
+/* For the line parsers: where a line went wrong and what was expected there. */
+static inline FtraceParse ftrace_bad_at(FtraceBad *bad, size_t col, const char *expected)
+{
+    bad->col = col;
+    bad->expected = expected;
+    return FTRACE_BAD;
+}
 
 #endif

@@ -66,20 +66,6 @@ static GraphStack *stack_of(GraphStacks *s, uint16_t cpu)
     return s->cpu[cpu];
 }
 
-static FtraceParse bad_at(FtraceBad *bad, size_t col, const char *expected)
-{
-    bad->col = col;
-    bad->expected = expected;
-    return FTRACE_BAD;
-}
-
-static size_t skip_spaces(const char *s, size_t i, size_t len)
-{
-    while (i < len && ftrace_space(s[i]))
-        i++;
-    return i;
-}
-
 static bool is_func_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || ftrace_digit(c) || c == '_' ||
@@ -100,10 +86,10 @@ static void name_event(FtraceRow *row, const char *func, size_t len, const char 
 /* "} / * func * /" or "} / * func = -22 * /": the function's name in the comment, or 0. */
 static size_t comment_func(const char *s, size_t len, size_t i, const char **func)
 {
-    i = skip_spaces(s, i, len);
+    i = ftrace_skip_spaces(s, i, len);
     if (len - i < 2 || memcmp(s + i, "/*", 2) != 0)
         return 0;
-    i = skip_spaces(s, i + 2, len);
+    i = ftrace_skip_spaces(s, i + 2, len);
     size_t start = i;
     while (i < len && is_func_char(s[i]))
         i++;
@@ -134,7 +120,7 @@ FtraceParse ftrace_graph_content(const char *s, size_t len, size_t col, GraphSta
                                  FtraceRow *row, FtraceBad *bad)
 {
     GraphStack *stack = stack_of(stacks, row->ev.cpu);
-    size_t i = skip_spaces(s, 0, len);
+    size_t i = ftrace_skip_spaces(s, 0, len);
     while (len > i && ftrace_space(s[len - 1]))
         len--;
     row->ev.text = "";
@@ -150,10 +136,10 @@ FtraceParse ftrace_graph_content(const char *s, size_t len, size_t col, GraphSta
         i++;
     size_t func_len = i - start;
     if (func_len == 0 || len - i < 3 || memcmp(s + i, "()", 2) != 0)
-        return bad_at(bad, col + start, "'func() {', 'func();' or '}' after the '|'");
+        return ftrace_bad_at(bad, col + start, "'func() {', 'func();' or '}' after the '|'");
     name_event(row, s + start, func_len, "");
-    size_t after = skip_spaces(s, i + 2, len);
-    if (after < len && s[after] == '{' && skip_spaces(s, after + 1, len) == len) {
+    size_t after = ftrace_skip_spaces(s, i + 2, len);
+    if (after < len && s[after] == '{' && ftrace_skip_spaces(s, after + 1, len) == len) {
         if (stack && stack->depth < GRAPH_DEPTH) {
             size_t n = func_len < GRAPH_FUNC_MAX - 1 ? func_len : GRAPH_FUNC_MAX - 1;
             memcpy(stack->func[stack->depth], s + start, n);
@@ -170,17 +156,17 @@ FtraceParse ftrace_graph_content(const char *s, size_t len, size_t col, GraphSta
             row->ev.text++, row->ev.text_len--;
         return FTRACE_EVENT;
     }
-    return bad_at(bad, col + after, "'{' or ';' after the function's '()'");
+    return ftrace_bad_at(bad, col + after, "'{' or ';' after the function's '()'");
 }
 
 /* "12345.678901 |" at i: the funcgraph-abstime column. */
 static bool abs_time(const char *s, size_t len, size_t *i, FtraceRow *row)
 {
-    size_t j = skip_spaces(s, *i, len), start = j;
+    size_t j = ftrace_skip_spaces(s, *i, len), start = j;
     while (j < len && (ftrace_digit(s[j]) || s[j] == '.'))
         j++;
     size_t end = j;
-    j = skip_spaces(s, j, len);
+    j = ftrace_skip_spaces(s, j, len);
     if (end == start || j == len || s[j] != '|' ||
         !text_parse_seconds_ns(s + start, end - start, &row->ev.time))
         return false;
@@ -192,7 +178,7 @@ static bool abs_time(const char *s, size_t len, size_t *i, FtraceRow *row)
 /* " 12)" at i: the CPU column. */
 static bool cpu_column(const char *s, size_t len, size_t *i, FtraceRow *row)
 {
-    size_t j = skip_spaces(s, *i, len), start = j;
+    size_t j = ftrace_skip_spaces(s, *i, len), start = j;
     uint32_t cpu = 0;
     while (j < len && ftrace_digit(s[j]) && cpu < TRACE_NO_CPU)
         cpu = cpu * 10 + (uint32_t)(s[j++] - '0');
@@ -207,7 +193,7 @@ static bool cpu_column(const char *s, size_t len, size_t *i, FtraceRow *row)
 static bool task_of(const char *s, size_t start, size_t end, const char **comm, size_t *comm_len,
                     int32_t *pid)
 {
-    start = skip_spaces(s, start, end);
+    start = ftrace_skip_spaces(s, start, end);
     while (end > start && ftrace_space(s[end - 1]))
         end--;
     size_t dash = end;
@@ -231,7 +217,7 @@ static FtraceParse task_switch(const char *s, size_t len, size_t arrow, GraphSta
     size_t comm_len;
     int32_t pid;
     if (!task_of(s, arrow + 2, len, &comm, &comm_len, &pid))
-        return bad_at(bad, arrow + 3, "'task-pid' after '=>'");
+        return ftrace_bad_at(bad, arrow + 3, "'task-pid' after '=>'");
     GraphStack *stack = stack_of(stacks, row->ev.cpu);
     if (stack) {
         stack->comm_len = comm_len < sizeof stack->comm ? comm_len : sizeof stack->comm;
@@ -243,18 +229,18 @@ static FtraceParse task_switch(const char *s, size_t len, size_t arrow, GraphSta
 
 static bool is_duration(const char *s, size_t len)
 {
-    size_t i = skip_spaces(s, 0, len);
+    size_t i = ftrace_skip_spaces(s, 0, len);
     if (i < len && strchr("+!#*@$", s[i]))
-        i = skip_spaces(s, i + 1, len);
+        i = ftrace_skip_spaces(s, i + 1, len);
     size_t digits = i;
     while (i < len && (ftrace_digit(s[i]) || s[i] == '.'))
         i++;
     if (i == digits)
-        return skip_spaces(s, i, len) == len;
-    i = skip_spaces(s, i, len);
+        return ftrace_skip_spaces(s, i, len) == len;
+    i = ftrace_skip_spaces(s, i, len);
     if (len - i >= 2 && (memcmp(s + i, "us", 2) == 0 || memcmp(s + i, "ns", 2) == 0))
         i += 2;
-    return skip_spaces(s, i, len) == len;
+    return ftrace_skip_spaces(s, i, len) == len;
 }
 
 /* The columns between "N)" and the content: [task-pid |] [irq flags |] duration |. */
@@ -264,20 +250,20 @@ static FtraceParse graph_columns(const char *s, size_t len, size_t i, GraphStack
     for (int column = 0; column < 3; column++) {
         const char *bar = memchr(s + i, '|', len - i);
         if (!bar)
-            return bad_at(bad, i + 1, "a duration column and '|'");
+            return ftrace_bad_at(bad, i + 1, "a duration column and '|'");
         size_t end = (size_t)(bar - s);
         if (is_duration(s + i, end - i))
             return ftrace_graph_content(s + end + 1, len - end - 1, end + 2, stacks, row, bad);
         if (!task_of(s, i, end, &row->ev.comm, &row->ev.comm_len, &row->ev.pid)) {
-            size_t f = skip_spaces(s, i, end), flags_end = f;
+            size_t f = ftrace_skip_spaces(s, i, end), flags_end = f;
             while (flags_end < end && !ftrace_space(s[flags_end]))
                 flags_end++;
-            if (flags_end - f < 4 || flags_end - f > 6 || skip_spaces(s, flags_end, end) != end)
-                return bad_at(bad, f + 1, "a duration ('1.234 us'), task-pid or irq flags before '|'");
+            if (flags_end - f < 4 || flags_end - f > 6 || ftrace_skip_spaces(s, flags_end, end) != end)
+                return ftrace_bad_at(bad, f + 1, "a duration ('1.234 us'), task-pid or irq flags before '|'");
         }
         i = end + 1;
     }
-    return bad_at(bad, i + 1, "the function after the duration column");
+    return ftrace_bad_at(bad, i + 1, "the function after the duration column");
 }
 
 FtraceParse ftrace_parse_graph(const char *line, size_t len, GraphStacks *stacks, FtraceRow *row,

@@ -8,20 +8,6 @@
 
 #include "text.h"
 
-static FtraceParse bad_at(FtraceBad *bad, size_t col, const char *expected)
-{
-    bad->col = col;
-    bad->expected = expected;
-    return FTRACE_BAD;
-}
-
-static size_t skip_spaces(const char *s, size_t i, size_t len)
-{
-    while (i < len && ftrace_space(s[i]))
-        i++;
-    return i;
-}
-
 /* Index of the "[cpu]" column's '[': the first '[' after a blank, with digits up to a ']' that a
  * blank or the line's end follows; len when there is none. */
 static size_t find_cpu(const char *s, size_t len)
@@ -68,8 +54,8 @@ static FtraceParse parse_task(const char *s, size_t len, FtraceRow *row, FtraceB
 {
     size_t open = find_cpu(s, len);
     if (open == len)
-        return bad_at(bad, 1, "an event line 'task-pid [cpu] seconds: event'");
-    size_t start = skip_spaces(s, 0, open), end = open;
+        return ftrace_bad_at(bad, 1, "an event line 'task-pid [cpu] seconds: event'");
+    size_t start = ftrace_skip_spaces(s, 0, open), end = open;
     while (end > start && ftrace_space(s[end - 1]))
         end--;
     end = strip_tgid(s, start, end);
@@ -78,12 +64,12 @@ static FtraceParse parse_task(const char *s, size_t len, FtraceRow *row, FtraceB
         dash--;
     int64_t pid, cpu;
     if (dash == start || !parse_int(s + dash, end - dash, INT32_MAX - 1, &pid))
-        return bad_at(bad, start + 1, "'task-pid' before the [cpu] column");
+        return ftrace_bad_at(bad, start + 1, "'task-pid' before the [cpu] column");
     size_t close = open + 1;
     while (s[close] != ']')
         close++;
     if (!parse_int(s + open + 1, close - open - 1, TRACE_NO_CPU - 1, &cpu))
-        return bad_at(bad, open + 2, "a CPU number below 65535");
+        return ftrace_bad_at(bad, open + 2, "a CPU number below 65535");
     row->ev.comm = s + start;
     row->ev.comm_len = dash - 1 - start;
     row->ev.pid = (int32_t)pid;
@@ -97,7 +83,7 @@ static FtraceParse parse_time(const char *s, size_t len, size_t i, FtraceRow *ro
                               FtraceBad *bad, size_t *next)
 {
     for (int tries = 0; tries < 2; tries++) {
-        i = skip_spaces(s, i, len);
+        i = ftrace_skip_spaces(s, i, len);
         size_t start = i;
         while (i < len && !ftrace_space(s[i]))
             i++;
@@ -108,9 +94,9 @@ static FtraceParse parse_time(const char *s, size_t len, size_t i, FtraceRow *ro
             return FTRACE_EVENT;
         }
         if (tries == 0 && (i - start < 4 || i - start > 6)) /* not an irq-flags column */
-            return bad_at(bad, start + 1, "irq flags (like 'd..2') or seconds and ':'");
+            return ftrace_bad_at(bad, start + 1, "irq flags (like 'd..2') or seconds and ':'");
         if (tries == 1 || s[i - 1] == ':')
-            return bad_at(bad, start + 1, "seconds and ':' (like '1234.567890:')");
+            return ftrace_bad_at(bad, start + 1, "seconds and ':' (like '1234.567890:')");
     }
     return FTRACE_BAD;
 }
@@ -169,13 +155,13 @@ static FtraceParse trace_cmd_function(const char *s, size_t len, FtraceRow *row,
     while (i < len && !ftrace_space(s[i]))
         i++;
     if (i == 0)
-        return bad_at(bad, col, "a function's name after 'function:'");
-    size_t j = skip_spaces(s, i, len), k = j;
+        return ftrace_bad_at(bad, col, "a function's name after 'function:'");
+    size_t j = ftrace_skip_spaces(s, i, len), k = j;
     while (k < len && s[k] == '<')
         k++;
     while (k < len && s[k] == '-')
         k++;
-    k = skip_spaces(s, k, len);
+    k = ftrace_skip_spaces(s, k, len);
     function_call(row, s, i, s + k, j < len ? len - k : 0);
     return FTRACE_EVENT;
 }
@@ -190,20 +176,20 @@ static void syscall_args(const char *s, size_t len, FtraceRow *row)
             colon++;
         if (colon == len || s[colon] != ':')
             return;
-        size_t value = skip_spaces(s, colon + 1, len), end = value;
+        size_t value = ftrace_skip_spaces(s, colon + 1, len), end = value;
         while (end < len && s[end] != ',')
             end++;
         TraceField *f = &row->fields[row->ev.n_fields++];
         *f = (TraceField){.name = s + name, .name_len = colon - name, .value = s + value,
                           .value_len = end - value};
-        i = skip_spaces(s, end + 1, len);
+        i = ftrace_skip_spaces(s, end + 1, len);
     }
 }
 
 static FtraceParse parse_body(const char *s, size_t len, size_t i, GraphStacks *stacks,
                               FtraceRow *row, FtraceBad *bad)
 {
-    i = skip_spaces(s, i, len);
+    i = ftrace_skip_spaces(s, i, len);
     size_t start = i;
     while (i < len && is_ident_char(s[i]))
         i++;
@@ -215,9 +201,9 @@ static FtraceParse parse_body(const char *s, size_t len, size_t i, GraphStacks *
         return FTRACE_EVENT;
     }
     if (ident == 0)
-        return bad_at(bad, start + 1, "an event's name");
+        return ftrace_bad_at(bad, start + 1, "an event's name");
     if (i < len && s[i] == ':' && (i + 1 == len || ftrace_space(s[i + 1]))) {
-        size_t t = skip_spaces(s, i + 1, len);
+        size_t t = ftrace_skip_spaces(s, i + 1, len);
         bool numeric = true; /* "0: text": a trace_marker write on old kernels */
         for (size_t k = start; k < i; k++)
             numeric = numeric && ftrace_digit(s[k]);
@@ -255,11 +241,11 @@ static FtraceParse parse_body(const char *s, size_t len, size_t i, GraphStacks *
         size_t p = i + 3;
         while (p < len && s[p] == '-')
             p++;
-        p = skip_spaces(s, p, len);
+        p = ftrace_skip_spaces(s, p, len);
         function_call(row, s + start, ident, s + p, len - p);
         return FTRACE_EVENT;
     }
-    return bad_at(bad, i + 1, "':' after the event's name, or ' <-parent' after a function");
+    return ftrace_bad_at(bad, i + 1, "':' after the event's name, or ' <-parent' after a function");
 }
 
 FtraceParse ftrace_parse_event(const char *line, size_t len, GraphStacks *stacks, FtraceRow *row,
