@@ -184,21 +184,13 @@ bool ftrace_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *voca
     bool ok = r->stacks ? event_writer_init(&r->w, t, vocab, opt, err)
                         : error_set(err, "%s: out of memory", path);
     ok = ok && lines_read(in, opt, ftrace_line, r, err) && event_writer_finish(&r->w, err);
-    if (ok && t->n_events == 0)
-        ok = error_set(err, "%s: no events: no ftrace event lines in it", path);
     if (ok) {
         t->timed = r->all_timed;
         if (!r->all_timed)
             positions_as_times(t);
-        ok = trace_end_session(t, err);
     }
     event_writer_free(&r->w);
     graph_stacks_free(r->stacks);
     free(r);
-    if (!ok) {
-        trace_free(t);
-        return false;
-    }
-    trace_shrink(t);
-    return true;
+    return trace_end_load(t, ok, "no ftrace event lines in it", err);
 }

@@ -40,16 +40,8 @@ bool perf_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
     bool data = in->prefix_len >= 8 && memcmp(in->prefix, PERF_MAGIC, 8) == 0;
     bool ok = data ? perf_data_read(t, in, opt, vocab, err)
                    : perf_script_read(t, in, path, opt, vocab, err);
-    if (ok && t->n_events == 0)
-        ok = error_set(err, "%s: no events: %s", path,
-                       data ? "perf script printed none" : "no perf script event lines");
-    ok = ok && trace_end_session(t, err);
-    if (!ok) {
-        trace_free(t);
-        return false;
-    }
-    trace_shrink(t);
-    return true;
+    return trace_end_load(t, ok, data ? "perf script printed none" : "no perf script event lines",
+                          err);
 }
 
 /* ---- the perf.data perf reads ------------------------------------------------------------- */

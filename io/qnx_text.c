@@ -297,19 +297,10 @@ bool qnx_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
     QnxReader r = {.t = t};
     bool ok = event_writer_init(&r.w, t, vocab, opt, err) && lines_read(in, opt, qnx_line, &r, err) &&
               write_held(&r, err) && event_writer_finish(&r.w, err) && times_to_ns(&r, err);
-    if (ok && t->n_events == 0)
-        ok = error_set(err, "%s: no events: expected lines 't:0x<time> CPU:<n> CLASS:EVENT ...' "
-                            "after ' -- KERNEL EVENTS -- '", t->path);
-    if (ok)
-        ok = trace_end_session(t, err);
     event_writer_free(&r.w);
     free(r.ev.text);
     qnx_running_free(&r.running);
     qnx_names_free(&r.names);
-    if (!ok) {
-        trace_free(t);
-        return false;
-    }
-    trace_shrink(t);
-    return true;
+    return trace_end_load(t, ok, "expected lines 't:0x<time> CPU:<n> CLASS:EVENT ...' after "
+                                 "' -- KERNEL EVENTS -- '", err);
 }

@@ -102,3 +102,15 @@ size_t trace_bytes(const Trace *t)
            (t->session_name ? t->n_sessions * sizeof *t->session_name : 0) +
            strpool_bytes(&t->names) + fields_bytes(&t->fields);
 }
+
+bool trace_end_load(Trace *t, bool ok, const char *why_empty, Error *err)
+{
+    if (ok && t->n_events == 0)
+        ok = error_set(err, "%s: no events: %s", t->path, why_empty);
+    if (ok && trace_end_session(t, err)) {
+        trace_shrink(t);
+        return true;
+    }
+    trace_free(t);
+    return false;
+}

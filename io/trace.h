@@ -82,6 +82,10 @@ bool trace_begin(Trace *t, const char *path, TraceFormat format, Error *err);
 bool trace_append(Trace *t, uint32_t key_id, int64_t time, uint16_t cpu, int32_t pid, int32_t tid,
                   uint32_t name_id, Error *err);
 bool trace_end_session(Trace *t, Error *err);
+/* Ends a kernel-trace reader's load, ok saying whether reading went well: a trace of no events
+ * is an error ("PATH: no events: " and why_empty, what was looked for), the one session is
+ * closed and the columns shrunk to fit; on failure t is freed. Returns whether t is loaded. */
+bool trace_end_load(Trace *t, bool ok, const char *why_empty, Error *err);
 /* Makes room for n_events in all; a failure here is not an error (appending grows as needed). */
 void trace_reserve(Trace *t, size_t n_events);
 void trace_shrink(Trace *t);

@@ -148,21 +148,11 @@ bool trace_dat_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *v
     ok = ok && input_file(&file, in, "libtracecmd", err) && read_dat(r, file.path) &&
          event_writer_finish(&r->w, err);
     input_file_release(&file);
-    if (ok && t->n_events == 0)
-        ok = error_set(err, "%s: no events: the trace.dat holds no records", path);
-    if (ok) {
-        t->timed = true;
-        ok = trace_end_session(t, err);
-    }
+    t->timed = true;
     if (r) {
         event_writer_free(&r->w);
         graph_stacks_free(r->stacks);
         free(r);
     }
-    if (!ok) {
-        trace_free(t);
-        return false;
-    }
-    trace_shrink(t);
-    return true;
+    return trace_end_load(t, ok, "the trace.dat holds no records", err);
 }
