@@ -19,7 +19,8 @@ typedef struct CtfSink {
     bool first, timed;
     const TraceOptions *opt;
     int64_t begin, end;         /* progress: the streams' time range (ns), from babeltrace2 */
-    uint64_t bytes_total;       /* ... shown as that share of the stream files' bytes */
+    uint64_t bytes_total;       /* ... shown as that share of the stream files' bytes, which
+                                 * also bound the events a trace can hold */
     Error *err;
     bool failed;                /* err is set by us, not by babeltrace2 */
 } CtfSink;
@@ -48,6 +49,12 @@ static bt_graph_simple_sink_component_initialize_func_status sink_init(bt_messag
 
 static bool sink_event(CtfSink *s, const bt_message *msg)
 {
+    /* Every event takes at least a bit of a stream file. Metadata that declares events of no
+     * size (no header, no payload) makes libbabeltrace2 give the same event for ever. */
+    if (s->t->n_events >= 8 * s->bytes_total)
+        return error_set(s->err, "%s: more events than its stream files have bits (%zu from %llu "
+                                 "bytes): its metadata declares events that take no room",
+                         s->path, s->t->n_events, (unsigned long long)s->bytes_total);
     TraceEvent ev;
     bool has_time;
     if (!ctf_convert_event(&s->conv, msg, &ev, &has_time, s->err))
@@ -242,8 +249,7 @@ static bool load_dirs(Trace *t, const char *path, const CtfDirs *dirs, const Tra
                       Vocab *vocab, Error *err)
 {
     CtfSink s = {.t = t, .path = path, .first = true, .opt = opt, .err = err};
-    if (opt->progress)
-        s.bytes_total = ctf_stream_bytes(dirs);
+    s.bytes_total = ctf_stream_bytes(dirs);
     if (!event_writer_init(&s.writer, t, vocab, opt, err))
         return false;
     bt_graph *g = bt_graph_create(0);

@@ -301,6 +301,35 @@ static void corrupt_stream_files(void **state)
     loaded_free(l);
 }
 
+/* Metadata whose only event has no header and no payload: libbabeltrace2 gives that event
+ * for ever at the stream's first byte (babeltrace2 DIR prints it until killed), found by fuzzing;
+ * the reader stops where the events outnumber the stream's bits. */
+static void events_of_no_size(void **state)
+{
+    (void)state;
+    const char *dir = test_path("no-size");
+    assert_int_equal(mkdir(dir, 0755), 0);
+    char path[600];
+    snprintf(path, sizeof path, "%s/metadata", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("/* CTF 1.8 */\n"
+          "typealias integer { size = 8; align = 8; signed = false; } := uint8_t;\n"
+          "trace { major = 1; minor = 8; byte_order = le; };\n"
+          "event { name = nothing; };\n", fp);
+    fclose(fp);
+    snprintf(path, sizeof path, "%s/stream", dir);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("0123456789abcdef", fp);
+    fclose(fp);
+    Loaded *l = load_with(dir, options(NULL));
+    assert_false(l->ok);
+    assert_non_null(strstr(l->err.msg, "no-size: more events than its stream files have bits "
+                                       "(128 from 16 bytes)"));
+    loaded_free(l);
+}
+
 typedef struct Progress {
     size_t calls;
     uint64_t last_done, total;
@@ -377,6 +406,7 @@ int main(void)
         cmocka_unit_test(sniffing),
         cmocka_unit_test(ctf2_and_folders_without_metadata),
         cmocka_unit_test(corrupt_stream_files),
+        cmocka_unit_test(events_of_no_size),
         cmocka_unit_test(progress_follows_time),
         cmocka_unit_test(cancel_stops_loading),
         cmocka_unit_test(the_binary_stats_a_trace_folder),
