@@ -28,9 +28,11 @@ static void print_help(FILE *out)
         fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(out, "  %-10s %s\n", "help", "show this help, or a command's: traceaid help stats");
     fprintf(out,
-            "\nTraces are CSV kernel-event traces (QNX-style: timestamp,cpu,class,event,pid,tid,\n"
-            "process), loghub-style structured logs (EventId, EventTemplate) or DeepLog session\n"
-            "files (one session a line of integer keys). 'traceaid COMMAND --help' tells more.\n"
+            "\nTraces: Linux perf (perf.data, perf script text), ftrace text and trace-cmd's\n"
+            "trace.dat, LTTng CTF folders, QNX traceprinter text, CSV kernel-event traces,\n"
+            "loghub structured logs and DeepLog session files, told apart by their content;\n"
+            "any of them gzip, xz or zstd compressed. --key event,prev_state (any fields)\n"
+            "sets what makes a key. 'traceaid COMMAND --help' tells more.\n"
             "Exit status: 0 success, 1 anomalies found, 2 an error (bad input or usage),\n"
             "130 interrupted by Ctrl-C, 143 by SIGTERM (no half-written file is left).\n");
 }
