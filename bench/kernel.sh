@@ -15,23 +15,30 @@ CTF=$BUILD/sched-1m-ctf
 [ -f "$PERF_DATA" ] || zstd -q -dc "$DATA.perf.data.zst" > "$PERF_DATA"
 [ -f "$TEXT" ] || zstd -q -dc "$DATA.perf-script.txt.zst" > "$TEXT"
 if [ ! -d "$CTF" ] && command -v perf >/dev/null; then
-    perf data convert -q --to-ctf "$CTF" -i "$PERF_DATA" >/dev/null 2>&1 || rm -rf "$CTF"
+    perf data convert --to-ctf "$CTF" -i "$PERF_DATA" >/dev/null 2>&1 || rm -rf "$CTF"
 fi
 
 # wall seconds of a command, median of $RUNS runs
 peer_seconds() {
-    local runs=()
+    local runs=() out=$BUILD/peer-time
     for _ in $(seq "$RUNS"); do
-        runs+=("$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)")
+        /usr/bin/time -o "$out" -f %e "$@" >/dev/null 2>&1
+        runs+=("$(tail -1 "$out")")
     done
     median "${runs[@]}"
 }
 
-row() { # label, bench_load's line, peer label, peer seconds
+# label, bench_load's line, peer label, peer seconds. Memory: what the trace accounts for
+# (trace_bytes, the target's measure) and the growth of the resident set while loading (which
+# also counts what the allocator keeps after the readers' buffers are freed).
+row() {
     local ours=$2 s m
-    s=$(field seconds "$ours") m=$(field held_bytes_per_event "$ours")
-    printf '%-22s %7.3f s %9.0f events/s %6.1f B/event' "$1" "$s" "$(field events_per_s "$ours")" "$m"
-    [ -n "${4:-}" ] && printf '   %s %.3f s: %sx its speed' "$3" "$4" "$(ratio "$4" "$s")"
+    s=$(field seconds "$ours") m=$(field accounted_bytes_per_event "$ours")
+    printf '%-22s %7.3f s %9.0f events/s %6.1f B/event (resident +%.1f)' "$1" "$s" \
+        "$(field events_per_s "$ours")" "$m" "$(field held_bytes_per_event "$ours")"
+    if [ -n "${4:-}" ]; then
+        printf '   %s %.3f s: %sx its speed' "$3" "$4" "$(ratio "$4" "$s")"
+    fi
     awk -v m="$m" 'BEGIN { printf "   < 48 B/event: %s\n", m < 48 ? "met" : "MISSED" }'
 }
 
