@@ -3,7 +3,8 @@
 # bench/data/sched-1m, 890,058 sched/irq/timer events recorded here with perf (its README says
 # how). The same events as perf.data (read through `perf script`, the peer), as perf script
 # text, as that text zstd-compressed, and as CTF (`perf data convert --to-ctf`; peer:
-# babeltrace2's text output). Medians of $RUNS runs; memory is what the loaded trace holds.
+# babeltrace2's text output; its events carry perf's sample fields beside the payload, 13
+# numbers an event where the perf text has 3 to 7, so they take more room). Medians of $RUNS runs; memory is what the loaded trace holds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -53,5 +54,5 @@ fi
 if [ -d "$CTF" ]; then
     bt_peer=
     command -v babeltrace2 >/dev/null && bt_peer=$(peer_seconds babeltrace2 "$CTF")
-    row "CTF (from perf.data)" "$("$BUILD/bench_load" "$CTF" "$RUNS" auto)" "babeltrace2" "$bt_peer"
+    row "CTF (perf.data converted)" "$("$BUILD/bench_load" "$CTF" "$RUNS" auto)" "babeltrace2" "$bt_peer"
 fi

@@ -106,6 +106,10 @@ bool fields_append(FieldStore *f, const char *event, size_t event_len, const cha
         char marker;
         size_t n = number_at(text, i, text_len, &value, &marker);
         if (n > 0 && n_numbers < FIELDS_MAX_NUMBERS) {
+            if (marker == FIELD_HEX && value >> 63) {
+                marker = FIELD_HEX_HIGH;
+                value = ~value;
+            }
             f->shape[shape_len++] = marker;
             numbers_len += put_varint(numbers + numbers_len, value);
             n_numbers++;
@@ -113,7 +117,7 @@ bool fields_append(FieldStore *f, const char *event, size_t event_len, const cha
             continue;
         }
         char c = text[i++];
-        if (c == FIELD_DEC || c == FIELD_HEX || c == FIELD_ESC)
+        if (c == FIELD_DEC || c == FIELD_HEX || c == FIELD_ESC || c == FIELD_HEX_HIGH)
             f->shape[shape_len++] = FIELD_ESC;
         f->shape[shape_len++] = c;
     }
@@ -144,7 +148,7 @@ static size_t shape_numbers(const FieldStore *f, uint32_t id)
     for (; s < end; s++) {
         if (*s == FIELD_ESC && s + 1 < end)
             s++;
-        else if (*s == FIELD_DEC || *s == FIELD_HEX)
+        else if (*s == FIELD_DEC || *s == FIELD_HEX || *s == FIELD_HEX_HIGH)
             n++;
     }
     return n;
@@ -181,8 +185,10 @@ size_t fields_get(const FieldStore *f, size_t i, const char **event, char *text,
     for (; s < end; s++) {
         if (*s == FIELD_ESC && s + 1 < end) {
             put_text(text, cap, &o, ++s, 1);
-        } else if (*s == FIELD_DEC || *s == FIELD_HEX) {
+        } else if (*s == FIELD_DEC || *s == FIELD_HEX || *s == FIELD_HEX_HIGH) {
             uint64_t v = get_varint(&p);
+            if (*s == FIELD_HEX_HIGH)
+                v = ~v;
             int n = snprintf(number, sizeof number, *s == FIELD_DEC ? "%" PRIu64 : "0x%" PRIx64, v);
             put_text(text, cap, &o, number, (size_t)n);
         } else {

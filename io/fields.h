@@ -4,8 +4,8 @@
  * interned once and an event costs its varint-coded numbers and two small ids.
  *
  * An event's record in bytes: varint event-name id, varint shape id, one varint per number in the
- * shape. A shape marks a decimal number with FIELD_DEC, a 0x-hexadecimal one with FIELD_HEX, and
- * escapes a literal byte of those values (or FIELD_ESC) with FIELD_ESC, so every text comes back
+ * shape. A shape marks a decimal number with FIELD_DEC, a 0x-hexadecimal one with FIELD_HEX (or
+ * FIELD_HEX_HIGH), and escapes a literal byte of those values (or FIELD_ESC) with FIELD_ESC, so every text comes back
  * exactly as it went in. Records are reached through the offset of every FIELDS_BLOCK-th record,
  * then skipped through within the block: the index costs 1/8 byte an event. */
 #ifndef TRACEAID_FIELDS_H
@@ -23,6 +23,8 @@
 #define FIELD_DEC '\x01'
 #define FIELD_HEX '\x02'
 #define FIELD_ESC '\x03'
+#define FIELD_HEX_HIGH '\x04' /* a 0x number with its top bit set (a kernel address), kept as its
+                               * complement: 0xffffffff813b9957 takes 5 bytes instead of 10 */
 
 typedef struct FieldStore {
     StrPool strings;            /* event names and shapes; id 0 is "" */

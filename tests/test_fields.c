@@ -14,14 +14,16 @@ static void texts_come_back_exactly(void **state)
         "comm=perf pid=4411 runtime=1234567 [ns] vruntime=98765432101234 [ns]",
         "hrtimer=0xffff9e5b3fc8a0e8 function=tick_sched_timer expires=18446744073709551615 now=0",
         "irq=1 name=i8042 leading=007 hex=0x00ff upper=0xFFFF neg=-5 big=123456789012345678901234",
-        "", "\x01\x02\x03 control bytes \x01", "ends with a number 42", "0x", "0xg 1x x1 _1 1_",
+        "", "\x01\x02\x03\x04 control bytes \x01", "ends with a number 42", "0x", "0xg 1x x1 _1 1_",
+        "ip=0xffffffff813b9957 max=0xffffffffffffffff top=0x8000000000000000 below=0x7fffffffffffffff",
     };
+#define N_TEXTS (sizeof texts / sizeof texts[0])
     FieldStore f;
     fields_init(&f);
     Error err;
     size_t n = 3000; /* across many blocks */
     for (size_t i = 0; i < n; i++) {
-        const char *t = texts[i % 9];
+        const char *t = texts[i % N_TEXTS];
         assert_true(fields_append(&f, i % 2 ? "sched:sched_switch" : "irq", i % 2 ? 18 : 3, t,
                                   strlen(t), &err));
     }
@@ -30,8 +32,8 @@ static void texts_come_back_exactly(void **state)
     for (size_t i = n; i-- > 0;) {
         const char *event;
         size_t len = fields_get(&f, i, &event, out, sizeof out);
-        assert_string_equal(out, texts[i % 9]);
-        assert_int_equal(len, strlen(texts[i % 9]));
+        assert_string_equal(out, texts[i % N_TEXTS]);
+        assert_int_equal(len, strlen(texts[i % N_TEXTS]));
         assert_string_equal(event, i % 2 ? "sched:sched_switch" : "irq");
     }
     /* cut to the buffer, NUL-terminated, the full length returned */
