@@ -111,8 +111,10 @@ test: $(BIN) $(TEST_BIN)
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (leaks included),
 # built apart in build-asan/ with a binary of its own, from the same flags as the normal build.
+# tests/lsan.supp: leaks inside libraries the readers use (libtraceevent), each named there.
 test-asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/traceaid CFLAGS="-O1 -g" \
+	@LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+		$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/traceaid CFLAGS="-O1 -g" \
 		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
 
 # The explorer's threads under ThreadSanitizer, built apart in build-tsan/: the loading worker

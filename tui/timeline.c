@@ -13,6 +13,15 @@ static void format_time(char *buf, size_t size, const Trace *t, size_t e)
         snprintf(buf, size, "-");
 }
 
+/* Event e's process name; past width (0: any), a path's last part ("proc/boot/procnto-smp" is
+ * told apart by its end), but not a kernel thread's "kworker/u17:3". */
+static const char *process_name(const Trace *t, size_t e, size_t width)
+{
+    const char *name = strpool_get(&t->names, t->name_id[e]), *slash = strrchr(name, '/');
+    bool path = slash && slash[1] && (name[0] == '/' || memchr(name, '/', (size_t)(slash - name)));
+    return width && strlen(name) > width && path ? slash + 1 : name;
+}
+
 /* pid/tid, "-" for an id the trace does not have. */
 static void format_ids(char *buf, size_t size, int32_t pid, int32_t tid)
 {
@@ -92,7 +101,7 @@ static void timeline_draw(const App *app, Rect r)
                   vocab_name(&app->scored->set.vocab, t->key_id[e]));
         if (wide)
             draw_text(app, in, row + 1, key_x + key_w + 1, style, fields ? "%-12.12s %-12.12s" : "%-12.12s %s", ids,
-                      widest ? strpool_get(&t->names, t->name_id[e]) : "");
+                      widest ? process_name(t, e, fields ? 12 : 0) : "");
         if (fields) {
             char text[512];
             const char *event;
