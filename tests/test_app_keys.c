@@ -29,6 +29,9 @@ static void add_event(Trace *t, Vocab *vocab, size_t e)
     assert_true(vocab_intern(vocab, key, strlen(key), &key_id, &err));
     assert_true(strpool_intern(&t->names, e % 3 ? "reader" : "writer", 6, &name_id, &err));
     assert_true(trace_append(t, key_id, (int64_t)e * 1000, 0, e % 3 ? 7 : 8, 1, name_id, &err));
+    char fields[64]; /* as a kernel trace's reader keeps them */
+    int len = snprintf(fields, sizeof fields, "fd=%zu peer=%s", e % 13, e % 3 ? "writer" : "reader");
+    assert_true(fields_append(&t->fields, "io", 2, fields, (size_t)len, &err));
 }
 
 static Fixture *fixture_new(bool has_model)
@@ -236,6 +239,22 @@ static void filter_and_bookmarks(void **state)
     fixture_free(f);
 }
 
+static void search_looks_in_the_fields(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    keys(app, "/fd=5 peer\n");
+    assert_int_equal(app->cursor, 5);
+    keys(app, "n");
+    assert_int_equal(app->cursor, 18);
+    keys(app, "N");
+    assert_int_equal(app->cursor, 5);
+    keys(app, "/fd=13\n");
+    assert_string_equal(app->message, "/fd=13: no event's key, process or fields hold it");
+    fixture_free(f);
+}
+
 static void without_a_model(void **state)
 {
     (void)state;
@@ -355,6 +374,7 @@ int main(void)
         cmocka_unit_test(q_quits),
         cmocka_unit_test(reactions_say_what_to_draw),
         cmocka_unit_test(filter_and_bookmarks),
+        cmocka_unit_test(search_looks_in_the_fields),
         cmocka_unit_test(without_a_model),
         cmocka_unit_test(w_writes_the_flagged_segments),
         cmocka_unit_test(no_binding_is_shadowed),

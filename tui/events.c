@@ -15,8 +15,8 @@ static bool filter_matches(const App *app, const char *filter, size_t e)
     bool digits = len > 0;
     for (size_t i = 0; i < len; i++)
         digits &= isdigit((unsigned char)filter[i]) != 0;
-    if (digits)
-        return t->pid[e] == atoi(filter);
+    if (digits) /* a pid, or a tid where the trace has threads but no pids (perf script text) */
+        return t->pid[e] == atoi(filter) || (t->pid[e] == TRACE_NO_ID && t->tid[e] == atoi(filter));
     return strcmp(key, filter) == 0 || (strncmp(key, filter, len) == 0 && key[len] == '/') ||
            strcmp(strpool_get(&t->names, t->name_id[e]), filter) == 0;
 }
@@ -78,11 +78,17 @@ size_t app_visible_step(const App *app, long dir)
     return app->visible[i];
 }
 
+/* The search looks in the key, the process name and a kernel event's fields ("next_comm=bash"). */
 static bool search_matches(const App *app, size_t e)
 {
     const Trace *t = app_trace(app);
-    return strstr(vocab_name(&app->scored->set.vocab, t->key_id[e]), app->search) ||
-           strstr(strpool_get(&t->names, t->name_id[e]), app->search);
+    if (strstr(vocab_name(&app->scored->set.vocab, t->key_id[e]), app->search) ||
+        strstr(strpool_get(&t->names, t->name_id[e]), app->search))
+        return true;
+    char fields[1024];
+    const char *event;
+    return t->fields.n_records && trace_event_fields(t, e, &event, fields, sizeof fields) &&
+           strstr(fields, app->search);
 }
 
 void app_search_next(App *app, int dir)
@@ -96,7 +102,7 @@ void app_search_next(App *app, int dir)
             return;
         }
     }
-    snprintf(app->message, sizeof app->message, "/%.60s: no event's key or process holds it", app->search);
+    snprintf(app->message, sizeof app->message, "/%.60s: no event's key, process or fields hold it", app->search);
 }
 
 void app_toggle_bookmark(App *app)
