@@ -15,6 +15,14 @@ TEXT=$BUILD/sched-1m.perf-script.txt
 CTF=$BUILD/sched-1m-ctf
 [ -f "$PERF_DATA" ] || zstd -q -dc "$DATA.perf.data.zst" > "$PERF_DATA"
 [ -f "$TEXT" ] || zstd -q -dc "$DATA.perf-script.txt.zst" > "$TEXT"
+# The same events in ftrace's layout (`comm-pid [cpu] seconds: event: fields`, as trace-cmd
+# report prints them without the flags column): no tool reads this text faster than it can be
+# written, so it has no peer; its row shows our speed and memory on that format.
+FTRACE=$BUILD/sched-1m.ftrace.txt
+# perf's thread it could not name (`:-1 -1`) becomes ftrace's `<...>`.
+[ -f "$FTRACE" ] || sed -E -e 's/^ *:-1 +-1 +\[/<...> 0 [/' \
+    -e 's/^ *(.*[^ ]) +([0-9]+) +\[([0-9]+)\] +([0-9]+\.[0-9]+): +[a-z_]+:([a-z_0-9]+): (.*)$/\1-\2 [\3] \4: \5: \6/' \
+    "$TEXT" > "$FTRACE"
 if [ ! -d "$CTF" ] && command -v perf >/dev/null; then
     perf data convert --to-ctf "$CTF" -i "$PERF_DATA" >/dev/null 2>&1 || rm -rf "$CTF"
 fi
@@ -35,7 +43,7 @@ peer_seconds() {
 row() {
     local ours=$2 s m
     s=$(field seconds "$ours") m=$(field accounted_bytes_per_event "$ours")
-    printf '%-22s %7.3f s %9.0f events/s %6.1f B/event (resident +%.1f)' "$1" "$s" \
+    printf '%-26s %7.3f s %9.0f events/s %6.1f B/event (resident +%.1f)' "$1" "$s" \
         "$(field events_per_s "$ours")" "$m" "$(field held_bytes_per_event "$ours")"
     if [ -n "${4:-}" ]; then
         printf '   %s %.3f s: %sx its speed' "$3" "$4" "$(ratio "$4" "$s")"
@@ -48,6 +56,7 @@ perf_peer=
 command -v perf >/dev/null && perf_peer=$(peer_seconds perf script -i "$PERF_DATA")
 row "perf script text" "$("$BUILD/bench_load" "$TEXT" "$RUNS" auto)" "perf script" "$perf_peer"
 row "perf script text.zst" "$("$BUILD/bench_load" "$DATA.perf-script.txt.zst" "$RUNS" auto)" "perf script" "$perf_peer"
+row "ftrace text (same events)" "$("$BUILD/bench_load" "$FTRACE" "$RUNS" auto)"
 if [ -n "$perf_peer" ]; then
     row "perf.data" "$("$BUILD/bench_load" "$PERF_DATA" "$RUNS" auto)" "perf script" "$perf_peer"
 fi
