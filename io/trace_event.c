@@ -103,7 +103,7 @@ static bool build_key(EventWriter *w, const TraceEvent *ev, size_t *key_len, Err
 {
     char num[EVENT_KEY_MAX_PARTS][16];
     const char *text[EVENT_KEY_MAX_PARTS];
-    size_t len[EVENT_KEY_MAX_PARTS], total = 0;
+    size_t len[EVENT_KEY_MAX_PARTS] = {0}, total = 0;
     for (size_t p = 0; p < w->n_parts; p++) {
         text[p] = part_text(w, p, ev, num[p], &len[p]);
         total += len[p] + 1;
