@@ -22,7 +22,9 @@
 
 typedef struct GraphStack {
     size_t depth; /* may exceed GRAPH_DEPTH: the deeper calls are not named */
-    char func[GRAPH_DEPTH][GRAPH_FUNC_MAX];
+    /* the open calls' names, made on the first call that opens: a CPU number costs ~100 bytes
+     * until then (a line's CPU is any number up to 65534, and most lines open nothing) */
+    char (*func)[GRAPH_FUNC_MAX];
     /* the task a "=>" marker switched this CPU to */
     char comm[64];
     size_t comm_len;
@@ -40,8 +42,11 @@ void graph_stacks_free(GraphStacks *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->cpu[i])
+            free(s->cpu[i]->func);
         free(s->cpu[i]);
+    }
     free(s->cpu);
     free(s);
 }
@@ -104,7 +109,7 @@ static FtraceParse graph_return(const char *s, size_t len, size_t i, GraphStack 
     size_t func_len = comment_func(s, len, i + 1, &func);
     if (stack && stack->depth > 0) {
         stack->depth--;
-        if (func_len == 0 && stack->depth < GRAPH_DEPTH) {
+        if (func_len == 0 && stack->depth < GRAPH_DEPTH && stack->func) {
             func = stack->func[stack->depth];
             func_len = strlen(func);
         }
@@ -140,7 +145,9 @@ FtraceParse ftrace_graph_content(const char *s, size_t len, size_t col, GraphSta
     name_event(row, s + start, func_len, "");
     size_t after = ftrace_skip_spaces(s, i + 2, len);
     if (after < len && s[after] == '{' && ftrace_skip_spaces(s, after + 1, len) == len) {
-        if (stack && stack->depth < GRAPH_DEPTH) {
+        if (stack && stack->depth < GRAPH_DEPTH && !stack->func)
+            stack->func = calloc(GRAPH_DEPTH, sizeof *stack->func);
+        if (stack && stack->depth < GRAPH_DEPTH && stack->func) {
             size_t n = func_len < GRAPH_FUNC_MAX - 1 ? func_len : GRAPH_FUNC_MAX - 1;
             memcpy(stack->func[stack->depth], s + start, n);
             stack->func[stack->depth][n] = '\0';

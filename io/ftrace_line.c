@@ -194,7 +194,7 @@ static FtraceParse parse_body(const char *s, size_t len, size_t i, GraphStacks *
     while (i < len && is_ident_char(s[i]))
         i++;
     size_t ident = i - start;
-    if (ident == 0 && i < len && s[i] == '<' && s[len - 1] == '>') { /* <stack trace> */
+    if (ident == 0 && len - i > 2 && s[i] == '<' && s[len - 1] == '>') { /* <stack trace> */
         set_name(row, "", s + i + 1, len - i - 2);
         for (size_t k = 0; k < row->ev.name_len; k++)
             row->name_buf[k] = row->name_buf[k] == ' ' ? '_' : row->name_buf[k];

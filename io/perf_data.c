@@ -101,12 +101,19 @@ static bool start_perf(const char *perf, const char *file, PerfChild *c, const c
         /* its own process group: Ctrl-C reaches traceaid, which stops it, reaps it and says
          * "interrupted", rather than perf dying first and its end looking like the trace's */
         setpgid(0, 0);
+        /* the explorer's loader thread blocks SIGINT and SIGTERM: perf must not inherit that */
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
         int null = open("/dev/null", O_RDONLY);
         if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(fds[1], STDOUT_FILENO) < 0 ||
             dup2(c->err_fd, STDERR_FILENO) < 0)
-            _exit(127);
-        close(fds[0]);
-        close(fds[1]);
+            _exit(126); /* not 127, which says perf could not be run */
+        /* what was dup2'd is closed, unless it was already one of the three */
+        int spare[] = {null, c->err_fd, fds[0], fds[1]};
+        for (int k = 0; k < 4; k++)
+            if (spare[k] > STDERR_FILENO)
+                close(spare[k]);
         execv(perf, argv);
         _exit(127);
     }

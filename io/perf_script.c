@@ -155,7 +155,7 @@ static bool emit(PerfParser *p, Error *err)
     TraceEvent e = {
         .time = ev->time, .cpu = ev->cpu, .pid = ev->pid, .tid = ev->tid,
         .comm = ev->comm, .comm_len = ev->comm_len, .name = ev->event, .name_len = ev->event_len,
-        .text = text->s + skip, .text_len = text->len - skip, .fields = p->fields,
+        .text = text->s ? text->s + skip : "", .text_len = text->len - skip, .fields = p->fields,
     };
     e.n_fields = event_split_fields(e.text, e.text_len, p->fields, MAX_FIELDS);
     p->pending = false;

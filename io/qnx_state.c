@@ -9,11 +9,15 @@
 #define WRAP ((int64_t)1 << 32)
 #define HALF_WRAP ((uint32_t)1 << 31)
 
-/* The count with low bits t32 nearest near. */
+/* The count with low bits t32 nearest near; at the ends of the 64-bit count (a CONTROL TIME
+ * anchor near 2^63), the end itself rather than an overflow. */
 static int64_t nearest(int64_t near, uint32_t t32)
 {
     uint32_t step = t32 - (uint32_t)near;
-    return step < HALF_WRAP ? near + step : near + step - WRAP;
+    int64_t delta = step < HALF_WRAP ? (int64_t)step : (int64_t)step - WRAP, next;
+    if (__builtin_add_overflow(near, delta, &next))
+        return delta > 0 ? INT64_MAX : INT64_MIN;
+    return next;
 }
 
 int64_t qnx_clock_next(QnxClock *c, uint32_t t32)

@@ -155,8 +155,9 @@ static bool event_cycles(QnxReader *r, const TraceField *f, size_t n, int64_t *c
         !field_int(r, lsb, 0, UINT32_MAX, "a 32-bit unsigned integer", &lo, err))
         return false;
     qnx_clock_anchor(&r->clock, r->ev.head.t, (uint64_t)hi, (uint64_t)lo, cycles, &shift);
-    for (size_t i = 0; i < r->t->n_events; i++)
-        r->t->time[i] += shift;
+    for (size_t i = 0; shift != 0 && i < r->t->n_events; i++) /* the first anchor only */
+        if (__builtin_add_overflow(r->t->time[i], shift, &r->t->time[i]))
+            r->t->time[i] = shift > 0 ? INT64_MAX : INT64_MIN;
     return true;
 }
 

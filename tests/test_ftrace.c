@@ -282,6 +282,8 @@ static void malformed_lines_are_errors(void **state)
     assert_error(text, "bad.txt:2:22: expected 'func() {'");
     snprintf(text, sizeof text, "%s%s", good, "  bash-1 [99999] 10.1: x: y\n");
     assert_error(text, "bad.txt:2:11: expected a CPU number");
+    snprintf(text, sizeof text, "%s%s", good, "  bash-1 [001] 10.1: <>\n"); /* no name inside */
+    assert_error(text, "bad.txt:2:22: expected an event's name");
     assert_error("# tracer: nop\n#\n", "no events");
 }
 

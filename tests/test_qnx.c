@@ -220,6 +220,12 @@ static void clock_unwraps_only_large_steps_back(void **state)
     assert_true(qnx_cycles_to_ns(-3, 3, &ns));
     assert_int_equal(ns, -1000000000);
     assert_false(qnx_cycles_to_ns(INT64_MAX, 1, &ns));
+    /* an anchor at the top of the count: the next events stop at its end, no overflow */
+    QnxClock top = {0};
+    int64_t now, shift;
+    assert_true(qnx_clock_anchor(&top, 0x4f81e320, 0x7fffffff, 0xffffffff, &now, &shift));
+    assert_true(now == INT64_MAX);
+    assert_true(qnx_clock_next(&top, 0x4f81e330) == INT64_MAX);
 }
 
 static const char *HEADER = "TRACEPRINTER version 1.02\n"
