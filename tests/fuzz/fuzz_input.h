@@ -19,4 +19,18 @@ static const char *fuzz_file(const unsigned char *data, size_t size)
     return path;
 }
 
+#ifdef TRACEAID_READERS_H
+/* Loads the bytes as a trace with opt, and frees what was loaded: the trace readers' targets. */
+static void fuzz_load_trace(const unsigned char *data, size_t size, const TraceOptions *opt)
+{
+    Vocab vocab;
+    vocab_init(&vocab);
+    Trace t;
+    Error err = {0};
+    if (trace_load(&t, fuzz_file(data, size), opt, &vocab, NULL, &err))
+        trace_free(&t);
+    vocab_free(&vocab);
+}
+#endif
+
 #endif

@@ -5,12 +5,6 @@
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     TraceOptions opt = {.format = TRACE_FORMAT_SESSIONS};
-    Vocab vocab;
-    vocab_init(&vocab);
-    Trace t;
-    Error err = {0};
-    if (trace_load(&t, fuzz_file(data, size), &opt, &vocab, NULL, &err))
-        trace_free(&t);
-    vocab_free(&vocab);
+    fuzz_load_trace(data, size, &opt);
     return 0;
 }
