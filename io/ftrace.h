@@ -8,6 +8,8 @@
 #ifndef TRACEAID_FTRACE_H
 #define TRACEAID_FTRACE_H
 
+#include <string.h>
+
 #include "trace_event.h"
 #include "trace_reader.h"
 
@@ -64,6 +66,19 @@ static inline size_t ftrace_skip_spaces(const char *s, size_t i, size_t len)
     while (i < len && ftrace_space(s[i]))
         i++;
     return i;
+}
+/* Names the row's event prefix + body + suffix in its name_buf, the body cut to fit. */
+static inline void ftrace_name_event(FtraceRow *row, const char *prefix, const char *body,
+                                     size_t body_len, const char *suffix)
+{
+    size_t p = strlen(prefix), x = strlen(suffix);
+    if (p + body_len + x >= sizeof row->name_buf)
+        body_len = sizeof row->name_buf - 1 - p - x;
+    memcpy(row->name_buf, prefix, p);
+    memcpy(row->name_buf + p, body, body_len);
+    memcpy(row->name_buf + p + body_len, suffix, x);
+    row->ev.name = row->name_buf;
+    row->ev.name_len = p + body_len + x;
 }
 /* For the line parsers: where a line went wrong and what was expected there. */
 static inline FtraceParse ftrace_bad_at(FtraceBad *bad, size_t col, const char *expected)

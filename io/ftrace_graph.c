@@ -77,17 +77,6 @@ static bool is_func_char(char c)
            c == '.' || c == '$';
 }
 
-static void name_event(FtraceRow *row, const char *func, size_t len, const char *suffix)
-{
-    size_t suffix_len = strlen(suffix);
-    if (len + suffix_len >= sizeof row->name_buf)
-        len = sizeof row->name_buf - 1 - suffix_len;
-    memcpy(row->name_buf, func, len);
-    memcpy(row->name_buf + len, suffix, suffix_len);
-    row->ev.name = row->name_buf;
-    row->ev.name_len = len + suffix_len;
-}
-
 /* "} / * func * /" or "} / * func = -22 * /": the function's name in the comment, or 0. */
 static size_t comment_func(const char *s, size_t len, size_t i, const char **func)
 {
@@ -115,9 +104,9 @@ static FtraceParse graph_return(const char *s, size_t len, size_t i, GraphStack 
         }
     }
     if (func_len == 0)
-        name_event(row, "", 0, "return");
+        ftrace_name_event(row, "", "", 0, "return");
     else
-        name_event(row, func, func_len, "/return");
+        ftrace_name_event(row, "", func, func_len, "/return");
     return FTRACE_EVENT;
 }
 
@@ -142,7 +131,7 @@ FtraceParse ftrace_graph_content(const char *s, size_t len, size_t col, GraphSta
     size_t func_len = i - start;
     if (func_len == 0 || len - i < 3 || memcmp(s + i, "()", 2) != 0)
         return ftrace_bad_at(bad, col + start, "'func() {', 'func();' or '}' after the '|'");
-    name_event(row, s + start, func_len, "");
+    ftrace_name_event(row, "", s + start, func_len, "");
     size_t after = ftrace_skip_spaces(s, i + 2, len);
     if (after < len && s[after] == '{' && ftrace_skip_spaces(s, after + 1, len) == len) {
         if (stack && stack->depth < GRAPH_DEPTH && !stack->func)

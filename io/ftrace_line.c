@@ -107,17 +107,6 @@ static bool is_ident_char(char c)
            c == '.' || c == '$' || c == '/' || c == '-' || c == '@';
 }
 
-static void set_name(FtraceRow *row, const char *prefix, const char *s, size_t len)
-{
-    size_t p = strlen(prefix);
-    if (p + len >= sizeof row->name_buf)
-        len = sizeof row->name_buf - 1 - p;
-    memcpy(row->name_buf, prefix, p);
-    memcpy(row->name_buf + p, s, len);
-    row->ev.name = row->name_buf;
-    row->ev.name_len = p + len;
-}
-
 static void set_text(FtraceRow *row, const char *s, size_t len)
 {
     row->ev.text = s;
@@ -137,7 +126,7 @@ static void add_field(FtraceRow *row, const char *name, const char *value, size_
 static void function_call(FtraceRow *row, const char *func, size_t func_len, const char *parent,
                           size_t parent_len)
 {
-    set_name(row, "", func, func_len);
+    ftrace_name_event(row, "", func, func_len, "");
     int n = snprintf(row->text_buf, sizeof row->text_buf, "parent=%.*s", (int)parent_len, parent);
     size_t text_len = n < (int)sizeof row->text_buf ? (size_t)n : sizeof row->text_buf - 1;
     set_text(row, row->text_buf, text_len);
@@ -195,7 +184,7 @@ static FtraceParse parse_body(const char *s, size_t len, size_t i, GraphStacks *
         i++;
     size_t ident = i - start;
     if (ident == 0 && len - i > 2 && s[i] == '<' && s[len - 1] == '>') { /* <stack trace> */
-        set_name(row, "", s + i + 1, len - i - 2);
+        ftrace_name_event(row, "", s + i + 1, len - i - 2, "");
         for (size_t k = 0; k < row->ev.name_len; k++)
             row->name_buf[k] = row->name_buf[k] == ' ' ? '_' : row->name_buf[k];
         return FTRACE_EVENT;
@@ -217,22 +206,22 @@ static FtraceParse parse_body(const char *s, size_t len, size_t i, GraphStacks *
             return ftrace_graph_content(s + content, len - content, content + 1, stacks, row, bad);
         }
         if (numeric)
-            set_name(row, "", "print", 5);
+            ftrace_name_event(row, "", "print", 5, "");
         else
-            set_name(row, "", s + start, ident);
+            ftrace_name_event(row, "", s + start, ident, "");
         set_text(row, s + t, len - t);
         row->ev.n_fields = event_split_fields(s + t, len - t, row->fields, FTRACE_MAX_FIELDS);
         return FTRACE_EVENT;
     }
     bool sys = ident > 4 && memcmp(s + start, "sys_", 4) == 0;
     if (i < len && s[i] == '(' && s[len - 1] == ')') { /* old syscall entry */
-        set_name(row, sys ? "sys_enter_" : "", s + start + (sys ? 4 : 0), ident - (sys ? 4 : 0));
+        ftrace_name_event(row, sys ? "sys_enter_" : "", s + start + (sys ? 4 : 0), ident - (sys ? 4 : 0), "");
         set_text(row, s + i + 1, len - i - 2);
         syscall_args(s + i + 1, len - i - 2, row);
         return FTRACE_EVENT;
     }
     if (len - i > 4 && memcmp(s + i, " -> ", 4) == 0) { /* old syscall exit */
-        set_name(row, sys ? "sys_exit_" : "", s + start + (sys ? 4 : 0), ident - (sys ? 4 : 0));
+        ftrace_name_event(row, sys ? "sys_exit_" : "", s + start + (sys ? 4 : 0), ident - (sys ? 4 : 0), "");
         set_text(row, s + i + 4, len - i - 4);
         add_field(row, "ret", s + i + 4, len - i - 4);
         return FTRACE_EVENT;
