@@ -228,8 +228,7 @@ static void perf_data_through_stdin_and_a_pipe(void **state)
     const char *file = unzstd("sched-small.perf.data");
     const char *tmp = test_path("tmp");
     mkdir(tmp, 0700);
-    char *old_tmp = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
-    setenv("TMPDIR", tmp, 1);
+    char *old_tmp = env_set("TMPDIR", tmp);
     Loaded *from_file = must_load(file, (TraceOptions){0});
     for (int as_stdin = 0; as_stdin < 2; as_stdin++) {
         Loaded *l = load_through_pipe(file, as_stdin, (TraceOptions){0});
@@ -254,11 +253,7 @@ static void perf_data_through_stdin_and_a_pipe(void **state)
     assert_int_equal(waitpid(-1, NULL, WNOHANG), -1); /* no child left, not even a zombie */
     loaded_free(l);
     loaded_free(from_file);
-    if (old_tmp)
-        setenv("TMPDIR", old_tmp, 1);
-    else
-        unsetenv("TMPDIR");
-    free(old_tmp);
+    env_restore("TMPDIR", old_tmp);
 }
 
 static void perf_data_errors(void **state)

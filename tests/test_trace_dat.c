@@ -153,9 +153,7 @@ static void from_standard_input_through_a_temporary_copy(void **state)
     (void)state;
     const char *tmpdir = test_path("tmp");
     assert_int_equal(mkdir(tmpdir, 0700), 0);
-    const char *old = getenv("TMPDIR");
-    char *saved = old ? strdup(old) : NULL;
-    setenv("TMPDIR", tmpdir, 1);
+    char *saved = env_set("TMPDIR", tmpdir);
     Loaded *l = load_from_stdin(DAT);
     if (!l->ok)
         fail_msg("%s", l->err.msg);
@@ -173,11 +171,7 @@ static void from_standard_input_through_a_temporary_copy(void **state)
     assert_contains(l->err.msg, "-: libtracecmd cannot read this trace.dat");
     assert_int_equal(files_in(tmpdir), 0);
     loaded_free(l);
-    if (saved)
-        setenv("TMPDIR", saved, 1);
-    else
-        unsetenv("TMPDIR");
-    free(saved);
+    env_restore("TMPDIR", saved);
 }
 
 static void sniffed_by_its_magic(void **state)

@@ -46,6 +46,23 @@ static inline const char *test_path(const char *name)
     return p;
 }
 
+/* Sets an environment variable for a test; returns its old value for env_restore. */
+static inline char *env_set(const char *name, const char *value)
+{
+    char *old = getenv(name) ? strdup(getenv(name)) : NULL;
+    setenv(name, value, 1);
+    return old;
+}
+
+static inline void env_restore(const char *name, char *old)
+{
+    if (old)
+        setenv(name, old, 1);
+    else
+        unsetenv(name);
+    free(old);
+}
+
 static inline const char *write_bytes(const char *name, const void *data, size_t len)
 {
     const char *path = test_path(name);
