@@ -22,7 +22,7 @@ TEST_LIBS = $(shell pkg-config --libs cmocka)
 BUILD ?= build
 BIN ?= traceaid
 LIB_SRC := $(wildcard io/*.c model/*.c core/*.c)
-SAMPLES_SRC := $(wildcard samples/*.c samples/*/*.c)
+SAMPLES_SRC := $(filter-out samples/flight/%,$(wildcard samples/*.c samples/*/*.c))
 CLI_SRC := main.c $(wildcard cli/*.c tui/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -41,7 +41,7 @@ SAMPLE_ANOMALOUS := $(SAMPLE_DIR)/fifo-ls-01.csv $(SAMPLE_DIR)/fifo-ls-sporadic-
                     $(SAMPLE_DIR)/half-while-02.csv
 SAMPLES := $(SAMPLE_CLEAN) $(SAMPLE_ANOMALOUS)
 
-.PHONY: all run test test-asan fuzz samples bench quality clean deps keys-doc
+.PHONY: all run test test-asan fuzz samples flight bench quality clean deps keys-doc
 all: traceaid
 
 deps: $(DEPS_OK)
@@ -143,6 +143,14 @@ $(SAMPLE_DIR)/%.csv: traceaid
 	name=$*; ./traceaid gen --kind $${name%-*} --seed $$((100 + 10#$${name##*-})) --events 50000 -o $@
 
 samples: $(SAMPLES)
+
+# The flight controller and the anomaly injector scripts/record.sh records (samples/flight/):
+# programs of their own, outside the library.
+FLIGHT_BIN := $(BUILD)/samples/flight/flight $(BUILD)/samples/flight/inject
+$(BUILD)/samples/flight/%: samples/flight/%.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< -lpthread -lm
+flight: $(FLIGHT_BIN)
 
 # The sample model: seq2seq, trained on the clean samples by traceaid itself (about 15 s, once).
 SAMPLE_MODEL := $(SAMPLE_DIR)/flight.safetensors
