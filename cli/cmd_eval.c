@@ -158,7 +158,10 @@ static bool detect(const ScoredSet *s, const TraceTruths *t, Detection *d, Error
 /* A share as a percentage, or "-" where it is undefined. */
 static const char *percent(char *buf, size_t size, bool defined, double value)
 {
-    snprintf(buf, size, defined ? "%.2f%%" : "-", 100 * value);
+    if (defined)
+        snprintf(buf, size, "%.2f%%", 100 * value);
+    else
+        snprintf(buf, size, "-");
     return buf;
 }
 
@@ -192,7 +195,10 @@ static void print_row(const DetectionFigures *f, bool has_threshold, int kind_wi
     printf(" %8s", percent(f1, sizeof f1, defined, value));
     defined = has_threshold && row_clean_flagged(f, &value);
     printf(" %14s", percent(clean, sizeof clean, defined, value));
-    snprintf(auc, sizeof auc, f->has_auc ? "%.4f" : "-", f->auc);
+    if (f->has_auc)
+        snprintf(auc, sizeof auc, "%.4f", f->auc);
+    else
+        snprintf(auc, sizeof auc, "-");
     printf(" %7s\n", auc);
 }
 
