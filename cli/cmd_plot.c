@@ -35,7 +35,7 @@ static int plot(const Command *cmd, PlotArgs *a, const ArgInputs *inputs, Error 
     }
     const Scores *sc = &s.scores[0];
     uint8_t *bad = a->truth ? calloc(sc->n_segments + 1, 1) : NULL;
-    bool ok = !a->truth || (bad ? truth_mark_segments(a->truth, sc->segment_len, sc->n_segments, bad, err)
+    bool ok = !a->truth || (bad ? truth_mark_segments(a->truth, &s.set.traces[0], sc->segment_len, sc->n_segments, bad, err)
                                 : error_nomem(err));
     char title[512], line_label[64], x_label[64];
     snprintf(title, sizeof title, "%s: %zu of %zu segments flagged (%s model)", format_basename(s.set.traces[0].path),
@@ -59,7 +59,7 @@ static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
     SEGMENT_ARG_SPEC(&args.model),
     {"output", 'o', ARG_STRING, &args.out, "FILE", "the SVG file to write"},
-    {"truth", 0, ARG_STRING, &args.truth, "FILE", "shade the segments this ground truth marks (traceaid gen's .truth)"},
+    {"truth", 0, ARG_STRING, &args.truth, "FILE", "shade the segments this ground truth marks (the files eval --truth reads)"},
     TRACE_ARG_SPECS(&args.traces),
 };
 
