@@ -41,7 +41,7 @@ SAMPLE_ANOMALOUS := $(SAMPLE_DIR)/fifo-ls-01.csv $(SAMPLE_DIR)/fifo-ls-sporadic-
                     $(SAMPLE_DIR)/half-while-02.csv
 SAMPLES := $(SAMPLE_CLEAN) $(SAMPLE_ANOMALOUS)
 
-.PHONY: all run test test-asan fuzz samples flight bench quality clean deps keys-doc
+.PHONY: all run run-generated test test-asan fuzz samples flight bench quality clean deps keys-doc
 all: traceaid
 
 deps: $(DEPS_OK)
@@ -157,7 +157,22 @@ SAMPLE_MODEL := $(SAMPLE_DIR)/flight.safetensors
 $(SAMPLE_MODEL): traceaid $(SAMPLE_CLEAN)
 	./traceaid train --model seq2seq -o $@ $(SAMPLE_CLEAN)
 
-run: traceaid $(SAMPLES) $(SAMPLE_MODEL)
+# The real recordings (samples/recorded/, scripts/record.sh) and their model, trained on the
+# clean ones at build time, once.
+RECORDED_DIR := samples/recorded
+RECORDED_CLEAN := $(sort $(wildcard $(RECORDED_DIR)/clean-*.perf-script.txt.xz))
+RECORDED_ANOMALOUS := $(filter-out $(RECORDED_CLEAN),$(sort $(wildcard $(RECORDED_DIR)/*.perf-script.txt.xz)))
+RECORDED_MODEL := $(BUILD)/recorded/flight.safetensors
+$(RECORDED_MODEL): traceaid $(RECORDED_CLEAN)
+	@mkdir -p $(@D)
+	./traceaid train --model seq2seq -o $@ $(RECORDED_CLEAN)
+
+# The real flights, anomalous first; run-generated opens the generated ones (machines without
+# the recordings' history, or to compare).
+run: traceaid $(RECORDED_MODEL)
+	./traceaid $(RECORDED_ANOMALOUS) $(RECORDED_CLEAN) --model $(RECORDED_MODEL) --meanings samples/linux-meanings.txt
+
+run-generated: traceaid $(SAMPLES) $(SAMPLE_MODEL)
 	./traceaid $(SAMPLE_ANOMALOUS) $(SAMPLE_CLEAN) --model $(SAMPLE_MODEL) --meanings samples/qnx-meanings.txt
 
 bench: traceaid $(BUILD)/bench/bench_load $(SAMPLES)

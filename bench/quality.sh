@@ -1,53 +1,70 @@
 #!/usr/bin/env bash
-# Detection quality on generated kernel traces, per anomaly kind, against the generator's
-# ground truth: models trained on the 10 clean sample traces (make samples), scored on traces
-# of other seeds. A segment is truly anomalous when it holds any event of a truth run.
+# Detection quality against ground truth, per anomaly kind, on traces the models never saw,
+# with the models `traceaid train` gives by default (both kinds):
+#   (a) generated: trained on the 10 clean samples (make samples), evaluated on traces of seeds
+#       never used (SEEDS, EVENTS events each: one clean and one of each anomaly per seed);
+#   (b) recorded: the real perf recordings in samples/recorded/ (scripts/record.sh), trained on
+#       the first TRAIN_CLEAN clean ones, evaluated on the other clean ones and every anomalous
+#       one.
+# A segment is anomalous when it holds any truth event (traceaid eval --truth). EXTRA_TRAIN
+# adds options to every train (say '--epochs 100'); the models are kept in build/quality/ and
+# trained again when the traces or the binary are newer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 
-EVAL=$BUILD/quality
+OUT=$BUILD/quality
 SEEDS=${SEEDS:-"201 202 203"}
 EVENTS=${EVENTS:-50000}
-mkdir -p "$EVAL"
+TRAIN_CLEAN=${TRAIN_CLEAN:-7}
+EXTRA_TRAIN=${EXTRA_TRAIN:-}
+RECORDED=samples/recorded
+mkdir -p "$OUT/gen"
+
 for seed in $SEEDS; do
     for kind in clean fifo-ls fifo-ls-sporadic full-while half-while; do
-        [ -f "$EVAL/$kind-$seed.csv" ] || ./traceaid gen --kind "$kind" --seed "$seed" --events "$EVENTS" -o "$EVAL/$kind-$seed.csv"
+        trace=$OUT/gen/$kind-$seed.csv
+        [ -f "$trace" ] || ./traceaid gen --kind "$kind" --seed "$seed" --events "$EVENTS" -o "$trace"
     done
 done
 
+# train KIND NAME TRACE...: the model file, trained again when out of date
 train() {
-    local kind=$1 model=$EVAL/$1.safetensors
-    shift
-    if [ ! -f "$model" ]; then
-        ./traceaid train --model "$kind" "$@" -o "$model" samples/traces/clean-*.csv 2>&1 | grep -v '^epoch' >&2
-        # DeepLog's train sets no threshold: calibrate on two of the clean samples
-        if [ "$kind" = deeplog ]; then
-            ./traceaid calibrate --model "$model" samples/traces/clean-09.csv samples/traces/clean-10.csv >&2
-        fi
+    local kind=$1 model=$OUT/$2-$1.safetensors
+    shift 2
+    local stale=0 f
+    for f in ./traceaid "$@"; do [ "$f" -nt "$model" ] && stale=1; done
+    if [ $stale -eq 1 ]; then
+        # shellcheck disable=SC2086 # EXTRA_TRAIN is word-split on purpose
+        ./traceaid train --model "$kind" $EXTRA_TRAIN -o "$model" "$@" 2>&1 | grep -v '^epoch' | sed 's/^/  /' >&2
     fi
     echo "$model"
 }
 
-# segments of one scored trace: "segment flagged truth" a line
-segments() {
-    local model=$1 trace=$2 truth=${2%.csv}.truth
-    ./traceaid score --csv --model "$model" "$trace" > "$EVAL/score.csv" || true
-    awk -F, 'NR == FNR { if (FNR > 1) { for (s = int($1 / 1000); s <= int($2 / 1000); s++) bad[s + 1] = 1 } next }
-             FNR > 1 { print $2, $9, (bad[$2] ? 1 : 0) }' "$truth" "$EVAL/score.csv"
+evaluate() {
+    local title=$1 model=$2
+    shift 2
+    echo "== $title"
+    ./traceaid eval --truth --model "$model" "$@"
+    echo
 }
 
-report() {
-    local name=$1 model=$2
-    echo "== $name ($(./traceaid info "$model" | sed -n 3p))"
-    printf '%-18s %9s %9s %10s %8s\n' kind segments flagged precision recall
-    for kind in clean fifo-ls fifo-ls-sporadic full-while half-while; do
-        for seed in $SEEDS; do segments "$model" "$EVAL/$kind-$seed.csv"; done |
-            awk -v kind="$kind" '{ n++; f += $2; tp += $2 && $3; pos += $3 }
-                END { if (kind == "clean") printf "%-18s %9d %9d %10s %8s   %.2f%% of clean segments flagged\n", kind, n, f, "-", "-", 100 * f / n;
-                      else printf "%-18s %9d %9d %9.1f%% %7.1f%%\n", kind, n, f, f ? 100 * tp / f : 0, pos ? 100 * tp / pos : 0 }'
-    done
-}
+gen_eval=("$OUT"/gen/*.csv)
+clean_train=() held_out=()
+for f in "$RECORDED"/clean-*.perf-script.txt.xz; do
+    if [ ${#clean_train[@]} -lt "$TRAIN_CLEAN" ]; then clean_train+=("$f"); else held_out+=("$f"); fi
+done
+anomalous=()
+for f in "$RECORDED"/*.perf-script.txt.xz; do
+    case $(basename "$f") in clean-*) ;; *) anomalous+=("$f") ;; esac
+done
 
-report "seq2seq, the defaults" "$(train seq2seq)"
-report "DeepLog, 100 epochs, calibrated on clean-09 and clean-10" "$(train deeplog --epochs 100)"
+for kind in seq2seq deeplog; do
+    model=$(train "$kind" gen samples/traces/clean-*.csv)
+    evaluate "$kind on generated traces of seeds $SEEDS (trained on samples/traces/clean-*)" "$model" "${gen_eval[@]}"
+    if [ ${#clean_train[@]} -gt 0 ]; then
+        model=$(train "$kind" recorded "${clean_train[@]}")
+        evaluate "$kind on recorded traces (trained on ${#clean_train[@]} clean recordings; ${#held_out[@]} held out)" \
+            "$model" "${held_out[@]}" "${anomalous[@]}"
+    fi
+done
