@@ -240,7 +240,8 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs, 
             status = a->at < t->n_events ? explain_event(&x, a, t, (size_t)a->at, where)
                                          : args_usage_error(cmd, "--at %llu: %s has %zu events", (unsigned long long)a->at, t->path, t->n_events);
         } else if (!model_outcomes(&x.model, t, 0, t->n_events, &outcomes, interrupt_install(), err) ||
-                   !scores_compute(&scores, &outcomes, (size_t)model_calibration(&x.model)->segment, err)) {
+                   !scores_compute_rule(&scores, &outcomes, (size_t)model_calibration(&x.model)->segment,
+                                        model_calibration(&x.model)->score, model_calibration(&x.model)->smooth, err)) {
             status = EXIT_ERROR;
         } else if (a->all) {
             if (model_calibration(&x.model)->calibrated)

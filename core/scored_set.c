@@ -47,7 +47,7 @@ bool scored_set_score(ScoredSet *s, const CancelFlag *cancel, Error *err)
         const Trace *t = &s->set.traces[i];
         count_unknown(s, i);
         if (!model_outcomes(&s->model, t, 0, t->n_events, &s->outcomes[i], cancel, err) ||
-            !scores_compute(&s->scores[i], &s->outcomes[i], (size_t)cal->segment, err))
+            !scores_compute_rule(&s->scores[i], &s->outcomes[i], (size_t)cal->segment, cal->score, cal->smooth, err))
             return error_prefix(err, "%s: ", t->path);
         if (cal->calibrated)
             scores_set_threshold(&s->scores[i], cal->threshold);
@@ -109,12 +109,13 @@ void scored_set_set_threshold(ScoredSet *s, float threshold)
 
 bool scored_set_resegment(ScoredSet *s, size_t segment_len, Error *err)
 {
+    const Calibration *cal = model_calibration(&s->model);
     for (size_t i = 0; i < s->set.n_traces; i++) {
         Scores *sc = &s->scores[i];
         bool had = sc->has_threshold;
         float threshold = sc->threshold;
         scores_free(sc);
-        if (!scores_compute(sc, &s->outcomes[i], segment_len, err))
+        if (!scores_compute_rule(sc, &s->outcomes[i], segment_len, cal->score, cal->smooth, err))
             return false;
         if (had)
             scores_set_threshold(sc, threshold);

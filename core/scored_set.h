@@ -47,8 +47,8 @@ void scored_set_free(ScoredSet *s);
 
 /* Every trace's segments flagged against threshold, which the model keeps. */
 void scored_set_set_threshold(ScoredSet *s, float threshold);
-/* Every trace scored again in segments of segment_len events, flagged against the threshold
- * each had. */
+/* Every trace scored again in segments of segment_len events by the model's score rule and
+ * smoothing, flagged against the threshold each had. */
 bool scored_set_resegment(ScoredSet *s, size_t segment_len, Error *err);
 size_t scored_set_flagged(const ScoredSet *s);
 
