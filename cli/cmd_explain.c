@@ -275,6 +275,7 @@ static ExplainArgs args = {.changes = 1, .at = UINT64_MAX};
 
 static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
+    SCORE_OVERRIDE_ARG_SPECS(&args.model),
     {"at", 0, ARG_UINT(0, UINT64_MAX), &args.at, "EVENT", "the event (from 0) whose window to interpret"},
     {"session", 0, ARG_UINT(1, UINT64_MAX), &args.session, "N", "the first anomaly of session N (from 1) of a session file"},
     {"all", 0, ARG_FLAG, &args.all, NULL, "every distinct anomaly: fidelity and time in sum"},

@@ -61,6 +61,7 @@ static PlotArgs args;
 static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
     SEGMENT_ARG_SPEC(&args.model),
+    SCORE_OVERRIDE_ARG_SPECS(&args.model),
     {"output", 'o', ARG_STRING, &args.out, "FILE", "the SVG file to write"},
     {"truth", 0, ARG_STRING, &args.truth, "FILE", "shade the segments this ground truth marks (traceaid gen's .truth)"},
     TRACE_ARG_SPECS(&args.traces),

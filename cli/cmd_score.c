@@ -185,6 +185,7 @@ static ScoreArgs args;
 static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
     SEGMENT_ARG_SPEC(&args.model),
+    SCORE_OVERRIDE_ARG_SPECS(&args.model),
     {"flagged", 0, ARG_FLAG, &args.flagged_only, NULL, "list only the flagged segments"},
     {"csv", 0, ARG_FLAG, &args.csv, NULL, "segments as CSV"},
     {"json", 0, ARG_FLAG, &args.json, NULL, "segments as JSON"},

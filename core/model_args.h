@@ -38,6 +38,12 @@
     {"quantile", 0, ARG_QUANTILE, &(cr)->quantile, "Q", "quantile rule: the quantile of clean scores (0.99)"}, \
     {"margin", 0, ARG_MARGIN, &(cr)->margin, "M", "quantile rule: interquartile ranges added to it (0.5)"}
 
+/* The score rule and smoothing at score time (ModelRequest): other than the model's, they leave
+ * it uncalibrated. Not for calibrate and train, which take CALIBRATION_ARG_SPECS. */
+#define SCORE_OVERRIDE_ARG_SPECS(ma)                                                                   \
+    {"score", 0, ARG_STRING, &(ma)->score, "RULE", "score segments by miss or nll (the model's; another drops its threshold)"}, \
+    {"smooth", 0, ARG_STRING, &(ma)->smooth, "R", "smooth over R segments each side (the model's; another drops its threshold)"}
+
 #define SEGMENT_ARG_SPEC(ma) \
     {"segment", 0, ARG_SEGMENT, &(ma)->segment, "N", "events per segment (the model's, else 1000)"}
 

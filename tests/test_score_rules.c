@@ -430,6 +430,19 @@ static void train_stores_the_rules_and_score_follows_them(void **state)
     r = run_traceaid("info", model);
     assert_contains(r.out, "scoring: --score nll --smooth 1 --threshold-rule std --k 2 --quantile 0.9");
     run_result_free(&r);
+    /* score time: the rule the model has keeps its threshold; another scores without one */
+    r = run_traceaid("score", "--model", model, "--score", "nll", "--smooth", "1", anomalous);
+    assert_contains(r.out, "; threshold NLL ");
+    run_result_free(&r);
+    r = run_traceaid("score", "--model", model, "--score", "miss", "--smooth", "0", anomalous);
+    assert_status(r, 0);
+    assert_contains(r.out, "no threshold (calibrate the model on clean traces: traceaid calibrate)");
+    assert_null(strstr(r.out, "NLL"));
+    run_result_free(&r);
+    r = run_traceaid("score", "--model", model, "--smooth", "x", anomalous);
+    assert_status(r, 2);
+    assert_contains(r.err, "--smooth x: expected an integer from 0 to 1000");
+    run_result_free(&r);
     r = run_traceaid("calibrate", "--model", model, "--score", "hits", clean);
     assert_status(r, 2);
     assert_contains(r.err, "--score hits: the score rules are miss and nll");
