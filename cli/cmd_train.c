@@ -172,7 +172,7 @@ static float default_holdout(const TrainArgs *a, const ModelKind *kind, const Tr
     if (a->holdout >= 0 || strcmp(kind->name, "deeplog") != 0 || set->n_traces == 0)
         return a->holdout;
     for (size_t i = 0; i < set->n_traces; i++)
-        if (set->traces[i].n_sessions != 1)
+        if (set->traces[i].n_sessions != 1 || set->traces[i].format == TRACE_FORMAT_SESSIONS)
             return 0;
     for (size_t i = 0; i < set->n_traces; i++)
         if (holdout_start(&set->traces[i], share, (size_t)a->segment) == 0) {
