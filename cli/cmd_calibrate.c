@@ -11,8 +11,22 @@ typedef struct CalibrateArgs {
     ModelRequest model;
     TraceRequest traces;
     const char *out;
-    float k;
+    CalibrationRequest calibration;
 } CalibrateArgs;
+
+/* The model with the rules asked for, its traces scored by them. */
+static bool load_with_rules(ScoredSet *s, CalibrateArgs *a, const ArgInputs *inputs, Error *err)
+{
+    if (!scored_args_load(s, &a->model, &a->traces, inputs, err))
+        return false;
+    Calibration *cal = model_calibration(&s->model);
+    Calibration before = *cal;
+    if (!calibration_request_apply(&a->calibration, cal, err))
+        return false;
+    if (cal->score == before.score && cal->smooth == before.smooth)
+        return true;
+    return scored_set_resegment(s, (size_t)cal->segment, err);
+}
 
 static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inputs, Error *err)
 {
@@ -28,8 +42,8 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
         return EXIT_ERROR;
     ScoredSet s;
     size_t used = 0;
-    bool ok = scored_args_load(&s, &a->model, &a->traces, inputs, err) &&
-              calibrate_from_scores(model_calibration(&s.model), s.scores, s.set.n_traces, a->k, &used, err);
+    bool ok = load_with_rules(&s, a, inputs, err) &&
+              calibrate_from_scores(model_calibration(&s.model), s.scores, s.set.n_traces, &used, err);
     if (ok)
         calibrate_warn_if_few(stderr, "calibrate", used);
     if (ok) {
@@ -39,21 +53,24 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
         for (size_t i = 0; i < s.set.n_traces; i++)
             segments += s.scores[i].n_segments;
         ok = model_save(&s.model, out, err);
+        char threshold[32], rule[160];
+        calibration_describe(cal, rule, sizeof rule);
         if (ok)
-            printf("calibrated on %zu segments of %d events in %zu clean trace%s: threshold %.4f%% "
-                   "(mean + %g std); %zu clean segments above it; wrote %s\n", segments, cal->segment,
-                   s.set.n_traces, s.set.n_traces == 1 ? "" : "s", 100 * cal->threshold, cal->k, flagged, out);
+            printf("calibrated on %zu segments of %d events in %zu clean trace%s: threshold %s (%s); %zu clean "
+                   "segments above it; wrote %s\n", segments, cal->segment, s.set.n_traces,
+                   s.set.n_traces == 1 ? "" : "s", scores_format(cal->score, cal->threshold, 4, threshold, sizeof threshold),
+                   rule, flagged, out);
     }
     scored_set_free(&s);
     return ok ? EXIT_OK : EXIT_ERROR;
 }
 
-static CalibrateArgs args = {.k = 3};
+static CalibrateArgs args = {.calibration = CALIBRATION_REQUEST_NONE};
 
 static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
     SEGMENT_ARG_SPEC(&args.model),
-    {"k", 0, ARG_K, &args.k, "K", "threshold = mean + K standard deviations (3)"},
+    CALIBRATION_ARG_SPECS(&args.calibration),
     {"output", 'o', ARG_STRING, &args.out, "MODEL", "write the calibrated model here (the model itself)"},
     TRACE_ARG_SPECS(&args.traces),
 };
@@ -65,12 +82,15 @@ static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 
 const Command cmd_calibrate = {
     .name = "calibrate",
-    .usage = "calibrate --model MODEL [--k K] [--segment N] CLEAN...",
-    .summary = "set the model's threshold from clean traces: mean + k std of their segment rates",
+    .usage = "calibrate --model MODEL [--score miss|nll] [--smooth R] [--threshold-rule std|quantile] [--k K] "
+             "[--quantile Q] [--margin M] [--segment N] CLEAN...",
+    .summary = "set the model's threshold from clean traces: mean + k std (or a quantile) of their segment scores",
     .details =
         "Scores the clean traces (use ones the model was not trained on), and stores in the model\n"
-        "the segment length and the threshold, mean + K population standard deviations of the\n"
-        "clean segments' miss rates; traceaid score then flags segments above it.\n\n"
+        "the segment length, the score and threshold rules and the threshold: by the std rule,\n"
+        "mean + K population standard deviations of the clean segments' scores; by the quantile\n"
+        "rule, their Q-quantile (linearly interpolated) + M interquartile ranges. A rule not given\n"
+        "keeps the model's. traceaid score then flags segments above the threshold.\n\n"
         "Example:\n  traceaid calibrate --model flight.safetensors samples/traces/clean-09.csv samples/traces/clean-10.csv\n",
     .specs = specs,
     .n_specs = ARG_COUNT(specs),

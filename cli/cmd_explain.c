@@ -240,7 +240,8 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs, 
             status = a->at < t->n_events ? explain_event(&x, a, t, (size_t)a->at, where)
                                          : args_usage_error(cmd, "--at %llu: %s has %zu events", (unsigned long long)a->at, t->path, t->n_events);
         } else if (!model_outcomes(&x.model, t, 0, t->n_events, &outcomes, interrupt_install(), err) ||
-                   !scores_compute(&scores, &outcomes, (size_t)model_calibration(&x.model)->segment, err)) {
+                   !scores_compute_rule(&scores, &outcomes, (size_t)model_calibration(&x.model)->segment,
+                                        model_calibration(&x.model)->score, model_calibration(&x.model)->smooth, err)) {
             status = EXIT_ERROR;
         } else if (a->all) {
             if (model_calibration(&x.model)->calibrated)
@@ -274,6 +275,7 @@ static ExplainArgs args = {.changes = 1, .at = UINT64_MAX};
 
 static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
+    SCORE_OVERRIDE_ARG_SPECS(&args.model),
     {"at", 0, ARG_UINT(0, UINT64_MAX), &args.at, "EVENT", "the event (from 0) whose window to interpret"},
     {"session", 0, ARG_UINT(1, UINT64_MAX), &args.session, "N", "the first anomaly of session N (from 1) of a session file"},
     {"all", 0, ARG_FLAG, &args.all, NULL, "every distinct anomaly: fidelity and time in sum"},

@@ -25,11 +25,20 @@ static void print_model(Model *model)
     char line[512];
     model_describe(model, line, sizeof line);
     printf("%s\n", line);
+    char rule[64], score[96], threshold[32];
+    calibration_rule_text(cal, rule, sizeof rule);
+    calibration_score_text(cal, score, sizeof score);
     if (cal->calibrated)
-        printf("threshold: %.4f%% (mean + %g std of clean segments of %d events)\n", 100 * cal->threshold,
-               cal->k, cal->segment);
+        printf("threshold: %s (%s of clean segments of %d events%s%s)\n",
+               scores_format(cal->score, cal->threshold, 4, threshold, sizeof threshold), rule, cal->segment,
+               cal->score == SCORE_MISS && !cal->smooth ? "" : "; score: ",
+               cal->score == SCORE_MISS && !cal->smooth ? "" : score);
     else
         printf("threshold: not calibrated (traceaid calibrate); segments of %d events\n", cal->segment);
+    /* the stored choices by their option names, as train and calibrate take them */
+    printf("scoring: --score %s --smooth %d --threshold-rule %s --k %g --quantile %g --margin %g --top-g %d\n",
+           score_rule_name(cal->score), cal->smooth, threshold_rule_name(cal->threshold_rule), cal->k, cal->quantile,
+           cal->margin, model_top_g(model));
     int n_keys;
     char *const *names = model_key_names(model, &n_keys);
     printf("keys:");

@@ -1,4 +1,4 @@
-/* traceaid plot: a trace's segment rates, the threshold and the flags, as SVG. */
+/* traceaid plot: a trace's segment scores, the threshold and the flags, as SVG. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,10 +40,13 @@ static int plot(const Command *cmd, PlotArgs *a, const ArgInputs *inputs, Error 
     char title[512], line_label[64], x_label[64];
     snprintf(title, sizeof title, "%s: %zu of %zu segments flagged (%s model)", format_basename(s.set.traces[0].path),
              sc->n_flagged, sc->n_segments, model_kind_name(&s.model));
-    snprintf(line_label, sizeof line_label, "threshold %.2f%%", 100 * sc->threshold);
+    char threshold[32];
+    snprintf(line_label, sizeof line_label, "threshold %s", scores_format(sc->rule, sc->threshold, 2, threshold, sizeof threshold));
     snprintf(x_label, sizeof x_label, "event (segments of %zu)", sc->segment_len);
-    SvgPlot p = {.title = title, .x_label = x_label, .y_label = "misclassification rate",
-                 .n_points = sc->n_segments, .values = sc->rate, .marked = sc->flagged, .shaded = bad,
+    bool nll = sc->rule == SCORE_NLL;
+    SvgPlot p = {.title = title, .x_label = x_label,
+                 .y_label = nll ? "mean negative log-likelihood" : "misclassification rate", .plain = nll,
+                 .n_points = sc->n_segments, .values = sc->score, .marked = sc->flagged, .shaded = bad,
                  .shaded_label = "injected (ground truth)", .x_step = (double)sc->segment_len,
                  .has_line = sc->has_threshold, .line = sc->threshold, .line_label = line_label};
     ok = ok && svg_plot_write(&p, a->out, err);
@@ -58,6 +61,7 @@ static PlotArgs args;
 static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
     SEGMENT_ARG_SPEC(&args.model),
+    SCORE_OVERRIDE_ARG_SPECS(&args.model),
     {"output", 'o', ARG_STRING, &args.out, "FILE", "the SVG file to write"},
     {"truth", 0, ARG_STRING, &args.truth, "FILE", "shade the segments this ground truth marks (the files eval --truth reads)"},
     TRACE_ARG_SPECS(&args.traces),
@@ -71,7 +75,7 @@ static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 const Command cmd_plot = {
     .name = "plot",
     .usage = "plot --model MODEL TRACE -o FILE.svg [--truth FILE]",
-    .summary = "the segment rates of a trace with the threshold line and the flags, as SVG",
+    .summary = "the segment scores of a trace with the threshold line and the flags, as SVG",
     .details = "Exit status 1 when a segment is flagged, as for score.\n\n"
                "Example:\n  traceaid plot --model flight.safetensors samples/traces/full-while-01.csv -o full-while.svg \\\n"
                "      --truth samples/traces/full-while-01.truth\n",

@@ -37,11 +37,16 @@ static void print_text(const ScoredSet *s, const ScoreArgs *a)
             printf("no event predicted (traces shorter than the model's window?)");
         if (s->unknown[i])
             printf(", %s events with keys the model does not know", format_count(unknown, sizeof unknown, s->unknown[i]));
+        char value[32];
+        bool shows_score = sc->rule != SCORE_MISS || sc->smooth; /* else the score is the rate */
         if (sc->has_threshold)
-            printf("; threshold %.2f%%: %zu of %zu segments flagged\n", 100 * sc->threshold, sc->n_flagged, sc->n_segments);
+            printf("; threshold %s%s%s: %zu of %zu segments flagged\n", shows_score ? score_rule_label(sc->rule) : "",
+                   shows_score ? " " : "", scores_format(sc->rule, sc->threshold, 2, value, sizeof value),
+                   sc->n_flagged, sc->n_segments);
         else
             printf("; no threshold (calibrate the model on clean traces: traceaid calibrate)\n");
-        printf("%8s  %-17s %9s %7s %8s\n", "segment", "events", "predicted", "missed", "rate");
+        printf("%8s  %-17s %9s %7s %8s", "segment", "events", "predicted", "missed", "rate");
+        printf(shows_score ? " %9s\n" : "\n", sc->rule == SCORE_NLL ? "NLL" : "score");
         for (size_t seg = 0; seg < sc->n_segments; seg++) {
             if (a->flagged_only && !sc->flagged[seg])
                 continue;
@@ -50,8 +55,12 @@ static void print_text(const ScoredSet *s, const ScoreArgs *a)
             scores_segment_range(sc, seg, &first, &last);
             snprintf(range, sizeof range, "%zu-%zu", first, last);
             printf("%8zu  %-17s %9u %7u %7.2f%%", seg + 1, range, sc->predicted[seg], sc->missed[seg], 100 * sc->rate[seg]);
-            if (sc->flagged[seg])
-                printf("  FLAGGED +%.2f", 100 * (sc->rate[seg] - sc->threshold));
+            if (shows_score)
+                printf(" %9s", scores_format(sc->rule, sc->score[seg], 2, value, sizeof value));
+            if (sc->flagged[seg] && sc->rule == SCORE_NLL)
+                printf("  FLAGGED +%.4f", sc->score[seg] - sc->threshold);
+            else if (sc->flagged[seg])
+                printf("  FLAGGED +%.2f", 100 * (sc->score[seg] - sc->threshold));
             printf("\n");
         }
     }
@@ -176,6 +185,7 @@ static ScoreArgs args;
 static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
     SEGMENT_ARG_SPEC(&args.model),
+    SCORE_OVERRIDE_ARG_SPECS(&args.model),
     {"flagged", 0, ARG_FLAG, &args.flagged_only, NULL, "list only the flagged segments"},
     {"csv", 0, ARG_FLAG, &args.csv, NULL, "segments as CSV"},
     {"json", 0, ARG_FLAG, &args.json, NULL, "segments as JSON"},
@@ -192,12 +202,15 @@ static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
 const Command cmd_score = {
     .name = "score",
     .usage = "score --model MODEL [--csv | --json | --events] TRACE...",
-    .summary = "per-segment miss rates of each trace, and the segments above the threshold",
+    .summary = "per-segment scores of each trace, and the segments above the threshold",
     .details =
         "DeepLog predicts each event from the window before it, and a key outside its top-g\n"
         "candidates is a miss; seq2seq reads Tx keys and predicts the next Ty (windows at its\n"
-        "stride), and a predicted key that differs from the one found is a miss. A segment's rate\n"
-        "is its share of misses; a segment above the model's calibrated threshold is flagged, and\n"
+        "stride), and a key outside the top-g of its step (top-g 1: other than the greedy\n"
+        "prediction) is a miss. A segment's rate is its share of misses. Its score, by the rule\n"
+        "stored in the model (traceaid info), is that rate (miss) or the mean negative\n"
+        "log-likelihood of its keys (nll), averaged over the neighbours the model's smoothing\n"
+        "names; a segment whose score is above the model's calibrated threshold is flagged, and\n"
         "then the exit status is 1.\n\n"
         "Example:\n  traceaid score --model flight.safetensors samples/traces/full-while-01.csv\n",
     .specs = specs,

@@ -16,7 +16,8 @@ typedef struct TrainArgs {
     const char *kind, *out;
     uint64_t window, hidden, layers, epochs, batch, top_g, seed;
     uint64_t embed, attn, tx, ty, stride, segment;
-    float learning_rate, holdout, k;    /* holdout < 0: the kind's */
+    float learning_rate, holdout;       /* holdout < 0: the kind's, or deeplog's on traces */
+    CalibrationRequest calibration;
     TraceRequest traces;
 } TrainArgs;
 
@@ -149,9 +150,11 @@ static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const Train
     if (ok && hp->holdout > 0 && !report->interrupted) {
         const Calibration *cal = model_calibration(m);
         ok = calibrate_held_back(m, set, hp->holdout, &segments, err);
+        char threshold[32], rule[160];
         if (ok)
-            fprintf(stderr, "train: calibrated on %zu held-back segments of %d events: threshold %.4f%% "
-                    "(mean + %g std)\n", segments, cal->segment, 100 * cal->threshold, cal->k);
+            fprintf(stderr, "train: calibrated on %zu held-back segments of %d events: threshold %s (%s)\n",
+                    segments, cal->segment, scores_format(cal->score, cal->threshold, 4, threshold, sizeof threshold),
+                    (calibration_describe(cal, rule, sizeof rule), rule));
         if (ok)
             calibrate_warn_if_few(stderr, "train", segments);
     }
@@ -159,9 +162,31 @@ static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const Train
     return ok;
 }
 
+/* DeepLog calibrates on a held-back share of traces too, so that training gives a threshold;
+ * not on session files (HDFS), whose sessions are the unit it learns and is judged on, nor on
+ * traces too short to keep a segment to train on before their held-back part (then it says
+ * so: calibrate after). */
+static float default_holdout(const TrainArgs *a, const ModelKind *kind, const TraceSet *set)
+{
+    const float share = 0.2f;
+    if (a->holdout >= 0 || strcmp(kind->name, "deeplog") != 0 || set->n_traces == 0)
+        return a->holdout;
+    for (size_t i = 0; i < set->n_traces; i++)
+        if (set->traces[i].n_sessions != 1 || set->traces[i].format == TRACE_FORMAT_SESSIONS)
+            return 0;
+    for (size_t i = 0; i < set->n_traces; i++)
+        if (holdout_start(&set->traces[i], share, (size_t)a->segment) == 0) {
+            fprintf(stderr, "train: %s is too short to hold back a part to calibrate on (%zu events, segments of "
+                    "%llu): the model is not calibrated; run traceaid calibrate on clean traces\n",
+                    set->traces[i].path, set->traces[i].n_events, (unsigned long long)a->segment);
+            return 0;
+        }
+    return share;
+}
+
 static int train_model(const Command *cmd, const TrainArgs *a, const ModelKind *kind, const TraceSet *set)
 {
-    ModelHyper hp = hyper_of(a, kind, a->holdout);
+    ModelHyper hp = hyper_of(a, kind, default_holdout(a, kind, set));
     ProgressLine line;
     TrainOptions opt;
     train_options(a, &hp, &opt, &line);
@@ -176,7 +201,12 @@ static int train_model(const Command *cmd, const TrainArgs *a, const ModelKind *
         return EXIT_ERROR;
     }
     Calibration *cal = model_calibration(&model);
-    cal->segment = (int)a->segment, cal->k = a->k;
+    cal->segment = (int)a->segment;
+    if (!calibration_request_apply(&a->calibration, cal, &err)) {
+        fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
+        model_free(&model);
+        return EXIT_ERROR;
+    }
     TrainReport report;
     ok = fit(&model, set, &hp, &opt, &line, &report, &err) && (untrained(&report) || model_save(&model, a->out, &err));
     model_free(&model);
@@ -208,7 +238,8 @@ static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs, Erro
 }
 
 /* Sizes left at 0, and a holdout below 0, are the kind's (its defaults in model/). */
-static TrainArgs args = {.kind = "deeplog", .seed = 1, .segment = 1000, .holdout = -1, .k = 3};
+static TrainArgs args = {.kind = "deeplog", .seed = 1, .segment = 1000, .holdout = -1,
+                         .calibration = CALIBRATION_REQUEST_NONE};
 
 static const ArgSpec specs[] = {
     {"model", 'm', ARG_STRING, &args.kind, "KIND", "the model to train: deeplog (default) or seq2seq"},
@@ -219,15 +250,16 @@ static const ArgSpec specs[] = {
     {"lr", 0, ARG_FLOAT(1e-7, 1), &args.learning_rate, "RATE", "Adam learning rate (0.002)"},
     {"window", 0, ARG_WINDOW, &args.window, "H", "deeplog: keys read to predict the next (10)"},
     {"layers", 0, ARG_LAYERS, &args.layers, "L", "deeplog: stacked LSTM layers (2)"},
-    {"top-g", 'g', ARG_TOP_G, &args.top_g, "G", "deeplog: candidates that count as a hit (9)"},
+    {"top-g", 'g', ARG_TOP_G, &args.top_g, "G", "candidates that count as a hit (deeplog 9, seq2seq 1: the greedy choice)"},
     {"embed", 0, ARG_UNITS, &args.embed, "N", "seq2seq: key embedding size (64)"},
     {"attn", 0, ARG_UNITS, &args.attn, "N", "seq2seq: attention units (128)"},
     {"tx", 0, ARG_STEPS, &args.tx, "N", "seq2seq: keys read (5)"},
     {"ty", 0, ARG_STEPS, &args.ty, "N", "seq2seq: keys predicted (5)"},
     {"stride", 0, ARG_STRIDE, &args.stride, "N", "seq2seq: events between scored windows (5)"},
-    {"segment", 0, ARG_SEGMENT, &args.segment, "N", "seq2seq: events per scored segment (1000)"},
-    {"holdout", 0, ARG_FLOAT(0, 0.9), &args.holdout, "SHARE", "seq2seq: the last share of each trace held back to calibrate on (0.2)"},
-    {"k", 0, ARG_K, &args.k, "K", "seq2seq: threshold = mean + K std of held-back segment rates (3)"},
+    {"segment", 0, ARG_SEGMENT, &args.segment, "N", "events per scored segment (1000)"},
+    {"holdout", 0, ARG_FLOAT(0, 0.9), &args.holdout, "SHARE",
+     "the last share of each trace held back to calibrate on (0.2; deeplog on session files 0)"},
+    CALIBRATION_ARG_SPECS(&args.calibration),
     {"seed", 's', ARG_UINT(0, UINT64_MAX), &args.seed, "S", "seed of the initial weights and the shuffling (1)"},
     TRACE_ARG_SPECS(&args.traces),
 };
@@ -244,7 +276,9 @@ const Command cmd_train = {
     .details =
         "deeplog: an LSTM reads windows of H keys and learns to predict the next.\n"
         "seq2seq: a GRU encoder reads Tx keys; a GRU decoder with attention predicts the next Ty.\n"
-        "It trains on the first part of each clean trace and sets its threshold on the rest.\n"
+        "It trains on the first part of each clean trace and sets its threshold on the rest (not\n"
+        "on session files, which deeplog takes whole: calibrate after). The score and threshold\n"
+        "rules are stored in the model; score, explain, plot and the explorer follow them.\n"
         "Each distinct window is trained on once per epoch, weighted by how often it occurs. The\n"
         "same seed gives the same model. Ctrl-C stops after the current batch and saves the model\n"
         "as trained so far (exit status 130, 143 for SIGTERM); before the first epoch ends, it\n"

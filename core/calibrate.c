@@ -1,14 +1,59 @@
 #include "calibrate.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-bool calibrate_from_scores(Calibration *cal, const Scores *clean, size_t n_clean, float k, size_t *segments,
-                           Error *err)
+bool calibration_request_apply(const CalibrationRequest *req, Calibration *cal, Error *err)
+{
+    if (req->score && !score_rule_parse(req->score, &cal->score))
+        return error_set_code(err, ERROR_USAGE, "--score %s: the score rules are miss and nll", req->score);
+    if (req->threshold_rule && !threshold_rule_parse(req->threshold_rule, &cal->threshold_rule))
+        return error_set_code(err, ERROR_USAGE, "--threshold-rule %s: the threshold rules are std and quantile",
+                              req->threshold_rule);
+    if (req->smooth >= 0)
+        cal->smooth = (int)req->smooth;
+    if (req->k >= 0)
+        cal->k = req->k;
+    if (req->quantile >= 0)
+        cal->quantile = req->quantile;
+    if (req->margin >= 0)
+        cal->margin = req->margin;
+    return true;
+}
+
+void calibration_rule_text(const Calibration *cal, char *out, size_t size)
+{
+    if (cal->threshold_rule == THRESHOLD_QUANTILE)
+        snprintf(out, size, "%g-quantile + %g IQR", cal->quantile, cal->margin);
+    else
+        snprintf(out, size, "mean + %g std", cal->k);
+}
+
+void calibration_score_text(const Calibration *cal, char *out, size_t size)
+{
+    int len = snprintf(out, size, "%s", score_rule_label(cal->score));
+    if (cal->smooth && len >= 0 && (size_t)len < size)
+        snprintf(out + len, size - (size_t)len, ", smoothed over %d segment%s each side", cal->smooth,
+                 cal->smooth == 1 ? "" : "s");
+}
+
+void calibration_describe(const Calibration *cal, char *out, size_t size)
+{
+    char rule[64], score[96];
+    calibration_rule_text(cal, rule, sizeof rule);
+    calibration_score_text(cal, score, sizeof score);
+    if (cal->score == SCORE_MISS && !cal->smooth)
+        snprintf(out, size, "%s", rule);
+    else
+        snprintf(out, size, "%s of the segments' %s", rule, score);
+}
+
+bool calibrate_from_scores(Calibration *cal, const Scores *clean, size_t n_clean, size_t *segments, Error *err)
 {
     float threshold;
-    if (!scores_calibrate(clean, n_clean, k, &threshold, err))
+    if (!scores_calibrate(clean, n_clean, cal, &threshold, err))
         return false;
-    cal->k = k, cal->threshold = threshold, cal->calibrated = true;
+    cal->threshold = threshold, cal->calibrated = true;
     if (segments) {
         *segments = 0;
         for (size_t i = 0; i < n_clean; i++)
@@ -45,11 +90,11 @@ bool calibrate_held_back(Model *m, const TraceSet *set, float holdout, size_t *s
         const Trace *t = &set->traces[i];
         EventOutcomes outcomes = {0};
         ok = model_outcomes(m, t, holdout_start(t, holdout, (size_t)cal->segment), t->n_events, &outcomes, NULL, err) &&
-             scores_compute(&scores[n_scored], &outcomes, (size_t)cal->segment, err);
+             scores_compute_rule(&scores[n_scored], &outcomes, (size_t)cal->segment, cal->score, cal->smooth, err);
         event_outcomes_free(&outcomes);
         n_scored += ok;
     }
-    ok = ok && calibrate_from_scores(cal, scores, n_scored, cal->k, segments, err);
+    ok = ok && calibrate_from_scores(cal, scores, n_scored, segments, err);
     for (size_t i = 0; i < n_scored; i++)
         scores_free(&scores[i]);
     free(scores);

@@ -14,7 +14,8 @@ static bool in_scope(const Scores *sc, size_t seg, ReportScope scope)
 
 void report_csv(FILE *out, const ScoredSet *s, ReportScope scope)
 {
-    csv_header(out, "file,segment,first_event,last_event,predicted,missed,rate,threshold,flagged");
+    /* score last: the columns before it keep their places */
+    csv_header(out, "file,segment,first_event,last_event,predicted,missed,rate,threshold,flagged,score");
     for (size_t i = scope.first_trace; i < scope.first_trace + scope.n_traces; i++) {
         const Scores *sc = &s->scores[i];
         for (size_t seg = 0; seg < sc->n_segments; seg++) {
@@ -35,6 +36,7 @@ void report_csv(FILE *out, const ScoredSet *s, ReportScope scope)
             else
                 csv_row_empty(&row);
             csv_row_number(&row, "%d", sc->flagged[seg]);
+            csv_row_number(&row, "%.6f", sc->score[seg]);
             csv_row_end(&row);
         }
     }
@@ -51,7 +53,8 @@ static void json_trace(FILE *out, const ScoredSet *s, size_t i, ReportScope scop
         fprintf(out, "%.6f", sc->threshold);
     else
         fprintf(out, "null");
-    fprintf(out, ",\"flagged\":%zu,\"segments\":[", sc->n_flagged);
+    fprintf(out, ",\"score_rule\":\"%s\",\"smooth\":%d,\"flagged\":%zu,\"segments\":[", score_rule_name(sc->rule),
+            sc->smooth, sc->n_flagged);
     size_t written = 0;
     for (size_t seg = 0; seg < sc->n_segments; seg++) {
         if (!in_scope(sc, seg, scope))
@@ -59,8 +62,9 @@ static void json_trace(FILE *out, const ScoredSet *s, size_t i, ReportScope scop
         size_t first, last;
         scores_segment_range(sc, seg, &first, &last);
         fprintf(out, "%s{\"segment\":%zu,\"first_event\":%zu,\"last_event\":%zu,\"predicted\":%u,"
-                "\"missed\":%u,\"rate\":%.6f,\"flagged\":%s}", written++ ? "," : "", seg + 1, first, last,
-                sc->predicted[seg], sc->missed[seg], sc->rate[seg], sc->flagged[seg] ? "true" : "false");
+                "\"missed\":%u,\"rate\":%.6f,\"score\":%.6f,\"flagged\":%s}", written++ ? "," : "", seg + 1, first,
+                last, sc->predicted[seg], sc->missed[seg], sc->rate[seg], sc->score[seg],
+                sc->flagged[seg] ? "true" : "false");
     }
     fprintf(out, "]}");
 }

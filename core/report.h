@@ -1,6 +1,7 @@
 /* The segment report, in one CSV and one JSON schema for every writer: `score --csv/--json`
  * and the explorer's w/W. A row per segment: its events (the last segment ends with its
- * trace), predictions, misses, rate, the threshold and whether it is flagged. */
+ * trace), predictions, misses, rate, the threshold, whether it is flagged, and its score (what
+ * the threshold is compared with: the rate by default, else the model's NLL or smoothed score). */
 #ifndef TRACEAID_REPORT_H
 #define TRACEAID_REPORT_H
 

@@ -6,6 +6,27 @@
 #include "../io/clock.h"
 #include "model_vocab.h"
 
+/* --score and --smooth at score time; a threshold set for other scores no longer holds. */
+static bool apply_score_overrides(const ModelRequest *req, Calibration *cal, Error *err)
+{
+    ScoreRule rule = cal->score;
+    if (req->score && !score_rule_parse(req->score, &rule))
+        return error_set_code(err, ERROR_USAGE, "--score %s: the score rules are miss and nll", req->score);
+    int smooth = cal->smooth;
+    if (req->smooth) {
+        char *end;
+        long parsed = strtol(req->smooth, &end, 10);
+        if (*end || end == req->smooth || parsed < 0 || parsed > CALIBRATION_MAX_SMOOTH)
+            return error_set_code(err, ERROR_USAGE, "--smooth %s: expected an integer from 0 to %d", req->smooth,
+                                  CALIBRATION_MAX_SMOOTH);
+        smooth = (int)parsed;
+    }
+    if (rule != cal->score || smooth != cal->smooth)
+        cal->calibrated = false;
+    cal->score = rule, cal->smooth = smooth;
+    return true;
+}
+
 bool model_request_load(const ModelRequest *req, Model *m, Error *err)
 {
     ModelLoadDefaults defaults = {.window = req->window ? (int)req->window : 10,
@@ -20,6 +41,10 @@ bool model_request_load(const ModelRequest *req, Model *m, Error *err)
     if (req->segment && (int)req->segment != cal->segment) {
         cal->segment = (int)req->segment;
         cal->calibrated = false; /* a threshold holds for its segment length */
+    }
+    if (!apply_score_overrides(req, cal, err)) {
+        model_free(m);
+        return false;
     }
     return true;
 }
@@ -47,7 +72,7 @@ bool scored_set_score(ScoredSet *s, const CancelFlag *cancel, Error *err)
         const Trace *t = &s->set.traces[i];
         count_unknown(s, i);
         if (!model_outcomes(&s->model, t, 0, t->n_events, &s->outcomes[i], cancel, err) ||
-            !scores_compute(&s->scores[i], &s->outcomes[i], (size_t)cal->segment, err))
+            !scores_compute_rule(&s->scores[i], &s->outcomes[i], (size_t)cal->segment, cal->score, cal->smooth, err))
             return error_prefix(err, "%s: ", t->path);
         if (cal->calibrated)
             scores_set_threshold(&s->scores[i], cal->threshold);
@@ -109,12 +134,13 @@ void scored_set_set_threshold(ScoredSet *s, float threshold)
 
 bool scored_set_resegment(ScoredSet *s, size_t segment_len, Error *err)
 {
+    const Calibration *cal = model_calibration(&s->model);
     for (size_t i = 0; i < s->set.n_traces; i++) {
         Scores *sc = &s->scores[i];
         bool had = sc->has_threshold;
         float threshold = sc->threshold;
         scores_free(sc);
-        if (!scores_compute(sc, &s->outcomes[i], segment_len, err))
+        if (!scores_compute_rule(sc, &s->outcomes[i], segment_len, cal->score, cal->smooth, err))
             return false;
         if (had)
             scores_set_threshold(sc, threshold);

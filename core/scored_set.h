@@ -13,6 +13,7 @@ typedef struct ModelRequest {
     const char *path;
     uint64_t window, top_g;     /* window and top-g of a bare DeepLog state_dict; top-g overrides */
     uint64_t segment;           /* events per segment */
+    const char *score, *smooth; /* the score rule and smoothing, as given (NULL: the model's) */
 } ModelRequest;
 
 /* How traces are read, and the meanings of their keys. */
@@ -31,7 +32,8 @@ typedef struct ScoredSet {
     double seconds;             /* spent scoring, loading excluded */
 } ScoredSet;
 
-/* Loads the model req names with its overrides applied (top-g, segment). */
+/* Loads the model req names with its overrides applied (top-g, segment, score rule, smoothing);
+ * a threshold holds for the segments and scores it was set on, so changing those drops it. */
 bool model_request_load(const ModelRequest *req, Model *m, Error *err);
 
 /* In steps, for a worker that reports between them: the model (req->path NULL: none) and its
@@ -47,8 +49,8 @@ void scored_set_free(ScoredSet *s);
 
 /* Every trace's segments flagged against threshold, which the model keeps. */
 void scored_set_set_threshold(ScoredSet *s, float threshold);
-/* Every trace scored again in segments of segment_len events, flagged against the threshold
- * each had. */
+/* Every trace scored again in segments of segment_len events by the model's score rule and
+ * smoothing, flagged against the threshold each had. */
 bool scored_set_resegment(ScoredSet *s, size_t segment_len, Error *err);
 size_t scored_set_flagged(const ScoredSet *s);
 

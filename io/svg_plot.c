@@ -37,11 +37,13 @@ static void escape(FILE *out, const char *s)
 
 static void axes(FILE *out, const SvgPlot *p, const Frame *f)
 {
-    double y_step = tick_step(f->y_max * 100, 5) / 100, x_step = tick_step(f->x_max, 8);
+    double scale = p->plain ? 1 : 100; /* tick steps are round in the units shown */
+    double y_step = tick_step(f->y_max * scale, 5) / scale, x_step = tick_step(f->x_max, 8);
     for (double y = 0; y <= f->y_max + 1e-9; y += y_step) {
         fprintf(out, "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#e5e5e5'/>\n", LEFT,
                 WIDTH - RIGHT, py(f, y), py(f, y));
-        fprintf(out, "<text x='%d' y='%.1f' text-anchor='end' dy='4'>%g%%</text>\n", LEFT - 6, py(f, y), y * 100);
+        fprintf(out, "<text x='%d' y='%.1f' text-anchor='end' dy='4'>%g%s</text>\n", LEFT - 6, py(f, y), y * scale,
+                p->plain ? "" : "%");
     }
     for (double x = 0; x <= f->x_max + 1e-9; x += x_step)
         fprintf(out, "<text x='%.1f' y='%d' text-anchor='middle'>%g</text>\n", px(f, x), HEIGHT - BOTTOM + 18, x);

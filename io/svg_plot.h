@@ -14,7 +14,8 @@ typedef struct SvgPlot {
     const char *title;
     const char *x_label, *y_label;
     size_t n_points;
-    const float *values;        /* shown as percentages */
+    const float *values;        /* shown as percentages, or as they are when plain */
+    bool plain;
     const uint8_t *marked;      /* may be NULL */
     const uint8_t *shaded;      /* may be NULL */
     const char *shaded_label;

@@ -25,8 +25,8 @@ bool deeplog_save(const DeepLog *m, const char *path, Error *err)
     char *vocab = model_vocab_json(m->key_names, m->cfg.n_keys);
     if (!vocab)
         return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
-    const char *keys[8] = {"model", "window", "top_g", "vocab"};
-    const char *values[8] = {"deeplog", window, top_g, vocab};
+    const char *keys[4 + CALIBRATION_META_MAX] = {"model", "window", "top_g", "vocab"};
+    const char *values[4 + CALIBRATION_META_MAX] = {"deeplog", window, top_g, vocab};
     size_t n_meta = 4;
     CalibrationText text;
     model_calibration_meta(&m->calibration, &text, keys, values, &n_meta);

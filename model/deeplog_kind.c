@@ -17,7 +17,8 @@ static void defaults(ModelHyper *hp)
     hp->top_g = hp->top_g ? hp->top_g : 9;
     hp->epochs = hp->epochs ? hp->epochs : 30;
     hp->batch = hp->batch ? hp->batch : 256;
-    hp->holdout = hp->holdout >= 0 ? hp->holdout : 0; /* sessions are not cut to calibrate */
+    /* sessions are not cut to calibrate; train holds back a part of plain traces (cli/cmd_train.c) */
+    hp->holdout = hp->holdout >= 0 ? hp->holdout : 0;
 }
 
 static bool create(void *state, const ModelHyper *hp, const char *const *key_names, int n_keys, uint64_t seed,

@@ -7,6 +7,7 @@
 #include "interpret.h"
 #include "interpret_swap.h"
 #include "../io/clock.h"
+#include "softmax.h"
 
 bool seq2seq_interpreter_init(Seq2SeqInterpreter *it, const Seq2Seq *m, NearestIndex *nearest,
                               const InterpretOptions *opt, Error *err)
@@ -39,6 +40,20 @@ void seq2seq_interpreter_free(Seq2SeqInterpreter *it)
     memset(it, 0, sizeof *it);
 }
 
+/* Whether the model misses target at step s of row b of the last decode: as scoring judges it
+ * (model/seq2seq_score.c), the greedy choice for top-g 1, else the target's rank. */
+static bool step_missed(const Seq2SeqInterpreter *it, int count, int b, int s, uint32_t target)
+{
+    const Seq2Seq *m = it->model;
+    int V = m->cfg.vocab;
+    if (target >= (uint32_t)V || target == SEQ2SEQ_UNK)
+        return true;
+    if (m->top_g <= 1)
+        return it->predicted[(size_t)b * m->cfg.ty + s] != target;
+    const float *probs = it->work.probs + ((size_t)s * count + b) * V; /* [Ty][B][V] */
+    return softmax_rank(probs, V, target) >= m->top_g;
+}
+
 /* Greedy predictions of count candidate inputs (it->candidates); returns per row the targets missed. */
 static void decode(Seq2SeqInterpreter *it, const uint32_t *targets, int count, int *missed)
 {
@@ -47,7 +62,7 @@ static void decode(Seq2SeqInterpreter *it, const uint32_t *targets, int count, i
     for (int b = 0; b < count; b++) {
         missed[b] = 0;
         for (int s = 0; s < c->ty; s++)
-            missed[b] += it->predicted[(size_t)b * c->ty + s] != targets[s];
+            missed[b] += step_missed(it, count, b, s, targets[s]);
     }
 }
 
@@ -151,7 +166,7 @@ void interpret_seq2seq(Seq2SeqInterpreter *it, const uint32_t *inputs, const uin
     uint32_t greedy[INTERPRET_MAX_KEYS];
     memcpy(greedy, it->predicted, (size_t)ty * sizeof *greedy);
     out->missed_before = missed;
-    out->rank_before = out->rank_after = -1, out->top_g = 1;
+    out->rank_before = out->rank_after = -1, out->top_g = it->model->top_g;
     out->anomalous = missed > 0;
     out->p_before = teacher_forced(it, inputs, targets, false);
     int missed_now = missed;

@@ -83,13 +83,51 @@ static bool meta_float(const SafeTensors *st, const char *path, const char *key,
     return true;
 }
 
+/* An enumerated field's name, or absent (the default stays). */
+static bool meta_name(const SafeTensors *st, const char *path, const char *key, bool (*parse)(const char *, void *),
+                      const char *expected, void *value, Error *err)
+{
+    const char *text = safetensors_meta(st, key);
+    if (text && !parse(text, value))
+        return error_set(err, "%s: metadata \"%s\" is '%s', not %s", path, key, text, expected);
+    return true;
+}
+
+static bool parse_score(const char *text, void *value) { return score_rule_parse(text, value); }
+static bool parse_threshold_rule(const char *text, void *value) { return threshold_rule_parse(text, value); }
+
+/* "smooth" may be 0, which model_meta_int refuses. */
+static bool meta_smooth(const SafeTensors *st, const char *path, int *smooth, Error *err)
+{
+    const char *text = safetensors_meta(st, "smooth");
+    if (!text)
+        return true;
+    char *end;
+    long parsed = strtol(text, &end, 10);
+    if (*end || end == text || parsed < 0 || parsed > CALIBRATION_MAX_SMOOTH)
+        return error_set(err, "%s: metadata \"smooth\" is '%s', not an integer from 0 to %d", path, text,
+                         CALIBRATION_MAX_SMOOTH);
+    *smooth = (int)parsed;
+    return true;
+}
+
+/* Fields a file leaves out keep cal's values (CALIBRATION_DEFAULT: today's rules). */
 bool model_read_calibration(const SafeTensors *st, const char *path, Calibration *cal, Error *err)
 {
     bool present;
     if (safetensors_meta(st, "segment") && !model_meta_int(st, path, "segment", 0, &cal->segment, err))
         return false;
-    return meta_float(st, path, "k", &cal->k, &present, err) &&
-           meta_float(st, path, "threshold", &cal->threshold, &cal->calibrated, err);
+    bool ok = meta_float(st, path, "k", &cal->k, &present, err) &&
+              meta_float(st, path, "threshold", &cal->threshold, &cal->calibrated, err) &&
+              meta_name(st, path, "score", parse_score, "miss or nll", &cal->score, err) &&
+              meta_smooth(st, path, &cal->smooth, err) &&
+              meta_name(st, path, "threshold_rule", parse_threshold_rule, "std or quantile", &cal->threshold_rule,
+                        err) &&
+              meta_float(st, path, "quantile", &cal->quantile, &present, err) &&
+              meta_float(st, path, "margin", &cal->margin, &present, err);
+    if (ok && cal->quantile > 1)
+        ok = error_set(err, "%s: metadata \"quantile\" is %g, not a share from 0 to 1", path, cal->quantile);
+    return ok;
 }
 
 void model_calibration_meta(const Calibration *cal, CalibrationText *text, const char **keys,
@@ -98,8 +136,16 @@ void model_calibration_meta(const Calibration *cal, CalibrationText *text, const
     snprintf(text->segment, sizeof text->segment, "%d", cal->segment);
     snprintf(text->k, sizeof text->k, "%.9g", cal->k);
     snprintf(text->threshold, sizeof text->threshold, "%.9g", cal->threshold);
+    snprintf(text->smooth, sizeof text->smooth, "%d", cal->smooth);
+    snprintf(text->quantile, sizeof text->quantile, "%.9g", cal->quantile);
+    snprintf(text->margin, sizeof text->margin, "%.9g", cal->margin);
     keys[*n] = "segment", values[(*n)++] = text->segment;
+    keys[*n] = "score", values[(*n)++] = score_rule_name(cal->score);
+    keys[*n] = "smooth", values[(*n)++] = text->smooth;
+    keys[*n] = "threshold_rule", values[(*n)++] = threshold_rule_name(cal->threshold_rule);
     keys[*n] = "k", values[(*n)++] = text->k;
+    keys[*n] = "quantile", values[(*n)++] = text->quantile;
+    keys[*n] = "margin", values[(*n)++] = text->margin;
     if (cal->calibrated)
         keys[*n] = "threshold", values[(*n)++] = text->threshold;
 }

@@ -13,6 +13,7 @@ bool model_read_vocab(const SafeTensors *st, const char *path, char **names, int
 /* The metadata integer key, or fallback when absent (fallback <= 0: it is required). */
 bool model_meta_int(const SafeTensors *st, const char *path, const char *key, int fallback,
                     int *value, Error *err);
+/* Reads the calibration's fields the metadata holds; the others keep cal's values. */
 bool model_read_calibration(const SafeTensors *st, const char *path, Calibration *cal, Error *err);
 
 /* Copies each wanted tensor's data from the file, checking its name and shape. */
@@ -21,8 +22,10 @@ bool model_copy_tensors(const SafeTensors *st, const char *path, const StTensor 
 
 /* Metadata entries for a calibration, appended at keys[*n], values[*n]; bufs holds the text. */
 typedef struct CalibrationText {
-    char segment[16], k[32], threshold[32];
+    char segment[16], k[32], threshold[32], smooth[16], quantile[32], margin[32];
 } CalibrationText;
+/* The most entries model_calibration_meta appends. */
+#define CALIBRATION_META_MAX 8
 void model_calibration_meta(const Calibration *cal, CalibrationText *text, const char **keys,
                             const char **values, size_t *n);
 

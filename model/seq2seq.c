@@ -80,6 +80,14 @@ static bool set_key_names(Seq2Seq *m, const char *const *names, Error *err)
     return true;
 }
 
+bool seq2seq_check_top_g(const Seq2Seq *m, int top_g, Error *err)
+{
+    int n_keys = m->cfg.vocab - SEQ2SEQ_FIRST_KEY;
+    if (top_g < 1 || top_g > n_keys)
+        return error_set(err, "top-g %d: expected 1 to the number of keys (%d)", top_g, n_keys);
+    return true;
+}
+
 bool seq2seq_create(Seq2Seq *m, const Seq2SeqConfig *cfg, const char *const *key_names,
                     uint64_t seed, Error *err)
 {
@@ -89,6 +97,7 @@ bool seq2seq_create(Seq2Seq *m, const Seq2SeqConfig *cfg, const char *const *key
     TensorTable table;
     seq2seq_tensor_table(cfg, &table);
     m->cfg = *cfg;
+    m->top_g = 1;
     m->calibration = CALIBRATION_DEFAULT;
     m->calibration.segment = 1000;
     m->n_params = table.n_params;

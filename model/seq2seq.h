@@ -47,6 +47,7 @@ typedef struct Seq2SeqTensors {
 
 typedef struct Seq2Seq {
     Seq2SeqConfig cfg;
+    int top_g;              /* a step's key is a hit when it ranks below top_g (1: the greedy choice) */
     Calibration calibration;
     size_t n_params;
     float *params;
@@ -82,6 +83,8 @@ static inline uint32_t seq2seq_id(const Seq2Seq *m, uint32_t key_id)
 }
 
 bool seq2seq_config_check(const Seq2SeqConfig *cfg, Error *err);
+/* top_g from 1 to the keys proper (the reserved ids are never a hit). */
+bool seq2seq_check_top_g(const Seq2Seq *m, int top_g, Error *err);
 /* key_names: V - 3 names of the keys proper; the specials are added in front. */
 bool seq2seq_create(Seq2Seq *m, const Seq2SeqConfig *cfg, const char *const *key_names,
                     uint64_t seed, Error *err);

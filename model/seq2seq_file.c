@@ -19,16 +19,17 @@ bool seq2seq_save(const Seq2Seq *m, const char *path, Error *err)
 {
     TensorList list;
     tensor_list(m, &list);
-    char tx[16], ty[16], stride[16];
+    char tx[16], ty[16], stride[16], top_g[16];
+    snprintf(top_g, sizeof top_g, "%d", m->top_g);
     snprintf(tx, sizeof tx, "%d", m->cfg.tx);
     snprintf(ty, sizeof ty, "%d", m->cfg.ty);
     snprintf(stride, sizeof stride, "%d", m->cfg.stride);
     char *vocab = model_vocab_json(m->key_names, m->cfg.vocab);
     if (!vocab)
         return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
-    const char *keys[10] = {"model", "vocab", "tx", "ty", "stride"};
-    const char *values[10] = {"seq2seq", vocab, tx, ty, stride};
-    size_t n_meta = 5;
+    const char *keys[6 + CALIBRATION_META_MAX] = {"model", "vocab", "tx", "ty", "stride", "top_g"};
+    const char *values[6 + CALIBRATION_META_MAX] = {"seq2seq", vocab, tx, ty, stride, top_g};
+    size_t n_meta = 6;
     CalibrationText text;
     model_calibration_meta(&m->calibration, &text, keys, values, &n_meta);
     bool ok = safetensors_save(path, list.tensors, list.n, keys, values, n_meta, err);
@@ -67,7 +68,9 @@ bool seq2seq_from_safetensors(Seq2Seq *m, const SafeTensors *st, const char *pat
     bool ok = !kind || strcmp(kind, "seq2seq") == 0 ||
               error_set(err, "%s: a %s model, not a seq2seq one", path, kind);
     ok = ok && config_from_file(st, path, &c, err) && seq2seq_create(m, &c, NULL, 0, err);
-    if (ok && !(ok = model_read_vocab(st, path, m->key_names, m->cfg.vocab, err) &&
+    if (ok && !(ok = model_meta_int(st, path, "top_g", 1, &m->top_g, err) &&
+                     seq2seq_check_top_g(m, m->top_g, err) &&
+                     model_read_vocab(st, path, m->key_names, m->cfg.vocab, err) &&
                      model_read_calibration(st, path, &m->calibration, err) &&
                      copy_model_tensors(m, st, path, err)))
         seq2seq_free(m);

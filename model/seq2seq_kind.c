@@ -23,6 +23,7 @@ static void defaults(ModelHyper *hp)
     hp->epochs = hp->epochs ? hp->epochs : 40;
     hp->batch = hp->batch ? hp->batch : 64;
     hp->holdout = hp->holdout >= 0 ? hp->holdout : 0.2f;
+    hp->top_g = hp->top_g ? hp->top_g : 1;
 }
 
 static bool create(void *state, const ModelHyper *hp, const char *const *key_names, int n_keys, uint64_t seed,
@@ -30,7 +31,15 @@ static bool create(void *state, const ModelHyper *hp, const char *const *key_nam
 {
     Seq2SeqConfig cfg = {.vocab = n_keys + SEQ2SEQ_FIRST_KEY, .embed = hp->embed, .hidden = hp->hidden,
                          .units = hp->attn, .tx = hp->tx, .ty = hp->ty, .stride = hp->stride};
-    return seq2seq_create(state, &cfg, key_names, seed, err);
+    if (!seq2seq_create(state, &cfg, key_names, seed, err))
+        return false;
+    Seq2Seq *m = state;
+    if (!seq2seq_check_top_g(m, hp->top_g, err)) {
+        seq2seq_free(m);
+        return false;
+    }
+    m->top_g = hp->top_g;
+    return true;
 }
 
 static bool load(void *state, const SafeTensors *st, const char *path, const ModelLoadDefaults *d, Error *err)
@@ -61,7 +70,16 @@ static char *const *key_names(const void *state, int *n_keys)
 
 static Calibration *calibration(void *state) { return &((Seq2Seq *)state)->calibration; }
 static size_t n_params(const void *state) { return ((const Seq2Seq *)state)->n_params; }
-static int top_g(const void *state) { (void)state; return 1; }
+static int top_g(const void *state) { return ((const Seq2Seq *)state)->top_g; }
+
+static bool set_top_g(void *state, int g, Error *err)
+{
+    Seq2Seq *m = state;
+    if (!seq2seq_check_top_g(m, g, err))
+        return false;
+    m->top_g = g;
+    return true;
+}
 
 static void window_shape(const void *state, int *tx, int *ty, int *stride)
 {
@@ -148,6 +166,7 @@ const ModelKind seq2seq_kind = {
     .n_params = n_params,
     .window_shape = window_shape,
     .top_g = top_g,
+    .set_top_g = set_top_g,
     .add_windows = add_windows,
     .train = train,
     .outcomes = outcomes,

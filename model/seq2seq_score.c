@@ -60,6 +60,16 @@ static bool collect_inputs(const Seq2Seq *m, const Trace *t, size_t first, size_
     return true;
 }
 
+/* top-g 1 is the seed work's exact match of the greedy choice, compared as such (a tie in the
+ * probabilities could rank another key first); above 1, the key's rank among the step's
+ * candidates. A key the model does not know never hits. */
+static bool hit(const Seq2Seq *m, uint32_t key, uint32_t greedy, uint32_t rank)
+{
+    if (key >= (uint32_t)m->cfg.vocab || key == SEQ2SEQ_UNK)
+        return false;
+    return m->top_g <= 1 ? greedy == key : rank < (uint32_t)m->top_g;
+}
+
 static void judge(const Seq2Seq *m, const Trace *t, size_t first, size_t last, const Predictions *p,
                   EventOutcomes *out)
 {
@@ -76,8 +86,7 @@ static void judge(const Seq2Seq *m, const Trace *t, size_t first, size_t last, c
             out->predicted[e] = p->keys[w * ty + s];
             out->rank[e] = (uint32_t)softmax_rank(probs, V, key);
             out->prob[e] = key < (uint32_t)V ? probs[key] : 0.0f;
-            out->outcome[e] = key < (uint32_t)V && key != SEQ2SEQ_UNK && out->predicted[e] == key ? OUTCOME_HIT
-                                                                                                 : OUTCOME_MISS;
+            out->outcome[e] = hit(m, key, out->predicted[e], out->rank[e]) ? OUTCOME_HIT : OUTCOME_MISS;
         }
     }
 }

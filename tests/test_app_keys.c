@@ -280,8 +280,9 @@ static void w_writes_the_flagged_segments(void **state)
     assert_string_equal(f->app.message, "wrote 2 flagged segments to small.csv.flagged.csv (beside the trace)");
     char *csv = slurp(test_path("small.csv.flagged.csv")), expected[1024];
     const char *trace = f->scored.set.traces[0].path; /* the report's schema is score --csv's */
-    snprintf(expected, sizeof expected, "file,segment,first_event,last_event,predicted,missed,rate,threshold,flagged\n"
-             "\"%s\",3,200,299,100,50,0.500000,0.200000,1\n\"%s\",6,500,599,100,50,0.500000,0.200000,1\n", trace, trace);
+    snprintf(expected, sizeof expected, "file,segment,first_event,last_event,predicted,missed,rate,threshold,flagged,score\n"
+             "\"%s\",3,200,299,100,50,0.500000,0.200000,1,0.500000\n\"%s\",6,500,599,100,50,0.500000,0.200000,1,0.500000\n",
+             trace, trace);
     assert_string_equal(csv, expected);
     free(csv);
     fixture_free(f);

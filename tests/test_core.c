@@ -28,7 +28,7 @@ static void last_segment_ends_with_the_trace(void **state)
     char path[1100];
     assert_true(report_save_flagged(&s, 0, false, path, sizeof path, &err));
     char *csv = slurp(path);
-    assert_contains(csv, "short.csv\",3,2000,2499,500,500,1.000000,0.500000,1\n");
+    assert_contains(csv, "short.csv\",3,2000,2499,500,500,1.000000,0.500000,1,1.000000\n");
     assert_null(strstr(csv, ",1,0,999,"));
     free(csv);
     assert_true(report_save_flagged(&s, 0, true, path, sizeof path, &err));

@@ -125,7 +125,7 @@ static void csv_outputs_round_trip(void **state)
         {run_traceaid("stats", "--csv", trace), stats_row, 2, 1 + N_KEYS},
         {run_traceaid("score", "--events", "--model", model, trace), events_row, 6, 1 + N_EVENTS},
         {run_traceaid("score", "--windows", "--model", model, trace), windows_row, 6, 1 + N_EVENTS - 3},
-        {run_traceaid("score", "--csv", "--model", model, trace), segments_row, 9, 2},
+        {run_traceaid("score", "--csv", "--model", model, trace), segments_row, 10, 2},
     };
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         assert_true(runs[i].r.status == 0 || runs[i].r.status == 1);

@@ -96,8 +96,10 @@ void app_jump_flagged(App *app, int dir)
             for (size_t i = 0; i < s; i++)
                 row += sc->flagged[i];
             app->flagged_row = row;
-            snprintf(app->message, sizeof app->message, "segment %zu: %.2f%%, threshold %.2f%%", s + 1,
-                     100 * sc->rate[s], 100 * sc->threshold);
+            char value[32], threshold[32];
+            snprintf(app->message, sizeof app->message, "segment %zu: %s, threshold %s", s + 1,
+                     scores_format(sc->rule, sc->score[s], 2, value, sizeof value),
+                     scores_format(sc->rule, sc->threshold, 2, threshold, sizeof threshold));
             return;
         }
     }
@@ -110,10 +112,13 @@ static void move_threshold(App *app, float delta)
         return;
     }
     const Calibration *cal = model_calibration(&app->scored->model);
+    if (cal->score == SCORE_NLL)
+        delta *= 10; /* NLL runs over a few nats, a rate over one: steps of 0.05 and half a point */
     float t = (cal->calibrated ? cal->threshold : 0.0f) + delta;
     scored_set_set_threshold(app->scored, t < 0 ? 0 : t);
-    snprintf(app->message, sizeof app->message, "threshold %.2f%%: %zu segments flagged", 100 * cal->threshold,
-             app_scores(app)->n_flagged);
+    char threshold[32];
+    snprintf(app->message, sizeof app->message, "threshold %s: %zu segments flagged",
+             scores_format(cal->score, cal->threshold, 2, threshold, sizeof threshold), app_scores(app)->n_flagged);
 }
 
 static bool ensure_interpreter(App *app)

@@ -34,7 +34,7 @@ static void chart_draw(const App *app, Rect r)
 {
     const Scores *sc = app_scores(app);
     char title[160];
-    snprintf(title, sizeof title, "segments of %zu events: miss rate%s", sc->segment_len,
+    snprintf(title, sizeof title, "segments of %zu events: %s%s", sc->segment_len, score_rule_label(sc->rule),
              sc->has_threshold ? "   - threshold   @ flagged" : "");
     Rect in = draw_frame(app, r, title, app->focus == PANE_CHART);
     int label_w = LABEL_W, plot_h = in.h - 1, plot_w = plot_width(in);
@@ -47,16 +47,21 @@ static void chart_draw(const App *app, Rect r)
     n_cols = n_cols * col_w > plot_w ? plot_w / col_w : n_cols;
     float top = sc->has_threshold ? sc->threshold : 0;
     for (size_t s = 0; s < sc->n_segments; s++)
-        top = sc->rate[s] > top ? sc->rate[s] : top;
+        top = sc->score[s] > top ? sc->score[s] : top;
     top = top > 0 ? top * 1.1f : 0.01f;
-    draw_text(app, in, 0, 0, EL_DIM, "%4.0f%%", 100 * top);
-    draw_text(app, in, plot_h - 1, 0, EL_DIM, "%4.0f%%", 0.0);
+    if (sc->rule == SCORE_NLL) {
+        draw_text(app, in, 0, 0, EL_DIM, "%4.1f", top);
+        draw_text(app, in, plot_h - 1, 0, EL_DIM, "%4.1f", 0.0);
+    } else {
+        draw_text(app, in, 0, 0, EL_DIM, "%4.0f%%", 100 * top);
+        draw_text(app, in, plot_h - 1, 0, EL_DIM, "%4.0f%%", 0.0);
+    }
     int threshold_row = sc->has_threshold ? plot_h - 1 - (int)lroundf(sc->threshold / top * (float)(plot_h - 1)) : -1;
     for (int c = 0; c < n_cols; c++) {
         float value = 0;
         bool flagged = false;
         for (size_t s = first + (size_t)c * per_col; s < first + (size_t)(c + 1) * per_col && s < sc->n_segments; s++) {
-            value = sc->rate[s] > value ? sc->rate[s] : value;
+            value = sc->score[s] > value ? sc->score[s] : value;
             flagged |= sc->flagged[s];
         }
         int height = (int)lroundf(value / top * (float)plot_h);
@@ -71,8 +76,9 @@ static void chart_draw(const App *app, Rect r)
     }
     int marker = (int)((app->segment - first) / per_col) * col_w;
     draw_text(app, in, plot_h, label_w + marker, EL_CURSOR, "^");
-    char label[96];
-    int len = snprintf(label, sizeof label, " segment %zu: %.2f%%%s ", app->segment + 1, 100 * sc->rate[app->segment],
+    char label[96], value[32];
+    int len = snprintf(label, sizeof label, " segment %zu: %s%s ", app->segment + 1,
+                       scores_format(sc->rule, sc->score[app->segment], 2, value, sizeof value),
                        sc->flagged[app->segment] ? " flagged" : "");
     int x = label_w + marker + 2;
     if (x + len > in.w)

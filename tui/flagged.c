@@ -19,7 +19,8 @@ static void flagged_draw(const App *app, Rect r)
         draw_text(app, in, 0, 1, EL_DIM, sc ? "no threshold: calibrate the model" : "no model: nothing scored");
         return;
     }
-    draw_text(app, in, 0, 0, EL_TITLE, " %5s  %-15s %7s %8s", "seg", "events", "rate", "margin");
+    draw_text(app, in, 0, 0, EL_TITLE, " %5s  %-15s %7s %8s", "seg", "events",
+              sc->rule == SCORE_NLL ? "NLL" : sc->smooth ? "score" : "rate", "margin");
     int rows = in.h - 1;
     size_t first = first_shown(app, rows), row = 0;
     for (size_t s = 0; s < sc->n_segments; s++) {
@@ -33,13 +34,18 @@ static void flagged_draw(const App *app, Rect r)
             scores_segment_range(sc, s, &first_event, &last_event);
             snprintf(range, sizeof range, "%zu-%zu", first_event, last_event);
             draw_fill(app, in, y, style);
-            draw_text(app, in, y, 0, style, " %5zu  %-15s %6.2f%% %+7.2f", s + 1, range, 100 * sc->rate[s],
-                      100 * (sc->rate[s] - sc->threshold));
+            char value[32];
+            float margin = sc->score[s] - sc->threshold;
+            draw_text(app, in, y, 0, style, " %5zu  %-15s %7s %+7.*f", s + 1, range,
+                      scores_format(sc->rule, sc->score[s], 2, value, sizeof value), sc->rule == SCORE_NLL ? 3 : 2,
+                      sc->rule == SCORE_NLL ? margin : 100 * margin);
         }
         row++;
     }
+    char threshold[32];
     if (sc->n_flagged == 0)
-        draw_text(app, in, 1, 1, EL_DIM, "none above %.2f%%", 100 * sc->threshold);
+        draw_text(app, in, 1, 1, EL_DIM, "none above %s",
+                  scores_format(sc->rule, sc->threshold, 2, threshold, sizeof threshold));
 }
 
 /* A click on a flagged segment's row selects it. */

@@ -218,7 +218,7 @@ const KeyBinding key_table[] = {
     {.keys = {'+', '-'}, .panes = ALL_PANES, .action = act_threshold,
      .hint = "+/- threshold", .hint_slot = {4, 0, 0, 0},
      .help_keys = "+ / -", .help = "raise / lower the threshold",
-     .doc_keys = "`+` `-`", .doc = "raise or lower the threshold by half a point; the flags follow"},
+     .doc_keys = "`+` `-`", .doc = "raise or lower the threshold by half a point (0.05 for an NLL score); the flags follow"},
     {.keys = {'s'}, .panes = ALL_PANES, .action = act_stats,
      .hint = "s stats", .hint_slot = {0, 7, 0, 2},
      .help_keys = "s", .help = "segment statistics",

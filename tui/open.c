@@ -53,6 +53,7 @@ static OpenArgs args;
 static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
     SEGMENT_ARG_SPEC(&args.model),
+    SCORE_OVERRIDE_ARG_SPECS(&args.model),
     {"theme", 0, ARG_STRING, &args.theme, "NAME|PATH", "default, dark, light, high-contrast, mono, or a theme file"},
     {"script", 0, ARG_STRING, &args.script, "FILE", "run the explorer headless from a script of keys and dumps"},
     TRACE_ARG_SPECS(&args.traces),
