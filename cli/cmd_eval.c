@@ -337,6 +337,7 @@ static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
     {"truth", 0, ARG_FLAG, &args.truth, NULL, "score the traces named and measure against the ground truth beside each"},
     SEGMENT_ARG_SPEC(&args.model),
+    SCORE_OVERRIDE_ARG_SPECS(&args.model),
     {"normal", 0, ARG_STRING, &args.normal, "FILE", "sessions (or a trace) known to be normal"},
     {"abnormal", 0, ARG_STRING, &args.abnormal, "FILE", "sessions known to be anomalous"},
     {"json", 0, ARG_FLAG, &args.json, NULL, "print the figures as one JSON object"},

@@ -8,7 +8,7 @@
 /* The score a segment is ranked by for the AUC: the one place that says which. */
 static float segment_score(const Scores *s, size_t seg)
 {
-    return s->rate[seg];
+    return s->score[seg];
 }
 
 typedef struct RankedSegment {

@@ -192,14 +192,17 @@ static void truth_beside_and_kind_from_name(void **state)
 /* ------------------------------------------------------------------ figures per kind */
 
 /* Hand-made scores of n segments: rates, flags at threshold 0.5, predictions where given. */
+/* Scores whose segment score is its rate (the miss rule, unsmoothed). */
 static Scores hand_scores(const float *rate, const uint32_t *predicted, size_t n)
 {
     Scores s = {.segment_len = 10, .n_events = 10 * n, .n_segments = n};
     s.rate = calloc(n, sizeof *s.rate);
+    s.score = calloc(n, sizeof *s.score);
     s.predicted = calloc(n, sizeof *s.predicted);
     s.missed = calloc(n, sizeof *s.missed);
     s.flagged = calloc(n, 1);
     memcpy(s.rate, rate, n * sizeof *rate);
+    memcpy(s.score, rate, n * sizeof *rate);
     memcpy(s.predicted, predicted, n * sizeof *predicted);
     scores_set_threshold(&s, 0.5f);
     return s;
