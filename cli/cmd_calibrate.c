@@ -11,6 +11,7 @@ typedef struct CalibrateArgs {
     ModelRequest model;
     TraceRequest traces;
     const char *out;
+    float holdout;      /* > 0: only the last share of each trace */
     CalibrationRequest calibration;
 } CalibrateArgs;
 
@@ -43,7 +44,8 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
     ScoredSet s;
     size_t used = 0;
     bool ok = load_with_rules(&s, a, inputs, err) &&
-              calibrate_from_scores(model_calibration(&s.model), s.scores, s.set.n_traces, &used, err);
+              (a->holdout > 0 ? calibrate_held_back(&s.model, &s.set, a->holdout, &used, err)
+                              : calibrate_from_scores(model_calibration(&s.model), s.scores, s.set.n_traces, &used, err));
     if (ok)
         calibrate_warn_if_few(stderr, "calibrate", used);
     if (ok) {
@@ -52,6 +54,8 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
         size_t segments = 0, flagged = scored_set_flagged(&s);
         for (size_t i = 0; i < s.set.n_traces; i++)
             segments += s.scores[i].n_segments;
+        if (a->holdout > 0) /* the held-back segments that held predictions */
+            segments = used;
         ok = model_save(&s.model, out, err);
         char threshold[32], rule[160];
         calibration_describe(cal, rule, sizeof rule);
@@ -72,6 +76,8 @@ static const ArgSpec specs[] = {
     SEGMENT_ARG_SPEC(&args.model),
     CALIBRATION_ARG_SPECS(&args.calibration),
     {"output", 'o', ARG_STRING, &args.out, "MODEL", "write the calibrated model here (the model itself)"},
+    {"holdout", 0, ARG_FLOAT(0, 0.9), &args.holdout, "SHARE",
+     "calibrate on the last SHARE of each trace only: the part train held back of its traces (all)"},
     TRACE_ARG_SPECS(&args.traces),
 };
 
