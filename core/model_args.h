@@ -30,8 +30,8 @@
  * what is left out keeps the model's (a new model's: today's defaults in model/calibration.h). */
 #define CALIBRATION_ARG_SPECS(cr)                                                                             \
     {"score", 0, ARG_STRING, &(cr)->score, "RULE",                                                            \
-     "a segment's score: miss (share of predicted events missed) or nll (mean -log p of the true keys) (miss)"}, \
-    {"smooth", 0, ARG_SMOOTH, &(cr)->smooth, "R", "score a segment by the mean of its trace's segments within R (0)"}, \
+     "a segment's score: miss (share of predicted events missed) or nll (mean -log p of the true keys) (train: deeplog nll, seq2seq miss; calibrate: the model's)"}, \
+    {"smooth", 0, ARG_SMOOTH, &(cr)->smooth, "R", "score a segment by the mean of its trace's segments within R (train: 1; calibrate: the model's)"}, \
     {"threshold-rule", 0, ARG_STRING, &(cr)->threshold_rule, "RULE",                                          \
      "std (mean + K std of clean segment scores) or quantile (Q-quantile + M IQR) (std)"},                    \
     {"k", 0, ARG_K, &(cr)->k, "K", "std rule: threshold = mean + K std of clean segment scores (3)"},          \

@@ -144,7 +144,7 @@ static void calibrate_then_score_flags_the_anomaly(void **state)
     assert_contains(r.out, "calibrated on 20 segments of 1000 events in 1 clean trace: threshold");
     run_result_free(&r);
     r = run_traceaid("info", model);
-    assert_contains(r.out, "(mean + 3 std of clean segments of 1000 events)");
+    assert_contains(r.out, "(mean + 3 std of clean segments of 1000 events");
     run_result_free(&r);
     r = run_traceaid("score", "--model", model, paths[2]);
     assert_status(r, 1);
