@@ -33,6 +33,8 @@ LIB := $(BUILD)/libtraceaid.a
 SAMPLES_OBJ := $(SAMPLES_SRC:%.c=$(BUILD)/%.o)
 SAMPLES_LIB := $(BUILD)/libtraceaid-samples.a
 DEPS_OK := $(BUILD)/.deps-ok
+# The flight controller and the anomaly injector scripts/record.sh records (samples/flight/).
+FLIGHT_BIN := $(BUILD)/samples/flight/flight $(BUILD)/samples/flight/inject
 
 SAMPLE_DIR := samples/traces
 SAMPLE_CLEAN := $(foreach n,01 02 03 04 05 06 07 08 09 10,$(SAMPLE_DIR)/clean-$(n).csv)
@@ -73,7 +75,7 @@ $(BIN): $(CLI_OBJ) $(SAMPLES_LIB) $(LIB)
 
 $(BUILD)/tests/%: tests/%.c $(SAMPLES_LIB) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DSHARED_DATA='"$(abspath ../shared/data)"' -DSAMPLES_DIR='"$(abspath samples)"' -DFIXTURES_DIR='"$(abspath tests/fixtures)"' -DSCREENS_DIR='"$(abspath tests/screens)"' \
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DSHARED_DATA='"$(abspath ../shared/data)"' -DSAMPLES_DIR='"$(abspath samples)"' -DFIXTURES_DIR='"$(abspath tests/fixtures)"' -DSCREENS_DIR='"$(abspath tests/screens)"' -DFLIGHT_DIR='"$(abspath $(BUILD))/samples/flight"' \
 		-o $@ $< $(SAMPLES_LIB) $(LIB) $(DEP_LIBS) $(TEST_LIBS)
 
 # The explorer's loading worker, linked with its object over the library.
@@ -104,7 +106,7 @@ keys-doc: $(BUILD)/scripts/keys_markdown
 	cp $(BUILD)/KEYS.md docs/KEYS.md
 
 # Every test binary runs even when one fails; the target fails if any did.
-test: $(BIN) $(TEST_BIN)
+test: $(BIN) $(TEST_BIN) $(FLIGHT_BIN)
 	@failed=0; bash scripts/check_layers.sh || failed=1; for t in $(TEST_BIN); do \
 		echo "== $$t"; TRACEAID_BIN=$(abspath $(BIN)) $$t || failed=1; \
 	done; exit $$failed
@@ -144,9 +146,7 @@ $(SAMPLE_DIR)/%.csv: traceaid
 
 samples: $(SAMPLES)
 
-# The flight controller and the anomaly injector scripts/record.sh records (samples/flight/):
-# programs of their own, outside the library.
-FLIGHT_BIN := $(BUILD)/samples/flight/flight $(BUILD)/samples/flight/inject
+# The flight controller and the injector: programs of their own, outside the library.
 $(BUILD)/samples/flight/%: samples/flight/%.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< -lpthread -lm

@@ -1,7 +1,8 @@
 /* The real recordings in samples/recorded/ (scripts/record.sh): each reads as a perf trace,
  * its ground truth is in the trace's own clock (every event of an injected `ls` falls inside a
  * truth interval, and the intervals inside the trace), clean ones hold no injected process, and
- * eval --truth measures them through the binary. */
+ * eval --truth measures them through the binary. The programs recorded run (briefly; tests
+ * never record). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -123,12 +124,44 @@ static void eval_truth_on_recordings(void **state)
     run_result_free(&r);
 }
 
+#ifndef FLIGHT_DIR
+#define FLIGHT_DIR "build/samples/flight"
+#endif
+
+/* The controller flies for a moment (at the normal policy without the right to SCHED_FIFO) and
+ * the injector writes its truth: two episodes of a busy loop in CLOCK_MONOTONIC time. */
+static void flight_and_injector_run(void **state)
+{
+    (void)state;
+    FILE *out = popen(FLIGHT_DIR "/flight --seconds 0.3 2>/dev/null", "r");
+    assert_non_null(out);
+    unsigned long long cycles = 0;
+    assert_int_equal(fscanf(out, "flight: %llu control cycles", &cycles), 1);
+    assert_int_equal(pclose(out), 0);
+    assert_true(cycles >= 60 && cycles <= 130); /* 400 Hz for 0.3 s, give or take a period */
+    const char *truth_path = test_path("busy.truth");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, FLIGHT_DIR "/inject half-while 0.2 %s", truth_path);
+    assert_int_equal(system(cmd), 0);
+    Truth truth = {0};
+    Error err = {0};
+    if (!truth_load(&truth, truth_path, &err))
+        fail_msg("%s", err.msg);
+    assert_string_equal(truth.kind, "half-while");
+    assert_int_equal(truth.n_intervals, 2);
+    assert_true(truth.intervals[0].stop < truth.intervals[1].start);
+    truth_free(&truth);
+    snprintf(cmd, sizeof cmd, FLIGHT_DIR "/inject sideways 1 %s 2>/dev/null", truth_path);
+    assert_int_equal(WEXITSTATUS(system(cmd)), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ls_runs_lie_inside_their_truth),
         cmocka_unit_test(clean_recordings_hold_no_injection),
         cmocka_unit_test(eval_truth_on_recordings),
+        cmocka_unit_test(flight_and_injector_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
