@@ -11,6 +11,7 @@
 #include "../core/interrupt.h"
 #include "../core/model_vocab.h"
 #include "../core/scored_set.h"
+#include "../core/calibrate.h"
 #include "../core/detection.h"
 #include "../io/truth.h"
 
@@ -205,11 +206,12 @@ static void print_row(const DetectionFigures *f, bool has_threshold, int kind_wi
 static void print_detection_text(const EvalArgs *a, const ScoredSet *s, const Detection *d)
 {
     const Calibration *cal = model_calibration_const(&s->model);
-    char segment[32], n1[32], n2[32];
+    char segment[32], n1[32], n2[32], threshold[32], rule[160];
     printf("model %s (%s): segments of %s events, ", a->model.path, model_kind_name(&s->model),
            format_count(segment, sizeof segment, (uint64_t)cal->segment));
-    if (d->has_threshold)
-        printf("threshold %.2f%%\n", 100 * cal->threshold);
+    calibration_describe(cal, rule, sizeof rule);
+    if (d->has_threshold) /* a miss rate as a percent, an NLL as it is */
+        printf("threshold %s (%s)\n", scores_format(cal->score, cal->threshold, 4, threshold, sizeof threshold), rule);
     else
         printf("no threshold (calibrate the model on clean traces: traceaid calibrate): no flags counted, the AUC "
                "needs none\n");
