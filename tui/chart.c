@@ -33,9 +33,11 @@ static void chart_view(const App *app, int plot_w, size_t *first, size_t *per_co
 static void chart_draw(const App *app, Rect r)
 {
     const Scores *sc = app_scores(app);
-    char title[160];
-    snprintf(title, sizeof title, "segments of %zu events: %s%s", sc->segment_len, score_rule_label(sc->rule),
-             sc->has_threshold ? "   - threshold   @ flagged" : "");
+    char title[160], smoothed[32] = "";
+    if (sc->smooth > 0) /* the bars are a mean over neighbours, not one segment's own rate */
+        snprintf(smoothed, sizeof smoothed, ", smoothed over +-%d", sc->smooth);
+    snprintf(title, sizeof title, "segments of %zu events: %s%s%s", sc->segment_len, score_rule_label(sc->rule),
+             smoothed, sc->has_threshold ? "   - threshold   @ flagged" : "");
     Rect in = draw_frame(app, r, title, app->focus == PANE_CHART);
     int label_w = LABEL_W, plot_h = in.h - 1, plot_w = plot_width(in);
     if (plot_h < 2 || plot_w < 4 || sc->n_segments == 0)
