@@ -19,7 +19,7 @@ static int setup(void **state)
     const char *kinds[] = {"clean", "clean", "fifo-ls", "full-while"};
     int ok = 1;
     for (int i = 0; i < 4; i++) {
-        char seed[8];
+        char seed[16];
         snprintf(seed, sizeof seed, "%d", 50 + i);
         snprintf(trace_paths[i], sizeof trace_paths[i], "%s/%s.csv", dir, trace_names[i]);
         RunResult r = run_traceaid("gen", "--kind", kinds[i], "--seed", seed, "--events", "20000", "-o", trace_paths[i]);
