@@ -64,10 +64,17 @@ static void on_signal(int sig)
     atomic_store(&interrupted, true);
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static bool stopping(Flight *f) { return atomic_load(&f->stop) || atomic_load(&interrupted); }
 
-/* A periodic timerfd; reads of it block until the next period (with a 100 ms cap so that a
- * stop request is seen). */
+/* A periodic timerfd; reads of it block until the next period, so a thread sees a stop request
+ * within one period. */
 static int periodic_timer(int hz)
 {
     int fd = timerfd_create(CLOCK_MONOTONIC, 0);
@@ -123,7 +130,9 @@ static void attitude_control(Flight *f, const Sample *s, float motors[4])
     motors[1] = thrust - 0.1f * (angle[0] - angle[1]) + 0.05f * angle[2];
     motors[2] = thrust - 0.1f * (angle[0] + angle[1]) - 0.05f * angle[2];
     motors[3] = thrust + 0.1f * (angle[0] - angle[1]) + 0.05f * angle[2];
+    pthread_mutex_lock(&f->state_lock); /* telemetry reads it */
     memcpy(f->attitude, angle, sizeof angle);
+    pthread_mutex_unlock(&f->state_lock);
 }
 
 static void *attitude_thread(void *arg)
@@ -274,8 +283,8 @@ static int parse_args(Flight *f, int argc, char **argv)
             return -1;
         }
     }
-    if (optind < argc || !(f->seconds > 0) || f->rate_hz < 1 || f->rate_hz > 10000) {
-        fprintf(stderr, "flight: --seconds wants a positive number and --rate 1 to 10000\n");
+    if (optind < argc || !(f->seconds > 0 && f->seconds <= 86400) || f->rate_hz < 1 || f->rate_hz > 10000) {
+        fprintf(stderr, "flight: --seconds wants 0 to 86400 and --rate 1 to 10000\n");
         return -1;
     }
     return 0;
@@ -315,17 +324,19 @@ int main(int argc, char **argv)
             fprintf(stderr, "flight: cannot start the %s thread\n", threads[started].name);
             break;
         }
-    if (started < N_THREADS) /* the imu thread, started last, did not start: end the pipe chain */
+    /* A thread that did not start cannot close the pipe it writes: close it here, so that the
+     * threads reading it see the end (imu writes the control pipe, attitude the motor pipe). */
+    if (started <= 3)
+        close(f.motor_pipe[1]);
+    if (started <= 4)
         close(f.control_pipe[1]);
-    struct timespec end;
-    clock_gettime(CLOCK_MONOTONIC, &end);
-    end.tv_sec += (time_t)f.seconds;
-    end.tv_nsec += (long)((f.seconds - (double)(time_t)f.seconds) * 1e9);
-    if (end.tv_nsec >= 1000000000L)
-        end.tv_sec++, end.tv_nsec -= 1000000000L;
-    while (started == N_THREADS && !atomic_load(&interrupted) &&
-           clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL) == EINTR)
-        ;
+    /* In slices, so that a signal taken by any thread, or between the check and the sleep, is
+     * seen within 50 ms. */
+    double deadline = now_seconds() + f.seconds;
+    while (started == N_THREADS && !atomic_load(&interrupted) && now_seconds() < deadline) {
+        struct timespec slice = {0, 50000000L};
+        nanosleep(&slice, NULL);
+    }
     atomic_store(&f.stop, true);
     for (size_t i = 0; i < started; i++)
         pthread_join(ids[i], NULL);

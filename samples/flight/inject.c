@@ -75,7 +75,10 @@ static bool run_ls(void)
         _exit(127);
     }
     int status;
-    return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    pid_t waited;
+    while (pid > 0 && (waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR) /* a stop request */
+        ;
+    return pid > 0 && waited == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 static void busy_until(Nanos t)
@@ -90,6 +93,8 @@ static void busy_until(Nanos t)
 static bool episode(Injection *in, Nanos start, Nanos stop)
 {
     sleep_until(start);
+    if (interrupted) /* stopped before the episode: it never ran, and has no row */
+        return true;
     Nanos began = now();
     if (strcmp(in->kind, "fifo-ls") == 0) {
         while (!interrupted && now() < stop)
