@@ -51,6 +51,8 @@ for tool in perf xz chrt taskset; do
 done
 [[ $seconds =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "-s wants a number of seconds, not '$seconds'"
 [[ $prio =~ ^[0-9]+$ ]] && [ "$prio" -ge 1 ] && [ "$prio" -le 99 ] || die "-p wants a priority from 1 to 99"
+[[ $cpu =~ ^[0-9]+$ ]] && [ "$cpu" -lt "$(nproc)" ] || die "-c wants a CPU from 0 to $(($(nproc) - 1))"
+[[ $n_clean =~ ^[0-9]+$ && $per_kind =~ ^[0-9]+$ ]] || die "-n and -k want counts"
 [ "$(cat /proc/sys/kernel/sched_rt_runtime_us)" != -1 ] ||
     die "RT throttling is off (sched_rt_runtime_us = -1): a FIFO busy loop could take a whole CPU; turn it on first"
 make -s flight > /dev/null
@@ -74,43 +76,60 @@ syscall_events() {
     done
 }
 
-# record KIND OUT_DIR NAME SEED
+# The recording under way: its folder (perf.data may be tens of MB) and its controller, both
+# gone when the script ends, whatever ends it.
+tmp='' flight_pid=''
+cleanup() {
+    if [ -n "$flight_pid" ]; then kill -TERM "$flight_pid" 2> /dev/null; wait "$flight_pid" 2> /dev/null; fi
+    [ -z "$tmp" ] || rm -rf "$tmp"
+    flight_pid='' tmp=''
+}
+trap cleanup EXIT
+trap 'echo "record: interrupted" >&2; exit 130' INT TERM
+
+# record KIND OUT_DIR NAME SEED: false (and a message) when any step fails
 record() {
-    local kind=$1 out_dir=$2 name=$3 seed=$4 tmp flight_pid filter
-    tmp=$(mktemp -d "${TMPDIR:-/tmp}/record.XXXXXX")
-    # shellcheck disable=SC2064 # expand now: the trap must remove this recording's folder
-    trap "rm -rf '$tmp'" RETURN
+    local kind=$1 out_dir=$2 name=$3 seed=$4 filter rows
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/record.XXXXXX") || return 1
     echo "record: $name ($kind, ${seconds}s, CPU $cpu)" >&2
-    # The controller starts first, flies a little longer than the recording, and its threads'
-    # ids make the syscall filter.
-    taskset -c "$cpu" "$flight" --seconds "$(awk "BEGIN { print $seconds + 1.5 }")" > "$tmp/flight.out" &
+    # The controller starts first and flies until the recording is over; its threads' ids make
+    # the syscall filter.
+    taskset -c "$cpu" "$flight" --seconds "$(awk "BEGIN { print $seconds + 60 }")" > "$tmp/flight.out" &
     flight_pid=$!
     sleep 0.5
-    filter=$(ls "/proc/$flight_pid/task" | sed 's/^/common_pid == /' | paste -sd '|' | sed 's/|/ || /g')
-    [ -n "$filter" ] || { echo "record: the controller did not start" >&2; return 1; }
+    filter=$(ls "/proc/$flight_pid/task" 2> /dev/null | sed 's/^/common_pid == /' | paste -sd '|' | sed 's/|/ || /g')
+    [ -n "$filter" ] || { echo "record: the controller did not start" >&2; cleanup; return 1; }
     local syscalls=()
     mapfile -d '' syscalls < <(syscall_events "$filter")
     perf record -q -a -B -N -k CLOCK_MONOTONIC -m 16M "${event_args[@]}" "${syscalls[@]}" -o "$tmp/perf.data" -- \
         timeout -k 2 "$(awk "BEGIN { print $seconds + 5 }")" chrt -f "$prio" taskset -c "$cpu" \
-        "$inject" "$kind" "$seconds" "$tmp/truth" "$seed" 2> "$tmp/record.err" || { cat "$tmp/record.err" >&2; return 1; }
-    wait "$flight_pid"
+        "$inject" "$kind" "$seconds" "$tmp/truth" "$seed" 2> "$tmp/record.err" ||
+        { cat "$tmp/record.err" >&2; cleanup; return 1; }
+    kill -TERM "$flight_pid" && wait "$flight_pid" || { echo "record: the controller failed" >&2; cleanup; return 1; }
+    flight_pid=''
+    # perf's status need not be the injector's: its truth says whether it ran
+    rows=$(grep -vc '^[#s]' "$tmp/truth" 2> /dev/null) || rows=0
+    if [ ! -s "$tmp/truth" ] || { [ "$kind" != clean ] && [ "$rows" -eq 0 ]; }; then
+        echo "record: the injector wrote no ground truth for $kind" >&2
+        cleanup
+        return 1
+    fi
     perf script -f --ns -i "$tmp/perf.data" -F trace:comm,pid,tid,cpu,time,event,trace \
-        > "$tmp/perf-script.txt" 2> "$tmp/script.err" || { cat "$tmp/script.err" >&2; return 1; }
-    grep -i lost "$tmp/script.err" >&2 || true
-    mkdir -p "$out_dir"
-    mv "$tmp/perf-script.txt" "$out_dir/$name.perf-script.txt"
-    cp "$tmp/truth" "$out_dir/$name.truth"
-    echo "record: $(wc -l < "$out_dir/$name.perf-script.txt") events, $(cat "$tmp/flight.out"), $(grep -vc '^[#s]' "$tmp/truth") truth rows" >&2
+        > "$tmp/perf-script.txt" 2> "$tmp/script.err" || { cat "$tmp/script.err" >&2; cleanup; return 1; }
+    grep -i lost "$tmp/script.err" >&2
+    mkdir -p "$out_dir" && mv "$tmp/perf-script.txt" "$out_dir/$name.perf-script.txt" &&
+        cp "$tmp/truth" "$out_dir/$name.truth" || { cleanup; return 1; }
+    echo "record: $(wc -l < "$out_dir/$name.perf-script.txt") events, $(cat "$tmp/flight.out"), $rows truth rows" >&2
+    cleanup
 }
 
 # xz -9e: a quarter smaller than -9 on these traces, for ten times the time; done after the
 # recordings so that it does not load the machine being recorded. Two at a time.
 compress() {
-    printf '%s\0' "$@" | xargs -0 -n 1 -P 2 xz -9e -T1 -f
+    [ $# -eq 0 ] || printf '%s\0' "$@" | xargs -0 -n 1 -P 2 xz -9e -T1 -f
 }
 
-trap 'echo "record: interrupted" >&2; exit 130' INT TERM
-recorded=()
+recorded=() failed=0
 if [ $all -eq 1 ]; then
     [ $# -eq 1 ] || usage
     most=$((n_clean > per_kind ? n_clean : per_kind))
@@ -118,15 +137,21 @@ if [ $all -eq 1 ]; then
         for kind in "${kinds[@]}"; do
             limit=$per_kind
             [ "$kind" = clean ] && limit=$n_clean
+            [ "$i" -le "$limit" ] || continue
             name=$(printf '%s-%02d' "$kind" "$i")
-            [ "$i" -le "$limit" ] && record "$kind" "$1" "$name" "$i" && recorded+=("$1/$name.perf-script.txt")
+            if record "$kind" "$1" "$name" "$i"; then
+                recorded+=("$1/$name.perf-script.txt")
+            else
+                failed=$((failed + 1))
+            fi
         done
     done
     echo "record: compressing ${#recorded[@]} traces (xz -9e)" >&2
     compress "${recorded[@]}"
+    [ $failed -eq 0 ] || die "$failed recordings failed"
     exit 0
 fi
 [ $# -eq 3 ] || usage
 [[ " ${kinds[*]} " == *" $1 "* ]] || die "unknown kind '$1' (${kinds[*]})"
-record "$1" "$2" "$3" 1
+record "$1" "$2" "$3" 1 || die "the recording failed"
 compress "$2/$3.perf-script.txt"
