@@ -35,8 +35,10 @@ train() {
     local stale=0 f
     for f in ./traceaid "$@"; do [ "$f" -nt "$model" ] && stale=1; done
     if [ $stale -eq 1 ]; then
+        rm -f "$model" # a failed train must not leave an old model to be measured
         # shellcheck disable=SC2086 # EXTRA_TRAIN is word-split on purpose
         ./traceaid train --model "$kind" $EXTRA_TRAIN -o "$model" "$@" 2>&1 | grep -v '^epoch' | sed 's/^/  /' >&2
+        [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "quality: training $kind failed" >&2; return 1; }
     fi
     echo "$model"
 }
@@ -49,7 +51,9 @@ evaluate() {
     echo
 }
 
-gen_eval=("$OUT"/gen/*.csv)
+shopt -s nullglob
+gen_eval=()
+for seed in $SEEDS; do gen_eval+=("$OUT"/gen/*-"$seed".csv); done
 clean_train=() held_out=()
 for f in "$RECORDED"/clean-*.perf-script.txt.xz; do
     if [ ${#clean_train[@]} -lt "$TRAIN_CLEAN" ]; then clean_train+=("$f"); else held_out+=("$f"); fi
@@ -60,10 +64,10 @@ for f in "$RECORDED"/*.perf-script.txt.xz; do
 done
 
 for kind in seq2seq deeplog; do
-    model=$(train "$kind" gen samples/traces/clean-*.csv)
+    model=$(train "$kind" gen samples/traces/clean-*.csv) || exit 2
     evaluate "$kind on generated traces of seeds $SEEDS (trained on samples/traces/clean-*)" "$model" "${gen_eval[@]}"
     if [ ${#clean_train[@]} -gt 0 ]; then
-        model=$(train "$kind" recorded "${clean_train[@]}")
+        model=$(train "$kind" recorded "${clean_train[@]}") || exit 2
         evaluate "$kind on recorded traces (trained on ${#clean_train[@]} clean recordings; ${#held_out[@]} held out)" \
             "$model" "${held_out[@]}" "${anomalous[@]}"
     fi
