@@ -1,5 +1,6 @@
 #include "detection.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,11 +17,16 @@ typedef struct RankedSegment {
     uint8_t positive;
 } RankedSegment;
 
+/* Ascending, a NaN (a model that diverged) below every number, so the order stays total. */
 static int by_score(const void *a, const void *b)
 {
     const RankedSegment *x = a, *y = b;
+    if (isnan(x->score) || isnan(y->score))
+        return !isnan(x->score) - !isnan(y->score);
     return (x->score > y->score) - (x->score < y->score);
 }
+
+static bool same_score(float a, float b) { return a == b || (isnan(a) && isnan(b)); }
 
 bool detection_auc(const float *score, const uint8_t *positive, size_t n, double *auc, Error *err)
 {
@@ -40,7 +46,7 @@ bool detection_auc(const float *score, const uint8_t *positive, size_t n, double
     double positive_rank_sum = 0;
     for (size_t start = 0, end; start < n; start = end) {
         size_t positives_here = 0;
-        for (end = start; end < n && ranked[end].score == ranked[start].score; end++)
+        for (end = start; end < n && same_score(ranked[end].score, ranked[start].score); end++)
             positives_here += ranked[end].positive;
         double mean_rank = ((double)start + 1 + (double)end) / 2; /* ranks start+1 .. end */
         positive_rank_sum += mean_rank * (double)positives_here;

@@ -188,7 +188,8 @@ static bool mark_times(const Truth *truth, const Trace *trace, size_t segment_le
     TruthInterval *sorted = malloc((n + 1) * sizeof *sorted);
     if (!sorted)
         return error_nomem(err);
-    memcpy(sorted, truth->intervals, n * sizeof *sorted);
+    if (n > 0) /* a clean trace's truth has no intervals, and no array */
+        memcpy(sorted, truth->intervals, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, by_start);
     for (size_t i = 1; i < n; i++) /* sorted[i].stop: the latest stop among the first i + 1 */
         if (sorted[i].stop < sorted[i - 1].stop)

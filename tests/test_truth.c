@@ -33,6 +33,9 @@ static void auc_on_hand_made_scores(void **state)
     const float mixed[] = {0.7f, 0.5f, 0.1f, 0.9f, 0.5f};
     const uint8_t mixed_bad[] = {0, 1, 0, 1, 0};
     assert_true(fabs(auc_of(mixed, mixed_bad, 5) - 0.75) < 1e-12);
+    /* a diverged model's NaN ranks below every number, NaNs tied, and the ranking ends */
+    const float with_nan[] = {NAN, 0.2f, NAN, 0.9f};
+    assert_true(auc_of(with_nan, (const uint8_t[]){0, 0, 1, 1}, 4) == 0.625);
     Error err = {0};
     double auc = -1;
     assert_false(detection_auc(ranked, (const uint8_t[]){1, 1, 1, 1}, 4, &auc, &err)); /* no normal side */
