@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "../io/format.h"
 #include "../core/calibrate.h"
+#include "../core/interrupt.h"
 #include "../core/scored_set.h"
 
 typedef struct CalibrateArgs {
@@ -44,18 +45,20 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
     ScoredSet s;
     size_t used = 0;
     bool ok = load_with_rules(&s, a, inputs, err) &&
-              (a->holdout > 0 ? calibrate_held_back(&s.model, &s.set, a->holdout, &used, err)
+              (a->holdout > 0 ? calibrate_held_back(&s.model, &s.set, a->holdout, interrupt_install(), &used, err)
                               : calibrate_from_scores(model_calibration(&s.model), s.scores, s.set.n_traces, &used, err));
     if (ok)
         calibrate_warn_if_few(stderr, "calibrate", used);
     if (ok) {
         const Calibration *cal = model_calibration(&s.model);
         scored_set_set_threshold(&s, cal->threshold);
-        size_t segments = 0, flagged = scored_set_flagged(&s);
-        for (size_t i = 0; i < s.set.n_traces; i++)
-            segments += s.scores[i].n_segments;
-        if (a->holdout > 0) /* the held-back segments that held predictions */
-            segments = used;
+        size_t segments = 0, flagged = 0;
+        for (size_t i = 0; i < s.set.n_traces; i++) { /* with --holdout, of the held-back parts only */
+            size_t first = a->holdout > 0 ? holdout_start(&s.set.traces[i], a->holdout, (size_t)cal->segment) /
+                                                (size_t)cal->segment : 0;
+            for (size_t seg = first; seg < s.scores[i].n_segments; seg++)
+                segments++, flagged += s.scores[i].flagged[seg];
+        }
         ok = model_save(&s.model, out, err);
         char threshold[32], rule[160];
         calibration_describe(cal, rule, sizeof rule);

@@ -149,7 +149,7 @@ static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const Train
     size_t segments;
     if (ok && hp->holdout > 0 && !report->interrupted) {
         const Calibration *cal = model_calibration(m);
-        ok = calibrate_held_back(m, set, hp->holdout, &segments, err);
+        ok = calibrate_held_back(m, set, hp->holdout, NULL, &segments, err);
         char threshold[32], rule[160];
         if (ok)
             fprintf(stderr, "train: calibrated on %zu held-back segments of %d events: threshold %s (%s)\n",

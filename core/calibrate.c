@@ -80,7 +80,8 @@ size_t holdout_start(const Trace *t, float holdout, size_t segment)
     return start;
 }
 
-bool calibrate_held_back(Model *m, const TraceSet *set, float holdout, size_t *segments, Error *err)
+bool calibrate_held_back(Model *m, const TraceSet *set, float holdout, const CancelFlag *cancel, size_t *segments,
+                         Error *err)
 {
     Calibration *cal = model_calibration(m);
     Scores *scores = calloc(set->n_traces + 1, sizeof *scores);
@@ -89,7 +90,7 @@ bool calibrate_held_back(Model *m, const TraceSet *set, float holdout, size_t *s
     for (size_t i = 0; ok && i < set->n_traces; i++) {
         const Trace *t = &set->traces[i];
         EventOutcomes outcomes = {0};
-        ok = model_outcomes(m, t, holdout_start(t, holdout, (size_t)cal->segment), t->n_events, &outcomes, NULL, err) &&
+        ok = model_outcomes(m, t, holdout_start(t, holdout, (size_t)cal->segment), t->n_events, &outcomes, cancel, err) &&
              scores_compute_rule(&scores[n_scored], &outcomes, (size_t)cal->segment, cal->score, cal->smooth, err);
         event_outcomes_free(&outcomes);
         n_scored += ok;

@@ -44,7 +44,9 @@ void calibrate_warn_if_few(FILE *out, const char *command, size_t segments);
 /* Where a trace's held-back part starts: the last holdout share, from a segment boundary. */
 size_t holdout_start(const Trace *t, float holdout, size_t segment);
 
-/* Scores the held-back part of each trace of set and calibrates m on it by its own rules. */
-bool calibrate_held_back(Model *m, const TraceSet *set, float holdout, size_t *segments, Error *err);
+/* Scores the held-back part of each trace of set and calibrates m on it by its own rules;
+ * cancel (may be NULL) stops the scoring with an "interrupted" error. */
+bool calibrate_held_back(Model *m, const TraceSet *set, float holdout, const CancelFlag *cancel, size_t *segments,
+                         Error *err);
 
 #endif

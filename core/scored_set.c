@@ -33,11 +33,14 @@ bool model_request_load(const ModelRequest *req, Model *m, Error *err)
                                   .top_g = req->top_g ? (int)req->top_g : 9};
     if (!model_load(m, req->path, &defaults, err))
         return false;
+    int stored_top_g = model_top_g(m);
     if (req->top_g && !model_set_top_g(m, (int)req->top_g, err)) {
         model_free(m);
         return false;
     }
     Calibration *cal = model_calibration(m);
+    if (cal->score == SCORE_MISS && model_top_g(m) != stored_top_g)
+        cal->calibrated = false; /* a miss-rate threshold holds for the top-g it was set with */
     if (req->segment && (int)req->segment != cal->segment) {
         cal->segment = (int)req->segment;
         cal->calibrated = false; /* a threshold holds for its segment length */

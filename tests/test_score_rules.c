@@ -449,6 +449,31 @@ static void train_stores_the_rules_and_score_follows_them(void **state)
     run_result_free(&r);
 }
 
+/* A miss-rate threshold was set for the model's top-g: scored with another, the trace gets no
+ * threshold; with the same, it keeps it. */
+static void another_top_g_drops_a_miss_rate_threshold(void **state)
+{
+    (void)state;
+    const char *clean = generated("clean", "7", "8000");
+    const char *model = test_path("top-g-model.safetensors");
+    RunResult r = run_traceaid("train", "--model", "seq2seq", "--hidden", "16", "--embed", "8", "--attn", "16",
+                               "--epochs", "1", "--segment", "200", "-o", model, clean);
+    assert_status(r, 0);
+    run_result_free(&r);
+    r = run_traceaid("score", "--model", model, "--top-g", "1", clean);
+    assert_null(strstr(r.out, "no threshold"));
+    run_result_free(&r);
+    r = run_traceaid("score", "--model", model, "--top-g", "3", clean);
+    assert_status(r, 0);
+    assert_contains(r.out, "no threshold (calibrate the model on clean traces: traceaid calibrate)");
+    run_result_free(&r);
+    /* calibrate --holdout: the last half of the trace's 40 segments, as train holds back */
+    r = run_traceaid("calibrate", "--model", model, "--holdout", "0.5", clean);
+    assert_status(r, 0);
+    assert_contains(r.out, "calibrated on 20 segments of 200 events in 1 clean trace");
+    run_result_free(&r);
+}
+
 /* DeepLog holds back a part of traces to calibrate on, as seq2seq does; session files it takes
  * whole (HDFS is judged session by session). */
 static void deeplog_calibrates_on_traces_not_on_sessions(void **state)
@@ -490,6 +515,7 @@ int main(void)
         cmocka_unit_test(seq2seq_top_g_1_is_the_exact_match),
         cmocka_unit_test(unknown_keys_count_as_misses_for_both_kinds),
         cmocka_unit_test(train_stores_the_rules_and_score_follows_them),
+        cmocka_unit_test(another_top_g_drops_a_miss_rate_threshold),
         cmocka_unit_test(deeplog_calibrates_on_traces_not_on_sessions),
     };
     return cmocka_run_group_tests_name("score rules", tests, NULL, NULL);
