@@ -1,6 +1,7 @@
 /* The scoring choices a model keeps (model/calibration.h): the miss and NLL score rules,
  * smoothing across neighbouring segments, the std and quantile threshold rules, their round trip
- * through the model file, seq2seq's top-g, unknown keys as evidence, and the binary using them. */
+ * through the model file, seq2seq's top-g, unknown keys as evidence (the binary using them:
+ * test_score_cli.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -261,17 +262,6 @@ static void bad_values_in_the_file_are_refused(void **state)
 
 /* ---- scoring a trace ----------------------------------------------------------------------- */
 
-static const char *generated(const char *kind, const char *seed, const char *events)
-{
-    char name[64];
-    snprintf(name, sizeof name, "%s-%s.csv", kind, seed);
-    const char *path = test_path(name);
-    RunResult r = run_traceaid("gen", "--kind", kind, "--seed", seed, "--events", events, "-o", path);
-    assert_status(r, 0);
-    run_result_free(&r);
-    return path;
-}
-
 static void score_with(ScoredSet *s, const char *model, uint64_t top_g, const char *trace)
 {
     ModelRequest req = {.path = model, .top_g = top_g};
@@ -287,7 +277,7 @@ static void score_with(ScoredSet *s, const char *model, uint64_t top_g, const ch
 static void seq2seq_top_g_1_is_the_exact_match(void **state)
 {
     (void)state;
-    const char *trace = generated("fifo-ls", "7", "3000");
+    const char *trace = generated_trace("fifo-ls", "7", "3000");
     const char *model = FIXTURES_DIR "/flight-small.safetensors";
     ScoredSet one, three;
     score_with(&one, model, 0, trace);
@@ -328,7 +318,7 @@ static void seq2seq_top_g_1_is_the_exact_match(void **state)
 static void unknown_keys_count_as_misses_for_both_kinds(void **state)
 {
     (void)state;
-    char *text = slurp(generated("clean", "8", "600"));
+    char *text = slurp(generated_trace("clean", "8", "600"));
     /* every 7th row of the trace's body made a key of its own */
     size_t len = strlen(text), line = 0;
     char *out = malloc(len * 2 + 1), *w = out;
@@ -392,114 +382,6 @@ static void unknown_keys_count_as_misses_for_both_kinds(void **state)
     }
 }
 
-/* ---- the binary ---------------------------------------------------------------------------- */
-
-static void train_stores_the_rules_and_score_follows_them(void **state)
-{
-    (void)state;
-    const char *clean = generated("clean", "3", "8000"), *anomalous = generated("full-while", "4", "8000");
-    const char *model = test_path("rules-model.safetensors");
-    RunResult r = run_traceaid("train", "--model", "seq2seq", "--hidden", "16", "--embed", "8", "--attn", "16",
-                               "--epochs", "2", "--segment", "200", "--score", "nll", "--smooth", "1",
-                               "--threshold-rule", "quantile", "--quantile", "0.9", "--margin", "0.25", "--top-g", "2",
-                               "-o", model, clean);
-    assert_status(r, 0);
-    assert_contains(r.err, "0.9-quantile + 0.25 IQR of the segments' NLL, smoothed over 1 segment each side");
-    run_result_free(&r);
-    r = run_traceaid("info", model);
-    assert_status(r, 0);
-    assert_contains(r.out, "(0.9-quantile + 0.25 IQR of clean segments of 200 events; score: NLL, smoothed over "
-                           "1 segment each side)");
-    assert_contains(r.out, "scoring: --score nll --smooth 1 --threshold-rule quantile --k 3 --quantile 0.9 "
-                           "--margin 0.25 --top-g 2");
-    run_result_free(&r);
-    r = run_traceaid("score", "--model", model, anomalous);
-    assert_true(r.status == 0 || r.status == 1);
-    assert_contains(r.out, "; threshold NLL ");
-    assert_contains(r.out, "rate       NLL");
-    run_result_free(&r);
-    r = run_traceaid("score", "--json", "--model", model, anomalous);
-    assert_contains(r.out, "\"score_rule\":\"nll\",\"smooth\":1,");
-    assert_contains(r.out, "\"score\":");
-    run_result_free(&r);
-    /* calibrate changes a rule and keeps the others */
-    r = run_traceaid("calibrate", "--model", model, "--threshold-rule", "std", "--k", "2", clean);
-    assert_status(r, 0);
-    assert_contains(r.out, "(mean + 2 std of the segments' NLL, smoothed over 1 segment each side)");
-    run_result_free(&r);
-    r = run_traceaid("info", model);
-    assert_contains(r.out, "scoring: --score nll --smooth 1 --threshold-rule std --k 2 --quantile 0.9");
-    run_result_free(&r);
-    /* score time: the rule the model has keeps its threshold; another scores without one */
-    r = run_traceaid("score", "--model", model, "--score", "nll", "--smooth", "1", anomalous);
-    assert_contains(r.out, "; threshold NLL ");
-    run_result_free(&r);
-    r = run_traceaid("score", "--model", model, "--score", "miss", "--smooth", "0", anomalous);
-    assert_status(r, 0);
-    assert_contains(r.out, "no threshold (calibrate the model on clean traces: traceaid calibrate)");
-    assert_null(strstr(r.out, "NLL"));
-    run_result_free(&r);
-    r = run_traceaid("score", "--model", model, "--smooth", "x", anomalous);
-    assert_status(r, 2);
-    assert_contains(r.err, "--smooth x: expected an integer from 0 to 1000");
-    run_result_free(&r);
-    r = run_traceaid("calibrate", "--model", model, "--score", "hits", clean);
-    assert_status(r, 2);
-    assert_contains(r.err, "--score hits: the score rules are miss and nll");
-    run_result_free(&r);
-}
-
-/* A miss-rate threshold was set for the model's top-g: scored with another, the trace gets no
- * threshold; with the same, it keeps it. */
-static void another_top_g_drops_a_miss_rate_threshold(void **state)
-{
-    (void)state;
-    const char *clean = generated("clean", "7", "8000");
-    const char *model = test_path("top-g-model.safetensors");
-    RunResult r = run_traceaid("train", "--model", "seq2seq", "--hidden", "16", "--embed", "8", "--attn", "16",
-                               "--epochs", "1", "--segment", "200", "-o", model, clean);
-    assert_status(r, 0);
-    run_result_free(&r);
-    r = run_traceaid("score", "--model", model, "--top-g", "1", clean);
-    assert_null(strstr(r.out, "no threshold"));
-    run_result_free(&r);
-    r = run_traceaid("score", "--model", model, "--top-g", "3", clean);
-    assert_status(r, 0);
-    assert_contains(r.out, "no threshold (calibrate the model on clean traces: traceaid calibrate)");
-    run_result_free(&r);
-    /* calibrate --holdout: the last half of the trace's 40 segments, as train holds back */
-    r = run_traceaid("calibrate", "--model", model, "--holdout", "0.5", clean);
-    assert_status(r, 0);
-    assert_contains(r.out, "calibrated on 20 segments of 200 events in 1 clean trace");
-    run_result_free(&r);
-}
-
-/* DeepLog holds back a part of traces to calibrate on, as seq2seq does; session files it takes
- * whole (HDFS is judged session by session). */
-static void deeplog_calibrates_on_traces_not_on_sessions(void **state)
-{
-    (void)state;
-    const char *clean = generated("clean", "5", "6000");
-    const char *model = test_path("deeplog-rules.safetensors");
-    RunResult r = run_traceaid("train", "--hidden", "8", "--layers", "1", "--epochs", "1", "-o", model, clean);
-    assert_status(r, 0);
-    assert_contains(r.err, "from the first 80% of each trace");
-    assert_contains(r.err, "train: calibrated on 2 held-back segments of 1000 events: threshold");
-    run_result_free(&r);
-    r = run_traceaid("info", model);
-    assert_contains(r.out, "(mean + 3 std of clean segments of 1000 events");
-    assert_contains(r.out, "scoring: --score nll --smooth 1 "); /* a new DeepLog's rules */
-    run_result_free(&r);
-    const char *sessions = write_text("normal.txt", "1 2 3 4 5 6 7 8 9 10 11 12\n2 3 4 5 6 7 8 9 10 11 12 1\n"
-                                                    "3 4 5 6 7 8 9 10 11 12 1 2\n");
-    r = run_traceaid("train", "--window", "3", "--hidden", "8", "--layers", "1", "--epochs", "1", "-o", model,
-                     "--sessions", sessions);
-    assert_status(r, 0);
-    assert_null(strstr(r.err, "calibrated on"));
-    assert_null(strstr(r.err, "held back"));
-    run_result_free(&r);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -514,9 +396,6 @@ int main(void)
         cmocka_unit_test(bad_values_in_the_file_are_refused),
         cmocka_unit_test(seq2seq_top_g_1_is_the_exact_match),
         cmocka_unit_test(unknown_keys_count_as_misses_for_both_kinds),
-        cmocka_unit_test(train_stores_the_rules_and_score_follows_them),
-        cmocka_unit_test(another_top_g_drops_a_miss_rate_threshold),
-        cmocka_unit_test(deeplog_calibrates_on_traces_not_on_sessions),
     };
     return cmocka_run_group_tests_name("score rules", tests, NULL, NULL);
 }

@@ -197,4 +197,18 @@ static inline void run_result_free(RunResult *r)
             fail_msg("expected to find \"%s\" in:\n%s", (fragment), (text));                  \
     } while (0)
 
+
+/* A trace traceaid gen writes (its truth beside it) into the test's folder: KIND-SEED.csv. */
+static inline const char *generated_trace(const char *kind, const char *seed, const char *events)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s-%s.csv", kind, seed);
+    const char *path = test_path(name);
+    RunResult r = run_traceaid("gen", "--kind", kind, "--seed", seed, "--events", events, "-o", path);
+    if (r.status != 0)
+        fail_msg("gen --kind %s --seed %s: %s", kind, seed, r.err);
+    run_result_free(&r);
+    return path;
+}
+
 #endif
