@@ -21,7 +21,9 @@ static void print_help(FILE *out)
     fprintf(out,
             "traceaid %s: a terminal explorer for event traces, with neural anomaly detection\n\n"
             "Usage: traceaid COMMAND [OPTIONS] [TRACE...]\n"
-            "       traceaid TRACE...          the same as traceaid open TRACE...\n\n"
+            "       traceaid TRACE...          the same as traceaid open TRACE...\n"
+            "       traceaid help [COMMAND]    this help, or the command's (its --help)\n"
+            "       traceaid -V, --version     the version\n\n"
             "Commands:\n",
             TRACEAID_VERSION);
     for (size_t i = 0; i < N_COMMANDS; i++)
@@ -32,7 +34,9 @@ static void print_help(FILE *out)
             "trace.dat, LTTng CTF folders, QNX traceprinter text, CSV kernel-event traces,\n"
             "loghub structured logs and DeepLog session files, told apart by their content;\n"
             "any of them gzip, xz or zstd compressed. --key event,prev_state (any fields)\n"
-            "sets what makes a key. 'traceaid COMMAND --help' tells more.\n"
+            "sets what makes a key. 'traceaid COMMAND --help' tells more. A first word\n"
+            "that is no command and no file, but near a command's name, is taken for a\n"
+            "typing slip: 'traceaid stat' asks: did you mean 'stats'?\n"
             "Exit status: 0 success, 1 anomalies found, 2 an error (bad input or usage),\n"
             "130 interrupted by Ctrl-C, 143 by SIGTERM (no half-written file is left).\n");
 }
@@ -43,6 +47,51 @@ static const Command *find_command(const char *name)
         if (strcmp(commands[i]->name, name) == 0)
             return commands[i];
     return NULL;
+}
+
+/* The command (or help) a mistyped word most likely meant, or NULL. */
+static const char *closest_command(const char *word)
+{
+    const char *names[N_COMMANDS + 1];
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        names[i] = commands[i]->name;
+    names[N_COMMANDS] = "help";
+    return args_closest(word, names, N_COMMANDS + 1);
+}
+
+/* traceaid help WORD, WORD no command: the likeliest meant one when one is close. */
+static int help_not_a_command(const char *word)
+{
+    const char *meant = closest_command(word);
+    if (meant)
+        fprintf(stderr, "traceaid help: '%s' is not a command; did you mean '%s'?\n", word, meant);
+    else
+        fprintf(stderr, "traceaid help: '%s' is not a command; 'traceaid help' lists them\n", word);
+    return EXIT_ERROR;
+}
+
+static bool is_help_word(const char *word)
+{
+    return strcmp(word, "help") == 0 || strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0;
+}
+
+/* traceaid help [COMMAND]: the commands, or one command's --help. */
+static int run_help(int argc, char **argv)
+{
+    if (argc > 3) {
+        fprintf(stderr, "traceaid help: name one command, as in 'traceaid help stats'\n");
+        return EXIT_ERROR;
+    }
+    const char *word = argc == 3 ? argv[2] : NULL;
+    if (!word || is_help_word(word)) {
+        print_help(stdout);
+        return EXIT_OK;
+    }
+    const Command *cmd = find_command(word);
+    if (!cmd)
+        return help_not_a_command(word);
+    args_print_help(stdout, cmd);
+    return EXIT_OK;
 }
 
 /* Parses the command's options into its args, then prints its --help or runs it; frees the
@@ -85,6 +134,12 @@ static int close_stdout(const char *name, int status)
     return EXIT_ERROR;
 }
 
+/* A first word that names no command and no path: a command mistyped, most likely. */
+static bool looks_like_command(const char *word)
+{
+    return word[0] != '-' && !strchr(word, '/') && !strchr(word, '.');
+}
+
 static int run(int argc, char **argv, const char **name)
 {
     if (argc < 2) {
@@ -92,34 +147,35 @@ static int run(int argc, char **argv, const char **name)
         return EXIT_ERROR;
     }
     const char *first = argv[1];
-    if (strcmp(first, "help") == 0 || strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
-        const Command *cmd = argc > 2 ? find_command(argv[2]) : NULL;
-        if (cmd)
-            args_print_help(stdout, cmd);
-        else
-            print_help(stdout);
-        return EXIT_OK;
-    }
-    if (strcmp(first, "--version") == 0) {
+    if (is_help_word(first))
+        return run_help(argc, argv);
+    if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
         printf("traceaid %s\n", TRACEAID_VERSION);
         return EXIT_OK;
     }
     const Command *cmd = find_command(first);
-    if (cmd) {
+    if (cmd) { /* a command's name wins over a file of that name: ./stats opens the file */
         *name = cmd->name;
         return run_command(cmd, argc - 1, argv + 1);
     }
-    bool looks_like_command = first[0] != '-' && !strchr(first, '/') && !strchr(first, '.');
-    if (looks_like_command && argc == 2) {
-        /* access, not open: opening a FIFO would wait for its writer before any handler is set */
-        if (access(first, R_OK) != 0) {
+    if (looks_like_command(first)) {
+        /* access, not open: opening a FIFO would wait for its writer before any handler is set.
+         * A file of the word's name is opened, however close the word is to a command's. */
+        const char *meant = access(first, F_OK) != 0 ? closest_command(first) : NULL;
+        if (meant) {
+            fprintf(stderr, "traceaid: '%s' is not a command; did you mean '%s'?\n", first, meant);
+            return EXIT_ERROR;
+        }
+        if (argc == 2 && access(first, R_OK) != 0) {
             fprintf(stderr, "traceaid: '%s' is neither a command nor a readable file; try "
                             "'traceaid help'\n", first);
             return EXIT_ERROR;
         }
     }
-    *name = cmd_open.name;
-    return run_command(&cmd_open, argc, argv);
+    /* open, untyped: its messages name no command */
+    Command implied_open = cmd_open;
+    implied_open.implied = true;
+    return run_command(&implied_open, argc, argv);
 }
 
 int main(int argc, char **argv)

@@ -131,6 +131,98 @@ static bool set_value(const ArgSpec *spec, const char *value, ArgInputs *inputs,
     return true;
 }
 
+enum { MAX_EDITS = 2, MAX_NAME = 32 };
+
+static bool same_letter(char a, char b)
+{
+    return tolower((unsigned char)a) == tolower((unsigned char)b);
+}
+
+static size_t min3(size_t a, size_t b, size_t c)
+{
+    size_t ab = a < b ? a : b;
+    return ab < c ? ab : c;
+}
+
+/* Edits from a to b, counting a swap of two neighbours as one (optimal string alignment); words
+ * longer than any name are too far to matter and count as MAX_EDITS + 1. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la >= MAX_NAME || lb >= MAX_NAME)
+        return MAX_EDITS + 1;
+    size_t d[MAX_NAME][MAX_NAME];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        for (size_t j = 1; j <= lb; j++) {
+            size_t change = same_letter(a[i - 1], b[j - 1]) ? 0 : 1;
+            d[i][j] = min3(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + change);
+            if (i > 1 && j > 1 && same_letter(a[i - 1], b[j - 2]) && same_letter(a[i - 2], b[j - 1]) &&
+                d[i - 2][j - 2] + 1 < d[i][j])
+                d[i][j] = d[i - 2][j - 2] + 1;
+        }
+    }
+    return d[la][lb];
+}
+
+static bool is_prefix(const char *word, const char *name)
+{
+    size_t len = strlen(word);
+    if (len == 0 || len > strlen(name))
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!same_letter(word[i], name[i]))
+            return false;
+    return true;
+}
+
+const char *args_closest(const char *word, const char *const *names, size_t n_names)
+{
+    const char *prefixed = NULL;
+    size_t n_prefixed = 0;
+    for (size_t i = 0; i < n_names; i++)
+        if (is_prefix(word, names[i]))
+            prefixed = names[i], n_prefixed++;
+    if (n_prefixed == 1)
+        return prefixed;
+    const char *nearest = NULL;
+    size_t fewest = MAX_EDITS + 1;
+    for (size_t i = 0; i < n_names; i++) { /* the first of equals: the tables list the common first */
+        size_t edits = edit_distance(word, names[i]);
+        if (edits < fewest)
+            nearest = names[i], fewest = edits;
+    }
+    return fewest < strlen(word) ? nearest : NULL; /* as many edits as letters: any word is that close */
+}
+
+/* The long option a mistyped name (name_len letters, before any '=') most likely meant. */
+static const char *closest_option(const ArgSpec *specs, size_t n_specs, const char *name, size_t name_len)
+{
+    enum { MAX_SPECS = 64 };
+    const char *names[MAX_SPECS + 1];
+    char typed[MAX_NAME];
+    if (name_len >= sizeof typed || n_specs > MAX_SPECS)
+        return NULL;
+    memcpy(typed, name, name_len);
+    typed[name_len] = '\0';
+    for (size_t i = 0; i < n_specs; i++)
+        names[i] = specs[i].name;
+    names[n_specs] = "help";
+    return args_closest(typed, names, n_specs + 1);
+}
+
+/* "unknown option '--modle'; did you mean '--model'?" when a long option's name is close. */
+static bool unknown_option(const ArgSpec *specs, size_t n_specs, const char *arg, size_t name_len, Error *err)
+{
+    const char *meant = name_len ? closest_option(specs, n_specs, arg + 2, name_len) : NULL;
+    if (meant)
+        return error_set_code(err, ERROR_USAGE, "unknown option '%s'; did you mean '--%s'?", arg, meant);
+    return error_set_code(err, ERROR_USAGE, "unknown option '%s'", arg);
+}
+
 bool args_parse(int argc, char **argv, const ArgSpec *specs, size_t n_specs, ArgInputs *inputs,
                 bool *help, Error *err)
 {
@@ -159,7 +251,7 @@ bool args_parse(int argc, char **argv, const ArgSpec *specs, size_t n_specs, Arg
             return error_set_code(err, ERROR_USAGE, "unknown option '%s'", arg);
         const ArgSpec *spec = find_spec(specs, n_specs, name, name_len, is_long ? 0 : name[0]);
         if (!spec)
-            return error_set_code(err, ERROR_USAGE, "unknown option '%s'", arg);
+            return unknown_option(specs, n_specs, arg, is_long ? name_len : 0, err);
         const char *value = eq ? eq + 1 : NULL;
         if (spec->type.kind == ARG_KIND_FLAG && value)
             return error_set_code(err, ERROR_USAGE, "--%s takes no value", spec->name);
@@ -196,11 +288,20 @@ void args_print_help(FILE *out, const Command *cmd)
         fprintf(out, "\n%s", cmd->details);
 }
 
+/* "traceaid stats: ", or "traceaid: " when the user typed no command's name. */
+static void print_prefix(const Command *cmd)
+{
+    if (cmd->implied)
+        fprintf(stderr, "traceaid: ");
+    else
+        fprintf(stderr, "traceaid %s: ", cmd->name);
+}
+
 int args_usage_error(const Command *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "traceaid %s: ", cmd->name);
+    print_prefix(cmd);
     vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\nTry 'traceaid %s --help'.\n", cmd->name);
     va_end(ap);
@@ -211,7 +312,8 @@ int args_report_error(const Command *cmd, const Error *err)
 {
     if (err->code == ERROR_USAGE)
         return args_usage_error(cmd, "%s", err->msg);
-    fprintf(stderr, "traceaid %s: %s\n", cmd->name, err->msg);
+    print_prefix(cmd);
+    fprintf(stderr, "%s\n", err->msg);
     return err->code == ERROR_NONE ? EXIT_ERROR : exit_status_for(err->code); /* failed, code or not */
 }
 

@@ -73,6 +73,9 @@ typedef struct Command {
     /* Returns the exit status (EXIT_OK, EXIT_ANOMALY, or EXIT_ERROR once it has printed its
      * own message); or sets err, and main prints the message and maps its code to the status. */
     int (*run)(const struct Command *cmd, const ArgInputs *inputs, Error *err);
+    /* Run without its name typed (traceaid TRACE... runs open): its messages then begin
+     * "traceaid:", naming only what the user typed. */
+    bool implied;
 } Command;
 
 #define ARG_COUNT(specs) (sizeof(specs) / sizeof(specs)[0])
@@ -83,10 +86,15 @@ bool args_parse(int argc, char **argv, const ArgSpec *specs, size_t n_specs, Arg
                 bool *help, Error *err);
 void args_free(ArgInputs *inputs);
 void args_print_help(FILE *out, const Command *cmd);
-/* Prints "traceaid CMD: message" and a hint to --help; returns EXIT_ERROR. */
+/* Prints "traceaid CMD: message" ("traceaid: message" for an implied command) and a hint to
+ * --help; returns EXIT_ERROR. */
 int args_usage_error(const Command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints a command's failure, with the hint to --help for a usage error; returns its exit status. */
 int args_report_error(const Command *cmd, const Error *err);
+/* The name a mistyped word most likely meant: the one it is a unique prefix of, or else the
+ * nearest within 2 edits (a letter added, dropped, changed, or two swapped; case ignored) and
+ * fewer edits than the word has letters. NULL when none is that close. */
+const char *args_closest(const char *word, const char *const *names, size_t n_names);
 /* The exit status of a failure of this kind: 130 interrupted, 2 the others (0 none). */
 int exit_status_for(ErrorCode code);
 
