@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/man.h"
 #include "tui/explorer.h"
 
 #ifndef TRACEAID_VERSION
@@ -98,6 +99,10 @@ static int run(int argc, char **argv, const char **name)
             args_print_help(stdout, cmd);
         else
             print_help(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(first, "--man") == 0) { /* hidden: `make man` writes traceaid(1) from it */
+        man_print(stdout, TRACEAID_VERSION, commands, N_COMMANDS);
         return EXIT_OK;
     }
     if (strcmp(first, "--version") == 0) {
