@@ -59,6 +59,8 @@ $(BUILD)/model/lstm.o $(BUILD)/model/gru.o $(BUILD)/model/attention.o: override 
 # the source tree's themes/; the default and mono are compiled in besides.
 PREFIX ?= /usr/local
 $(BUILD)/tui/theme.o: override CFLAGS += -DTHEMES_DIR='"$(abspath themes)"' -DTHEMES_SHARE_DIR='"$(PREFIX)/share/traceaid/themes"'
+# traceaid --man names that installed folder.
+$(BUILD)/cli/man.o: override CFLAGS += -DTHEMES_SHARE_DIR='"$(PREFIX)/share/traceaid/themes"'
 
 $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -212,7 +214,63 @@ fuzz: $(FUZZ_BIN)
 quality: traceaid $(SAMPLES)
 	@bash bench/quality.sh
 
+# Installing: `make install` puts the binary, the themes, traceaid(1), the docs and the shell
+# completions (those of completions/ that exist) under PREFIX, within DESTDIR when a package is
+# staged there; `make uninstall` removes exactly those, and the folders that are traceaid's own.
+# The binary installed is linked apart in $(BUILD)/install/ from the same objects, but for
+# two compiled for PREFIX: tui/theme.c looks for themes in PREFIX's share folder and not in the
+# source tree, cli/man.c names that folder. $(BUILD)/install/prefix holds the PREFIX they were
+# compiled for, so that another rebuilds them (two objects and a link, not the whole binary).
+INSTALL ?= install
+INSTALL_DIR := $(BUILD)/install
+INSTALL_BIN := $(INSTALL_DIR)/traceaid
+INSTALL_PREFIX_OBJ := $(INSTALL_DIR)/tui/theme.o $(INSTALL_DIR)/cli/man.o
+MAN_PAGE := $(BUILD)/traceaid.1
+SHARE_THEMES = $(PREFIX)/share/traceaid/themes
+DOC_DIR = $(PREFIX)/share/doc/traceaid
+INSTALLED_THEMES := $(wildcard themes/*.theme)
+INSTALLED_DOCS := $(wildcard docs/*.md)
+# Each completion file that exists, and where it goes.
+INSTALLED_COMPLETIONS := $(if $(wildcard completions/traceaid.bash),completions/traceaid.bash:share/bash-completion/completions/traceaid) \
+                         $(if $(wildcard completions/_traceaid),completions/_traceaid:share/zsh/vendor-completions/_traceaid)
+INSTALLED_FILES = $(DESTDIR)$(PREFIX)/bin/traceaid $(DESTDIR)$(PREFIX)/share/man/man1/traceaid.1 \
+	$(INSTALLED_THEMES:themes/%=$(DESTDIR)$(SHARE_THEMES)/%) $(DESTDIR)$(DOC_DIR)/README.md \
+	$(INSTALLED_DOCS:docs/%=$(DESTDIR)$(DOC_DIR)/docs/%) \
+	$(foreach c,$(INSTALLED_COMPLETIONS),$(DESTDIR)$(PREFIX)/$(lastword $(subst :, ,$(c))))
+
+.PHONY: install uninstall man FORCE
+FORCE:
+all: $(INSTALL_BIN) $(MAN_PAGE)
+
+$(INSTALL_DIR)/prefix: FORCE
+	@mkdir -p $(@D)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(PREFIX)" ] || echo "$(PREFIX)" > $@
+
+$(INSTALL_PREFIX_OBJ): $(INSTALL_DIR)/%.o: %.c $(INSTALL_DIR)/prefix | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) -DTHEMES_DIR='"$(SHARE_THEMES)"' -DTHEMES_SHARE_DIR='"$(SHARE_THEMES)"' -c $< -o $@
+
+$(INSTALL_BIN): $(filter-out $(BUILD)/tui/theme.o $(BUILD)/cli/man.o,$(CLI_OBJ)) $(INSTALL_PREFIX_OBJ) $(SAMPLES_LIB) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS)
+
+# traceaid(1), from the binary's own option tables (traceaid --man).
+$(MAN_PAGE): $(INSTALL_BIN)
+	$< --man > $@.tmp && mv $@.tmp $@
+man: $(MAN_PAGE)
+
+install: $(INSTALL_BIN) $(MAN_PAGE)
+	$(INSTALL) -Dm755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/traceaid
+	$(INSTALL) -Dm644 -t $(DESTDIR)$(SHARE_THEMES) $(INSTALLED_THEMES)
+	$(INSTALL) -Dm644 $(MAN_PAGE) $(DESTDIR)$(PREFIX)/share/man/man1/traceaid.1
+	$(INSTALL) -Dm644 -t $(DESTDIR)$(DOC_DIR) README.md
+	$(INSTALL) -Dm644 -t $(DESTDIR)$(DOC_DIR)/docs $(INSTALLED_DOCS)
+	$(foreach c,$(INSTALLED_COMPLETIONS),$(INSTALL) -Dm644 $(firstword $(subst :, ,$(c))) $(DESTDIR)$(PREFIX)/$(lastword $(subst :, ,$(c)));)
+
+uninstall:
+	rm -f $(INSTALLED_FILES)
+	rmdir $(DESTDIR)$(SHARE_THEMES) $(DESTDIR)$(PREFIX)/share/traceaid $(DESTDIR)$(DOC_DIR)/docs $(DESTDIR)$(DOC_DIR) 2>/dev/null || true
+
 clean:
 	rm -rf build build-asan build-tsan traceaid
 
--include $(LIB_OBJ:.o=.d) $(SAMPLES_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(SAMPLES_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(INSTALL_PREFIX_OBJ:.o=.d)

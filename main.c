@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/man.h"
 #include "tui/explorer.h"
 
 #ifndef TRACEAID_VERSION
@@ -149,6 +150,10 @@ static int run(int argc, char **argv, const char **name)
     const char *first = argv[1];
     if (is_help_word(first))
         return run_help(argc, argv);
+    if (strcmp(first, "--man") == 0) { /* hidden: `make man` writes traceaid(1) from it */
+        man_print(stdout, TRACEAID_VERSION, commands, N_COMMANDS);
+        return EXIT_OK;
+    }
     if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
         printf("traceaid %s\n", TRACEAID_VERSION);
         return EXIT_OK;
