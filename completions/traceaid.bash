@@ -117,7 +117,7 @@ _traceaid_value()
 
 _traceaid()
 {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev= bin cmd i
+    local cur=${COMP_WORDS[COMP_CWORD]} prev='' bin cmd
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     bin=$(_traceaid_bin)
     COMPREPLY=()
