@@ -109,6 +109,10 @@ static void test_values(void **state)
     char *eq = complete("traceaid", "calibrate", "--threshold-rule=q");
     assert_string_equal(eq, "\nquantile\n");
     free(eq);
+    /* bash splits --option=value at '=' by default (COMP_WORDBREAKS) */
+    char *split = complete("traceaid", "score", "--score", "=", "n");
+    assert_string_equal(split, "\nnll\n");
+    free(split);
     char *gen = complete("traceaid", "gen", "-k", "f");
     assert_string_equal(gen, "\nfifo-ls\nfifo-ls-sporadic\nfull-while\n");
     free(gen);
