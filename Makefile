@@ -273,4 +273,14 @@ uninstall:
 clean:
 	rm -rf build build-asan build-tsan traceaid
 
+# A Debian package, build/traceaid_VERSION_ARCH.deb (scripts/make_deb.sh): the binary built apart
+# in build/deb/ with PREFIX=/usr so that it finds the themes where the package puts them, the
+# themes, the docs, the shell completions (completions/) and the man page when build/traceaid.1 is
+# there. DEB_DIR sets the folder it is written to.
+DEB_DIR ?= build
+.PHONY: deb
+deb: $(MAN_PAGE)
+	@$(MAKE) --no-print-directory BUILD=build/deb BIN=build/deb/traceaid PREFIX=/usr build/deb/traceaid
+	@bash scripts/make_deb.sh build/deb/traceaid $(DEB_DIR) build/traceaid.1
+
 -include $(LIB_OBJ:.o=.d) $(SAMPLES_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(INSTALL_PREFIX_OBJ:.o=.d)
