@@ -281,6 +281,6 @@ DEB_DIR ?= build
 .PHONY: deb
 deb: $(MAN_PAGE)
 	@$(MAKE) --no-print-directory BUILD=build/deb BIN=build/deb/traceaid PREFIX=/usr build/deb/traceaid
-	@bash scripts/make_deb.sh build/deb/traceaid $(DEB_DIR) build/traceaid.1
+	@bash scripts/make_deb.sh build/deb/traceaid $(DEB_DIR) $(MAN_PAGE)
 
 -include $(LIB_OBJ:.o=.d) $(SAMPLES_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(INSTALL_PREFIX_OBJ:.o=.d)
