@@ -227,7 +227,8 @@ static int theme_folders(char folders[][1024])
         snprintf(folders[n++], 1024, "%s", instead);
     if (!instead) {
         snprintf(folders[n++], 1024, "%s", THEMES_SHARE_DIR);
-        snprintf(folders[n++], 1024, "%s", THEMES_DIR);
+        if (strcmp(THEMES_DIR, THEMES_SHARE_DIR) != 0) /* an installed binary has no source tree */
+            snprintf(folders[n++], 1024, "%s", THEMES_DIR);
     }
     return n;
 }
