@@ -60,13 +60,15 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
                 segments++, flagged += s.scores[i].flagged[seg];
         }
         ok = model_save(&s.model, out, err);
-        char threshold[32], rule[160];
+        char threshold[32], rule[160], n_segments[32], length[32], traces[32], above[32];
         calibration_describe(cal, rule, sizeof rule);
         if (ok)
-            printf("calibrated on %zu segments of %d events in %zu clean trace%s: threshold %s (%s); %zu clean "
-                   "segments above it; wrote %s\n", segments, cal->segment, s.set.n_traces,
-                   s.set.n_traces == 1 ? "" : "s", scores_format(cal->score, cal->threshold, 4, threshold, sizeof threshold),
-                   rule, flagged, out);
+            printf("calibrated on %s segments of %s events in %s clean trace%s: threshold %s (%s); %s clean "
+                   "segments above it; wrote %s\n", format_count(n_segments, sizeof n_segments, segments),
+                   format_count(length, sizeof length, (uint64_t)cal->segment),
+                   format_count(traces, sizeof traces, s.set.n_traces), s.set.n_traces == 1 ? "" : "s",
+                   scores_format(cal->score, cal->threshold, 4, threshold, sizeof threshold), rule,
+                   format_count(above, sizeof above, flagged), out);
     }
     scored_set_free(&s);
     return ok ? EXIT_OK : EXIT_ERROR;

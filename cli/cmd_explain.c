@@ -187,12 +187,15 @@ static int explain_all(ExplainContext *x, const Trace *t, const EventOutcomes *o
         worst = in.seconds > worst ? in.seconds : worst;
     }
     window_set_free(&seen);
-    printf("%zu distinct anomalous windows interpreted (%s; %zu more have no full window of known keys)\n",
-           interpreted, model_anomaly_unit(&x->model),
-           skipped);
-    printf("fidelity %.2f%% (%zu passed): %zu by changing inputs, %zu by changing what came next (%zu after no "
-           "input change sufficed, %zu keys the model never saw)\n", interpreted ? 100.0 * passed / interpreted : 0.0,
-           passed, by_inputs, by_target, after_search, by_target - after_search);
+    char n_interpreted[32], n_skipped[32], n_passed[32], n_inputs[32], n_target[32], n_search[32], n_unseen[32];
+    printf("%s distinct anomalous windows interpreted (%s; %s more have no full window of known keys)\n",
+           format_count(n_interpreted, sizeof n_interpreted, interpreted), model_anomaly_unit(&x->model),
+           format_count(n_skipped, sizeof n_skipped, skipped));
+    printf("fidelity %.2f%% (%s passed): %s by changing inputs, %s by changing what came next (%s after no "
+           "input change sufficed, %s keys the model never saw)\n", interpreted ? 100.0 * passed / interpreted : 0.0,
+           format_count(n_passed, sizeof n_passed, passed), format_count(n_inputs, sizeof n_inputs, by_inputs),
+           format_count(n_target, sizeof n_target, by_target), format_count(n_search, sizeof n_search, after_search),
+           format_count(n_unseen, sizeof n_unseen, by_target - after_search));
     printf("time per interpretation: mean %.3f ms, worst %.3f ms\n", interpreted ? 1e3 * total_time / interpreted : 0.0,
            1e3 * worst);
     return ok ? EXIT_OK : EXIT_ERROR;
@@ -234,11 +237,12 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs, 
     Scores scores = {0};
     if (setup(&x, a, inputs, err)) {
         const Trace *t = &x.set.traces[0];
-        char where[600];
+        char where[600], count[32]; /* --at and --session echo what was typed; counts read with separators */
         if (a->at_given) {
             snprintf(where, sizeof where, "%s, event %llu", t->path, (unsigned long long)a->at);
             status = a->at < t->n_events ? explain_event(&x, a, t, (size_t)a->at, where)
-                                         : args_usage_error(cmd, "--at %llu: %s has %zu events", (unsigned long long)a->at, t->path, t->n_events);
+                                         : args_usage_error(cmd, "--at %llu: %s has %s events", (unsigned long long)a->at, t->path,
+                                                            format_count(count, sizeof count, t->n_events));
         } else if (!model_outcomes(&x.model, t, 0, t->n_events, &outcomes, interrupt_install(), err) ||
                    !scores_compute_rule(&scores, &outcomes, (size_t)model_calibration(&x.model)->segment,
                                         model_calibration(&x.model)->score, model_calibration(&x.model)->smooth, err)) {
@@ -248,7 +252,8 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs, 
                 scores_set_threshold(&scores, model_calibration(&x.model)->threshold);
             status = explain_all(&x, t, &outcomes, &scores);
         } else if (a->session > t->n_sessions) {
-            status = args_usage_error(cmd, "--session %llu: %s has %zu sessions", (unsigned long long)a->session, t->path, t->n_sessions);
+            status = args_usage_error(cmd, "--session %llu: %s has %s sessions", (unsigned long long)a->session, t->path,
+                                      format_count(count, sizeof count, t->n_sessions));
         } else {
             size_t e;
             snprintf(where, sizeof where, "%s, session %llu", t->path, (unsigned long long)a->session);

@@ -25,16 +25,17 @@ static void print_model(Model *model)
     char line[512];
     model_describe(model, line, sizeof line);
     printf("%s\n", line);
-    char rule[64], score[96], threshold[32];
+    char rule[64], score[96], threshold[32], length[32];
+    format_count(length, sizeof length, (uint64_t)cal->segment);
     calibration_rule_text(cal, rule, sizeof rule);
     calibration_score_text(cal, score, sizeof score);
     if (cal->calibrated)
-        printf("threshold: %s (%s of clean segments of %d events%s%s)\n",
-               scores_format(cal->score, cal->threshold, 4, threshold, sizeof threshold), rule, cal->segment,
+        printf("threshold: %s (%s of clean segments of %s events%s%s)\n",
+               scores_format(cal->score, cal->threshold, 4, threshold, sizeof threshold), rule, length,
                cal->score == SCORE_MISS && !cal->smooth ? "" : "; score: ",
                cal->score == SCORE_MISS && !cal->smooth ? "" : score);
     else
-        printf("threshold: not calibrated (traceaid calibrate); segments of %d events\n", cal->segment);
+        printf("threshold: not calibrated (traceaid calibrate); segments of %s events\n", length);
     /* the stored choices by their option names, as train and calibrate take them */
     printf("scoring: --score %s --smooth %d --threshold-rule %s --k %g --quantile %g --margin %g --top-g %d\n",
            score_rule_name(cal->score), cal->smooth, threshold_rule_name(cal->threshold_rule), cal->k, cal->quantile,
@@ -44,7 +45,8 @@ static void print_model(Model *model)
     printf("keys:");
     for (int k = 0; k < n_keys && k < 12; k++)
         printf(" %s", names[k]);
-    printf(n_keys > 12 ? " ... (%d in all)\n" : "\n", n_keys);
+    char all[32];
+    printf(n_keys > 12 ? " ... (%s in all)\n" : "\n", format_count(all, sizeof all, (uint64_t)n_keys));
 }
 
 static int info(const Command *cmd, const ArgInputs *inputs, uint64_t window, uint64_t top_g)

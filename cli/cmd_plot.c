@@ -38,11 +38,13 @@ static int plot(const Command *cmd, PlotArgs *a, const ArgInputs *inputs, Error 
     bool ok = !a->truth || (bad ? truth_mark_segments(a->truth, &s.set.traces[0], sc->segment_len, sc->n_segments, bad, err)
                                 : error_nomem(err));
     char title[512], line_label[64], x_label[64];
-    snprintf(title, sizeof title, "%s: %zu of %zu segments flagged (%s model)", format_basename(s.set.traces[0].path),
-             sc->n_flagged, sc->n_segments, model_kind_name(&s.model));
+    char n_flagged[32], n_segments[32], length[32];
+    snprintf(title, sizeof title, "%s: %s of %s segments flagged (%s model)", format_basename(s.set.traces[0].path),
+             format_count(n_flagged, sizeof n_flagged, sc->n_flagged),
+             format_count(n_segments, sizeof n_segments, sc->n_segments), model_kind_name(&s.model));
     char threshold[32];
     snprintf(line_label, sizeof line_label, "threshold %s", scores_format(sc->rule, sc->threshold, 2, threshold, sizeof threshold));
-    snprintf(x_label, sizeof x_label, "event (segments of %zu)", sc->segment_len);
+    snprintf(x_label, sizeof x_label, "event (segments of %s)", format_count(length, sizeof length, sc->segment_len));
     bool nll = sc->rule == SCORE_NLL;
     SvgPlot p = {.title = title, .x_label = x_label,
                  .y_label = nll ? "mean negative log-likelihood" : "misclassification rate", .plain = nll,

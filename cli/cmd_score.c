@@ -28,7 +28,7 @@ static void print_text(const ScoredSet *s, const ScoreArgs *a)
         size_t predicted = 0, missed = 0;
         for (size_t seg = 0; seg < sc->n_segments; seg++)
             predicted += sc->predicted[seg], missed += sc->missed[seg];
-        char events[32], unknown[32];
+        char events[32], unknown[32], flagged[32], segments[32];
         printf("%s: %s events, ", t->path, format_count(events, sizeof events, t->n_events));
         /* 0% of nothing would read as a clean trace. */
         if (predicted)
@@ -40,9 +40,10 @@ static void print_text(const ScoredSet *s, const ScoreArgs *a)
         char value[32];
         bool shows_score = sc->rule != SCORE_MISS || sc->smooth; /* else the score is the rate */
         if (sc->has_threshold)
-            printf("; threshold %s%s%s: %zu of %zu segments flagged\n", shows_score ? score_rule_label(sc->rule) : "",
+            printf("; threshold %s%s%s: %s of %s segments flagged\n", shows_score ? score_rule_label(sc->rule) : "",
                    shows_score ? " " : "", scores_format(sc->rule, sc->threshold, 2, value, sizeof value),
-                   sc->n_flagged, sc->n_segments);
+                   format_count(flagged, sizeof flagged, sc->n_flagged),
+                   format_count(segments, sizeof segments, sc->n_segments));
         else
             printf("; no threshold (calibrate the model on clean traces: traceaid calibrate)\n");
         printf("%8s  %-17s %9s %7s %8s", "segment", "events", "predicted", "missed", "rate");
@@ -53,8 +54,13 @@ static void print_text(const ScoredSet *s, const ScoreArgs *a)
             char range[40];
             size_t first, last;
             scores_segment_range(sc, seg, &first, &last);
+            /* segment and event numbers name places (traceaid explain --at EVENT takes them): plain;
+             * the counts beside them read with separators, as everywhere in text */
             snprintf(range, sizeof range, "%zu-%zu", first, last);
-            printf("%8zu  %-17s %9u %7u %7.2f%%", seg + 1, range, sc->predicted[seg], sc->missed[seg], 100 * sc->rate[seg]);
+            char predicted_text[32], missed_text[32];
+            printf("%8zu  %-17s %9s %7s %7.2f%%", seg + 1, range,
+                   format_count(predicted_text, sizeof predicted_text, sc->predicted[seg]),
+                   format_count(missed_text, sizeof missed_text, sc->missed[seg]), 100 * sc->rate[seg]);
             if (shows_score)
                 printf(" %9s", scores_format(sc->rule, sc->score[seg], 2, value, sizeof value));
             if (sc->flagged[seg] && sc->rule == SCORE_NLL)

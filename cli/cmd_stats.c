@@ -88,8 +88,10 @@ static void print_table(const KeyCounts *kc, const TraceSet *set, bool percent)
     if (!col_width)
         return;
     printf("%-*s", key_width, "key");
+    char label_buf[FORMAT_NAME_WIDTH + 1];
     for (size_t t = 0; t < kc->n_traces; t++) {
-        const char *label = format_basename(set->traces[t].path);
+        const char *label = format_shorten(label_buf, sizeof label_buf, format_basename(set->traces[t].path),
+                                           FORMAT_NAME_WIDTH);
         col_width[t] = (int)strlen(label) > 11 ? (int)strlen(label) : 11;
         printf("  %*s", col_width[t], label);
     }

@@ -95,9 +95,11 @@ static void report_windows(const Model *m, const WindowSet *ws, float holdout)
     snprintf(shape, sizeof shape, ty == 1 ? "%d" : "%d+%d", tx, ty);
     if (holdout > 0)
         snprintf(part, sizeof part, " from the first %.0f%% of each trace", 100 * (1 - holdout));
-    fprintf(stderr, "train: %s windows of %s keys (%s distinct)%s, %d keys, %s parameters\n",
+    char keys[32];
+    fprintf(stderr, "train: %s windows of %s keys (%s distinct)%s, %s keys, %s parameters\n",
             format_count(total, sizeof total, ws->total), shape, format_count(distinct, sizeof distinct, ws->n), part,
-            n_keys - model_n_reserved(m), format_count(params, sizeof params, model_n_params(m)));
+            format_count(keys, sizeof keys, (uint64_t)(n_keys - model_n_reserved(m))),
+            format_count(params, sizeof params, model_n_params(m)));
 }
 
 /* Training on no window would train nothing and save nothing: said before training, naming the
@@ -105,7 +107,7 @@ static void report_windows(const Model *m, const WindowSet *ws, float holdout)
  * at a segment boundary), what to change. */
 static bool refuse_no_windows(const TraceSet *set, int window, float holdout, size_t segment, Error *err)
 {
-    char names[256] = "";
+    char names[256] = "", n_more[32], n_part[32], n_longest[32], n_segment[32];
     size_t used = 0, longest = 0, longest_part = 0;
     for (size_t i = 0; i < set->n_traces; i++) {
         const Trace *t = &set->traces[i];
@@ -116,14 +118,17 @@ static bool refuse_no_windows(const TraceSet *set, int window, float holdout, si
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "", t->path);
     }
     if (set->n_traces > 3 && used < sizeof names)
-        snprintf(names + used, sizeof names - used, " and %zu more", set->n_traces - 3);
+        snprintf(names + used, sizeof names - used, " and %s more", format_count(n_more, sizeof n_more, set->n_traces - 3));
+    format_count(n_part, sizeof n_part, longest_part);
+    format_count(n_longest, sizeof n_longest, longest);
+    format_count(n_segment, sizeof n_segment, segment);
     if (longest_part < longest && longest >= (size_t)window)
         return error_set(err, "no training windows: every session or trace is shorter than %d keys before its "
-                         "held-back part (%s: at most %zu of %zu events are left to train on, the held-back part "
-                         "starting at a boundary of %zu-event segments); use longer traces, a shorter --segment or "
-                         "--holdout 0", window, names, longest_part, longest, segment);
-    return error_set(err, "no training windows: every session or trace is shorter than %d keys (%s: at most %zu "
-                     "events)", window, names, longest);
+                         "held-back part (%s: at most %s of %s events are left to train on, the held-back part "
+                         "starting at a boundary of %s-event segments); use longer traces, a shorter --segment or "
+                         "--holdout 0", window, names, n_part, n_longest, n_segment);
+    return error_set(err, "no training windows: every session or trace is shorter than %d keys (%s: at most %s "
+                     "events)", window, names, n_longest);
 }
 
 /* Windows from the first part of each trace, the training, the threshold from the rest. */
@@ -150,10 +155,11 @@ static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const Train
     if (ok && hp->holdout > 0 && !report->interrupted) {
         const Calibration *cal = model_calibration(m);
         ok = calibrate_held_back(m, set, hp->holdout, NULL, &segments, err);
-        char threshold[32], rule[160];
+        char threshold[32], rule[160], n_segments[32], length[32];
         if (ok)
-            fprintf(stderr, "train: calibrated on %zu held-back segments of %d events: threshold %s (%s)\n",
-                    segments, cal->segment, scores_format(cal->score, cal->threshold, 4, threshold, sizeof threshold),
+            fprintf(stderr, "train: calibrated on %s held-back segments of %s events: threshold %s (%s)\n",
+                    format_count(n_segments, sizeof n_segments, segments),
+                    format_count(length, sizeof length, (uint64_t)cal->segment), scores_format(cal->score, cal->threshold, 4, threshold, sizeof threshold),
                     (calibration_describe(cal, rule, sizeof rule), rule));
         if (ok)
             calibrate_warn_if_few(stderr, "train", segments);
@@ -176,9 +182,11 @@ static float default_holdout(const TrainArgs *a, const ModelKind *kind, const Tr
             return 0;
     for (size_t i = 0; i < set->n_traces; i++)
         if (holdout_start(&set->traces[i], share, (size_t)a->segment) == 0) {
-            fprintf(stderr, "train: %s is too short to hold back a part to calibrate on (%zu events, segments of "
-                    "%llu): the model is not calibrated; run traceaid calibrate on clean traces\n",
-                    set->traces[i].path, set->traces[i].n_events, (unsigned long long)a->segment);
+            char events[32], length[32];
+            fprintf(stderr, "train: %s is too short to hold back a part to calibrate on (%s events, segments of "
+                    "%s): the model is not calibrated; run traceaid calibrate on clean traces\n",
+                    set->traces[i].path, format_count(events, sizeof events, set->traces[i].n_events),
+                    format_count(length, sizeof length, (uint64_t)a->segment));
             return 0;
         }
     return share;

@@ -9,7 +9,7 @@
 
 static void print_trace(FILE *out, const Trace *t, const Vocab *vocab, int path_width)
 {
-    char events[32], sessions[32];
+    char events[32], sessions[32], keys[32], name[FORMAT_NAME_WIDTH + 1];
     uint8_t *seen = calloc(vocab_size(vocab) + 1, 1);
     size_t distinct = 0;
     for (size_t i = 0; seen && i < t->n_events; i++) {
@@ -17,26 +17,32 @@ static void print_trace(FILE *out, const Trace *t, const Vocab *vocab, int path_
         seen[t->key_id[i]] = 1;
     }
     free(seen);
-    fprintf(out, "  %-*s  %-8s %11s events %7s session%s %5zu keys", path_width, t->path, trace_format_name(t),
+    fprintf(out, "  %-*s  %-8s %11s events %7s session%s %5s keys", path_width,
+           format_shorten(name, sizeof name, t->path, FORMAT_NAME_WIDTH), trace_format_name(t),
            format_count(events, sizeof events, t->n_events),
            format_count(sessions, sizeof sessions, t->n_sessions), t->n_sessions == 1 ? " " : "s",
-           distinct);
+           format_count(keys, sizeof keys, distinct));
+    /* The time from the first event to the last, named so that it does not read as a load time. */
     if (t->timed && t->n_events > 1)
         /* In double: the difference of two extreme int64 timestamps overflows int64. */
-        fprintf(out, "  %.3f s", ((double)t->time[t->n_events - 1] - (double)t->time[0]) / 1e9);
+        fprintf(out, "  %.3f s span", ((double)t->time[t->n_events - 1] - (double)t->time[0]) / 1e9);
+    else if (!t->timed)
+        fprintf(out, "  untimed");
     fprintf(out, "\n");
 }
 
 void summary_print(FILE *out, const TraceSet *set)
 {
-    char total[32];
-    fprintf(out, "Loaded %zu file%s: %s events, %u distinct keys\n", set->n_traces,
-           set->n_traces == 1 ? "" : "s", format_count(total, sizeof total, trace_set_events(set)),
-           vocab_size(&set->vocab));
+    char files[32], total[32], keys[32];
+    fprintf(out, "Loaded %s file%s: %s events, %s distinct keys\n",
+           format_count(files, sizeof files, set->n_traces), set->n_traces == 1 ? "" : "s",
+           format_count(total, sizeof total, trace_set_events(set)),
+           format_count(keys, sizeof keys, vocab_size(&set->vocab)));
     int path_width = 0;
     for (size_t i = 0; i < set->n_traces; i++) {
         int len = (int)strlen(set->traces[i].path);
         path_width = len > path_width ? len : path_width;
+        path_width = path_width > FORMAT_NAME_WIDTH ? FORMAT_NAME_WIDTH : path_width;
     }
     for (size_t i = 0; i < set->n_traces; i++)
         print_trace(out, &set->traces[i], &set->vocab, path_width);

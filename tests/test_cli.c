@@ -92,7 +92,7 @@ static void summary_without_a_command(void **state)
     RunResult r = run_traceaid(a, "--sessions", HDFS "hdfs_train");
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "Loaded 2 files: 95,127 events");
-    assert_contains(r.out, "csv                2 events       1 session      2 keys  2.000 s");
+    assert_contains(r.out, "csv                2 events       1 session      2 keys  2.000 s span\n");
     assert_contains(r.out, "sessions      95,125 events   4,855 sessions    14 keys");
     run_result_free(&r);
 }

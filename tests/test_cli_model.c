@@ -141,10 +141,10 @@ static void calibrate_then_score_flags_the_anomaly(void **state)
     run_result_free(&r);
     r = run_traceaid("calibrate", "--model", model, paths[1]);
     assert_status(r, 0);
-    assert_contains(r.out, "calibrated on 20 segments of 1000 events in 1 clean trace: threshold");
+    assert_contains(r.out, "calibrated on 20 segments of 1,000 events in 1 clean trace: threshold");
     run_result_free(&r);
     r = run_traceaid("info", model);
-    assert_contains(r.out, "(mean + 3 std of clean segments of 1000 events");
+    assert_contains(r.out, "(mean + 3 std of clean segments of 1,000 events");
     run_result_free(&r);
     r = run_traceaid("score", "--model", model, paths[2]);
     assert_status(r, 1);
@@ -288,7 +288,7 @@ static void seq2seq_train_score_plot(void **state)
                      "-o", model, clean);
     assert_status(r, 0);
     assert_contains(r.err, "from the first 80% of each trace");
-    assert_contains(r.err, "train: calibrated on 4 held-back segments of 1000 events: threshold");
+    assert_contains(r.err, "train: calibrated on 4 held-back segments of 1,000 events: threshold");
     run_result_free(&r);
     r = run_traceaid("info", model);
     assert_status(r, 0);

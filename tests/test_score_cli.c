@@ -103,10 +103,10 @@ static void deeplog_calibrates_on_traces_not_on_sessions(void **state)
     RunResult r = run_traceaid("train", "--hidden", "8", "--layers", "1", "--epochs", "1", "-o", model, clean);
     assert_status(r, 0);
     assert_contains(r.err, "from the first 80% of each trace");
-    assert_contains(r.err, "train: calibrated on 2 held-back segments of 1000 events: threshold");
+    assert_contains(r.err, "train: calibrated on 2 held-back segments of 1,000 events: threshold");
     run_result_free(&r);
     r = run_traceaid("info", model);
-    assert_contains(r.out, "(mean + 3 std of clean segments of 1000 events");
+    assert_contains(r.out, "(mean + 3 std of clean segments of 1,000 events");
     assert_contains(r.out, "scoring: --score nll --smooth 1 "); /* a new DeepLog's rules */
     run_result_free(&r);
     const char *sessions = write_text("normal.txt", "1 2 3 4 5 6 7 8 9 10 11 12\n2 3 4 5 6 7 8 9 10 11 12 1\n"
