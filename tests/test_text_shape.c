@@ -13,7 +13,7 @@ static const char *write_cycle(const char *name, int n, int k)
     assert_non_null(fp);
     fprintf(fp, "timestamp,class,event\n");
     for (int i = 0; i < n; i++)
-        fprintf(fp, "%d,A,E%d\n", i * 1000000, i % k);
+        fprintf(fp, "%lld,A,E%d\n", (long long)i * 1000000, i % k);
     fclose(fp);
     return path;
 }
