@@ -132,16 +132,15 @@ static bool fill_windows(WindowSet *ws, const SafeTensors *st, const char *path,
                          const StTensor *counts, int n_keys, uint64_t *total, Error *err)
 {
     size_t n = (size_t)windows->shape[0];
-    uint32_t keys[256];
     *total = 0;
     for (size_t w = 0; w < n; w++) {
-        for (int p = 0; p < ws->width; p++) {
-            int32_t key = windows->i32[w * (size_t)ws->width + (size_t)p];
-            if (key < 0 || key >= n_keys)
+        const int32_t *window = windows->i32 + w * (size_t)ws->width;
+        for (int p = 0; p < ws->width; p++)
+            if (window[p] < 0 || window[p] >= n_keys)
                 return error_set(err, "%s: window %zu, position %d: key id %d outside the model's %d keys", path, w,
-                                 p + 1, key, n_keys);
-            keys[p] = (uint32_t)key;
-        }
+                                 p + 1, window[p], n_keys);
+        /* every id checked non-negative: the same bits read as unsigned (aliasing allows it) */
+        const uint32_t *keys = (const uint32_t *)window;
         int64_t count = counts->i64[w];
         if (count < 1 || count > (int64_t)1 << 53)
             return error_set(err, "%s: window %zu: count %lld, expected at least 1", path, w, (long long)count);
@@ -168,8 +167,6 @@ bool training_windows_load(const Model *m, const char *path, WindowSet *ws, Trai
     model_key_names(m, &n_keys);
     window_set_init(ws, width);
     memset(info, 0, sizeof *info);
-    if (width > 256)
-        return error_set(err, "%s: windows of %d keys, more than traceaid reads", path, width);
     SafeTensors st;
     /* any dtype, so that a model file given by mistake is named as such, not by a tensor's dtype */
     if (!safetensors_load_dtypes(&st, path, ST_F32 | ST_I32 | ST_I64, err))
