@@ -212,7 +212,9 @@ static void no_windows_file_no_nearest(void **state)
 {
     (void)state;
     const char *trace = generated_trace("fifo-ls", "5", "5000");
-    RunResult r = run_traceaid("explain", "--model", FIXTURES_DIR "/flight-small.safetensors", trace, "--at", "1000");
+    const char *alone = test_path("alone.safetensors"); /* the fixture without the windows beside it */
+    copy_file(FIXTURES_DIR "/flight-small.safetensors", alone);
+    RunResult r = run_traceaid("explain", "--model", alone, trace, "--at", "1000");
     assert_status(r, 0);
     assert_string_equal(r.err, "");
     assert_true(strstr(r.out, "Nearest") == NULL);
@@ -224,6 +226,18 @@ static void no_windows_file_no_nearest(void **state)
     assert_status(r, 0);
     assert_string_equal(r.err, "");
     assert_true(strstr(r.out, "Nearest") == NULL);
+    run_result_free(&r);
+}
+
+/* The fixture model's windows file (make fixture-windows) is its own: the screens show it. */
+static void fixture_has_its_windows(void **state)
+{
+    (void)state;
+    const char *trace = generated_trace("fifo-ls", "12", "20000");
+    RunResult r = run_traceaid("explain", "--model", FIXTURES_DIR "/flight-small.safetensors", trace, "--at", "15002");
+    assert_status(r, 0);
+    assert_string_equal(r.err, "");
+    assert_contains(r.out, "Nearest");
     run_result_free(&r);
 }
 
@@ -333,6 +347,7 @@ int main(void)
         cmocka_unit_test(hdfs_windows_and_explain),
         cmocka_unit_test(seq2seq_windows_are_the_training_part),
         cmocka_unit_test(no_windows_file_no_nearest),
+        cmocka_unit_test(fixture_has_its_windows),
         cmocka_unit_test(another_models_file_warns),
         cmocka_unit_test(corrupt_file_warns),
         cmocka_unit_test(damaged_data_refused),
