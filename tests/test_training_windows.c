@@ -271,6 +271,13 @@ static void another_models_file_warns(void **state)
     explain_warns(model, "windows of 4+1 keys for a deeplog model; the model reads 3+1 (deeplog): the file is another model's");
     copy_file(windows_of(other_keys), mine);
     explain_warns(model, "written for a vocabulary of 7 keys; the model has 6");
+    /* --normal wins: the file beside the model is not read at all */
+    RunResult r = run_traceaid("explain", "--model", model, "--sessions", cyclic_sessions("wins.txt", 1, 30, 6), "--at",
+                               "10", "--normal", six);
+    assert_status(r, 0);
+    assert_string_equal(r.err, "");
+    assert_contains(r.out, "Nearest");
+    run_result_free(&r);
 
     /* trained again: the same vocabulary and shape, other weights */
     copy_file(test_path("mine.keep"), test_path("old.windows"));
