@@ -43,7 +43,7 @@ SAMPLE_ANOMALOUS := $(SAMPLE_DIR)/fifo-ls-01.csv $(SAMPLE_DIR)/fifo-ls-sporadic-
                     $(SAMPLE_DIR)/half-while-02.csv
 SAMPLES := $(SAMPLE_CLEAN) $(SAMPLE_ANOMALOUS)
 
-.PHONY: all run run-generated test test-asan fuzz samples flight bench quality clean deps keys-doc
+.PHONY: all run run-generated test test-asan fuzz samples flight bench quality clean deps keys-doc fixture-windows
 all: traceaid
 
 deps: $(DEPS_OK)
@@ -106,6 +106,19 @@ keys-doc: $(BUILD)/scripts/keys_markdown
 	awk -v table=$(BUILD)/keys-table.md '/^<!-- end of the key table -->/ { while ((getline line < table) > 0) print line; skip = 0 } \
 		!skip { print } /^<!-- the key table: / { skip = 1 }' docs/KEYS.md > $(BUILD)/KEYS.md
 	cp $(BUILD)/KEYS.md docs/KEYS.md
+
+# A model's training windows file from normal traces, for a model without one (scripts/windows_file.c);
+# fixture-windows writes the fixture model's from generated clean flights, standing in for the
+# traces it was trained on.
+$(BUILD)/scripts/windows_file: scripts/windows_file.c $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) -o $@ $< $(LIB) $(NO_CURSES_LIBS)
+
+fixture-windows: traceaid $(BUILD)/scripts/windows_file
+	@mkdir -p $(BUILD)/fixture-windows
+	for seed in 1 2 3; do ./traceaid gen --kind clean --seed $$seed --events 20000 \
+		-o $(BUILD)/fixture-windows/clean-$$seed.csv || exit 1; done
+	$(BUILD)/scripts/windows_file tests/fixtures/flight-small.safetensors $(BUILD)/fixture-windows/clean-*.csv
 
 # Every test binary runs even when one fails; the target fails if any did.
 test: $(BIN) $(TEST_BIN) $(FLIGHT_BIN)

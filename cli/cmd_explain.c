@@ -219,7 +219,13 @@ static bool setup(ExplainContext *x, const ExplainArgs *a, const ArgInputs *inpu
     }
     InterpretOptions opt = INTERPRET_DEFAULTS;
     opt.max_changes = (int)a->changes;
-    return explainer_init(&x->explainer, &x->model, x->has_nearest ? &x->nearest : NULL, &opt, err);
+    if (x->has_nearest) /* --normal wins over the model's own training windows */
+        return explainer_init(&x->explainer, &x->model, &x->nearest, &opt, err);
+    if (!explainer_init_trained(&x->explainer, &x->model, &opt, err))
+        return false;
+    if (x->explainer.nearest_note[0])
+        fprintf(stderr, "traceaid %s: warning: %s\n", x->cmd->name, x->explainer.nearest_note);
+    return true;
 }
 
 static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs, Error *err)
@@ -284,7 +290,7 @@ static const ArgSpec specs[] = {
     {"at", 0, ARG_UINT(0, UINT64_MAX), &args.at, "EVENT", "the event (from 0) whose window to interpret"},
     {"session", 0, ARG_UINT(1, UINT64_MAX), &args.session, "N", "the first anomaly of session N (from 1) of a session file"},
     {"all", 0, ARG_FLAG, &args.all, NULL, "every distinct anomaly: fidelity and time in sum"},
-    {"normal", 0, ARG_STRING, &args.normal, "FILE", "normal data (the training data): the nearest normal window"},
+    {"normal", 0, ARG_STRING, &args.normal, "FILE", "normal data for the nearest normal window (the model's training windows file)"},
     {"changes", 'k', ARG_UINT(1, 16), &args.changes, "K", "input keys the search may change (1, as DeepAID)"},
     {"json", 0, ARG_FLAG, &args.json, NULL, "the interpretation as JSON"},
     TRACE_ARG_SPECS(&args.traces),
@@ -305,9 +311,10 @@ const Command cmd_explain = {
         "The reference is found by the gradient of a fidelity loss with respect to the one-hot\n"
         "input: the key change that most raises the probability of the next key, up to --changes\n"
         "of them, checked by running the model. When the model is sure of a different next key and\n"
-        "no input change helps, the next key itself is the anomaly. With --normal, the nearest\n"
-        "normal window of the training data stands beside it. Diff. marks the rows that differ;\n"
-        "Meaning* is the reference key's meaning.\n\n"
+        "no input change helps, the next key itself is the anomaly. The nearest normal window of the\n"
+        "training data stands beside it (Nearest): from the windows file train writes beside the\n"
+        "model (MODEL.windows.safetensors), or from --normal's data, which wins. Diff. marks the\n"
+        "rows that differ; Meaning* is the reference key's meaning.\n\n"
         "Examples:\n"
         "  traceaid explain --model hdfs.safetensors --meanings log_key_meanings.txt \\\n"
         "      --normal hdfs_train --sessions hdfs_test_abnormal --session 1\n"

@@ -2,8 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "../core/calibrate.h"
 #include "../model/model.h"
+#include "../model/training_windows.h"
 #include "commands.h"
 #include "../core/interrupt.h"
 #include "../core/model_args.h"
@@ -14,6 +17,7 @@
 
 typedef struct TrainArgs {
     const char *kind, *out;
+    char windows_out[4096];     /* the training windows beside the model; "" when -o is no regular file */
     uint64_t window, hidden, layers, epochs, batch, top_g, seed;
     uint64_t embed, attn, tx, ty, stride, segment;
     float learning_rate, holdout;       /* holdout < 0: the kind's, or deeplog's on traces */
@@ -49,7 +53,8 @@ static void report_training(const TrainReport *report, const TrainOptions *opt)
 static bool untrained(const TrainReport *report) { return report->interrupted && report->epochs_done == 0; }
 
 /* The last word of a training run, and its exit status. */
-static int finish(const Command *cmd, bool ok, const TrainReport *report, const char *out, const Error *err)
+static int finish(const Command *cmd, bool ok, const TrainReport *report, const char *out, const WindowSet *ws,
+                  const char *windows_out, const Error *err)
 {
     if (!ok) {
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err->msg);
@@ -62,6 +67,10 @@ static int finish(const Command *cmd, bool ok, const TrainReport *report, const 
     char took[32];
     fprintf(stderr, "train: %d epochs in %s, final loss %.4f; wrote %s\n", report->epochs_done,
             progress_duration(took, sizeof took, report->seconds), report->loss, out);
+    char n_windows[32];
+    if (windows_out[0])
+        fprintf(stderr, "train: wrote its %s distinct training windows to %s (explain's nearest normal window)\n",
+                format_count(n_windows, sizeof n_windows, ws->n), windows_out);
     return report->interrupted ? interrupt_exit_status() : EXIT_OK;
 }
 
@@ -133,21 +142,19 @@ static bool refuse_no_windows(const TraceSet *set, int window, float holdout, si
 
 /* Windows from the first part of each trace, the training, the threshold from the rest. */
 static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const TrainOptions *opt, ProgressLine *line,
-                TrainReport *report, Error *err)
+                WindowSet *ws, TrainReport *report, Error *err)
 {
     int tx, ty, stride;
     model_window_shape(m, &tx, &ty, &stride);
     size_t segment = (size_t)model_calibration(m)->segment;
-    WindowSet ws;
-    window_set_init(&ws, tx + ty);
     bool ok = true;
     for (size_t i = 0; ok && i < set->n_traces; i++)
-        ok = model_add_windows(m, &set->traces[i], 0, holdout_start(&set->traces[i], hp->holdout, segment), &ws, err);
-    if (ok && ws.n == 0)
+        ok = model_add_windows(m, &set->traces[i], 0, holdout_start(&set->traces[i], hp->holdout, segment), ws, err);
+    if (ok && ws->n == 0)
         ok = refuse_no_windows(set, tx + ty, hp->holdout, segment, err);
     if (ok)
-        report_windows(m, &ws, hp->holdout);
-    ok = ok && model_train(m, &ws, opt, report, err);
+        report_windows(m, ws, hp->holdout);
+    ok = ok && model_train(m, ws, opt, report, err);
     progress_done(line);
     if (ok)
         report_training(report, opt);
@@ -164,7 +171,6 @@ static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const Train
         if (ok)
             calibrate_warn_if_few(stderr, "train", segments);
     }
-    window_set_free(&ws);
     return ok;
 }
 
@@ -216,9 +222,29 @@ static int train_model(const Command *cmd, const TrainArgs *a, const ModelKind *
         return EXIT_ERROR;
     }
     TrainReport report;
-    ok = fit(&model, set, &hp, &opt, &line, &report, &err) && (untrained(&report) || model_save(&model, a->out, &err));
+    int tx, ty, stride;
+    model_window_shape(&model, &tx, &ty, &stride);
+    WindowSet ws;
+    window_set_init(&ws, tx + ty);
+    ok = fit(&model, set, &hp, &opt, &line, &ws, &report, &err) &&
+         (untrained(&report) || (model_save(&model, a->out, &err) &&
+                                 (!a->windows_out[0] || training_windows_save(&model, &ws, a->windows_out, &err))));
     model_free(&model);
-    return finish(cmd, ok, &report, a->out, &err);
+    int status = finish(cmd, ok, &report, a->out, &ws, a->windows_out, &err);
+    window_set_free(&ws);
+    return status;
+}
+
+/* The training windows go beside a model written to a file: a model written to a device or a
+ * pipe (/dev/null, /dev/stdout) has no folder to put them in, and goes without. */
+static bool windows_beside(const char *out, char *windows_out, size_t size)
+{
+    struct stat info;
+    windows_out[0] = '\0';
+    if (strcmp(out, "-") == 0 || strncmp(out, "/dev/", 5) == 0 || strncmp(out, "/proc/", 6) == 0 ||
+        (stat(out, &info) == 0 && !S_ISREG(info.st_mode)))
+        return true;
+    return training_windows_path(out, windows_out, size);
 }
 
 static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs, Error *err)
@@ -233,8 +259,10 @@ static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs, Erro
     if (!kind)
         return args_usage_error(cmd, "--model %s: the models are %s", a->kind, known);
     NamedPath reads[] = {{"--meanings", a->traces.meanings_path}};
-    NamedPath writes[] = {{"-o", a->out}};
-    if (!outputs_check(inputs, reads, 1, writes, 1, err))
+    if (!windows_beside(a->out, a->windows_out, sizeof a->windows_out))
+        return args_usage_error(cmd, "-o %s: the name is too long", a->out);
+    NamedPath writes[] = {{"-o", a->out}, {"-o (its training windows)", a->windows_out[0] ? a->windows_out : NULL}};
+    if (!outputs_check(inputs, reads, 1, writes, 2, err))
         return EXIT_ERROR;
     TraceSet set;
     trace_set_init(&set);
@@ -290,7 +318,9 @@ const Command cmd_train = {
         "Each distinct window is trained on once per epoch, weighted by how often it occurs. The\n"
         "same seed gives the same model. Ctrl-C stops after the current batch and saves the model\n"
         "as trained so far (exit status 130, 143 for SIGTERM); before the first epoch ends, it\n"
-        "writes nothing.\n\n"
+        "writes nothing. Beside the model it writes the distinct windows it trained on with their\n"
+        "counts (MODEL.safetensors: MODEL.windows.safetensors), for explain's and the explorer's\n"
+        "nearest normal window; the model file itself is as PyTorch reads it.\n\n"
         "Examples:\n  traceaid train --model deeplog -o hdfs.safetensors --sessions hdfs_train\n"
         "  traceaid train --model seq2seq -o flight.safetensors samples/traces/clean-*.csv\n",
     .specs = specs,

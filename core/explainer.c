@@ -10,9 +10,22 @@ bool explainer_init(Explainer *x, const Model *m, NearestIndex *nearest, const I
     return model_interpreter_init(&x->interpreter, m, nearest, opt, err);
 }
 
+bool explainer_init_trained(Explainer *x, const Model *m, const InterpretOptions *opt, Error *err)
+{
+    memset(x, 0, sizeof *x);
+    x->model = m;
+    if (!training_nearest_load(&x->training, m, x->nearest_note, sizeof x->nearest_note, err))
+        return false;
+    if (model_interpreter_init(&x->interpreter, m, x->training.ready ? &x->training.index : NULL, opt, err))
+        return true;
+    training_nearest_free(&x->training);
+    return false;
+}
+
 void explainer_free(Explainer *x)
 {
     model_interpreter_free(&x->interpreter);
+    training_nearest_free(&x->training);
     memset(x, 0, sizeof *x);
 }
 

@@ -86,6 +86,38 @@ typedef struct Span {
 
 static void format_shape(char *buf, size_t size, int ndim, const int64_t *shape);
 
+/* The dtypes by their names in the header, and their element sizes. */
+static const struct {
+    StDtype dtype;
+    const char *name;
+    size_t size;
+} dtypes_known[] = {{ST_F32, "F32", 4}, {ST_I32, "I32", 4}, {ST_I64, "I64", 8}};
+
+static size_t dtype_size(StDtype dtype)
+{
+    for (size_t i = 0; i < sizeof dtypes_known / sizeof dtypes_known[0]; i++)
+        if (dtypes_known[i].dtype == (dtype ? dtype : ST_F32))
+            return dtypes_known[i].size;
+    return 4;
+}
+
+static const char *dtype_name(StDtype dtype)
+{
+    for (size_t i = 0; i < sizeof dtypes_known / sizeof dtypes_known[0]; i++)
+        if (dtypes_known[i].dtype == (dtype ? dtype : ST_F32))
+            return dtypes_known[i].name;
+    return "F32";
+}
+
+/* The dtype named, when the mask accepts it; else 0. */
+static StDtype dtype_accepted(const char *name, unsigned accepted)
+{
+    for (size_t i = 0; i < sizeof dtypes_known / sizeof dtypes_known[0]; i++)
+        if (strcmp(dtypes_known[i].name, name) == 0 && (accepted & dtypes_known[i].dtype))
+            return dtypes_known[i].dtype;
+    return 0;
+}
+
 /* The element count and byte size of a shape, every product checked: a crafted shape whose
  * product wraps size_t would otherwise pass the size check and be read far out of bounds. */
 static bool read_shape(StTensor *t, size_t *bytes, const char *path, const char *name,
@@ -104,7 +136,7 @@ static bool read_shape(StTensor *t, size_t *bytes, const char *path, const char 
     bool overflow = false;
     for (int d = 0; d < t->ndim; d++)
         overflow |= __builtin_mul_overflow(numel, (size_t)t->shape[d], &numel);
-    overflow |= __builtin_mul_overflow(numel, sizeof(float), bytes);
+    overflow |= __builtin_mul_overflow(numel, dtype_size(t->dtype), bytes);
     if (overflow) {
         char text[96];
         format_shape(text, sizeof text, t->ndim, t->shape);
@@ -134,22 +166,29 @@ static bool read_offsets(Span *span, const char *path, const char *name, const J
 
 /* A tensor's header entry: its dtype, shape and byte range, checked before any byte is read. */
 static bool describe_tensor(StTensor *t, Span *span, const char *path, const char *name,
-                            const JsonValue *info, size_t data_size, Error *err)
+                            const JsonValue *info, size_t data_size, unsigned dtypes, Error *err)
 {
     const JsonValue *dtype = json_get(info, "dtype"), *shape = json_get(info, "shape"),
                     *offsets = json_get(info, "data_offsets");
     if (!dtype || dtype->type != JSON_STRING || !shape || shape->type != JSON_ARRAY || !offsets ||
         offsets->type != JSON_ARRAY || offsets->length != 2)
         return error_set(err, "%s: tensor %s: header entry needs dtype, shape and data_offsets", path, name);
-    if (strcmp(dtype->string, "F32") != 0)
-        return error_set(err, "%s: tensor %s: dtype %s, expected F32", path, name, dtype->string);
+    t->dtype = dtype_accepted(dtype->string, dtypes);
+    if (!t->dtype) {
+        char accepted[32] = "";
+        for (size_t i = 0; i < sizeof dtypes_known / sizeof dtypes_known[0]; i++)
+            if (dtypes & dtypes_known[i].dtype)
+                snprintf(accepted + strlen(accepted), sizeof accepted - strlen(accepted), "%s%s",
+                         accepted[0] ? " or " : "", dtypes_known[i].name);
+        return error_set(err, "%s: tensor %s: dtype %s, expected %s", path, name, dtype->string, accepted);
+    }
     size_t bytes = 0;
     if (!read_shape(t, &bytes, path, name, shape, err) ||
         !read_offsets(span, path, name, offsets, data_size, err))
         return false;
     if (span->end - span->begin != bytes)
-        return error_set(err, "%s: tensor %s: shape holds %zu floats but data_offsets span %zu bytes",
-                         path, name, t->numel, span->end - span->begin);
+        return error_set(err, "%s: tensor %s: shape holds %zu %s but data_offsets span %zu bytes", path, name,
+                         t->numel, t->dtype == ST_F32 ? "floats" : dtype_name(t->dtype), span->end - span->begin);
     t->name = strdup(name);
     return t->name || error_set_code(err, ERROR_NOMEM, "%s: tensor %s: out of memory", path, name);
 }
@@ -164,7 +203,7 @@ static bool fill_tensor(StTensor *t, const Span *span, const char *path, const u
         return error_set_code(err, ERROR_NOMEM, "%s: tensor %s: out of memory (%zu bytes)", path,
                               t->name, bytes);
     memcpy(t->data, data + span->begin, bytes); /* little-endian host */
-    for (size_t i = 0; i < t->numel; i++)
+    for (size_t i = 0; t->dtype == ST_F32 && i < t->numel; i++)
         if (!isfinite(t->data[i]))
             return error_set(err, "%s: tensor %s: element %zu is %s", path, t->name, i,
                              isnan(t->data[i]) ? "NaN" : "infinite");
@@ -260,7 +299,7 @@ static bool load_metadata(SafeTensors *st, const char *path, const JsonValue *me
 }
 
 static bool parse_header(SafeTensors *st, const char *path, const unsigned char *file,
-                         size_t file_size, Error *err)
+                         size_t file_size, unsigned dtypes, Error *err)
 {
     if (file_size < 8)
         return error_set(err, "%s: %zu bytes: too short for a safetensors file", path, file_size);
@@ -285,7 +324,7 @@ static bool parse_header(SafeTensors *st, const char *path, const unsigned char 
         else { /* counted first, so that safetensors_free frees what a failed load allocated */
             size_t t = st->n_tensors++;
             ok = describe_tensor(&st->tensors[t], &spans[t], path, name, &doc.root->items[i],
-                                 data_size, err);
+                                 data_size, dtypes, err);
         }
     }
     /* Tiling is checked before any copy, so overlapping tensors cannot multiply the memory. */
@@ -300,12 +339,17 @@ static bool parse_header(SafeTensors *st, const char *path, const unsigned char 
 
 bool safetensors_load(SafeTensors *st, const char *path, Error *err)
 {
+    return safetensors_load_dtypes(st, path, ST_F32, err);
+}
+
+bool safetensors_load_dtypes(SafeTensors *st, const char *path, unsigned dtypes, Error *err)
+{
     memset(st, 0, sizeof *st);
     unsigned char *file;
     size_t size = 0;
     if (!read_all(path, &file, &size, err))
         return false;
-    bool ok = parse_header(st, path, file, size, err);
+    bool ok = parse_header(st, path, file, size, dtypes, err);
     free(file);
     if (!ok)
         safetensors_free(st);
@@ -393,10 +437,10 @@ static void write_header(FILE *out, const StTensor *tensors, size_t n_tensors,
         const StTensor *t = &tensors[i];
         fputs(i || n_meta ? "," : "", out);
         json_write_string(out, t->name);
-        fputs(":{\"dtype\":\"F32\",\"shape\":[", out);
+        fprintf(out, ":{\"dtype\":\"%s\",\"shape\":[", dtype_name(t->dtype));
         for (int d = 0; d < t->ndim; d++)
             fprintf(out, "%s%lld", d ? "," : "", (long long)t->shape[d]);
-        size_t bytes = t->numel * sizeof(float);
+        size_t bytes = t->numel * dtype_size(t->dtype);
         fprintf(out, "],\"data_offsets\":[%zu,%zu]}", offset, offset + bytes);
         offset += bytes;
     }
@@ -428,6 +472,6 @@ bool safetensors_save(const char *path, const StTensor *tensors, size_t n_tensor
     fwrite(header, 1, header_len, sf.fp);
     free(header);
     for (size_t i = 0; i < n_tensors; i++)
-        fwrite(tensors[i].data, sizeof(float), tensors[i].numel, sf.fp);
+        fwrite(tensors[i].data, dtype_size(tensors[i].dtype), tensors[i].numel, sf.fp);
     return safe_file_commit(&sf, err);
 }

@@ -65,6 +65,7 @@ static char *const *key_names(const void *state, int *n_keys)
 
 static Calibration *calibration(void *state) { return &((DeepLog *)state)->calibration; }
 static size_t n_params(const void *state) { return ((const DeepLog *)state)->n_params; }
+static const float *params(const void *state) { return ((const DeepLog *)state)->params; }
 static int top_g(const void *state) { return ((const DeepLog *)state)->cfg.top_g; }
 
 static void window_shape(const void *state, int *tx, int *ty, int *stride)
@@ -167,6 +168,7 @@ const ModelKind deeplog_kind = {
     .key_names = key_names,
     .calibration = calibration,
     .n_params = n_params,
+    .params = params,
     .window_shape = window_shape,
     .top_g = top_g,
     .set_top_g = set_top_g,

@@ -76,8 +76,13 @@ bool model_from_safetensors(Model *m, const SafeTensors *st, const char *path, c
 {
     memset(m, 0, sizeof *m);
     const ModelKind *kind = detect_kind(st, path, err);
-    if (kind && model_alloc(m, kind, err) && kind->load(m->state, st, path, d, err))
-        return true;
+    if (kind && model_alloc(m, kind, err) && kind->load(m->state, st, path, d, err)) {
+        m->path = strdup(path);
+        if (m->path)
+            return true;
+        kind->free(m->state);
+        error_set_code(err, ERROR_NOMEM, "out of memory");
+    }
     free(m->state);
     memset(m, 0, sizeof *m);
     return false;
@@ -101,6 +106,7 @@ void model_free(Model *m)
     if (m->kind && m->state)
         m->kind->free(m->state);
     free(m->state);
+    free(m->path);
     memset(m, 0, sizeof *m);
 }
 
@@ -112,6 +118,30 @@ int model_n_reserved(const Model *m) { return m->kind->n_reserved; }
 Calibration *model_calibration(Model *m) { return m->kind->calibration(m->state); }
 const Calibration *model_calibration_const(const Model *m) { return m->kind->calibration(m->state); }
 size_t model_n_params(const Model *m) { return m->kind->n_params(m->state); }
+const char *model_path(const Model *m) { return m->path; }
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t size)
+{
+    const unsigned char *bytes = data;
+    for (size_t i = 0; i < size; i++)
+        h = (h ^ bytes[i]) * 0x100000001b3ull;
+    return h;
+}
+
+uint64_t model_params_hash(const Model *m)
+{
+    return fnv1a(0xcbf29ce484222325ull, m->kind->params(m->state), model_n_params(m) * sizeof(float));
+}
+
+uint64_t model_vocab_hash(const Model *m)
+{
+    int n_keys;
+    char *const *names = model_key_names(m, &n_keys);
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int k = 0; k < n_keys; k++) /* each name with its NUL, so ["ab","c"] and ["a","bc"] differ */
+        h = fnv1a(h, names[k], strlen(names[k]) + 1);
+    return h;
+}
 
 void model_window_shape(const Model *m, int *tx, int *ty, int *stride)
 {

@@ -68,6 +68,7 @@ typedef struct ModelKind {
     char *const *(*key_names)(const void *state, int *n_keys);
     Calibration *(*calibration)(void *state);
     size_t (*n_params)(const void *state);
+    const float *(*params)(const void *state);     /* n_params of them, in state_dict order */
     void (*window_shape)(const void *state, int *tx, int *ty, int *stride);
     int (*top_g)(const void *state);
     /* NULL when a kind's hit is not a choice among candidates */
@@ -98,6 +99,7 @@ typedef struct ModelKind {
 struct Model {
     const ModelKind *kind;
     void *state;
+    char *path;                 /* the file it was read from; NULL for a new model */
 };
 
 struct ModelInterpreter {
@@ -133,6 +135,13 @@ int model_n_reserved(const Model *m);
 Calibration *model_calibration(Model *m);
 const Calibration *model_calibration_const(const Model *m);
 size_t model_n_params(const Model *m);
+/* A hash of the parameters' bits (FNV-1a 64): the same for a model and its file read back, and
+ * another for other weights, so a file made for this model can be told from a stale one. */
+uint64_t model_params_hash(const Model *m);
+/* A hash of the vocabulary, the key names in id order. */
+uint64_t model_vocab_hash(const Model *m);
+/* The file the model was read from, or NULL. */
+const char *model_path(const Model *m);
 /* Keys read, keys predicted per window, events between windows. */
 void model_window_shape(const Model *m, int *tx, int *ty, int *stride);
 int model_top_g(const Model *m);

@@ -75,6 +75,7 @@ static char *const *key_names(const void *state, int *n_keys)
 
 static Calibration *calibration(void *state) { return &((Seq2Seq *)state)->calibration; }
 static size_t n_params(const void *state) { return ((const Seq2Seq *)state)->n_params; }
+static const float *params(const void *state) { return ((const Seq2Seq *)state)->params; }
 static int top_g(const void *state) { return ((const Seq2Seq *)state)->top_g; }
 
 static bool set_top_g(void *state, int g, Error *err)
@@ -169,6 +170,7 @@ const ModelKind seq2seq_kind = {
     .key_names = key_names,
     .calibration = calibration,
     .n_params = n_params,
+    .params = params,
     .window_shape = window_shape,
     .top_g = top_g,
     .set_top_g = set_top_g,

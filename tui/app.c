@@ -127,7 +127,8 @@ static bool ensure_interpreter(App *app)
         return true;
     Error err = {0};
     InterpretOptions opt = INTERPRET_DEFAULTS;
-    bool ok = explainer_init(&app->explainer, &app->scored->model, NULL, &opt, &err);
+    /* the nearest normal window from the model's training windows file, when one lies beside it */
+    bool ok = explainer_init_trained(&app->explainer, &app->scored->model, &opt, &err);
     if (!ok)
         snprintf(app->message, sizeof app->message, "%.250s", err.msg);
     app->interp_ready = ok;

@@ -1,4 +1,5 @@
-/* The safetensors reader, and both models' loaders behind it.
+/* The safetensors reader, both models' loaders behind it, and the training windows reader
+ * (integer tensors) against a small DeepLog model of keys 1..6 and window 3.
  *
  * Byte-level mutation rarely gets past the header length and the JSON, so a custom mutator
  * works on the structure: it splits an input into header and data, changes one thing a crafted
@@ -12,6 +13,7 @@
 
 #include "../../io/safetensors.h"
 #include "../../model/model.h"
+#include "../../model/training_windows.h"
 #include "fuzz_input.h"
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
@@ -27,6 +29,18 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     ModelLoadDefaults defaults = {.window = 3, .top_g = 2};
     if (model_load(&m, path, &defaults, &err))
         model_free(&m);
+    static Model windows_model; /* the model a windows file is checked against, made once */
+    static const char *const keys[] = {"1", "2", "3", "4", "5", "6"};
+    ModelHyper hp = {.hidden = 8, .layers = 1, .window = 3, .top_g = 2};
+    if (!windows_model.kind) {
+        model_kind_find("deeplog")->defaults(&hp);
+        if (!model_create(&windows_model, model_kind_find("deeplog"), &hp, keys, 6, 1, &err))
+            return 0;
+    }
+    WindowSet ws;
+    TrainingWindowsInfo info;
+    if (training_windows_load(&windows_model, path, &ws, &info, &err))
+        window_set_free(&ws);
     return 0;
 }
 

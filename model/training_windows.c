@@ -1,0 +1,229 @@
+#include "training_windows.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../io/text.h"
+#include "model_file.h"
+
+bool training_windows_path(const char *model_path, char *out, size_t size)
+{
+    const char *suffix = ".safetensors";
+    size_t len = strlen(model_path), n_suffix = strlen(suffix);
+    if (len > n_suffix && strcmp(model_path + len - n_suffix, suffix) == 0)
+        len -= n_suffix;
+    int n = snprintf(out, size, "%.*s.windows%s", (int)len, model_path, suffix);
+    return n > 0 && (size_t)n < size;
+}
+
+static int window_width(const Model *m)
+{
+    int tx, ty, stride;
+    model_window_shape(m, &tx, &ty, &stride);
+    return tx + ty;
+}
+
+/* The metadata's text, kept together for the writer. */
+typedef struct WindowsMeta {
+    char tx[16], ty[16], vocab_size[16], vocab_hash[24], params_hash[24], total[24];
+} WindowsMeta;
+
+static void hash_text(char *out, size_t size, uint64_t hash) { snprintf(out, size, "%016" PRIx64, hash); }
+
+bool training_windows_save(const Model *m, const WindowSet *ws, const char *path, Error *err)
+{
+    int tx, ty, stride, n_keys;
+    model_window_shape(m, &tx, &ty, &stride);
+    model_key_names(m, &n_keys);
+    int32_t *keys = malloc((ws->n * (size_t)ws->width + 1) * sizeof *keys);
+    int64_t *counts = malloc((ws->n + 1) * sizeof *counts);
+    if (!keys || !counts) {
+        free(keys), free(counts);
+        return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
+    }
+    uint64_t total = 0;
+    for (size_t i = 0; i < ws->n * (size_t)ws->width; i++)
+        keys[i] = (int32_t)ws->keys[i];
+    for (size_t w = 0; w < ws->n; w++)
+        total += (uint64_t)(counts[w] = (int64_t)ws->count[w]);
+    WindowsMeta text;
+    snprintf(text.tx, sizeof text.tx, "%d", tx);
+    snprintf(text.ty, sizeof text.ty, "%d", ty);
+    snprintf(text.vocab_size, sizeof text.vocab_size, "%d", n_keys);
+    hash_text(text.vocab_hash, sizeof text.vocab_hash, model_vocab_hash(m));
+    hash_text(text.params_hash, sizeof text.params_hash, model_params_hash(m));
+    snprintf(text.total, sizeof text.total, "%" PRIu64, total);
+    const char *meta_keys[] = {"format", "version", "model", "tx", "ty", "vocab_size", "vocab_hash", "params_hash",
+                               "total"};
+    const char *meta_values[] = {TRAINING_WINDOWS_FORMAT, TRAINING_WINDOWS_VERSION, model_kind_name(m), text.tx,
+                                 text.ty, text.vocab_size, text.vocab_hash, text.params_hash, text.total};
+    StTensor tensors[] = {
+        {.name = "windows", .ndim = 2, .shape = {(int64_t)ws->n, ws->width}, .numel = ws->n * (size_t)ws->width,
+         .i32 = keys, .dtype = ST_I32},
+        {.name = "counts", .ndim = 1, .shape = {(int64_t)ws->n}, .numel = ws->n, .i64 = counts, .dtype = ST_I64},
+    };
+    bool ok = safetensors_save(path, tensors, 2, meta_keys, meta_values, sizeof meta_keys / sizeof meta_keys[0], err);
+    free(keys);
+    free(counts);
+    return ok;
+}
+
+/* The file is a windows file of the version this code reads. */
+static bool check_format(const SafeTensors *st, const char *path, Error *err)
+{
+    const char *format = safetensors_meta(st, "format"), *version = safetensors_meta(st, "version");
+    if (!format || strcmp(format, TRAINING_WINDOWS_FORMAT) != 0)
+        return error_set(err, "%s: not a training windows file (its metadata's \"format\" is not \"%s\")", path,
+                         TRAINING_WINDOWS_FORMAT);
+    if (!version || strcmp(version, TRAINING_WINDOWS_VERSION) != 0)
+        return error_set(err, "%s: training windows file version %s; this traceaid reads version %s", path,
+                         version ? version : "(none)", TRAINING_WINDOWS_VERSION);
+    return true;
+}
+
+/* Written for a model of m's kind, window shape and vocabulary. */
+static bool check_model(const SafeTensors *st, const char *path, const Model *m, Error *err)
+{
+    const char *kind = safetensors_meta(st, "model"), *vocab_hash = safetensors_meta(st, "vocab_hash");
+    int tx, ty, stride, n_keys, file_tx, file_ty, file_keys;
+    model_window_shape(m, &tx, &ty, &stride);
+    model_key_names(m, &n_keys);
+    if (!model_meta_int(st, path, "tx", 0, &file_tx, err) || !model_meta_int(st, path, "ty", 0, &file_ty, err) ||
+        !model_meta_int(st, path, "vocab_size", 0, &file_keys, err))
+        return false;
+    if (!kind || strcmp(kind, model_kind_name(m)) != 0 || file_tx != tx || file_ty != ty)
+        return error_set(err, "%s: windows of %d+%d keys for a %s model; the model reads %d+%d (%s): the file is "
+                         "another model's", path, file_tx, file_ty, kind ? kind : "(unnamed)", tx, ty,
+                         model_kind_name(m));
+    char want[24];
+    hash_text(want, sizeof want, model_vocab_hash(m));
+    if (file_keys != n_keys)
+        return error_set(err, "%s: written for a vocabulary of %d keys; the model has %d: the file is another "
+                         "model's", path, file_keys, n_keys);
+    if (!vocab_hash || strcmp(vocab_hash, want) != 0)
+        return error_set(err, "%s: written for another vocabulary of %d keys (vocab_hash %s, the model's %s): the "
+                         "file is another model's", path, n_keys, vocab_hash ? vocab_hash : "(none)", want);
+    return true;
+}
+
+/* The two tensors, of their dtypes and shapes. */
+static bool find_tensors(const SafeTensors *st, const char *path, int width, const StTensor **windows,
+                         const StTensor **counts, Error *err)
+{
+    *windows = safetensors_find(st, "windows");
+    *counts = safetensors_find(st, "counts");
+    if (!*windows || !*counts)
+        return error_set(err, "%s: no tensor %s", path, *windows ? "counts" : "windows");
+    if ((*windows)->dtype != ST_I32 || (*windows)->ndim != 2 || (*windows)->shape[1] != width)
+        return error_set(err, "%s: tensor windows is not I32 [n, %d]", path, width);
+    if ((*counts)->dtype != ST_I64 || (*counts)->ndim != 1 || (*counts)->shape[0] != (*windows)->shape[0])
+        return error_set(err, "%s: tensor counts is not I64 [%lld], a count per window", path,
+                         (long long)(*windows)->shape[0]);
+    return true;
+}
+
+/* Each window's keys within the vocabulary, each window once, each count at least 1, and the
+ * counts summing to the metadata's total: a file damaged in its data is refused. */
+static bool fill_windows(WindowSet *ws, const SafeTensors *st, const char *path, const StTensor *windows,
+                         const StTensor *counts, int n_keys, uint64_t *total, Error *err)
+{
+    size_t n = (size_t)windows->shape[0];
+    *total = 0;
+    for (size_t w = 0; w < n; w++) {
+        const int32_t *window = windows->i32 + w * (size_t)ws->width;
+        for (int p = 0; p < ws->width; p++)
+            if (window[p] < 0 || window[p] >= n_keys)
+                return error_set(err, "%s: window %zu, position %d: key id %d outside the model's %d keys", path, w,
+                                 p + 1, window[p], n_keys);
+        /* every id checked non-negative: the same bits read as unsigned (aliasing allows it) */
+        const uint32_t *keys = (const uint32_t *)window;
+        int64_t count = counts->i64[w];
+        if (count < 1 || count > (int64_t)1 << 53)
+            return error_set(err, "%s: window %zu: count %lld, expected at least 1", path, w, (long long)count);
+        size_t at;
+        if (!window_set_add(ws, keys, &at, err))
+            return false;
+        if (at != w)
+            return error_set(err, "%s: window %zu repeats window %zu", path, w, at);
+        ws->count[w] = (float)count;
+        ws->total += (size_t)count - 1;
+        *total += (uint64_t)count;
+    }
+    const char *said = safetensors_meta(st, "total");
+    int64_t said_total;
+    if (!said || !text_parse_int64(said, strlen(said), &said_total) || (uint64_t)said_total != *total)
+        return error_set(err, "%s: the counts sum to %llu, the metadata's total says %s", path,
+                         (unsigned long long)*total, said ? said : "nothing");
+    return true;
+}
+
+bool training_windows_load(const Model *m, const char *path, WindowSet *ws, TrainingWindowsInfo *info, Error *err)
+{
+    int width = window_width(m), n_keys;
+    model_key_names(m, &n_keys);
+    window_set_init(ws, width);
+    memset(info, 0, sizeof *info);
+    SafeTensors st;
+    /* any dtype, so that a model file given by mistake is named as such, not by a tensor's dtype */
+    if (!safetensors_load_dtypes(&st, path, ST_F32 | ST_I32 | ST_I64, err))
+        return false;
+    const StTensor *windows, *counts;
+    bool ok = check_format(&st, path, err) && check_model(&st, path, m, err) &&
+              find_tensors(&st, path, width, &windows, &counts, err) &&
+              fill_windows(ws, &st, path, windows, counts, n_keys, &info->total, err);
+    if (ok) {
+        char want[24];
+        const char *params_hash = safetensors_meta(&st, "params_hash");
+        hash_text(want, sizeof want, model_params_hash(m));
+        info->same_params = params_hash && strcmp(params_hash, want) == 0;
+    } else {
+        window_set_free(ws);
+    }
+    safetensors_free(&st);
+    return ok;
+}
+
+bool training_nearest_load(TrainingNearest *tn, const Model *m, char *note, size_t note_size, Error *err)
+{
+    memset(tn, 0, sizeof *tn);
+    note[0] = '\0';
+    char path[4096];
+    struct stat info;
+    if (!model_path(m) || !training_windows_path(model_path(m), path, sizeof path) ||
+        (stat(path, &info) != 0 && errno == ENOENT))
+        return true;
+    TrainingWindowsInfo about;
+    Error why = {0};
+    if (!training_windows_load(m, path, &tn->windows, &about, &why)) {
+        if (why.code == ERROR_NOMEM)
+            return error_set_code(err, ERROR_NOMEM, "%s", why.msg);
+        snprintf(note, note_size, "%s; no nearest normal window", why.msg);
+        return true;
+    }
+    if (!about.same_params) {
+        snprintf(note, note_size, "%s: written for other weights of this model (trained again since?); no nearest "
+                 "normal window", path);
+        window_set_free(&tn->windows);
+        return true;
+    }
+    int n_keys;
+    model_key_names(m, &n_keys);
+    if (!nearest_index_build(&tn->index, &tn->windows, (uint32_t)n_keys, err)) {
+        window_set_free(&tn->windows);
+        return false;
+    }
+    tn->ready = true;
+    return true;
+}
+
+void training_nearest_free(TrainingNearest *tn)
+{
+    if (tn->ready)
+        nearest_index_free(&tn->index);
+    window_set_free(&tn->windows);
+    tn->ready = false;
+}

@@ -1,0 +1,49 @@
+/* A model's training windows, in a file beside the model: every distinct window it trained on
+ * (the keys read and the keys predicted, in its key ids) with how often it occurred. `train`
+ * writes it; `explain` and the explorer find the nearest normal window of the training data in
+ * it, and fine-tuning can replay it so that a model does not forget what it learned. The model
+ * file itself stays as PyTorch reads it. docs/MODEL_FORMAT.md describes the file. */
+#ifndef TRACEAID_TRAINING_WINDOWS_H
+#define TRACEAID_TRAINING_WINDOWS_H
+
+#include "model.h"
+#include "nearest.h"
+
+#define TRAINING_WINDOWS_FORMAT "traceaid-training-windows"
+#define TRAINING_WINDOWS_VERSION "1"
+
+/* Where a model's windows lie: the model's path less a final ".safetensors", then
+ * ".windows.safetensors" (m.safetensors: m.windows.safetensors). False when it does not fit. */
+bool training_windows_path(const char *model_path, char *out, size_t size);
+
+/* Writes ws (windows of the model's tx + ty keys) for m, through a temporary file renamed into
+ * place. */
+bool training_windows_save(const Model *m, const WindowSet *ws, const char *path, Error *err);
+
+/* What a windows file says of the model it was written for. */
+typedef struct TrainingWindowsInfo {
+    bool same_params;           /* written for these very weights (not a model trained since) */
+    uint64_t total;             /* occurrences, Σ counts */
+} TrainingWindowsInfo;
+
+/* Reads path into ws, refusing (naming the file) a file that is not a windows file, is
+ * corrupt, or was written for a model of another kind, window shape or vocabulary. Other
+ * weights of the same model are not refused: info->same_params tells (replay can use them, a
+ * nearest window shown as "of the training data" should not). */
+bool training_windows_load(const Model *m, const char *path, WindowSet *ws, TrainingWindowsInfo *info, Error *err);
+
+/* The nearest-window index over the training windows of the model m was read from. */
+typedef struct TrainingNearest {
+    WindowSet windows;
+    NearestIndex index;
+    bool ready;                 /* index holds the model's own training windows */
+} TrainingNearest;
+
+/* Builds tn from the windows file beside m's file. No file (a model trained elsewhere, or never
+ * given one), or a model not read from a file, leaves tn not ready and note empty; a file that is
+ * not m's (another model, other weights, corrupt) leaves it not ready and says why in note. False
+ * only when memory runs out. */
+bool training_nearest_load(TrainingNearest *tn, const Model *m, char *note, size_t note_size, Error *err);
+void training_nearest_free(TrainingNearest *tn);
+
+#endif
