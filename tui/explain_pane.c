@@ -22,6 +22,7 @@
 
 #define WIDE_COLS 120
 #define KEY_MAX_W 28
+#define MEANING_X 5     /* narrow: a meaning's line starts under the Ano. key */
 
 static const char *name_of(const App *app, uint32_t key) { return key_label(&app->scored->set, key); }
 static const char *meaning_of(const App *app, uint32_t key) { return key_meaning(&app->scored->set, key); }
@@ -122,14 +123,14 @@ static const char *key_cell(const App *app, uint32_t key, int width, char *buf, 
 
 static int narrow_key_width(const App *app, const Interpretation *it, int cols)
 {
-    int fit = (cols - 7) / 2, widest = keys_width(app, it);
+    int fit = (cols - 8) / 2, widest = keys_width(app, it);
     return fit < widest ? fit : widest;
 }
 
 static void narrow_heads(const App *app, const Interpretation *it, Rect heads)
 {
     int key_w = narrow_key_width(app, it, heads.w);
-    draw_text(app, heads, 0, 0, EL_TITLE, "%3s %-*s %s %-*s", "#", key_w, "Ano.", "*", key_w, "Ref.");
+    draw_text(app, heads, 0, 0, EL_TITLE, "%3s  %-*s %s %-*s", "#", key_w, "Ano.", "*", key_w, "Ref.");
 }
 
 static void narrow_position(Lines *l, const Interpretation *it, int i, int key_w)
@@ -138,17 +139,17 @@ static void narrow_position(Lines *l, const Interpretation *it, int i, int key_w
     char a[64], b[64], cut[512];
     bool differs = it->keys[i] != it->reference[i];
     ThemeElement style = differs ? EL_DIFF : EL_NORMAL;
-    put(l, 0, style, "%2d%c %-*s %c %-*s", i + 1, i >= it->n_inputs ? '>' : ' ', key_w,
+    put(l, 0, style, "%3d%c %-*s %c %-*s", i + 1, i >= it->n_inputs ? '>' : ' ', key_w,
              key_cell(app, it->keys[i], key_w, a, sizeof a), differs ? '*' : ' ', key_w,
              key_cell(app, it->reference[i], key_w, b, sizeof b));
     const char *ano = meaning_of(app, it->keys[i]), *ref = meaning_of(app, it->reference[i]);
     if (!differs) {
         if (*ano)
-            put(l, 4, EL_DIM, "%s", one_line(ano, l->body.w - 4, cut, sizeof cut));
+            put(l, MEANING_X, EL_DIM, "%s", one_line(ano, l->body.w - MEANING_X, cut, sizeof cut));
         return;
     }
-    put_wrapped(l, 4, style, "Ano. ", *ano ? ano : "(no meaning known)");
-    put_wrapped(l, 4, style, "Ref. ", *ref ? ref : "(no meaning known)");
+    put_wrapped(l, MEANING_X, style, "Ano. ", *ano ? ano : "(no meaning known)");
+    put_wrapped(l, MEANING_X, style, "Ref. ", *ref ? ref : "(no meaning known)");
 }
 
 /* ---- wide: the table as `explain` prints it ------------------------------------------------ */
@@ -246,11 +247,11 @@ static void put_nearest(Lines *l, const Interpretation *it, int key_w)
     for (int i = 0; i < it->n_keys; i++) {
         if (it->nearest[i] == it->keys[i])
             continue;
-        put(l, 0, EL_DIFF, "%2d%c %-*s * %-*s", i + 1, i >= it->n_inputs ? '>' : ' ', key_w,
+        put(l, 0, EL_DIFF, "%3d%c %-*s * %-*s", i + 1, i >= it->n_inputs ? '>' : ' ', key_w,
             key_cell(app, it->keys[i], key_w, a, sizeof a), key_w, key_cell(app, it->nearest[i], key_w, b, sizeof b));
         const char *near = meaning_of(app, it->nearest[i]);
         if (*near)
-            put_wrapped(l, 4, EL_DIFF, "Near. ", near);
+            put_wrapped(l, MEANING_X, EL_DIFF, "Near. ", near);
     }
 }
 
