@@ -140,8 +140,8 @@ static void narrow_position(Lines *l, const Interpretation *it, int i, int key_w
     bool differs = it->keys[i] != it->reference[i];
     ThemeElement style = differs ? EL_DIFF : EL_NORMAL;
     put(l, 0, style, "%3d%c %-*s %c %-*s", i + 1, i >= it->n_inputs ? '>' : ' ', key_w,
-             key_cell(app, it->keys[i], key_w, a, sizeof a), differs ? '*' : ' ', key_w,
-             key_cell(app, it->reference[i], key_w, b, sizeof b));
+        key_cell(app, it->keys[i], key_w, a, sizeof a), differs ? '*' : ' ', key_w,
+        key_cell(app, it->reference[i], key_w, b, sizeof b));
     const char *ano = meaning_of(app, it->keys[i]), *ref = meaning_of(app, it->reference[i]);
     if (!differs) {
         if (*ano)
@@ -162,6 +162,7 @@ static WideColumns wide_columns(const App *app, const Interpretation *it, int co
 {
     WideColumns c = {.key_w = keys_width(app, it)};
     c.mean_w = (cols - 16 - 2 * c.key_w) / 2;
+    c.mean_w = c.mean_w > 400 ? 400 : c.mean_w; /* within next_piece's line */
     return c;
 }
 
@@ -181,8 +182,8 @@ static void wide_position(Lines *l, const Interpretation *it, int i, WideColumns
     if (!differs) {
         one_line(ano, c.mean_w, ano_piece, sizeof ano_piece);
         put(l, 0, EL_NORMAL, "%2d%c %-*s  %-*s %5s  %-*s  %s", i + 1, i >= it->n_inputs ? '>' : ' ', c.key_w,
-                 key_cell(app, it->keys[i], c.key_w, a, sizeof a), c.mean_w, ano_piece, "", c.key_w,
-                 key_cell(app, it->reference[i], c.key_w, b, sizeof b), ano_piece);
+            key_cell(app, it->keys[i], c.key_w, a, sizeof a), c.mean_w, ano_piece, "", c.key_w,
+            key_cell(app, it->reference[i], c.key_w, b, sizeof b), ano_piece);
         return;
     }
     char position[16];
@@ -191,8 +192,8 @@ static void wide_position(Lines *l, const Interpretation *it, int i, WideColumns
         next_piece(&ano, c.mean_w, ano_piece, sizeof ano_piece);
         next_piece(&ref, c.mean_w, ref_piece, sizeof ref_piece);
         put(l, 0, EL_DIFF, "%-3s %-*s  %-*s %5s  %-*s  %s", first ? position : "", c.key_w,
-                 first ? key_cell(app, it->keys[i], c.key_w, a, sizeof a) : "", c.mean_w, ano_piece, first ? "*" : "",
-                 c.key_w, first ? key_cell(app, it->reference[i], c.key_w, b, sizeof b) : "", ref_piece);
+            first ? key_cell(app, it->keys[i], c.key_w, a, sizeof a) : "", c.mean_w, ano_piece, first ? "*" : "",
+            c.key_w, first ? key_cell(app, it->reference[i], c.key_w, b, sizeof b) : "", ref_piece);
     }
 }
 
