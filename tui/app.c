@@ -157,7 +157,7 @@ static void interpret_cursor(App *app)
         return;
     }
     app->has_interp = true;
-    app->interp_first = first, app->interp_event = app->cursor;
+    app->interp_first = first;
     app->explain_scroll.top = 0;
     app->focus = PANE_EXPLAIN;
     bool missed = app_outcomes(app)->outcome[app->cursor] == OUTCOME_MISS;

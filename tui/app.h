@@ -80,7 +80,7 @@ typedef struct App {
     bool has_interp;
     Explainer explainer;        /* made at the first i */
     bool interp_ready;
-    size_t interp_first, interp_event; /* the interpreted window's first event, and the cursor's then */
+    size_t interp_first;        /* the interpreted window's first event */
     PaneScroll explain_scroll;  /* the interpretation's lines below its column heads */
     PaneScroll stats_scroll;    /* the statistics' keys */
     bool zoomed;                /* o: the focused pane fills the screen between header and status */
