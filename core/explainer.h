@@ -1,5 +1,6 @@
-/* Interpreting the window that covers an event, for `explain` and the explorer's i: the model's
- * interpreter, made once and reused, over the window model_window_for gives. */
+/* Interpreting the window that predicted an event, for `explain` and the explorer's i: the model's
+ * interpreter, made once and reused, over the window whose verdict the event's outcome is; and a
+ * flagged segment's worst window, where the explorer's Enter lands. */
 #ifndef TRACEAID_EXPLAINER_H
 #define TRACEAID_EXPLAINER_H
 
@@ -22,9 +23,23 @@ bool explainer_init(Explainer *x, const Model *m, NearestIndex *nearest, const I
  * need it, and a stale file left beside a model should not stop one. */
 bool explainer_init_trained(Explainer *x, const Model *m, const InterpretOptions *opt, Error *err);
 void explainer_free(Explainer *x);
-/* The interpretation of the window covering event e of t; *first gets its first event. False
- * when no full window of the model's covers e in its session. */
+/* The interpretation of the window that predicted event e of t (whose verdict e's outcome is:
+ * where the model missed e, the window that missed it); *first gets its first event. False when
+ * no full window of the model's predicts e in its session. */
 bool explainer_at(Explainer *x, const Trace *t, size_t e, Interpretation *out, size_t *first);
+
+/* The worst window among those that predicted events [first, last) of t. */
+typedef struct WorstWindow {
+    size_t event;           /* its missed event of the lowest probability: the cursor goes there */
+    size_t first, last;     /* its events, inputs and targets (event alone when not interpretable) */
+    int misses;             /* its targets the model missed */
+    float prob;             /* the model's probability of event's key */
+    bool interpretable;     /* a full window of known keys: i interprets it */
+} WorstWindow;
+/* The window with the most missed targets, then the highest loss (-log p summed over its
+ * misses), preferring windows i can interpret. False when the model missed no event there. */
+bool explainer_worst_window(const Model *m, const Trace *t, const EventOutcomes *o, size_t first, size_t last,
+                            WorstWindow *out);
 
 /* The normal windows of t as the model reads them, indexed for the nearest-window search. */
 bool explainer_index_normal(const Model *m, const Trace *t, WindowSet *ws, NearestIndex *ix, Error *err);

@@ -288,6 +288,72 @@ static void w_writes_the_flagged_segments(void **state)
     fixture_free(f);
 }
 
+/* Enter on a flagged segment lands on its worst window: the one with the most misses, its
+ * least likely miss at the cursor. */
+static void enter_lands_on_the_worst_window(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    EventOutcomes *o = f->scored.outcomes;
+    int tx, ty, stride;
+    model_window_shape(&f->scored.model, &tx, &ty, &stride);
+    size_t first = 525; /* a window at the stride whose targets are 530.. */
+    for (size_t e = 0; e < N_EVENTS; e++)
+        o->prob[e] = 0.5f;
+    for (size_t e = first + (size_t)tx; e < first + (size_t)(tx + ty); e++)
+        o->outcome[e] = OUTCOME_MISS;
+    o->prob[first + (size_t)tx + 2] = 0.01f;
+    app->focus = PANE_FLAGGED;
+    keys(app, "j\n");
+    assert_int_equal(app->focus, PANE_TIMELINE);
+    assert_int_equal(app->segment, 5);
+    assert_int_equal(app->cursor, first + (size_t)tx + 2);
+    char message[128];
+    snprintf(message, sizeof message, "segment 6: worst window %zu-%zu (%d missed), cursor on its worst miss %zu", first,
+             first + (size_t)(tx + ty) - 1, ty, first + (size_t)tx + 2);
+    assert_string_equal(app->message, message);
+    /* a segment not flagged: its first event, as before */
+    app->focus = PANE_CHART;
+    app->segment = 0;
+    app_key(app, '\n');
+    assert_int_equal(app->cursor, 0);
+    fixture_free(f);
+}
+
+/* o zooms the focused pane and back; j/k, PgDn, G and g scroll the side pane while it is
+ * focused, each of its views keeping its own place. */
+static void o_zooms_and_the_side_pane_scrolls(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    app->focus = PANE_EXPLAIN;
+    assert_int_equal(app_key(app, 'o'), REACT_VIEW);
+    assert_true(app->zoomed);
+    assert_string_equal(app->message, "zoom: the interpretation on the whole screen (o: back)");
+    app_key(app, 'o');
+    assert_false(app->zoomed);
+    app->explain_scroll = (PaneScroll){.lines = 30, .rows = 8};
+    app->stats_scroll = (PaneScroll){.lines = 12, .rows = 8};
+    keys(app, "jj");
+    app_key(app, KEY_NPAGE);
+    assert_int_equal(app->explain_scroll.top, 2 + 7);
+    app_key(app, 'G');
+    assert_int_equal(app->explain_scroll.top, 22);
+    app_key(app, 'k');
+    assert_int_equal(app->explain_scroll.top, 21);
+    assert_int_equal(app->cursor, 0); /* the events stay */
+    app_key(app, 's');
+    keys(app, "jjjjjj");
+    assert_int_equal(app->stats_scroll.top, 4);
+    app_key(app, 's');
+    assert_int_equal(app->explain_scroll.top, 21);
+    app_key(app, 'g');
+    assert_int_equal(app->explain_scroll.top, 0);
+    fixture_free(f);
+}
+
 /* ---- the table ------------------------------------------------------------------------------ */
 
 /* A key runs one binding in a pane: none hides behind another. */
@@ -330,14 +396,14 @@ static void the_status_line_and_help_come_from_the_table(void **state)
     keys_status_hints(PANE_FLAGGED, buf, sizeof buf);
     assert_string_equal(buf, "j/k move  Enter events  n/N flagged  Tab pane  ? help  q quit");
     keys_status_hints(PANE_EXPLAIN, buf, sizeof buf);
-    assert_string_equal(buf, "i interpret at the cursor  s stats  Tab pane  t theme  ? help  q quit");
+    assert_string_equal(buf, "i interpret at the cursor  s stats  Tab pane  t theme  ? help  q quit  o zoom");
     keys_status_hints(PANE_CHART, buf, 20); /* cut short, still a string */
     assert_string_equal(buf, "<- -> segment  n/N ");
     assert_true(keys_help_line(0, buf, sizeof buf));
     assert_string_equal(buf, "j/k, arrows     move in the focused pane");
-    assert_true(keys_help_line(16, buf, sizeof buf));
+    assert_true(keys_help_line(17, buf, sizeof buf));
     assert_string_equal(buf, "q               quit");
-    assert_false(keys_help_line(17, buf, sizeof buf));
+    assert_false(keys_help_line(18, buf, sizeof buf));
 }
 
 #define TABLE_BEGIN "<!-- the key table: written by `make keys-doc` from tui/keys.c -->\n"
@@ -378,6 +444,8 @@ int main(void)
         cmocka_unit_test(search_looks_in_the_fields),
         cmocka_unit_test(without_a_model),
         cmocka_unit_test(w_writes_the_flagged_segments),
+        cmocka_unit_test(enter_lands_on_the_worst_window),
+        cmocka_unit_test(o_zooms_and_the_side_pane_scrolls),
         cmocka_unit_test(no_binding_is_shadowed),
         cmocka_unit_test(hint_slots_are_a_sequence),
         cmocka_unit_test(the_status_line_and_help_come_from_the_table),

@@ -73,6 +73,10 @@ SCREEN_TEST(filter)
 SCREEN_TEST(segments)
 SCREEN_TEST(mouse)
 SCREEN_TEST(zoom)
+SCREEN_TEST(interpret_80x24)
+SCREEN_TEST(interpret_200x50)
+SCREEN_TEST(pane_zoom)
+SCREEN_TEST(stats_scroll)
 
 /* The real binary on a real terminal: tmux runs it, capture-pane reads the screen. */
 static void end_to_end_in_tmux(void **state)
@@ -249,6 +253,10 @@ int main(void)
         cmocka_unit_test(screen_search), cmocka_unit_test(screen_filter), cmocka_unit_test(screen_segments),
         cmocka_unit_test(screen_mouse),
         cmocka_unit_test(screen_zoom),
+        cmocka_unit_test(screen_interpret_80x24),
+        cmocka_unit_test(screen_interpret_200x50),
+        cmocka_unit_test(screen_pane_zoom),
+        cmocka_unit_test(screen_stats_scroll),
         cmocka_unit_test(end_to_end_in_tmux),
         cmocka_unit_test(ctrl_c_in_the_explorer_exits_130),
         cmocka_unit_test(sigterm_in_the_explorer_exits_143),

@@ -66,6 +66,13 @@ static void select_segment(App *app, size_t seg)
     app->segment = seg < n ? seg : n - 1;
 }
 
+/* Up (n < 0) or down by n lines, within the pane's lines. */
+static void scroll_by(PaneScroll *scroll, long n)
+{
+    long max = scroll->lines > scroll->rows ? scroll->lines - scroll->rows : 0, top = scroll->top + n;
+    scroll->top = (int)(top < 0 ? 0 : top > max ? max : top);
+}
+
 void app_move(App *app, Pane pane, long n)
 {
     if (pane == PANE_CHART) {
@@ -74,6 +81,8 @@ void app_move(App *app, Pane pane, long n)
     } else if (pane == PANE_FLAGGED && app_scores(app)) {
         long row = (long)app->flagged_row + n, count = (long)app_scores(app)->n_flagged;
         app->flagged_row = count == 0 ? 0 : (size_t)(row < 0 ? 0 : row >= count ? count - 1 : row);
+    } else if (pane == PANE_EXPLAIN) {
+        scroll_by(app->show_stats ? &app->stats_scroll : &app->explain_scroll, n);
     } else {
         app_goto_event(app, app_visible_step(app, n));
     }
@@ -145,14 +154,68 @@ static void interpret_cursor(App *app)
     if (!ensure_interpreter(app))
         return;
     if (!explainer_at(&app->explainer, app_trace(app), app->cursor, &app->interp, &first)) {
-        snprintf(app->message, sizeof app->message, "event %zu: no full window of known keys covers it", app->cursor);
+        snprintf(app->message, sizeof app->message, "event %zu: no full window of known keys predicted it", app->cursor);
         return;
     }
     app->has_interp = true;
+    app->interp_first = first;
+    app->explain_scroll.top = 0;
     app->focus = PANE_EXPLAIN;
-    snprintf(app->message, sizeof app->message, "event %zu: %s", app->cursor,
-             !app->interp.anomalous ? "the model deems its window normal"
+    bool missed = app_outcomes(app)->outcome[app->cursor] == OUTCOME_MISS;
+    snprintf(app->message, sizeof app->message, "event %zu%s: window %zu-%zu, %s", app->cursor,
+             missed ? " (missed)" : "", first, first + (size_t)app->interp.n_keys - 1,
+             !app->interp.anomalous ? "the model deems it normal"
              : app->interp.fidelity ? "reference found, fidelity passed" : "no reference passed fidelity");
+}
+
+/* The timeline's row of event e: its place among the filter's events, with one. */
+static size_t row_of(const App *app, size_t e)
+{
+    return app->filter[0] ? app_visible_index(app, e) : e;
+}
+
+/* The worst window's events from the timeline's top when they fit, else its event in the middle. */
+static void show_window(App *app, size_t first, size_t e)
+{
+    size_t rows = app->timeline_rows > 1 ? (size_t)app->timeline_rows : 1, at = row_of(app, e);
+    app->top = at - row_of(app, first) < rows ? row_of(app, first) : at - rows / 2;
+}
+
+static void goto_worst(App *app)
+{
+    const Scores *sc = app_scores(app);
+    size_t first = app->segment * app_segment_len(app), last = first;
+    WorstWindow w;
+    if (sc)
+        scores_segment_range(sc, app->segment, &first, &last);
+    if (!sc || !explainer_worst_window(&app->scored->model, app_trace(app), app_outcomes(app), first, last + 1, &w)) {
+        app_goto_event(app, first);
+        app->top = row_of(app, app->cursor);
+        if (sc)
+            snprintf(app->message, sizeof app->message, "segment %zu: the model missed no event; its first", app->segment + 1);
+        return;
+    }
+    size_t segment = app->segment;
+    app_goto_event(app, w.event);
+    show_window(app, w.first, w.event);
+    if (w.interpretable)
+        snprintf(app->message, sizeof app->message, "segment %zu: worst window %zu-%zu (%d missed), cursor on its worst miss %zu",
+                 segment + 1, w.first, w.last, w.misses, w.event);
+    else
+        snprintf(app->message, sizeof app->message, "segment %zu: worst miss %zu (p %.4f), in no full window of known keys",
+                 segment + 1, w.event, w.prob);
+}
+
+/* o: the zoom is the layout's (tui/layout.c); the status line says which pane fills the screen. */
+static void toggle_zoom(App *app)
+{
+    static const char *const names[PANE_COUNT] = {"the chart", "the events", "the flagged segments", "the interpretation"};
+    app->zoomed = !app->zoomed;
+    const char *name = app->focus == PANE_EXPLAIN && app->show_stats ? "the statistics" : names[app->focus];
+    if (app->zoomed)
+        snprintf(app->message, sizeof app->message, "zoom: %s on the whole screen (o: back)", name);
+    else
+        snprintf(app->message, sizeof app->message, "zoom off: every pane");
 }
 
 static void cycle_theme(App *app)
@@ -211,5 +274,7 @@ static void resize_segments(App *app, bool longer)
 void app_cycle_theme(App *app) { cycle_theme(app); }
 void app_move_threshold(App *app, float delta) { move_threshold(app, delta); }
 void app_interpret_cursor(App *app) { interpret_cursor(app); }
+void app_goto_worst(App *app) { goto_worst(app); }
+void app_toggle_zoom(App *app) { toggle_zoom(app); }
 void app_write_report(App *app, bool json) { write_report(app, json); }
 void app_resize_segments(App *app, bool longer) { resize_segments(app, longer); }

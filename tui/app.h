@@ -55,6 +55,13 @@ typedef struct SegmentStats {
     float threshold;
 } SegmentStats;
 
+/* A pane of more lines than rows: the first line in view, kept while the pane is away (s shows
+ * the other side pane, o zooms another, Tab moves on). */
+typedef struct PaneScroll {
+    int top;                    /* the first line in view */
+    int lines, rows;            /* the pane's lines and the rows that show them, at the last app_update */
+} PaneScroll;
+
 typedef struct App {
     ScoredSet *scored;          /* the model, the traces and their scores; model may be absent */
     bool has_model;
@@ -73,6 +80,10 @@ typedef struct App {
     bool has_interp;
     Explainer explainer;        /* made at the first i */
     bool interp_ready;
+    size_t interp_first;        /* the interpreted window's first event */
+    PaneScroll explain_scroll;  /* the interpretation's lines below its column heads */
+    PaneScroll stats_scroll;    /* the statistics' keys */
+    bool zoomed;                /* o: the focused pane fills the screen between header and status */
     char message[256];          /* the status line's last word */
     int prompt_for;             /* '/' search or 'f' filter while typing; 0 otherwise */
     char prompt[128];
@@ -109,6 +120,11 @@ void app_cycle_theme(App *app);
 /* The threshold, the interpretation, the report and the segment length (tui/app.c). */
 void app_move_threshold(App *app, float delta);
 void app_interpret_cursor(App *app);
+/* Enter: the selected segment's worst window (core/explainer.h), its missed event at the cursor;
+ * the status line says which. Its first event when the model missed none there. */
+void app_goto_worst(App *app);
+/* o: the focused pane to the whole screen and back. */
+void app_toggle_zoom(App *app);
 void app_write_report(App *app, bool json);
 void app_resize_segments(App *app, bool longer);
 

@@ -35,6 +35,9 @@ static Reaction act_move_segment(App *app, int key)
 static Reaction act_move_page(App *app, int key)
 {
     long page = app->focus == PANE_CHART ? 10 : app->timeline_rows > 1 ? app->timeline_rows - 1 : 1;
+    const PaneScroll *scroll = app->show_stats ? &app->stats_scroll : &app->explain_scroll;
+    if (app->focus == PANE_EXPLAIN) /* the side pane's own rows, less one */
+        page = scroll->rows > 1 ? scroll->rows - 1 : 1;
     app_move(app, app->focus, key == KEY_NPAGE ? page : -page);
     return REACT_VIEW;
 }
@@ -61,7 +64,8 @@ static Reaction act_next_match(App *app, int key)
     return REACT_VIEW;
 }
 
-/* Enter: from a bar or a flagged row into its events. */
+/* Enter: from a bar or a flagged row into its events: a flagged segment's worst window, another
+ * segment's first event. */
 static Reaction act_drill_down(App *app, int key)
 {
     (void)key;
@@ -72,8 +76,12 @@ static Reaction act_drill_down(App *app, int key)
             if (sc->flagged[s] && row++ == app->flagged_row)
                 app->segment = s;
     }
-    app_goto_event(app, app->segment * app_segment_len(app));
-    app->top = app->cursor;
+    if (sc && sc->flagged[app->segment]) {
+        app_goto_worst(app);
+    } else {
+        app_goto_event(app, app->segment * app_segment_len(app));
+        app->top = app->cursor;
+    }
     app->focus = PANE_TIMELINE;
     return REACT_VIEW;
 }
@@ -128,6 +136,13 @@ static Reaction act_threshold(App *app, int key)
     return REACT_VIEW;
 }
 
+static Reaction act_zoom_pane(App *app, int key)
+{
+    (void)key;
+    app_toggle_zoom(app);
+    return REACT_VIEW;
+}
+
 static Reaction act_stats(App *app, int key)
 {
     (void)key;
@@ -165,13 +180,13 @@ const KeyBinding key_table[] = {
     {.keys = {'j', KEY_DOWN, 'k', KEY_UP}, .panes = ALL_PANES, .action = act_move_line,
      .hint = "j/k move", .hint_slot = {0, 1, 1, 0},
      .help_keys = "j/k, arrows", .help = "move in the focused pane",
-     .doc_keys = "`j` `k`, Down Up", .doc = "move in the focused pane: the cursor's event, the selected segment, the flagged row"},
+     .doc_keys = "`j` `k`, Down Up", .doc = "move in the focused pane: the cursor's event, the selected segment, the flagged row; scroll the interpretation or the statistics"},
     {.keys = {KEY_LEFT, KEY_RIGHT, 'h', 'l'}, .panes = PANE(PANE_CHART), .action = act_move_segment,
      .hint = "<- -> segment", .hint_slot = {1, 0, 0, 0},
      .doc_keys = "Left Right, `h` `l`", .doc = "the previous or next segment (chart)"},
     {.keys = {KEY_NPAGE, KEY_PPAGE}, .panes = ALL_PANES, .action = act_move_page,
      .help_keys = "PgUp/PgDn g/G", .help = "page, first, last",
-     .doc_keys = "PgDn PgUp", .doc = "a page down or up"},
+     .doc_keys = "PgDn PgUp", .doc = "a page down or up (of the interpretation or statistics too)"},
     {.keys = {'g', KEY_HOME, 'G', KEY_END}, .panes = ALL_PANES, .action = act_move_to_end,
      .doc_keys = "`g` `G`, Home End", .doc = "the first or last event (segment)"},
     {.keys = {'\t', KEY_BTAB}, .panes = ALL_PANES, .action = act_next_pane,
@@ -187,13 +202,13 @@ const KeyBinding key_table[] = {
     {.keys = {'\n', KEY_ENTER}, .panes = PANE(PANE_CHART) | PANE(PANE_FLAGGED), .action = act_drill_down,
      .hint = "Enter events", .hint_slot = {3, 0, 2, 0},
      .help_keys = "Enter", .help = "from a bar or flagged row to its events",
-     .doc_keys = "Enter", .doc = "from a bar or a flagged row into its events"},
+     .doc_keys = "Enter", .doc = "from a bar or a flagged row into its events: a flagged segment's worst window (the most events missed, then the highest loss) with its worst miss at the cursor, another segment's first event"},
     {.keys = {'i'}, .panes = PANE(PANE_EXPLAIN), .action = act_interpret,
      .hint = "i interpret at the cursor", .hint_slot = {0, 0, 0, 1}},
     {.keys = {'i'}, .panes = ALL_PANES & ~PANE(PANE_EXPLAIN), .action = act_interpret,
      .hint = "i interpret", .hint_slot = {0, 5, 0, 0},
      .help_keys = "i", .help = "interpret the window at the cursor",
-     .doc_keys = "`i`", .doc = "interpret the window at the cursor: beside it, the closest window the model deems normal"},
+     .doc_keys = "`i`", .doc = "interpret the window that predicted the event at the cursor (where the model missed it, the window that missed it): beside it, the closest window the model deems normal, the keys' meanings, and the nearest normal window of the training data when it is indexed"},
     {.keys = {'/'}, .panes = ALL_PANES, .action = act_prompt,
      .hint = "/ search", .hint_slot = {0, 2, 0, 0},
      .help_keys = "/ then n, N", .help = "search a key or process; repeat",
@@ -223,6 +238,10 @@ const KeyBinding key_table[] = {
      .hint = "s stats", .hint_slot = {0, 7, 0, 2},
      .help_keys = "s", .help = "segment statistics",
      .doc_keys = "`s`", .doc = "the statistics of the selected segment (each key's count beside its mean in clean segments)"},
+    {.keys = {'o'}, .panes = ALL_PANES, .action = act_zoom_pane,
+     .hint = "o zoom", .hint_slot = {0, 0, 0, 7},
+     .help_keys = "o", .help = "zoom the pane to the screen and back",
+     .doc_keys = "`o`", .doc = "zoom the focused pane to the whole screen (header and status line kept) and back, as tmux's zoom; Tab moves the zoom to the next pane"},
     {.keys = {'t'}, .panes = ALL_PANES, .action = act_theme,
      .hint = "t theme", .hint_slot = {0, 0, 0, 4},
      .help_keys = "t", .help = "next theme",

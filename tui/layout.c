@@ -15,10 +15,10 @@ static const PaneOps *ops_of(const App *app, Pane p)
 }
 
 /* The chart shows with a model; the other panes always (a narrow terminal may squeeze the
- * timeline to nothing: it still keeps its rows in view). */
+ * timeline to nothing: it still keeps its rows in view); zoomed, the focused pane alone. */
 static bool on_screen(const App *app, Pane p)
 {
-    return !app->layout.too_small && (p != PANE_CHART || app->has_model);
+    return !app->layout.too_small && (p != PANE_CHART || app->has_model) && (!app->zoomed || p == app->focus);
 }
 
 static Layout layout_for(const App *app, int rows, int cols)
@@ -48,6 +48,11 @@ static Layout layout_for(const App *app, int rows, int cols)
         l.pane[PANE_FLAGGED] = (Rect){top + middle - lower, 0, lower, cols * 2 / 5};
         l.pane[PANE_EXPLAIN] = (Rect){top + middle - lower, cols * 2 / 5 + 1, lower, cols - cols * 2 / 5 - 1};
     }
+    if (app->zoomed) { /* o: the focused pane alone between the header and the status line */
+        for (int p = 0; p < PANE_COUNT; p++)
+            l.pane[p] = p == (int)app->focus ? (Rect){1, 0, rows - 2, cols} : (Rect){0};
+        l.divider_x = -1;
+    }
     if (app->show_help)
         l.help = (Rect){2, cols / 2 - 30 > 0 ? cols / 2 - 30 : 0, rows - 3 < 21 ? rows - 3 : 21, cols < 60 ? cols : 60};
     return l;
@@ -59,6 +64,16 @@ void app_update(App *app, int rows, int cols)
     for (int p = 0; p < PANE_COUNT; p++)
         if (on_screen(app, (Pane)p) && ops_of(app, (Pane)p)->update)
             ops_of(app, (Pane)p)->update(app, app->layout.pane[p]);
+}
+
+/* While a pane is zoomed, the status line's right end says so (as tmux's Z flag): the hints and
+ * messages keep the rest of it. */
+static void draw_zoom_mark(const App *app)
+{
+    static const char mark[] = " [zoom: o] ";
+    Rect r = app->layout.status;
+    if (app->zoomed && !app->prompt_for && r.w > 40)
+        draw_text(app, r, 0, r.w - (int)sizeof mark + 1, EL_STATUS_KEY, "%s", mark);
 }
 
 void app_draw(const App *app)
@@ -73,6 +88,7 @@ void app_draw(const App *app)
     }
     header_draw(app, l->header);
     status_draw(app, l->status);
+    draw_zoom_mark(app);
     for (int p = 0; p < PANE_COUNT; p++) {
         if (on_screen(app, (Pane)p))
             ops_of(app, (Pane)p)->draw(app, l->pane[p]);
@@ -88,8 +104,10 @@ void app_draw(const App *app)
 
 void app_draw_status(const App *app)
 {
-    if (!app->layout.too_small)
+    if (!app->layout.too_small) {
         status_draw(app, app->layout.status);
+        draw_zoom_mark(app);
+    }
 }
 
 static bool inside(Rect r, int y, int x)
@@ -123,6 +141,6 @@ Reaction app_wheel(App *app, int y, int lines)
     for (int q = 0; q < PANE_COUNT && p < 0; q++) /* any column of the pointer's row */
         if (on_screen(app, (Pane)q) && y >= app->layout.pane[q].y && y < app->layout.pane[q].y + app->layout.pane[q].h)
             p = q;
-    app_move(app, p == PANE_CHART || p == PANE_FLAGGED ? (Pane)p : PANE_TIMELINE, lines);
+    app_move(app, p == PANE_CHART || p == PANE_FLAGGED || p == PANE_EXPLAIN ? (Pane)p : PANE_TIMELINE, lines);
     return REACT_VIEW;
 }

@@ -15,6 +15,8 @@ static int by_stray(const void *a, const void *b)
     return (dx < dy) - (dx > dy);
 }
 
+static void compute(App *app);
+
 /* Do the statistics hold for what is on show? */
 static bool stats_current(const App *app)
 {
@@ -25,11 +27,36 @@ static bool stats_current(const App *app)
            st->has_threshold == (sc && sc->has_threshold) && st->threshold == (sc ? sc->threshold : 0);
 }
 
+/* The keys the pane lists: those in the segment or in clean ones (sorted, they come first). */
+static int listed_keys(const SegmentStats *st)
+{
+    size_t n = 0;
+    while (n < st->n_keys && (st->keys[n].here != 0 || st->keys[n].clean_mean != 0))
+        n++;
+    return (int)n;
+}
+
+/* The scroll stays while the statistics are of the same segment (the threshold may move). */
+static void bound_scroll(App *app, Rect r)
+{
+    PaneScroll *scroll = &app->stats_scroll;
+    scroll->lines = app->stats.keys ? listed_keys(&app->stats) : 0;
+    scroll->rows = r.h > 2 ? r.h - 2 : 0; /* below the title and the column heads */
+    int max = scroll->lines > scroll->rows ? scroll->lines - scroll->rows : 0;
+    scroll->top = scroll->top > max ? max : scroll->top < 0 ? 0 : scroll->top;
+}
+
 static void stats_update(App *app, Rect r)
 {
-    (void)r;
-    if (stats_current(app))
-        return;
+    if (!stats_current(app) && (app->stats.trace != app->trace || app->stats.segment != app->segment))
+        app->stats_scroll.top = 0;
+    if (!stats_current(app))
+        compute(app);
+    bound_scroll(app, r);
+}
+
+static void compute(App *app)
+{
     const Trace *t = app_trace(app);
     const Scores *sc = app_scores(app);
     size_t len = app_segment_len(app), n_keys = vocab_size(&app->scored->set.vocab), clean = 0;
@@ -60,14 +87,21 @@ static void stats_update(App *app, Rect r)
 
 static void stats_draw(const App *app, Rect r)
 {
-    Rect in = draw_frame(app, r, "segment statistics (s: back to the interpretation)", app->focus == PANE_EXPLAIN);
+    const PaneScroll *scroll = &app->stats_scroll;
+    char title[128];
+    int len = snprintf(title, sizeof title, "segment statistics");
+    if (scroll->lines > scroll->rows) /* where the view is, and how to move it: before what a narrow pane cuts */
+        len += snprintf(title + len, sizeof title - (size_t)len, " (j/k: %d-%d of %d)", scroll->top + 1,
+                        scroll->top + scroll->rows, scroll->lines);
+    snprintf(title + len, sizeof title - (size_t)len, " (s: back to the interpretation)");
+    Rect in = draw_frame(app, r, title, app->focus == PANE_EXPLAIN);
     const KeyStat *stats = app->stats.keys;
     size_t n_keys = app->stats.n_keys;
     if (!stats)
         return;
     draw_text(app, in, 0, 0, EL_TITLE, " %-*s %7s %8s %8s", in.w - 28 > 8 ? in.w - 28 : 8, "key", "here", "clean", "diff");
-    for (int row = 1; row < in.h && (size_t)(row - 1) < n_keys; row++) {
-        const KeyStat *s = &stats[row - 1];
+    for (int row = 1; row < in.h && (size_t)(row - 1 + scroll->top) < n_keys; row++) {
+        const KeyStat *s = &stats[row - 1 + scroll->top];
         if (s->here == 0 && s->clean_mean == 0)
             break;
         draw_text(app, in, row, 0, fabs(s->here - s->clean_mean) > 3 * sqrt(s->clean_mean + 1) ? EL_MISS : EL_NORMAL,
