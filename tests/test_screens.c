@@ -242,6 +242,7 @@ static void bad_script_is_refused(void **state)
 
 int main(void)
 {
+    setenv("LC_ALL", "C", 1); /* the ASCII forms, whatever the locale of the run (UTF-8 has its own test) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(screen_open), cmocka_unit_test(screen_next_anomaly), cmocka_unit_test(screen_drill_down),
         cmocka_unit_test(screen_interpret), cmocka_unit_test(screen_threshold), cmocka_unit_test(screen_resize),

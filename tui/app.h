@@ -9,6 +9,7 @@
 
 #include "../core/scored_set.h"
 #include "../core/explainer.h"
+#include "../io/truth.h"
 #include "theme.h"
 
 typedef enum Pane { PANE_CHART, PANE_TIMELINE, PANE_FLAGGED, PANE_EXPLAIN, PANE_COUNT } Pane;
@@ -84,6 +85,10 @@ typedef struct App {
     int timeline_rows;          /* rows the timeline shows, at the last layout */
     Layout layout;              /* the last app_update's */
     SegmentStats stats;         /* the statistics pane's, while it shows */
+    bool utf8;                  /* the locale's codeset is UTF-8: Unicode block characters */
+    const Truth *truths;        /* per trace: the ground truth beside it (path NULL: none) */
+    bool show_traces;           /* the trace list in place of the flagged list (l) */
+    size_t trace_row;           /* the trace list's selected row */
 } App;
 
 const Trace *app_trace(const App *app);

@@ -6,6 +6,8 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,9 +55,9 @@ static void dump(App *app, int number)
 {
     render(app);
     printf("--- screen %d (%dx%d) ---\n", number, app->layout.cols, app->layout.rows);
-    char line[1024];
+    char line[4096]; /* up to 4 bytes a column in UTF-8: the row ends the reading first */
     for (int y = 0; y < app->layout.rows; y++) {
-        int n = mvinnstr(y, 0, line, app->layout.cols < 1023 ? app->layout.cols : 1023);
+        int n = mvinnstr(y, 0, line, (int)sizeof line - 1);
         while (n > 0 && line[n - 1] == ' ')
             n--;
         printf("%.*s\n", n < 0 ? 0 : n, line);
@@ -137,13 +139,15 @@ static bool follow_loader(App *app, Loader *loader, bool has_model, bool *app_re
     if (st.traces_ready && !*app_ready) {
         *app_ready = true;
         app->focus = PANE_TIMELINE;
-        if (has_model)
-            snprintf(app->message, sizeof app->message, "scoring... (Esc cancels)");
+        app->truths = loader->truths;
+        snprintf(app->message, sizeof app->message, "%s", has_model ? "scoring... (Esc cancels)" : loader->truth_note);
     }
     if (st.scores_ready && has_model && !app->has_model) {
         app->has_model = true;
         app->focus = PANE_CHART;
-        snprintf(app->message, sizeof app->message, "scored in %.2f s", loader->scored.seconds);
+        int len = snprintf(app->message, sizeof app->message, "scored in %.2f s", loader->scored.seconds);
+        if (loader->truth_note[0] && len > 0 && (size_t)len < sizeof app->message)
+            snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", loader->truth_note);
     }
     if (has_model && !app->has_model && (st.stage == LOAD_FAILED || st.stage == LOAD_CANCELLED))
         snprintf(app->message, sizeof app->message, "scoring %s: the events alone", st.stage == LOAD_CANCELLED ? "cancelled" : "failed");
@@ -216,6 +220,8 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
 {
     App app;
     app_init(&app, &loader->scored, false);
+    setlocale(LC_CTYPE, ""); /* the characters the terminal takes: ncursesw's wide ones in UTF-8 */
+    app.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     const CancelFlag *stop = interrupt_install(); /* before newterm, so ncurses keeps its own out */
     FILE *null_out = NULL, *null_in = NULL;
     SCREEN *screen;
@@ -237,7 +243,7 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
             bool ready = false;
             ok = follow_loader(&app, loader, has_model, &ready, err) && (has_model == app.has_model ||
                  error_set(err, "%s", loader_status(loader).err.msg));
-            app.message[0] = '\0';
+            snprintf(app.message, sizeof app.message, "%s", loader->truth_note); /* no timing: screens repeat */
             ok = ok && run_script(&app, opt->script, err);
         } else if (ok) {
             ok = run_terminal(&app, loader, has_model, stop, err);
