@@ -30,6 +30,7 @@ typedef struct PaneOps {
 } PaneOps;
 
 extern const PaneOps chart_ops, timeline_ops, flagged_ops, explain_ops, stats_ops;
+extern const PaneOps tracelist_ops; /* in the flagged list's place while l shows it */
 
 /* The lines above and below the panes, and the ? screen over them. */
 void header_draw(const App *app, Rect r);

@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/interrupt.h"
 #include "draw.h"
 #include "loader.h"
 #include "script.h"
+#include <term.h> /* after every other header: it defines short macros (lines, columns) */
 
 static bool start_theme(App *app, const char *name, Error *err)
 {
@@ -214,6 +216,26 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelF
     }
     loader_cancel(loader); /* quitting mid-scoring: the worker stops at its next check */
     return true;
+}
+
+bool explorer_terminal_usable(char *why, size_t size)
+{
+    const char *term = getenv("TERM");
+    if (!term || !*term) {
+        snprintf(why, size, "TERM is not set");
+        return false;
+    }
+    int status = 0;
+    if (setupterm(term, STDOUT_FILENO, &status) != OK) {
+        snprintf(why, size, "TERM=%.60s is not a terminal terminfo knows", term);
+        return false;
+    }
+    const char *cup = tigetstr("cup");
+    bool usable = cup && cup != (char *)-1;
+    if (!usable)
+        snprintf(why, size, "the terminal (TERM=%.60s) cannot place the cursor", term);
+    del_curterm(cur_term);
+    return usable;
 }
 
 bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Error *err)

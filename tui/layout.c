@@ -11,6 +11,8 @@
 static const PaneOps *ops_of(const App *app, Pane p)
 {
     static const PaneOps *const ops[PANE_COUNT] = {&chart_ops, &timeline_ops, &flagged_ops, &explain_ops};
+    if (p == PANE_FLAGGED && app->show_traces) /* and the trace list in place of the flagged list */
+        return &tracelist_ops;
     return p == PANE_EXPLAIN && app->show_stats ? &stats_ops : ops[p];
 }
 
