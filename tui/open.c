@@ -73,8 +73,9 @@ const Command cmd_open = {
     .usage = "TRACE... [--model MODEL] [--theme NAME] [OPTIONS]",
     .summary = "open the traces in the explorer (on a terminal), or summarise them (piped)",
     .details = "On a terminal, the explorer: the segment chart, the event timeline, the flagged\n"
-               "segments and the interpretation pane; ? lists the keys (docs/KEYS.md). Piped, a\n"
-               "summary of each file. NO_COLOR selects the mono theme.\n",
+               "segments and the interpretation pane; ? lists the keys (docs/KEYS.md). Piped, or\n"
+               "on a terminal that cannot place the cursor (TERM=dumb), a summary of each file.\n"
+               "NO_COLOR selects the mono theme; a UTF-8 locale gets the chart in block characters.\n",
     .specs = specs,
     .n_specs = ARG_COUNT(specs),
     .args = &args,
