@@ -107,6 +107,8 @@ void app_goto_event(App *app, size_t e);
 /* Up (n < 0) or down by n in a pane: the selected segment, the flagged row, or the cursor's
  * event (among the filter's, with one). */
 void app_move(App *app, Pane pane, long n);
+/* Up (n < 0) or down by n in the trace list (l) (tui/keys.c). */
+void app_move_trace_row(App *app, long n);
 /* Next (dir 1) or previous (dir -1) flagged segment from the selected one. */
 void app_jump_flagged(App *app, int dir);
 /* The next theme of theme_cycle. */

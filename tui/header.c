@@ -51,6 +51,11 @@ void header_draw(const App *app, Rect r)
         if (room >= name_len || room >= NAME_MIN)
             form = f, name_w = room < name_len ? room : name_len;
     }
+    if (form < 0) { /* no figures fit: the name still leaves its place and count in view */
+        int room = r.w - brand_len - tail_len;
+        name_w = room > NAME_MIN ? room : NAME_MIN;
+        name_w = name_w < name_len ? name_w : name_len;
+    }
     char shortened[512];
     draw_fill(app, r, 0, EL_HEADER);
     draw_text(app, r, 0, 0, EL_HEADER, "%s%s%s", brand, format_shorten(shortened, sizeof shortened, name, (size_t)name_w), tail);

@@ -20,13 +20,18 @@ static Reaction act_next_pane(App *app, int key)
     return REACT_VIEW;
 }
 
+void app_move_trace_row(App *app, long n)
+{
+    long row = (long)app->trace_row + n, count = (long)app->scored->set.n_traces;
+    app->trace_row = (size_t)(row < 0 ? 0 : row >= count ? count - 1 : row);
+}
+
 /* Moves in the trace list when it shows in the flagged list's place (false: it does not). */
 static bool move_in_trace_list(App *app, long n)
 {
     if (app->focus != PANE_FLAGGED || !app->show_traces)
         return false;
-    long row = (long)app->trace_row + n, count = (long)app->scored->set.n_traces;
-    app->trace_row = (size_t)(row < 0 ? 0 : row >= count ? count - 1 : row);
+    app_move_trace_row(app, n);
     return true;
 }
 

@@ -125,6 +125,9 @@ Reaction app_wheel(App *app, int y, int lines)
     for (int q = 0; q < PANE_COUNT && p < 0; q++) /* any column of the pointer's row */
         if (on_screen(app, (Pane)q) && y >= app->layout.pane[q].y && y < app->layout.pane[q].y + app->layout.pane[q].h)
             p = q;
-    app_move(app, p == PANE_CHART || p == PANE_FLAGGED ? (Pane)p : PANE_TIMELINE, lines);
+    if (p == PANE_FLAGGED && app->show_traces)
+        app_move_trace_row(app, lines);
+    else
+        app_move(app, p == PANE_CHART || p == PANE_FLAGGED ? (Pane)p : PANE_TIMELINE, lines);
     return REACT_VIEW;
 }
