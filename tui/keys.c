@@ -35,6 +35,15 @@ static bool move_in_trace_list(App *app, long n)
     return true;
 }
 
+/* Trace t on show: the filter, the bookmarks and the places in the one before do not carry over. */
+static void show_trace(App *app, size_t t)
+{
+    app->trace = t;
+    app_apply_filter(app, ""), app->message[0] = '\0';
+    free(app->bookmarked), app->bookmarked = NULL;
+    app->cursor = app->top = app->segment = app->flagged_row = 0;
+}
+
 static Reaction act_move_line(App *app, int key)
 {
     if (!move_in_trace_list(app, key == 'j' || key == KEY_DOWN ? 1 : -1))
@@ -78,8 +87,6 @@ static Reaction act_next_match(App *app, int key)
     app_search_next(app, key == 'n' ? 1 : -1);
     return REACT_VIEW;
 }
-
-static void show_trace(App *app, size_t t);
 
 /* Enter: from a bar or a flagged row into its events; in the trace list, that trace on show. */
 static Reaction act_drill_down(App *app, int key)
@@ -173,15 +180,6 @@ static Reaction act_help(App *app, int key)
     (void)key;
     app->show_help = !app->show_help;
     return REACT_VIEW;
-}
-
-/* Trace t on show: the filter, the bookmarks and the places in the one before do not carry over. */
-static void show_trace(App *app, size_t t)
-{
-    app->trace = t;
-    app_apply_filter(app, ""), app->message[0] = '\0';
-    free(app->bookmarked), app->bookmarked = NULL;
-    app->cursor = app->top = app->segment = app->flagged_row = 0;
 }
 
 static Reaction act_next_trace(App *app, int key)
