@@ -239,15 +239,17 @@ static void trace_list_and_blocks_in_tmux(void **state)
     env_restore("LC_ALL", old_locale);
 }
 
-/* A terminal that cannot place the cursor (TERM=dumb, or no TERM): the summary, and why. */
+/* A terminal that cannot place the cursor (TERM=dumb, no TERM, one terminfo does not know): the
+ * summary, and why. */
 static void dumb_terminal_gets_the_summary(void **state)
 {
     (void)state;
     if (system("command -v tmux > /dev/null") != 0)
         fail_msg("tmux is not installed (scripts/deps.sh installs it)");
     const char *terms[][2] = {{"TERM=dumb", "the terminal (TERM=dumb) cannot place the cursor"},
-                              {"env -u TERM", "TERM is not set"}};
-    for (int i = 0; i < 2; i++) {
+                              {"env -u TERM", "TERM is not set"},
+                              {"TERM=no-such-terminal", "TERM=no-such-terminal is not a terminal terminfo knows"}};
+    for (int i = 0; i < 3; i++) {
         char cmd[2400], session[64];
         snprintf(session, sizeof session, "traceaid-dumb-%d-%d", (int)getpid(), i);
         snprintf(cmd, sizeof cmd, "tmux -L %s new-session -d -s %s -x 150 -y 30 \"%s '%s' '%s' --model '%s'; "
