@@ -93,12 +93,14 @@ static void moves_in_the_focused_pane(void **state)
     Fixture *f = fixture_new(true);
     App *app = &f->app;
     assert_int_equal(app->focus, PANE_CHART);
-    assert_int_equal(app_key(app, 'l'), REACT_VIEW);
+    assert_int_equal(app_key(app, KEY_RIGHT), REACT_VIEW);
     assert_int_equal(app->segment, 1);
-    keys(app, "lll");
+    for (int i = 0; i < 3; i++)
+        app_key(app, KEY_RIGHT);
     app_key(app, KEY_LEFT);
     assert_int_equal(app->segment, 3);
-    keys(app, "hhhhhh");
+    for (int i = 0; i < 6; i++)
+        app_key(app, KEY_LEFT);
     assert_int_equal(app->segment, 0);
     app_key(app, KEY_END);
     assert_int_equal(app->segment, 7);
@@ -110,7 +112,7 @@ static void moves_in_the_focused_pane(void **state)
     assert_int_equal(app->cursor, 3);
     app_key(app, KEY_UP);
     assert_int_equal(app->cursor, 2);
-    assert_int_equal(app_key(app, 'l'), REACT_NONE); /* left and right are the chart's */
+    assert_int_equal(app_key(app, KEY_RIGHT), REACT_NONE); /* left and right are the chart's */
     assert_int_equal(app->cursor, 2);
     app_key(app, KEY_NPAGE); /* a page: the rows the timeline shows, less one */
     assert_int_equal(app->cursor, 2 + (size_t)app->timeline_rows - 1);
@@ -401,9 +403,11 @@ static void the_status_line_and_help_come_from_the_table(void **state)
     assert_string_equal(buf, "<- -> segment  n/N ");
     assert_true(keys_help_line(0, buf, sizeof buf));
     assert_string_equal(buf, "j/k, arrows     move in the focused pane");
-    assert_true(keys_help_line(17, buf, sizeof buf));
+    size_t n_lines = 0; /* the last line is quit's, whatever the table holds before it */
+    while (keys_help_line(n_lines, buf, sizeof buf))
+        n_lines++;
+    assert_true(n_lines > 1 && keys_help_line(n_lines - 1, buf, sizeof buf));
     assert_string_equal(buf, "q               quit");
-    assert_false(keys_help_line(18, buf, sizeof buf));
 }
 
 #define TABLE_BEGIN "<!-- the key table: written by `make keys-doc` from tui/keys.c -->\n"

@@ -167,12 +167,12 @@ static void every_command_works(const char *bin)
 /* The explorer's scripted mode with the model and a theme that is not compiled in. */
 static void explorer_shows_theme(const char *bin, const char *theme)
 {
-    const char *script = write_text("dump.script", "dump\n");
+    const char *script = write_text("dump.script", "size 120x24\ndump\n"); /* wide: the header keeps the theme */
     RunResult r = installed(bin, test_path("fifo.csv"), "--model", test_path("m.st"), "--theme", theme,
                             "--script", script);
     assert_status(r, 0);
     char header[64];
-    snprintf(header, sizeof header, "flagged  %s\n", theme); /* the header's end: the theme's name */
+    snprintf(header, sizeof header, "flagged  theme %s\n", theme); /* the header's end: the theme's name */
     assert_contains(r.out, header);
     run_result_free(&r);
 }

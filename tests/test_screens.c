@@ -3,6 +3,7 @@
  * tests/screens/NAME.expected. UPDATE_SCREENS=1 rewrites the expected screens instead. */
 #include "test_util.h"
 
+#include <locale.h>
 #include <signal.h>
 #include <time.h>
 
@@ -17,24 +18,47 @@
 #endif
 
 static char trace[600];
+/* For the trace list: the trace above, a clean one and one with a long name (each with gen's
+ * ground truth beside it). */
+static char traces[3][600];
 
-static int make_trace(void **state)
+static int generate(char *path, const char *name, const char *kind, const char *seed, const char *events)
 {
-    (void)state;
-    snprintf(trace, sizeof trace, "%s", test_path("fifo-ls.csv"));
-    RunResult r = run_traceaid("gen", "--kind", "fifo-ls", "--seed", "12", "--events", "20000", "-o", trace);
+    snprintf(path, 600, "%s", test_path(name));
+    RunResult r = run_traceaid("gen", "--kind", kind, "--seed", seed, "--events", events, "-o", path);
     int status = r.status;
     run_result_free(&r);
     return status;
 }
 
-static void screens(const char *name)
+static int make_trace(void **state)
+{
+    (void)state;
+    snprintf(traces[0], sizeof traces[0], "%s", test_path("fifo-ls.csv"));
+    return generate(trace, "fifo-ls.csv", "fifo-ls", "12", "20000") ||
+           generate(traces[1], "clean.csv", "clean", "3", "8000") ||
+           generate(traces[2], "hexacopter-flight-recorded-on-the-bench-with-a-busy-loop-injected.csv", "full-while",
+                    "5", "30000");
+}
+
+/* NAME.script run over the traces, in the locale given, against NAME.expected. */
+static void screens_of(const char *name, const char *locale, const char *const *paths, int n_paths)
 {
     char script[600], expected_path[600];
     snprintf(script, sizeof script, "%s/%s.script", SCREENS_DIR, name);
     snprintf(expected_path, sizeof expected_path, "%s/%s.expected", SCREENS_DIR, name);
-    RunResult r = run_traceaid(trace, "--model", FIXTURES_DIR "/flight-small.safetensors", "--meanings",
-                               SAMPLES_DIR "/qnx-meanings.txt", "--script", script);
+    const char *argv[16] = {traceaid_bin()};
+    int argc = 1;
+    for (int i = 0; i < n_paths; i++)
+        argv[argc++] = paths[i];
+    const char *rest[] = {"--model", FIXTURES_DIR "/flight-small.safetensors", "--meanings", SAMPLES_DIR "/qnx-meanings.txt",
+                          "--script", script, NULL};
+    for (int i = 0; rest[i]; i++)
+        argv[argc++] = rest[i];
+    argv[argc] = NULL;
+    char *old_locale = env_set("LC_ALL", locale);
+    RunResult r = run_traceaid_argv(-1, NULL, argv);
+    env_restore("LC_ALL", old_locale);
     assert_status(r, 0);
     if (getenv("UPDATE_SCREENS")) {
         FILE *fp = fopen(expected_path, "w");
@@ -58,6 +82,12 @@ static void screens(const char *name)
     run_result_free(&r);
 }
 
+static void screens(const char *name)
+{
+    const char *paths[] = {trace};
+    screens_of(name, "C", paths, 1);
+}
+
 #define SCREEN_TEST(name) static void screen_##name(void **state) { (void)state; screens(#name); }
 SCREEN_TEST(open)
 SCREEN_TEST(next_anomaly)
@@ -77,6 +107,43 @@ SCREEN_TEST(interpret_80x24)
 SCREEN_TEST(interpret_200x50)
 SCREEN_TEST(pane_zoom)
 SCREEN_TEST(stats_scroll)
+SCREEN_TEST(chart)
+
+/* The chart in eighth blocks, where the locale is UTF-8 (the dump reads wide characters back). */
+static void screen_chart_utf8(void **state)
+{
+    (void)state;
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        skip(); /* no such locale here: nothing to show the blocks in */
+    setlocale(LC_CTYPE, "C");
+    const char *paths[] = {trace};
+    screens_of("chart_utf8", "C.UTF-8", paths, 1);
+}
+
+/* Three traces: the trace list (l), and a long name shortened in the header. */
+static void screen_traces(void **state)
+{
+    (void)state;
+    const char *paths[] = {traces[0], traces[1], traces[2]};
+    screens_of("traces", "C", paths, 3);
+}
+
+/* A truth file that cannot be read: the trace opens without truth marks and the status line
+ * says why. */
+static void malformed_truth_is_a_message(void **state)
+{
+    (void)state;
+    char broken[600];
+    assert_int_equal(generate(broken, "broken.csv", "fifo-ls", "12", "3000"), 0);
+    write_text("broken.truth", "first_event,last_event,episode\n10,twenty,1\n");
+    RunResult r = run_traceaid(broken, "--model", FIXTURES_DIR "/flight-small.safetensors", "--script",
+                               write_text("one.script", "dump\n"));
+    assert_status(r, 0);
+    assert_contains(r.out, "ground truth not shown: ");
+    assert_contains(r.out, "broken.truth:2");
+    assert_null(strstr(r.out, "= truth")); /* no truth row */
+    run_result_free(&r);
+}
 
 /* The real binary on a real terminal: tmux runs it, capture-pane reads the screen. */
 static void end_to_end_in_tmux(void **state)
@@ -133,6 +200,76 @@ static char *wait_for_screen(const char *session, const char *text)
         free(screen);
     }
     return NULL;
+}
+
+static void tmux_keys(const char *session, const char *keys)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "tmux -L %s send-keys -t %s %s", session, session, keys);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* On a real terminal in a UTF-8 locale: the chart in blocks, and the trace list switching
+ * traces. */
+static void trace_list_and_blocks_in_tmux(void **state)
+{
+    (void)state;
+    if (system("command -v tmux > /dev/null") != 0)
+        fail_msg("tmux is not installed (scripts/deps.sh installs it)");
+    char cmd[3000], session[64];
+    snprintf(session, sizeof session, "traceaid-list-%d", (int)getpid());
+    /* the tmux client too in UTF-8, so that capture-pane gives the blocks back as they are */
+    char *old_locale = env_set("LC_ALL", "C.UTF-8");
+    snprintf(cmd, sizeof cmd, "tmux -L %s new-session -d -s %s -x 100 -y 30 \"LC_ALL=C.UTF-8 '%s' '%s' '%s' '%s' --model '%s'\"",
+             session, session, traceaid_bin(), traces[0], traces[1], traces[2], FIXTURES_DIR "/flight-small.safetensors");
+    assert_int_equal(system(cmd), 0);
+    char *screen = wait_for_screen(session, "flagged  default");
+    assert_non_null(screen);
+    assert_contains(screen, "\u2588"); /* a full block */
+    assert_contains(screen, "\u2501 truth");
+    free(screen);
+    tmux_keys(session, "l");
+    screen = wait_for_screen(session, "traces (3)");
+    assert_non_null(screen);
+    assert_contains(screen, "> fifo-ls.csv");
+    free(screen);
+    tmux_keys(session, "j Enter");
+    screen = wait_for_screen(session, "clean.csv (2/3)");
+    assert_non_null(screen);
+    free(screen);
+    snprintf(cmd, sizeof cmd, "tmux -L %s send-keys -t %s q; sleep 0.3; tmux -L %s kill-server 2>/dev/null; true", session,
+             session, session);
+    assert_int_equal(system(cmd), 0);
+    env_restore("LC_ALL", old_locale);
+}
+
+/* A terminal that cannot place the cursor (TERM=dumb, no TERM, one terminfo does not know): the
+ * summary, and why. */
+static void dumb_terminal_gets_the_summary(void **state)
+{
+    (void)state;
+    if (system("command -v tmux > /dev/null") != 0)
+        fail_msg("tmux is not installed (scripts/deps.sh installs it)");
+    const char *terms[][2] = {{"TERM=dumb", "the terminal (TERM=dumb) cannot place the cursor"},
+                              {"env -u TERM", "TERM is not set"},
+                              {"TERM=no-such-terminal", "TERM=no-such-terminal is not a terminal terminfo knows"}};
+    for (int i = 0; i < 3; i++) {
+        char cmd[2400], session[64];
+        snprintf(session, sizeof session, "traceaid-dumb-%d-%d", (int)getpid(), i);
+        snprintf(cmd, sizeof cmd, "tmux -L %s new-session -d -s %s -x 150 -y 30 \"%s '%s' '%s' --model '%s'; "
+                 "echo exit \\$?; sleep 30\"", session, session, terms[i][0], traceaid_bin(), trace,
+                 FIXTURES_DIR "/flight-small.safetensors");
+        assert_int_equal(system(cmd), 0);
+        char *screen = wait_for_screen(session, "exit ");
+        snprintf(cmd, sizeof cmd, "tmux -L %s kill-server 2>/dev/null; true", session);
+        assert_int_equal(system(cmd), 0);
+        assert_non_null(screen);
+        assert_contains(screen, terms[i][1]);
+        assert_contains(screen, ": a summary in place of the explorer");
+        assert_contains(screen, "Loaded 1 file: 20,000 events");
+        assert_contains(screen, "exit 0");
+        free(screen);
+    }
 }
 
 /* A file another process writes, once it is complete (ends with a newline), or NULL after 5 s. */
@@ -246,6 +383,7 @@ static void bad_script_is_refused(void **state)
 
 int main(void)
 {
+    setenv("LC_ALL", "C", 1); /* the ASCII forms, whatever the locale of the run (UTF-8 has its own test) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(screen_open), cmocka_unit_test(screen_next_anomaly), cmocka_unit_test(screen_drill_down),
         cmocka_unit_test(screen_interpret), cmocka_unit_test(screen_threshold), cmocka_unit_test(screen_resize),
@@ -257,9 +395,13 @@ int main(void)
         cmocka_unit_test(screen_interpret_200x50),
         cmocka_unit_test(screen_pane_zoom),
         cmocka_unit_test(screen_stats_scroll),
+        cmocka_unit_test(screen_chart), cmocka_unit_test(screen_chart_utf8), cmocka_unit_test(screen_traces),
+        cmocka_unit_test(malformed_truth_is_a_message),
         cmocka_unit_test(end_to_end_in_tmux),
         cmocka_unit_test(ctrl_c_in_the_explorer_exits_130),
         cmocka_unit_test(sigterm_in_the_explorer_exits_143),
+        cmocka_unit_test(trace_list_and_blocks_in_tmux),
+        cmocka_unit_test(dumb_terminal_gets_the_summary),
         cmocka_unit_test(bad_theme_is_refused),
         cmocka_unit_test(bad_script_is_refused),
     };

@@ -9,6 +9,7 @@
 
 #include "../core/scored_set.h"
 #include "../core/explainer.h"
+#include "../io/truth.h"
 #include "theme.h"
 
 typedef enum Pane { PANE_CHART, PANE_TIMELINE, PANE_FLAGGED, PANE_EXPLAIN, PANE_COUNT } Pane;
@@ -95,6 +96,10 @@ typedef struct App {
     int timeline_rows;          /* rows the timeline shows, at the last layout */
     Layout layout;              /* the last app_update's */
     SegmentStats stats;         /* the statistics pane's, while it shows */
+    bool utf8;                  /* the locale's codeset is UTF-8: Unicode block characters */
+    const Truth *truths;        /* per trace: the ground truth beside it (path NULL: none) */
+    bool show_traces;           /* the trace list in place of the flagged list (l) */
+    size_t trace_row;           /* the trace list's selected row */
 } App;
 
 const Trace *app_trace(const App *app);
@@ -113,6 +118,8 @@ void app_goto_event(App *app, size_t e);
 /* Up (n < 0) or down by n in a pane: the selected segment, the flagged row, or the cursor's
  * event (among the filter's, with one). */
 void app_move(App *app, Pane pane, long n);
+/* Up (n < 0) or down by n in the trace list (l) (tui/keys.c). */
+void app_move_trace_row(App *app, long n);
 /* Next (dir 1) or previous (dir -1) flagged segment from the selected one. */
 void app_jump_flagged(App *app, int dir);
 /* The next theme of theme_cycle. */

@@ -1,8 +1,11 @@
 /* The segment chart: a bar per segment (several to a column when they outnumber the columns),
- * bars over the threshold in the alert style, the threshold as a line across, the selected
- * segment marked under its bar. */
+ * bars over the threshold in the alert style, the threshold as a line across with its value at
+ * the left, the ground truth's anomalous segments (a .truth file beside the trace) marked under
+ * the bars, the selected segment marked under them. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "draw.h"
 
@@ -30,18 +33,97 @@ static void chart_view(const App *app, int plot_w, size_t *first, size_t *per_co
     *first -= *first % *per_col;
 }
 
+/* The chart's characters: ASCII, or in a UTF-8 locale Unicode eighth blocks, which give a bar
+ * eight heights a row. */
+static const char *const eighth_blocks[9] = {" ", "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588"};
+
+static const char *threshold_glyph(const App *app) { return app->utf8 ? "\u2500" : "-"; }
+static const char *flagged_glyph(const App *app) { return app->utf8 ? "\u2588" : "@"; }
+static const char *truth_glyph(const App *app) { return app->utf8 ? "\u2501" : "="; }
+
+/* The ground truth's anomalous segments of the trace on show (1 each), or NULL without a truth
+ * file beside the trace. The caller frees it. */
+static uint8_t *truth_segments(const App *app, const Scores *sc)
+{
+    const Truth *truth = app->truths ? &app->truths[app->trace] : NULL;
+    if (!truth || !truth->path)
+        return NULL;
+    uint8_t *bad = malloc(sc->n_segments + 1);
+    Error err = {0};
+    if (bad && !truth_mark(truth, app_trace(app), sc->segment_len, sc->n_segments, bad, &err))
+        memset(bad, 0, sc->n_segments); /* checked when loaded: not expected */
+    return bad;
+}
+
+/* The title and its legend, each legend glyph drawn over its ASCII stand-in in its own style. */
+static void chart_title(const App *app, Rect r, const Scores *sc, bool has_truth)
+{
+    char title[200], smoothed[32] = "";
+    if (sc->smooth > 0) /* the bars are a mean over neighbours, not one segment's own rate */
+        snprintf(smoothed, sizeof smoothed, ", smoothed over +-%d", sc->smooth);
+    int len = snprintf(title, sizeof title, "segments of %zu events: %s%s", sc->segment_len, score_rule_label(sc->rule), smoothed);
+    int at_threshold = -1, at_flagged = -1, at_truth = -1;
+    if (sc->has_threshold) {
+        at_threshold = len + 3;
+        len += snprintf(title + len, sizeof title - (size_t)len, "   - threshold");
+        at_flagged = len + 3;
+        len += snprintf(title + len, sizeof title - (size_t)len, "   @ flagged");
+    }
+    if (has_truth) {
+        at_truth = len + 3;
+        snprintf(title + len, sizeof title - (size_t)len, "   = truth");
+    }
+    draw_frame(app, r, title, app->focus == PANE_CHART);
+    if (at_threshold >= 0) {
+        draw_cell(app, r, 0, 1 + at_threshold, EL_THRESHOLD, threshold_glyph(app));
+        draw_cell(app, r, 0, 1 + at_flagged, EL_BAR_ALERT, flagged_glyph(app));
+    }
+    if (at_truth >= 0)
+        draw_cell(app, r, 0, 1 + at_truth, EL_MISS, truth_glyph(app));
+}
+
+/* The rate axis: its top and zero, and the threshold's value at the threshold's row. */
+static void axis_labels(const App *app, Rect in, const Scores *sc, float top, int plot_h, int threshold_row)
+{
+    if (sc->rule == SCORE_NLL) {
+        draw_text(app, in, 0, 0, EL_DIM, "%4.1f", top);
+        draw_text(app, in, plot_h - 1, 0, EL_DIM, "%4.1f", 0.0);
+    } else {
+        draw_text(app, in, 0, 0, EL_DIM, "%4.0f%%", 100 * top);
+        draw_text(app, in, plot_h - 1, 0, EL_DIM, "%4.0f%%", 0.0);
+    }
+    if (threshold_row < 0)
+        return;
+    double t = sc->rule == SCORE_NLL ? sc->threshold : 100.0 * sc->threshold;
+    draw_text(app, in, threshold_row, 0, EL_THRESHOLD, sc->rule == SCORE_NLL ? "%5.2f " : t < 99.95 ? "%4.1f%% " : "%4.0f%% ", t);
+}
+
+/* One column's cell at row (0 the top of plot_h rows) for a bar `height` rows high: ASCII fills
+ * the rows it rounds to, UTF-8 the eighths of the top one. */
+static void bar_cell(const App *app, Rect in, int row, int x, int plot_h, float height, bool flagged, bool on_threshold)
+{
+    int above_bottom = plot_h - 1 - row, eighths = (int)lroundf(height * 8) - 8 * above_bottom;
+    eighths = eighths < 0 ? 0 : eighths > 8 ? 8 : eighths;
+    if (!app->utf8)
+        eighths = above_bottom < (int)lroundf(height) ? 8 : 0;
+    ThemeElement style = flagged ? EL_BAR_ALERT : EL_BAR;
+    if (eighths > 0)
+        draw_cell(app, in, row, x, style, app->utf8 ? eighth_blocks[eighths] : flagged ? "@" : "#");
+    else if (on_threshold)
+        draw_cell(app, in, row, x, EL_THRESHOLD, threshold_glyph(app));
+}
+
 static void chart_draw(const App *app, Rect r)
 {
     const Scores *sc = app_scores(app);
-    char title[160], smoothed[32] = "";
-    if (sc->smooth > 0) /* the bars are a mean over neighbours, not one segment's own rate */
-        snprintf(smoothed, sizeof smoothed, ", smoothed over +-%d", sc->smooth);
-    snprintf(title, sizeof title, "segments of %zu events: %s%s%s", sc->segment_len, score_rule_label(sc->rule),
-             smoothed, sc->has_threshold ? "   - threshold   @ flagged" : "");
-    Rect in = draw_frame(app, r, title, app->focus == PANE_CHART);
-    int label_w = LABEL_W, plot_h = in.h - 1, plot_w = plot_width(in);
-    if (plot_h < 2 || plot_w < 4 || sc->n_segments == 0)
+    uint8_t *truth_bad = sc->n_segments ? truth_segments(app, sc) : NULL;
+    chart_title(app, r, sc, truth_bad != NULL);
+    Rect in = {r.y + 1, r.x, r.h - 1, r.w};
+    int label_w = LABEL_W, plot_h = in.h - 1 - (truth_bad != NULL), plot_w = plot_width(in);
+    if (plot_h < 2 || plot_w < 4 || sc->n_segments == 0) {
+        free(truth_bad);
         return;
+    }
     size_t first, per_col;
     int col_w;
     chart_view(app, plot_w, &first, &per_col, &col_w);
@@ -51,33 +133,30 @@ static void chart_draw(const App *app, Rect r)
     for (size_t s = 0; s < sc->n_segments; s++)
         top = sc->score[s] > top ? sc->score[s] : top;
     top = top > 0 ? top * 1.1f : 0.01f;
-    if (sc->rule == SCORE_NLL) {
-        draw_text(app, in, 0, 0, EL_DIM, "%4.1f", top);
-        draw_text(app, in, plot_h - 1, 0, EL_DIM, "%4.1f", 0.0);
-    } else {
-        draw_text(app, in, 0, 0, EL_DIM, "%4.0f%%", 100 * top);
-        draw_text(app, in, plot_h - 1, 0, EL_DIM, "%4.0f%%", 0.0);
-    }
     int threshold_row = sc->has_threshold ? plot_h - 1 - (int)lroundf(sc->threshold / top * (float)(plot_h - 1)) : -1;
+    axis_labels(app, in, sc, top, plot_h, threshold_row);
+    if (truth_bad)
+        draw_text(app, in, plot_h, 0, EL_DIM, "truth");
     for (int c = 0; c < n_cols; c++) {
         float value = 0;
-        bool flagged = false;
+        bool flagged = false, truly = false;
         for (size_t s = first + (size_t)c * per_col; s < first + (size_t)(c + 1) * per_col && s < sc->n_segments; s++) {
             value = sc->score[s] > value ? sc->score[s] : value;
             flagged |= sc->flagged[s];
+            truly |= truth_bad && truth_bad[s];
         }
-        int height = (int)lroundf(value / top * (float)plot_h);
-        for (int row = 0; row < plot_h; row++)
-            for (int w = 0; w < col_w; w++) {
-                bool bar = plot_h - row <= height;
-                if (bar)
-                    draw_text(app, in, row, label_w + c * col_w + w, flagged ? EL_BAR_ALERT : EL_BAR, "%c", flagged ? '@' : '#');
-                else if (row == threshold_row)
-                    draw_text(app, in, row, label_w + c * col_w + w, EL_THRESHOLD, "-");
-            }
+        float height = value / top * (float)plot_h;
+        for (int w = 0; w < col_w; w++) {
+            int x = label_w + c * col_w + w;
+            for (int row = 0; row < plot_h; row++)
+                bar_cell(app, in, row, x, plot_h, height, flagged, row == threshold_row);
+            if (truly)
+                draw_cell(app, in, plot_h, x, EL_MISS, truth_glyph(app));
+        }
     }
-    int marker = (int)((app->segment - first) / per_col) * col_w;
-    draw_text(app, in, plot_h, label_w + marker, EL_CURSOR, "^");
+    free(truth_bad);
+    int marker = (int)((app->segment - first) / per_col) * col_w, marker_row = in.h - 1;
+    draw_text(app, in, marker_row, label_w + marker, EL_CURSOR, "^");
     char label[96], value[32];
     int len = snprintf(label, sizeof label, " segment %zu: %s%s ", app->segment + 1,
                        scores_format(sc->rule, sc->score[app->segment], 2, value, sizeof value),
@@ -85,7 +164,7 @@ static void chart_draw(const App *app, Rect r)
     int x = label_w + marker + 2;
     if (x + len > in.w)
         x = label_w + marker - len - 1;
-    draw_text(app, in, plot_h, x < 0 ? 0 : x, EL_DIM, "%s", label);
+    draw_text(app, in, marker_row, x < 0 ? 0 : x, EL_DIM, "%s", label);
 }
 
 /* A click over a column selects its (first) segment. */

@@ -34,6 +34,15 @@ void draw_text(const App *app, Rect r, int y, int x, ThemeElement el, const char
     attrset(A_NORMAL);
 }
 
+void draw_cell(const App *app, Rect r, int y, int x, ThemeElement el, const char *glyph)
+{
+    if (y < 0 || y >= r.h || x < 0 || x >= r.w)
+        return;
+    attrset(draw_attr(app, el));
+    mvaddstr(r.y + y, r.x + x, glyph);
+    attrset(A_NORMAL);
+}
+
 void draw_fill(const App *app, Rect r, int y, ThemeElement el)
 {
     if (y < 0 || y >= r.h)

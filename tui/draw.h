@@ -12,6 +12,9 @@ attr_t draw_attr(const App *app, ThemeElement el);
 /* Text at (y, x) of r, clipped to r's width, in el's style. */
 void draw_text(const App *app, Rect r, int y, int x, ThemeElement el, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* One character cell at (y, x) of r in el's style: glyph is one character, a UTF-8 one (drawn
+ * whole: draw_text clips by bytes) where app->utf8 allows it. */
+void draw_cell(const App *app, Rect r, int y, int x, ThemeElement el, const char *glyph);
 /* Fills row y of r with spaces in el's style. */
 void draw_fill(const App *app, Rect r, int y, ThemeElement el);
 /* A pane's frame: its title on the top row, highlighted when focused; returns the inside. */
@@ -27,6 +30,7 @@ typedef struct PaneOps {
 } PaneOps;
 
 extern const PaneOps chart_ops, timeline_ops, flagged_ops, explain_ops, stats_ops;
+extern const PaneOps tracelist_ops; /* in the flagged list's place while l shows it */
 
 /* The lines above and below the panes, and the ? screen over them. */
 void header_draw(const App *app, Rect r);

@@ -6,14 +6,18 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/interrupt.h"
 #include "draw.h"
 #include "loader.h"
 #include "script.h"
+#include <term.h> /* after every other header: it defines short macros (lines, columns) */
 
 static bool start_theme(App *app, const char *name, Error *err)
 {
@@ -53,9 +57,9 @@ static void dump(App *app, int number)
 {
     render(app);
     printf("--- screen %d (%dx%d) ---\n", number, app->layout.cols, app->layout.rows);
-    char line[1024];
+    char line[4096]; /* up to 4 bytes a column in UTF-8: the row ends the reading first */
     for (int y = 0; y < app->layout.rows; y++) {
-        int n = mvinnstr(y, 0, line, app->layout.cols < 1023 ? app->layout.cols : 1023);
+        int n = mvinnstr(y, 0, line, (int)sizeof line - 1);
         while (n > 0 && line[n - 1] == ' ')
             n--;
         printf("%.*s\n", n < 0 ? 0 : n, line);
@@ -137,13 +141,15 @@ static bool follow_loader(App *app, Loader *loader, bool has_model, bool *app_re
     if (st.traces_ready && !*app_ready) {
         *app_ready = true;
         app->focus = PANE_TIMELINE;
-        if (has_model)
-            snprintf(app->message, sizeof app->message, "scoring... (Esc cancels)");
+        app->truths = loader->truths;
+        snprintf(app->message, sizeof app->message, "%s", has_model ? "scoring... (Esc cancels)" : loader->truth_note);
     }
     if (st.scores_ready && has_model && !app->has_model) {
         app->has_model = true;
         app->focus = PANE_CHART;
-        snprintf(app->message, sizeof app->message, "scored in %.2f s", loader->scored.seconds);
+        int len = snprintf(app->message, sizeof app->message, "scored in %.2f s", loader->scored.seconds);
+        if (loader->truth_note[0] && len > 0 && (size_t)len < sizeof app->message)
+            snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", loader->truth_note);
     }
     if (has_model && !app->has_model && (st.stage == LOAD_FAILED || st.stage == LOAD_CANCELLED))
         snprintf(app->message, sizeof app->message, "scoring %s: the events alone", st.stage == LOAD_CANCELLED ? "cancelled" : "failed");
@@ -212,10 +218,32 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelF
     return true;
 }
 
+bool explorer_terminal_usable(char *why, size_t size)
+{
+    const char *term = getenv("TERM");
+    if (!term || !*term) {
+        snprintf(why, size, "TERM is not set");
+        return false;
+    }
+    int status = 0;
+    if (setupterm(term, STDOUT_FILENO, &status) != OK) {
+        snprintf(why, size, "TERM=%.60s is not a terminal terminfo knows", term);
+        return false;
+    }
+    const char *cup = tigetstr("cup");
+    bool usable = cup && cup != (char *)-1;
+    if (!usable)
+        snprintf(why, size, "the terminal (TERM=%.60s) cannot place the cursor", term);
+    del_curterm(cur_term);
+    return usable;
+}
+
 bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Error *err)
 {
     App app;
     app_init(&app, &loader->scored, false);
+    setlocale(LC_CTYPE, ""); /* the characters the terminal takes: ncursesw's wide ones in UTF-8 */
+    app.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     const CancelFlag *stop = interrupt_install(); /* before newterm, so ncurses keeps its own out */
     FILE *null_out = NULL, *null_in = NULL;
     SCREEN *screen;
@@ -237,7 +265,7 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
             bool ready = false;
             ok = follow_loader(&app, loader, has_model, &ready, err) && (has_model == app.has_model ||
                  error_set(err, "%s", loader_status(loader).err.msg));
-            app.message[0] = '\0';
+            snprintf(app.message, sizeof app.message, "%s", loader->truth_note); /* no timing: screens repeat */
             ok = ok && run_script(&app, opt->script, err);
         } else if (ok) {
             ok = run_terminal(&app, loader, has_model, stop, err);

@@ -15,6 +15,11 @@ typedef struct ExplorerOptions {
  * once everything is loaded. Returns false with err set on a failure (cancelled: "cancelled"). */
 bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Error *err);
 
+/* Can the terminal on standard output place the cursor, as the explorer needs? TERM unset,
+ * unknown to terminfo or without cursor addressing (TERM=dumb, an Emacs shell) cannot: why then
+ * says so in a few words. */
+bool explorer_terminal_usable(char *why, size_t size);
+
 /* The command that opens the explorer: `traceaid open TRACE...`, or traces and no command. */
 extern const Command cmd_open;
 

@@ -1,36 +1,64 @@
-/* The top line: files, model, threshold, events, flagged segments. */
+/* The top line: the trace, its events, and the model, threshold and flagged segments. On a narrow
+ * screen the right side gets shorter and the trace's name is shortened in its middle, so that
+ * the model, the threshold and the flags stay in view. */
 #include <stdio.h>
 #include <string.h>
 
 #include "../io/format.h"
 #include "draw.h"
 
+/* The name is not cut below this many characters to make room for the figures. */
+#define NAME_MIN 12
+#define RIGHT_FORMS 3
+
+/* The right side in its forms, widest first; returns how many (0: no model, one form). */
+static int right_forms(const App *app, char right[RIGHT_FORMS][256])
+{
+    const Scores *sc = app_scores(app);
+    const char *theme = app->theme.name;
+    if (!app->has_model) {
+        snprintf(right[0], 256, "no model  theme %s ", theme);
+        return 1;
+    }
+    const char *model = model_kind_name(&app->scored->model);
+    if (!sc->has_threshold) {
+        snprintf(right[0], 256, "%s  not calibrated  theme %s ", model, theme);
+        snprintf(right[1], 256, "%s  not calibrated ", model);
+        return 2;
+    }
+    char threshold[32];
+    scores_format(sc->rule, sc->threshold, 2, threshold, sizeof threshold);
+    const char *nll = sc->rule == SCORE_NLL ? "NLL " : "";
+    snprintf(right[0], 256, "%s  threshold %s%s  %zu of %zu flagged  theme %s ", model, nll, threshold, sc->n_flagged,
+             sc->n_segments, theme);
+    snprintf(right[1], 256, "%s  %s%s  %zu/%zu flagged  %s ", model, nll, threshold, sc->n_flagged, sc->n_segments, theme);
+    snprintf(right[2], 256, "%s  %s%s  %zu/%zu flagged ", model, nll, threshold, sc->n_flagged, sc->n_segments);
+    return 3;
+}
+
 void header_draw(const App *app, Rect r)
 {
     const Trace *t = app_trace(app);
-    char events[32];
+    const char *brand = " traceaid  ", *name = format_basename(t->path);
+    char events[32], tail[96], right[RIGHT_FORMS][256];
+    int tail_len = snprintf(tail, sizeof tail, " (%zu/%zu)  %s events", app->trace + 1, app->scored->set.n_traces,
+                            format_count(events, sizeof events, t->n_events));
+    int name_len = (int)strlen(name), brand_len = (int)strlen(brand), n_forms = right_forms(app, right);
+    /* the widest right side that leaves the name its length, or at least NAME_MIN characters */
+    int form = -1, name_w = name_len;
+    for (int f = 0; f < n_forms && form < 0; f++) {
+        int room = r.w - brand_len - tail_len - 2 - (int)strlen(right[f]);
+        if (room >= name_len || room >= NAME_MIN)
+            form = f, name_w = room < name_len ? room : name_len;
+    }
+    if (form < 0) { /* no figures fit: the name still leaves its place and count in view */
+        int room = r.w - brand_len - tail_len;
+        name_w = room > NAME_MIN ? room : NAME_MIN;
+        name_w = name_w < name_len ? name_w : name_len;
+    }
+    char shortened[512];
     draw_fill(app, r, 0, EL_HEADER);
-    char left[512];
-    int left_len = snprintf(left, sizeof left, " traceaid  %s (%zu/%zu)  %s events", format_basename(t->path),
-                            app->trace + 1, app->scored->set.n_traces, format_count(events, sizeof events, t->n_events));
-    draw_text(app, r, 0, 0, EL_HEADER, "%s", left);
-    char right[256];
-    const Scores *sc = app_scores(app);
-    char threshold[32] = "";
-    if (sc && sc->has_threshold)
-        scores_format(sc->rule, sc->threshold, 2, threshold, sizeof threshold);
-    if (!app->has_model)
-        snprintf(right, sizeof right, "no model  theme %s ", app->theme.name);
-    else if (sc->has_threshold)
-        snprintf(right, sizeof right, "%s  threshold %s%s  %zu of %zu flagged  theme %s ",
-                 model_kind_name(&app->scored->model), sc->rule == SCORE_NLL ? "NLL " : "", threshold, sc->n_flagged,
-                 sc->n_segments, app->theme.name);
-    else
-        snprintf(right, sizeof right, "%s  not calibrated  theme %s ", model_kind_name(&app->scored->model), app->theme.name);
-    int len = (int)strlen(right);
-    if (left_len + 2 + len > r.w && sc && sc->has_threshold) /* narrow: the figures alone */
-        len = snprintf(right, sizeof right, "%s  %zu/%zu flagged  %s ", threshold, sc->n_flagged,
-                       sc->n_segments, app->theme.name);
-    if (left_len + 2 + len <= r.w)
-        draw_text(app, r, 0, r.w - len, EL_HEADER, "%s", right);
+    draw_text(app, r, 0, 0, EL_HEADER, "%s%s%s", brand, format_shorten(shortened, sizeof shortened, name, (size_t)name_w), tail);
+    if (form >= 0)
+        draw_text(app, r, 0, r.w - (int)strlen(right[form]), EL_HEADER, "%s", right[form]);
 }

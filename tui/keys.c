@@ -20,15 +20,40 @@ static Reaction act_next_pane(App *app, int key)
     return REACT_VIEW;
 }
 
+void app_move_trace_row(App *app, long n)
+{
+    long row = (long)app->trace_row + n, count = (long)app->scored->set.n_traces;
+    app->trace_row = (size_t)(row < 0 ? 0 : row >= count ? count - 1 : row);
+}
+
+/* Moves in the trace list when it shows in the flagged list's place (false: it does not). */
+static bool move_in_trace_list(App *app, long n)
+{
+    if (app->focus != PANE_FLAGGED || !app->show_traces)
+        return false;
+    app_move_trace_row(app, n);
+    return true;
+}
+
+/* Trace t on show: the filter, the bookmarks and the places in the one before do not carry over. */
+static void show_trace(App *app, size_t t)
+{
+    app->trace = t;
+    app_apply_filter(app, ""), app->message[0] = '\0';
+    free(app->bookmarked), app->bookmarked = NULL;
+    app->cursor = app->top = app->segment = app->flagged_row = 0;
+}
+
 static Reaction act_move_line(App *app, int key)
 {
-    app_move(app, app->focus, key == 'j' || key == KEY_DOWN ? 1 : -1);
+    if (!move_in_trace_list(app, key == 'j' || key == KEY_DOWN ? 1 : -1))
+        app_move(app, app->focus, key == 'j' || key == KEY_DOWN ? 1 : -1);
     return REACT_VIEW;
 }
 
 static Reaction act_move_segment(App *app, int key)
 {
-    app_move(app, PANE_CHART, key == 'l' || key == KEY_RIGHT ? 1 : -1);
+    app_move(app, PANE_CHART, key == KEY_RIGHT ? 1 : -1);
     return REACT_VIEW;
 }
 
@@ -38,14 +63,16 @@ static Reaction act_move_page(App *app, int key)
     const PaneScroll *scroll = app->show_stats ? &app->stats_scroll : &app->explain_scroll;
     if (app->focus == PANE_EXPLAIN) /* the side pane's own rows, less one */
         page = scroll->rows > 1 ? scroll->rows - 1 : 1;
-    app_move(app, app->focus, key == KEY_NPAGE ? page : -page);
+    if (!move_in_trace_list(app, key == KEY_NPAGE ? page : -page))
+        app_move(app, app->focus, key == KEY_NPAGE ? page : -page);
     return REACT_VIEW;
 }
 
 static Reaction act_move_to_end(App *app, int key)
 {
     long n = (long)app_trace(app)->n_events;
-    app_move(app, app->focus, key == 'G' || key == KEY_END ? n : -n);
+    if (!move_in_trace_list(app, key == 'G' || key == KEY_END ? n : -n))
+        app_move(app, app->focus, key == 'G' || key == KEY_END ? n : -n);
     return REACT_VIEW;
 }
 
@@ -64,11 +91,17 @@ static Reaction act_next_match(App *app, int key)
     return REACT_VIEW;
 }
 
-/* Enter: from a bar or a flagged row into its events: a flagged segment's worst window, another
- * segment's first event. */
+/* Enter: from a bar or a flagged row into its events (a flagged segment's worst window, another
+ * segment's first event); in the trace list, that trace on show. */
 static Reaction act_drill_down(App *app, int key)
 {
     (void)key;
+    if (app->focus == PANE_FLAGGED && app->show_traces) {
+        show_trace(app, app->trace_row);
+        app->show_traces = false;
+        snprintf(app->message, sizeof app->message, "trace %zu of %zu", app->trace + 1, app->scored->set.n_traces);
+        return REACT_VIEW;
+    }
     const Scores *sc = app_scores(app);
     if (app->focus == PANE_FLAGGED && sc) {
         size_t row = 0;
@@ -166,10 +199,20 @@ static Reaction act_help(App *app, int key)
 
 static Reaction act_next_trace(App *app, int key)
 {
-    app->trace = (app->trace + (key == '>' ? 1 : app->scored->set.n_traces - 1)) % app->scored->set.n_traces;
-    app_apply_filter(app, ""), app->message[0] = '\0';
-    free(app->bookmarked), app->bookmarked = NULL;
-    app->cursor = app->top = app->segment = app->flagged_row = 0;
+    show_trace(app, (app->trace + (key == '>' ? 1 : app->scored->set.n_traces - 1)) % app->scored->set.n_traces);
+    return REACT_VIEW;
+}
+
+/* l: the trace list in place of the flagged list, focused on the trace on show; l or Esc back. */
+static Reaction act_trace_list(App *app, int key)
+{
+    if (key == 27 && !app->show_traces)
+        return REACT_NONE;
+    app->show_traces = !app->show_traces;
+    if (app->show_traces) {
+        app->trace_row = app->trace;
+        app->focus = PANE_FLAGGED;
+    }
     return REACT_VIEW;
 }
 
@@ -181,9 +224,9 @@ const KeyBinding key_table[] = {
      .hint = "j/k move", .hint_slot = {0, 1, 1, 0},
      .help_keys = "j/k, arrows", .help = "move in the focused pane",
      .doc_keys = "`j` `k`, Down Up", .doc = "move in the focused pane: the cursor's event, the selected segment, the flagged row; scroll the interpretation or the statistics"},
-    {.keys = {KEY_LEFT, KEY_RIGHT, 'h', 'l'}, .panes = PANE(PANE_CHART), .action = act_move_segment,
+    {.keys = {KEY_LEFT, KEY_RIGHT}, .panes = PANE(PANE_CHART), .action = act_move_segment,
      .hint = "<- -> segment", .hint_slot = {1, 0, 0, 0},
-     .doc_keys = "Left Right, `h` `l`", .doc = "the previous or next segment (chart)"},
+     .doc_keys = "Left Right", .doc = "the previous or next segment (chart)"},
     {.keys = {KEY_NPAGE, KEY_PPAGE}, .panes = ALL_PANES, .action = act_move_page,
      .help_keys = "PgUp/PgDn g/G", .help = "page, first, last",
      .doc_keys = "PgDn PgUp", .doc = "a page down or up (of the interpretation or statistics too)"},
@@ -249,6 +292,9 @@ const KeyBinding key_table[] = {
     {.keys = {'<', '>'}, .panes = ALL_PANES, .action = act_next_trace,
      .help_keys = "< / >", .help = "previous / next trace",
      .doc_keys = "`<` `>`", .doc = "the previous or next trace"},
+    {.keys = {'l', 27}, .panes = ALL_PANES, .action = act_trace_list,
+     .help_keys = "l", .help = "the trace list (Enter shows one)",
+     .doc_keys = "`l`, Esc", .doc = "the trace list in place of the flagged list: each trace's events and flagged segments, the one on show marked `>`; `j` `k` select, Enter shows the selected trace, `l` or Esc goes back"},
     {.keys = {'?'}, .panes = ALL_PANES, .action = act_help, /* the ? screen's title says it */
      .hint = "? help", .hint_slot = {6, 8, 5, 5},
      .doc_keys = "`?`", .doc = "these keys"},

@@ -11,6 +11,8 @@
 static const PaneOps *ops_of(const App *app, Pane p)
 {
     static const PaneOps *const ops[PANE_COUNT] = {&chart_ops, &timeline_ops, &flagged_ops, &explain_ops};
+    if (p == PANE_FLAGGED && app->show_traces) /* and the trace list in place of the flagged list */
+        return &tracelist_ops;
     return p == PANE_EXPLAIN && app->show_stats ? &stats_ops : ops[p];
 }
 
@@ -53,8 +55,8 @@ static Layout layout_for(const App *app, int rows, int cols)
             l.pane[p] = p == (int)app->focus ? (Rect){1, 0, rows - 2, cols} : (Rect){0};
         l.divider_x = -1;
     }
-    if (app->show_help)
-        l.help = (Rect){2, cols / 2 - 30 > 0 ? cols / 2 - 30 : 0, rows - 3 < 21 ? rows - 3 : 21, cols < 60 ? cols : 60};
+    if (app->show_help) /* from under the header to above the status line, 24 rows at most */
+        l.help = (Rect){1, cols / 2 - 30 > 0 ? cols / 2 - 30 : 0, rows - 2 < 24 ? rows - 2 : 24, cols < 60 ? cols : 60};
     return l;
 }
 
@@ -141,6 +143,9 @@ Reaction app_wheel(App *app, int y, int lines)
     for (int q = 0; q < PANE_COUNT && p < 0; q++) /* any column of the pointer's row */
         if (on_screen(app, (Pane)q) && y >= app->layout.pane[q].y && y < app->layout.pane[q].y + app->layout.pane[q].h)
             p = q;
-    app_move(app, p == PANE_CHART || p == PANE_FLAGGED || p == PANE_EXPLAIN ? (Pane)p : PANE_TIMELINE, lines);
+    if (p == PANE_FLAGGED && app->show_traces)
+        app_move_trace_row(app, lines);
+    else
+        app_move(app, p == PANE_CHART || p == PANE_FLAGGED || p == PANE_EXPLAIN ? (Pane)p : PANE_TIMELINE, lines);
     return REACT_VIEW;
 }

@@ -1,9 +1,12 @@
 #include "loader.h"
 
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "../io/clock.h"
 
 static void publish(Loader *l, LoadStage stage, bool traces_ready, bool scores_ready, const Error *err)
@@ -42,6 +45,38 @@ static void install_wake(void)
     sigaction(WAKE_SIGNAL, &sa, NULL);
 }
 
+/* The ground truth beside a trace, when there is a file: its anomalous segments go under the
+ * chart's bars. One that cannot be read (or, in time, a trace without times) is said on the
+ * status line, and the trace opens without it. */
+static void load_truth(Loader *l, Truth *truth, const Trace *trace)
+{
+    memset(truth, 0, sizeof *truth);
+    char *path = trace->path && strcmp(trace->path, "-") != 0 ? truth_path_beside(trace->path) : NULL;
+    Error err = {0};
+    uint8_t whole_trace;
+    size_t n_events = trace->n_events ? trace->n_events : 1;
+    if (path && access(path, F_OK) == 0 &&
+        (!truth_load(truth, path, &err) || !truth_mark(truth, trace, n_events, 1, &whole_trace, &err))) {
+        truth_free(truth);
+        if (!l->truth_note[0])
+            snprintf(l->truth_note, sizeof l->truth_note, "ground truth not shown: %.170s", err.msg);
+    }
+    free(path);
+}
+
+/* The truths of the traces loaded since the last call (an input may bring several). */
+static bool load_truths(Loader *l, Error *err)
+{
+    size_t n = l->scored.set.n_traces;
+    Truth *grown = realloc(l->truths, (n + 1) * sizeof *grown);
+    if (!grown)
+        return error_nomem(err);
+    l->truths = grown;
+    for (; l->n_truths < n; l->n_truths++)
+        load_truth(l, &l->truths[l->n_truths], &l->scored.set.traces[l->n_truths]);
+    return true;
+}
+
 static void *work(void *arg)
 {
     Loader *l = arg;
@@ -52,7 +87,7 @@ static void *work(void *arg)
     opt.progress_ctx = l;
     bool ok = true;
     for (size_t i = 0; ok && i < l->n_inputs; i++) {
-        ok = scored_set_add_traces(&l->scored, &l->inputs[i], 1, &opt, &err);
+        ok = scored_set_add_traces(&l->scored, &l->inputs[i], 1, &opt, &err) && load_truths(l, &err);
         struct stat st;
         l->bytes_before += stat(l->inputs[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
     }
@@ -143,6 +178,9 @@ void loader_join(Loader *l)
 void loader_free(Loader *l)
 {
     loader_join(l);
+    for (size_t t = 0; t < l->n_truths; t++)
+        truth_free(&l->truths[t]);
+    free(l->truths);
     scored_set_free(&l->scored);
     pthread_mutex_destroy(&l->lock);
 }

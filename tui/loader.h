@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "../core/scored_set.h"
+#include "../io/truth.h"
 
 typedef enum LoadStage { LOAD_TRACES, LOAD_SCORING, LOAD_DONE, LOAD_FAILED, LOAD_CANCELLED } LoadStage;
 
@@ -20,6 +21,10 @@ typedef struct LoadStatus {
 
 typedef struct Loader {
     ScoredSet scored;           /* the result, owned */
+    Truth *truths;              /* per trace: the ground truth beside it (path NULL: none), read
+                                 * with the traces (ready with them) */
+    size_t n_truths;
+    char truth_note[200];       /* why a truth file beside a trace was not read ("" when none) */
     ModelRequest model;
     TraceRequest traces;
     const TraceInput *inputs;   /* the files, in order */

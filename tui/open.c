@@ -1,4 +1,6 @@
-/* traceaid open TRACE... (or traceaid TRACE...): the explorer on a terminal, a summary piped. */
+/* traceaid open TRACE... (or traceaid TRACE...): the explorer on a terminal, a summary piped or
+ * on a terminal that cannot place the cursor (TERM=dumb). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,8 +45,15 @@ static int open_traces(const Command *cmd, const ArgInputs *inputs, Error *err)
     OpenArgs *a = cmd->args;
     if (inputs->n == 0)
         return args_usage_error(cmd, "name at least one trace");
-    if (a->script || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)))
+    if (a->script)
         return explore(a, inputs, err);
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        return summary(&a->traces, inputs, err);
+    char why[128];
+    if (explorer_terminal_usable(why, sizeof why))
+        return explore(a, inputs, err);
+    /* a terminal that cannot draw the explorer: what the explorer would have opened, in lines */
+    fprintf(stderr, "traceaid: %s: a summary in place of the explorer\n", why);
     return summary(&a->traces, inputs, err);
 }
 
@@ -64,8 +73,9 @@ const Command cmd_open = {
     .usage = "TRACE... [--model MODEL] [--theme NAME] [OPTIONS]",
     .summary = "open the traces in the explorer (on a terminal), or summarise them (piped)",
     .details = "On a terminal, the explorer: the segment chart, the event timeline, the flagged\n"
-               "segments and the interpretation pane; ? lists the keys (docs/KEYS.md). Piped, a\n"
-               "summary of each file. NO_COLOR selects the mono theme.\n",
+               "segments and the interpretation pane; ? lists the keys (docs/KEYS.md). Piped, or\n"
+               "on a terminal that cannot place the cursor (TERM=dumb), a summary of each file.\n"
+               "NO_COLOR selects the mono theme; a UTF-8 locale gets the chart in block characters.\n",
     .specs = specs,
     .n_specs = ARG_COUNT(specs),
     .args = &args,
