@@ -4,6 +4,7 @@
  * merged into it. */
 #include "sched.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,19 @@ const char *sched_state_name(SchedState state)
     return state < SCHED_STATE_COUNT ? names[state] : "?";
 }
 
+const char *sched_format_span(int64_t ns, char *buf, size_t size)
+{
+    if (ns >= 1000000000)
+        snprintf(buf, size, "%.4g s", (double)ns / 1e9);
+    else if (ns >= 1000000)
+        snprintf(buf, size, "%.3g ms", (double)ns / 1e6);
+    else if (ns >= 1000)
+        snprintf(buf, size, "%.3g us", (double)ns / 1e3);
+    else
+        snprintf(buf, size, "%lld ns", (long long)ns);
+    return buf;
+}
+
 static bool grow(void **p, size_t *cap, size_t need, size_t elem, Error *err)
 {
     if (need <= *cap)
@@ -88,6 +102,19 @@ size_t sched_spans_from(const SchedSpans *sp, int64_t time)
             hi = mid;
     }
     return lo;
+}
+
+size_t sched_event_at(const Trace *t, int64_t time)
+{
+    size_t lo = 0, hi = t->n_events;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->time[mid] < time)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->n_events ? lo : t->n_events ? t->n_events - 1 : 0;
 }
 
 /* ---- threads -------------------------------------------------------------------------------- */

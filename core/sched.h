@@ -71,6 +71,10 @@ bool schedule_build(Schedule *s, const Trace *t, const Vocab *vocab, Error *err)
 void schedule_free(Schedule *s);
 /* The first span of sp that ends after time (sp->n when none). */
 size_t sched_spans_from(const SchedSpans *sp, int64_t time);
+/* The first event of t at or after time (the last event when none is); events in time order. */
+size_t sched_event_at(const Trace *t, int64_t time);
+/* A duration in ns for people: "0.543 s", "67.9 ms", "12.3 us", "850 ns". Returns buf. */
+const char *sched_format_span(int64_t ns, char *buf, size_t size);
 /* "running", "ready", "reply", ... */
 const char *sched_state_name(SchedState state);
 /* A thread's name as the time view shows it. */

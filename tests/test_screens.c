@@ -4,6 +4,7 @@
 #include "test_util.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <time.h>
 
 #ifndef SCREENS_DIR
@@ -28,13 +29,15 @@ static int make_trace(void **state)
     return status;
 }
 
-static void screens(const char *name)
+/* NAME.script on trace_path, with the committed model or without one. */
+static void screens_on(const char *name, const char *trace_path, bool with_model)
 {
     char script[600], expected_path[600];
     snprintf(script, sizeof script, "%s/%s.script", SCREENS_DIR, name);
     snprintf(expected_path, sizeof expected_path, "%s/%s.expected", SCREENS_DIR, name);
-    RunResult r = run_traceaid(trace, "--model", FIXTURES_DIR "/flight-small.safetensors", "--meanings",
-                               SAMPLES_DIR "/qnx-meanings.txt", "--script", script);
+    RunResult r = with_model ? run_traceaid(trace_path, "--model", FIXTURES_DIR "/flight-small.safetensors", "--meanings",
+                                            SAMPLES_DIR "/qnx-meanings.txt", "--script", script)
+                             : run_traceaid(trace_path, "--script", script);
     assert_status(r, 0);
     if (getenv("UPDATE_SCREENS")) {
         FILE *fp = fopen(expected_path, "w");
@@ -58,6 +61,8 @@ static void screens(const char *name)
     run_result_free(&r);
 }
 
+static void screens(const char *name) { screens_on(name, trace, true); }
+
 #define SCREEN_TEST(name) static void screen_##name(void **state) { (void)state; screens(#name); }
 SCREEN_TEST(open)
 SCREEN_TEST(next_anomaly)
@@ -73,6 +78,29 @@ SCREEN_TEST(filter)
 SCREEN_TEST(segments)
 SCREEN_TEST(mouse)
 SCREEN_TEST(zoom)
+SCREEN_TEST(timeview_80x24)
+SCREEN_TEST(timeview_200x50)
+
+/* The time view of a real perf recording (tests/fixtures/perf/), of a trace without scheduling
+ * events, and of one without timestamps: the last two say so in the pane. */
+static void screen_timeview_perf(void **state)
+{
+    (void)state;
+    screens_on("timeview_perf", FIXTURES_DIR "/perf/sched-small.perf-script.txt.zst", false);
+}
+
+static void screen_timeview_none(void **state)
+{
+    (void)state;
+    screens_on("timeview_none", write_text("no-sched.csv", "timestamp,cpu,class,event,pid,tid,process\n"
+                                           "1000,0,COMM,SND_MESSAGE,10,1,srv\n2000,0,COMM,REC_MESSAGE,20,1,cli\n"), false);
+}
+
+static void screen_timeview_untimed(void **state)
+{
+    (void)state;
+    screens_on("timeview_untimed", write_text("untimed.txt", "1 2 3 4\n5 6 7\n"), false);
+}
 
 /* The real binary on a real terminal: tmux runs it, capture-pane reads the screen. */
 static void end_to_end_in_tmux(void **state)
@@ -242,6 +270,7 @@ static void bad_script_is_refused(void **state)
 
 int main(void)
 {
+    setenv("LC_ALL", "C", 1); /* the screens in ASCII, whatever the locale around the tests */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(screen_open), cmocka_unit_test(screen_next_anomaly), cmocka_unit_test(screen_drill_down),
         cmocka_unit_test(screen_interpret), cmocka_unit_test(screen_threshold), cmocka_unit_test(screen_resize),
@@ -249,6 +278,9 @@ int main(void)
         cmocka_unit_test(screen_search), cmocka_unit_test(screen_filter), cmocka_unit_test(screen_segments),
         cmocka_unit_test(screen_mouse),
         cmocka_unit_test(screen_zoom),
+        cmocka_unit_test(screen_timeview_80x24), cmocka_unit_test(screen_timeview_200x50),
+        cmocka_unit_test(screen_timeview_perf), cmocka_unit_test(screen_timeview_none),
+        cmocka_unit_test(screen_timeview_untimed),
         cmocka_unit_test(end_to_end_in_tmux),
         cmocka_unit_test(ctrl_c_in_the_explorer_exits_130),
         cmocka_unit_test(sigterm_in_the_explorer_exits_143),

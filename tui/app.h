@@ -9,6 +9,7 @@
 
 #include "../core/scored_set.h"
 #include "../core/explainer.h"
+#include "../core/sched.h"
 #include "theme.h"
 
 typedef enum Pane { PANE_CHART, PANE_TIMELINE, PANE_FLAGGED, PANE_EXPLAIN, PANE_COUNT } Pane;
@@ -84,6 +85,13 @@ typedef struct App {
     int timeline_rows;          /* rows the timeline shows, at the last layout */
     Layout layout;              /* the last app_update's */
     SegmentStats stats;         /* the statistics pane's, while it shows */
+    bool utf8;                  /* the locale's codeset is UTF-8: Unicode block characters, else ASCII */
+    /* The time view (tui/time_pane.c), in the timeline's place while v shows it. */
+    bool show_timeview;
+    int64_t tv_start, tv_span;  /* the time shown, tv_span ns wide from tv_start; 0: not set yet */
+    size_t tv_top;              /* its first thread row */
+    Schedule *sched;            /* of trace sched_trace, built when the view first shows it */
+    size_t sched_trace;
 } App;
 
 const Trace *app_trace(const App *app);

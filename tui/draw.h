@@ -27,6 +27,7 @@ typedef struct PaneOps {
 } PaneOps;
 
 extern const PaneOps chart_ops, timeline_ops, flagged_ops, explain_ops, stats_ops;
+extern const PaneOps time_ops; /* tui/time_pane.c: in the timeline's place while v shows it */
 
 /* The lines above and below the panes, and the ? screen over them. */
 void header_draw(const App *app, Rect r);

@@ -7,10 +7,13 @@
 #define MIN_ROWS 12
 #define MIN_COLS 40
 
-/* The side pane shows the statistics in place of the interpretation while s is on. */
+/* The side pane shows the statistics in place of the interpretation while s is on; the time
+ * view takes the timeline's place while v shows it. */
 static const PaneOps *ops_of(const App *app, Pane p)
 {
     static const PaneOps *const ops[PANE_COUNT] = {&chart_ops, &timeline_ops, &flagged_ops, &explain_ops};
+    if (p == PANE_TIMELINE && app->show_timeview)
+        return &time_ops;
     return p == PANE_EXPLAIN && app->show_stats ? &stats_ops : ops[p];
 }
 
