@@ -327,7 +327,7 @@ const KeyBinding key_table[] = {
      .doc_keys = "`?`", .doc = "these keys"},
     {.keys = {27}, .panes = 0, /* the terminal loop's, while it loads */
      .doc_keys = "Esc", .doc = "while loading or scoring: cancel (during scoring, the events stay on show)"},
-    {.panes = 0, .doc_keys = "mouse", .doc = "a click selects a bar, an event row or a flagged row; the wheel scrolls"},
+    {.panes = 0, .doc_keys = "mouse", .doc = "a click selects a bar, an event row, a flagged row or a time in the time view; the wheel scrolls"},
     {.keys = {'q'}, .panes = ALL_PANES, .action = act_quit,
      .hint = "q quit", .hint_slot = {7, 9, 6, 6, 7},
      .help_keys = "q", .help = "quit",

@@ -297,8 +297,9 @@ static void time_draw(const App *app, Rect r)
         return;
     }
     char title[256], wide[32];
-    snprintf(title, sizeof title, "time view: %s   = run  - ready  ! irq  S/R/P/M send/receive/reply/mutex  . asleep  (v: events)",
-             sched_format_span(app->tv_span, wide, sizeof wide));
+    snprintf(title, sizeof title, "time view: %s   %s run  %s ready  %s irq  S/R/P/M send/receive/reply/mutex  %s asleep  (v: events)",
+             sched_format_span(app->tv_span, wide, sizeof wide), app->utf8 ? "\u2588" : "=", app->utf8 ? "\u2591" : "-",
+             app->utf8 ? "\u2593" : "!", app->utf8 ? "\u00b7" : ".");
     Rect in = draw_frame(app, r, title, app->focus == PANE_TIMELINE);
     int name_w = name_width(in), plot_x = name_w + 1, plot_w = plot_width(in);
     if (plot_w < 4 || in.h < 3)
