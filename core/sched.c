@@ -357,6 +357,8 @@ static bool linux_event(Builder *b, SchedEventClass c, size_t e)
         return ok;
     }
     uint32_t prev = linux_task(b, text, "prev_pid", "prev_comm", &ok);
+    if (ok && prev < IDLE_THREAD && t->tid[e] == b->s->threads[prev].tid && t->pid[e] != TRACE_NO_ID)
+        b->s->threads[prev].pid = t->pid[e]; /* the switch is the task's own event: its process shows */
     if (ok && prev < IDLE_THREAD) {
         char state[16] = "R";
         bool dead;

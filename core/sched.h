@@ -48,7 +48,8 @@ typedef struct SchedSpans {
 } SchedSpans;
 
 typedef struct SchedThread {
-    int32_t pid, tid;           /* pid TRACE_NO_ID when the trace does not tell (Linux: a task seen only in fields) */
+    int32_t pid, tid;           /* pid TRACE_NO_ID when the trace does not tell (Linux: a task whose own
+                                 * sched_switch out was not seen) */
     uint32_t name;              /* into Schedule.names: the process name (QNX) or the comm (Linux) */
     int64_t cpu_time;           /* time running, interrupts left out */
     SchedSpans states;

@@ -134,6 +134,7 @@ static void linux_spans(void **state)
     assert_string_equal(sched_thread_name(s, &s->threads[1]), "Web Content");
     assert_string_equal(sched_thread_name(s, &s->threads[2]), "kworker/1:1");
     assert_int_equal(s->threads[1].tid, 200);
+    assert_int_equal(s->threads[0].pid, 100); /* from its own sched_switch's pid/tid */
     CHECK(&s->threads[0].states, base, {0, 3000, SCHED_RUNNING}, {3000, 4000, SCHED_INTERRUPTED},
           {4000, 5000, SCHED_RUNNING}, {5000, 10000, SCHED_DISK}, {10000, 12000, SCHED_READY},
           {12000, 15000, SCHED_RUNNING});
