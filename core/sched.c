@@ -256,13 +256,15 @@ static uint32_t cpu_shows(const Builder *b, uint16_t cpu)
     return b->cpu[cpu].irq_depth ? SCHED_INTERRUPT : b->cpu[cpu].runner;
 }
 
-/* th (IDLE_THREAD: the idle thread) is switched in on cpu. A thread still running there is taken
- * as preempted; th running on another cpu has left it. */
+/* th (IDLE_THREAD: the idle thread) is switched in on cpu; th running on another cpu has left
+ * it. A thread still running on cpu left it without an event saying how (a recording that
+ * drops a task's own events, a lost buffer): its state is unknown from then on, a gap, not a
+ * guess. */
 static bool switch_in(Builder *b, uint16_t cpu, uint32_t th, int64_t time)
 {
     uint32_t prev = b->cpu[cpu].runner;
     if (prev != NO_THREAD && prev != th && thread_running(b, prev) && b->now[prev].cpu == cpu &&
-        !thread_set(b, prev, SCHED_READY, time))
+        !thread_set(b, prev, NO_STATE, time))
         return false;
     if (th != IDLE_THREAD && thread_running(b, th) && b->now[th].cpu != cpu && b->cpu[b->now[th].cpu].runner == th) {
         uint16_t other = b->now[th].cpu;

@@ -68,7 +68,7 @@ static const char qnx_csv[] =
     "1500,0,THREAD,THREADY,20,1,cli\n"
     "1600,0,THREAD,THRECEIVE,10,1,srv\n"
     "1700,0,THREAD,THRUNNING,20,1,cli\n"
-    "1900,0,THREAD,THRUNNING,10,1,srv\n"          /* cli preempted without a THREADY of its own */
+    "1900,0,THREAD,THRUNNING,10,1,srv\n"          /* cli switched out without an event of its own */
     "2000,1,THREAD,THSEND,40,1,x\n";
 
 static void qnx_spans(void **state)
@@ -85,7 +85,7 @@ static void qnx_spans(void **state)
     CHECK(&s->threads[0].states, 0, {1000, 1300, SCHED_RUNNING}, {1300, 1400, SCHED_INTERRUPTED},
           {1400, 1600, SCHED_RUNNING}, {1600, 1900, SCHED_RECEIVE}, {1900, 2000, SCHED_RUNNING});
     CHECK(&s->threads[1].states, 0, {1100, 1200, SCHED_RUNNING}, {1200, 1500, SCHED_REPLY},
-          {1500, 1700, SCHED_READY}, {1700, 1900, SCHED_RUNNING}, {1900, 2000, SCHED_READY});
+          {1500, 1700, SCHED_READY}, {1700, 1900, SCHED_RUNNING}); /* then unknown: a gap */
     assert_int_equal(s->threads[2].states.n, 0); /* SEND-blocked from the last event on */
     CHECK(&s->cpus[0], 0, {1000, 1300, 0}, {1300, 1400, SCHED_INTERRUPT}, {1400, 1600, 0}, {1700, 1900, 1},
           {1900, 2000, 0});

@@ -10,8 +10,8 @@
 #include "draw.h"
 
 #define MAX_COLS 512
-#define NAME_MIN 10
-#define NAME_MAX 24
+#define NAME_MIN 14
+#define NAME_MAX 28
 
 /* A row as it is drawn: a character (or UTF-8 text) and a style per column. */
 typedef struct RowCells {
@@ -269,7 +269,7 @@ static void draw_axis(const App *app, Rect in, int y, int x, int plot_w)
 static void thread_label(const Schedule *s, const SchedThread *th, char letter, int width, char *buf, size_t size)
 {
     char ids[32];
-    if (th->pid != TRACE_NO_ID)
+    if (th->pid != TRACE_NO_ID && th->pid != th->tid) /* a process's first thread: its pid alone */
         snprintf(ids, sizeof ids, "%d/%d", (int)th->pid, (int)th->tid);
     else
         snprintf(ids, sizeof ids, "%d", (int)th->tid);
