@@ -96,6 +96,16 @@ static void screen_timeview_none(void **state)
                                            "1000,0,COMM,SND_MESSAGE,10,1,srv\n2000,0,COMM,REC_MESSAGE,20,1,cli\n"), false);
 }
 
+/* Where the locale's codeset is UTF-8, the time view draws with block characters (and the
+ * dump reads them back as UTF-8). */
+static void screen_timeview_utf8(void **state)
+{
+    (void)state;
+    setenv("LC_ALL", "C.UTF-8", 1);
+    screens("timeview_utf8");
+    setenv("LC_ALL", "C", 1);
+}
+
 static void screen_timeview_untimed(void **state)
 {
     (void)state;
@@ -280,7 +290,7 @@ int main(void)
         cmocka_unit_test(screen_zoom),
         cmocka_unit_test(screen_timeview_80x24), cmocka_unit_test(screen_timeview_200x50),
         cmocka_unit_test(screen_timeview_perf), cmocka_unit_test(screen_timeview_none),
-        cmocka_unit_test(screen_timeview_untimed),
+        cmocka_unit_test(screen_timeview_untimed), cmocka_unit_test(screen_timeview_utf8),
         cmocka_unit_test(end_to_end_in_tmux),
         cmocka_unit_test(ctrl_c_in_the_explorer_exits_130),
         cmocka_unit_test(sigterm_in_the_explorer_exits_143),
