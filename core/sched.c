@@ -76,9 +76,13 @@ static bool grow(void **p, size_t *cap, size_t need, size_t elem, Error *err)
     return true;
 }
 
-/* Appends [start, end) what to sp, merged into the last span when it goes on from it. */
+/* Appends [start, end) what to sp, merged into the last span when it goes on from it. Events a
+ * little out of order across CPUs (QNX's) would make spans overlap: a span starts no earlier
+ * than the last one ends, so they stay ordered. */
 static bool spans_push(SchedSpans *sp, int64_t start, int64_t end, uint32_t what, Error *err)
 {
+    if (sp->n && start < sp->span[sp->n - 1].end)
+        start = sp->span[sp->n - 1].end;
     if (end <= start)
         return true;
     if (sp->n && sp->span[sp->n - 1].what == what && sp->span[sp->n - 1].end == start) {

@@ -76,7 +76,7 @@ static void time_update(App *app, Rect r)
     whole = whole > 0 ? whole : 1;
     if (app->tv_span <= 0 || app->tv_span > whole)
         app->tv_start = first, app->tv_span = whole;
-    if (at < app->tv_start || at >= app->tv_start + app->tv_span)
+    if (at < app->tv_start || at > app->tv_start + app->tv_span) /* the last event is in the whole */
         app->tv_start = at - app->tv_span / 2;
     if (app->tv_start + app->tv_span > first + whole)
         app->tv_start = first + whole - app->tv_span;
@@ -306,7 +306,8 @@ static void time_draw(const App *app, Rect r)
         return;
     const Trace *t = app_trace(app);
     int64_t at = t->time[app->cursor];
-    int cursor_col = at >= app->tv_start && at < app->tv_start + app->tv_span ? column_of(app, plot_w, at) : -1;
+    int cursor_col = at >= app->tv_start && at <= app->tv_start + app->tv_span ? column_of(app, plot_w, at) : -1;
+    cursor_col = cursor_col == plot_w ? plot_w - 1 : cursor_col;
     static RowCells row;
     static uint32_t best[MAX_COLS];
     uint8_t *rank_letter = malloc(s->n_threads + 1);
