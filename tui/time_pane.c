@@ -265,6 +265,15 @@ static void draw_axis(const App *app, Rect in, int y, int x, int plot_w)
     }
 }
 
+/* A path's last part ("proc/boot/io-pkt-v6-hc" as traceprinter names a process), but not a
+ * kernel thread's "kworker/u17:3" (as the timeline does). */
+static const char *short_name(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    bool path = slash && slash[1] && (name[0] == '/' || memchr(name, '/', (size_t)(slash - name)));
+    return path ? slash + 1 : name;
+}
+
 /* "A fcs 36874/2": the thread's letter, name and ids in width columns. */
 static void thread_label(const Schedule *s, const SchedThread *th, char letter, int width, char *buf, size_t size)
 {
@@ -274,7 +283,7 @@ static void thread_label(const Schedule *s, const SchedThread *th, char letter, 
     else
         snprintf(ids, sizeof ids, "%d", (int)th->tid);
     int name_w = width - 3 - (int)strlen(ids);
-    snprintf(buf, size, "%c %-*.*s %s", letter, name_w > 0 ? name_w : 0, name_w > 0 ? name_w : 0, sched_thread_name(s, th), ids);
+    snprintf(buf, size, "%c %-*.*s %s", letter, name_w > 0 ? name_w : 0, name_w > 0 ? name_w : 0, short_name(sched_thread_name(s, th)), ids);
 }
 
 static void draw_message(const App *app, Rect r, const char *line1, const char *line2)
