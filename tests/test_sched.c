@@ -149,6 +149,31 @@ static void linux_spans(void **state)
     loaded_free(l);
 }
 
+#ifndef FIXTURES_DIR
+#define FIXTURES_DIR "tests/fixtures"
+#endif
+
+/* traceprinter's text keys its events as the CSV does: the same states come out. */
+static void qnx_traceprinter_states(void **state)
+{
+    (void)state;
+    Loaded *l = load_schedule(FIXTURES_DIR "/qnx/all-classes-n.txt");
+    const Schedule *s = &l->sched;
+    assert_int_equal(s->n_threads, 1); /* pid 1 tid 2 on cpu 1: its idle thread */
+    assert_int_equal(s->threads[0].pid, 4099);
+    assert_string_equal(sched_thread_name(s, &s->threads[0]), "usr/sbin/io-pkt-v4");
+    const SchedSpans *st = &s->threads[0].states;
+    assert_true(st->n >= 3);
+    assert_int_equal(st->span[0].what, SCHED_RUNNING);
+    assert_int_equal(st->span[1].what, SCHED_REPLY);
+    assert_int_equal(st->span[st->n - 1].what, SCHED_READY);
+    bool interrupt = false;
+    for (size_t i = 0; i < s->cpus[0].n; i++)
+        interrupt |= s->cpus[0].span[i].what == SCHED_INTERRUPT;
+    assert_true(interrupt);
+    loaded_free(l);
+}
+
 static void no_scheduling_events(void **state)
 {
     (void)state;
@@ -212,6 +237,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(qnx_spans),
         cmocka_unit_test(linux_spans),
+        cmocka_unit_test(qnx_traceprinter_states),
         cmocka_unit_test(no_scheduling_events),
         cmocka_unit_test(recorded_perf_is_sane),
         cmocka_unit_test(generated_qnx_is_sane),
