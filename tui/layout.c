@@ -126,6 +126,10 @@ Reaction app_wheel(App *app, int y, int lines)
     for (int q = 0; q < PANE_COUNT && p < 0; q++) /* any column of the pointer's row */
         if (on_screen(app, (Pane)q) && y >= app->layout.pane[q].y && y < app->layout.pane[q].y + app->layout.pane[q].h)
             p = q;
+    if (p == PANE_TIMELINE && app->show_timeview) { /* the time view's thread rows */
+        app->tv_top = (long)app->tv_top + lines < 0 ? 0 : (size_t)((long)app->tv_top + lines);
+        return REACT_VIEW;
+    }
     app_move(app, p == PANE_CHART || p == PANE_FLAGGED ? (Pane)p : PANE_TIMELINE, lines);
     return REACT_VIEW;
 }
