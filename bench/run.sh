@@ -7,3 +7,4 @@ bash bench/kernel.sh
 bash bench/deeplog.sh
 bash bench/seq2seq.sh
 bash bench/explorer.sh
+bash bench/timeview.sh

@@ -403,11 +403,51 @@ static void the_status_line_and_help_come_from_the_table(void **state)
     assert_string_equal(buf, "<- -> segment  n/N ");
     assert_true(keys_help_line(0, buf, sizeof buf));
     assert_string_equal(buf, "j/k, arrows     move in the focused pane");
+    keys_status_hints(PANE_TIMEVIEW, buf, sizeof buf);
+    assert_string_equal(buf, "<- -> pan  z/Z zoom  j/k threads  n/N next  v events  ? help  q quit");
     size_t n_lines = 0; /* the last line is quit's, whatever the table holds before it */
     while (keys_help_line(n_lines, buf, sizeof buf))
         n_lines++;
     assert_true(n_lines > 1 && keys_help_line(n_lines - 1, buf, sizeof buf));
     assert_string_equal(buf, "q               quit");
+}
+
+/* v puts the time view in the timeline's place; there z/Z zoom it around the cursor (not the
+ * chart), Left/Right pan it with the cursor, j/k scroll its threads; Enter goes back. */
+static void time_view_keys(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    app_key(app, 'v');
+    assert_true(app->show_timeview);
+    assert_int_equal(app->focus, PANE_TIMELINE);
+    assert_int_equal(keys_pane(app), PANE_TIMEVIEW);
+    app->tv_start = 0, app->tv_span = 799000; /* as the pane's update sets it: the whole trace */
+    app_goto_event(app, 400);
+    app_key(app, 'z');
+    assert_int_equal(app->zoom, 0);
+    assert_int_equal(app->tv_span, 399500);
+    assert_int_equal(app->tv_start, 200000); /* the cursor keeps its place in the view */
+    app_key(app, KEY_RIGHT);
+    assert_int_equal(app->tv_start, 299875);
+    assert_int_equal(app->cursor, 500);
+    app_key(app, KEY_LEFT);
+    assert_int_equal(app->tv_start, 200000);
+    assert_int_equal(app->cursor, 401);
+    app_key(app, 'j'), app_key(app, 'j'), app_key(app, 'k');
+    assert_int_equal(app->tv_top, 1);
+    assert_int_equal(app->cursor, 401); /* j/k scroll the threads, not the events */
+    app_key(app, 'Z');
+    assert_int_equal(app->tv_span, 799000);
+    assert_int_equal(app->tv_start, 0);
+    assert_contains(app->message, "the whole trace");
+    app_key(app, '\n');
+    assert_false(app->show_timeview);
+    assert_int_equal(keys_pane(app), PANE_TIMELINE);
+    app_key(app, 'z');
+    assert_int_equal(app->zoom, 1); /* the chart's again */
+    fixture_free(f);
 }
 
 #define TABLE_BEGIN "<!-- the key table: written by `make keys-doc` from tui/keys.c -->\n"
@@ -453,6 +493,7 @@ int main(void)
         cmocka_unit_test(no_binding_is_shadowed),
         cmocka_unit_test(hint_slots_are_a_sequence),
         cmocka_unit_test(the_status_line_and_help_come_from_the_table),
+        cmocka_unit_test(time_view_keys),
         cmocka_unit_test(keys_md_is_the_tables),
     };
     return cmocka_run_group_tests_name("explorer keys", tests, NULL, NULL);

@@ -5,6 +5,7 @@
 
 #include <locale.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <time.h>
 
 #ifndef SCREENS_DIR
@@ -41,8 +42,9 @@ static int make_trace(void **state)
                     "5", "30000");
 }
 
-/* NAME.script run over the traces, in the locale given, against NAME.expected. */
-static void screens_of(const char *name, const char *locale, const char *const *paths, int n_paths)
+/* NAME.script run over the traces, in the locale given, with the committed model or without
+ * one, against NAME.expected. */
+static void screens_of(const char *name, const char *locale, const char *const *paths, int n_paths, bool with_model)
 {
     char script[600], expected_path[600];
     snprintf(script, sizeof script, "%s/%s.script", SCREENS_DIR, name);
@@ -51,9 +53,9 @@ static void screens_of(const char *name, const char *locale, const char *const *
     int argc = 1;
     for (int i = 0; i < n_paths; i++)
         argv[argc++] = paths[i];
-    const char *rest[] = {"--model", FIXTURES_DIR "/flight-small.safetensors", "--meanings", SAMPLES_DIR "/qnx-meanings.txt",
-                          "--script", script, NULL};
-    for (int i = 0; rest[i]; i++)
+    const char *rest[] = {"--script", script, "--model", FIXTURES_DIR "/flight-small.safetensors", "--meanings",
+                          SAMPLES_DIR "/qnx-meanings.txt", NULL};
+    for (int i = 0; rest[i] && (with_model || i < 2); i++)
         argv[argc++] = rest[i];
     argv[argc] = NULL;
     char *old_locale = env_set("LC_ALL", locale);
@@ -82,11 +84,13 @@ static void screens_of(const char *name, const char *locale, const char *const *
     run_result_free(&r);
 }
 
-static void screens(const char *name)
+static void screens_on(const char *name, const char *trace_path, bool with_model)
 {
-    const char *paths[] = {trace};
-    screens_of(name, "C", paths, 1);
+    const char *paths[] = {trace_path};
+    screens_of(name, "C", paths, 1, with_model);
 }
+
+static void screens(const char *name) { screens_on(name, trace, true); }
 
 #define SCREEN_TEST(name) static void screen_##name(void **state) { (void)state; screens(#name); }
 SCREEN_TEST(open)
@@ -117,7 +121,7 @@ static void screen_chart_utf8(void **state)
         skip(); /* no such locale here: nothing to show the blocks in */
     setlocale(LC_CTYPE, "C");
     const char *paths[] = {trace};
-    screens_of("chart_utf8", "C.UTF-8", paths, 1);
+    screens_of("chart_utf8", "C.UTF-8", paths, 1, true);
 }
 
 /* Three traces: the trace list (l), and a long name shortened in the header. */
@@ -125,7 +129,7 @@ static void screen_traces(void **state)
 {
     (void)state;
     const char *paths[] = {traces[0], traces[1], traces[2]};
-    screens_of("traces", "C", paths, 3);
+    screens_of("traces", "C", paths, 3, true);
 }
 
 /* A truth file that cannot be read: the trace opens without truth marks and the status line
@@ -143,6 +147,42 @@ static void malformed_truth_is_a_message(void **state)
     assert_contains(r.out, "broken.truth:2");
     assert_null(strstr(r.out, "= truth")); /* no truth row */
     run_result_free(&r);
+}
+
+SCREEN_TEST(timeview_80x24)
+SCREEN_TEST(timeview_200x50)
+
+/* The time view of a real perf recording (tests/fixtures/perf/), of a trace without scheduling
+ * events, and of one without timestamps: the last two say so in the pane. */
+static void screen_timeview_perf(void **state)
+{
+    (void)state;
+    screens_on("timeview_perf", FIXTURES_DIR "/perf/sched-small.perf-script.txt.zst", false);
+}
+
+static void screen_timeview_none(void **state)
+{
+    (void)state;
+    screens_on("timeview_none", write_text("no-sched.csv", "timestamp,cpu,class,event,pid,tid,process\n"
+                                           "1000,0,COMM,SND_MESSAGE,10,1,srv\n2000,0,COMM,REC_MESSAGE,20,1,cli\n"), false);
+}
+
+/* Where the locale's codeset is UTF-8, the time view draws with block characters (and the
+ * dump reads them back as UTF-8). */
+static void screen_timeview_utf8(void **state)
+{
+    (void)state;
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        skip(); /* no such locale here: nothing to show the blocks in */
+    setlocale(LC_CTYPE, "C");
+    const char *paths[] = {trace};
+    screens_of("timeview_utf8", "C.UTF-8", paths, 1, true);
+}
+
+static void screen_timeview_untimed(void **state)
+{
+    (void)state;
+    screens_on("timeview_untimed", write_text("untimed.txt", "1 2 3 4\n5 6 7\n"), false);
 }
 
 /* The real binary on a real terminal: tmux runs it, capture-pane reads the screen. */
@@ -397,6 +437,9 @@ int main(void)
         cmocka_unit_test(screen_stats_scroll),
         cmocka_unit_test(screen_chart), cmocka_unit_test(screen_chart_utf8), cmocka_unit_test(screen_traces),
         cmocka_unit_test(malformed_truth_is_a_message),
+        cmocka_unit_test(screen_timeview_80x24), cmocka_unit_test(screen_timeview_200x50),
+        cmocka_unit_test(screen_timeview_perf), cmocka_unit_test(screen_timeview_none),
+        cmocka_unit_test(screen_timeview_untimed), cmocka_unit_test(screen_timeview_utf8),
         cmocka_unit_test(end_to_end_in_tmux),
         cmocka_unit_test(ctrl_c_in_the_explorer_exits_130),
         cmocka_unit_test(sigterm_in_the_explorer_exits_143),

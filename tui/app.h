@@ -10,6 +10,7 @@
 #include "../core/scored_set.h"
 #include "../core/explainer.h"
 #include "../io/truth.h"
+#include "../core/sched.h"
 #include "theme.h"
 
 typedef enum Pane { PANE_CHART, PANE_TIMELINE, PANE_FLAGGED, PANE_EXPLAIN, PANE_COUNT } Pane;
@@ -100,6 +101,12 @@ typedef struct App {
     const Truth *truths;        /* per trace: the ground truth beside it (path NULL: none) */
     bool show_traces;           /* the trace list in place of the flagged list (l) */
     size_t trace_row;           /* the trace list's selected row */
+    /* The time view (tui/time_pane.c), in the timeline's place while v shows it. */
+    bool show_timeview;
+    int64_t tv_start, tv_span;  /* the time shown, tv_span ns wide from tv_start; 0: not set yet */
+    size_t tv_top;              /* its first thread row */
+    Schedule *sched;            /* of trace sched_trace, built when the view first shows it */
+    size_t sched_trace;
 } App;
 
 const Trace *app_trace(const App *app);

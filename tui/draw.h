@@ -31,6 +31,7 @@ typedef struct PaneOps {
 
 extern const PaneOps chart_ops, timeline_ops, flagged_ops, explain_ops, stats_ops;
 extern const PaneOps tracelist_ops; /* in the flagged list's place while l shows it */
+extern const PaneOps time_ops; /* tui/time_pane.c: in the timeline's place while v shows it */
 
 /* The lines above and below the panes, and the ? screen over them. */
 void header_draw(const App *app, Rect r);

@@ -7,11 +7,13 @@
 #include <curses.h>
 #include <errno.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "../core/interrupt.h"
 #include "draw.h"
@@ -53,13 +55,35 @@ static Reaction react(App *app, Reaction r)
     return r;
 }
 
+/* Row y of the screen as text, wide characters as the locale encodes them (UTF-8 ones). */
+static int screen_line(int y, int cols, char *line, size_t size)
+{
+    cchar_t cells[1024];
+    int n = cols < 1023 ? cols : 1023, len = 0;
+    if (mvin_wchnstr(y, 0, cells, n) == ERR)
+        return 0;
+    for (int x = 0; x < n && (size_t)len + MB_LEN_MAX < size; x++) {
+        wchar_t wide[CCHARW_MAX + 1];
+        attr_t attrs;
+        short pair;
+        if (getcchar(&cells[x], wide, &attrs, &pair, NULL) == ERR || !wide[0])
+            wide[0] = L' ', wide[1] = L'\0';
+        for (int i = 0; wide[i]; i++) {
+            mbstate_t state = {0};
+            size_t bytes = wcrtomb(line + len, wide[i], &state);
+            len += bytes == (size_t)-1 ? (line[len] = '?', 1) : (int)bytes;
+        }
+    }
+    return len;
+}
+
 static void dump(App *app, int number)
 {
     render(app);
     printf("--- screen %d (%dx%d) ---\n", number, app->layout.cols, app->layout.rows);
-    char line[4096]; /* up to 4 bytes a column in UTF-8: the row ends the reading first */
+    char line[1024 * MB_LEN_MAX];
     for (int y = 0; y < app->layout.rows; y++) {
-        int n = mvinnstr(y, 0, line, (int)sizeof line - 1);
+        int n = screen_line(y, app->layout.cols, line, sizeof line);
         while (n > 0 && line[n - 1] == ' ')
             n--;
         printf("%.*s\n", n < 0 ? 0 : n, line);
@@ -238,12 +262,20 @@ bool explorer_terminal_usable(char *why, size_t size)
     return usable;
 }
 
+/* The character set from the environment, so ncurses draws UTF-8 where the terminal takes it.
+ * LC_CTYPE alone: numbers keep their C form ("0.5", not "0,5") in every pane. */
+static bool locale_is_utf8(void)
+{
+    setlocale(LC_CTYPE, "");
+    const char *codeset = nl_langinfo(CODESET);
+    return strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0;
+}
+
 bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Error *err)
 {
     App app;
     app_init(&app, &loader->scored, false);
-    setlocale(LC_CTYPE, ""); /* the characters the terminal takes: ncursesw's wide ones in UTF-8 */
-    app.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    app.utf8 = locale_is_utf8();
     const CancelFlag *stop = interrupt_install(); /* before newterm, so ncurses keeps its own out */
     FILE *null_out = NULL, *null_in = NULL;
     SCREEN *screen;
@@ -277,6 +309,9 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
         fclose(null_out);
     if (null_in)
         fclose(null_in);
+    if (app.sched)
+        schedule_free(app.sched);
+    free(app.sched);
     app_free(&app);
     return ok;
 }

@@ -18,7 +18,8 @@ static int right_forms(const App *app, char right[RIGHT_FORMS][256])
     const char *theme = app->theme.name;
     if (!app->has_model) {
         snprintf(right[0], 256, "no model  theme %s ", theme);
-        return 1;
+        snprintf(right[1], 256, "no model ");
+        return 2;
     }
     const char *model = model_kind_name(&app->scored->model);
     if (!sc->has_threshold) {
@@ -44,15 +45,18 @@ void header_draw(const App *app, Rect r)
     int tail_len = snprintf(tail, sizeof tail, " (%zu/%zu)  %s events", app->trace + 1, app->scored->set.n_traces,
                             format_count(events, sizeof events, t->n_events));
     int name_len = (int)strlen(name), brand_len = (int)strlen(brand), n_forms = right_forms(app, right);
-    /* the widest right side that leaves the name its length, or at least NAME_MIN characters */
+    /* the widest right side that leaves the name whole; else the narrowest (the figures alone)
+     * with the name cut to what is left, NAME_MIN characters at least: the theme's name goes
+     * before any of the trace's */
     int form = -1, name_w = name_len;
-    for (int f = 0; f < n_forms && form < 0; f++) {
-        int room = r.w - brand_len - tail_len - 2 - (int)strlen(right[f]);
-        if (room >= name_len || room >= NAME_MIN)
-            form = f, name_w = room < name_len ? room : name_len;
-    }
+    for (int f = 0; f < n_forms && form < 0; f++)
+        if (r.w - brand_len - tail_len - 2 - (int)strlen(right[f]) >= name_len)
+            form = f;
+    int room = r.w - brand_len - tail_len - 2 - (int)strlen(right[n_forms - 1]);
+    if (form < 0 && room >= NAME_MIN)
+        form = n_forms - 1, name_w = room;
     if (form < 0) { /* no figures fit: the name still leaves its place and count in view */
-        int room = r.w - brand_len - tail_len;
+        room = r.w - brand_len - tail_len;
         name_w = room > NAME_MIN ? room : NAME_MIN;
         name_w = name_w < name_len ? name_w : name_len;
     }

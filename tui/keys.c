@@ -216,9 +216,83 @@ static Reaction act_trace_list(App *app, int key)
     return REACT_VIEW;
 }
 
+/* ---- the time view (tui/time_pane.c draws it): its view moves, the cursor follows ---------- */
+
+static Reaction act_time_view(App *app, int key)
+{
+    (void)key;
+    app->show_timeview = !app->show_timeview;
+    app->focus = PANE_TIMELINE;
+    return REACT_VIEW;
+}
+
+/* The view kept inside the trace's time. */
+static void time_view_clamp(App *app)
+{
+    const Trace *t = app_trace(app);
+    int64_t first = t->time[0], whole = t->time[t->n_events - 1] - first;
+    whole = whole > 0 ? whole : 1;
+    app->tv_span = app->tv_span > whole ? whole : app->tv_span < 1000 ? 1000 : app->tv_span;
+    if (app->tv_start + app->tv_span > first + whole)
+        app->tv_start = first + whole - app->tv_span;
+    if (app->tv_start < first)
+        app->tv_start = first;
+}
+
+/* Left, Right: a quarter of the view; the cursor moves as far, so it keeps its place on screen. */
+static Reaction act_time_pan(App *app, int key)
+{
+    if (!app->tv_span) /* not drawn yet */
+        return REACT_NONE;
+    const Trace *t = app_trace(app);
+    int64_t step = app->tv_span / 4 * (key == KEY_LEFT ? -1 : 1), before = app->tv_start;
+    app->tv_start += step;
+    time_view_clamp(app);
+    int64_t moved = app->tv_start - before;
+    app_goto_event(app, sched_event_at(t, t->time[app->cursor] + (moved ? moved : step)));
+    return REACT_VIEW;
+}
+
+/* z, Z: half or twice the time, around the cursor (which keeps its column). */
+static Reaction act_time_zoom(App *app, int key)
+{
+    if (!app->tv_span)
+        return REACT_NONE;
+    int64_t at = app_trace(app)->time[app->cursor], span = app->tv_span, next = key == 'z' ? span / 2 : span * 2;
+    app->tv_span = next;
+    time_view_clamp(app);
+    app->tv_start = at - (int64_t)((double)(at - app->tv_start) * (double)app->tv_span / (double)span);
+    time_view_clamp(app);
+    const Trace *t = app_trace(app);
+    bool whole = app->tv_start == t->time[0] && app->tv_start + app->tv_span >= t->time[t->n_events - 1];
+    char wide[32];
+    snprintf(app->message, sizeof app->message, "time view: %s wide%s", sched_format_span(app->tv_span, wide, sizeof wide),
+             whole ? ", the whole trace" : key == 'z' && app->tv_span == span ? " (the closest it goes)" : "");
+    return REACT_VIEW;
+}
+
+/* n, N: the next match or flagged segment, centred in the view. */
+static Reaction act_time_next(App *app, int key)
+{
+    Reaction r = act_next_match(app, key);
+    if (app->tv_span) {
+        app->tv_start = app_trace(app)->time[app->cursor] - app->tv_span / 2;
+        time_view_clamp(app);
+    }
+    return r;
+}
+
+/* j, k, PgDn, PgUp: the thread rows (the pane keeps the last ones in view). */
+static Reaction act_time_rows(App *app, int key)
+{
+    long step = key == 'j' || key == KEY_DOWN ? 1 : key == 'k' || key == KEY_UP ? -1 : key == KEY_NPAGE ? 10 : -10;
+    app->tv_top = (long)app->tv_top + step < 0 ? 0 : (size_t)((long)app->tv_top + step);
+    return REACT_VIEW;
+}
+
 /* ---- the table: the ? screen's lines and docs/KEYS.md's rows in this order ------------------ */
 
-/* hint_slot: {chart, events, flagged, interpretation} */
+/* hint_slot: {chart, events, flagged, interpretation, time view} */
 const KeyBinding key_table[] = {
     {.keys = {'j', KEY_DOWN, 'k', KEY_UP}, .panes = ALL_PANES, .action = act_move_line,
      .hint = "j/k move", .hint_slot = {0, 1, 1, 0},
@@ -285,6 +359,24 @@ const KeyBinding key_table[] = {
      .hint = "o zoom", .hint_slot = {0, 0, 0, 7},
      .help_keys = "o", .help = "zoom the pane to the screen and back",
      .doc_keys = "`o`", .doc = "zoom the focused pane to the whole screen (header and status line kept) and back, as tmux's zoom; Tab moves the zoom to the next pane"},
+    {.keys = {'v'}, .panes = ALL_PANES, .action = act_time_view,
+     .help_keys = "v", .help = "time view: CPUs and threads over time",
+     .doc_keys = "`v`", .doc = "the time view in place of the events, and back (Enter too): a row per CPU with the thread it runs, a row per thread with its state, flagged time marked, the cursor's time as a line"},
+    /* the time view's own: looked up before the timeline's, whose other keys it has too */
+    {.keys = {KEY_LEFT, KEY_RIGHT}, .panes = PANE(PANE_TIMEVIEW), .action = act_time_pan,
+     .hint = "<- -> pan", .hint_slot = {[PANE_TIMEVIEW] = 1},
+     .doc_keys = "Left Right (time view)", .doc = "pan the time view by a quarter of its width; the cursor moves with it"},
+    {.keys = {'z', 'Z'}, .panes = PANE(PANE_TIMEVIEW), .action = act_time_zoom,
+     .hint = "z/Z zoom", .hint_slot = {[PANE_TIMEVIEW] = 2},
+     .doc_keys = "`z` `Z` (time view)", .doc = "zoom the time view in or out around the cursor"},
+    {.keys = {'j', KEY_DOWN, 'k', KEY_UP}, .panes = PANE(PANE_TIMEVIEW), .action = act_time_rows,
+     .hint = "j/k threads", .hint_slot = {[PANE_TIMEVIEW] = 3},
+     .doc_keys = "`j` `k`, PgDn PgUp (time view)", .doc = "scroll the time view's thread rows"},
+    {.keys = {KEY_NPAGE, KEY_PPAGE}, .panes = PANE(PANE_TIMEVIEW), .action = act_time_rows},
+    {.keys = {'n', 'N'}, .panes = PANE(PANE_TIMEVIEW), .action = act_time_next,
+     .hint = "n/N next", .hint_slot = {[PANE_TIMEVIEW] = 4}},
+    {.keys = {'\n', KEY_ENTER, 'v'}, .panes = PANE(PANE_TIMEVIEW), .action = act_time_view,
+     .hint = "v events", .hint_slot = {[PANE_TIMEVIEW] = 5}},
     {.keys = {'t'}, .panes = ALL_PANES, .action = act_theme,
      .hint = "t theme", .hint_slot = {0, 0, 0, 4},
      .help_keys = "t", .help = "next theme",
@@ -296,13 +388,13 @@ const KeyBinding key_table[] = {
      .help_keys = "l", .help = "the trace list (Enter shows one)",
      .doc_keys = "`l`, Esc", .doc = "the trace list in place of the flagged list: each trace's events and flagged segments, the one on show marked `>`; `j` `k` select, Enter shows the selected trace, `l` or Esc goes back"},
     {.keys = {'?'}, .panes = ALL_PANES, .action = act_help, /* the ? screen's title says it */
-     .hint = "? help", .hint_slot = {6, 8, 5, 5},
+     .hint = "? help", .hint_slot = {6, 8, 5, 5, 6},
      .doc_keys = "`?`", .doc = "these keys"},
     {.keys = {27}, .panes = 0, /* the terminal loop's, while it loads */
      .doc_keys = "Esc", .doc = "while loading or scoring: cancel (during scoring, the events stay on show)"},
-    {.panes = 0, .doc_keys = "mouse", .doc = "a click selects a bar, an event row or a flagged row; the wheel scrolls"},
+    {.panes = 0, .doc_keys = "mouse", .doc = "a click selects a bar, an event row, a flagged row or a time in the time view; the wheel scrolls"},
     {.keys = {'q'}, .panes = ALL_PANES, .action = act_quit,
-     .hint = "q quit", .hint_slot = {7, 9, 6, 6},
+     .hint = "q quit", .hint_slot = {7, 9, 6, 6, 7},
      .help_keys = "q", .help = "quit",
      .doc_keys = "`q`", .doc = "quit"},
 };
@@ -315,6 +407,11 @@ const KeyBinding *keys_find(int key, Pane pane)
             if (key_table[i].keys[k] == key && key_table[i].panes & PANE(pane))
                 return &key_table[i];
     return NULL;
+}
+
+Pane keys_pane(const App *app)
+{
+    return app->focus == PANE_TIMELINE && app->show_timeview ? (Pane)PANE_TIMEVIEW : app->focus;
 }
 
 /* Typing at the / or f prompt: Enter applies, Esc cancels. */
@@ -353,7 +450,8 @@ Reaction app_key(App *app, int key)
         app->show_help = false;
         return REACT_VIEW;
     }
-    const KeyBinding *b = keys_find(key, app->focus);
+    const KeyBinding *b = keys_pane(app) == PANE_TIMEVIEW ? keys_find(key, PANE_TIMEVIEW) : NULL;
+    b = b ? b : keys_find(key, app->focus);
     return b && b->action ? cleared | b->action(app, key) : cleared;
 }
 

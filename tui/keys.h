@@ -11,6 +11,9 @@
 
 #define KEYS_PER_BINDING 4
 #define ALL_PANES ((1u << PANE_COUNT) - 1)
+/* The time view, where the timeline is while v shows it: a pane of the key table's own, its
+ * bindings looked up before the timeline's. */
+#define PANE_TIMEVIEW PANE_COUNT
 
 typedef Reaction (*KeyAction)(App *app, int key);
 
@@ -19,7 +22,7 @@ typedef struct KeyBinding {
     unsigned panes;                 /* where it applies: a mask of 1 << Pane */
     KeyAction action;               /* NULL: described only (the terminal loop's Esc, the mouse) */
     const char *hint;               /* its hint on the status line ... */
-    unsigned char hint_slot[PANE_COUNT]; /* ... of these panes, at this place (from 1; 0: not there) */
+    unsigned char hint_slot[PANE_COUNT + 1]; /* ... of these panes (and the time view), at this place (from 1; 0: not there) */
     const char *help_keys, *help;   /* its line on the ? screen; NULL: none */
     const char *doc_keys, *doc;     /* its row of docs/KEYS.md's table; NULL: none */
 } KeyBinding;
@@ -27,9 +30,12 @@ typedef struct KeyBinding {
 extern const KeyBinding key_table[];
 extern const size_t key_table_len;
 
-/* The binding key runs in pane; NULL when none. */
+/* The binding key runs in pane (or PANE_TIMEVIEW); NULL when none. */
 const KeyBinding *keys_find(int key, Pane pane);
-/* The status line's hints for pane: its hinted bindings in their places, two spaces apart. */
+/* Where the keys go: the focused pane, or PANE_TIMEVIEW when it is the time view. */
+Pane keys_pane(const App *app);
+/* The status line's hints for pane (or PANE_TIMEVIEW): its hinted bindings in their places, two
+ * spaces apart. */
 void keys_status_hints(Pane pane, char *buf, size_t size);
 /* Line i of the ? screen's list of keys (from 0); false past the last. */
 bool keys_help_line(size_t i, char *buf, size_t size);

@@ -7,12 +7,15 @@
 #define MIN_ROWS 12
 #define MIN_COLS 40
 
-/* The side pane shows the statistics in place of the interpretation while s is on. */
+/* The side pane shows the statistics in place of the interpretation while s is on; the time
+ * view takes the timeline's place while v shows it. */
 static const PaneOps *ops_of(const App *app, Pane p)
 {
     static const PaneOps *const ops[PANE_COUNT] = {&chart_ops, &timeline_ops, &flagged_ops, &explain_ops};
     if (p == PANE_FLAGGED && app->show_traces) /* and the trace list in place of the flagged list */
         return &tracelist_ops;
+    if (p == PANE_TIMELINE && app->show_timeview)
+        return &time_ops;
     return p == PANE_EXPLAIN && app->show_stats ? &stats_ops : ops[p];
 }
 
@@ -143,6 +146,10 @@ Reaction app_wheel(App *app, int y, int lines)
     for (int q = 0; q < PANE_COUNT && p < 0; q++) /* any column of the pointer's row */
         if (on_screen(app, (Pane)q) && y >= app->layout.pane[q].y && y < app->layout.pane[q].y + app->layout.pane[q].h)
             p = q;
+    if (p == PANE_TIMELINE && app->show_timeview) { /* the time view's thread rows */
+        app->tv_top = (long)app->tv_top + lines < 0 ? 0 : (size_t)((long)app->tv_top + lines);
+        return REACT_VIEW;
+    }
     if (p == PANE_FLAGGED && app->show_traces)
         app_move_trace_row(app, lines);
     else

@@ -13,7 +13,7 @@ void status_draw(const App *app, Rect r)
         draw_text(app, r, 0, 1, EL_STATUS_KEY, "%s", app->message);
     } else {
         char hints[256];
-        keys_status_hints(app->focus, hints, sizeof hints);
+        keys_status_hints(keys_pane(app), hints, sizeof hints);
         draw_text(app, r, 0, 1, EL_STATUS, "%s", hints);
     }
 }
