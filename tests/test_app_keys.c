@@ -454,6 +454,19 @@ static void time_view_keys(void **state)
 #define TABLE_END "<!-- end of the key table -->\n"
 
 /* docs/KEYS.md's table is the one tui/keys.c writes: `make keys-doc` puts it there. */
+/* Without a model there is no chart: Tab and S-Tab pass it by, so o never zooms an absent pane. */
+static void tab_skips_the_absent_chart(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(false);
+    App *app = &f->app;
+    for (int i = 0; i < 2 * PANE_COUNT; i++) {
+        app_key(app, i < PANE_COUNT ? '\t' : KEY_BTAB);
+        assert_int_not_equal(app->focus, PANE_CHART);
+    }
+    fixture_free(f);
+}
+
 static void keys_md_is_the_tables(void **state)
 {
     (void)state;
@@ -494,6 +507,7 @@ int main(void)
         cmocka_unit_test(hint_slots_are_a_sequence),
         cmocka_unit_test(the_status_line_and_help_come_from_the_table),
         cmocka_unit_test(time_view_keys),
+        cmocka_unit_test(tab_skips_the_absent_chart),
         cmocka_unit_test(keys_md_is_the_tables),
     };
     return cmocka_run_group_tests_name("explorer keys", tests, NULL, NULL);

@@ -149,6 +149,24 @@ static void malformed_truth_is_a_message(void **state)
     run_result_free(&r);
 }
 
+/* A windows file beside the model that is not the model's: i still interprets, and the status
+ * line says why no nearest normal window shows. */
+static void foreign_windows_file_is_said(void **state)
+{
+    (void)state;
+    char model[600], cmd[1400];
+    snprintf(model, sizeof model, "%s", test_path("copied.safetensors"));
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", FIXTURES_DIR "/flight-small.safetensors", model);
+    assert_int_equal(system(cmd), 0);
+    write_text("copied.windows.safetensors", "this is no safetensors file");
+    RunResult r = run_traceaid(trace, "--model", model, "--script", write_text("i.script", "key n\nkey Enter\nkey i\ndump\n"));
+    assert_status(r, 0);
+    assert_contains(r.out, "interpretation of ");
+    assert_contains(r.out, "copied.windows.safetensors");
+    assert_null(strstr(r.out, "nearest normal window in the training data"));
+    run_result_free(&r);
+}
+
 SCREEN_TEST(timeview_80x24)
 SCREEN_TEST(timeview_200x50)
 
@@ -417,7 +435,7 @@ static void bad_script_is_refused(void **state)
     (void)state;
     RunResult r = run_traceaid(trace, "--script", write_text("bad.script", "dump\nfly away\n"));
     assert_status(r, 2);
-    assert_contains(r.err, "bad.script:2: expected size WxH, key NAME, keys TEXT, click X Y, wheel ROW up|down or dump");
+    assert_contains(r.err, "bad.script:2: expected size WxH, key NAME, keys TEXT, click X Y, wheel [COL] ROW up|down or dump");
     run_result_free(&r);
 }
 
@@ -436,7 +454,7 @@ int main(void)
         cmocka_unit_test(screen_pane_zoom),
         cmocka_unit_test(screen_stats_scroll),
         cmocka_unit_test(screen_chart), cmocka_unit_test(screen_chart_utf8), cmocka_unit_test(screen_traces),
-        cmocka_unit_test(malformed_truth_is_a_message),
+        cmocka_unit_test(malformed_truth_is_a_message), cmocka_unit_test(foreign_windows_file_is_said),
         cmocka_unit_test(screen_timeview_80x24), cmocka_unit_test(screen_timeview_200x50),
         cmocka_unit_test(screen_timeview_perf), cmocka_unit_test(screen_timeview_none),
         cmocka_unit_test(screen_timeview_untimed), cmocka_unit_test(screen_timeview_utf8),

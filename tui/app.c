@@ -141,6 +141,7 @@ static bool ensure_interpreter(App *app)
     if (!ok)
         snprintf(app->message, sizeof app->message, "%.250s", err.msg);
     app->interp_ready = ok;
+    app->nearest_note_due = ok && app->explainer.nearest_note[0]; /* said once, with the first i */
     return ok;
 }
 
@@ -166,6 +167,9 @@ static void interpret_cursor(App *app)
              missed ? " (missed)" : "", first, first + (size_t)app->interp.n_keys - 1,
              !app->interp.anomalous ? "the model deems it normal"
              : app->interp.fidelity ? "reference found, fidelity passed" : "no reference passed fidelity");
+    if (app->nearest_note_due) /* why the pane has no nearest window: the file beside the model */
+        snprintf(app->message, sizeof app->message, "%.250s", app->explainer.nearest_note);
+    app->nearest_note_due = false;
 }
 
 /* The timeline's row of event e: its place among the filter's events, with one. */

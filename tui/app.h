@@ -82,6 +82,7 @@ typedef struct App {
     bool has_interp;
     Explainer explainer;        /* made at the first i */
     bool interp_ready;
+    bool nearest_note_due;      /* the explainer's note on the windows file, not yet on the status line */
     size_t interp_first;        /* the interpreted window's first event */
     PaneScroll explain_scroll;  /* the interpretation's lines below its column heads */
     PaneScroll stats_scroll;    /* the statistics' keys */
@@ -164,7 +165,8 @@ void app_draw(const App *app);
 void app_draw_status(const App *app);
 /* A click at screen row y, column x: focuses the pane there and selects what is under it. */
 Reaction app_click(App *app, int y, int x);
-/* The mouse wheel: lines down (positive) or up in the pane under the pointer's row. */
-Reaction app_wheel(App *app, int y, int lines);
+/* The mouse wheel: lines down (positive) or up in the pane under the pointer (x < 0: the first
+ * pane on its row). */
+Reaction app_wheel(App *app, int y, int x, int lines);
 
 #endif

@@ -1,6 +1,6 @@
 /* The explorer's main loop, and the headless script runner the screen tests use: a script is
  * lines of `size WxH`, `key NAME` (Tab, Enter, Up, Down, Left, Right, PgUp, PgDn, Home, End,
- * S-Tab, or one character), `keys TEXT` (each character a key), `click X Y`, `wheel ROW up|down`
+ * S-Tab, or one character), `keys TEXT` (each character a key), `click X Y`, `wheel [COL] ROW up|down`
  * and `dump` (the screen as text to standard output); # starts a comment. */
 #include "explorer.h"
 
@@ -96,7 +96,7 @@ static bool run_script_line(App *app, char *line, const char *path, int line_no,
 {
     ScriptCommand cmd;
     if (!script_parse_line(line, &cmd))
-        return error_set(err, "%s:%d: expected size WxH, key NAME, keys TEXT, click X Y, wheel ROW up|down or dump",
+        return error_set(err, "%s:%d: expected size WxH, key NAME, keys TEXT, click X Y, wheel [COL] ROW up|down or dump",
                          path, line_no);
     switch (cmd.kind) {
     case SCRIPT_SIZE: resizeterm(cmd.h, cmd.w); break;
@@ -106,7 +106,7 @@ static bool run_script_line(App *app, char *line, const char *path, int line_no,
             render(app), *quit = react(app, app_key(app, (unsigned char)*c)) & REACT_QUIT;
         break;
     case SCRIPT_CLICK: render(app), app_click(app, cmd.y, cmd.x); break;
-    case SCRIPT_WHEEL: render(app), app_wheel(app, cmd.y, cmd.w); break;
+    case SCRIPT_WHEEL: render(app), app_wheel(app, cmd.y, cmd.x, cmd.w); break;
     case SCRIPT_DUMP: dump(app, ++*dumps); break;
     case SCRIPT_NONE: break;
     }
@@ -233,7 +233,7 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelF
             if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
                 pending = app_click(app, ev.y, ev.x);
             else if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
-                pending = app_wheel(app, ev.y, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+                pending = app_wheel(app, ev.y, ev.x, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
             continue;
         }
         pending = react(app, app_key(app, key));

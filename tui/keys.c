@@ -16,7 +16,9 @@ static Reaction act_quit(App *app, int key)
 
 static Reaction act_next_pane(App *app, int key)
 {
-    app->focus = (Pane)((app->focus + (key == KEY_BTAB ? PANE_COUNT - 1 : 1)) % PANE_COUNT);
+    do /* past the chart when there is none (no model): focus never rests on an absent pane */
+        app->focus = (Pane)((app->focus + (key == KEY_BTAB ? PANE_COUNT - 1 : 1)) % PANE_COUNT);
+    while (app->focus == PANE_CHART && !app->has_model);
     return REACT_VIEW;
 }
 
@@ -42,6 +44,10 @@ static void show_trace(App *app, size_t t)
     app_apply_filter(app, ""), app->message[0] = '\0';
     free(app->bookmarked), app->bookmarked = NULL;
     app->cursor = app->top = app->segment = app->flagged_row = 0;
+    /* the interpretation and the time view were of the other trace's events */
+    app->has_interp = false, app->interp_first = 0;
+    app->explain_scroll = (PaneScroll){0};
+    app->tv_start = app->tv_span = 0, app->tv_top = 0;
 }
 
 static Reaction act_move_line(App *app, int key)

@@ -140,9 +140,9 @@ Reaction app_click(App *app, int y, int x)
     return REACT_VIEW;
 }
 
-Reaction app_wheel(App *app, int y, int lines)
+Reaction app_wheel(App *app, int y, int x, int lines)
 {
-    int p = -1;
+    int p = x >= 0 ? pane_at(app, y, x) : -1;
     for (int q = 0; q < PANE_COUNT && p < 0; q++) /* any column of the pointer's row */
         if (on_screen(app, (Pane)q) && y >= app->layout.pane[q].y && y < app->layout.pane[q].y + app->layout.pane[q].h)
             p = q;

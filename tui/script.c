@@ -36,7 +36,10 @@ bool script_parse_line(char *line, ScriptCommand *cmd)
     }
     if (strcmp(line, "click") == 0 && arg && sscanf(arg, "%d %d", &cmd->x, &cmd->y) == 2)
         return (cmd->kind = SCRIPT_CLICK);
-    if (strcmp(line, "wheel") == 0 && arg && sscanf(arg, "%d %7s", &cmd->y, dir) == 2 &&
+    /* wheel ROW up|down (the pane by its row alone) or wheel COL ROW up|down */
+    cmd->x = -1;
+    if (strcmp(line, "wheel") == 0 && arg &&
+        (sscanf(arg, "%d %d %7s", &cmd->x, &cmd->y, dir) == 3 || (cmd->x = -1, sscanf(arg, "%d %7s", &cmd->y, dir) == 2)) &&
         (strcmp(dir, "up") == 0 || strcmp(dir, "down") == 0)) {
         cmd->w = strcmp(dir, "up") == 0 ? -3 : 3;
         return (cmd->kind = SCRIPT_WHEEL);

@@ -10,7 +10,7 @@ typedef struct ScriptCommand {
     ScriptKind kind;        /* NONE: a blank line or a comment */
     int key;                /* KEY */
     const char *text;       /* KEYS: into the line */
-    int x, y, w, h;         /* SIZE w h; CLICK x y; WHEEL y and w = lines (+down, -up) */
+    int x, y, w, h;         /* SIZE w h; CLICK x y; WHEEL x (-1: by the row alone), y and w = lines (+down, -up) */
 } ScriptCommand;
 
 /* Parses one line (modified in place); false when it is no command of the script's. */
