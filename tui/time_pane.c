@@ -111,9 +111,10 @@ static int64_t state_weight(uint32_t state)
 
 /* For each column, the span's what that covers the most of it (*best, UINT32_MAX: none); for a
  * thread's states, the time in each state summed (and weighted) first. */
+static int64_t in_state[MAX_COLS][SCHED_STATE_COUNT]; /* the last thread's weighted time per state */
+
 static void cover_columns(const App *app, const SchedSpans *sp, int plot_w, bool states, uint32_t *best)
 {
-    static int64_t in_state[MAX_COLS][SCHED_STATE_COUNT];
     int64_t longest[MAX_COLS];
     int64_t view_end = app->tv_start + app->tv_span;
     for (int c = 0; c < plot_w; c++) {
@@ -165,8 +166,22 @@ static void set_cell(RowCells *row, int c, char letter, const char *utf8, ThemeE
     row->style[c] = style;
 }
 
+/* The share of column c's time the thread ran, in eighths (0: not at all, else 1 to 8). */
+static int run_eighths(const App *app, int plot_w, int c)
+{
+    int64_t ran = in_state[c][SCHED_RUNNING] / state_weight(SCHED_RUNNING);
+    int64_t width = column_start(app, plot_w, c + 1) - column_start(app, plot_w, c);
+    if (ran <= 0 || width <= 0)
+        return 0;
+    int64_t eighths = (ran * 8 + width - 1) / width;
+    return eighths > 8 ? 8 : (int)eighths;
+}
+
 static void state_cells(const App *app, const uint32_t *best, int plot_w, RowCells *row)
 {
+    /* a thread that ran for part of a column: how much, in eighth blocks (UTF-8), so a 400 Hz
+     * thread's short runs still show when a column spans 100 ms; ':' in ASCII */
+    static const char *const eighth[9] = {NULL, "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588"};
     row->n = plot_w;
     for (int c = 0; c < plot_w; c++) {
         if (best[c] == UINT32_MAX) {
@@ -174,6 +189,11 @@ static void state_cells(const App *app, const uint32_t *best, int plot_w, RowCel
             continue;
         }
         SchedState st = (SchedState)best[c];
+        int ran = run_eighths(app, plot_w, c);
+        if (ran > 0 && st != SCHED_INTERRUPTED && (app->utf8 || st != SCHED_RUNNING)) {
+            set_cell(row, c, st == SCHED_RUNNING ? '=' : ':', eighth[ran], EL_BAR, app->utf8);
+            continue;
+        }
         bool run_start = c == 0 || best[c - 1] != best[c];
         char letter = state_letter(st);
         const char *glyph = st == SCHED_RUNNING ? "\u2588" : st == SCHED_INTERRUPTED ? "\u2593" : st == SCHED_READY ? "\u2591" : NULL;
@@ -307,7 +327,7 @@ static void time_draw(const App *app, Rect r)
     }
     char title[256], wide[32];
     snprintf(title, sizeof title, "time view: %s   %s run  %s ready  %s irq  S/R/P/M send/receive/reply/mutex  %s asleep  (v: events)",
-             sched_format_span(app->tv_span, wide, sizeof wide), app->utf8 ? "\u2588" : "=", app->utf8 ? "\u2591" : "-",
+             sched_format_span(app->tv_span, wide, sizeof wide), app->utf8 ? "\u2581-\u2588" : "= :", app->utf8 ? "\u2591" : "-",
              app->utf8 ? "\u2593" : "!", app->utf8 ? "\u00b7" : ".");
     Rect in = draw_frame(app, r, title, app->focus == PANE_TIMELINE);
     int name_w = name_width(in), plot_x = name_w + 1, plot_w = plot_width(in);
