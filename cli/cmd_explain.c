@@ -295,7 +295,7 @@ static const ArgSpec specs[] = {
     {"at", 0, ARG_UINT(0, UINT64_MAX), &args.at, "EVENT", "the event (from 0) whose window to interpret"},
     {"session", 0, ARG_UINT(1, UINT64_MAX), &args.session, "N", "the first anomaly of session N (from 1) of a session file"},
     {"all", 0, ARG_FLAG, &args.all, NULL, "every distinct anomaly: fidelity and time in sum"},
-    {"normal", 0, ARG_STRING, &args.normal, "FILE", "normal data for the nearest normal window (the model's training windows file)"},
+    {"normal", 0, ARG_STRING, &args.normal, "FILE", "normal traces or sessions, used instead of the model's training windows file"},
     {"changes", 'k', ARG_UINT(1, 16), &args.changes, "K", "input keys the search may change (1, as DeepAID)"},
     {"json", 0, ARG_FLAG, &args.json, NULL, "the interpretation as JSON"},
     TRACE_ARG_SPECS(&args.traces),

@@ -1,8 +1,9 @@
 /* A model's training windows, in a file beside the model: every distinct window it trained on
  * (the keys read and the keys predicted, in its key ids) with how often it occurred. `train`
  * writes it; `explain` and the explorer find the nearest normal window of the training data in
- * it, and fine-tuning can replay it so that a model does not forget what it learned. The model
- * file itself stays as PyTorch reads it. docs/MODEL_FORMAT.md describes the file. */
+ * it. Its intended second use is a later `update` (fine-tuning, not written yet), which would
+ * replay it so that a model does not forget what it learned. The model file itself stays as
+ * PyTorch reads it. docs/MODEL_FORMAT.md describes the file. */
 #ifndef TRACEAID_TRAINING_WINDOWS_H
 #define TRACEAID_TRAINING_WINDOWS_H
 
@@ -28,7 +29,7 @@ typedef struct TrainingWindowsInfo {
 
 /* Reads path into ws, refusing (naming the file) a file that is not a windows file, is
  * corrupt, or was written for a model of another kind, window shape or vocabulary. Other
- * weights of the same model are not refused: info->same_params tells (replay can use them, a
+ * weights of the same model are not refused: info->same_params tells (a replay could use them, a
  * nearest window shown as "of the training data" should not). */
 bool training_windows_load(const Model *m, const char *path, WindowSet *ws, TrainingWindowsInfo *info, Error *err);
 
