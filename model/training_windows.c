@@ -34,11 +34,33 @@ typedef struct WindowsMeta {
 
 static void hash_text(char *out, size_t size, uint64_t hash) { snprintf(out, size, "%016" PRIx64, hash); }
 
+/* What training_windows_load would refuse is not written: a file no reader takes is worse than
+ * none. ws's windows are distinct by construction. */
+static bool check_writable(const WindowSet *ws, const char *path, int width, int n_keys, Error *err)
+{
+    if (ws->width != width)
+        return error_set(err, "%s: windows of %d keys; the model's are %d", path, ws->width, width);
+    if (ws->n == 0)
+        return error_set(err, "%s: no windows to write (a training windows file holds at least one)", path);
+    for (size_t w = 0; w < ws->n; w++) {
+        for (int p = 0; p < width; p++)
+            if (ws->keys[w * (size_t)width + (size_t)p] >= (uint32_t)n_keys)
+                return error_set(err, "%s: window %zu, position %d: key id %u outside the model's %d keys: not "
+                                 "written", path, w, p + 1, ws->keys[w * (size_t)width + (size_t)p], n_keys);
+        if (!(ws->count[w] >= 1))
+            return error_set(err, "%s: window %zu: count %g, expected at least 1: not written", path, w,
+                             (double)ws->count[w]);
+    }
+    return true;
+}
+
 bool training_windows_save(const Model *m, const WindowSet *ws, const char *path, Error *err)
 {
     int tx, ty, stride, n_keys;
     model_window_shape(m, &tx, &ty, &stride);
     model_key_names(m, &n_keys);
+    if (!check_writable(ws, path, tx + ty, n_keys, err))
+        return false;
     int32_t *keys = malloc((ws->n * (size_t)ws->width + 1) * sizeof *keys);
     int64_t *counts = malloc((ws->n + 1) * sizeof *counts);
     if (!keys || !counts) {
@@ -85,6 +107,21 @@ static bool check_format(const SafeTensors *st, const char *path, Error *err)
     return true;
 }
 
+/* A metadata number the file must hold: the writer always writes it, so none is a damaged file
+ * (no option can stand in for it, as for a model's). */
+static bool meta_count(const SafeTensors *st, const char *path, const char *key, int *value, Error *err)
+{
+    const char *text = safetensors_meta(st, key);
+    if (!text)
+        return error_set(err, "%s: no \"%s\" in its metadata, which a training windows file always has: the file "
+                         "is damaged", path, key);
+    int64_t parsed;
+    if (!text_parse_int64(text, strlen(text), &parsed) || parsed < 1 || parsed > 1000000)
+        return error_set(err, "%s: metadata \"%s\" is '%s', not a positive integer", path, key, text);
+    *value = (int)parsed;
+    return true;
+}
+
 /* Written for a model of m's kind, window shape and vocabulary. */
 static bool check_model(const SafeTensors *st, const char *path, const Model *m, Error *err)
 {
@@ -92,8 +129,8 @@ static bool check_model(const SafeTensors *st, const char *path, const Model *m,
     int tx, ty, stride, n_keys, file_tx, file_ty, file_keys;
     model_window_shape(m, &tx, &ty, &stride);
     model_key_names(m, &n_keys);
-    if (!model_meta_int(st, path, "tx", 0, &file_tx, err) || !model_meta_int(st, path, "ty", 0, &file_ty, err) ||
-        !model_meta_int(st, path, "vocab_size", 0, &file_keys, err))
+    if (!meta_count(st, path, "tx", &file_tx, err) || !meta_count(st, path, "ty", &file_ty, err) ||
+        !meta_count(st, path, "vocab_size", &file_keys, err))
         return false;
     if (!kind || strcmp(kind, model_kind_name(m)) != 0 || file_tx != tx || file_ty != ty)
         return error_set(err, "%s: windows of %d+%d keys for a %s model; the model reads %d+%d (%s): the file is "
@@ -126,13 +163,16 @@ static bool find_tensors(const SafeTensors *st, const char *path, int width, con
     return true;
 }
 
-/* Each window's keys within the vocabulary, each window once, each count at least 1, and the
- * counts summing to the metadata's total: a file damaged in its data is refused. */
+/* At least one window, each window's keys within the vocabulary, each window once, each count
+ * from 1 to TRAINING_WINDOWS_MAX_COUNT, and the counts summing (without wrapping) to the
+ * metadata's total: a file damaged in its data is refused. */
 static bool fill_windows(WindowSet *ws, const SafeTensors *st, const char *path, const StTensor *windows,
                          const StTensor *counts, int n_keys, uint64_t *total, Error *err)
 {
     size_t n = (size_t)windows->shape[0];
     *total = 0;
+    if (n == 0) /* train writes none such: a model learns from at least one window */
+        return error_set(err, "%s: no windows in it (an empty training windows file)", path);
     for (size_t w = 0; w < n; w++) {
         const int32_t *window = windows->i32 + w * (size_t)ws->width;
         for (int p = 0; p < ws->width; p++)
@@ -142,8 +182,13 @@ static bool fill_windows(WindowSet *ws, const SafeTensors *st, const char *path,
         /* every id checked non-negative: the same bits read as unsigned (aliasing allows it) */
         const uint32_t *keys = (const uint32_t *)window;
         int64_t count = counts->i64[w];
-        if (count < 1 || count > (int64_t)1 << 53)
+        if (count < 1)
             return error_set(err, "%s: window %zu: count %lld, expected at least 1", path, w, (long long)count);
+        if (count > TRAINING_WINDOWS_MAX_COUNT)
+            return error_set(err, "%s: window %zu: count %lld, above the most a file holds (2^53): the file is "
+                             "damaged", path, w, (long long)count);
+        if (*total > UINT64_MAX - (uint64_t)count)
+            return error_set(err, "%s: window %zu: the counts' sum passes 2^64: the file is damaged", path, w);
         size_t at;
         if (!window_set_add(ws, keys, &at, err))
             return false;

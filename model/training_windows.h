@@ -12,6 +12,8 @@
 
 #define TRAINING_WINDOWS_FORMAT "traceaid-training-windows"
 #define TRAINING_WINDOWS_VERSION "1"
+/* A count above this is a damaged file: exact in a double, more than any trace holds. */
+#define TRAINING_WINDOWS_MAX_COUNT ((int64_t)1 << 53)
 
 /* Where a model's windows lie: the model's path less a final ".safetensors", then
  * ".windows.safetensors" (m.safetensors: m.windows.safetensors). False when it does not fit. */
