@@ -94,6 +94,32 @@ bool training_windows_save(const Model *m, const WindowSet *ws, const char *path
     return ok;
 }
 
+bool training_windows_known(const Model *m, const WindowSet *all, WindowSet *known, size_t *skipped, Error *err)
+{
+    int n_keys;
+    model_key_names(m, &n_keys);
+    window_set_init(known, all->width);
+    *skipped = 0;
+    for (size_t w = 0; w < all->n; w++) {
+        const uint32_t *keys = all->keys + w * (size_t)all->width;
+        bool all_known = true;
+        for (int p = 0; p < all->width && all_known; p++)
+            all_known = keys[p] < (uint32_t)n_keys;
+        if (!all_known) {
+            *skipped += (size_t)all->count[w];
+            continue;
+        }
+        size_t at;
+        if (!window_set_add(known, keys, &at, err)) {
+            window_set_free(known);
+            return false;
+        }
+        known->count[at] = all->count[w]; /* all's windows are distinct: at is new, counted once */
+        known->total += (size_t)all->count[w] - 1;
+    }
+    return true;
+}
+
 /* The file is a windows file of the version this code reads. */
 static bool check_format(const SafeTensors *st, const char *path, Error *err)
 {

@@ -23,6 +23,11 @@ bool training_windows_path(const char *model_path, char *out, size_t size);
  * place. */
 bool training_windows_save(const Model *m, const WindowSet *ws, const char *path, Error *err);
 
+/* The windows of all whose every key the model knows (ids below its n_keys), with their counts,
+ * into known (initialised here): DeepLog's windows hold a key it does not know as an id past its
+ * vocabulary, which no windows file may hold. *skipped gets the occurrences left out. */
+bool training_windows_known(const Model *m, const WindowSet *all, WindowSet *known, size_t *skipped, Error *err);
+
 /* What a windows file says of the model it was written for. */
 typedef struct TrainingWindowsInfo {
     bool same_params;           /* written for these very weights (not a model trained since) */

@@ -382,6 +382,44 @@ static void damaged_data_refused(void **state)
     model_free(&m);
 }
 
+/* DeepLog's windows of traces with keys it does not know hold ids past its vocabulary: those are
+ * left out (scripts/windows_file.c), the rest written and read back. */
+static void unknown_keys_left_out(void **state)
+{
+    (void)state;
+    const char *model = train_deeplog("unknown.safetensors", cyclic_sessions("unknown.txt", 20, 30, 6), "3", "1");
+    Model m;
+    Error err = {0};
+    assert_true(model_load(&m, model, NULL, &err));
+    TraceSet set;
+    trace_set_init(&set);
+    TraceInput input = {write_text("unknown-test.txt", "1 2 3 4 5 6 1 2 3\n1 2 9 4 5 6 1\n"), TRACE_FORMAT_AUTO};
+    TraceOptions opt = {0};
+    assert_true(model_vocab_seed(&set, &m, &err));
+    assert_true(trace_set_load(&set, &input, 1, &opt, &err));
+    WindowSet all, known;
+    window_set_init(&all, 4);
+    assert_true(model_add_windows(&m, &set.traces[0], 0, set.traces[0].n_events, &all, &err));
+    size_t skipped;
+    assert_true(training_windows_known(&m, &all, &known, &skipped, &err));
+    assert_int_equal(skipped, 3); /* three of session 2's four windows hold key 9; its 4 5 6 1 is session 1's too */
+    assert_int_equal(known.n, 6);
+    assert_int_equal(known.total, 7);
+    const char *path = test_path("unknown.windows.safetensors");
+    assert_false(training_windows_save(&m, &all, path, &err)); /* what the reader would refuse */
+    assert_contains(err.msg, "outside the model's 6 keys: not written");
+    assert_true(training_windows_save(&m, &known, path, &err));
+    WindowSet back;
+    TrainingWindowsInfo info;
+    assert_true(training_windows_load(&m, path, &back, &info, &err));
+    assert_int_equal(back.n, 6);
+    window_set_free(&back);
+    window_set_free(&known);
+    window_set_free(&all);
+    trace_set_free(&set);
+    model_free(&m);
+}
+
 /* Counts and metadata a hostile or damaged file may hold: each refused, saying what is wrong. */
 static void hostile_counts_refused(void **state)
 {
@@ -470,6 +508,7 @@ int main(void)
         cmocka_unit_test(corrupt_file_warns),
         cmocka_unit_test(damaged_data_refused),
         cmocka_unit_test(hostile_counts_refused),
+        cmocka_unit_test(unknown_keys_left_out),
         cmocka_unit_test(device_output_no_windows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
