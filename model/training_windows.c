@@ -258,6 +258,18 @@ bool training_windows_load(const Model *m, const char *path, WindowSet *ws, Trai
     return ok;
 }
 
+void training_windows_name_misgiven(const char *path, Error *err)
+{
+    SafeTensors st;
+    Error ignored = {0};
+    if (!safetensors_load_dtypes(&st, path, ST_F32 | ST_I32 | ST_I64, &ignored))
+        return;
+    const char *format = safetensors_meta(&st, "format");
+    if (format && strcmp(format, TRAINING_WINDOWS_FORMAT) == 0)
+        error_set(err, "%s is a training windows file, not a model (give the model beside it)", path);
+    safetensors_free(&st);
+}
+
 bool training_nearest_load(TrainingNearest *tn, const Model *m, char *note, size_t note_size, Error *err)
 {
     memset(tn, 0, sizeof *tn);

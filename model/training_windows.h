@@ -40,6 +40,11 @@ typedef struct TrainingWindowsInfo {
  * nearest window shown as "of the training data" should not). */
 bool training_windows_load(const Model *m, const char *path, WindowSet *ws, TrainingWindowsInfo *info, Error *err);
 
+/* After a model reader refused path: when path is a training windows file, err says so instead
+ * of naming a tensor's dtype ("FILE is a training windows file, not a model (give the model
+ * beside it)"); otherwise err is left as it is. */
+void training_windows_name_misgiven(const char *path, Error *err);
+
 /* The nearest-window index over the training windows of the model m was read from. */
 typedef struct TrainingNearest {
     WindowSet windows;

@@ -483,6 +483,69 @@ static void hostile_counts_refused(void **state)
     model_free(&m);
 }
 
+/* calibrate -o writes the model elsewhere: its windows go along (the parameters do not change), so
+ * the new model keeps its nearest normal window; a stale file beside the source is not carried. */
+static void calibrate_output_takes_the_windows(void **state)
+{
+    (void)state;
+    const char *six = cyclic_sessions("cal.txt", 20, 30, 6);
+    const char *model = train_deeplog("cal.safetensors", six, "3", "1");
+    const char *other = test_path("cal-other.safetensors");
+    RunResult r = run_traceaid("calibrate", "--model", model, "-o", other, "--sessions", six);
+    assert_status(r, 0);
+    assert_contains(r.err, "calibrate: copied its training windows to ");
+    assert_contains(r.err, windows_of(other));
+    run_result_free(&r);
+    assert_true(same_bytes(windows_of(model), windows_of(other)));
+    r = run_traceaid("explain", "--model", other, "--sessions", cyclic_sessions("cal-test.txt", 1, 30, 6), "--at", "10");
+    assert_status(r, 0);
+    assert_string_equal(r.err, "");
+    assert_contains(r.out, "Nearest");
+    run_result_free(&r);
+
+    /* in place: nothing to copy */
+    r = run_traceaid("calibrate", "--model", model, "--sessions", six);
+    assert_status(r, 0);
+    assert_true(strstr(r.err, "copied") == NULL);
+    run_result_free(&r);
+
+    /* another model's file beside the source: warned of, not carried on */
+    const char *wider = train_deeplog("cal-wider.safetensors", six, "4", "1");
+    copy_file(windows_of(wider), windows_of(model));
+    const char *third = test_path("cal-third.safetensors");
+    r = run_traceaid("calibrate", "--model", model, "-o", third, "--sessions", six);
+    assert_status(r, 0);
+    assert_contains(r.err, "the file is another model's; not copied beside");
+    assert_int_equal(access(windows_of(third), F_OK), -1);
+    run_result_free(&r);
+}
+
+/* A windows file given where the model goes is named as such, not by a tensor's dtype. */
+static void windows_file_as_model_named(void **state)
+{
+    (void)state;
+    const char *six = cyclic_sessions("asmodel.txt", 20, 30, 6);
+    const char *windows = windows_of(train_deeplog("asmodel.safetensors", six, "3", "1"));
+    char want[700];
+    snprintf(want, sizeof want, "%s is a training windows file, not a model (give the model beside it)", windows);
+    RunResult r = run_traceaid("info", windows);
+    assert_status(r, 2);
+    assert_contains(r.err, want);
+    run_result_free(&r);
+    r = run_traceaid("explain", "--model", windows, "--sessions", six, "--at", "10");
+    assert_status(r, 2);
+    assert_contains(r.err, want);
+    run_result_free(&r);
+    r = run_traceaid("score", "--model", windows, "--sessions", six);
+    assert_status(r, 2);
+    assert_contains(r.err, want);
+    run_result_free(&r);
+    Model m;
+    Error err = {0};
+    assert_false(model_load(&m, windows, NULL, &err));
+    assert_contains(err.msg, want);
+}
+
 /* A model written where no file can lie beside it goes without; training still works. */
 static void device_output_no_windows(void **state)
 {
@@ -510,6 +573,8 @@ int main(void)
         cmocka_unit_test(hostile_counts_refused),
         cmocka_unit_test(unknown_keys_left_out),
         cmocka_unit_test(device_output_no_windows),
+        cmocka_unit_test(calibrate_output_takes_the_windows),
+        cmocka_unit_test(windows_file_as_model_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
