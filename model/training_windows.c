@@ -42,14 +42,18 @@ static bool check_writable(const WindowSet *ws, const char *path, int width, int
         return error_set(err, "%s: windows of %d keys; the model's are %d", path, ws->width, width);
     if (ws->n == 0)
         return error_set(err, "%s: no windows to write (a training windows file holds at least one)", path);
+    uint64_t total = 0;
     for (size_t w = 0; w < ws->n; w++) {
         for (int p = 0; p < width; p++)
             if (ws->keys[w * (size_t)width + (size_t)p] >= (uint32_t)n_keys)
                 return error_set(err, "%s: window %zu, position %d: key id %u outside the model's %d keys: not "
                                  "written", path, w, p + 1, ws->keys[w * (size_t)width + (size_t)p], n_keys);
-        if (!(ws->count[w] >= 1))
-            return error_set(err, "%s: window %zu: count %g, expected at least 1: not written", path, w,
+        if (!(ws->count[w] >= 1 && ws->count[w] <= (float)TRAINING_WINDOWS_MAX_COUNT))
+            return error_set(err, "%s: window %zu: count %g, expected 1 to 2^53: not written", path, w,
                              (double)ws->count[w]);
+        if (total > UINT64_MAX - (uint64_t)ws->count[w])
+            return error_set(err, "%s: window %zu: the counts' sum passes 2^64: not written", path, w);
+        total += (uint64_t)ws->count[w];
     }
     return true;
 }

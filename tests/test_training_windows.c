@@ -362,6 +362,10 @@ static void damaged_data_refused(void **state)
     ws.keys[5] = 6;
     assert_false(training_windows_save(&m, &ws, path, &err));
     assert_contains(err.msg, "window 1, position 2: key id 6 outside the model's 6 keys: not written");
+    ws.keys[5] = 2, ws.count[0] = 0;
+    assert_false(training_windows_save(&m, &ws, path, &err));
+    assert_contains(err.msg, "window 0: count 0, expected 1 to 2^53: not written");
+    ws.keys[5] = 6, ws.count[0] = 1;
     WindowSet empty;
     window_set_init(&empty, 4);
     assert_false(training_windows_save(&m, &empty, path, &err));
