@@ -7,6 +7,11 @@
 #include "../core/calibrate.h"
 #include "../core/interrupt.h"
 #include "../core/scored_set.h"
+#include "../model/training_windows.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
 
 typedef struct CalibrateArgs {
     ModelRequest model;
@@ -28,6 +33,41 @@ static bool load_with_rules(ScoredSet *s, CalibrateArgs *a, const ArgInputs *inp
     if (cal->score == before.score && cal->smooth == before.smooth)
         return true;
     return scored_set_resegment(s, (size_t)cal->segment, err);
+}
+
+/* A model written elsewhere (-o) takes its training windows file along: calibration changes no
+ * parameter, so the file is still the new model's, and without it the model would lose its
+ * nearest normal window. Read and checked against the model, then written as train writes it
+ * (a temporary file renamed into place). A file that is not the model's is not carried on, with
+ * a warning; no file, or an output that is no regular file, is nothing to do. False only when
+ * writing the copy failed. */
+static bool copy_windows(const Command *cmd, const Model *m, const char *from_model, const char *to_model, Error *err)
+{
+    char from[4096], to[4096];
+    struct stat info;
+    if (!training_windows_path(from_model, from, sizeof from) || !training_windows_path(to_model, to, sizeof to) ||
+        strcmp(from, to) == 0 || (stat(from, &info) != 0 && errno == ENOENT))
+        return true;
+    if (strcmp(to_model, "-") == 0 || strncmp(to_model, "/dev/", 5) == 0 || strncmp(to_model, "/proc/", 6) == 0 ||
+        (stat(to_model, &info) == 0 && !S_ISREG(info.st_mode)))
+        return true; /* a device or a pipe has no folder to put it in, as for train */
+    WindowSet ws;
+    TrainingWindowsInfo about;
+    Error why = {0};
+    if (!training_windows_load(m, from, &ws, &about, &why)) {
+        if (why.code == ERROR_NOMEM)
+            return error_set_code(err, ERROR_NOMEM, "%s", why.msg);
+        fprintf(stderr, "traceaid %s: warning: %s; not copied beside %s\n", cmd->name, why.msg, to_model);
+        return true;
+    }
+    bool ok = true;
+    if (!about.same_params)
+        fprintf(stderr, "traceaid %s: warning: %s: written for other weights of this model; not copied beside %s\n",
+                cmd->name, from, to_model);
+    else if ((ok = training_windows_save(m, &ws, to, err)))
+        fprintf(stderr, "calibrate: copied its training windows to %s\n", to);
+    window_set_free(&ws);
+    return ok;
 }
 
 static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inputs, Error *err)
@@ -59,7 +99,7 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
             for (size_t seg = first; seg < s.scores[i].n_segments; seg++)
                 segments++, flagged += s.scores[i].flagged[seg];
         }
-        ok = model_save(&s.model, out, err);
+        ok = model_save(&s.model, out, err) && copy_windows(cmd, &s.model, a->model.path, out, err);
         char threshold[32], rule[160], n_segments[32], length[32], traces[32], above[32];
         calibration_describe(cal, rule, sizeof rule);
         if (ok)

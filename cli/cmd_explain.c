@@ -130,8 +130,8 @@ static int explain_event(ExplainContext *x, const ExplainArgs *a, const Trace *t
     size_t first;
     Interpretation in;
     if (!explainer_at(&x->explainer, t, e, &in, &first)) {
-        fprintf(stderr, "traceaid %s: %s: event %zu lies in no full window of the model's in its session (or the "
-                "window holds a key the model does not know)\n", x->cmd->name, where, e);
+        fprintf(stderr, "traceaid %s: %s: no window of the model's predicts this event: it %s\n", x->cmd->name, where,
+                explainer_no_window_text(explainer_no_window(&x->model, t, e), 1));
         return EXIT_ERROR;
     }
     if (a->json) {
@@ -160,7 +160,8 @@ static bool first_miss(const Trace *t, size_t s, const EventOutcomes *o, size_t 
 static int explain_all(ExplainContext *x, const Trace *t, const EventOutcomes *o, const Scores *sc)
 {
     Interpretation in;
-    size_t cursor = 0, e, first, interpreted = 0, passed = 0, by_target = 0, by_inputs = 0, skipped = 0;
+    size_t cursor = 0, e, first, interpreted = 0, passed = 0, by_target = 0, by_inputs = 0;
+    size_t no_window[NO_WINDOW_NOT_PREDICTED + 1] = {0};
     size_t after_search = 0;
     double total_time = 0, worst = 0;
     WindowSet seen;
@@ -170,8 +171,8 @@ static int explain_all(ExplainContext *x, const Trace *t, const EventOutcomes *o
     int n_keys;
     window_set_init(&seen, window_width(&x->model));
     while (ok && model_next_anomaly(&x->model, t, o, sc, &cursor, &e)) {
-        if (!model_window_for(&x->model, t, e, keys, &n_keys, &first)) {
-            skipped++;
+        if (!explainer_window_for(&x->model, t, e, keys, &n_keys, &first)) { /* the window --at takes */
+            no_window[explainer_no_window(&x->model, t, e)]++;
             continue;
         }
         size_t before = seen.n;
@@ -188,9 +189,13 @@ static int explain_all(ExplainContext *x, const Trace *t, const EventOutcomes *o
     }
     window_set_free(&seen);
     char n_interpreted[32], n_skipped[32], n_passed[32], n_inputs[32], n_target[32], n_search[32], n_unseen[32];
-    printf("%s distinct anomalous windows interpreted (%s; %s more have no full window of known keys)\n",
-           format_count(n_interpreted, sizeof n_interpreted, interpreted), model_anomaly_unit(&x->model),
-           format_count(n_skipped, sizeof n_skipped, skipped));
+    printf("%s distinct anomalous windows interpreted (%s", format_count(n_interpreted, sizeof n_interpreted, interpreted),
+           model_anomaly_unit(&x->model));
+    for (int why = 0; why <= NO_WINDOW_NOT_PREDICTED; why++) /* each reason there was, in its words */
+        if (no_window[why])
+            printf("; %s more %s", format_count(n_skipped, sizeof n_skipped, no_window[why]),
+                   explainer_no_window_text((ExplainerNoWindow)why, no_window[why]));
+    printf(")\n");
     printf("fidelity %.2f%% (%s passed): %s by changing inputs, %s by changing what came next (%s after no "
            "input change sufficed, %s keys the model never saw)\n", interpreted ? 100.0 * passed / interpreted : 0.0,
            format_count(n_passed, sizeof n_passed, passed), format_count(n_inputs, sizeof n_inputs, by_inputs),
@@ -290,7 +295,7 @@ static const ArgSpec specs[] = {
     {"at", 0, ARG_UINT(0, UINT64_MAX), &args.at, "EVENT", "the event (from 0) whose window to interpret"},
     {"session", 0, ARG_UINT(1, UINT64_MAX), &args.session, "N", "the first anomaly of session N (from 1) of a session file"},
     {"all", 0, ARG_FLAG, &args.all, NULL, "every distinct anomaly: fidelity and time in sum"},
-    {"normal", 0, ARG_STRING, &args.normal, "FILE", "normal data for the nearest normal window (the model's training windows file)"},
+    {"normal", 0, ARG_STRING, &args.normal, "FILE", "normal traces or sessions, used instead of the model's training windows file"},
     {"changes", 'k', ARG_UINT(1, 16), &args.changes, "K", "input keys the search may change (1, as DeepAID)"},
     {"json", 0, ARG_FLAG, &args.json, NULL, "the interpretation as JSON"},
     TRACE_ARG_SPECS(&args.traces),

@@ -3,6 +3,7 @@
 
 #include "../io/safetensors.h"
 #include "../model/model.h"
+#include "../model/training_windows.h"
 #include "commands.h"
 #include "../io/format.h"
 #include "../core/model_args.h"
@@ -57,6 +58,7 @@ static int info(const Command *cmd, const ArgInputs *inputs, uint64_t window, ui
     SafeTensors st;
     Error err = {0};
     if (!safetensors_load(&st, path, &err)) {
+        training_windows_name_misgiven(path, &err);
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
         return EXIT_ERROR;
     }

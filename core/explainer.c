@@ -3,6 +3,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "../model/windows.h"
+
 bool explainer_init(Explainer *x, const Model *m, NearestIndex *nearest, const InterpretOptions *opt,
                     Error *err)
 {
@@ -35,7 +37,7 @@ void explainer_free(Explainer *x)
  * (a later window overwrites an earlier one's); but near a session's end that window may not fit
  * in the session, and then an earlier one, still holding e among its targets, judged e. DeepLog
  * (one target, stride 1) has only the one window. */
-static bool predicting_window(const Model *m, const Trace *t, size_t e, uint32_t *keys, int *n_keys, size_t *first)
+bool explainer_window_for(const Model *m, const Trace *t, size_t e, uint32_t *keys, int *n_keys, size_t *first)
 {
     int tx, ty, stride;
     model_window_shape(m, &tx, &ty, &stride);
@@ -47,11 +49,45 @@ static bool predicting_window(const Model *m, const Trace *t, size_t e, uint32_t
     return false;
 }
 
+ExplainerNoWindow explainer_no_window(const Model *m, const Trace *t, size_t e)
+{
+    int tx, ty, stride;
+    model_window_shape(m, &tx, &ty, &stride);
+    size_t s = window_session_at(t, e), start = t->session_start[s], end = t->session_start[s + 1];
+    if (end - start < (size_t)tx + (size_t)ty)
+        return NO_WINDOW_SHORT_SESSION;
+    if (e < start + (size_t)tx)
+        return NO_WINDOW_SESSION_START;
+    /* one target at stride 1: the window of the tx keys before e fits, so only its keys can be
+     * what refused it (DeepLog reads no key it does not know; seq2seq reads them as unknown) */
+    return ty == 1 && stride == 1 ? NO_WINDOW_UNKNOWN_KEY : NO_WINDOW_NOT_PREDICTED;
+}
+
+const char *explainer_no_window_text(ExplainerNoWindow why, size_t n)
+{
+    bool one = n == 1;
+    switch (why) {
+    case NO_WINDOW_SESSION_START:
+        return one ? "lies among its session's first keys, which the model reads but never predicts"
+                   : "lie among their session's first keys, which the model reads but never predicts";
+    case NO_WINDOW_SHORT_SESSION:
+        return one ? "lies in a session shorter than one window of the model's"
+                   : "lie in sessions shorter than one window of the model's";
+    case NO_WINDOW_UNKNOWN_KEY:
+        return one ? "follows keys holding one the model does not know"
+                   : "follow keys holding one the model does not know";
+    case NO_WINDOW_NOT_PREDICTED:
+        break;
+    }
+    return one ? "lies among no window's predicted keys at the model's stride"
+               : "lie among no window's predicted keys at the model's stride";
+}
+
 bool explainer_at(Explainer *x, const Trace *t, size_t e, Interpretation *out, size_t *first)
 {
     uint32_t keys[INTERPRET_MAX_KEYS];
     int n_keys;
-    if (!predicting_window(x->model, t, e, keys, &n_keys, first))
+    if (!explainer_window_for(x->model, t, e, keys, &n_keys, first))
         return false;
     model_interpret(&x->interpreter, keys, out);
     return true;
@@ -73,7 +109,18 @@ static double event_loss(const EventOutcomes *o, size_t e)
     return -log((double)p);
 }
 
-/* The window that predicted e, a missed event of [range_first, range_last). */
+/* Whether window_first's verdict on event e is the one kept: a later window holding e among its
+ * targets (stride < ty) overwrites it, and then e's miss is that window's, not this one's. */
+static bool judged_by(const Model *m, const Trace *t, size_t e, size_t window_first)
+{
+    uint32_t keys[INTERPRET_MAX_KEYS];
+    int n_keys;
+    size_t first;
+    return explainer_window_for(m, t, e, keys, &n_keys, &first) && first == window_first;
+}
+
+/* The window that predicted e, a missed event of [range_first, range_last): the misses of the
+ * targets whose verdict is its own. */
 static WindowDamage damage_of(const Model *m, const Trace *t, const EventOutcomes *o, size_t e, size_t range_first,
                               size_t range_last)
 {
@@ -82,10 +129,10 @@ static WindowDamage damage_of(const Model *m, const Trace *t, const EventOutcome
     size_t first;
     WindowDamage d = {.worst_event = e, .worst_loss = -1};
     model_window_shape(m, &tx, &ty, &stride);
-    d.interpretable = predicting_window(m, t, e, keys, &n_keys, &first);
+    d.interpretable = explainer_window_for(m, t, e, keys, &n_keys, &first);
     size_t from = d.interpretable ? first + (size_t)tx : e, to = d.interpretable ? first + (size_t)n_keys : e + 1;
     for (size_t i = from; i < to && i < o->n_events; i++) {
-        if (o->outcome[i] != OUTCOME_MISS)
+        if (o->outcome[i] != OUTCOME_MISS || (d.interpretable && !judged_by(m, t, i, first)))
             continue;
         double loss = event_loss(o, i);
         d.misses++, d.loss += loss;
@@ -122,7 +169,7 @@ bool explainer_worst_window(const Model *m, const Trace *t, const EventOutcomes 
     int n_keys = 1;
     size_t window_first = best.worst_event;
     if (best.interpretable)
-        predicting_window(m, t, best.worst_event, keys, &n_keys, &window_first);
+        explainer_window_for(m, t, best.worst_event, keys, &n_keys, &window_first);
     *out = (WorstWindow){.event = best.worst_event, .first = window_first,
                          .last = window_first + (size_t)n_keys - 1, .misses = best.misses,
                          .prob = o->prob[best.worst_event], .interpretable = best.interpretable};

@@ -27,12 +27,27 @@ void explainer_free(Explainer *x);
  * where the model missed e, the window that missed it); *first gets its first event. False when
  * no full window of the model's predicts e in its session. */
 bool explainer_at(Explainer *x, const Trace *t, size_t e, Interpretation *out, size_t *first);
+/* That window itself, in model ids (keys gets n_keys of them), as explainer_at and `explain --all`
+ * take it. False as explainer_at; explainer_no_window says why. */
+bool explainer_window_for(const Model *m, const Trace *t, size_t e, uint32_t *keys, int *n_keys, size_t *first);
+
+/* Why no window of the model's predicts event e of t. */
+typedef enum ExplainerNoWindow {
+    NO_WINDOW_SESSION_START,    /* e lies among its session's first tx events: read, never predicted */
+    NO_WINDOW_SHORT_SESSION,    /* its session is shorter than one window */
+    NO_WINDOW_UNKNOWN_KEY,      /* DeepLog: the keys it reads hold one the model does not know */
+    NO_WINDOW_NOT_PREDICTED,    /* no window at the model's stride holds e among its targets */
+} ExplainerNoWindow;
+ExplainerNoWindow explainer_no_window(const Model *m, const Trace *t, size_t e);
+/* The reason in words, for n events ("lie"/"lies" as n asks). */
+const char *explainer_no_window_text(ExplainerNoWindow why, size_t n);
 
 /* The worst window among those that predicted events [first, last) of t. */
 typedef struct WorstWindow {
     size_t event;           /* its missed event of the lowest probability: the cursor goes there */
     size_t first, last;     /* its events, inputs and targets (event alone when not interpretable) */
-    int misses;             /* its targets the model missed */
+    int misses;             /* its targets the model missed, of those whose verdict is its own (a later
+                               window's verdict on a shared target overwrites it, stride < ty) */
     float prob;             /* the model's probability of event's key */
     bool interpretable;     /* a full window of known keys: i interprets it */
 } WorstWindow;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "training_windows.h"
+
 extern const ModelKind deeplog_kind;
 extern const ModelKind seq2seq_kind;
 
@@ -92,8 +94,11 @@ bool model_load(Model *m, const char *path, const ModelLoadDefaults *d, Error *e
 {
     memset(m, 0, sizeof *m);
     SafeTensors st;
-    if (!safetensors_load(&st, path, err))
+    if (!safetensors_load(&st, path, err)) {
+        if (!err || err->code != ERROR_NOMEM)
+            training_windows_name_misgiven(path, err);
         return false;
+    }
     bool ok = model_from_safetensors(m, &st, path, d, err);
     safetensors_free(&st);
     return ok;

@@ -34,11 +34,37 @@ typedef struct WindowsMeta {
 
 static void hash_text(char *out, size_t size, uint64_t hash) { snprintf(out, size, "%016" PRIx64, hash); }
 
+/* What training_windows_load would refuse is not written: a file no reader takes is worse than
+ * none. ws's windows are distinct by construction. */
+static bool check_writable(const WindowSet *ws, const char *path, int width, int n_keys, Error *err)
+{
+    if (ws->width != width)
+        return error_set(err, "%s: windows of %d keys; the model's are %d", path, ws->width, width);
+    if (ws->n == 0)
+        return error_set(err, "%s: no windows to write (a training windows file holds at least one)", path);
+    uint64_t total = 0;
+    for (size_t w = 0; w < ws->n; w++) {
+        for (int p = 0; p < width; p++)
+            if (ws->keys[w * (size_t)width + (size_t)p] >= (uint32_t)n_keys)
+                return error_set(err, "%s: window %zu, position %d: key id %u outside the model's %d keys: not "
+                                 "written", path, w, p + 1, ws->keys[w * (size_t)width + (size_t)p], n_keys);
+        if (!(ws->count[w] >= 1 && ws->count[w] <= (float)TRAINING_WINDOWS_MAX_COUNT))
+            return error_set(err, "%s: window %zu: count %g, expected 1 to 2^53: not written", path, w,
+                             (double)ws->count[w]);
+        if (total > UINT64_MAX - (uint64_t)ws->count[w])
+            return error_set(err, "%s: window %zu: the counts' sum passes 2^64: not written", path, w);
+        total += (uint64_t)ws->count[w];
+    }
+    return true;
+}
+
 bool training_windows_save(const Model *m, const WindowSet *ws, const char *path, Error *err)
 {
     int tx, ty, stride, n_keys;
     model_window_shape(m, &tx, &ty, &stride);
     model_key_names(m, &n_keys);
+    if (!check_writable(ws, path, tx + ty, n_keys, err))
+        return false;
     int32_t *keys = malloc((ws->n * (size_t)ws->width + 1) * sizeof *keys);
     int64_t *counts = malloc((ws->n + 1) * sizeof *counts);
     if (!keys || !counts) {
@@ -72,6 +98,32 @@ bool training_windows_save(const Model *m, const WindowSet *ws, const char *path
     return ok;
 }
 
+bool training_windows_known(const Model *m, const WindowSet *all, WindowSet *known, size_t *skipped, Error *err)
+{
+    int n_keys;
+    model_key_names(m, &n_keys);
+    window_set_init(known, all->width);
+    *skipped = 0;
+    for (size_t w = 0; w < all->n; w++) {
+        const uint32_t *keys = all->keys + w * (size_t)all->width;
+        bool all_known = true;
+        for (int p = 0; p < all->width && all_known; p++)
+            all_known = keys[p] < (uint32_t)n_keys;
+        if (!all_known) {
+            *skipped += (size_t)all->count[w];
+            continue;
+        }
+        size_t at;
+        if (!window_set_add(known, keys, &at, err)) {
+            window_set_free(known);
+            return false;
+        }
+        known->count[at] = all->count[w]; /* all's windows are distinct: at is new, counted once */
+        known->total += (size_t)all->count[w] - 1;
+    }
+    return true;
+}
+
 /* The file is a windows file of the version this code reads. */
 static bool check_format(const SafeTensors *st, const char *path, Error *err)
 {
@@ -85,6 +137,21 @@ static bool check_format(const SafeTensors *st, const char *path, Error *err)
     return true;
 }
 
+/* A metadata number the file must hold: the writer always writes it, so none is a damaged file
+ * (no option can stand in for it, as for a model's). */
+static bool meta_count(const SafeTensors *st, const char *path, const char *key, int *value, Error *err)
+{
+    const char *text = safetensors_meta(st, key);
+    if (!text)
+        return error_set(err, "%s: no \"%s\" in its metadata, which a training windows file always has: the file "
+                         "is damaged", path, key);
+    int64_t parsed;
+    if (!text_parse_int64(text, strlen(text), &parsed) || parsed < 1 || parsed > 1000000)
+        return error_set(err, "%s: metadata \"%s\" is '%s', not a positive integer", path, key, text);
+    *value = (int)parsed;
+    return true;
+}
+
 /* Written for a model of m's kind, window shape and vocabulary. */
 static bool check_model(const SafeTensors *st, const char *path, const Model *m, Error *err)
 {
@@ -92,8 +159,8 @@ static bool check_model(const SafeTensors *st, const char *path, const Model *m,
     int tx, ty, stride, n_keys, file_tx, file_ty, file_keys;
     model_window_shape(m, &tx, &ty, &stride);
     model_key_names(m, &n_keys);
-    if (!model_meta_int(st, path, "tx", 0, &file_tx, err) || !model_meta_int(st, path, "ty", 0, &file_ty, err) ||
-        !model_meta_int(st, path, "vocab_size", 0, &file_keys, err))
+    if (!meta_count(st, path, "tx", &file_tx, err) || !meta_count(st, path, "ty", &file_ty, err) ||
+        !meta_count(st, path, "vocab_size", &file_keys, err))
         return false;
     if (!kind || strcmp(kind, model_kind_name(m)) != 0 || file_tx != tx || file_ty != ty)
         return error_set(err, "%s: windows of %d+%d keys for a %s model; the model reads %d+%d (%s): the file is "
@@ -126,13 +193,16 @@ static bool find_tensors(const SafeTensors *st, const char *path, int width, con
     return true;
 }
 
-/* Each window's keys within the vocabulary, each window once, each count at least 1, and the
- * counts summing to the metadata's total: a file damaged in its data is refused. */
+/* At least one window, each window's keys within the vocabulary, each window once, each count
+ * from 1 to TRAINING_WINDOWS_MAX_COUNT, and the counts summing (without wrapping) to the
+ * metadata's total: a file damaged in its data is refused. */
 static bool fill_windows(WindowSet *ws, const SafeTensors *st, const char *path, const StTensor *windows,
                          const StTensor *counts, int n_keys, uint64_t *total, Error *err)
 {
     size_t n = (size_t)windows->shape[0];
     *total = 0;
+    if (n == 0) /* train writes none such: a model learns from at least one window */
+        return error_set(err, "%s: no windows in it (an empty training windows file)", path);
     for (size_t w = 0; w < n; w++) {
         const int32_t *window = windows->i32 + w * (size_t)ws->width;
         for (int p = 0; p < ws->width; p++)
@@ -142,8 +212,13 @@ static bool fill_windows(WindowSet *ws, const SafeTensors *st, const char *path,
         /* every id checked non-negative: the same bits read as unsigned (aliasing allows it) */
         const uint32_t *keys = (const uint32_t *)window;
         int64_t count = counts->i64[w];
-        if (count < 1 || count > (int64_t)1 << 53)
+        if (count < 1)
             return error_set(err, "%s: window %zu: count %lld, expected at least 1", path, w, (long long)count);
+        if (count > TRAINING_WINDOWS_MAX_COUNT)
+            return error_set(err, "%s: window %zu: count %lld, above the most a file holds (2^53): the file is "
+                             "damaged", path, w, (long long)count);
+        if (*total > UINT64_MAX - (uint64_t)count)
+            return error_set(err, "%s: window %zu: the counts' sum passes 2^64: the file is damaged", path, w);
         size_t at;
         if (!window_set_add(ws, keys, &at, err))
             return false;
@@ -185,6 +260,18 @@ bool training_windows_load(const Model *m, const char *path, WindowSet *ws, Trai
     }
     safetensors_free(&st);
     return ok;
+}
+
+void training_windows_name_misgiven(const char *path, Error *err)
+{
+    SafeTensors st;
+    Error ignored = {0};
+    if (!safetensors_load_dtypes(&st, path, ST_F32 | ST_I32 | ST_I64, &ignored))
+        return;
+    const char *format = safetensors_meta(&st, "format");
+    if (format && strcmp(format, TRAINING_WINDOWS_FORMAT) == 0)
+        error_set(err, "%s is a training windows file, not a model (give the model beside it)", path);
+    safetensors_free(&st);
 }
 
 bool training_nearest_load(TrainingNearest *tn, const Model *m, char *note, size_t note_size, Error *err)

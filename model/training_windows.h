@@ -1,8 +1,9 @@
 /* A model's training windows, in a file beside the model: every distinct window it trained on
  * (the keys read and the keys predicted, in its key ids) with how often it occurred. `train`
  * writes it; `explain` and the explorer find the nearest normal window of the training data in
- * it, and fine-tuning can replay it so that a model does not forget what it learned. The model
- * file itself stays as PyTorch reads it. docs/MODEL_FORMAT.md describes the file. */
+ * it. Its intended second use is a later `update` (fine-tuning, not written yet), which would
+ * replay it so that a model does not forget what it learned. The model file itself stays as
+ * PyTorch reads it. docs/MODEL_FORMAT.md describes the file. */
 #ifndef TRACEAID_TRAINING_WINDOWS_H
 #define TRACEAID_TRAINING_WINDOWS_H
 
@@ -11,6 +12,8 @@
 
 #define TRAINING_WINDOWS_FORMAT "traceaid-training-windows"
 #define TRAINING_WINDOWS_VERSION "1"
+/* A count above this is a damaged file: exact in a double, more than any trace holds. */
+#define TRAINING_WINDOWS_MAX_COUNT ((int64_t)1 << 53)
 
 /* Where a model's windows lie: the model's path less a final ".safetensors", then
  * ".windows.safetensors" (m.safetensors: m.windows.safetensors). False when it does not fit. */
@@ -20,6 +23,11 @@ bool training_windows_path(const char *model_path, char *out, size_t size);
  * place. */
 bool training_windows_save(const Model *m, const WindowSet *ws, const char *path, Error *err);
 
+/* The windows of all whose every key the model knows (ids below its n_keys), with their counts,
+ * into known (initialised here): DeepLog's windows hold a key it does not know as an id past its
+ * vocabulary, which no windows file may hold. *skipped gets the occurrences left out. */
+bool training_windows_known(const Model *m, const WindowSet *all, WindowSet *known, size_t *skipped, Error *err);
+
 /* What a windows file says of the model it was written for. */
 typedef struct TrainingWindowsInfo {
     bool same_params;           /* written for these very weights (not a model trained since) */
@@ -28,9 +36,14 @@ typedef struct TrainingWindowsInfo {
 
 /* Reads path into ws, refusing (naming the file) a file that is not a windows file, is
  * corrupt, or was written for a model of another kind, window shape or vocabulary. Other
- * weights of the same model are not refused: info->same_params tells (replay can use them, a
+ * weights of the same model are not refused: info->same_params tells (a replay could use them, a
  * nearest window shown as "of the training data" should not). */
 bool training_windows_load(const Model *m, const char *path, WindowSet *ws, TrainingWindowsInfo *info, Error *err);
+
+/* After a model reader refused path: when path is a training windows file, err says so instead
+ * of naming a tensor's dtype ("FILE is a training windows file, not a model (give the model
+ * beside it)"); otherwise err is left as it is. */
+void training_windows_name_misgiven(const char *path, Error *err);
 
 /* The nearest-window index over the training windows of the model m was read from. */
 typedef struct TrainingNearest {

@@ -2,7 +2,10 @@
  * from normal traces, for a model that has none: one trained before the file existed, or in
  * PyTorch. `make fixture-windows` makes the test fixture model's with it.
  *
- *   windows_file MODEL TRACE...     every window of each trace, as the model reads windows */
+ *   windows_file MODEL TRACE...     every window of each trace, as the model reads windows
+ *
+ * A window holding a key the model does not know (DeepLog keeps such a key as an id past its
+ * vocabulary) is left out, and the count of those said: the file holds the model's keys only. */
 #include <stdio.h>
 
 #include "../core/model_vocab.h"
@@ -31,9 +34,17 @@ static bool write_windows(const char *model_path, char **traces, int n_traces, E
     }
     ok = ok && (training_windows_path(model_path, out, sizeof out) ||
                 error_set(err, "%s: the name is too long", model_path));
-    ok = ok && training_windows_save(&m, &ws, out, err);
+    WindowSet known = {0};
+    size_t skipped = 0;
+    ok = ok && training_windows_known(&m, &ws, &known, &skipped, err);
+    ok = ok && (known.n > 0 || error_set(err, "%s: every window of the traces holds a key the model does not know; "
+                                          "no file written", model_path));
+    ok = ok && training_windows_save(&m, &known, out, err);
     if (ok)
-        printf("%s: %zu distinct windows of %zu\n", out, ws.n, ws.total);
+        printf("%s: %zu distinct windows of %zu%s", out, known.n, known.total, skipped ? "" : "\n");
+    if (ok && skipped)
+        printf("; left out %zu windows holding a key the model does not know\n", skipped);
+    window_set_free(&known);
     window_set_free(&ws);
     trace_set_free(&set);
     model_free(&m);

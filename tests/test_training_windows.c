@@ -3,6 +3,8 @@
  * model's (another model, other weights, corrupt) named in a warning, never fatal. */
 #include "test_util.h"
 
+#include <inttypes.h>
+
 #include "../core/calibrate.h"
 #include "../core/explainer.h"
 #include "../core/model_vocab.h"
@@ -60,6 +62,41 @@ static bool same_bytes(const char *a, const char *b)
     char cmd[1300];
     snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
     return system(cmd) == 0;
+}
+
+/* A windows file for m written as given, bypassing the writer's checks: n windows of width keys,
+ * the metadata as the writer's but total as given, and omit (may be NULL) left out. */
+static void write_raw(const Model *m, const char *path, const int32_t *keys, const int64_t *counts, size_t n,
+                      int width, const char *omit, const char *total)
+{
+    int tx, ty, stride, n_keys;
+    model_window_shape(m, &tx, &ty, &stride);
+    model_key_names(m, &n_keys);
+    char text_tx[16], text_ty[16], text_keys[16], vocab_hash[24], params_hash[24];
+    snprintf(text_tx, sizeof text_tx, "%d", tx);
+    snprintf(text_ty, sizeof text_ty, "%d", ty);
+    snprintf(text_keys, sizeof text_keys, "%d", n_keys);
+    snprintf(vocab_hash, sizeof vocab_hash, "%016" PRIx64, model_vocab_hash(m));
+    snprintf(params_hash, sizeof params_hash, "%016" PRIx64, model_params_hash(m));
+    const char *meta_keys[] = {"format", "version", "model", "tx", "ty", "vocab_size", "vocab_hash", "params_hash",
+                               "total"};
+    const char *meta_values[] = {TRAINING_WINDOWS_FORMAT, TRAINING_WINDOWS_VERSION, model_kind_name(m), text_tx,
+                                 text_ty, text_keys, vocab_hash, params_hash, total};
+    const char *kept_keys[9], *kept_values[9];
+    size_t n_meta = 0;
+    for (size_t i = 0; i < 9; i++)
+        if (!omit || strcmp(meta_keys[i], omit) != 0)
+            kept_keys[n_meta] = meta_keys[i], kept_values[n_meta++] = meta_values[i];
+    int32_t no_key = 0;
+    int64_t no_count = 0;
+    StTensor tensors[] = {
+        {.name = "windows", .ndim = 2, .shape = {(int64_t)n, width}, .numel = n * (size_t)width,
+         .i32 = keys ? (int32_t *)keys : &no_key, .dtype = ST_I32},
+        {.name = "counts", .ndim = 1, .shape = {(int64_t)n}, .numel = n, .i64 = counts ? (int64_t *)counts : &no_count,
+         .dtype = ST_I64},
+    };
+    Error err = {0};
+    assert_true(safetensors_save(path, tensors, 2, kept_keys, kept_values, n_meta, &err));
 }
 
 static void names_beside_the_model(void **state)
@@ -321,17 +358,196 @@ static void damaged_data_refused(void **state)
     assert_int_equal(info.total, 3);
     window_set_free(&back);
 
-    ws.keys[5] = 6; /* window 1, position 2: past the 6 keys */
-    assert_true(training_windows_save(&m, &ws, path, &err));
-    assert_false(training_windows_load(&m, path, &back, &info, &err));
-    assert_contains(err.msg, "window 1, position 2: key id 6 outside the model's 6 keys");
+    /* the writer refuses what the reader would: a key id past the 6 keys, no window at all */
+    ws.keys[5] = 6;
+    assert_false(training_windows_save(&m, &ws, path, &err));
+    assert_contains(err.msg, "window 1, position 2: key id 6 outside the model's 6 keys: not written");
+    ws.keys[5] = 2, ws.count[0] = 0;
+    assert_false(training_windows_save(&m, &ws, path, &err));
+    assert_contains(err.msg, "window 0: count 0, expected 1 to 2^53: not written");
+    ws.keys[5] = 6, ws.count[0] = 1;
+    WindowSet empty;
+    window_set_init(&empty, 4);
+    assert_false(training_windows_save(&m, &empty, path, &err));
+    assert_contains(err.msg, "no windows to write");
+    window_set_free(&empty);
 
-    memcpy(ws.keys + 4, a, sizeof a); /* window 1 the same as window 0 */
-    assert_true(training_windows_save(&m, &ws, path, &err));
+    int32_t keys[] = {0, 1, 2, 3, 1, 2, 6, 4};
+    int64_t counts[] = {1, 2};
+    write_raw(&m, path, keys, counts, 2, 4, NULL, "3");
+    assert_false(training_windows_load(&m, path, &back, &info, &err));
+    assert_contains(err.msg, "window 1, position 3: key id 6 outside the model's 6 keys");
+
+    memcpy(keys + 4, keys, 4 * sizeof *keys); /* window 1 the same as window 0 */
+    write_raw(&m, path, keys, counts, 2, 4, NULL, "3");
     assert_false(training_windows_load(&m, path, &back, &info, &err));
     assert_contains(err.msg, "window 1 repeats window 0");
     window_set_free(&ws);
     model_free(&m);
+}
+
+/* DeepLog's windows of traces with keys it does not know hold ids past its vocabulary: those are
+ * left out (scripts/windows_file.c), the rest written and read back. */
+static void unknown_keys_left_out(void **state)
+{
+    (void)state;
+    const char *model = train_deeplog("unknown.safetensors", cyclic_sessions("unknown.txt", 20, 30, 6), "3", "1");
+    Model m;
+    Error err = {0};
+    assert_true(model_load(&m, model, NULL, &err));
+    TraceSet set;
+    trace_set_init(&set);
+    TraceInput input = {write_text("unknown-test.txt", "1 2 3 4 5 6 1 2 3\n1 2 9 4 5 6 1\n"), TRACE_FORMAT_AUTO};
+    TraceOptions opt = {0};
+    assert_true(model_vocab_seed(&set, &m, &err));
+    assert_true(trace_set_load(&set, &input, 1, &opt, &err));
+    WindowSet all, known;
+    window_set_init(&all, 4);
+    assert_true(model_add_windows(&m, &set.traces[0], 0, set.traces[0].n_events, &all, &err));
+    size_t skipped;
+    assert_true(training_windows_known(&m, &all, &known, &skipped, &err));
+    assert_int_equal(skipped, 3); /* three of session 2's four windows hold key 9; its 4 5 6 1 is session 1's too */
+    assert_int_equal(known.n, 6);
+    assert_int_equal(known.total, 7);
+    const char *path = test_path("unknown.windows.safetensors");
+    assert_false(training_windows_save(&m, &all, path, &err)); /* what the reader would refuse */
+    assert_contains(err.msg, "outside the model's 6 keys: not written");
+    assert_true(training_windows_save(&m, &known, path, &err));
+    WindowSet back;
+    TrainingWindowsInfo info;
+    assert_true(training_windows_load(&m, path, &back, &info, &err));
+    assert_int_equal(back.n, 6);
+    window_set_free(&back);
+    window_set_free(&known);
+    window_set_free(&all);
+    trace_set_free(&set);
+    model_free(&m);
+}
+
+/* Counts and metadata a hostile or damaged file may hold: each refused, saying what is wrong. */
+static void hostile_counts_refused(void **state)
+{
+    (void)state;
+    const char *model = train_deeplog("hostile.safetensors", cyclic_sessions("hostile.txt", 20, 30, 6), "5", "1");
+    Model m;
+    Error err = {0};
+    assert_true(model_load(&m, model, NULL, &err));
+    const char *path = test_path("hostile.windows.safetensors");
+    WindowSet back;
+    TrainingWindowsInfo info;
+
+    write_raw(&m, path, NULL, NULL, 0, 6, NULL, "0");
+    assert_false(training_windows_load(&m, path, &back, &info, &err));
+    assert_contains(err.msg, path);
+    assert_contains(err.msg, "no windows in it (an empty training windows file)");
+
+    /* 2,049 distinct windows of 2^53 each: the 2,048th takes the sum to 2^64, which must not wrap to
+     * agree with a total */
+    size_t n = 2049;
+    int32_t *keys = calloc(n * 6, sizeof *keys);
+    int64_t *counts = calloc(n, sizeof *counts);
+    assert_non_null(keys);
+    assert_non_null(counts);
+    for (size_t w = 0; w < n; w++) {
+        for (size_t p = 0, v = w; p < 6; p++, v /= 6)
+            keys[w * 6 + p] = (int32_t)(v % 6);
+        counts[w] = TRAINING_WINDOWS_MAX_COUNT;
+    }
+    write_raw(&m, path, keys, counts, n, 6, NULL, "9007199254740992"); /* what a wrapped sum would give */
+    assert_false(training_windows_load(&m, path, &back, &info, &err));
+    assert_contains(err.msg, "window 2047: the counts' sum passes 2^64: the file is damaged");
+
+    counts[0] = TRAINING_WINDOWS_MAX_COUNT + 1;
+    write_raw(&m, path, keys, counts, 1, 6, NULL, "9007199254740993");
+    assert_false(training_windows_load(&m, path, &back, &info, &err));
+    assert_contains(err.msg, "window 0: count 9007199254740993, above the most a file holds (2^53)");
+
+    counts[0] = 0;
+    write_raw(&m, path, keys, counts, 1, 6, NULL, "0");
+    assert_false(training_windows_load(&m, path, &back, &info, &err));
+    assert_contains(err.msg, "window 0: count 0, expected at least 1");
+
+    counts[0] = 3;
+    const char *keys_needed[] = {"tx", "ty", "vocab_size"};
+    for (size_t k = 0; k < 3; k++) {
+        write_raw(&m, path, keys, counts, 1, 6, keys_needed[k], "3");
+        assert_false(training_windows_load(&m, path, &back, &info, &err));
+        assert_contains(err.msg, path);
+        char want[96];
+        snprintf(want, sizeof want, "no \"%s\" in its metadata", keys_needed[k]);
+        assert_contains(err.msg, want);
+        assert_true(strstr(err.msg, "option") == NULL);
+    }
+    write_raw(&m, path, keys, counts, 1, 6, NULL, "3"); /* and all well: read back */
+    assert_true(training_windows_load(&m, path, &back, &info, &err));
+    assert_int_equal(info.total, 3);
+    window_set_free(&back);
+    free(keys);
+    free(counts);
+    model_free(&m);
+}
+
+/* calibrate -o writes the model elsewhere: its windows go along (the parameters do not change), so
+ * the new model keeps its nearest normal window; a stale file beside the source is not carried. */
+static void calibrate_output_takes_the_windows(void **state)
+{
+    (void)state;
+    const char *six = cyclic_sessions("cal.txt", 20, 30, 6);
+    const char *model = train_deeplog("cal.safetensors", six, "3", "1");
+    const char *other = test_path("cal-other.safetensors");
+    RunResult r = run_traceaid("calibrate", "--model", model, "-o", other, "--sessions", six);
+    assert_status(r, 0);
+    assert_contains(r.err, "calibrate: copied its training windows to ");
+    assert_contains(r.err, windows_of(other));
+    run_result_free(&r);
+    assert_true(same_bytes(windows_of(model), windows_of(other)));
+    r = run_traceaid("explain", "--model", other, "--sessions", cyclic_sessions("cal-test.txt", 1, 30, 6), "--at", "10");
+    assert_status(r, 0);
+    assert_string_equal(r.err, "");
+    assert_contains(r.out, "Nearest");
+    run_result_free(&r);
+
+    /* in place: nothing to copy */
+    r = run_traceaid("calibrate", "--model", model, "--sessions", six);
+    assert_status(r, 0);
+    assert_true(strstr(r.err, "copied") == NULL);
+    run_result_free(&r);
+
+    /* another model's file beside the source: warned of, not carried on */
+    const char *wider = train_deeplog("cal-wider.safetensors", six, "4", "1");
+    copy_file(windows_of(wider), windows_of(model));
+    const char *third = test_path("cal-third.safetensors");
+    r = run_traceaid("calibrate", "--model", model, "-o", third, "--sessions", six);
+    assert_status(r, 0);
+    assert_contains(r.err, "the file is another model's; not copied beside");
+    assert_int_equal(access(windows_of(third), F_OK), -1);
+    run_result_free(&r);
+}
+
+/* A windows file given where the model goes is named as such, not by a tensor's dtype. */
+static void windows_file_as_model_named(void **state)
+{
+    (void)state;
+    const char *six = cyclic_sessions("asmodel.txt", 20, 30, 6);
+    const char *windows = windows_of(train_deeplog("asmodel.safetensors", six, "3", "1"));
+    char want[700];
+    snprintf(want, sizeof want, "%s is a training windows file, not a model (give the model beside it)", windows);
+    RunResult r = run_traceaid("info", windows);
+    assert_status(r, 2);
+    assert_contains(r.err, want);
+    run_result_free(&r);
+    r = run_traceaid("explain", "--model", windows, "--sessions", six, "--at", "10");
+    assert_status(r, 2);
+    assert_contains(r.err, want);
+    run_result_free(&r);
+    r = run_traceaid("score", "--model", windows, "--sessions", six);
+    assert_status(r, 2);
+    assert_contains(r.err, want);
+    run_result_free(&r);
+    Model m;
+    Error err = {0};
+    assert_false(model_load(&m, windows, NULL, &err));
+    assert_contains(err.msg, want);
 }
 
 /* A model written where no file can lie beside it goes without; training still works. */
@@ -358,7 +574,11 @@ int main(void)
         cmocka_unit_test(another_models_file_warns),
         cmocka_unit_test(corrupt_file_warns),
         cmocka_unit_test(damaged_data_refused),
+        cmocka_unit_test(hostile_counts_refused),
+        cmocka_unit_test(unknown_keys_left_out),
         cmocka_unit_test(device_output_no_windows),
+        cmocka_unit_test(calibrate_output_takes_the_windows),
+        cmocka_unit_test(windows_file_as_model_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
