@@ -467,6 +467,19 @@ static void tab_skips_the_absent_chart(void **state)
     fixture_free(f);
 }
 
+/* i on an event no window predicted says why, in the words explain uses. */
+static void i_says_why_nothing_is_interpreted(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    app_goto_event(app, 0);
+    app_key(app, 'i');
+    assert_false(app->has_interp);
+    assert_contains(app->message, "event 0: nothing to interpret: it lies among its session's first keys");
+    fixture_free(f);
+}
+
 static void keys_md_is_the_tables(void **state)
 {
     (void)state;
@@ -508,6 +521,7 @@ int main(void)
         cmocka_unit_test(the_status_line_and_help_come_from_the_table),
         cmocka_unit_test(time_view_keys),
         cmocka_unit_test(tab_skips_the_absent_chart),
+        cmocka_unit_test(i_says_why_nothing_is_interpreted),
         cmocka_unit_test(keys_md_is_the_tables),
     };
     return cmocka_run_group_tests_name("explorer keys", tests, NULL, NULL);

@@ -155,7 +155,8 @@ static void interpret_cursor(App *app)
     if (!ensure_interpreter(app))
         return;
     if (!explainer_at(&app->explainer, app_trace(app), app->cursor, &app->interp, &first)) {
-        snprintf(app->message, sizeof app->message, "event %zu: no full window of known keys predicted it", app->cursor);
+        snprintf(app->message, sizeof app->message, "event %zu: nothing to interpret: it %s", app->cursor,
+                 explainer_no_window_text(explainer_no_window(&app->scored->model, app_trace(app), app->cursor), 1));
         return;
     }
     app->has_interp = true;
@@ -206,8 +207,8 @@ static void goto_worst(App *app)
         snprintf(app->message, sizeof app->message, "segment %zu: worst window %zu-%zu (%d missed), cursor on its worst miss %zu",
                  segment + 1, w.first, w.last, w.misses, w.event);
     else
-        snprintf(app->message, sizeof app->message, "segment %zu: worst miss %zu (p %.4f), in no full window of known keys",
-                 segment + 1, w.event, w.prob);
+        snprintf(app->message, sizeof app->message, "segment %zu: worst miss %zu (p %.4f): it %s", segment + 1, w.event,
+                 w.prob, explainer_no_window_text(explainer_no_window(&app->scored->model, app_trace(app), w.event), 1));
 }
 
 /* o: the zoom is the layout's (tui/layout.c); the status line says which pane fills the screen. */
