@@ -43,7 +43,7 @@ SAMPLE_ANOMALOUS := $(SAMPLE_DIR)/fifo-ls-01.csv $(SAMPLE_DIR)/fifo-ls-sporadic-
                     $(SAMPLE_DIR)/half-while-02.csv
 SAMPLES := $(SAMPLE_CLEAN) $(SAMPLE_ANOMALOUS)
 
-.PHONY: all run run-generated test test-asan fuzz samples flight bench quality clean deps keys-doc fixture-windows
+.PHONY: all run run-generated run-hdfs test test-asan fuzz samples flight bench quality clean deps keys-doc fixture-windows fixture-hdfs
 all: traceaid
 
 deps: $(DEPS_OK)
@@ -119,6 +119,14 @@ fixture-windows: traceaid $(BUILD)/scripts/windows_file
 	for seed in 1 2 3; do ./traceaid gen --kind clean --seed $$seed --events 20000 \
 		-o $(BUILD)/fixture-windows/clean-$$seed.csv || exit 1; done
 	$(BUILD)/scripts/windows_file tests/fixtures/flight-small.safetensors $(BUILD)/fixture-windows/clean-*.csv
+
+# The HDFS fixture model the screen tests open: DeepLog trained by traceaid on the shared HDFS
+# training sessions, seed 1, 10 epochs (eval as good as the default 30: tests/fixtures/README.md),
+# with its training windows file beside it.
+HDFS_DIR := ../shared/data/hdfs
+fixture-hdfs: traceaid
+	./traceaid train --model deeplog --seed 1 --epochs 10 -o tests/fixtures/hdfs-deeplog.safetensors \
+		--sessions $(HDFS_DIR)/hdfs_train
 
 # Every test binary runs even when one fails; the target fails if any did.
 test: $(BIN) $(TEST_BIN) $(FLIGHT_BIN)
