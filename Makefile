@@ -1,5 +1,6 @@
-# traceaid: `make run` opens the sample traces, `make test` runs every test. Both first run
-# scripts/deps.sh, which installs missing Debian packages (as root) or says how.
+# traceaid: `make run` opens the sample traces, `make run-hdfs` the HDFS sessions, `make test`
+# runs every test. They first run scripts/deps.sh, which installs missing Debian packages (as root)
+# or says how.
 SHELL := /bin/bash
 ifeq ($(origin CC),default)
 CC = gcc
@@ -197,6 +198,18 @@ run: traceaid $(RECORDED_MODEL)
 
 run-generated: traceaid $(SAMPLES) $(SAMPLE_MODEL)
 	./traceaid $(SAMPLE_ANOMALOUS) $(SAMPLE_CLEAN) --model $(SAMPLE_MODEL) --meanings samples/qnx-meanings.txt
+
+# The real HDFS sessions (HDFS_DIR, set above), the anomalous test sessions first, with a DeepLog
+# model trained with the defaults on hdfs_train at build time, once (half a minute): traceaid is
+# an order-only prerequisite, so that a rebuilt binary does not train it again.
+HDFS_MODEL := $(BUILD)/hdfs/hdfs.safetensors
+$(HDFS_MODEL): $(HDFS_DIR)/hdfs_train | traceaid
+	@mkdir -p $(@D)
+	./traceaid train --model deeplog -o $@ --sessions $(HDFS_DIR)/hdfs_train
+
+run-hdfs: traceaid $(HDFS_MODEL)
+	./traceaid --sessions $(HDFS_DIR)/hdfs_test_abnormal --sessions $(HDFS_DIR)/hdfs_test_normal \
+		--model $(HDFS_MODEL) --meanings $(HDFS_DIR)/log_key_meanings.txt
 
 bench: traceaid $(BUILD)/bench/bench_load $(SAMPLES)
 	@bash scripts/deps.sh bench
