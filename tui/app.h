@@ -70,7 +70,7 @@ typedef struct TimelineColumns {
     const uint32_t *of;         /* the key ids of the trace they were found in (they outlive a
                                  * move of the trace list); NULL: not yet */
     size_t of_events;
-    bool cpu, ids, process;
+    bool cpu, pids, tids, process;
     size_t longest_session;     /* events in the longest session (sessions: the boundary's width) */
 } TimelineColumns;
 

@@ -21,9 +21,10 @@ static void find_columns(TimelineColumns *c, const Trace *t)
 {
     *c = (TimelineColumns){.of = t->key_id, .of_events = t->n_events};
     /* kernel traces have all three within their first events: the scan stops there */
-    for (size_t e = 0; e < t->n_events && !(c->cpu && c->ids && c->process); e++) {
+    for (size_t e = 0; e < t->n_events && !(c->cpu && c->pids && c->tids && c->process); e++) {
         c->cpu |= t->cpu[e] != TRACE_NO_CPU;
-        c->ids |= t->pid[e] != TRACE_NO_ID || t->tid[e] != TRACE_NO_ID;
+        c->pids |= t->pid[e] != TRACE_NO_ID;
+        c->tids |= t->tid[e] != TRACE_NO_ID;
         c->process |= t->name_id[e] != 0;
     }
     for (size_t s = 0; s < t->n_sessions; s++)
@@ -73,7 +74,7 @@ static int session_width(const Trace *t, const TimelineColumns *has)
 static Columns lay_out(const App *app, const Trace *t, const TimelineColumns *has, int w)
 {
     bool wide = w >= 70, widest = w >= 90, meanings = shows_meanings(app, t);
-    bool cpu = wide && has->cpu, ids = wide && has->ids, process = widest && has->process;
+    bool cpu = wide && has->cpu, ids = wide && (has->pids || has->tids), process = widest && has->process;
     int session_w = session_width(t, has);
     int key_w = w - (wide ? 40 : 22) - (widest ? 16 : 0);
     /* what the columns left out would have taken goes to the key */
@@ -126,15 +127,21 @@ static const char *process_name(const Trace *t, size_t e, size_t width)
     return width && strlen(name) > width && path ? slash + 1 : name;
 }
 
-/* pid/tid, "-" for an id the trace does not have. */
-static void format_ids(char *buf, size_t size, int32_t pid, int32_t tid)
+/* pid/tid, "-" for an id the event does not have; the pid or the tid alone when the trace has
+ * only those (a structured log's Pid). */
+static void format_ids(char *buf, size_t size, const TimelineColumns *has, int32_t pid, int32_t tid)
 {
     char p[12] = "-", t[12] = "-";
     if (pid != TRACE_NO_ID)
         snprintf(p, sizeof p, "%d", (int)pid);
     if (tid != TRACE_NO_ID)
         snprintf(t, sizeof t, "%d", (int)tid);
-    snprintf(buf, size, "%s/%s", p, t);
+    snprintf(buf, size, "%s%s%s", has->pids ? p : "", has->pids && has->tids ? "/" : "", has->tids ? t : "");
+}
+
+static const char *ids_head(const TimelineColumns *has)
+{
+    return has->pids && has->tids ? "pid/tid" : has->pids ? "pid" : "tid";
 }
 
 /* The session holding event e. */
@@ -211,7 +218,7 @@ static void put(char *line, size_t cap, size_t *len, int x, const char *text)
     line[*len] = '\0';
 }
 
-static void draw_heads(const App *app, Rect in, const Columns *c)
+static void draw_heads(const App *app, Rect in, const Columns *c, const TimelineColumns *has)
 {
     char head[256] = "";
     size_t len = 0;
@@ -222,14 +229,14 @@ static void draw_heads(const App *app, Rect in, const Columns *c)
     put(head, sizeof head, &len, c->time_x, "time s");
     put(head, sizeof head, &len, c->cpu_x, "cpu");
     put(head, sizeof head, &len, c->key_x, "key");
-    put(head, sizeof head, &len, c->ids_x, "pid/tid");
+    put(head, sizeof head, &len, c->ids_x, ids_head(has));
     put(head, sizeof head, &len, c->process_x, "process");
     put(head, sizeof head, &len, c->fields_x, "fields");
     put(head, sizeof head, &len, c->meaning_x, "meaning");
     draw_text(app, in, 0, 0, EL_TITLE, "%s", head);
 }
 
-static void draw_row(const App *app, Rect in, const Columns *c, int y, size_t i)
+static void draw_row(const App *app, Rect in, const Columns *c, const TimelineColumns *has, int y, size_t i)
 {
     const Trace *t = app_trace(app);
     const EventOutcomes *o = app_outcomes(app);
@@ -255,7 +262,7 @@ static void draw_row(const App *app, Rect in, const Columns *c, int y, size_t i)
         draw_text(app, in, y, c->cpu_x, style, "-");
     draw_text(app, in, y, c->key_x, key_style, "%-*.*s", c->key_w, c->key_w, vocab_name(&app->scored->set.vocab, t->key_id[e]));
     if (c->ids_x >= 0) {
-        format_ids(text, sizeof text, t->pid[e], t->tid[e]);
+        format_ids(text, sizeof text, has, t->pid[e], t->tid[e]);
         draw_text(app, in, y, c->ids_x, style, "%-12.12s", text);
     }
     if (c->process_x >= 0)
@@ -281,10 +288,10 @@ static void timeline_draw(const App *app, Rect r)
     if (!columns_of(&has, t)) /* not updated for this trace yet: found here, for this screen */
         find_columns(&has, t);
     Columns c = lay_out(app, t, &has, in.w);
-    draw_heads(app, in, &c);
+    draw_heads(app, in, &c, &has);
     size_t total = total_rows(app);
     for (int row = 0; row + 1 < in.h && app->top + (size_t)row < total; row++)
-        draw_row(app, in, &c, row + 1, app->top + (size_t)row);
+        draw_row(app, in, &c, &has, row + 1, app->top + (size_t)row);
 }
 
 /* A click on an event's row puts the cursor on it. */
