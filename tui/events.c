@@ -15,8 +15,10 @@ static bool filter_matches(const App *app, const char *filter, size_t e)
     bool digits = len > 0;
     for (size_t i = 0; i < len; i++)
         digits &= isdigit((unsigned char)filter[i]) != 0;
-    if (digits) /* a pid, or a tid where the trace has threads but no pids (perf script text) */
-        return t->pid[e] == atoi(filter) || (t->pid[e] == TRACE_NO_ID && t->tid[e] == atoi(filter));
+    /* a pid, or a tid where the trace has threads but no pids (perf script text); else a key
+     * of digits (a session file's) */
+    if (digits && (t->pid[e] == atoi(filter) || (t->pid[e] == TRACE_NO_ID && t->tid[e] == atoi(filter))))
+        return true;
     return strcmp(key, filter) == 0 || (strncmp(key, filter, len) == 0 && key[len] == '/') ||
            strcmp(strpool_get(&t->names, t->name_id[e]), filter) == 0;
 }
