@@ -163,6 +163,8 @@ size_t app_visible_index(const App *app, size_t e);
 bool app_visible(const App *app, size_t e);
 /* The event dir visible events away from the cursor (clamped). */
 size_t app_visible_step(const App *app, long dir);
+/* The session of the trace on show that holds event e (0 for a trace of one session). */
+size_t app_session_of(const App *app, size_t e);
 /* The next (dir 1) or previous event matching app->search. */
 void app_search_next(App *app, int dir);
 void app_toggle_bookmark(App *app);

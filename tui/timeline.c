@@ -144,28 +144,14 @@ static const char *ids_head(const TimelineColumns *has)
     return has->pids && has->tids ? "pid/tid" : has->pids ? "pid" : "tid";
 }
 
-/* The session holding event e. */
-static size_t session_of(const Trace *t, size_t e)
-{
-    size_t lo = 0, hi = t->n_sessions;
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (t->session_start[mid] <= e)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* The session column of a row: "N (len L)" on the first row of session N (the first shown, under
  * a filter), a bar below it, and the bar with N on the pane's top row when its session began
  * above. */
 static void format_session(char *buf, size_t size, const App *app, const Trace *t, size_t e, size_t prev, bool top)
 {
-    size_t s = session_of(t, e);
+    size_t s = app_session_of(app, e);
     const char *bar = app->utf8 ? "\u2502" : "|";
-    if (prev == SIZE_MAX || session_of(t, prev) != s)
+    if (prev == SIZE_MAX || app_session_of(app, prev) != s)
         snprintf(buf, size, "%zu (len %zu)", s + 1, trace_session_length(t, s));
     else if (top)
         snprintf(buf, size, "%s %zu", bar, s + 1);
