@@ -151,7 +151,8 @@ static void narrow_heads(const App *app, const Interpretation *it, Rect heads)
 static bool meanings_beside(const App *app, const Interpretation *it, int key_w, int cols)
 {
     for (int i = 0; i < it->n_keys; i++)
-        if (it->keys[i] == it->reference[i] && (int)strlen(meaning_of(app, it->keys[i])) > cols - MEANINGS_BESIDE_X(key_w))
+        if (it->keys[i] == it->reference[i] &&
+            (int)strlen(meaning_of(app, it->keys[i])) > cols - MEANINGS_BESIDE_X(key_w))
             return false;
     return true;
 }

@@ -228,7 +228,9 @@ static void draw_row(const App *app, Rect in, const Columns *c, const TimelineCo
     const EventOutcomes *o = app_outcomes(app);
     size_t e = event_at_row(app, i);
     bool missed = o && o->outcome[e] == OUTCOME_MISS;
-    ThemeElement style = e == app->cursor ? EL_CURSOR : e / app_segment_len(app) == app->segment ? EL_SEGMENT : EL_NORMAL;
+    ThemeElement style = e == app->cursor                            ? EL_CURSOR
+                         : e / app_segment_len(app) == app->segment ? EL_SEGMENT
+                                                                    : EL_NORMAL;
     ThemeElement key_style = missed && e != app->cursor ? EL_MISS : style;
     draw_fill(app, in, y, style);
     draw_text(app, in, y, 0, key_style, "%c%c", missed ? '!' : ' ', app->bookmarked && app->bookmarked[e] ? '*' : ' ');
@@ -246,7 +248,8 @@ static void draw_row(const App *app, Rect in, const Columns *c, const TimelineCo
         draw_text(app, in, y, c->cpu_x, style, "%u", t->cpu[e]);
     else if (c->cpu_x >= 0)
         draw_text(app, in, y, c->cpu_x, style, "-");
-    draw_text(app, in, y, c->key_x, key_style, "%-*.*s", c->key_w, c->key_w, vocab_name(&app->scored->set.vocab, t->key_id[e]));
+    draw_text(app, in, y, c->key_x, key_style, "%-*.*s", c->key_w, c->key_w,
+              vocab_name(&app->scored->set.vocab, t->key_id[e]));
     if (c->ids_x >= 0) {
         format_ids(text, sizeof text, has, t->pid[e], t->tid[e]);
         draw_text(app, in, y, c->ids_x, style, "%-12.12s", text);
