@@ -72,6 +72,7 @@ typedef struct TimelineColumns {
     size_t of_events;
     bool cpu, pids, tids, process;
     size_t longest_session;     /* events in the longest session (sessions: the boundary's width) */
+    size_t longest_name;        /* the longest session name (a grouped log's block id), 0: none */
 } TimelineColumns;
 
 typedef struct App {

@@ -14,6 +14,7 @@
 /* Where each column starts on a row of the pane's inside (-1: not shown) and how wide. */
 typedef struct Columns {
     int session_x, time_x, cpu_x, key_x, key_w, ids_x, process_x, fields_x, meaning_x;
+    int name_w;                 /* a grouped log's session names, at most this wide; 0: none */
     bool process_cut;           /* the process name cut to 12, a column following it */
 } Columns;
 
@@ -27,9 +28,12 @@ static void find_columns(TimelineColumns *c, const Trace *t)
         c->tids |= t->tid[e] != TRACE_NO_ID;
         c->process |= t->name_id[e] != 0;
     }
-    for (size_t s = 0; s < t->n_sessions; s++)
+    for (size_t s = 0; s < t->n_sessions; s++) {
         if (trace_session_length(t, s) > c->longest_session)
             c->longest_session = trace_session_length(t, s);
+        size_t name = t->session_name ? strlen(strpool_get(&t->names, t->session_name[s])) : 0;
+        c->longest_name = name > c->longest_name ? name : c->longest_name;
+    }
 }
 
 static bool columns_of(const TimelineColumns *c, const Trace *t)
@@ -65,17 +69,24 @@ static int longest_key(const App *app)
     return (int)longest;
 }
 
-/* "N (len L)": session N (from 1, as explain --session counts) of L events. */
-static int session_width(const Trace *t, const TimelineColumns *has)
+/* "N (len L)": session N (from 1, as explain --session counts) of L events; "N NAME (len L)"
+ * with a grouped log's session names, name_w wide at most. */
+static int session_width(const Trace *t, const TimelineColumns *has, int name_w)
 {
-    return has_sessions(t) ? digits(t->n_sessions) + digits(has->longest_session) + 8 : 0;
+    return has_sessions(t) ? digits(t->n_sessions) + digits(has->longest_session) + 8 + (name_w ? name_w + 1 : 0) : 0;
 }
+
+/* A block id cut here still tells sessions apart by its start; longer ones are rare. */
+#define SESSION_NAME_MAX 24
 
 static Columns lay_out(const App *app, const Trace *t, const TimelineColumns *has, int w)
 {
     bool wide = w >= 70, widest = w >= 90, meanings = shows_meanings(app, t);
     bool cpu = wide && has->cpu, ids = wide && (has->pids || has->tids), process = widest && has->process;
-    int session_w = session_width(t, has);
+    /* session names where the row has room for them beside the meanings */
+    size_t longest_name = has->longest_name < SESSION_NAME_MAX ? has->longest_name : SESSION_NAME_MAX;
+    int name_w = widest ? (int)longest_name : 0;
+    int session_w = session_width(t, has, name_w);
     int key_w = w - (wide ? 40 : 22) - (widest ? 16 : 0);
     /* what the columns left out would have taken goes to the key */
     key_w += (t->timed ? 0 : 13) + (wide && !cpu ? 4 : 0) + (wide && !ids ? 13 : 0) + (widest && !process ? 16 : 0) -
@@ -89,7 +100,7 @@ static Columns lay_out(const App *app, const Trace *t, const TimelineColumns *ha
         key_w = longest < key_w ? longest : key_w;
     }
     Columns c = {.session_x = -1, .time_x = -1, .cpu_x = -1, .ids_x = -1, .process_x = -1, .fields_x = -1,
-                 .meaning_x = -1, .key_w = key_w};
+                 .meaning_x = -1, .key_w = key_w, .name_w = name_w};
     int x = 2 + 9 + 2;
     if (session_w)
         c.session_x = x, x += session_w;
@@ -144,14 +155,18 @@ static const char *ids_head(const TimelineColumns *has)
     return has->pids && has->tids ? "pid/tid" : has->pids ? "pid" : "tid";
 }
 
-/* The session column of a row: "N (len L)" on the first row of session N (the first shown, under
- * a filter), a bar below it, and the bar with N on the pane's top row when its session began
- * above. */
-static void format_session(char *buf, size_t size, const App *app, const Trace *t, size_t e, size_t prev, bool top)
+/* The session column of a row: "N (len L)" (with its name, where the columns have room for one)
+ * on the first row of session N (the first shown, under a filter), a bar below it, and the bar
+ * with N on the pane's top row when its session began above. */
+static void format_session(char *buf, size_t size, const App *app, const Columns *c, size_t e, size_t prev, bool top)
 {
+    const Trace *t = app_trace(app);
     size_t s = app_session_of(app, e);
     const char *bar = app->utf8 ? "\u2502" : "|";
-    if (prev == SIZE_MAX || app_session_of(app, prev) != s)
+    if ((prev == SIZE_MAX || app_session_of(app, prev) != s) && c->name_w)
+        snprintf(buf, size, "%zu %.*s (len %zu)", s + 1, c->name_w, strpool_get(&t->names, t->session_name[s]),
+                 trace_session_length(t, s));
+    else if (prev == SIZE_MAX || app_session_of(app, prev) != s)
         snprintf(buf, size, "%zu (len %zu)", s + 1, trace_session_length(t, s));
     else if (top)
         snprintf(buf, size, "%s %zu", bar, s + 1);
@@ -237,7 +252,7 @@ static void draw_row(const App *app, Rect in, const Columns *c, const TimelineCo
     draw_text(app, in, y, 2, style, "%9zu", e);
     char text[512];
     if (c->session_x >= 0) {
-        format_session(text, sizeof text, app, t, e, i > 0 ? event_at_row(app, i - 1) : SIZE_MAX, i == app->top);
+        format_session(text, sizeof text, app, c, e, i > 0 ? event_at_row(app, i - 1) : SIZE_MAX, i == app->top);
         draw_text(app, in, y, c->session_x, style, "%s", text);
     }
     if (c->time_x >= 0) {
