@@ -253,9 +253,14 @@ static void put_verdict(Lines *l, const Interpretation *it)
                  it->p_before, it->missed_before, ty, it->p_after, it->missed_after, it->changes,
                  it->changes == 1 ? "" : "s", where);
     put_wrapped(l, 1, EL_NORMAL, "", text);
-    snprintf(text, sizeof text, "fidelity %s: the model %s the reference's %s%s", it->fidelity ? "passed" : "FAILED",
-             it->fidelity ? "predicts" : "does not predict", ty == 1 ? "next key" : "keys",
-             it->searched_inputs ? "; no input change sufficed" : "");
+    if (it->ranked) /* as explain says it: where among the candidates */
+        snprintf(text, sizeof text, "fidelity %s: the model %s the reference's next key among its top %d%s",
+                 it->fidelity ? "passed" : "FAILED", it->fidelity ? "puts" : "does not put", it->top_g,
+                 it->searched_inputs ? "; no single input change sufficed" : "");
+    else
+        snprintf(text, sizeof text, "fidelity %s: the model %s the reference's %s%s", it->fidelity ? "passed" : "FAILED",
+                 it->fidelity ? "predicts" : "does not predict", ty == 1 ? "next key" : "keys",
+                 it->searched_inputs ? "; no input change sufficed" : "");
     put_wrapped(l, 1, it->fidelity ? EL_NORMAL : EL_MISS, "", text);
 }
 
