@@ -497,6 +497,33 @@ static void screen_session_timeline_200x50(void **state)
     session_screens("session_timeline_200x50");
 }
 
+/* i at a session's first miss gives the figures explain --session N prints for it: the same
+ * window, and the same probabilities and ranks before and after (session 4's first miss is event
+ * 42, where the 200x50 script presses i). */
+static void explorer_i_matches_explain(void **state)
+{
+    (void)state;
+    require_shared_data();
+    RunResult ex = run_traceaid("explain", "--model", FIXTURES_DIR "/hdfs-deeplog.safetensors", "--sessions",
+                                SHARED_DATA "/hdfs/hdfs_test_abnormal", "--session", "4");
+    assert_status(ex, 0);
+    assert_contains(ex.out, "session 4: events 32-42");
+    const char *p = strstr(ex.out, "p(next key)"), *end = p ? strchr(p, ';') : NULL;
+    assert_non_null(end);
+    char figures[200];
+    snprintf(figures, sizeof figures, "%.*s", (int)(end - p), p);
+    char script[600];
+    snprintf(script, sizeof script, "%s/session_timeline_200x50.script", SCREENS_DIR);
+    const char *argv[] = {traceaid_bin(), SHARED_DATA "/hdfs/hdfs_test_abnormal", "--model",
+                          FIXTURES_DIR "/hdfs-deeplog.safetensors", "--script", script, NULL};
+    RunResult tui = run_traceaid_argv(-1, NULL, argv);
+    assert_status(tui, 0);
+    assert_contains(tui.out, "interpretation of 32-42");
+    assert_contains(tui.out, figures);
+    run_result_free(&ex);
+    run_result_free(&tui);
+}
+
 /* A loghub structured log grouped into block sessions: its templates are the meanings, its Pid
  * the one id; it has no timestamps the reader takes, no cpus, tids or process names. */
 static void screen_session_timeline_structured(void **state)
@@ -540,7 +567,7 @@ int main(void)
         cmocka_unit_test(screen_timeview_perf), cmocka_unit_test(screen_timeview_none),
         cmocka_unit_test(screen_timeview_untimed), cmocka_unit_test(screen_timeview_utf8),
         cmocka_unit_test(screen_session_timeline_80x24), cmocka_unit_test(screen_session_timeline_200x50),
-        cmocka_unit_test(screen_session_timeline_structured),
+        cmocka_unit_test(screen_session_timeline_structured), cmocka_unit_test(explorer_i_matches_explain),
         cmocka_unit_test(end_to_end_in_tmux),
         cmocka_unit_test(ctrl_c_in_the_explorer_exits_130),
         cmocka_unit_test(sigterm_in_the_explorer_exits_143),
