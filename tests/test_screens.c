@@ -497,6 +497,18 @@ static void screen_session_timeline_200x50(void **state)
     session_screens("session_timeline_200x50");
 }
 
+/* A kernel-event CSV without cpu, pid or tid columns: those columns are left out, not filled
+ * with '-'. */
+static void screen_session_timeline_kernel(void **state)
+{
+    (void)state;
+    const char *path = write_text("no-ids.csv", "timestamp,class,event,process\n"
+                                                "1000,COMM,SND_MESSAGE,srv\n2000,COMM,REC_MESSAGE,cli\n"
+                                                "3500,THREAD,THRUNNING,proc/boot/procnto-smp\n");
+    const char *options[] = {path, NULL};
+    screens_with("session_timeline_kernel", options);
+}
+
 /* i at a session's first miss gives the figures explain --session N prints for it: the same
  * window, and the same probabilities and ranks before and after (session 4's first miss is event
  * 42, where the 200x50 script presses i). */
@@ -568,6 +580,7 @@ int main(void)
         cmocka_unit_test(screen_timeview_untimed), cmocka_unit_test(screen_timeview_utf8),
         cmocka_unit_test(screen_session_timeline_80x24), cmocka_unit_test(screen_session_timeline_200x50),
         cmocka_unit_test(screen_session_timeline_structured), cmocka_unit_test(explorer_i_matches_explain),
+        cmocka_unit_test(screen_session_timeline_kernel),
         cmocka_unit_test(end_to_end_in_tmux),
         cmocka_unit_test(ctrl_c_in_the_explorer_exits_130),
         cmocka_unit_test(sigterm_in_the_explorer_exits_143),
