@@ -1,5 +1,6 @@
-# traceaid: `make run` opens the sample traces, `make test` runs every test. Both first run
-# scripts/deps.sh, which installs missing Debian packages (as root) or says how.
+# traceaid: `make run` opens the sample traces, `make run-hdfs` the HDFS sessions, `make test`
+# runs every test. They first run scripts/deps.sh, which installs missing Debian packages (as root)
+# or says how.
 SHELL := /bin/bash
 ifeq ($(origin CC),default)
 CC = gcc
@@ -43,7 +44,7 @@ SAMPLE_ANOMALOUS := $(SAMPLE_DIR)/fifo-ls-01.csv $(SAMPLE_DIR)/fifo-ls-sporadic-
                     $(SAMPLE_DIR)/half-while-02.csv
 SAMPLES := $(SAMPLE_CLEAN) $(SAMPLE_ANOMALOUS)
 
-.PHONY: all run run-generated test test-asan fuzz samples flight bench quality clean deps keys-doc fixture-windows
+.PHONY: all run run-generated run-hdfs test test-asan fuzz samples flight bench quality clean deps keys-doc fixture-windows fixture-hdfs
 all: traceaid
 
 deps: $(DEPS_OK)
@@ -120,6 +121,14 @@ fixture-windows: traceaid $(BUILD)/scripts/windows_file
 		-o $(BUILD)/fixture-windows/clean-$$seed.csv || exit 1; done
 	$(BUILD)/scripts/windows_file tests/fixtures/flight-small.safetensors $(BUILD)/fixture-windows/clean-*.csv
 
+# The HDFS fixture model the screen tests open: DeepLog trained by traceaid on the shared HDFS
+# training sessions, seed 1, 10 epochs (eval as good as the default 30: tests/fixtures/README.md),
+# with its training windows file beside it.
+HDFS_DIR := ../shared/data/hdfs
+fixture-hdfs: traceaid
+	./traceaid train --model deeplog --seed 1 --epochs 10 -o tests/fixtures/hdfs-deeplog.safetensors \
+		--sessions $(HDFS_DIR)/hdfs_train
+
 # Every test binary runs even when one fails; the target fails if any did.
 test: $(BIN) $(TEST_BIN) $(FLIGHT_BIN)
 	@failed=0; bash scripts/check_layers.sh || failed=1; for t in $(TEST_BIN); do \
@@ -189,6 +198,18 @@ run: traceaid $(RECORDED_MODEL)
 
 run-generated: traceaid $(SAMPLES) $(SAMPLE_MODEL)
 	./traceaid $(SAMPLE_ANOMALOUS) $(SAMPLE_CLEAN) --model $(SAMPLE_MODEL) --meanings samples/qnx-meanings.txt
+
+# The real HDFS sessions (HDFS_DIR, set above), the anomalous test sessions first, with a DeepLog
+# model trained with the defaults on hdfs_train at build time, once (half a minute): traceaid is
+# an order-only prerequisite, so that a rebuilt binary does not train it again.
+HDFS_MODEL := $(BUILD)/hdfs/hdfs.safetensors
+$(HDFS_MODEL): $(HDFS_DIR)/hdfs_train | traceaid
+	@mkdir -p $(@D)
+	./traceaid train --model deeplog -o $@ --sessions $(HDFS_DIR)/hdfs_train
+
+run-hdfs: traceaid $(HDFS_MODEL)
+	./traceaid --sessions $(HDFS_DIR)/hdfs_test_abnormal --sessions $(HDFS_DIR)/hdfs_test_normal \
+		--model $(HDFS_MODEL) --meanings $(HDFS_DIR)/log_key_meanings.txt
 
 bench: traceaid $(BUILD)/bench/bench_load $(SAMPLES)
 	@bash scripts/deps.sh bench

@@ -104,7 +104,8 @@ static void narrow_pane_wraps_the_changed_meanings_and_shows_the_nearest(void **
     assert_contains(screen, "     Ref. a thread released a mutex; a waiter,");
     assert_contains(screen, " p(next key) 0.0100 (rank 7) -> reference");
     assert_contains(screen, " 0.9000 (rank 1); 2 changes");
-    assert_contains(screen, " fidelity passed: the model predicts the");
+    assert_contains(screen, " fidelity passed: the model puts the");
+    assert_contains(screen, "among its top 3");
     assert_contains(screen, " nearest normal window in the training data");
     assert_contains(screen, " (Near.), 1 key apart:");
     assert_contains(screen, "apart:                         \n  5> INT/INT_ENTR        * COMM/SND_MESSAGE");

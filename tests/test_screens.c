@@ -439,6 +439,126 @@ static void bad_script_is_refused(void **state)
     run_result_free(&r);
 }
 
+/* NAME.script run with the options given (a trace, a model, meanings ...), in the C locale,
+ * against NAME.expected. */
+static void screens_with(const char *name, const char *const *options)
+{
+    char script[600], expected_path[600];
+    snprintf(script, sizeof script, "%s/%s.script", SCREENS_DIR, name);
+    snprintf(expected_path, sizeof expected_path, "%s/%s.expected", SCREENS_DIR, name);
+    const char *argv[16] = {traceaid_bin(), "--script", script};
+    int argc = 3;
+    for (int i = 0; options[i] && argc < 15; i++)
+        argv[argc++] = options[i];
+    argv[argc] = NULL;
+    RunResult r = run_traceaid_argv(-1, NULL, argv);
+    assert_status(r, 0);
+    if (getenv("UPDATE_SCREENS")) {
+        FILE *fp = fopen(expected_path, "w");
+        assert_non_null(fp);
+        fputs(r.out, fp);
+        fclose(fp);
+    }
+    char *expected = slurp(expected_path);
+    if (strcmp(expected, r.out) != 0) {
+        const char *got_path = test_path("got.txt");
+        FILE *fp = fopen(got_path, "w");
+        fputs(r.out, fp);
+        fclose(fp);
+        char cmd[1400];
+        snprintf(cmd, sizeof cmd, "diff -u '%s' '%s' | head -40 >&2", expected_path, got_path);
+        if (system(cmd) < 0)
+            perror("diff");
+        fail_msg("%s: the screens differ from %s", name, expected_path);
+    }
+    free(expected);
+    run_result_free(&r);
+}
+
+/* The real HDFS sessions with the committed DeepLog fixture (tests/fixtures/README.md) and the
+ * keys' meanings: the timeline of sessions, and i at a session's first miss. */
+static void session_screens(const char *name)
+{
+    require_shared_data();
+    const char *options[] = {SHARED_DATA "/hdfs/hdfs_test_abnormal", "--model", FIXTURES_DIR "/hdfs-deeplog.safetensors",
+                             "--meanings", SHARED_DATA "/hdfs/log_key_meanings.txt", NULL};
+    screens_with(name, options);
+}
+
+static void screen_session_timeline_80x24(void **state)
+{
+    (void)state;
+    session_screens("session_timeline_80x24");
+}
+
+static void screen_session_timeline_200x50(void **state)
+{
+    (void)state;
+    session_screens("session_timeline_200x50");
+}
+
+/* A kernel-event CSV without cpu, pid or tid columns: those columns are left out, not filled
+ * with '-'. */
+static void screen_session_timeline_kernel(void **state)
+{
+    (void)state;
+    const char *path = write_text("no-ids.csv", "timestamp,class,event,process\n"
+                                                "1000,COMM,SND_MESSAGE,srv\n2000,COMM,REC_MESSAGE,cli\n"
+                                                "3500,THREAD,THRUNNING,proc/boot/procnto-smp\n");
+    const char *options[] = {path, NULL};
+    screens_with("session_timeline_kernel", options);
+}
+
+/* i at a session's first miss gives the figures explain --session N prints for it: the same
+ * window, and the same probabilities and ranks before and after (session 4's first miss is event
+ * 42, where the 200x50 script presses i). */
+static void explorer_i_matches_explain(void **state)
+{
+    (void)state;
+    require_shared_data();
+    RunResult ex = run_traceaid("explain", "--model", FIXTURES_DIR "/hdfs-deeplog.safetensors", "--sessions",
+                                SHARED_DATA "/hdfs/hdfs_test_abnormal", "--session", "4");
+    assert_status(ex, 0);
+    assert_contains(ex.out, "session 4: events 32-42");
+    const char *p = strstr(ex.out, "p(next key)"), *end = p ? strchr(p, ';') : NULL;
+    assert_non_null(end);
+    char figures[200];
+    snprintf(figures, sizeof figures, "%.*s", (int)(end - p), p);
+    char script[600];
+    snprintf(script, sizeof script, "%s/session_timeline_200x50.script", SCREENS_DIR);
+    const char *argv[] = {traceaid_bin(), SHARED_DATA "/hdfs/hdfs_test_abnormal", "--model",
+                          FIXTURES_DIR "/hdfs-deeplog.safetensors", "--script", script, NULL};
+    RunResult tui = run_traceaid_argv(-1, NULL, argv);
+    assert_status(tui, 0);
+    assert_contains(tui.out, "interpretation of 32-42");
+    assert_contains(tui.out, figures);
+    run_result_free(&ex);
+    run_result_free(&tui);
+}
+
+/* A loghub structured log grouped into block sessions: its templates are the meanings, its Pid
+ * the one id; it has no timestamps the reader takes, no cpus, tids or process names. */
+static void screen_session_timeline_structured(void **state)
+{
+    (void)state;
+    const char *path = write_text(
+        "hdfs.log_structured.csv",
+        "LineId,Date,Time,Pid,Level,Component,Content,EventId,EventTemplate\n"
+        "1,081109,203615,148,INFO,dfs.DataNode$PacketResponder,\"PacketResponder 1 for block "
+        "blk_38865049064139660 terminating\",E10,PacketResponder <*> for block <*> terminating\n"
+        "2,081109,203807,222,INFO,dfs.DataNode$PacketResponder,\"Received block blk_-6952295868487656571 "
+        "of size 67108864 from /10.251.39.64\",E9,Received block <*> of size <*> from <*>\n"
+        "3,081109,204005,35,INFO,dfs.FSNamesystem,\"BLOCK* NameSystem.addStoredBlock: blockMap updated: "
+        "10.251.73.220:50010 is added to blk_38865049064139660 size 67108864\",E26,BLOCK* "
+        "NameSystem.addStoredBlock: blockMap updated: <*> is added to <*> size <*>\n"
+        "4,081109,204015,308,INFO,dfs.DataNode$PacketResponder,\"PacketResponder 2 for block "
+        "blk_-6952295868487656571 terminating\",E10,PacketResponder <*> for block <*> terminating\n"
+        "5,081109,204106,329,INFO,dfs.DataNode$PacketResponder,\"PacketResponder 2 for block "
+        "blk_38865049064139660 terminating\",E10,PacketResponder <*> for block <*> terminating\n");
+    const char *options[] = {path, "--group-regex", "blk_-?[0-9]+", NULL};
+    screens_with("session_timeline_structured", options);
+}
+
 int main(void)
 {
     setenv("LC_ALL", "C", 1); /* the ASCII forms, whatever the locale of the run (UTF-8 has its own test) */
@@ -458,6 +578,9 @@ int main(void)
         cmocka_unit_test(screen_timeview_80x24), cmocka_unit_test(screen_timeview_200x50),
         cmocka_unit_test(screen_timeview_perf), cmocka_unit_test(screen_timeview_none),
         cmocka_unit_test(screen_timeview_untimed), cmocka_unit_test(screen_timeview_utf8),
+        cmocka_unit_test(screen_session_timeline_80x24), cmocka_unit_test(screen_session_timeline_200x50),
+        cmocka_unit_test(screen_session_timeline_structured), cmocka_unit_test(explorer_i_matches_explain),
+        cmocka_unit_test(screen_session_timeline_kernel),
         cmocka_unit_test(end_to_end_in_tmux),
         cmocka_unit_test(ctrl_c_in_the_explorer_exits_130),
         cmocka_unit_test(sigterm_in_the_explorer_exits_143),

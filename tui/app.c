@@ -145,6 +145,24 @@ static bool ensure_interpreter(App *app)
     return ok;
 }
 
+/* Why i has no window at the cursor: a session shorter than a window and its targets (the keys
+ * read + those predicted: anomalous by its length alone, as DeepLog counts it), or no full window
+ * of known keys before it. */
+static void not_interpretable(App *app)
+{
+    const Trace *t = app_trace(app);
+    size_t s = app_session_of(app, app->cursor), len = trace_session_length(t, s);
+    int tx, ty, stride;
+    model_window_shape(&app->scored->model, &tx, &ty, &stride);
+    if (t->n_sessions > 1 && len < (size_t)(tx + ty))
+        snprintf(app->message, sizeof app->message,
+                 "event %zu: session %zu has %zu events, fewer than %d + %d: no window to interpret",
+                 app->cursor, s + 1, len, tx, ty);
+    else
+        snprintf(app->message, sizeof app->message, "event %zu: nothing to interpret: it %s", app->cursor,
+                 explainer_no_window_text(explainer_no_window(&app->scored->model, t, app->cursor), 1));
+}
+
 static void interpret_cursor(App *app)
 {
     size_t first;
@@ -155,8 +173,7 @@ static void interpret_cursor(App *app)
     if (!ensure_interpreter(app))
         return;
     if (!explainer_at(&app->explainer, app_trace(app), app->cursor, &app->interp, &first)) {
-        snprintf(app->message, sizeof app->message, "event %zu: nothing to interpret: it %s", app->cursor,
-                 explainer_no_window_text(explainer_no_window(&app->scored->model, app_trace(app), app->cursor), 1));
+        not_interpretable(app);
         return;
     }
     app->has_interp = true;

@@ -64,6 +64,17 @@ typedef struct PaneScroll {
     int lines, rows;            /* the pane's lines and the rows that show them, at the last app_update */
 } PaneScroll;
 
+/* Which of the timeline's columns the trace on show has (tui/timeline.c): found once per trace,
+ * so that a format without cpus, ids or process names shows no column of '-'. */
+typedef struct TimelineColumns {
+    const uint32_t *of;         /* the key ids of the trace they were found in (they outlive a
+                                 * move of the trace list); NULL: not yet */
+    size_t of_events;
+    bool cpu, pids, tids, process;
+    size_t longest_session;     /* events in the longest session (sessions: the boundary's width) */
+    size_t longest_name;        /* the longest session name (a grouped log's block id), 0: none */
+} TimelineColumns;
+
 typedef struct App {
     ScoredSet *scored;          /* the model, the traces and their scores; model may be absent */
     bool has_model;
@@ -96,6 +107,7 @@ typedef struct App {
     size_t n_visible;
     uint8_t *bookmarked;        /* per event of the trace on show */
     int timeline_rows;          /* rows the timeline shows, at the last layout */
+    TimelineColumns timeline_cols;
     Layout layout;              /* the last app_update's */
     SegmentStats stats;         /* the statistics pane's, while it shows */
     bool utf8;                  /* the locale's codeset is UTF-8: Unicode block characters */
@@ -152,6 +164,8 @@ size_t app_visible_index(const App *app, size_t e);
 bool app_visible(const App *app, size_t e);
 /* The event dir visible events away from the cursor (clamped). */
 size_t app_visible_step(const App *app, long dir);
+/* The session of the trace on show that holds event e (0 for a trace of one session). */
+size_t app_session_of(const App *app, size_t e);
 /* The next (dir 1) or previous event matching app->search. */
 void app_search_next(App *app, int dir);
 void app_toggle_bookmark(App *app);

@@ -15,8 +15,10 @@ static bool filter_matches(const App *app, const char *filter, size_t e)
     bool digits = len > 0;
     for (size_t i = 0; i < len; i++)
         digits &= isdigit((unsigned char)filter[i]) != 0;
-    if (digits) /* a pid, or a tid where the trace has threads but no pids (perf script text) */
-        return t->pid[e] == atoi(filter) || (t->pid[e] == TRACE_NO_ID && t->tid[e] == atoi(filter));
+    /* a pid, or a tid where the trace has threads but no pids (perf script text); else a key
+     * of digits (a session file's) */
+    if (digits && (t->pid[e] == atoi(filter) || (t->pid[e] == TRACE_NO_ID && t->tid[e] == atoi(filter))))
+        return true;
     return strcmp(key, filter) == 0 || (strncmp(key, filter, len) == 0 && key[len] == '/') ||
            strcmp(strpool_get(&t->names, t->name_id[e]), filter) == 0;
 }
@@ -76,6 +78,20 @@ size_t app_visible_step(const App *app, long dir)
     long i = (long)lo + dir - (dir > 0 && lo < app->n_visible && app->visible[lo] > app->cursor ? 1 : 0);
     i = i < 0 ? 0 : i >= (long)app->n_visible ? (long)app->n_visible - 1 : i;
     return app->visible[i];
+}
+
+size_t app_session_of(const App *app, size_t e)
+{
+    const Trace *t = app_trace(app);
+    size_t lo = 0, hi = t->n_sessions;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (t->session_start[mid] <= e)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* The search looks in the key, the process name and a kernel event's fields ("next_comm=bash"). */

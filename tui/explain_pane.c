@@ -8,7 +8,8 @@
  * Narrow (the side pane at 80 and at 200 columns) puts the two keys side by side and the meaning
  * on its own line under them: two meanings beside two keys in 40-odd columns leave each a dozen
  * characters, which say nothing, while a line of its own holds most of a meaning; there a
- * position whose keys agree shows its meaning once (the Ref. column would repeat it). In both, an
+ * position whose keys agree shows its meaning once (the Ref. column would repeat it), beside its
+ * keys when every such meaning fits there whole (short keys, as HDFS's numbers). In both, an
  * agreeing position's meaning is cut to one line and a differing position's two meanings are
  * whole, wrapped: the changed keys are what the reader has come to understand, the others are
  * context, and an 80x24 pane has no rows to spare for them. */
@@ -51,6 +52,14 @@ static void put(Lines *l, int x, ThemeElement style, const char *fmt, ...)
     if (style == EL_DIFF)
         draw_fill(l->app, l->body, y, style);
     draw_text(l->app, l->body, y, x, style, "%s", text);
+}
+
+/* text from column x of the last line put (which is not counted again). */
+static void put_beside(Lines *l, int x, ThemeElement style, const char *text)
+{
+    int y = l->n - 1 - l->top;
+    if (l->draw && y >= 0 && y < l->body.h)
+        draw_text(l->app, l->body, y, x, style, "%s", text);
 }
 
 /* The next line of *text in width columns, broken at a space where there is one; *text moves on. */
@@ -133,7 +142,22 @@ static void narrow_heads(const App *app, const Interpretation *it, Rect heads)
     draw_text(app, heads, 0, 0, EL_TITLE, "%3s  %-*s %s %-*s", "#", key_w, "Ano.", "*", key_w, "Ref.");
 }
 
-static void narrow_position(Lines *l, const Interpretation *it, int i, int key_w)
+/* Where an agreeing position's meaning starts beside its keys. */
+#define MEANINGS_BESIDE_X(key_w) (2 * (key_w) + 10)
+
+/* Do the agreeing positions' meanings all fit whole beside their keys (HDFS's short keys in the
+ * zoomed pane)? Then each goes there: a line a position, the table whole at 80x24. All or none,
+ * so that the meanings stand in one column. */
+static bool meanings_beside(const App *app, const Interpretation *it, int key_w, int cols)
+{
+    for (int i = 0; i < it->n_keys; i++)
+        if (it->keys[i] == it->reference[i] &&
+            (int)strlen(meaning_of(app, it->keys[i])) > cols - MEANINGS_BESIDE_X(key_w))
+            return false;
+    return true;
+}
+
+static void narrow_position(Lines *l, const Interpretation *it, int i, int key_w, bool beside)
 {
     const App *app = l->app;
     char a[64], b[64], cut[512];
@@ -143,6 +167,10 @@ static void narrow_position(Lines *l, const Interpretation *it, int i, int key_w
         key_cell(app, it->keys[i], key_w, a, sizeof a), differs ? '*' : ' ', key_w,
         key_cell(app, it->reference[i], key_w, b, sizeof b));
     const char *ano = meaning_of(app, it->keys[i]), *ref = meaning_of(app, it->reference[i]);
+    if (!differs && beside) {
+        put_beside(l, MEANINGS_BESIDE_X(key_w), EL_DIM, ano);
+        return;
+    }
     if (!differs) {
         if (*ano)
             put(l, MEANING_X, EL_DIM, "%s", one_line(ano, l->body.w - MEANING_X, cut, sizeof cut));
@@ -225,9 +253,14 @@ static void put_verdict(Lines *l, const Interpretation *it)
                  it->p_before, it->missed_before, ty, it->p_after, it->missed_after, it->changes,
                  it->changes == 1 ? "" : "s", where);
     put_wrapped(l, 1, EL_NORMAL, "", text);
-    snprintf(text, sizeof text, "fidelity %s: the model %s the reference's %s%s", it->fidelity ? "passed" : "FAILED",
-             it->fidelity ? "predicts" : "does not predict", ty == 1 ? "next key" : "keys",
-             it->searched_inputs ? "; no input change sufficed" : "");
+    if (it->ranked) /* as explain says it: where among the candidates */
+        snprintf(text, sizeof text, "fidelity %s: the model %s the reference's next key among its top %d%s",
+                 it->fidelity ? "passed" : "FAILED", it->fidelity ? "puts" : "does not put", it->top_g,
+                 it->searched_inputs ? "; no single input change sufficed" : "");
+    else
+        snprintf(text, sizeof text, "fidelity %s: the model %s the reference's %s%s", it->fidelity ? "passed" : "FAILED",
+                 it->fidelity ? "predicts" : "does not predict", ty == 1 ? "next key" : "keys",
+                 it->searched_inputs ? "; no input change sufficed" : "");
     put_wrapped(l, 1, it->fidelity ? EL_NORMAL : EL_MISS, "", text);
 }
 
@@ -262,12 +295,13 @@ static void interpretation_lines(Lines *l)
     const Interpretation *it = &l->app->interp;
     bool wide = l->body.w >= WIDE_COLS;
     int key_w = narrow_key_width(l->app, it, l->body.w);
+    bool beside = !wide && meanings_beside(l->app, it, key_w, l->body.w);
     WideColumns c = wide_columns(l->app, it, l->body.w);
     for (int i = 0; i < it->n_keys; i++) {
         if (wide)
             wide_position(l, it, i, c);
         else
-            narrow_position(l, it, i, key_w);
+            narrow_position(l, it, i, key_w, beside);
     }
     put_verdict(l, it);
     put_nearest(l, it, key_w);
