@@ -159,7 +159,7 @@ static void not_interpretable(App *app)
                  "event %zu: session %zu has %zu events, fewer than %d + %d: no window to interpret",
                  app->cursor, s + 1, len, tx, ty);
     else
-        snprintf(app->message, sizeof app->message, "event %zu: nothing to interpret: it %s", app->cursor,
+        snprintf(app->message, sizeof app->message, "event %zu %s", app->cursor,
                  explainer_no_window_text(explainer_no_window(&app->scored->model, t, app->cursor), 1));
 }
 
@@ -224,7 +224,7 @@ static void goto_worst(App *app)
         snprintf(app->message, sizeof app->message, "segment %zu: worst window %zu-%zu (%d missed), cursor on its worst miss %zu",
                  segment + 1, w.first, w.last, w.misses, w.event);
     else
-        snprintf(app->message, sizeof app->message, "segment %zu: worst miss %zu (p %.4f): it %s", segment + 1, w.event,
+        snprintf(app->message, sizeof app->message, "segment %zu: worst miss %zu (p %.4f) %s", segment + 1, w.event,
                  w.prob, explainer_no_window_text(explainer_no_window(&app->scored->model, app_trace(app), w.event), 1));
 }
 
