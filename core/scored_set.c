@@ -68,14 +68,16 @@ bool scored_set_score(ScoredSet *s, const CancelFlag *cancel, Error *err)
     s->outcomes = calloc(n + 1, sizeof *s->outcomes);
     s->scores = calloc(n + 1, sizeof *s->scores);
     s->unknown = calloc(n + 1, sizeof *s->unknown);
-    if (!s->outcomes || !s->scores || !s->unknown)
+    s->sessions = calloc(n + 1, sizeof *s->sessions);
+    if (!s->outcomes || !s->scores || !s->unknown || !s->sessions)
         return error_set_code(err, ERROR_NOMEM, "out of memory");
     const Calibration *cal = model_calibration(&s->model);
     for (size_t i = 0; i < n; i++) {
         const Trace *t = &s->set.traces[i];
         count_unknown(s, i);
         if (!model_outcomes(&s->model, t, 0, t->n_events, &s->outcomes[i], cancel, err) ||
-            !scores_compute_rule(&s->scores[i], &s->outcomes[i], (size_t)cal->segment, cal->score, cal->smooth, err))
+            !scores_compute_rule(&s->scores[i], &s->outcomes[i], (size_t)cal->segment, cal->score, cal->smooth, err) ||
+            !session_verdicts_compute(&s->sessions[i], &s->model, t, &s->outcomes[i], err))
             return error_prefix(err, "%s: ", t->path);
         if (cal->calibrated)
             scores_set_threshold(&s->scores[i], cal->threshold);
@@ -116,7 +118,10 @@ void scored_set_free(ScoredSet *s)
     for (size_t i = 0; s->outcomes && i < s->set.n_traces; i++) {
         event_outcomes_free(&s->outcomes[i]);
         scores_free(&s->scores[i]);
+        if (s->sessions)
+            session_verdicts_free(&s->sessions[i]);
     }
+    free(s->sessions);
     free(s->outcomes);
     free(s->scores);
     free(s->unknown);
@@ -131,8 +136,11 @@ void scored_set_set_threshold(ScoredSet *s, float threshold)
     Calibration *cal = model_calibration(&s->model);
     cal->threshold = threshold;
     cal->calibrated = true;
-    for (size_t i = 0; i < s->set.n_traces; i++)
+    for (size_t i = 0; i < s->set.n_traces; i++) {
         scores_set_threshold(&s->scores[i], threshold);
+        if (s->sessions)
+            session_verdicts_set_threshold(&s->sessions[i], &s->model, true, threshold);
+    }
 }
 
 bool scored_set_resegment(ScoredSet *s, size_t segment_len, Error *err)

@@ -7,6 +7,7 @@
 #include "../io/cancel.h"
 #include "../io/trace_set.h"
 #include "../model/model.h"
+#include "session_verdicts.h"
 
 /* The model a command asks for and its overrides; 0 keeps the model's own. */
 typedef struct ModelRequest {
@@ -28,6 +29,7 @@ typedef struct ScoredSet {
     EventOutcomes *outcomes;    /* per trace */
     Scores *scores;             /* per trace */
     size_t *unknown;            /* per trace: events whose key the model does not know */
+    SessionVerdicts *sessions;  /* per trace: each session's verdict (n_sessions 0: one session) */
     bool model_loaded;
     double seconds;             /* spent scoring, loading excluded */
 } ScoredSet;
