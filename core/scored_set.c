@@ -122,6 +122,7 @@ void scored_set_free(ScoredSet *s)
             session_verdicts_free(&s->sessions[i]);
     }
     free(s->sessions);
+    free(s->labels);
     free(s->outcomes);
     free(s->scores);
     free(s->unknown);
@@ -165,4 +166,61 @@ size_t scored_set_flagged(const ScoredSet *s)
     for (size_t i = 0; s->scores && i < s->set.n_traces; i++)
         flagged += s->scores[i].n_flagged;
     return flagged;
+}
+
+bool scored_set_label(ScoredSet *s, TraceLabel label, Error *err)
+{
+    size_t n = s->set.n_traces;
+    uint8_t *grown = realloc(s->labels, n + 1);
+    if (!grown)
+        return error_nomem(err);
+    s->labels = grown;
+    for (; s->n_labels < n; s->n_labels++)
+        s->labels[s->n_labels] = (uint8_t)label;
+    return true;
+}
+
+/* A name's label: "abnormal" in it first, as it holds "normal" too. */
+static TraceLabel label_of_name(const char *path)
+{
+    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    return strstr(name, "abnormal") ? TRACE_ABNORMAL : strstr(name, "normal") ? TRACE_NORMAL : TRACE_UNLABELLED;
+}
+
+bool scored_set_label_by_names(ScoredSet *s)
+{
+    size_t n = s->set.n_traces, seen[3] = {0};
+    for (size_t i = 0; i < s->n_labels; i++)
+        if (s->labels[i] != TRACE_UNLABELLED)
+            return false; /* labels were given */
+    uint8_t *labels = calloc(n + 1, 1);
+    if (!labels)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const Trace *t = &s->set.traces[i];
+        labels[i] = t->n_sessions > 1 && t->path ? (uint8_t)label_of_name(t->path) : TRACE_UNLABELLED;
+        seen[labels[i]]++;
+    }
+    if (!seen[TRACE_NORMAL] || !seen[TRACE_ABNORMAL]) {
+        free(labels);
+        return false;
+    }
+    free(s->labels);
+    s->labels = labels;
+    s->n_labels = n;
+    s->labels_by_name = true;
+    return true;
+}
+
+bool scored_set_session_counts(const ScoredSet *s, EvalCounts *c)
+{
+    memset(c, 0, sizeof *c);
+    bool seen[3] = {false};
+    for (size_t i = 0; s->sessions && i < s->n_labels && i < s->set.n_traces; i++) {
+        if (s->labels[i] == TRACE_UNLABELLED || s->sessions[i].n_sessions == 0)
+            continue;
+        session_verdicts_count(&s->sessions[i], s->labels[i] == TRACE_ABNORMAL, c);
+        seen[s->labels[i]] = true;
+    }
+    return seen[TRACE_NORMAL] && seen[TRACE_ABNORMAL];
 }

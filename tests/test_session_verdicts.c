@@ -8,8 +8,8 @@
 #define HDFS SHARED_DATA "/hdfs/"
 #define FIXTURE_MODEL "tests/fixtures/hdfs-deeplog.safetensors"
 
-/* The committed HDFS model when there is one, else a small one trained here (a few epochs, a
- * fixed seed): what matters is that both sides count with the same model. */
+/* The committed HDFS model when there is one, else the same trained here by the command that
+ * wrote it (make fixture-hdfs: seed 1, 10 epochs; byte for byte the same, a few seconds). */
 static const char *hdfs_model(void)
 {
     static const char *path;
@@ -18,8 +18,8 @@ static const char *hdfs_model(void)
     if (access(FIXTURE_MODEL, R_OK) == 0)
         return path = FIXTURE_MODEL;
     const char *out = test_path("hdfs.safetensors");
-    RunResult r = run_traceaid("train", "--model", "deeplog", "-e", "8", "--hidden", "32", "--layers", "1", "-s", "1",
-                               "-o", out, "--sessions", HDFS "hdfs_train");
+    RunResult r = run_traceaid("train", "--model", "deeplog", "--seed", "1", "--epochs", "10", "-o", out, "--sessions",
+                               HDFS "hdfs_train");
     assert_status(r, 0);
     run_result_free(&r);
     return path = out;
@@ -57,7 +57,8 @@ static void flagged_distinct_sessions_are_what_eval_counts(void **state)
     load(&s, model, in, 2);
     const SessionVerdicts *normal = &s.sessions[0], *abnormal = &s.sessions[1];
     assert_int_equal(normal->n_sessions, s.set.traces[0].n_sessions);
-    assert_int_equal(abnormal->n_distinct, 4123); /* as the data's README counts them */
+    assert_int_equal(abnormal->n_sessions, 16838); /* the last line has no newline */
+    assert_int_equal(abnormal->n_distinct, 4123);  /* as the data's README counts them */
     EvalCounts c = {0};
     session_verdicts_count(normal, false, &c);
     session_verdicts_count(abnormal, true, &c);
@@ -104,11 +105,48 @@ static void reasons_first_miss_and_counts(void **state)
     scored_set_free(&s);
 }
 
+/* A model without a session protocol (seq2seq): uncalibrated, the protocol's rule; with a
+ * threshold, a session is flagged when its score is over it, and the verdicts follow the
+ * threshold as it moves. */
+static void seq2seq_sessions_by_threshold(void **state)
+{
+    (void)state;
+    require_shared_data();
+    const char *model = test_path("s2s.safetensors");
+    RunResult r = run_traceaid("train", "--model", "seq2seq", "--epochs", "1", "--hidden", "16", "--embed", "8",
+                               "--attn", "8", "--seed", "1", "-o", model, "--sessions", HDFS "hdfs_train");
+    assert_status(r, 0);
+    run_result_free(&r);
+    ScoredSet s;
+    TraceInput in = {HDFS "hdfs_test_abnormal", TRACE_FORMAT_SESSIONS};
+    load(&s, model, &in, 1);
+    const SessionVerdicts *v = &s.sessions[0];
+    assert_false(model_has_eval(&s.model));
+    if (model_calibration(&s.model)->calibrated)
+        assert_true(v->by_threshold);
+    scored_set_set_threshold(&s, 0.5f);
+    assert_true(v->by_threshold);
+    size_t flagged = 0;
+    for (size_t i = 0; i < v->n_sessions; i++) {
+        const SessionVerdict *sv = &v->session[i];
+        bool over = sv->predicted && sv->score > 0.5f;
+        assert_int_equal(session_flagged(v, i), over);
+        assert_true(!over || sv->reason == SESSION_OVER_THRESHOLD);
+        flagged += over;
+    }
+    assert_int_equal(v->n_flagged, flagged);
+    size_t at_half = v->n_flagged;
+    scored_set_set_threshold(&s, 0.9f);
+    assert_true(v->n_flagged <= at_half);
+    scored_set_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(flagged_distinct_sessions_are_what_eval_counts),
         cmocka_unit_test(reasons_first_miss_and_counts),
+        cmocka_unit_test(seq2seq_sessions_by_threshold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
