@@ -157,21 +157,27 @@ static const char *hdfs_model(void)
     return path;
 }
 
-static void session_screens(const char *name)
+/* by_name: the two files named without --normal and --abnormal, labelled by their names. */
+static void session_screens_labelled(const char *name, bool by_name)
 {
     require_shared_data();
-    const char *args[] = {"--normal", SHARED_DATA "/hdfs/hdfs_test_normal", "--abnormal",
-                          SHARED_DATA "/hdfs/hdfs_test_abnormal", "--model", hdfs_model(),
-                          "--meanings", SHARED_DATA "/hdfs/log_key_meanings.txt", NULL};
+    const char *args[] = {by_name ? "--sessions" : "--normal", SHARED_DATA "/hdfs/hdfs_test_normal",
+                          by_name ? "--sessions" : "--abnormal", SHARED_DATA "/hdfs/hdfs_test_abnormal",
+                          "--model", hdfs_model(), "--meanings", SHARED_DATA "/hdfs/log_key_meanings.txt", NULL};
     more_args = args;
     screens_of(name, "C", NULL, 0, false);
     more_args = NULL;
 }
 
+static void session_screens(const char *name) { session_screens_labelled(name, false); }
+
 /* The session as the unit: the chart by session, the flagged distinct sessions with the false
  * positives marked, FP FN TP F1 in the header, n/N, Enter at a session's first miss. */
 static void screen_sessions_80x24(void **state) { (void)state; session_screens("sessions_80x24"); }
 static void screen_sessions_200x50(void **state) { (void)state; session_screens("sessions_200x50"); }
+/* Labelled by the files' names (hdfs_test_normal, hdfs_test_abnormal), which the header and the
+ * flagged list say. */
+static void screen_sessions_names(void **state) { (void)state; session_screens_labelled("sessions_names", true); }
 
 /* A truth file that cannot be read: the trace opens without truth marks and the status line
  * says why. */
@@ -500,6 +506,7 @@ int main(void)
         cmocka_unit_test(screen_timeview_perf), cmocka_unit_test(screen_timeview_none),
         cmocka_unit_test(screen_timeview_untimed), cmocka_unit_test(screen_timeview_utf8),
         cmocka_unit_test(screen_sessions_80x24), cmocka_unit_test(screen_sessions_200x50),
+        cmocka_unit_test(screen_sessions_names),
         cmocka_unit_test(end_to_end_in_tmux),
         cmocka_unit_test(ctrl_c_in_the_explorer_exits_130),
         cmocka_unit_test(sigterm_in_the_explorer_exits_143),

@@ -203,8 +203,16 @@ static void move_threshold(App *app, float delta)
     float t = (cal->calibrated ? cal->threshold : 0.0f) + delta;
     scored_set_set_threshold(app->scored, t < 0 ? 0 : t);
     char threshold[32];
-    snprintf(app->message, sizeof app->message, "threshold %s: %zu segments flagged",
-             scores_format(cal->score, cal->threshold, 2, threshold, sizeof threshold), app_scores(app)->n_flagged);
+    const SessionVerdicts *v = app_sessions(app);
+    if (v && !v->by_threshold) /* a session protocol's rule has no threshold */
+        snprintf(app->message, sizeof app->message, "threshold %s: segments only; sessions are flagged by %s's own rule",
+                 scores_format(cal->score, cal->threshold, 2, threshold, sizeof threshold), model_kind_name(&app->scored->model));
+    else if (v)
+        snprintf(app->message, sizeof app->message, "threshold %s: %zu of %zu distinct sessions flagged",
+                 scores_format(cal->score, cal->threshold, 2, threshold, sizeof threshold), v->n_flagged_distinct, v->n_distinct);
+    else
+        snprintf(app->message, sizeof app->message, "threshold %s: %zu segments flagged",
+                 scores_format(cal->score, cal->threshold, 2, threshold, sizeof threshold), app_scores(app)->n_flagged);
 }
 
 static bool ensure_interpreter(App *app)

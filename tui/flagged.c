@@ -43,9 +43,14 @@ static void sessions_draw(const App *app, Rect r, const SessionVerdicts *v)
     TraceLabel label = app_label(app);
     format_count(flagged, sizeof flagged, v->n_flagged_distinct);
     format_count(distinct, sizeof distinct, v->n_distinct);
+    /* labels guessed from the files' names are said so here too, as a narrow header has no room */
+    bool by_name = label != TRACE_UNLABELLED && app->scored->labels_by_name;
     if (r.w >= 60)
-        snprintf(title, sizeof title, "flagged sessions: %s of %s distinct%s", flagged, distinct,
-                 label == TRACE_NORMAL ? ", false positives" : label == TRACE_ABNORMAL ? ", true positives" : "");
+        snprintf(title, sizeof title, "flagged sessions: %s of %s distinct%s%s", flagged, distinct,
+                 label == TRACE_NORMAL ? ", false positives" : label == TRACE_ABNORMAL ? ", true positives" : "",
+                 by_name ? " (labels by name)" : "");
+    else if (by_name)
+        snprintf(title, sizeof title, "flagged %s/%s %s by name", flagged, distinct, label == TRACE_NORMAL ? "FP" : "TP");
     else
         snprintf(title, sizeof title, "flagged sessions %s/%s%s", flagged, distinct,
                  label == TRACE_NORMAL ? " FP" : label == TRACE_ABNORMAL ? " TP" : "");
