@@ -158,7 +158,7 @@ static const char *hdfs_model(void)
 }
 
 /* by_name: the two files named without --normal and --abnormal, labelled by their names. */
-static void session_screens_labelled(const char *name, bool by_name)
+static void labelled_screens_by(const char *name, bool by_name)
 {
     require_shared_data();
     const char *args[] = {by_name ? "--sessions" : "--normal", SHARED_DATA "/hdfs/hdfs_test_normal",
@@ -169,15 +169,15 @@ static void session_screens_labelled(const char *name, bool by_name)
     more_args = NULL;
 }
 
-static void session_screens(const char *name) { session_screens_labelled(name, false); }
+static void labelled_screens(const char *name) { labelled_screens_by(name, false); }
 
 /* The session as the unit: the chart by session, the flagged distinct sessions with the false
  * positives marked, FP FN TP F1 in the header, n/N, Enter at a session's first miss. */
-static void screen_sessions_80x24(void **state) { (void)state; session_screens("sessions_80x24"); }
-static void screen_sessions_200x50(void **state) { (void)state; session_screens("sessions_200x50"); }
+static void screen_sessions_80x24(void **state) { (void)state; labelled_screens("sessions_80x24"); }
+static void screen_sessions_200x50(void **state) { (void)state; labelled_screens("sessions_200x50"); }
 /* Labelled by the files' names (hdfs_test_normal, hdfs_test_abnormal), which the header and the
  * flagged list say. */
-static void screen_sessions_names(void **state) { (void)state; session_screens_labelled("sessions_names", true); }
+static void screen_sessions_names(void **state) { (void)state; labelled_screens_by("sessions_names", true); }
 
 /* A truth file that cannot be read: the trace opens without truth marks and the status line
  * says why. */
