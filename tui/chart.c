@@ -116,12 +116,12 @@ static void bar_cell(const App *app, Rect in, int row, int x, int plot_h, float 
         draw_cell(app, in, row, x, EL_THRESHOLD, threshold_glyph(app));
 }
 
-/* The sessions' view at plot width: the first session shown and sessions per column, the
- * cursor's session in view. */
+/* The sessions' view at plot width: the first session shown and sessions per column (fewer as
+ * z zooms in), the cursor's session in view. */
 static void sessions_view(const App *app, const SessionVerdicts *v, int plot_w, size_t *first, size_t *per_col)
 {
     size_t n = v->n_sessions, cols = plot_w > 0 ? (size_t)plot_w : 1;
-    *per_col = (n + cols - 1) / cols;
+    *per_col = ((n + cols - 1) / cols) >> app->zoom; /* z halves the sessions a column holds */
     *per_col = *per_col ? *per_col : 1;
     size_t shown = cols * *per_col, here = session_verdicts_at(v, app->cursor);
     *first = here >= shown / 2 ? here - shown / 2 : 0;
