@@ -68,14 +68,16 @@ bool scored_set_score(ScoredSet *s, const CancelFlag *cancel, Error *err)
     s->outcomes = calloc(n + 1, sizeof *s->outcomes);
     s->scores = calloc(n + 1, sizeof *s->scores);
     s->unknown = calloc(n + 1, sizeof *s->unknown);
-    if (!s->outcomes || !s->scores || !s->unknown)
+    s->sessions = calloc(n + 1, sizeof *s->sessions);
+    if (!s->outcomes || !s->scores || !s->unknown || !s->sessions)
         return error_set_code(err, ERROR_NOMEM, "out of memory");
     const Calibration *cal = model_calibration(&s->model);
     for (size_t i = 0; i < n; i++) {
         const Trace *t = &s->set.traces[i];
         count_unknown(s, i);
         if (!model_outcomes(&s->model, t, 0, t->n_events, &s->outcomes[i], cancel, err) ||
-            !scores_compute_rule(&s->scores[i], &s->outcomes[i], (size_t)cal->segment, cal->score, cal->smooth, err))
+            !scores_compute_rule(&s->scores[i], &s->outcomes[i], (size_t)cal->segment, cal->score, cal->smooth, err) ||
+            !session_verdicts_compute(&s->sessions[i], &s->model, t, &s->outcomes[i], err))
             return error_prefix(err, "%s: ", t->path);
         if (cal->calibrated)
             scores_set_threshold(&s->scores[i], cal->threshold);
@@ -116,7 +118,11 @@ void scored_set_free(ScoredSet *s)
     for (size_t i = 0; s->outcomes && i < s->set.n_traces; i++) {
         event_outcomes_free(&s->outcomes[i]);
         scores_free(&s->scores[i]);
+        if (s->sessions)
+            session_verdicts_free(&s->sessions[i]);
     }
+    free(s->sessions);
+    free(s->labels);
     free(s->outcomes);
     free(s->scores);
     free(s->unknown);
@@ -131,8 +137,11 @@ void scored_set_set_threshold(ScoredSet *s, float threshold)
     Calibration *cal = model_calibration(&s->model);
     cal->threshold = threshold;
     cal->calibrated = true;
-    for (size_t i = 0; i < s->set.n_traces; i++)
+    for (size_t i = 0; i < s->set.n_traces; i++) {
         scores_set_threshold(&s->scores[i], threshold);
+        if (s->sessions)
+            session_verdicts_set_threshold(&s->sessions[i], &s->model, true, threshold);
+    }
 }
 
 bool scored_set_resegment(ScoredSet *s, size_t segment_len, Error *err)
@@ -157,4 +166,61 @@ size_t scored_set_flagged(const ScoredSet *s)
     for (size_t i = 0; s->scores && i < s->set.n_traces; i++)
         flagged += s->scores[i].n_flagged;
     return flagged;
+}
+
+bool scored_set_label(ScoredSet *s, TraceLabel label, Error *err)
+{
+    size_t n = s->set.n_traces;
+    uint8_t *grown = realloc(s->labels, n + 1);
+    if (!grown)
+        return error_nomem(err);
+    s->labels = grown;
+    for (; s->n_labels < n; s->n_labels++)
+        s->labels[s->n_labels] = (uint8_t)label;
+    return true;
+}
+
+/* A name's label: "abnormal" in it first, as it holds "normal" too. */
+static TraceLabel label_of_name(const char *path)
+{
+    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    return strstr(name, "abnormal") ? TRACE_ABNORMAL : strstr(name, "normal") ? TRACE_NORMAL : TRACE_UNLABELLED;
+}
+
+bool scored_set_label_by_names(ScoredSet *s)
+{
+    size_t n = s->set.n_traces, seen[3] = {0};
+    for (size_t i = 0; i < s->n_labels; i++)
+        if (s->labels[i] != TRACE_UNLABELLED)
+            return false; /* labels were given */
+    uint8_t *labels = calloc(n + 1, 1);
+    if (!labels)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const Trace *t = &s->set.traces[i];
+        labels[i] = t->n_sessions > 1 && t->path ? (uint8_t)label_of_name(t->path) : TRACE_UNLABELLED;
+        seen[labels[i]]++;
+    }
+    if (!seen[TRACE_NORMAL] || !seen[TRACE_ABNORMAL]) {
+        free(labels);
+        return false;
+    }
+    free(s->labels);
+    s->labels = labels;
+    s->n_labels = n;
+    s->labels_by_name = true;
+    return true;
+}
+
+bool scored_set_session_counts(const ScoredSet *s, EvalCounts *c)
+{
+    memset(c, 0, sizeof *c);
+    bool seen[3] = {false};
+    for (size_t i = 0; s->sessions && i < s->n_labels && i < s->set.n_traces; i++) {
+        if (s->labels[i] == TRACE_UNLABELLED || s->sessions[i].n_sessions == 0)
+            continue;
+        session_verdicts_count(&s->sessions[i], s->labels[i] == TRACE_ABNORMAL, c);
+        seen[s->labels[i]] = true;
+    }
+    return seen[TRACE_NORMAL] && seen[TRACE_ABNORMAL];
 }

@@ -7,6 +7,7 @@
 #include "../io/cancel.h"
 #include "../io/trace_set.h"
 #include "../model/model.h"
+#include "session_verdicts.h"
 
 /* The model a command asks for and its overrides; 0 keeps the model's own. */
 typedef struct ModelRequest {
@@ -22,12 +23,19 @@ typedef struct TraceRequest {
     const char *meanings_path;
 } TraceRequest;
 
+/* What a trace is known to be, for counting the sessions flagged as eval does. */
+typedef enum TraceLabel { TRACE_UNLABELLED, TRACE_NORMAL, TRACE_ABNORMAL } TraceLabel;
+
 typedef struct ScoredSet {
     Model model;
     TraceSet set;
     EventOutcomes *outcomes;    /* per trace */
     Scores *scores;             /* per trace */
     size_t *unknown;            /* per trace: events whose key the model does not know */
+    SessionVerdicts *sessions;  /* per trace: each session's verdict (n_sessions 0: one session) */
+    uint8_t *labels;            /* per trace: TraceLabel; NULL: none known */
+    size_t n_labels;
+    bool labels_by_name;        /* the labels are guesses from the files' names */
     bool model_loaded;
     double seconds;             /* spent scoring, loading excluded */
 } ScoredSet;
@@ -53,5 +61,15 @@ void scored_set_set_threshold(ScoredSet *s, float threshold);
  * smoothing, flagged against the threshold each had. */
 bool scored_set_resegment(ScoredSet *s, size_t segment_len, Error *err);
 size_t scored_set_flagged(const ScoredSet *s);
+
+/* Labels the traces from n_labels on (those loaded since) as label. */
+bool scored_set_label(ScoredSet *s, TraceLabel label, Error *err);
+/* With no label given: a trace with sessions whose file's name holds "abnormal" is labelled
+ * abnormal, else one whose name holds "normal" normal (hdfs_test_abnormal, hdfs_test_normal), when
+ * both kinds are found; labels_by_name says so. False: no labels. */
+bool scored_set_label_by_names(ScoredSet *s);
+/* The distinct sessions of the labelled traces, counted as eval counts them; false when no trace
+ * of each label has sessions. */
+bool scored_set_session_counts(const ScoredSet *s, EvalCounts *c);
 
 #endif

@@ -42,6 +42,9 @@ static int make_trace(void **state)
                     "5", "30000");
 }
 
+/* When set: more arguments after the others (the HDFS screens' labelled files, model, meanings). */
+static const char *const *more_args;
+
 /* NAME.script run over the traces, in the locale given, with the committed model or without
  * one, against NAME.expected. */
 static void screens_of(const char *name, const char *locale, const char *const *paths, int n_paths, bool with_model)
@@ -57,6 +60,8 @@ static void screens_of(const char *name, const char *locale, const char *const *
                           SAMPLES_DIR "/qnx-meanings.txt", NULL};
     for (int i = 0; rest[i] && (with_model || i < 2); i++)
         argv[argc++] = rest[i];
+    for (int i = 0; more_args && more_args[i]; i++)
+        argv[argc++] = more_args[i];
     argv[argc] = NULL;
     char *old_locale = env_set("LC_ALL", locale);
     RunResult r = run_traceaid_argv(-1, NULL, argv);
@@ -131,6 +136,48 @@ static void screen_traces(void **state)
     const char *paths[] = {traces[0], traces[1], traces[2]};
     screens_of("traces", "C", paths, 3, true);
 }
+
+/* The real HDFS test sessions opened as labelled normal and abnormal with a DeepLog model: the
+ * committed fixture, or without it the same trained here by the command that wrote it (make
+ * fixture-hdfs: seed 1, 10 epochs; byte for byte the same run to run). */
+#define HDFS_FIXTURE FIXTURES_DIR "/hdfs-deeplog.safetensors"
+
+static const char *hdfs_model(void)
+{
+    static char path[600];
+    if (path[0])
+        return path;
+    if (access(HDFS_FIXTURE, R_OK) == 0)
+        return strcpy(path, HDFS_FIXTURE);
+    snprintf(path, sizeof path, "%s", test_path("hdfs-deeplog.safetensors"));
+    RunResult r = run_traceaid("train", "--model", "deeplog", "--seed", "1", "--epochs", "10", "-o", path, "--sessions",
+                               SHARED_DATA "/hdfs/hdfs_train");
+    assert_status(r, 0);
+    run_result_free(&r);
+    return path;
+}
+
+/* by_name: the two files named without --normal and --abnormal, labelled by their names. */
+static void labelled_screens_by(const char *name, bool by_name)
+{
+    require_shared_data();
+    const char *args[] = {by_name ? "--sessions" : "--normal", SHARED_DATA "/hdfs/hdfs_test_normal",
+                          by_name ? "--sessions" : "--abnormal", SHARED_DATA "/hdfs/hdfs_test_abnormal",
+                          "--model", hdfs_model(), "--meanings", SHARED_DATA "/hdfs/log_key_meanings.txt", NULL};
+    more_args = args;
+    screens_of(name, "C", NULL, 0, false);
+    more_args = NULL;
+}
+
+static void labelled_screens(const char *name) { labelled_screens_by(name, false); }
+
+/* The session as the unit: the chart by session, the flagged distinct sessions with the false
+ * positives marked, FP FN TP F1 in the header, n/N, Enter at a session's first miss. */
+static void screen_sessions_80x24(void **state) { (void)state; labelled_screens("sessions_80x24"); }
+static void screen_sessions_200x50(void **state) { (void)state; labelled_screens("sessions_200x50"); }
+/* Labelled by the files' names (hdfs_test_normal, hdfs_test_abnormal), which the header and the
+ * flagged list say. */
+static void screen_sessions_names(void **state) { (void)state; labelled_screens_by("sessions_names", true); }
 
 /* A truth file that cannot be read: the trace opens without truth marks and the status line
  * says why. */
@@ -574,6 +621,8 @@ int main(void)
         cmocka_unit_test(screen_pane_zoom),
         cmocka_unit_test(screen_stats_scroll),
         cmocka_unit_test(screen_chart), cmocka_unit_test(screen_chart_utf8), cmocka_unit_test(screen_traces),
+        cmocka_unit_test(screen_sessions_80x24), cmocka_unit_test(screen_sessions_200x50),
+        cmocka_unit_test(screen_sessions_names),
         cmocka_unit_test(malformed_truth_is_a_message), cmocka_unit_test(foreign_windows_file_is_said),
         cmocka_unit_test(screen_timeview_80x24), cmocka_unit_test(screen_timeview_200x50),
         cmocka_unit_test(screen_timeview_perf), cmocka_unit_test(screen_timeview_none),

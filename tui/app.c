@@ -21,6 +21,29 @@ const EventOutcomes *app_outcomes(const App *app)
     return app->has_model ? &app->scored->outcomes[app->trace] : NULL;
 }
 
+const SessionVerdicts *app_sessions(const App *app)
+{
+    if (!app->has_model || !app->scored->sessions)
+        return NULL;
+    const SessionVerdicts *v = &app->scored->sessions[app->trace];
+    return v->n_sessions ? v : NULL;
+}
+
+TraceLabel app_label(const App *app)
+{
+    const ScoredSet *s = app->scored;
+    return s->labels && app->trace < s->n_labels ? (TraceLabel)s->labels[app->trace] : TRACE_UNLABELLED;
+}
+
+size_t app_flagged_session(const App *app, size_t row)
+{
+    const SessionVerdicts *v = app_sessions(app);
+    for (size_t d = 0, seen = 0; v && d < v->n_distinct; d++)
+        if (session_distinct(v, d)->reason != SESSION_NORMAL && seen++ == row)
+            return v->distinct_first[d];
+    return SIZE_MAX;
+}
+
 size_t app_segment_len(const App *app)
 {
     return app->has_model ? app_scores(app)->segment_len : 1000;
@@ -75,7 +98,14 @@ static void scroll_by(PaneScroll *scroll, long n)
 
 void app_move(App *app, Pane pane, long n)
 {
-    if (pane == PANE_CHART) {
+    const SessionVerdicts *v = app_sessions(app);
+    if (pane == PANE_CHART && v) { /* the chart's unit: the session at the cursor */
+        long at = (long)session_verdicts_at(v, app->cursor) + n, last = (long)v->n_sessions - 1;
+        app_goto_event(app, v->session[at < 0 ? 0 : at > last ? last : at].first);
+    } else if (pane == PANE_FLAGGED && v) {
+        long row = (long)app->flagged_row + n, count = (long)v->n_flagged_distinct;
+        app->flagged_row = count == 0 ? 0 : (size_t)(row < 0 ? 0 : row >= count ? count - 1 : row);
+    } else if (pane == PANE_CHART) {
         long seg = (long)app->segment + n;
         select_segment(app, seg < 0 ? 0 : (size_t)seg);
     } else if (pane == PANE_FLAGGED && app_scores(app)) {
@@ -88,8 +118,55 @@ void app_move(App *app, Pane pane, long n)
     }
 }
 
+void app_goto_session(App *app, size_t s)
+{
+    const SessionVerdicts *v = app_sessions(app);
+    const SessionVerdict *sv = &v->session[s];
+    size_t e = sv->first_miss != SESSION_NO_EVENT ? sv->first_miss : sv->first;
+    app_goto_event(app, e);
+    /* the session from its first event when its first miss fits in view with it */
+    size_t rows = app->timeline_rows > 1 ? (size_t)app->timeline_rows : 1;
+    if (!app->filter[0])
+        app->top = e - sv->first < rows ? sv->first : e - rows / 2;
+    uint32_t count = v->distinct_count[sv->distinct];
+    char same[48] = "";
+    if (count > 1)
+        snprintf(same, sizeof same, " (%u identical)", count);
+    if (sv->reason == SESSION_NORMAL)
+        snprintf(app->message, sizeof app->message, "session %zu%s: %zu keys, not flagged", s + 1, same, sv->length);
+    else if (sv->first_miss != SESSION_NO_EVENT)
+        snprintf(app->message, sizeof app->message, "session %zu%s: %zu keys, %s; cursor on its first miss, event %zu",
+                 s + 1, same, sv->length, session_reason_label(sv->reason), e);
+    else
+        snprintf(app->message, sizeof app->message, "session %zu%s: %zu keys, %s (shorter than a window + 1)", s + 1,
+                 same, sv->length, session_reason_label(sv->reason));
+}
+
+/* n, N over the flagged distinct sessions, in the order the flagged list shows them. */
+static void jump_flagged_session(App *app, const SessionVerdicts *v, int dir)
+{
+    if (v->n_flagged_distinct == 0) {
+        snprintf(app->message, sizeof app->message, "no flagged sessions");
+        return;
+    }
+    size_t here = session_verdicts_at(v, app->cursor), n = v->n_flagged_distinct, row = dir > 0 ? 0 : n - 1;
+    for (size_t r = 0; r < n; r++) { /* the first flagged one past the cursor's session, else wrap */
+        size_t at = dir > 0 ? r : n - 1 - r, s = app_flagged_session(app, at);
+        if (dir > 0 ? s > here : s < here) {
+            row = at;
+            break;
+        }
+    }
+    app->flagged_row = row;
+    app_goto_session(app, app_flagged_session(app, row));
+}
+
 void app_jump_flagged(App *app, int dir)
 {
+    if (app_sessions(app)) {
+        jump_flagged_session(app, app_sessions(app), dir);
+        return;
+    }
     const Scores *sc = app_scores(app);
     if (!sc || sc->n_flagged == 0) {
         snprintf(app->message, sizeof app->message, "no flagged segments");
@@ -126,8 +203,16 @@ static void move_threshold(App *app, float delta)
     float t = (cal->calibrated ? cal->threshold : 0.0f) + delta;
     scored_set_set_threshold(app->scored, t < 0 ? 0 : t);
     char threshold[32];
-    snprintf(app->message, sizeof app->message, "threshold %s: %zu segments flagged",
-             scores_format(cal->score, cal->threshold, 2, threshold, sizeof threshold), app_scores(app)->n_flagged);
+    const SessionVerdicts *v = app_sessions(app);
+    if (v && !v->by_threshold) /* a session protocol's rule has no threshold */
+        snprintf(app->message, sizeof app->message, "threshold %s: segments only; sessions are flagged by %s's own rule",
+                 scores_format(cal->score, cal->threshold, 2, threshold, sizeof threshold), model_kind_name(&app->scored->model));
+    else if (v)
+        snprintf(app->message, sizeof app->message, "threshold %s: %zu of %zu distinct sessions flagged",
+                 scores_format(cal->score, cal->threshold, 2, threshold, sizeof threshold), v->n_flagged_distinct, v->n_distinct);
+    else
+        snprintf(app->message, sizeof app->message, "threshold %s: %zu segments flagged",
+                 scores_format(cal->score, cal->threshold, 2, threshold, sizeof threshold), app_scores(app)->n_flagged);
 }
 
 static bool ensure_interpreter(App *app)

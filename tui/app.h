@@ -126,6 +126,16 @@ const Trace *app_trace(const App *app);
 const Scores *app_scores(const App *app);            /* NULL without a model */
 const EventOutcomes *app_outcomes(const App *app);   /* NULL without a model */
 size_t app_segment_len(const App *app);
+/* The session verdicts of the trace on show when it has sessions and is scored; else NULL (its
+ * unit is then the segment). */
+const SessionVerdicts *app_sessions(const App *app);
+TraceLabel app_label(const App *app);
+/* The first session of the row-th flagged distinct session (the flagged list's order); SIZE_MAX
+ * past the last. */
+size_t app_flagged_session(const App *app, size_t row);
+/* Session s: the cursor on its first miss (its first event when it has none), the session in
+ * view; the status line says why it is flagged. */
+void app_goto_session(App *app, size_t s);
 size_t app_n_segments(const App *app);
 
 void app_init(App *app, ScoredSet *scored, bool has_model);

@@ -1,7 +1,10 @@
 /* The segment chart: a bar per segment (several to a column when they outnumber the columns),
  * bars over the threshold in the alert style, the threshold as a line across with its value at
  * the left, the ground truth's anomalous segments (a .truth file beside the trace) marked under
- * the bars, the selected segment marked under them. */
+ * the bars, the selected segment marked under them. A trace with sessions is charted by session
+ * instead: a bar per session, or when they outnumber the columns, per column the share of its
+ * sessions flagged by the model's rule (core/session_verdicts.h), the session at the cursor
+ * marked under them; the rule has no threshold line (a session is flagged or not). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,8 +116,80 @@ static void bar_cell(const App *app, Rect in, int row, int x, int plot_h, float 
         draw_cell(app, in, row, x, EL_THRESHOLD, threshold_glyph(app));
 }
 
+/* The sessions' view at plot width: the first session shown and sessions per column (fewer as
+ * z zooms in), the cursor's session in view. */
+static void sessions_view(const App *app, const SessionVerdicts *v, int plot_w, size_t *first, size_t *per_col)
+{
+    size_t n = v->n_sessions, cols = plot_w > 0 ? (size_t)plot_w : 1;
+    *per_col = ((n + cols - 1) / cols) >> app->zoom; /* z halves the sessions a column holds */
+    *per_col = *per_col ? *per_col : 1;
+    size_t shown = cols * *per_col, here = session_verdicts_at(v, app->cursor);
+    *first = here >= shown / 2 ? here - shown / 2 : 0;
+    if (*first + shown > n)
+        *first = n > shown ? n - shown : 0;
+    *first -= *first % *per_col;
+}
+
+static void sessions_title(const App *app, Rect r, size_t per_col)
+{
+    char title[160];
+    int len = per_col > 1 ? snprintf(title, sizeof title, "sessions: share flagged, %zu a column", per_col)
+                          : snprintf(title, sizeof title, "sessions: flagged, a bar each");
+    int at_flagged = len + 3;
+    snprintf(title + len, sizeof title - (size_t)len, "   @ flagged");
+    draw_frame(app, r, title, app->focus == PANE_CHART);
+    draw_cell(app, r, 0, 1 + at_flagged, EL_BAR_ALERT, flagged_glyph(app));
+}
+
+/* Under the bars: the cursor's session, whether flagged, and why. */
+static void session_marker(const App *app, Rect in, const SessionVerdicts *v, int marker)
+{
+    size_t here = session_verdicts_at(v, app->cursor);
+    const SessionVerdict *sv = &v->session[here];
+    char label[120];
+    int len = snprintf(label, sizeof label, " session %zu: %zu keys, %s%s%s ", here + 1, sv->length,
+                       sv->reason != SESSION_NORMAL ? "flagged (" : "not flagged",
+                       session_reason_label(sv->reason), sv->reason != SESSION_NORMAL ? ")" : "");
+    int marker_row = in.h - 1, x = LABEL_W + marker + 2;
+    draw_text(app, in, marker_row, LABEL_W + marker, EL_CURSOR, "^");
+    if (x + len > in.w)
+        x = LABEL_W + marker - len - 1;
+    draw_text(app, in, marker_row, x < 0 ? 0 : x, EL_DIM, "%s", label);
+}
+
+static void sessions_draw(const App *app, Rect r, const SessionVerdicts *v)
+{
+    Rect in = {r.y + 1, r.x, r.h - 1, r.w};
+    int plot_h = in.h - 1, plot_w = plot_width(in);
+    size_t first, per_col;
+    sessions_view(app, v, plot_w, &first, &per_col);
+    sessions_title(app, r, per_col);
+    if (plot_h < 2 || plot_w < 4)
+        return;
+    draw_text(app, in, 0, 0, EL_DIM, "%4.0f%%", 100.0);
+    draw_text(app, in, plot_h - 1, 0, EL_DIM, "%4.0f%%", 0.0);
+    int n_cols = (int)((v->n_sessions - first + per_col - 1) / per_col);
+    n_cols = n_cols > plot_w ? plot_w : n_cols;
+    for (int c = 0; c < n_cols; c++) {
+        size_t flagged = 0, shown = 0;
+        for (size_t s = first + (size_t)c * per_col; s < first + (size_t)(c + 1) * per_col && s < v->n_sessions; s++, shown++)
+            flagged += session_flagged(v, s);
+        float height = shown ? (float)flagged / (float)shown * (float)plot_h : 0;
+        if (flagged && height < 1.0f / 8) /* one flagged session among many still shows */
+            height = 1.0f / 8;
+        for (int row = 0; row < plot_h; row++)
+            bar_cell(app, in, row, LABEL_W + c, plot_h, app->utf8 || flagged == 0 || height >= 0.5f ? height : 0.5f,
+                     flagged > 0, false);
+    }
+    session_marker(app, in, v, (int)((session_verdicts_at(v, app->cursor) - first) / per_col));
+}
+
 static void chart_draw(const App *app, Rect r)
 {
+    if (app_sessions(app)) {
+        sessions_draw(app, r, app_sessions(app));
+        return;
+    }
     const Scores *sc = app_scores(app);
     uint8_t *truth_bad = sc->n_segments ? truth_segments(app, sc) : NULL;
     chart_title(app, r, sc, truth_bad != NULL);
@@ -172,6 +247,15 @@ static void chart_click(App *app, Rect r, int y, int x)
 {
     (void)y;
     const Scores *sc = app_scores(app);
+    const SessionVerdicts *v = app_sessions(app);
+    if (v) { /* a column's first session */
+        size_t first, per_col, s;
+        sessions_view(app, v, plot_width(r), &first, &per_col);
+        s = first + (size_t)(x - LABEL_W) * per_col;
+        if (x >= LABEL_W && s < v->n_sessions)
+            app_goto_event(app, v->session[s].first);
+        return;
+    }
     if (!sc)
         return;
     int plot_w = plot_width(r), col = x - LABEL_W, col_w; /* the frame's inside is as wide as r */

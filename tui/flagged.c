@@ -1,6 +1,12 @@
-/* The flagged segments: segment, event range, rate, margin over the threshold. */
+/* The flagged segments: segment, event range, rate, margin over the threshold. A trace with
+ * sessions lists its flagged distinct sessions instead: the session's index (from 1, as explain
+ * --session counts), its length, how many sessions are the same, its first miss and why it is
+ * flagged; in a trace labelled normal each is a false positive (FP), in one labelled abnormal a
+ * true positive (TP). */
+#include <stdint.h>
 #include <stdio.h>
 
+#include "../io/format.h"
 #include "draw.h"
 
 /* The first flagged row in view when the pane shows rows of them: the selected row stays in view. */
@@ -9,8 +15,66 @@ static size_t first_shown(const App *app, int rows)
     return app->flagged_row >= (size_t)rows ? app->flagged_row - (size_t)rows + 1 : 0;
 }
 
+/* The reasons in a word or two, for a narrow pane. */
+static const char *reason_word(SessionReason reason)
+{
+    static const char *const words[] = {"", "short", "unkn", "miss", "over"};
+    return reason <= SESSION_OVER_THRESHOLD ? words[reason] : "";
+}
+
+static void session_row(const App *app, Rect in, int y, size_t s, ThemeElement style)
+{
+    const SessionVerdicts *v = app_sessions(app);
+    const SessionVerdict *sv = &v->session[s];
+    TraceLabel label = app_label(app);
+    const char *mark = label == TRACE_NORMAL ? "FP" : label == TRACE_ABNORMAL ? "TP" : "";
+    char miss[24] = "-"; /* a session too short to predict has none */
+    if (sv->first_miss != SESSION_NO_EVENT)
+        snprintf(miss, sizeof miss, "%zu", sv->first_miss);
+    draw_fill(app, in, y, style);
+    draw_text(app, in, y, 0, label == TRACE_NORMAL && style == EL_NORMAL ? EL_MISS : style, "%2s", mark);
+    draw_text(app, in, y, 2, style, " %5zu %4zu %5u %6s %s", s + 1, sv->length, v->distinct_count[sv->distinct], miss,
+              in.w >= 40 ? session_reason_label(sv->reason) : reason_word(sv->reason));
+}
+
+static void sessions_draw(const App *app, Rect r, const SessionVerdicts *v)
+{
+    char title[160], flagged[32], distinct[32];
+    TraceLabel label = app_label(app);
+    format_count(flagged, sizeof flagged, v->n_flagged_distinct);
+    format_count(distinct, sizeof distinct, v->n_distinct);
+    /* labels guessed from the files' names are said so here too, as a narrow header has no room */
+    bool by_name = label != TRACE_UNLABELLED && app->scored->labels_by_name;
+    if (r.w >= 60)
+        snprintf(title, sizeof title, "flagged sessions: %s of %s distinct%s%s", flagged, distinct,
+                 label == TRACE_NORMAL ? ", false positives" : label == TRACE_ABNORMAL ? ", true positives" : "",
+                 by_name ? " (labels by name)" : "");
+    else if (by_name)
+        snprintf(title, sizeof title, "flagged %s/%s %s by name", flagged, distinct, label == TRACE_NORMAL ? "FP" : "TP");
+    else
+        snprintf(title, sizeof title, "flagged sessions %s/%s%s", flagged, distinct,
+                 label == TRACE_NORMAL ? " FP" : label == TRACE_ABNORMAL ? " TP" : "");
+    Rect in = draw_frame(app, r, title, app->focus == PANE_FLAGGED);
+    draw_text(app, in, 0, 0, EL_TITLE, "   %5s %4s %5s %6s %s", "sess", "len", "count", "missed", "why");
+    int rows = in.h - 1;
+    size_t first = first_shown(app, rows);
+    for (size_t row = first; row < first + (size_t)(rows > 0 ? rows : 0); row++) {
+        size_t s = app_flagged_session(app, row);
+        if (s == SIZE_MAX)
+            break;
+        ThemeElement style = row == app->flagged_row ? (app->focus == PANE_FLAGGED ? EL_SELECTED : EL_CURSOR) : EL_NORMAL;
+        session_row(app, in, (int)(row - first) + 1, s, style);
+    }
+    if (v->n_flagged_distinct == 0)
+        draw_text(app, in, 1, 1, EL_DIM, "no session flagged");
+}
+
 static void flagged_draw(const App *app, Rect r)
 {
+    if (app_sessions(app)) {
+        sessions_draw(app, r, app_sessions(app));
+        return;
+    }
     const Scores *sc = app_scores(app);
     char title[96];
     snprintf(title, sizeof title, "flagged segments (%zu)", sc ? sc->n_flagged : 0);
@@ -56,7 +120,8 @@ static void flagged_click(App *app, Rect r, int y, int x)
     if (row < 0 || !app_scores(app))
         return;
     size_t first = first_shown(app, r.h - 2);
-    if (first + (size_t)row < app_scores(app)->n_flagged)
+    size_t count = app_sessions(app) ? app_sessions(app)->n_flagged_distinct : app_scores(app)->n_flagged;
+    if (first + (size_t)row < count)
         app->flagged_row = first + (size_t)row;
 }
 

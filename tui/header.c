@@ -11,11 +11,44 @@
 #define NAME_MIN 12
 #define RIGHT_FORMS 3
 
+/* Sessions, labelled normal and abnormal (open's --normal and --abnormal, else the files' names):
+ * the distinct sessions flagged counted as eval counts them. */
+static int label_forms(const App *app, const EvalCounts *c, char right[RIGHT_FORMS][256])
+{
+    const char *model = model_kind_name(&app->scored->model), *theme = app->theme.name;
+    bool by_name = app->scored->labels_by_name;
+    char fp[24], fn[24], tp[24], counts[100];
+    snprintf(counts, sizeof counts, "FP %s FN %s TP %s F1 %.2f%%", format_count(fp, sizeof fp, c->fp),
+             format_count(fn, sizeof fn, c->fn), format_count(tp, sizeof tp, c->tp), 100 * session_counts_f1(c));
+    snprintf(right[0], 256, "%s  sessions %s%s  theme %s ", model, counts, by_name ? " (labels from the names)" : "", theme);
+    snprintf(right[1], 256, "%s  %s%s ", model, counts, by_name ? " (labels by name)" : "");
+    snprintf(right[2], 256, "%s ", counts);
+    return 3;
+}
+
+/* Sessions without labels: how many of the trace's distinct sessions the model flags. */
+static int session_forms(const App *app, const SessionVerdicts *v, char right[RIGHT_FORMS][256])
+{
+    const char *model = model_kind_name(&app->scored->model), *theme = app->theme.name;
+    char flagged[32], distinct[32];
+    format_count(flagged, sizeof flagged, v->n_flagged_distinct);
+    format_count(distinct, sizeof distinct, v->n_distinct);
+    snprintf(right[0], 256, "%s  %s of %s distinct sessions flagged  theme %s ", model, flagged, distinct, theme);
+    snprintf(right[1], 256, "%s  %s/%s sessions flagged ", model, flagged, distinct);
+    snprintf(right[2], 256, "%s/%s flagged ", flagged, distinct);
+    return 3;
+}
+
 /* The right side in its forms, widest first; returns how many (0: no model, one form). */
 static int right_forms(const App *app, char right[RIGHT_FORMS][256])
 {
     const Scores *sc = app_scores(app);
     const char *theme = app->theme.name;
+    EvalCounts counts;
+    if (app_sessions(app) && scored_set_session_counts(app->scored, &counts))
+        return label_forms(app, &counts, right);
+    if (app_sessions(app))
+        return session_forms(app, app_sessions(app), right);
     if (!app->has_model) {
         snprintf(right[0], 256, "no model  theme %s ", theme);
         snprintf(right[1], 256, "no model ");

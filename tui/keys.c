@@ -108,6 +108,13 @@ static Reaction act_drill_down(App *app, int key)
         snprintf(app->message, sizeof app->message, "trace %zu of %zu", app->trace + 1, app->scored->set.n_traces);
         return REACT_VIEW;
     }
+    const SessionVerdicts *v = app_sessions(app);
+    if (v) { /* sessions: a flagged row's or the chart's session, at its first miss */
+        size_t s = app->focus == PANE_FLAGGED ? app_flagged_session(app, app->flagged_row) : SIZE_MAX;
+        app_goto_session(app, s != SIZE_MAX ? s : session_verdicts_at(v, app->cursor));
+        app->focus = PANE_TIMELINE;
+        return REACT_VIEW;
+    }
     const Scores *sc = app_scores(app);
     if (app->focus == PANE_FLAGGED && sc) {
         size_t row = 0;
@@ -321,11 +328,11 @@ const KeyBinding key_table[] = {
     {.keys = {'n', 'N'}, .panes = ALL_PANES & ~PANE(PANE_TIMELINE), .action = act_next_flagged,
      .hint = "n/N flagged", .hint_slot = {2, 0, 3, 0},
      .help_keys = "n / N", .help = "next / previous flagged segment",
-     .doc_keys = "`n` `N`", .doc = "the next or previous flagged segment"},
+     .doc_keys = "`n` `N`", .doc = "the next or previous flagged segment; in a trace of sessions, the next or previous flagged distinct session, the cursor on its first miss"},
     {.keys = {'\n', KEY_ENTER}, .panes = PANE(PANE_CHART) | PANE(PANE_FLAGGED), .action = act_drill_down,
      .hint = "Enter events", .hint_slot = {3, 0, 2, 0},
      .help_keys = "Enter", .help = "from a bar or flagged row to its events",
-     .doc_keys = "Enter", .doc = "from a bar or a flagged row into its events: a flagged segment's worst window (the most events missed, then the highest loss) with its worst miss at the cursor, another segment's first event"},
+     .doc_keys = "Enter", .doc = "from a bar or a flagged row into its events: a flagged segment's worst window (the most events missed, then the highest loss) with its worst miss at the cursor, another segment's first event; in a trace of sessions, the flagged row's (or the chart's) session with the cursor on its first miss (its first event when it has none) and the session in view"},
     {.keys = {'i'}, .panes = PANE(PANE_EXPLAIN), .action = act_interpret,
      .hint = "i interpret at the cursor", .hint_slot = {0, 0, 0, 1}},
     {.keys = {'i'}, .panes = ALL_PANES & ~PANE(PANE_EXPLAIN), .action = act_interpret,

@@ -87,7 +87,8 @@ static void *work(void *arg)
     opt.progress_ctx = l;
     bool ok = true;
     for (size_t i = 0; ok && i < l->n_inputs; i++) {
-        ok = scored_set_add_traces(&l->scored, &l->inputs[i], 1, &opt, &err) && load_truths(l, &err);
+        ok = scored_set_add_traces(&l->scored, &l->inputs[i], 1, &opt, &err) && load_truths(l, &err) &&
+             scored_set_label(&l->scored, l->input_labels ? l->input_labels[i] : TRACE_UNLABELLED, &err);
         struct stat st;
         l->bytes_before += stat(l->inputs[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
     }
@@ -95,6 +96,8 @@ static void *work(void *arg)
         publish(l, atomic_load(&l->cancel) ? LOAD_CANCELLED : LOAD_FAILED, false, false, &err);
         return NULL;
     }
+    if (!l->input_labels)
+        scored_set_label_by_names(&l->scored);
     bool scoring = l->model.path != NULL;
     publish(l, scoring ? LOAD_SCORING : LOAD_DONE, true, false, NULL);
     if (!scoring)
@@ -109,7 +112,14 @@ static void *work(void *arg)
 bool loader_start(Loader *l, const ModelRequest *model, const TraceRequest *traces, const TraceInput *inputs,
                   size_t n_inputs, Error *err)
 {
+    return loader_start_labelled(l, model, traces, inputs, NULL, n_inputs, err);
+}
+
+bool loader_start_labelled(Loader *l, const ModelRequest *model, const TraceRequest *traces, const TraceInput *inputs,
+                           const uint8_t *input_labels, size_t n_inputs, Error *err)
+{
     memset(l, 0, sizeof *l);
+    l->input_labels = input_labels;
     atomic_init(&l->cancel, 0);
     l->model = *model;
     l->traces = *traces;

@@ -29,6 +29,8 @@ typedef struct Loader {
     TraceRequest traces;
     const TraceInput *inputs;   /* the files, in order */
     size_t n_inputs;
+    const uint8_t *input_labels;/* per input: its TraceLabel (open's --normal, --abnormal); NULL:
+                                 * labels from the files' names, when they tell */
     CancelFlag cancel;          /* set by the explorer's thread, read by the worker */
     pthread_t thread;
     pthread_mutex_t lock;
@@ -41,6 +43,9 @@ typedef struct Loader {
 /* Starts the worker; the arguments must outlive it. */
 bool loader_start(Loader *l, const ModelRequest *model, const TraceRequest *traces, const TraceInput *inputs,
                   size_t n_inputs, Error *err);
+/* The same, each input labelled (TraceLabel) as input_labels says. */
+bool loader_start_labelled(Loader *l, const ModelRequest *model, const TraceRequest *traces, const TraceInput *inputs,
+                           const uint8_t *input_labels, size_t n_inputs, Error *err);
 LoadStatus loader_status(Loader *l);
 void loader_cancel(Loader *l);
 /* Waits for the worker; then frees nothing (loader_free does). */
