@@ -208,7 +208,7 @@ $(HDFS_MODEL): $(HDFS_DIR)/hdfs_train | traceaid
 	./traceaid train --model deeplog -o $@ --sessions $(HDFS_DIR)/hdfs_train
 
 run-hdfs: traceaid $(HDFS_MODEL)
-	./traceaid --sessions $(HDFS_DIR)/hdfs_test_abnormal --sessions $(HDFS_DIR)/hdfs_test_normal \
+	./traceaid --normal $(HDFS_DIR)/hdfs_test_normal --abnormal $(HDFS_DIR)/hdfs_test_abnormal \
 		--model $(HDFS_MODEL) --meanings $(HDFS_DIR)/log_key_meanings.txt
 
 bench: traceaid $(BUILD)/bench/bench_load $(SAMPLES)

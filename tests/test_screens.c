@@ -62,6 +62,7 @@ static void screens_of(const char *name, const char *locale, const char *const *
         argv[argc++] = rest[i];
     for (int i = 0; more_args && more_args[i]; i++)
         argv[argc++] = more_args[i];
+    more_args = NULL; /* taken: a failing assert below must not hand them to the next test */
     argv[argc] = NULL;
     char *old_locale = env_set("LC_ALL", locale);
     RunResult r = run_traceaid_argv(-1, NULL, argv);
@@ -166,7 +167,6 @@ static void labelled_screens_by(const char *name, bool by_name)
                           "--model", hdfs_model(), "--meanings", SHARED_DATA "/hdfs/log_key_meanings.txt", NULL};
     more_args = args;
     screens_of(name, "C", NULL, 0, false);
-    more_args = NULL;
 }
 
 static void labelled_screens(const char *name) { labelled_screens_by(name, false); }

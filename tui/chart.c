@@ -157,6 +157,15 @@ static void session_marker(const App *app, Rect in, const SessionVerdicts *v, in
     draw_text(app, in, marker_row, x < 0 ? 0 : x, EL_DIM, "%s", label);
 }
 
+/* The share of sessions [from, from + per_col) flagged. */
+static float column_share(const SessionVerdicts *v, size_t from, size_t per_col)
+{
+    size_t flagged = 0, shown = 0;
+    for (size_t s = from; s < from + per_col && s < v->n_sessions; s++, shown++)
+        flagged += session_flagged(v, s);
+    return shown ? (float)flagged / (float)shown : 0;
+}
+
 static void sessions_draw(const App *app, Rect r, const SessionVerdicts *v)
 {
     Rect in = {r.y + 1, r.x, r.h - 1, r.w};
@@ -166,15 +175,21 @@ static void sessions_draw(const App *app, Rect r, const SessionVerdicts *v)
     sessions_title(app, r, per_col);
     if (plot_h < 2 || plot_w < 4)
         return;
-    draw_text(app, in, 0, 0, EL_DIM, "%4.0f%%", 100.0);
-    draw_text(app, in, plot_h - 1, 0, EL_DIM, "%4.0f%%", 0.0);
     int n_cols = (int)((v->n_sessions - first + per_col - 1) / per_col);
     n_cols = n_cols > plot_w ? plot_w : n_cols;
+    /* the axis reaches a tenth past the highest share on show (as the segments' chart does), so
+     * 6% flagged a column is a bar, not a sliver under a 100% axis */
+    float top = 0;
+    for (int c = 0; c < n_cols; c++)
+        top = fmaxf(top, column_share(v, first + (size_t)c * per_col, per_col));
+    top = top > 0 ? fminf(1.0f, top * 1.1f) : 1.0f;
+    draw_text(app, in, 0, 0, EL_DIM, "%4.0f%%", 100.0 * top);
+    draw_text(app, in, plot_h - 1, 0, EL_DIM, "%4.0f%%", 0.0);
     for (int c = 0; c < n_cols; c++) {
-        size_t flagged = 0, shown = 0;
-        for (size_t s = first + (size_t)c * per_col; s < first + (size_t)(c + 1) * per_col && s < v->n_sessions; s++, shown++)
+        size_t from = first + (size_t)c * per_col, flagged = 0;
+        for (size_t s = from; s < from + per_col && s < v->n_sessions; s++)
             flagged += session_flagged(v, s);
-        float height = shown ? (float)flagged / (float)shown * (float)plot_h : 0;
+        float height = column_share(v, from, per_col) / top * (float)plot_h;
         if (flagged && height < 1.0f / 8) /* one flagged session among many still shows */
             height = 1.0f / 8;
         for (int row = 0; row < plot_h; row++)
