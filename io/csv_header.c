@@ -176,6 +176,10 @@ bool csv_header_finish(CsvReader *r)
     if (!assign_roles(r, rules, sizeof rules / sizeof rules[0]))
         return false;
     r->grouping = group_col != NULL;
-    r->t->timed = !log;
+    /* timed only with a time column: without one an event's time is its position, and a log's
+     * named --time-col holds integer times as a kernel trace's does */
+    r->t->timed = false;
+    for (size_t col = 0; col < r->n_cols; col++)
+        r->t->timed |= r->role[col] == ROLE_TIME;
     return true;
 }

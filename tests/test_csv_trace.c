@@ -109,6 +109,19 @@ static void missing_optional_columns_are_marked(void **state)
     assert_int_equal(l->trace.cpu[0], TRACE_NO_CPU);
     assert_int_equal(l->trace.pid[0], TRACE_NO_ID);
     assert_int_equal(l->trace.time[1], 1); /* the event index stands in for time */
+    assert_false(l->trace.timed);              /* ... and says so: no time to show or chart */
+    loaded_free(l);
+    l = load(write_text("timed.csv", "t,event\n100,A\n200,B\n"));
+    assert_true(l->ok && l->trace.timed);
+    loaded_free(l);
+    /* a structured log is timed when its time column is named */
+    const char *log = write_text("log.csv", "LineId,Time,EventId,EventTemplate\n1,100,E1,a\n2,200,E2,b\n");
+    l = load(log);
+    assert_true(l->ok && !l->trace.timed);
+    loaded_free(l);
+    l = load_with(log, (TraceOptions){.time_col = "Time"});
+    assert_true(l->ok && l->trace.timed);
+    assert_int_equal(l->trace.time[1], 200);
     loaded_free(l);
 }
 
