@@ -4,6 +4,7 @@
 
 #include "../io/json.h"
 #include "../core/explainer.h"
+#include "../core/session_verdicts.h"
 #include "../core/keys.h"
 #include "../core/model_args.h"
 #include "commands.h"
@@ -233,6 +234,34 @@ static bool setup(ExplainContext *x, const ExplainArgs *a, const ArgInputs *inpu
     return true;
 }
 
+/* A session with no miss: normal, or anomalous as eval counts it for another reason (too short to
+ * predict, a key the model does not know) that no window can show. */
+static int explain_unmissed_session(const Model *m, const Trace *t, size_t s, const EventOutcomes *o, const char *where,
+                                    bool json, Error *err)
+{
+    SessionVerdicts v = {0};
+    if (t->n_sessions > 1 && !session_verdicts_compute(&v, m, t, o, err))
+        return EXIT_ERROR;
+    const SessionVerdict *sv = v.n_sessions ? &v.session[s] : NULL;
+    SessionReason reason = sv ? (SessionReason)sv->reason : SESSION_NORMAL;
+    if (json) { /* no table: where, and why the session is what it is */
+        printf("{\"where\":");
+        json_write_string(stdout, where);
+        printf(",\"interpreted\":false,\"anomalous\":%s,\"reason\":", reason != SESSION_NORMAL ? "true" : "false");
+        json_write_string(stdout, reason != SESSION_NORMAL ? session_reason_label(reason) : "normal");
+        printf(",\"length\":%zu}\n", trace_session_length(t, s));
+    } else if (reason == SESSION_SHORT)
+        printf("%s: %zu keys, fewer than the %zu a prediction needs: the model counts it anomalous as too short, "
+               "and no window of it can be interpreted\n", where, sv->length, v.short_below);
+    else if (reason == SESSION_UNKNOWN)
+        printf("%s: it holds a key the model does not know, which makes it anomalous; no window of it was missed "
+               "that can be interpreted\n", where);
+    else
+        printf("%s: the model deems every window of this session normal\n", where);
+    session_verdicts_free(&v);
+    return EXIT_OK;
+}
+
 static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs, Error *err)
 {
     if (!a->model.path)
@@ -271,8 +300,7 @@ static int explain(const Command *cmd, ExplainArgs *a, const ArgInputs *inputs, 
             if (first_miss(t, (size_t)a->session - 1, &outcomes, &e)) {
                 status = explain_event(&x, a, t, e, where);
             } else {
-                printf("%s: the model deems every window of this session normal\n", where);
-                status = EXIT_OK;
+                status = explain_unmissed_session(&x.model, t, (size_t)a->session - 1, &outcomes, where, a->json, err);
             }
         }
     }

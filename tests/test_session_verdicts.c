@@ -6,7 +6,7 @@
 #include "../core/session_verdicts.h"
 
 #define HDFS SHARED_DATA "/hdfs/"
-#define FIXTURE_MODEL "tests/fixtures/hdfs-deeplog.safetensors"
+#define FIXTURE_MODEL FIXTURES_DIR "/hdfs-deeplog.safetensors"
 
 /* The committed HDFS model when there is one, else the same trained here by the command that
  * wrote it (make fixture-hdfs: seed 1, 10 epochs; byte for byte the same, a few seconds). */
@@ -108,6 +108,25 @@ static void reasons_first_miss_and_counts(void **state)
 /* A model without a session protocol (seq2seq): uncalibrated, the protocol's rule; with a
  * threshold, a session is flagged when its score is over it, and the verdicts follow the
  * threshold as it moves. */
+/* explain --session on a session with no miss says why it is anomalous all the same (too short
+ * to predict), in text and in JSON, rather than that the model deems it normal. */
+static void explain_says_why_a_session_has_no_window(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("explain", "--model", hdfs_model(), "--sessions", HDFS "hdfs_test_abnormal", "--session", "2");
+    assert_status(r, 0);
+    assert_contains(r.out, "session 2: 3 keys, fewer than the 11 a prediction needs");
+    run_result_free(&r);
+    r = run_traceaid("explain", "--json", "--model", hdfs_model(), "--sessions", HDFS "hdfs_test_abnormal", "--session", "2");
+    assert_status(r, 0);
+    assert_contains(r.out, "\"interpreted\":false,\"anomalous\":true,\"reason\":\"short\",\"length\":3}");
+    run_result_free(&r);
+    r = run_traceaid("explain", "--json", "--model", hdfs_model(), "--sessions", HDFS "hdfs_test_normal", "--session", "1");
+    assert_status(r, 0);
+    assert_contains(r.out, "\"anomalous\":false,\"reason\":\"normal\"");
+    run_result_free(&r);
+}
+
 static void seq2seq_sessions_by_threshold(void **state)
 {
     (void)state;
@@ -147,6 +166,7 @@ int main(void)
         cmocka_unit_test(flagged_distinct_sessions_are_what_eval_counts),
         cmocka_unit_test(reasons_first_miss_and_counts),
         cmocka_unit_test(seq2seq_sessions_by_threshold),
+        cmocka_unit_test(explain_says_why_a_session_has_no_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
