@@ -391,19 +391,21 @@ static void the_status_line_and_help_come_from_the_table(void **state)
 {
     (void)state;
     char buf[256];
-    keys_status_hints(PANE_CHART, buf, sizeof buf);
+    keys_status_hints(PANE_CHART, 0, buf, sizeof buf);
     assert_string_equal(buf, "<- -> segment  n/N flagged  Enter events  +/- threshold  Tab pane  ? help  q quit");
-    keys_status_hints(PANE_TIMELINE, buf, sizeof buf);
+    keys_status_hints(PANE_TIMELINE, 0, buf, sizeof buf);
     assert_string_equal(buf, "j/k move  / search  f filter  m mark  i interpret  n/N next  s stats  ? help  q quit");
-    keys_status_hints(PANE_FLAGGED, buf, sizeof buf);
+    keys_status_hints(PANE_FLAGGED, 0, buf, sizeof buf);
     assert_string_equal(buf, "j/k move  Enter events  n/N flagged  Tab pane  ? help  q quit");
-    keys_status_hints(PANE_EXPLAIN, buf, sizeof buf);
+    keys_status_hints(PANE_EXPLAIN, 0, buf, sizeof buf);
     assert_string_equal(buf, "i interpret at the cursor  s stats  Tab pane  t theme  ? help  q quit  o zoom");
-    keys_status_hints(PANE_CHART, buf, 20); /* cut short, still a string */
+    keys_status_hints(PANE_CHART, HINTS_SESSIONS | HINTS_NO_THRESHOLD, buf, sizeof buf); /* a protocol's sessions */
+    assert_string_equal(buf, "<- -> session  n/N flagged  Enter events  Tab pane  ? help  q quit");
+    keys_status_hints(PANE_CHART, 0, buf, 20); /* cut short, still a string */
     assert_string_equal(buf, "<- -> segment  n/N ");
     assert_true(keys_help_line(0, buf, sizeof buf));
     assert_string_equal(buf, "j/k, arrows     move in the focused pane");
-    keys_status_hints(PANE_TIMEVIEW, buf, sizeof buf);
+    keys_status_hints(PANE_TIMEVIEW, 0, buf, sizeof buf);
     assert_string_equal(buf, "<- -> pan  z/Z zoom  j/k threads  n/N next  v events  ? help  q quit");
     size_t n_lines = 0; /* the last line is quit's, whatever the table holds before it */
     while (keys_help_line(n_lines, buf, sizeof buf))

@@ -312,7 +312,7 @@ const KeyBinding key_table[] = {
      .help_keys = "j/k, arrows", .help = "move in the focused pane",
      .doc_keys = "`j` `k`, Down Up", .doc = "move in the focused pane: the cursor's event, the selected segment, the flagged row; scroll the interpretation or the statistics"},
     {.keys = {KEY_LEFT, KEY_RIGHT}, .panes = PANE(PANE_CHART), .action = act_move_segment,
-     .hint = "<- -> segment", .hint_slot = {1, 0, 0, 0},
+     .hint = "<- -> segment", .session_hint = "<- -> session", .hint_slot = {1, 0, 0, 0},
      .doc_keys = "Left Right", .doc = "the previous or next segment (chart)"},
     {.keys = {KEY_NPAGE, KEY_PPAGE}, .panes = ALL_PANES, .action = act_move_page,
      .help_keys = "PgUp/PgDn g/G", .help = "page, first, last",
@@ -361,7 +361,7 @@ const KeyBinding key_table[] = {
      .help_keys = "[ / ]", .help = "halve / double the segment length",
      .doc_keys = "`[` `]`", .doc = "halve or double the segment length (the trace is scored again)"},
     {.keys = {'+', '-'}, .panes = ALL_PANES, .action = act_threshold,
-     .hint = "+/- threshold", .hint_slot = {4, 0, 0, 0},
+     .hint = "+/- threshold", .hidden_in = HINTS_NO_THRESHOLD, .hint_slot = {4, 0, 0, 0},
      .help_keys = "+ / -", .help = "raise / lower the threshold",
      .doc_keys = "`+` `-`", .doc = "raise or lower the threshold by half a point (0.05 for an NLL score); the flags follow"},
     {.keys = {'s'}, .panes = ALL_PANES, .action = act_stats,
@@ -470,14 +470,17 @@ Reaction app_key(App *app, int key)
 
 /* ---- what is written from the table ------------------------------------------------------- */
 
-void keys_status_hints(Pane pane, char *buf, size_t size)
+void keys_status_hints(Pane pane, unsigned context, char *buf, size_t size)
 {
     size_t len = 0;
     buf[0] = '\0';
     for (unsigned slot = 1; slot <= key_table_len; slot++)
-        for (size_t i = 0; i < key_table_len; i++)
-            if (key_table[i].hint_slot[pane] == slot && len < size)
-                len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "  " : "", key_table[i].hint);
+        for (size_t i = 0; i < key_table_len; i++) {
+            const KeyBinding *b = &key_table[i];
+            const char *hint = context & HINTS_SESSIONS && b->session_hint ? b->session_hint : b->hint;
+            if (b->hint_slot[pane] == slot && !(b->hidden_in & context) && len < size)
+                len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "  " : "", hint);
+        }
 }
 
 bool keys_help_line(size_t i, char *buf, size_t size)

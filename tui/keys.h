@@ -22,6 +22,8 @@ typedef struct KeyBinding {
     unsigned panes;                 /* where it applies: a mask of 1 << Pane */
     KeyAction action;               /* NULL: described only (the terminal loop's Esc, the mouse) */
     const char *hint;               /* its hint on the status line ... */
+    const char *session_hint;       /* ... in a trace of sessions, when it differs */
+    unsigned hidden_in;             /* HINTS_* contexts where it has no hint */
     unsigned char hint_slot[PANE_COUNT + 1]; /* ... of these panes (and the time view), at this place (from 1; 0: not there) */
     const char *help_keys, *help;   /* its line on the ? screen; NULL: none */
     const char *doc_keys, *doc;     /* its row of docs/KEYS.md's table; NULL: none */
@@ -36,7 +38,9 @@ const KeyBinding *keys_find(int key, Pane pane);
 Pane keys_pane(const App *app);
 /* The status line's hints for pane (or PANE_TIMEVIEW): its hinted bindings in their places, two
  * spaces apart. */
-void keys_status_hints(Pane pane, char *buf, size_t size);
+/* What the trace on show changes in the hints. */
+enum { HINTS_SESSIONS = 1u << 0, HINTS_NO_THRESHOLD = 1u << 1 };
+void keys_status_hints(Pane pane, unsigned context, char *buf, size_t size);
 /* Line i of the ? screen's list of keys (from 0); false past the last. */
 bool keys_help_line(size_t i, char *buf, size_t size);
 /* docs/KEYS.md's key table, as Markdown. */

@@ -13,7 +13,11 @@ void status_draw(const App *app, Rect r)
         draw_text(app, r, 0, 1, EL_STATUS_KEY, "%s", app->message);
     } else {
         char hints[256];
-        keys_status_hints(keys_pane(app), hints, sizeof hints);
+        /* sessions are moved between in the chart; judged by a protocol (DeepLog's), no
+         * threshold moves their flags */
+        const SessionVerdicts *v = app_sessions(app);
+        unsigned context = v ? HINTS_SESSIONS | (v->by_threshold ? 0 : HINTS_NO_THRESHOLD) : 0;
+        keys_status_hints(keys_pane(app), context, hints, sizeof hints);
         draw_text(app, r, 0, 1, EL_STATUS, "%s", hints);
     }
 }
