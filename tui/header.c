@@ -70,6 +70,26 @@ static int right_forms(const App *app, char right[RIGHT_FORMS][256])
     return 3;
 }
 
+/* The right form to draw (-1: none fits) and the name's width, with a tail tail_len wide: the
+ * widest right side that leaves the name whole; else the narrowest (the figures alone) with the
+ * name cut to what is left, NAME_MIN characters at least. */
+static int fit(Rect r, int fixed_len, int name_len, char right[RIGHT_FORMS][256], int n_forms, int *name_w)
+{
+    *name_w = name_len;
+    for (int f = 0; f < n_forms; f++)
+        if (r.w - fixed_len - 2 - (int)strlen(right[f]) >= name_len)
+            return f;
+    int room = r.w - fixed_len - 2 - (int)strlen(right[n_forms - 1]);
+    if (room >= NAME_MIN) {
+        *name_w = room;
+        return n_forms - 1;
+    }
+    room = r.w - fixed_len; /* no figures fit: the name still leaves its place and count in view */
+    *name_w = room > NAME_MIN ? room : NAME_MIN;
+    *name_w = *name_w < name_len ? *name_w : name_len;
+    return -1;
+}
+
 void header_draw(const App *app, Rect r)
 {
     const Trace *t = app_trace(app);
@@ -77,21 +97,14 @@ void header_draw(const App *app, Rect r)
     char events[32], tail[96], right[RIGHT_FORMS][256];
     int tail_len = snprintf(tail, sizeof tail, " (%zu/%zu)  %s events", app->trace + 1, app->scored->set.n_traces,
                             format_count(events, sizeof events, t->n_events));
-    int name_len = (int)strlen(name), brand_len = (int)strlen(brand), n_forms = right_forms(app, right);
-    /* the widest right side that leaves the name whole; else the narrowest (the figures alone)
-     * with the name cut to what is left, NAME_MIN characters at least: the theme's name goes
-     * before any of the trace's */
-    int form = -1, name_w = name_len;
-    for (int f = 0; f < n_forms && form < 0; f++)
-        if (r.w - brand_len - tail_len - 2 - (int)strlen(right[f]) >= name_len)
-            form = f;
-    int room = r.w - brand_len - tail_len - 2 - (int)strlen(right[n_forms - 1]);
-    if (form < 0 && room >= NAME_MIN)
-        form = n_forms - 1, name_w = room;
-    if (form < 0) { /* no figures fit: the name still leaves its place and count in view */
-        room = r.w - brand_len - tail_len;
-        name_w = room > NAME_MIN ? room : NAME_MIN;
-        name_w = name_w < name_len ? name_w : name_len;
+    int name_len = (int)strlen(name), brand_len = (int)strlen(brand), n_forms = right_forms(app, right), name_w;
+    /* the theme's name goes before any of the trace's, and the event count (the trace list has
+     * it) before the name is cut: names that differ in their middle (hdfs_test_normal and
+     * hdfs_test_abnormal) must stay apart */
+    int form = fit(r, brand_len + tail_len, name_len, right, n_forms, &name_w);
+    if (name_w < name_len) {
+        tail_len = snprintf(tail, sizeof tail, " (%zu/%zu)", app->trace + 1, app->scored->set.n_traces);
+        form = fit(r, brand_len + tail_len, name_len, right, n_forms, &name_w);
     }
     char shortened[512];
     draw_fill(app, r, 0, EL_HEADER);
