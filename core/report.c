@@ -88,9 +88,7 @@ void report_json(FILE *out, const ScoredSet *s, ReportScope scope)
     fprintf(out, "]}\n");
 }
 
-/* The report is named after its trace, so it may be another trace that is open (a.csv and
- * a.csv.flagged.csv): that one is refused, not replaced. */
-static bool report_differs_from_traces(const ScoredSet *s, const char *path, Error *err)
+bool report_differs_from_traces(const ScoredSet *s, const char *path, Error *err)
 {
     NamedPath *reads = malloc((s->set.n_traces + 1) * sizeof *reads);
     if (!reads)

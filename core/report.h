@@ -22,5 +22,8 @@ void report_json(FILE *out, const ScoredSet *s, ReportScope scope);
 /* The flagged segments of trace i, beside it as TRACE.flagged.csv (or .json), written whole or
  * not at all; path gets the file's name. */
 bool report_save_flagged(const ScoredSet *s, size_t i, bool json, char *path, size_t path_size, Error *err);
+/* A report is named after its trace, so it may be another trace that is open (a.csv and
+ * a.csv.flagged.csv): that one is refused, not replaced. */
+bool report_differs_from_traces(const ScoredSet *s, const char *path, Error *err);
 
 #endif

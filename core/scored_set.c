@@ -198,7 +198,7 @@ bool scored_set_label_by_names(ScoredSet *s)
         return false;
     for (size_t i = 0; i < n; i++) {
         const Trace *t = &s->set.traces[i];
-        labels[i] = t->n_sessions > 1 && t->path ? (uint8_t)label_of_name(t->path) : TRACE_UNLABELLED;
+        labels[i] = trace_has_sessions(t) && t->path ? (uint8_t)label_of_name(t->path) : TRACE_UNLABELLED;
         seen[labels[i]]++;
     }
     if (!seen[TRACE_NORMAL] || !seen[TRACE_ABNORMAL]) {

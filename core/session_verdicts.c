@@ -100,7 +100,7 @@ bool session_verdicts_compute(SessionVerdicts *v, const Model *m, const Trace *t
                               Error *err)
 {
     memset(v, 0, sizeof *v);
-    if (t->n_sessions <= 1)
+    if (!trace_has_sessions(t))
         return true;
     v->n_sessions = t->n_sessions;
     v->session = calloc(v->n_sessions, sizeof *v->session);

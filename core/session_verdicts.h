@@ -40,7 +40,7 @@ typedef struct SessionVerdict {
 } SessionVerdict;
 
 typedef struct SessionVerdicts {
-    size_t n_sessions;      /* 0: the trace has one session, the segments are its unit */
+    size_t n_sessions;      /* 0: not a trace of sessions (a kernel trace): the segments are its unit */
     SessionVerdict *session;
     size_t n_distinct;
     size_t *distinct_first;     /* per distinct session: the first session that is it */
@@ -53,8 +53,8 @@ typedef struct SessionVerdicts {
     size_t short_below;         /* a session shorter than this predicts nothing */
 } SessionVerdicts;
 
-/* The verdicts on t's sessions from its outcomes o under m (t->n_sessions <= 1: none, n_sessions
- * 0). */
+/* The verdicts on t's sessions from its outcomes o under m; none (n_sessions 0) unless
+ * trace_has_sessions(t). */
 bool session_verdicts_compute(SessionVerdicts *v, const Model *m, const Trace *t, const EventOutcomes *o,
                               Error *err);
 /* Judges again by the threshold rule (a model without a session protocol whose threshold

@@ -127,6 +127,33 @@ static void explain_says_why_a_session_has_no_window(void **state)
     run_result_free(&r);
 }
 
+/* w and W in a trace of sessions write its flagged distinct sessions beside it, as the flagged
+ * list shows them: session 2 of the first 2,000 of hdfs_test_abnormal is too short, 73 are it. */
+static void w_writes_the_flagged_sessions(void **state)
+{
+    (void)state;
+    char cmd[1200], sessions[600];
+    snprintf(sessions, sizeof sessions, "%s", test_path("abnormal-head"));
+    snprintf(cmd, sizeof cmd, "head -2000 '%s' > '%s'", HDFS "hdfs_test_abnormal", sessions);
+    assert_int_equal(system(cmd), 0);
+    RunResult r = run_traceaid("--model", hdfs_model(), "--abnormal", sessions, "--script",
+                               write_text("w.script", "key w\nkey W\ndump\n"));
+    assert_status(r, 0);
+    assert_contains(r.out, "flagged distinct sessions to abnormal-head.flagged-sessions.json");
+    run_result_free(&r);
+    char path[700];
+    snprintf(path, sizeof path, "%s.flagged-sessions.csv", sessions);
+    char *csv = slurp(path);
+    assert_contains(csv, "file,session,first_event,length,count,first_miss,reason,label\n");
+    assert_contains(csv, ",2,25,3,73,,\"short\",\"abnormal\"\n"); /* no first miss: an empty field */
+    free(csv);
+    snprintf(path, sizeof path, "%s.flagged-sessions.json", sessions);
+    char *json = slurp(path);
+    assert_contains(json, "\"label\":\"abnormal\"");
+    assert_contains(json, "{\"session\":2,\"first_event\":25,\"length\":3,");
+    free(json);
+}
+
 static void seq2seq_sessions_by_threshold(void **state)
 {
     (void)state;
@@ -167,6 +194,7 @@ int main(void)
         cmocka_unit_test(reasons_first_miss_and_counts),
         cmocka_unit_test(seq2seq_sessions_by_threshold),
         cmocka_unit_test(explain_says_why_a_session_has_no_window),
+        cmocka_unit_test(w_writes_the_flagged_sessions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

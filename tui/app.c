@@ -8,6 +8,7 @@
 
 #include "../io/format.h"
 #include "../core/report.h"
+#include "../core/session_report.h"
 
 const Trace *app_trace(const App *app) { return &app->scored->set.traces[app->trace]; }
 
@@ -99,8 +100,9 @@ static void scroll_by(PaneScroll *scroll, long n)
 void app_move(App *app, Pane pane, long n)
 {
     const SessionVerdicts *v = app_sessions(app);
-    if (pane == PANE_CHART && v) { /* the chart's unit: the session at the cursor */
-        long at = (long)session_verdicts_at(v, app->cursor) + n, last = (long)v->n_sessions - 1;
+    if (pane == PANE_CHART && v) { /* the session at the cursor, a column's sessions a step */
+        long step = app->chart_step > 1 ? (long)app->chart_step : 1;
+        long at = (long)session_verdicts_at(v, app->cursor) + n * step, last = (long)v->n_sessions - 1;
         app_goto_event(app, v->session[at < 0 ? 0 : at > last ? last : at].first);
     } else if (pane == PANE_FLAGGED && v) {
         long row = (long)app->flagged_row + n, count = (long)v->n_flagged_distinct;
@@ -204,6 +206,8 @@ static void move_threshold(App *app, float delta)
     scored_set_set_threshold(app->scored, t < 0 ? 0 : t);
     char threshold[32];
     const SessionVerdicts *v = app_sessions(app);
+    if (v && app->flagged_row >= v->n_flagged_distinct) /* fewer flagged: the row stays on the list */
+        app->flagged_row = v->n_flagged_distinct ? v->n_flagged_distinct - 1 : 0;
     if (v && !v->by_threshold) /* a session protocol's rule has no threshold */
         snprintf(app->message, sizeof app->message, "threshold %s: segments only; sessions are flagged by %s's own rule",
                  scores_format(cal->score, cal->threshold, 2, threshold, sizeof threshold), model_kind_name(&app->scored->model));
@@ -239,7 +243,7 @@ static void not_interpretable(App *app)
     size_t s = app_session_of(app, app->cursor), len = trace_session_length(t, s);
     int tx, ty, stride;
     model_window_shape(&app->scored->model, &tx, &ty, &stride);
-    if (t->n_sessions > 1 && len < (size_t)(tx + ty))
+    if (trace_has_sessions(t) && len < (size_t)(tx + ty))
         snprintf(app->message, sizeof app->message,
                  "event %zu: session %zu has %zu events, fewer than %d + %d: no window to interpret",
                  app->cursor, s + 1, len, tx, ty);
@@ -340,8 +344,25 @@ static void cycle_theme(App *app)
 }
 
 /* w and W: the flagged segments of the trace on show, beside it as TRACE.flagged.csv or .json. */
+/* w/W in a trace of sessions: its flagged distinct sessions. */
+static void write_session_report(App *app, bool json)
+{
+    char path[1100];
+    size_t rows;
+    Error err = {0};
+    if (session_report_save(app->scored, app->trace, json, path, sizeof path, &rows, &err))
+        snprintf(app->message, sizeof app->message, "wrote %zu flagged distinct sessions to %.180s (beside the trace)", rows,
+                 format_basename(path));
+    else
+        snprintf(app->message, sizeof app->message, "%.250s", err.msg);
+}
+
 static void write_report(App *app, bool json)
 {
+    if (app_sessions(app)) {
+        write_session_report(app, json);
+        return;
+    }
     const Scores *sc = app_scores(app);
     if (!sc || !sc->has_threshold) {
         snprintf(app->message, sizeof app->message, "nothing to report: no threshold");
@@ -361,6 +382,12 @@ static void resize_segments(App *app, bool longer)
 {
     if (!app->has_model)
         return;
+    const SessionVerdicts *v = app_sessions(app);
+    if (v && !v->by_threshold) { /* a protocol judges whole sessions: no segment to resize */
+        snprintf(app->message, sizeof app->message, "sessions are the unit here: %s judges each whole, not in segments",
+                 model_kind_name(&app->scored->model));
+        return;
+    }
     size_t len = app_segment_len(app), next = longer ? len * 2 : len / 2;
     if (next < 50 || next > 1000000) {
         snprintf(app->message, sizeof app->message, "segments stay at %zu events", len);

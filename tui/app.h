@@ -86,6 +86,7 @@ typedef struct App {
     size_t flagged_row;         /* the selected row of the flagged list */
     bool show_stats, show_help;
     int zoom;                   /* the chart: 0 fits every segment; each step doubles the bars' width */
+    size_t chart_step;          /* sessions a chart column holds (its last layout): Left/Right's step */
     Theme theme;
     int theme_index;
     bool color;                 /* colours in use (not NO_COLOR, terminal has them) */

@@ -125,9 +125,9 @@ static void sessions_view(const App *app, const SessionVerdicts *v, int plot_w, 
     *per_col = *per_col ? *per_col : 1;
     size_t shown = cols * *per_col, here = session_verdicts_at(v, app->cursor);
     *first = here >= shown / 2 ? here - shown / 2 : 0;
-    if (*first + shown > n)
-        *first = n > shown ? n - shown : 0;
     *first -= *first % *per_col;
+    if (*first + shown > n) /* the last columns end with the last session, on a column's edge */
+        *first = n > shown ? (n - shown + *per_col - 1) / *per_col * *per_col : 0;
 }
 
 static void sessions_title(const App *app, Rect r, size_t per_col)
@@ -147,7 +147,7 @@ static void session_marker(const App *app, Rect in, const SessionVerdicts *v, in
     size_t here = session_verdicts_at(v, app->cursor);
     const SessionVerdict *sv = &v->session[here];
     char label[120];
-    int len = snprintf(label, sizeof label, " session %zu: %zu keys, %s%s%s ", here + 1, sv->length,
+    int len = snprintf(label, sizeof label, " session %zu: %zu key%s, %s%s%s ", here + 1, sv->length, sv->length == 1 ? "" : "s",
                        sv->reason != SESSION_NORMAL ? "flagged (" : "not flagged",
                        session_reason_label(sv->reason), sv->reason != SESSION_NORMAL ? ")" : "");
     int marker_row = in.h - 1, x = LABEL_W + marker + 2;
@@ -281,4 +281,14 @@ static void chart_click(App *app, Rect r, int y, int x)
         app->segment = seg;
 }
 
-const PaneOps chart_ops = {.draw = chart_draw, .click = chart_click};
+/* The sessions a column holds at this width, so that Left/Right step a column (app->chart_step). */
+static void chart_update(App *app, Rect r)
+{
+    const SessionVerdicts *v = app_sessions(app);
+    size_t first, per_col = 1;
+    if (v)
+        sessions_view(app, v, plot_width((Rect){r.y + 1, r.x, r.h - 1, r.w}), &first, &per_col);
+    app->chart_step = per_col;
+}
+
+const PaneOps chart_ops = {.update = chart_update, .draw = chart_draw, .click = chart_click};

@@ -22,6 +22,9 @@ static const char *reason_word(SessionReason reason)
     return reason <= SESSION_OVER_THRESHOLD ? words[reason] : "";
 }
 
+/* A row wide enough for the first miss's column in words and "over threshold" whole. */
+#define WIDE_ROW 43
+
 static void session_row(const App *app, Rect in, int y, size_t s, ThemeElement style)
 {
     const SessionVerdicts *v = app_sessions(app);
@@ -33,8 +36,9 @@ static void session_row(const App *app, Rect in, int y, size_t s, ThemeElement s
         snprintf(miss, sizeof miss, "%zu", sv->first_miss);
     draw_fill(app, in, y, style);
     draw_text(app, in, y, 0, label == TRACE_NORMAL && style == EL_NORMAL ? EL_MISS : style, "%2s", mark);
-    draw_text(app, in, y, 2, style, " %5zu %4zu %5u %6s %s", s + 1, sv->length, v->distinct_count[sv->distinct], miss,
-              in.w >= 40 ? session_reason_label(sv->reason) : reason_word(sv->reason));
+    int miss_w = in.w >= WIDE_ROW ? 8 : 6;
+    draw_text(app, in, y, 2, style, " %5zu %4zu %5u %*s %s", s + 1, sv->length, v->distinct_count[sv->distinct], miss_w,
+              miss, in.w >= WIDE_ROW ? session_reason_label(sv->reason) : reason_word(sv->reason));
 }
 
 static void sessions_draw(const App *app, Rect r, const SessionVerdicts *v)
@@ -55,7 +59,9 @@ static void sessions_draw(const App *app, Rect r, const SessionVerdicts *v)
         snprintf(title, sizeof title, "flagged sessions %s/%s%s", flagged, distinct,
                  label == TRACE_NORMAL ? " FP" : label == TRACE_ABNORMAL ? " TP" : "");
     Rect in = draw_frame(app, r, title, app->focus == PANE_FLAGGED);
-    draw_text(app, in, 0, 0, EL_TITLE, "   %5s %4s %5s %6s %s", "sess", "len", "count", "missed", "why");
+    bool wide = in.w >= WIDE_ROW;
+    draw_text(app, in, 0, 0, EL_TITLE, "   %5s %4s %5s %*s %s", "sess", "len", "count", wide ? 8 : 6, wide ? "1st miss" : "miss@",
+              "why");
     int rows = in.h - 1;
     size_t first = first_shown(app, rows);
     for (size_t row = first; row < first + (size_t)(rows > 0 ? rows : 0); row++) {

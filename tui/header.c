@@ -9,10 +9,10 @@
 
 /* The name is not cut below this many characters to make room for the figures. */
 #define NAME_MIN 12
-#define RIGHT_FORMS 3
+#define RIGHT_FORMS 4
 
 /* Sessions, labelled normal and abnormal (open's --normal and --abnormal, else the files' names):
- * the distinct sessions flagged counted as eval counts them. */
+ * the distinct sessions flagged counted as eval counts them. The last form leaves TP out. */
 static int label_forms(const App *app, const EvalCounts *c, char right[RIGHT_FORMS][256])
 {
     const char *model = model_kind_name(&app->scored->model), *theme = app->theme.name;
@@ -23,7 +23,8 @@ static int label_forms(const App *app, const EvalCounts *c, char right[RIGHT_FOR
     snprintf(right[0], 256, "%s  sessions %s%s  theme %s ", model, counts, by_name ? " (labels from the names)" : "", theme);
     snprintf(right[1], 256, "%s  %s%s ", model, counts, by_name ? " (labels by name)" : "");
     snprintf(right[2], 256, "%s ", counts);
-    return 3;
+    snprintf(right[3], 256, "FP %s FN %s F1 %.1f%% ", fp, fn, 100 * session_counts_f1(c)); /* TP: F1 and FN say it */
+    return 4;
 }
 
 /* Sessions without labels: how many of the trace's distinct sessions the model flags. */
@@ -70,23 +71,13 @@ static int right_forms(const App *app, char right[RIGHT_FORMS][256])
     return 3;
 }
 
-/* The right form to draw (-1: none fits) and the name's width, with a tail tail_len wide: the
- * widest right side that leaves the name whole; else the narrowest (the figures alone) with the
- * name cut to what is left, NAME_MIN characters at least. */
-static int fit(Rect r, int fixed_len, int name_len, char right[RIGHT_FORMS][256], int n_forms, int *name_w)
+/* The right form to draw and the name's width (the name whole) when a form among [from, to)
+ * leaves room for it after fixed_len columns; -1 when none does. */
+static int whole_name_fit(Rect r, int fixed_len, int name_len, char right[RIGHT_FORMS][256], int from, int to)
 {
-    *name_w = name_len;
-    for (int f = 0; f < n_forms; f++)
+    for (int f = from; f < to; f++)
         if (r.w - fixed_len - 2 - (int)strlen(right[f]) >= name_len)
             return f;
-    int room = r.w - fixed_len - 2 - (int)strlen(right[n_forms - 1]);
-    if (room >= NAME_MIN) {
-        *name_w = room;
-        return n_forms - 1;
-    }
-    room = r.w - fixed_len; /* no figures fit: the name still leaves its place and count in view */
-    *name_w = room > NAME_MIN ? room : NAME_MIN;
-    *name_w = *name_w < name_len ? *name_w : name_len;
     return -1;
 }
 
@@ -95,17 +86,30 @@ void header_draw(const App *app, Rect r)
     const Trace *t = app_trace(app);
     const char *brand = " traceaid  ", *name = format_basename(t->path);
     char events[32], tail[96], right[RIGHT_FORMS][256];
-    int tail_len = snprintf(tail, sizeof tail, " (%zu/%zu)  %s events", app->trace + 1, app->scored->set.n_traces,
+    int n_forms = right_forms(app, right), n_whole = n_forms == RIGHT_FORMS ? n_forms - 1 : n_forms;
+    int full_len = snprintf(tail, sizeof tail, " (%zu/%zu)  %s events", app->trace + 1, app->scored->set.n_traces,
                             format_count(events, sizeof events, t->n_events));
-    int name_len = (int)strlen(name), brand_len = (int)strlen(brand), n_forms = right_forms(app, right), name_w;
-    /* the theme's name goes before any of the trace's, and the event count (the trace list has
-     * it) before the name is cut: names that differ in their middle (hdfs_test_normal and
-     * hdfs_test_abnormal) must stay apart */
-    int form = fit(r, brand_len + tail_len, name_len, right, n_forms, &name_w);
-    if (name_w < name_len) {
-        tail_len = snprintf(tail, sizeof tail, " (%zu/%zu)", app->trace + 1, app->scored->set.n_traces);
-        form = fit(r, brand_len + tail_len, name_len, right, n_forms, &name_w);
+    int short_len = (int)strlen(" (/)") + snprintf(NULL, 0, "%zu%zu", app->trace + 1, app->scored->set.n_traces);
+    int name_len = (int)strlen(name), brand_len = (int)strlen(brand), name_w = name_len;
+    /* what goes first as the screen narrows: the theme's name, the model's, the event count (the
+     * trace list has it), a form's lesser figures (TP beside FN and F1), and only then the
+     * trace's name, cut in its middle but NAME_MIN characters kept: names that differ in their
+     * middle (hdfs_test_normal, hdfs_test_abnormal) must stay apart */
+    int form = whole_name_fit(r, brand_len + full_len, name_len, right, 0, n_whole), tail_len = full_len;
+    if (form < 0) {
+        tail_len = short_len;
+        form = whole_name_fit(r, brand_len + short_len, name_len, right, 0, n_forms);
     }
+    if (form < 0) {
+        int room = r.w - brand_len - short_len - 2 - (int)strlen(right[n_forms - 1]);
+        if (room >= NAME_MIN)
+            form = n_forms - 1, name_w = room;
+        else /* no figures fit: the name still leaves its place and count in view */
+            name_w = r.w - brand_len - short_len > NAME_MIN ? r.w - brand_len - short_len : NAME_MIN;
+        name_w = name_w < name_len ? name_w : name_len;
+    }
+    if (tail_len == short_len)
+        snprintf(tail, sizeof tail, " (%zu/%zu)", app->trace + 1, app->scored->set.n_traces);
     char shortened[512];
     draw_fill(app, r, 0, EL_HEADER);
     draw_text(app, r, 0, 0, EL_HEADER, "%s%s%s", brand, format_shorten(shortened, sizeof shortened, name, (size_t)name_w), tail);

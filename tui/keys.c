@@ -353,7 +353,7 @@ const KeyBinding key_table[] = {
      .doc_keys = "`m`, `'`", .doc = "bookmark the event at the cursor; jump to the next bookmark"},
     {.keys = {'w', 'W'}, .panes = ALL_PANES, .action = act_report,
      .help_keys = "w / W", .help = "write the flagged segments (CSV / JSON)",
-     .doc_keys = "`w`, `W`", .doc = "write the flagged segments to `TRACE.flagged.csv`, or `TRACE.flagged.json`"},
+     .doc_keys = "`w`, `W`", .doc = "write the flagged segments to `TRACE.flagged.csv`, or `TRACE.flagged.json`; in a trace of sessions, its flagged distinct sessions (session, first event, length, count, first miss, reason, label) to `TRACE.flagged-sessions.csv` or `.json`"},
     {.keys = {'z', 'Z'}, .panes = ALL_PANES, .action = act_zoom,
      .help_keys = "z / Z", .help = "zoom the chart in / out",
      .doc_keys = "`z` `Z`", .doc = "zoom the chart in (around the selected segment) or out (back to every segment)"},

@@ -49,7 +49,7 @@ static int digits(size_t n)
     return d;
 }
 
-static bool has_sessions(const Trace *t) { return t->n_sessions > 1; }
+static bool has_sessions(const Trace *t) { return trace_has_sessions(t); }
 
 /* Meanings go beside the keys of session traces and structured logs (kernel traces show their
  * events' fields there). */

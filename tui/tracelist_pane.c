@@ -1,6 +1,7 @@
 /* The trace list (l), in the flagged list's place: a row per trace opened, its name shortened in
- * the middle, its events and its flagged segments; the trace on show marked with '>'. Enter
- * shows the selected one (tui/keys.c), l or Esc goes back to the flagged list. */
+ * the middle, its events and its flagged segments (distinct sessions, in a trace of sessions); the
+ * trace on show marked with '>'. Enter shows the selected one (tui/keys.c), l or Esc goes back to
+ * the flagged list. */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,11 +14,15 @@ static size_t first_shown(const App *app, int rows)
     return rows > 0 && app->trace_row >= (size_t)rows ? app->trace_row - (size_t)rows + 1 : 0;
 }
 
-/* "3/20": flagged of all segments; "-" without a model, "?" without a threshold. */
+/* "3/20": flagged of all segments, or of the distinct sessions in a trace of sessions; "-"
+ * without a model, "?" without a threshold. */
 static const char *flagged_text(const App *app, size_t t, char *buf, size_t size)
 {
     const Scores *sc = app->has_model ? &app->scored->scores[t] : NULL;
-    if (!sc || !sc->has_threshold)
+    const SessionVerdicts *v = app->has_model && app->scored->sessions ? &app->scored->sessions[t] : NULL;
+    if (v && v->n_sessions)
+        snprintf(buf, size, "%zu/%zu", v->n_flagged_distinct, v->n_distinct);
+    else if (!sc || !sc->has_threshold)
         snprintf(buf, size, "%s", sc ? "?" : "-");
     else
         snprintf(buf, size, "%zu/%zu", sc->n_flagged, sc->n_segments);
