@@ -63,6 +63,12 @@ typedef struct Trace {
 
 void trace_free(Trace *t);
 
+/* Are its sessions its unit (a session file, a structured log grouped into sessions), even when
+ * it holds one? A kernel trace is one session of events, not a trace of sessions. */
+static inline bool trace_has_sessions(const Trace *t)
+{
+    return t->format == TRACE_FORMAT_SESSIONS || t->session_name != NULL;
+}
 static inline size_t trace_session_length(const Trace *t, size_t s)
 {
     return t->session_start[s + 1] - t->session_start[s];

@@ -42,6 +42,32 @@ static int make_trace(void **state)
                     "5", "30000");
 }
 
+/* The run's screens against expected_path (UPDATE_SCREENS=1 rewrites it instead). */
+static void expect_screens(const char *name, const char *expected_path, RunResult *r)
+{
+    assert_status(*r, 0);
+    if (getenv("UPDATE_SCREENS")) {
+        FILE *fp = fopen(expected_path, "w");
+        assert_non_null(fp);
+        fputs(r->out, fp);
+        fclose(fp);
+    }
+    char *expected = slurp(expected_path);
+    if (strcmp(expected, r->out) != 0) {
+        const char *got_path = test_path("got.txt");
+        FILE *fp = fopen(got_path, "w");
+        fputs(r->out, fp);
+        fclose(fp);
+        char cmd[1400];
+        snprintf(cmd, sizeof cmd, "diff -u '%s' '%s' | head -40 >&2", expected_path, got_path);
+        if (system(cmd) < 0)
+            perror("diff");
+        fail_msg("%s: the screens differ from %s", name, expected_path);
+    }
+    free(expected);
+    run_result_free(r);
+}
+
 /* When set: more arguments after the others (the HDFS screens' labelled files, model, meanings). */
 static const char *const *more_args;
 
@@ -67,27 +93,7 @@ static void screens_of(const char *name, const char *locale, const char *const *
     char *old_locale = env_set("LC_ALL", locale);
     RunResult r = run_traceaid_argv(-1, NULL, argv);
     env_restore("LC_ALL", old_locale);
-    assert_status(r, 0);
-    if (getenv("UPDATE_SCREENS")) {
-        FILE *fp = fopen(expected_path, "w");
-        assert_non_null(fp);
-        fputs(r.out, fp);
-        fclose(fp);
-    }
-    char *expected = slurp(expected_path);
-    if (strcmp(expected, r.out) != 0) {
-        const char *got_path = test_path("got.txt");
-        FILE *fp = fopen(got_path, "w");
-        fputs(r.out, fp);
-        fclose(fp);
-        char cmd[1400];
-        snprintf(cmd, sizeof cmd, "diff -u '%s' '%s' | head -40 >&2", expected_path, got_path);
-        if (system(cmd) < 0)
-            perror("diff");
-        fail_msg("%s: the screens differ from %s", name, expected_path);
-    }
-    free(expected);
-    run_result_free(&r);
+    expect_screens(name, expected_path, &r);
 }
 
 static void screens_on(const char *name, const char *trace_path, bool with_model)
@@ -499,27 +505,7 @@ static void screens_with(const char *name, const char *const *options)
         argv[argc++] = options[i];
     argv[argc] = NULL;
     RunResult r = run_traceaid_argv(-1, NULL, argv);
-    assert_status(r, 0);
-    if (getenv("UPDATE_SCREENS")) {
-        FILE *fp = fopen(expected_path, "w");
-        assert_non_null(fp);
-        fputs(r.out, fp);
-        fclose(fp);
-    }
-    char *expected = slurp(expected_path);
-    if (strcmp(expected, r.out) != 0) {
-        const char *got_path = test_path("got.txt");
-        FILE *fp = fopen(got_path, "w");
-        fputs(r.out, fp);
-        fclose(fp);
-        char cmd[1400];
-        snprintf(cmd, sizeof cmd, "diff -u '%s' '%s' | head -40 >&2", expected_path, got_path);
-        if (system(cmd) < 0)
-            perror("diff");
-        fail_msg("%s: the screens differ from %s", name, expected_path);
-    }
-    free(expected);
-    run_result_free(&r);
+    expect_screens(name, expected_path, &r);
 }
 
 /* The real HDFS sessions with the committed DeepLog fixture (tests/fixtures/README.md) and the

@@ -80,19 +80,7 @@ size_t app_visible_step(const App *app, long dir)
     return app->visible[i];
 }
 
-size_t app_session_of(const App *app, size_t e)
-{
-    const Trace *t = app_trace(app);
-    size_t lo = 0, hi = t->n_sessions;
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (t->session_start[mid] <= e)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
-}
+size_t app_session_of(const App *app, size_t e) { return window_session_at(app_trace(app), e); }
 
 /* The search looks in the key, the process name and a kernel event's fields ("next_comm=bash"). */
 static bool search_matches(const App *app, size_t e)
