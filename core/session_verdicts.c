@@ -92,8 +92,9 @@ static void judge(SessionVerdicts *v)
             sv->reason = protocol_reason(sv, v->short_below);
         v->n_flagged += sv->reason != SESSION_NORMAL;
     }
-    for (size_t d = 0; d < v->n_distinct; d++)
-        v->n_flagged_distinct += session_distinct(v, d)->reason != SESSION_NORMAL;
+    for (size_t d = 0; d < v->n_distinct; d++) /* in order of their first sessions */
+        if (session_distinct(v, d)->reason != SESSION_NORMAL)
+            v->flagged_first[v->n_flagged_distinct++] = v->distinct_first[d];
 }
 
 bool session_verdicts_compute(SessionVerdicts *v, const Model *m, const Trace *t, const EventOutcomes *o,
@@ -110,6 +111,11 @@ bool session_verdicts_compute(SessionVerdicts *v, const Model *m, const Trace *t
         session_verdicts_free(v);
         return false;
     }
+    v->flagged_first = malloc((v->n_distinct ? v->n_distinct : 1) * sizeof *v->flagged_first);
+    if (!v->flagged_first) {
+        session_verdicts_free(v);
+        return error_nomem(err);
+    }
     int n_keys, tx, ty, stride;
     model_key_names(m, &n_keys);
     model_window_shape(m, &tx, &ty, &stride);
@@ -124,9 +130,13 @@ bool session_verdicts_compute(SessionVerdicts *v, const Model *m, const Trace *t
 
 void session_verdicts_set_threshold(SessionVerdicts *v, const Model *m, bool has_threshold, float threshold)
 {
-    v->by_threshold = has_threshold && !model_has_eval(m);
+    bool by_threshold = has_threshold && !model_has_eval(m);
+    if (v->session && !by_threshold && !v->by_threshold && v->judged)
+        return; /* a protocol's verdicts: no threshold changes them */
+    v->by_threshold = by_threshold;
     v->threshold = threshold;
     judge(v);
+    v->judged = true;
 }
 
 void session_verdicts_free(SessionVerdicts *v)
@@ -134,6 +144,7 @@ void session_verdicts_free(SessionVerdicts *v)
     free(v->session);
     free(v->distinct_first);
     free(v->distinct_count);
+    free(v->flagged_first);
     memset(v, 0, sizeof *v);
 }
 

@@ -47,6 +47,8 @@ typedef struct SessionVerdicts {
     uint32_t *distinct_count;   /* per distinct session: the sessions that are it */
     size_t n_flagged;           /* sessions */
     size_t n_flagged_distinct;
+    size_t *flagged_first;      /* per flagged distinct session, in order: its first session */
+    bool judged;
     bool by_threshold;          /* the rule in force: the score over the threshold */
     ScoreRule rule;
     float threshold;

@@ -39,10 +39,7 @@ TraceLabel app_label(const App *app)
 size_t app_flagged_session(const App *app, size_t row)
 {
     const SessionVerdicts *v = app_sessions(app);
-    for (size_t d = 0, seen = 0; v && d < v->n_distinct; d++)
-        if (session_distinct(v, d)->reason != SESSION_NORMAL && seen++ == row)
-            return v->distinct_first[d];
-    return SIZE_MAX;
+    return v && row < v->n_flagged_distinct ? v->flagged_first[row] : SIZE_MAX;
 }
 
 size_t app_segment_len(const App *app)
@@ -71,6 +68,7 @@ void app_free(App *app)
     free(app->visible);
     free(app->bookmarked);
     free(app->stats.keys);
+    free(app->truth_marks.bad);
     if (app->interp_ready)
         explainer_free(&app->explainer);
 }
@@ -151,13 +149,20 @@ static void jump_flagged_session(App *app, const SessionVerdicts *v, int dir)
         snprintf(app->message, sizeof app->message, "no flagged sessions");
         return;
     }
-    size_t here = session_verdicts_at(v, app->cursor), n = v->n_flagged_distinct, row = dir > 0 ? 0 : n - 1;
-    for (size_t r = 0; r < n; r++) { /* the first flagged one past the cursor's session, else wrap */
-        size_t at = dir > 0 ? r : n - 1 - r, s = app_flagged_session(app, at);
-        if (dir > 0 ? s > here : s < here) {
-            row = at;
-            break;
-        }
+    size_t here = session_verdicts_at(v, app->cursor), n = v->n_flagged_distinct, lo = 0, hi = n;
+    while (lo < hi) { /* the first flagged row whose session lies past the cursor's */
+        size_t mid = (lo + hi) / 2;
+        if (v->flagged_first[mid] > here)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    size_t row; /* the next one past it, or the one before (wrapping at either end) */
+    if (dir > 0)
+        row = lo < n ? lo : 0;
+    else {
+        size_t before = lo > 0 && v->flagged_first[lo - 1] == here ? lo - 1 : lo; /* not the cursor's own */
+        row = before > 0 ? before - 1 : n - 1;
     }
     app->flagged_row = row;
     app_goto_session(app, app_flagged_session(app, row));

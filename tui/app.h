@@ -75,6 +75,13 @@ typedef struct TimelineColumns {
     size_t longest_name;        /* the longest session name (a grouped log's block id), 0: none */
 } TimelineColumns;
 
+/* The ground truth's marks under the chart's bars, for the segments they were made for. */
+typedef struct TruthMarks {
+    bool valid;
+    size_t trace, segment_len, n_segments;
+    uint8_t *bad;               /* per segment: 1 where the truth holds anomalous events; NULL: none */
+} TruthMarks;
+
 typedef struct App {
     ScoredSet *scored;          /* the model, the traces and their scores; model may be absent */
     bool has_model;
@@ -86,6 +93,7 @@ typedef struct App {
     size_t flagged_row;         /* the selected row of the flagged list */
     bool show_stats, show_help;
     int zoom;                   /* the chart: 0 fits every segment; each step doubles the bars' width */
+    TruthMarks truth_marks;     /* the chart's, kept between frames */
     size_t chart_step;          /* sessions a chart column holds (its last layout): Left/Right's step */
     Theme theme;
     int theme_index;

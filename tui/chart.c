@@ -44,18 +44,23 @@ static const char *threshold_glyph(const App *app) { return app->utf8 ? "\u2500"
 static const char *flagged_glyph(const App *app) { return app->utf8 ? "\u2588" : "@"; }
 static const char *truth_glyph(const App *app) { return app->utf8 ? "\u2501" : "="; }
 
-/* The ground truth's anomalous segments of the trace on show (1 each), or NULL without a truth
- * file beside the trace. The caller frees it. */
-static uint8_t *truth_segments(const App *app, const Scores *sc)
+/* The ground truth's anomalous segments of the trace on show (1 each) in app->truth_marks, marked
+ * again only when the trace or its segments change (not at each frame: marking reads every
+ * event); NULL without a truth file beside the trace. */
+static void update_truth_marks(App *app, const Scores *sc)
 {
     const Truth *truth = app->truths ? &app->truths[app->trace] : NULL;
-    if (!truth || !truth->path)
-        return NULL;
-    uint8_t *bad = malloc(sc->n_segments + 1);
+    TruthMarks *tm = &app->truth_marks;
+    if (tm->valid && tm->trace == app->trace && tm->segment_len == sc->segment_len && tm->n_segments == sc->n_segments)
+        return;
+    free(tm->bad);
+    *tm = (TruthMarks){.valid = true, .trace = app->trace, .segment_len = sc->segment_len, .n_segments = sc->n_segments};
+    if (!truth || !truth->path || sc->n_segments == 0)
+        return;
+    tm->bad = malloc(sc->n_segments + 1);
     Error err = {0};
-    if (bad && !truth_mark(truth, app_trace(app), sc->segment_len, sc->n_segments, bad, &err))
-        memset(bad, 0, sc->n_segments); /* checked when loaded: not expected */
-    return bad;
+    if (tm->bad && !truth_mark(truth, app_trace(app), sc->segment_len, sc->n_segments, tm->bad, &err))
+        memset(tm->bad, 0, sc->n_segments); /* checked when loaded: not expected */
 }
 
 /* The title and its legend, each legend glyph drawn over its ASCII stand-in in its own style. */
@@ -206,14 +211,12 @@ static void chart_draw(const App *app, Rect r)
         return;
     }
     const Scores *sc = app_scores(app);
-    uint8_t *truth_bad = sc->n_segments ? truth_segments(app, sc) : NULL;
+    const uint8_t *truth_bad = app->truth_marks.bad;
     chart_title(app, r, sc, truth_bad != NULL);
     Rect in = {r.y + 1, r.x, r.h - 1, r.w};
     int label_w = LABEL_W, plot_h = in.h - 1 - (truth_bad != NULL), plot_w = plot_width(in);
-    if (plot_h < 2 || plot_w < 4 || sc->n_segments == 0) {
-        free(truth_bad);
+    if (plot_h < 2 || plot_w < 4 || sc->n_segments == 0)
         return;
-    }
     size_t first, per_col;
     int col_w;
     chart_view(app, plot_w, &first, &per_col, &col_w);
@@ -244,7 +247,6 @@ static void chart_draw(const App *app, Rect r)
                 draw_cell(app, in, plot_h, x, EL_MISS, truth_glyph(app));
         }
     }
-    free(truth_bad);
     int marker = (int)((app->segment - first) / per_col) * col_w, marker_row = in.h - 1;
     draw_text(app, in, marker_row, label_w + marker, EL_CURSOR, "^");
     char label[96], value[32];
@@ -284,6 +286,8 @@ static void chart_click(App *app, Rect r, int y, int x)
 /* The sessions a column holds at this width, so that Left/Right step a column (app->chart_step). */
 static void chart_update(App *app, Rect r)
 {
+    if (app_scores(app))
+        update_truth_marks(app, app_scores(app));
     const SessionVerdicts *v = app_sessions(app);
     size_t first, per_col = 1;
     if (v)

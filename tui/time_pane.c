@@ -242,10 +242,8 @@ static void draw_cells(const App *app, Rect in, int y, int x, const RowCells *ro
         const char *text = row->text[c];
         if (c == cursor_col && text[0] == ' ')
             text = app->utf8 ? "\u2502" : "|";
-        attrset(draw_attr(app, c == cursor_col ? EL_CURSOR : row->style[c]));
-        mvaddstr(in.y + y, in.x + x + c, text);
+        draw_cell(app, in, y, x + c, c == cursor_col ? EL_CURSOR : row->style[c], text);
     }
-    attrset(A_NORMAL);
 }
 
 /* ---- the rows --------------------------------------------------------------------------------- */
@@ -255,21 +253,22 @@ static int64_t tick_step(int64_t min_step, int *decimals)
 {
     int64_t unit = 1;
     int power = 0;
-    for (;;) {
+    for (; power < 18; unit *= 10, power++) /* 10^18 ns: 31 years, past any trace's span */
         for (int m = 1; m <= 5; m += m == 1 ? 1 : 3)
             if (unit * m >= min_step) {
                 *decimals = power >= 9 ? 0 : 9 - power;
                 return unit * m;
             }
-        unit *= 10, power++;
-    }
+    *decimals = 0;
+    return unit;
 }
 
 static void draw_axis(const App *app, Rect in, int y, int x, int plot_w)
 {
     const Trace *t = app_trace(app);
     int decimals;
-    int64_t step = tick_step(app->tv_span * 11 / (plot_w > 0 ? plot_w : 1), &decimals);
+    /* a label ~11 columns apart; divided first, so a span of epoch-scale ns cannot overflow */
+    int64_t step = tick_step(app->tv_span / (plot_w > 0 ? plot_w : 1) * 11 + 1, &decimals);
     int64_t from = app->tv_start - t->time[0], first_tick = (from + step - 1) / step * step;
     draw_text(app, in, y, 0, EL_TITLE, "%-*.*s", x - 1, x - 1, "");
     draw_text(app, in, y, 0, EL_TITLE, "cursor %.6f s", (double)(t->time[app->cursor] - t->time[0]) / 1e9);
