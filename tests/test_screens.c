@@ -185,6 +185,21 @@ static void screen_sessions_200x50(void **state) { (void)state; labelled_screens
  * flagged list say. */
 static void screen_sessions_names(void **state) { (void)state; labelled_screens_by("sessions_names", true); }
 
+/* A time view over an epoch-scale span (a 0 timestamp beside epoch ns): the axis's steps must
+ * not overflow (they did, into a tick loop without end). */
+static void timeview_of_an_epoch_span_draws(void **state)
+{
+    (void)state;
+    const char *csv = write_text("epoch.csv", "timestamp,cpu,class,event,pid,tid,process\n"
+                                              "0,0,THREAD,THRUNNING,10,1,a\n"
+                                              "1700000000000000000,0,THREAD,THREADY,10,1,a\n"
+                                              "8000000000000000000,0,THREAD,THRUNNING,10,1,a\n");
+    RunResult r = run_traceaid(csv, "--script", write_text("v.script", "key v\ndump\nkey z\ndump\nkey Z\ndump\n"));
+    assert_status(r, 0);
+    assert_contains(r.out, "time view: ");
+    run_result_free(&r);
+}
+
 /* A truth file that cannot be read: the trace opens without truth marks and the status line
  * says why. */
 static void malformed_truth_is_a_message(void **state)
@@ -609,7 +624,7 @@ int main(void)
         cmocka_unit_test(screen_chart), cmocka_unit_test(screen_chart_utf8), cmocka_unit_test(screen_traces),
         cmocka_unit_test(screen_sessions_80x24), cmocka_unit_test(screen_sessions_200x50),
         cmocka_unit_test(screen_sessions_names),
-        cmocka_unit_test(malformed_truth_is_a_message), cmocka_unit_test(foreign_windows_file_is_said),
+        cmocka_unit_test(malformed_truth_is_a_message), cmocka_unit_test(timeview_of_an_epoch_span_draws), cmocka_unit_test(foreign_windows_file_is_said),
         cmocka_unit_test(screen_timeview_80x24), cmocka_unit_test(screen_timeview_200x50),
         cmocka_unit_test(screen_timeview_perf), cmocka_unit_test(screen_timeview_none),
         cmocka_unit_test(screen_timeview_untimed), cmocka_unit_test(screen_timeview_utf8),
