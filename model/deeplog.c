@@ -105,6 +105,8 @@ void deeplog_free(DeepLog *m)
 bool deeplog_grow_vocab(DeepLog *m, const char *const *new_names, int n_new, uint64_t seed, Error *err)
 {
     DeepLogConfig grown_cfg = m->cfg;
+    if (n_new > 1000000 - m->cfg.n_keys)
+        return error_set(err, "growing the vocabulary by %d keys: more than 1,000,000 in all", n_new);
     grown_cfg.n_keys += n_new;
     if (!deeplog_config_check(&grown_cfg, err))
         return false;

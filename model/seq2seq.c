@@ -124,6 +124,8 @@ void seq2seq_free(Seq2Seq *m)
 bool seq2seq_grow_vocab(Seq2Seq *m, const char *const *new_names, int n_new, uint64_t seed, Error *err)
 {
     Seq2SeqConfig grown_cfg = m->cfg;
+    if (n_new > 1000000 - m->cfg.vocab)
+        return error_set(err, "growing the vocabulary by %d keys: more than 1,000,000 in all", n_new);
     grown_cfg.vocab += n_new;
     if (!seq2seq_config_check(&grown_cfg, err))
         return false;
@@ -141,6 +143,13 @@ bool seq2seq_grow_vocab(Seq2Seq *m, const char *const *new_names, int n_new, uin
     tensor_table_views(&grown, params, &views);
     tensor_table_neutral_rows(views.fc_weight, views.fc_bias, (size_t)m->cfg.vocab, (size_t)grown_cfg.vocab,
                               (size_t)grown_cfg.hidden);
+    /* The model read the new keys as UNK until now: each starts as UNK's embedding, so every
+     * window reads as it did (and what training taught UNK is kept); training parts them. */
+    size_t E = (size_t)grown_cfg.embed;
+    for (size_t k = (size_t)m->cfg.vocab; k < (size_t)grown_cfg.vocab; k++) {
+        memcpy(views.enc_embedding + k * E, views.enc_embedding + SEQ2SEQ_UNK * E, E * sizeof *params);
+        memcpy(views.dec_embedding + k * E, views.dec_embedding + SEQ2SEQ_UNK * E, E * sizeof *params);
+    }
     free(m->params);
     free(m->key_names);
     m->cfg = grown_cfg;

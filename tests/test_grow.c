@@ -277,18 +277,19 @@ static void growing_refuses_names_it_has(void **state)
 static void growing_is_deterministic(void **state)
 {
     (void)state;
-    Model a = load_model(FIXTURES_DIR "/seq2seq_small.safetensors");
-    Model b = load_model(FIXTURES_DIR "/seq2seq_small.safetensors");
-    Model c = load_model(FIXTURES_DIR "/seq2seq_small.safetensors");
-    grow(&a);
-    grow(&b);
-    Error err = {0};
-    assert_true(model_grow_vocab(&c, new_names, N_NEW, GROW_SEED + 1, &err));
-    assert_true(model_params_hash(&a) == model_params_hash(&b));
-    assert_true(model_params_hash(&a) != model_params_hash(&c)); /* new embedding rows from the seed */
-    model_free(&a);
-    model_free(&b);
-    model_free(&c);
+    const char *files[] = {FIXTURES_DIR "/deeplog_small.safetensors", FIXTURES_DIR "/seq2seq_small.safetensors"};
+    for (int f = 0; f < 2; f++) {
+        Model a = load_model(files[f]), b = load_model(files[f]), c = load_model(files[f]);
+        grow(&a);
+        grow(&b);
+        Error err = {0};
+        assert_true(model_grow_vocab(&c, new_names, N_NEW, GROW_SEED + 1, &err));
+        assert_true(model_params_hash(&a) == model_params_hash(&b));
+        /* DeepLog's new input columns are drawn from the seed; seq2seq's new embedding rows are
+         * copies of <unk>'s, whatever the seed */
+        assert_true((model_params_hash(&a) != model_params_hash(&c)) == (f == 0));
+        model_free(&a), model_free(&b), model_free(&c);
+    }
 }
 
 int main(void)
