@@ -14,6 +14,7 @@
 #include "../core/outputs.h"
 #include "../io/format.h"
 #include "progress.h"
+#include "train_select.h"
 
 typedef struct TrainArgs {
     const char *kind, *out;
@@ -23,6 +24,7 @@ typedef struct TrainArgs {
     float learning_rate, holdout;       /* holdout < 0: the kind's, or deeplog's on traces */
     CalibrationRequest calibration;
     TraceRequest traces;
+    SelectArgs select;
 } TrainArgs;
 
 static void show_epoch(const TrainProgress *p, void *ctx)
@@ -198,17 +200,37 @@ static float default_holdout(const TrainArgs *a, const ModelKind *kind, const Tr
     return share;
 }
 
+/* Epochs and top-g chosen on held-out sessions where the options leave them to the kind and
+ * the selection applies (cli/train_select.h); hp unchanged otherwise. */
+static bool select_hyper(const TrainArgs *a, const ModelKind *kind, const TraceSet *set, const char *const *names,
+                         int n_keys, ModelHyper *hp, bool *interrupted, Error *err)
+{
+    bool epochs_given = a->epochs != 0, top_g_given = a->top_g != 0;
+    if (!train_select_applies(&a->select, kind, set, epochs_given, top_g_given))
+        return true;
+    return train_select(&a->select, kind, set, names, n_keys, a->seed,
+                        a->learning_rate > 0 ? a->learning_rate : 0.002f, epochs_given, top_g_given, hp,
+                        interrupted, err);
+}
+
 static int train_model(const Command *cmd, const TrainArgs *a, const ModelKind *kind, const TraceSet *set)
 {
     ModelHyper hp = hyper_of(a, kind, default_holdout(a, kind, set));
-    ProgressLine line;
-    TrainOptions opt;
-    train_options(a, &hp, &opt, &line);
     int n_keys;
     const char **names = vocab_names(set, kind->n_reserved, &n_keys);
     Model model;
     Error err = {0};
-    bool ok = names ? model_create(&model, kind, &hp, names, n_keys, a->seed, &err) : error_nomem(&err);
+    bool interrupted = false;
+    bool ok = names ? select_hyper(a, kind, set, names, n_keys, &hp, &interrupted, &err) : error_nomem(&err);
+    if (interrupted) {
+        free(names);
+        fprintf(stderr, "train: interrupted while choosing epochs and top-g; nothing written\n");
+        return interrupt_exit_status();
+    }
+    ProgressLine line;
+    TrainOptions opt;
+    train_options(a, &hp, &opt, &line);
+    ok = ok && model_create(&model, kind, &hp, names, n_keys, a->seed, &err);
     free(names);
     if (!ok) {
         fprintf(stderr, "traceaid %s: %s\n", cmd->name, err.msg);
@@ -253,6 +275,8 @@ static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs, Erro
         return args_usage_error(cmd, "name the clean traces or normal sessions to train on");
     if (!a->out)
         return args_usage_error(cmd, "name the model file to write with -o MODEL");
+    if (strcmp(a->select.mode, "held-out") != 0 && strcmp(a->select.mode, "off") != 0)
+        return args_usage_error(cmd, "--select %s: held-out or off", a->select.mode);
     const ModelKind *kind = model_kind_find(a->kind);
     char known[128];
     model_kind_names(known, sizeof known);
@@ -275,7 +299,7 @@ static int train(const Command *cmd, TrainArgs *a, const ArgInputs *inputs, Erro
 
 /* Sizes left at 0, and a holdout below 0, are the kind's (its defaults in model/). */
 static TrainArgs args = {.kind = "deeplog", .seed = 1, .segment = 1000, .holdout = -1,
-                         .calibration = CALIBRATION_REQUEST_NONE};
+                         .calibration = CALIBRATION_REQUEST_NONE, .select = SELECT_ARGS_DEFAULT};
 
 static const ArgSpec specs[] = {
     {"model", 'm', ARG_STRING, &args.kind, "KIND", "the model to train: deeplog (default) or seq2seq"},
@@ -296,6 +320,14 @@ static const ArgSpec specs[] = {
     {"holdout", 0, ARG_FLOAT(0, 0.9), &args.holdout, "SHARE",
      "the last share of each trace held back to calibrate on (0.2; deeplog on session files 0)"},
     CALIBRATION_ARG_SPECS(&args.calibration),
+    {"select", 0, ARG_STRING, &args.select.mode, "MODE",
+     "deeplog on session files: held-out chooses the epochs and top-g left out on held-out sessions; off (default)"},
+    {"validation", 0, ARG_FLOAT(0.01, 0.5), &args.select.share, "SHARE",
+     "--select held-out: the share of sessions held out (0.1: every 10th)"},
+    {"max-epochs", 0, ARG_UINT(1, 100000), &args.select.max_epochs, "N",
+     "--select held-out: the most epochs it tries (100)"},
+    {"max-flagged", 0, ARG_FLOAT(0, 1), &args.select.max_flagged, "SHARE",
+     "--select held-out: the share of held-out sessions top-g may flag (0.005)"},
     {"seed", 's', ARG_UINT(0, UINT64_MAX), &args.seed, "S", "seed of the initial weights and the shuffling (1)"},
     TRACE_ARG_SPECS(&args.traces),
 };
@@ -320,7 +352,11 @@ const Command cmd_train = {
         "as trained so far (exit status 130, 143 for SIGTERM); before the first epoch ends, it\n"
         "writes nothing. Beside the model it writes the distinct windows it trained on with their\n"
         "counts (MODEL.safetensors: MODEL.windows.safetensors), for explain's and the explorer's\n"
-        "nearest normal window; the model file itself is as PyTorch reads it.\n\n"
+        "nearest normal window; the model file itself is as PyTorch reads it.\n"
+        "--select held-out (deeplog on session files) holds out every 10th session, trains a first\n"
+        "model on the rest and keeps the epoch of the lowest held-out loss (stopping 10 epochs\n"
+        "after it) and the smallest top-g that flags at most 0.5% of the held-out sessions; the\n"
+        "model proper then trains on every session with them. --epochs and --top-g still win.\n\n"
         "Examples:\n  traceaid train --model deeplog -o hdfs.safetensors --sessions hdfs_train\n"
         "  traceaid train --model seq2seq -o flight.safetensors samples/traces/clean-*.csv\n",
     .specs = specs,
