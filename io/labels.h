@@ -30,6 +30,8 @@ typedef struct LabelRow {
     LabelKind label;
     char **keys;                    /* events names, unescaped */
     size_t line;                    /* where it was read (0: marked in this run) */
+    bool stale;                     /* the trace's keys there differ (labels_check's caller sets
+                                     * it): kept in the file, not applied */
 } LabelRow;
 
 typedef struct Labels {

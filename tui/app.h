@@ -9,6 +9,7 @@
 
 #include "../core/scored_set.h"
 #include "../core/explainer.h"
+#include "../core/marks.h"
 #include "../io/truth.h"
 #include "../core/sched.h"
 #include "theme.h"
@@ -129,6 +130,8 @@ typedef struct App {
     size_t tv_top;              /* its first thread row */
     Schedule *sched;            /* of trace sched_trace, built when the view first shows it */
     size_t sched_trace;
+    Marks marks;                /* the operator's marks on every trace (F, A, u: tui/marks_keys.c) */
+    char marks_note[200];       /* what of the marks files did not apply, said when they opened */
 } App;
 
 const Trace *app_trace(const App *app);

@@ -18,6 +18,7 @@
 #include "../core/interrupt.h"
 #include "draw.h"
 #include "loader.h"
+#include "marks_keys.h"
 #include "script.h"
 #include <term.h> /* after every other header: it defines short macros (lines, columns) */
 
@@ -167,13 +168,16 @@ static bool follow_loader(App *app, Loader *loader, bool has_model, bool *app_re
         app->focus = PANE_TIMELINE;
         app->truths = loader->truths;
         snprintf(app->message, sizeof app->message, "%s", has_model ? "scoring... (Esc cancels)" : loader->truth_note);
+        app_open_marks(app); /* what did not apply is said until the scores are in */
     }
     if (st.scores_ready && has_model && !app->has_model) {
         app->has_model = true;
         app->focus = PANE_CHART;
         int len = snprintf(app->message, sizeof app->message, "scored in %.2f s", loader->scored.seconds);
         if (loader->truth_note[0] && len > 0 && (size_t)len < sizeof app->message)
-            snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", loader->truth_note);
+            len += snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", loader->truth_note);
+        if (app->marks_note[0] && len > 0 && (size_t)len < sizeof app->message)
+            snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", app->marks_note);
     }
     if (has_model && !app->has_model && (st.stage == LOAD_FAILED || st.stage == LOAD_CANCELLED))
         snprintf(app->message, sizeof app->message, "scoring %s: the events alone", st.stage == LOAD_CANCELLED ? "cancelled" : "failed");
@@ -298,6 +302,8 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
             ok = follow_loader(&app, loader, has_model, &ready, err) && (has_model == app.has_model ||
                  error_set(err, "%s", loader_status(loader).err.msg));
             snprintf(app.message, sizeof app.message, "%s", loader->truth_note); /* no timing: screens repeat */
+            if (app.marks_note[0]) /* rows of a marks file that did not apply */
+                snprintf(app.message, sizeof app.message, "%s", app.marks_note);
             ok = ok && run_script(&app, opt->script, err);
         } else if (ok) {
             ok = run_terminal(&app, loader, has_model, stop, err);
