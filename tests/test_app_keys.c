@@ -6,6 +6,7 @@
 #include <curses.h> /* the KEY_* codes only */
 
 #include "../tui/keys.h"
+#include "../tui/marks_keys.h"
 
 #ifndef DOCS_DIR
 #define DOCS_DIR "docs"
@@ -503,6 +504,79 @@ static void keys_md_is_the_tables(void **state)
     free(doc);
 }
 
+/* F, A and u on the selected segment: each change in the file beside the trace at once, a second
+ * F says it is marked already, A changes the mark, u undoes down to nothing; an unflagged segment
+ * marked anomalous joins the flagged list. */
+static void f_a_and_u_mark_and_undo(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    char path[600];
+    assert_true(labels_path(app_trace(app)->path, path, sizeof path));
+    unlink(path);
+    app_key(app, 'F'); /* before the traces are in, nothing to mark in */
+    assert_contains(app->message, "not loaded");
+    app->message[0] = '\0';
+    app_open_marks(app);
+    assert_int_equal(app->message[0], '\0'); /* no file: nothing to say */
+    assert_int_equal(app_flagged_rows(app), 2);
+    app->segment = 3;
+    assert_true(app_key(app, 'F') & REACT_VIEW);
+    assert_contains(app->message, "segment 4 marked normal: small.csv.labels.csv (1 mark)");
+    Labels l;
+    Error err = {0};
+    assert_true(labels_load(&l, path, &err));
+    assert_int_equal(l.n_rows, 1);
+    assert_int_equal(l.rows[0].first_event, 300);
+    assert_int_equal(l.rows[0].events, 100);
+    assert_int_equal(l.rows[0].label, LABEL_NORMAL);
+    assert_string_equal(l.rows[0].keys[0], "COMM/SEND");
+    assert_string_equal(l.rows[0].keys[1], "IO/WRITE");
+    labels_free(&l);
+    assert_int_equal(app_event_mark(app, 350), LABEL_NORMAL);
+    assert_int_equal(app_event_mark(app, 400), MARK_NONE);
+    app_key(app, 'F');
+    assert_contains(app->message, "segment 4 is already marked normal");
+    app_key(app, 'A'); /* the other label: the row changes */
+    assert_contains(app->message, "marked anomalous (was the other)");
+    assert_int_equal(app_event_mark(app, 350), LABEL_ANOMALOUS);
+    assert_int_equal(app_flagged_rows(app), 3); /* segment 4, not flagged, marked anomalous: listed */
+    assert_int_equal(app_flagged_segment(app, 1), 3);
+    assert_int_equal(app_flagged_segment(app, 2), 5);
+    assert_true(labels_load(&l, path, &err));
+    assert_int_equal(l.n_rows, 1);
+    assert_int_equal(l.rows[0].label, LABEL_ANOMALOUS);
+    labels_free(&l);
+    /* in the flagged list, its selected row's segment */
+    app->focus = PANE_FLAGGED;
+    app->flagged_row = 2;
+    app_key(app, 'F');
+    assert_contains(app->message, "segment 6 marked normal");
+    assert_int_equal(marks_count(&app->marks), 2);
+    app_key(app, 'u');
+    assert_contains(app->message, "undone: events 500-599 unmarked");
+    app_key(app, 'u');
+    assert_contains(app->message, "undone: events 300-399 normal again");
+    assert_int_equal(app_event_mark(app, 350), LABEL_NORMAL);
+    app_key(app, 'u');
+    assert_int_equal(marks_count(&app->marks), 0);
+    assert_int_equal(app_flagged_rows(app), 2);
+    assert_true(app->flagged_row < 2); /* the row stays on the list */
+    app_key(app, 'u');
+    assert_contains(app->message, "no mark of this run to undo");
+    assert_true(labels_load(&l, path, &err));
+    assert_int_equal(l.n_rows, 0);
+    labels_free(&l);
+    fixture_free(f);
+    /* without a model no segment was scored: nothing to mark */
+    f = fixture_new(false);
+    app_open_marks(&f->app);
+    app_key(&f->app, 'A');
+    assert_contains(f->app.message, "no model");
+    fixture_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -525,6 +599,7 @@ int main(void)
         cmocka_unit_test(tab_skips_the_absent_chart),
         cmocka_unit_test(i_says_why_nothing_is_interpreted),
         cmocka_unit_test(keys_md_is_the_tables),
+        cmocka_unit_test(f_a_and_u_mark_and_undo),
     };
     return cmocka_run_group_tests_name("explorer keys", tests, NULL, NULL);
 }

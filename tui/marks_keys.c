@@ -200,6 +200,9 @@ Reaction marks_act_undo(App *app, int key)
         snprintf(app->message, sizeof app->message, "%.250s", err.failed ? err.msg : "no mark of this run to undo");
         return REACT_STATUS;
     }
+    size_t rows = app_flagged_rows(app); /* a unit marked anomalous leaves the list: the row stays on it */
+    if (app->flagged_row >= rows)
+        app->flagged_row = rows ? rows - 1 : 0;
     const char *was = c.before == MARK_NONE ? "unmarked" : c.before == LABEL_NORMAL ? "normal again" : "anomalous again";
     size_t left = marks_count_trace(&app->marks, c.trace);
     snprintf(app->message, sizeof app->message, "undone: events %llu-%llu %s: %.100s (%zu mark%s)%s",
