@@ -554,6 +554,24 @@ static void f_a_and_u_mark_and_undo(void **state)
     app_key(app, 'F');
     assert_contains(app->message, "segment 6 marked normal");
     assert_int_equal(marks_count(&app->marks), 2);
+    /* w: the flagged segments and segment 4 (marked anomalous), each with its mark */
+    app_key(app, 'w');
+    char *csv = slurp(test_path("small.csv.flagged.csv"));
+    assert_contains(csv, "flagged,score,mark\n");
+    assert_contains(csv, ",4,300,399,");
+    assert_contains(csv, ",0,0.100000,anomalous\n");
+    assert_contains(csv, ",6,500,599,");
+    assert_contains(csv, ",1,0.500000,normal\n");
+    assert_contains(csv, ",1,0.500000,\n"); /* segment 3: flagged, not marked */
+    free(csv);
+    size_t unknown[1] = {0}; /* the JSON says it; the fixture leaves it out */
+    f->scored.unknown = unknown;
+    app_key(app, 'W');
+    f->scored.unknown = NULL;
+    char *json = slurp(test_path("small.csv.flagged.json"));
+    assert_contains(json, "\"flagged\":false,\"mark\":\"anomalous\"}");
+    assert_contains(json, "\"flagged\":true,\"mark\":null}");
+    free(json);
     app_key(app, 'u');
     assert_contains(app->message, "undone: events 500-599 unmarked");
     app_key(app, 'u');

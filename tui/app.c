@@ -356,7 +356,8 @@ static void write_session_report(App *app, bool json)
     char path[1100];
     size_t rows;
     Error err = {0};
-    if (session_report_save(app->scored, app->trace, json, path, sizeof path, &rows, &err))
+    if (session_report_save_marked(app->scored, app->trace, app->marks.of ? &app->marks : NULL, json, path, sizeof path,
+                                   &rows, &err))
         snprintf(app->message, sizeof app->message, "wrote %zu flagged distinct sessions to %.180s (beside the trace)", rows,
                  format_basename(path));
     else
@@ -376,7 +377,8 @@ static void write_report(App *app, bool json)
     }
     char path[1100];
     Error err = {0};
-    if (report_save_flagged(app->scored, app->trace, json, path, sizeof path, &err))
+    if (report_save_flagged_marked(app->scored, app->trace, app->marks.of ? &app->marks : NULL, json, path, sizeof path,
+                                   &err))
         snprintf(app->message, sizeof app->message, "wrote %zu flagged segments to %.180s (beside the trace)",
                  sc->n_flagged, format_basename(path));
     else
