@@ -71,4 +71,17 @@ MarkResult marks_set(Marks *m, const TraceSet *set, size_t t, const SessionVerdi
  * there is none. */
 bool marks_undo(Marks *m, MarkChange *undone, Error *err);
 
+/* ---- in eval (core/marks_eval.c): the marks file beside each trace, its rows checked (one that
+ * no longer matches is a line of note, "FILE:LINE: ...\n", and is not applied) ---- */
+
+/* eval --truth: the segments a row covers take its label (normal 0, anomalous 1), over the
+ * truth's; *applied grows by the rows applied. */
+bool marks_apply_segments(const Trace *trace, const Vocab *vocab, size_t segment_len, size_t n_segments,
+                          uint8_t *segment_bad, size_t *applied, char *note, size_t note_size, Error *err);
+/* eval --normal/--abnormal: each session identical to one marked (beside either file) goes to
+ * the side its mark names (normal's sessions marked anomalous to abnormal, and back); both
+ * traces are rebuilt when any row applies. */
+bool marks_relabel_sessions(Trace *normal, Trace *abnormal, const Vocab *vocab, size_t *applied, char *note,
+                            size_t note_size, Error *err);
+
 #endif
