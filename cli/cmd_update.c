@@ -93,7 +93,11 @@ static bool begin(const Command *cmd, const UpdateArgs *a, Model *m, Update *u, 
         return false;
     }
     update_begin(u, m, &replay);
-    return true;
+    if (update_load_calibration(u, path, err))
+        return true;
+    update_free(u);
+    model_free(m);
+    return false;
 }
 
 /* Every event of every trace loaded against the model's vocabulary, learned. */
@@ -120,11 +124,21 @@ static void summary(const Command *cmd, const UpdateArgs *a, const Update *u, co
     format_count(n_units, sizeof n_units, units);
     format_count(replayed, sizeof replayed, r->replayed_total);
     snprintf(epochs, sizeof epochs, "%d", r->train.epochs_done);
-    fprintf(stderr, "%s: learned %s windows (%s distinct) from %s %s, %d new key%s, replayed %s windows; %s epochs "
+    fprintf(stderr, "%s: learned %s windows (%s distinct) from %s %s, %d new key%s, replayed %s windows; %s epoch%s "
             "in %s, final loss %.4f; wrote %s\n", cmd->name, total, distinct, n_units,
-            a->labels ? "rows marked normal" : units == 1 ? "session or trace" : "sessions or traces", r->new_keys,
+            a->labels ? (units == 1 ? "row marked normal" : "rows marked normal")
+                      : units == 1 ? "session or trace" : "sessions or traces", r->new_keys,
             r->new_keys == 1 ? "" : "s", u->replaying ? replayed : "no", epochs,
+            r->train.epochs_done == 1 ? "" : "s",
             progress_duration(took, sizeof took, r->train.seconds), r->train.loss, a->out);
+    if (r->recalibrated) {
+        char before[32], after[32], segments[32];
+        const Calibration *cal = model_calibration_const(u->model);
+        fprintf(stderr, "%s: threshold %s -> %s, set again on the %s held-back segments train calibrated on\n",
+                cmd->name, scores_format(cal->score, r->threshold_before, 4, before, sizeof before),
+                scores_format(cal->score, r->threshold_after, 4, after, sizeof after),
+                format_count(segments, sizeof segments, r->calibration_segments));
+    }
     if (marks && marks->anomalous)
         fprintf(stderr, "%s: %zu row%s marked anomalous: not learned, eval uses them\n", cmd->name, marks->anomalous,
                 marks->anomalous == 1 ? "" : "s");

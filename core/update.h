@@ -6,7 +6,8 @@
  *
  * In steps, each one short but update_run:
  *   Update u;
- *   update_begin(&u, &model, &replay_or_NULL, err);      the model is borrowed, replay taken over
+ *   update_begin(&u, &model, &replay_or_NULL);            the model is borrowed, replay taken over
+ *   update_load_calibration(&u, windows_path, err);      optional: the held-back parts train kept
  *   update_learn_range(&u, trace, vocab, first, last, err) for each range to learn
  *   update_run(&u, &options, &report, err);              trains; options carry cancel + progress
  *   update_save(&u, out_path, err);                      OUT and OUT's windows file
@@ -26,6 +27,7 @@
 #include "../io/cancel.h"
 #include "../io/vocab.h"
 #include "../model/model.h"
+#include "../model/training_windows.h"
 
 /* The defaults, chosen on HDFS (README, "Teaching it: update"). */
 #define UPDATE_DEFAULT_EPOCHS 10
@@ -55,6 +57,7 @@ typedef struct Update {
     int new_keys;               /* keys added since */
     size_t ranges;              /* update_learn_range calls that gave at least one window */
     bool trained;
+    CalibrationParts calibration;   /* the windows file's held-back parts (n 0: none), carried on */
 } Update;
 
 /* Starts an update of m. replay (may be NULL: fine-tuning on the learned windows alone, which
@@ -65,6 +68,11 @@ void update_begin(Update *u, Model *m, WindowSet *replay);
 /* The windows file beside the model's path (path gets its name), read for update_begin. No file:
  * false with ERROR_USAGE and a message saying how to proceed. */
 bool update_load_replay(const Model *m, WindowSet *replay, char *path, size_t path_size, Error *err);
+
+/* The held-back parts train calibrated on, from the windows file at path (training_windows_path of
+ * the model's), when it kept them: update_run then sets the threshold again from their scores
+ * (when the model is calibrated), and update_save carries them on. None is not an error. */
+bool update_load_calibration(Update *u, const char *path, Error *err);
 
 /* Learns every window of t's events [first, last) (within its sessions) as normal. vocab is the
  * one t's key ids index (its TraceSet's, seeded with the model's names). */
@@ -78,13 +86,18 @@ typedef struct UpdateReport {
     size_t learned_total, learned_distinct;     /* window occurrences, distinct windows */
     size_t replayed_total, replayed_distinct;
     int new_keys;
+    bool recalibrated;                          /* threshold_before -> threshold_after */
+    float threshold_before, threshold_after;
+    size_t calibration_segments;
 } UpdateReport;
 
-/* Trains the model on replay ∪ learned (learned counts times opt->weight). Cancelled: false with ERROR_INTERRUPTED, the model's weights then half-trained
+/* Trains the model on replay ∪ learned (learned counts times opt->weight); then, when the model
+ * is calibrated and update_load_calibration found held-back parts, sets its threshold from their
+ * scores by the model's own rule (core/calibrate.h). Cancelled: false with ERROR_INTERRUPTED, the model's weights then half-trained
  * (do not save them). No learned window: false, saying so. */
 bool update_run(Update *u, const UpdateOptions *opt, UpdateReport *report, Error *err);
 
-/* Writes the model to path and, beside it, its windows file (replay ∪ learned, counts added): both written to temporary files first, the model renamed into
+/* Writes the model to path and, beside it, its windows file (replay ∪ learned, counts added, and the held-back parts): both written to temporary files first, the model renamed into
  * place last, so a failure leaves the old files as they were. path may be the model's own. */
 bool update_save(const Update *u, const char *path, Error *err);
 
