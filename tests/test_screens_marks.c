@@ -155,12 +155,39 @@ static void screen_marks_reopen(void **state)
     free(after);
 }
 
+/* U over a copy of the fixture model: the updated model beside it, the original untouched, and
+ * the trace scored again with the updated one. */
+static void update_screens(const char *name, const char *dir)
+{
+    const char *trace = kernel_trace(dir);
+    char model[900], windows[900], updated[900], cmd[3000];
+    snprintf(model, sizeof model, "%s/flight-small.safetensors", test_path(dir));
+    snprintf(windows, sizeof windows, "%s/flight-small.windows.safetensors", test_path(dir));
+    snprintf(updated, sizeof updated, "%s/flight-small.updated.safetensors", test_path(dir));
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && cp '%s' '%s'", FIXTURES_DIR "/flight-small.safetensors", model,
+             FIXTURES_DIR "/flight-small.windows.safetensors", windows);
+    assert_int_equal(system(cmd), 0);
+    const char *options[] = {trace, "--model", model, NULL};
+    char *old = env_set("LC_ALL", "C");
+    screens_with(name, options);
+    env_restore("LC_ALL", old);
+    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", FIXTURES_DIR "/flight-small.safetensors", model);
+    assert_int_equal(system(cmd), 0); /* the original untouched */
+    assert_int_equal(access(updated, R_OK), 0);
+    snprintf(updated, sizeof updated, "%s/flight-small.updated.windows.safetensors", test_path(dir));
+    assert_int_equal(access(updated, R_OK), 0);
+}
+
+static void screen_marks_update_80x24(void **state) { (void)state; update_screens("marks_update_80x24", "u80"); }
+static void screen_marks_update_200x50(void **state) { (void)state; update_screens("marks_update_200x50", "u200"); }
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(screen_marks_sessions_80x24), cmocka_unit_test(screen_marks_sessions_200x50),
         cmocka_unit_test(screen_marks_kernel_80x24), cmocka_unit_test(screen_marks_kernel_200x50),
         cmocka_unit_test(screen_marks_reopen),
+        cmocka_unit_test(screen_marks_update_80x24), cmocka_unit_test(screen_marks_update_200x50),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

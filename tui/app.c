@@ -73,6 +73,8 @@ void app_free(App *app)
     free(app->stats.keys);
     free(app->truth_marks.bad);
     marks_free(&app->marks);
+    app_end_update(app);
+    free(app->learned);
     if (app->interp_ready)
         explainer_free(&app->explainer);
 }

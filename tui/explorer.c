@@ -19,6 +19,7 @@
 #include "draw.h"
 #include "loader.h"
 #include "marks_keys.h"
+#include "updater.h"
 #include "script.h"
 #include <term.h> /* after every other header: it defines short macros (lines, columns) */
 
@@ -101,7 +102,7 @@ static bool run_script_line(App *app, char *line, const char *path, int line_no,
                          path, line_no);
     switch (cmd.kind) {
     case SCRIPT_SIZE: resizeterm(cmd.h, cmd.w); break;
-    case SCRIPT_KEY: render(app), *quit = react(app, app_key(app, cmd.key)) & REACT_QUIT; break;
+    case SCRIPT_KEY: render(app), *quit = react(app, app_key(app, cmd.key)) & REACT_QUIT, app_wait_update(app); break;
     case SCRIPT_KEYS:
         for (const char *c = cmd.text; *c && !*quit; c++)
             render(app), *quit = react(app, app_key(app, (unsigned char)*c)) & REACT_QUIT;
@@ -206,7 +207,8 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelF
             return error_interrupted(err);
         }
         LoadStatus st = loader_status(loader);
-        bool busy = st.stage == LOAD_TRACES || st.stage == LOAD_SCORING;
+        bool updating = app_update_busy(app); /* U's worker: its epoch on the status line */
+        bool busy = st.stage == LOAD_TRACES || st.stage == LOAD_SCORING || updating;
         /* Poll the loader while it works; idle, still wake now and then for the signal flag: a
          * signal taken by another thread (OpenBLAS's) does not interrupt getch. */
         timeout(busy ? 100 : 250);
@@ -214,6 +216,8 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelF
             return false;
         if (busy || st.stage != last_stage) /* the progress, or what the loader brought */
             pending |= REACT_VIEW;
+        if (app_ready)
+            pending |= app_follow_update(app);
         last_stage = st.stage;
         if (app_ready && pending & REACT_VIEW)
             render(app);
@@ -225,6 +229,10 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelF
         MEVENT ev;
         if (key == ERR || key == KEY_RESIZE) {
             pending = key == KEY_RESIZE || busy ? REACT_VIEW : REACT_NONE;
+            continue;
+        }
+        if (key == 27 && updating) {
+            app_cancel_update(app);
             continue;
         }
         if (key == 27 && busy) {
@@ -280,6 +288,11 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
     App app;
     app_init(&app, &loader->scored, false);
     app.utf8 = locale_is_utf8();
+    /* U reads and scores the traces again as they were opened, with the updated model */
+    UpdateSource update_src = {loader->model, loader->traces, loader->inputs, loader->input_labels, loader->n_inputs};
+    app.update_src = &update_src;
+    if (loader->model.path)
+        snprintf(app.model_path, sizeof app.model_path, "%s", loader->model.path);
     const CancelFlag *stop = interrupt_install(); /* before newterm, so ncurses keeps its own out */
     FILE *null_out = NULL, *null_in = NULL;
     SCREEN *screen;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../io/format.h"
+#include "updater.h"
 
 void app_open_marks(App *app)
 {
@@ -210,4 +211,164 @@ Reaction marks_act_undo(App *app, int key)
              format_basename(app->marks.of[c.trace].path), left, left == 1 ? "" : "s",
              c.trace != app->trace ? " (another trace)" : "");
     return REACT_VIEW;
+}
+
+/* ---- U: the model learns the normal marks --------------------------------------------------- */
+
+static bool learned_already(const App *app, size_t t, const LabelRow *row)
+{
+    for (size_t i = 0; i < app->n_learned; i++) {
+        const MarkChange *c = &app->learned[i];
+        if (c->trace == t && c->unit == row->unit && c->first == row->first_event && c->events == row->events)
+            return true;
+    }
+    return false;
+}
+
+/* The applied rows marked normal not learned yet, copied into rows; learned grows by them (after
+ * n_learned, counted in n_learning until the update ends). */
+static bool normal_marks(App *app, Labels *rows, Error *err)
+{
+    for (size_t t = 0; t < app->marks.n_traces; t++) {
+        const Labels *l = &app->marks.of[t].labels;
+        for (size_t i = 0; i < l->n_rows; i++) {
+            const LabelRow *r = &l->rows[i];
+            if (r->stale || r->label != LABEL_NORMAL || learned_already(app, t, r))
+                continue;
+            MarkChange *grown = realloc(app->learned, (app->n_learned + app->n_learning + 1) * sizeof *grown);
+            if (!grown)
+                return error_nomem(err);
+            app->learned = grown;
+            app->learned[app->n_learned + app->n_learning++] =
+                (MarkChange){t, r->unit, r->first_event, r->events, MARK_NONE, LABEL_NORMAL};
+            if (!labels_add(rows, r->unit, r->first_event, r->events, r->label, (const char *const *)r->keys, err))
+                return false;
+        }
+    }
+    return true;
+}
+
+Reaction marks_act_update(App *app, int key)
+{
+    (void)key;
+    if (!app->has_model || !app->update_src) {
+        snprintf(app->message, sizeof app->message, "%s", app->has_model ? "update: not available here" : "no model to update");
+        return REACT_STATUS;
+    }
+    if (app->updater) {
+        snprintf(app->message, sizeof app->message, "the model is being updated (Esc cancels)");
+        return REACT_STATUS;
+    }
+    Labels rows = {0};
+    Error err = {0};
+    app->n_learning = 0;
+    if (!normal_marks(app, &rows, &err) || rows.n_rows == 0) {
+        snprintf(app->message, sizeof app->message, "%.250s",
+                 err.failed ? err.msg : "no normal mark to learn (F marks a false positive; each is learned once)");
+        labels_free(&rows);
+        app->n_learning = 0;
+        return REACT_STATUS;
+    }
+    size_t n = rows.n_rows;
+    app->updater = calloc(1, sizeof *app->updater);
+    if (!app->updater || !updater_start(app->updater, app->update_src, app->model_path, &rows, &err)) {
+        snprintf(app->message, sizeof app->message, "%.250s", app->updater ? err.msg : "out of memory");
+        free(app->updater), app->updater = NULL;
+        labels_free(&rows);
+        app->n_learning = 0;
+        return REACT_STATUS;
+    }
+    snprintf(app->message, sizeof app->message, "updating the model from %zu normal mark%s... (Esc cancels)", n, n == 1 ? "" : "s");
+    return REACT_STATUS;
+}
+
+bool app_update_busy(App *app) { return app->updater && updater_busy(app->updater); }
+
+void app_cancel_update(App *app)
+{
+    if (app->updater)
+        updater_cancel(app->updater);
+}
+
+void app_end_update(App *app)
+{
+    if (!app->updater)
+        return;
+    updater_free(app->updater);
+    free(app->updater);
+    app->updater = NULL;
+}
+
+/* The updated model's scored set in place of the old one: what was made from the old (the
+ * interpretation, the time view, the statistics, the truth's marks) is made again when asked. */
+static void take_scores(App *app, Updater *u)
+{
+    ScoredSet old = *app->scored;
+    *app->scored = u->scored;
+    u->scored = old; /* freed with the updater */
+    if (app->interp_ready)
+        explainer_free(&app->explainer);
+    app->interp_ready = app->has_interp = false;
+    if (app->sched)
+        schedule_free(app->sched);
+    free(app->sched), app->sched = NULL;
+    app->stats.valid = false;
+    app->truth_marks.valid = false;
+    app->timeline_cols.of = NULL;
+    size_t rows = app_flagged_rows(app);
+    app->flagged_row = app->flagged_row < rows ? app->flagged_row : rows ? rows - 1 : 0;
+    snprintf(app->model_path, sizeof app->model_path, "%s", u->out_path);
+    app->n_learned += app->n_learning;
+    app->n_learning = 0;
+}
+
+static void say_done(App *app, const Updater *u)
+{
+    const UpdateReport *r = &u->report;
+    char threshold[96] = "", before[32], after[32];
+    if (r->recalibrated)
+        snprintf(threshold, sizeof threshold, ", threshold %s -> %s",
+                 scores_format(model_calibration(&app->scored->model)->score, r->threshold_before, 2, before, sizeof before),
+                 scores_format(model_calibration(&app->scored->model)->score, r->threshold_after, 2, after, sizeof after));
+    snprintf(app->message, sizeof app->message, "model updated: %.100s (%zu windows learned%s%s), rescored",
+             format_basename(u->out_path), r->learned_total, r->new_keys ? ", new keys" : "", threshold);
+}
+
+Reaction app_follow_update(App *app)
+{
+    if (!app->updater)
+        return REACT_NONE;
+    Updater *u = app->updater;
+    int epoch, epochs;
+    UpdateStage stage = updater_stage(u, &epoch, &epochs);
+    char before[sizeof app->message];
+    snprintf(before, sizeof before, "%s", app->message);
+    if (stage == UPDATE_TRAINING && epochs)
+        snprintf(app->message, sizeof app->message, "updating the model: epoch %d/%d (Esc cancels)", epoch, epochs);
+    else if (stage == UPDATE_SCORING)
+        snprintf(app->message, sizeof app->message, "model updated (%.100s): scoring the traces again... (Esc cancels)",
+                 format_basename(u->out_path));
+    if (stage == UPDATE_TRAINING || stage == UPDATE_SCORING)
+        return strcmp(before, app->message) ? REACT_STATUS : REACT_NONE;
+    updater_join(u);
+    if (stage == UPDATE_DONE) {
+        take_scores(app, u);
+        say_done(app, u);
+    } else {
+        app->n_learning = 0; /* not learned: U tries them again */
+        if (stage == UPDATE_CANCELLED)
+            snprintf(app->message, sizeof app->message, "update cancelled: the model in use is unchanged");
+        else
+            snprintf(app->message, sizeof app->message, "update failed: %.230s", u->err.msg);
+    }
+    app_end_update(app);
+    return REACT_VIEW;
+}
+
+void app_wait_update(App *app)
+{
+    if (!app->updater)
+        return;
+    updater_join(app->updater);
+    app_follow_update(app);
 }

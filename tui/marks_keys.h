@@ -22,6 +22,19 @@ int app_session_mark(const App *app, size_t s);
 /* The mark on a range of the trace on show (segments: any mark overlapping it). */
 int app_range_mark(const App *app, size_t first, size_t end);
 
+/* U: the model learns the normal marks not yet learned (tui/updater.h). */
+Reaction marks_act_update(App *app, int key);
+/* Follows a running update: its epoch on the status line; at its end the traces scored by the
+ * updated model in place of the old (or why not). Called by the explorer's loop. */
+Reaction app_follow_update(App *app);
+/* Whether an update runs; Esc cancels it. */
+bool app_update_busy(App *app);
+void app_cancel_update(App *app);
+/* Waits for a running update (scripts see its end) and takes it. */
+void app_wait_update(App *app);
+/* Frees the updater (waiting for its thread). */
+void app_end_update(App *app);
+
 /* The flagged list's rows: the flagged units, then (sessions) or among them (segments) the units
  * marked anomalous that are not flagged. */
 size_t app_flagged_rows(const App *app);
