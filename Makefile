@@ -94,7 +94,7 @@ NO_CURSES_LIBS = -lcsv $(shell pkg-config --libs openblas jansson $(IO_PKGS)) -l
 TUI_TESTS := $(BUILD)/tests/test_app_keys $(BUILD)/tests/test_themes
 $(TUI_TESTS): $(BUILD)/tests/%: tests/%.c $(TUI_KEYS_OBJ) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DDOCS_DIR='"$(abspath docs)"' -DTHEMES_DIR='"$(abspath themes)"' \
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DDOCS_DIR='"$(abspath docs)"' -DTHEMES_DIR='"$(abspath themes)"' -DFIXTURES_DIR='"$(abspath tests/fixtures)"' \
 		-o $@ $< $(TUI_KEYS_OBJ) $(LIB) $(NO_CURSES_LIBS) $(TEST_LIBS)
 
 # docs/KEYS.md's key table, written again from tui/keys.c (test_app_keys fails while they differ).

@@ -7,6 +7,7 @@
 
 #include "../tui/keys.h"
 #include "../tui/marks_keys.h"
+#include "../tui/updater.h"
 
 #ifndef DOCS_DIR
 #define DOCS_DIR "docs"
@@ -595,6 +596,52 @@ static void f_a_and_u_mark_and_undo(void **state)
     fixture_free(f);
 }
 
+/* U: not without a model nor where the explorer did not say how the traces were opened; Esc
+ * (app_cancel_update) stops a running update: nothing written, the model in use kept, and the
+ * marks not learned (U tries them again). */
+static void u_updates_and_esc_cancels(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    char path[600];
+    assert_true(labels_path(app_trace(app)->path, path, sizeof path));
+    unlink(path);
+    app_open_marks(app);
+    app_key(app, 'U');
+    assert_contains(app->message, "update: not available here");
+    char model[600], updated[600], cmd[1500];
+    snprintf(model, sizeof model, "%s", test_path("m.safetensors"));
+    snprintf(updated, sizeof updated, "%s", test_path("m.updated.safetensors"));
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && cp '%s' '%s'", FIXTURES_DIR "/flight-small.safetensors", model,
+             FIXTURES_DIR "/flight-small.windows.safetensors", test_path("m.windows.safetensors"));
+    assert_int_equal(system(cmd), 0);
+    UpdateSource src = {.model = {.path = model}};
+    app->update_src = &src;
+    snprintf(app->model_path, sizeof app->model_path, "%s", model);
+    app_key(app, 'U');
+    assert_contains(app->message, "no normal mark to learn");
+    app->segment = 3;
+    app_key(app, 'F');
+    app_key(app, 'U');
+    assert_contains(app->message, "updating the model from 1 normal mark");
+    assert_non_null(app->updater);
+    app_key(app, 'U');
+    assert_contains(app->message, "the model is being updated");
+    app_cancel_update(app);
+    app_wait_update(app);
+    assert_null(app->updater);
+    assert_contains(app->message, "update cancelled: the model in use is unchanged");
+    assert_int_equal(access(updated, F_OK), -1);
+    assert_int_equal(app->n_learned, 0);
+    assert_true(app->scored == &f->scored && app->scored->set.n_traces == 1);
+    fixture_free(f);
+    f = fixture_new(false);
+    app_key(&f->app, 'U');
+    assert_contains(f->app.message, "no model to update");
+    fixture_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -618,6 +665,7 @@ int main(void)
         cmocka_unit_test(i_says_why_nothing_is_interpreted),
         cmocka_unit_test(keys_md_is_the_tables),
         cmocka_unit_test(f_a_and_u_mark_and_undo),
+        cmocka_unit_test(u_updates_and_esc_cancels),
     };
     return cmocka_run_group_tests_name("explorer keys", tests, NULL, NULL);
 }
