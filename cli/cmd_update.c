@@ -198,7 +198,7 @@ static UpdateArgs args = {.epochs = UPDATE_DEFAULT_EPOCHS, .learning_rate = UPDA
 
 static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
-    {"output", 'o', ARG_STRING, &args.out, "OUT", "the updated model file to write (may be the model itself)"},
+    {"output", 'o', ARG_STRING, &args.out, "MODEL", "the updated model file to write (may be the model itself)"},
     {"labels", 0, ARG_FLAG, &args.labels, NULL,
      "the files named are marks files (TRACE.labels.csv): learn their rows marked normal"},
     {"epochs", 'e', ARG_UINT(1, 1000000), &args.epochs, "N", "passes over the replayed and learned windows (10)"},

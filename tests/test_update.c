@@ -8,6 +8,9 @@
  * hdfs_test_normal's first half (lines 1..7,088, the feedback pool) that it flags. */
 #include "test_util.h"
 
+#include "../core/calibrate.h"
+#include "../model/training_windows.h"
+
 #include <signal.h>
 #include <stdbool.h>
 #include <time.h>
@@ -124,6 +127,8 @@ static void a_false_positive_passes_after_update(void **state)
     assert_status(r, 0);
     assert_contains(r.err, "update: learned 10 windows (10 distinct) from 1 session or trace, 0 new keys, replayed "
                            "46,575 windows; 5 epochs");
+    if (strstr(r.err, "threshold")) /* no held-back part: nothing to set again, nothing said */
+        fail_msg("a threshold line for a model without calibration data:\n%s", r.err);
     run_result_free(&r);
     eval_counts(out, session, abnormal, &fp, &fn);
     assert_int_equal(fp, 0);
@@ -350,6 +355,51 @@ static void ctrl_c_writes_nothing(void **state)
     assert_int_equal(files_holding("tmp"), 0);
 }
 
+/* A model train calibrated on held-back parts of traces keeps them in its windows file: scored
+ * again they give the very threshold train set, and update sets it anew from them. */
+static void update_sets_the_threshold_again(void **state)
+{
+    (void)state;
+    const char *traces[3];
+    for (int i = 0; i < 3; i++) {
+        char name[32], seed[8];
+        snprintf(name, sizeof name, "clean-%d.csv", i + 1);
+        snprintf(seed, sizeof seed, "%d", i + 1);
+        traces[i] = test_path(name);
+        RunResult r = run_traceaid("gen", "--kind", "clean", "--seed", seed, "--events", "20000", "-o", traces[i]);
+        assert_status(r, 0);
+        run_result_free(&r);
+    }
+    const char *model = test_path("traces.safetensors"), *out = test_path("traces-updated.safetensors");
+    RunResult r = run_traceaid("train", "--model", "deeplog", "--epochs", "2", "-o", model, traces[0], traces[1]);
+    assert_status(r, 0);
+    run_result_free(&r);
+    Model m;
+    Error err = {0};
+    CalibrationParts parts;
+    assert_true(model_load(&m, model, NULL, &err));
+    assert_true(training_windows_load_calibration(&m, test_path("traces.windows.safetensors"), &parts, &err));
+    assert_int_equal(parts.n, 2);
+    float threshold = model_calibration(&m)->threshold;
+    model_calibration(&m)->threshold = -1;
+    size_t segments;
+    assert_true(calibrate_parts(&m, &parts, NULL, &segments, &err));
+    assert_true(model_calibration(&m)->threshold == threshold);
+    calibration_parts_free(&parts);
+    model_free(&m);
+    r = run_traceaid("update", "--model", model, "-o", out, "--epochs", "1", "--lr", "0.01", traces[2]);
+    assert_status(r, 0);
+    assert_contains(r.err, "update: threshold ");
+    assert_contains(r.err, ", set again on the 8 held-back segments train calibrated on");
+    run_result_free(&r);
+    /* carried on: the updated model's windows file holds them too */
+    assert_true(model_load(&m, out, NULL, &err));
+    assert_true(training_windows_load_calibration(&m, test_path("traces-updated.windows.safetensors"), &parts, &err));
+    assert_int_equal(parts.n, 2);
+    calibration_parts_free(&parts);
+    model_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +412,7 @@ int main(void)
         cmocka_unit_test(refusals),
         cmocka_unit_test(in_place),
         cmocka_unit_test(ctrl_c_writes_nothing),
+        cmocka_unit_test(update_sets_the_threshold_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
