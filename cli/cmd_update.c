@@ -198,12 +198,12 @@ static UpdateArgs args = {.epochs = UPDATE_DEFAULT_EPOCHS, .learning_rate = UPDA
 
 static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
-    {"output", 'o', ARG_STRING, &args.out, "OUT", "the updated model file to write (may be the model itself)"},
+    {"output", 'o', ARG_STRING, &args.out, "MODEL", "the updated model file to write (may be the model itself)"},
     {"labels", 0, ARG_FLAG, &args.labels, NULL,
      "the files named are marks files (TRACE.labels.csv): learn their rows marked normal"},
     {"epochs", 'e', ARG_UINT(1, 1000000), &args.epochs, "N", "passes over the replayed and learned windows (10)"},
-    {"lr", 0, ARG_FLOAT(1e-7, 1), &args.learning_rate, "RATE", "Adam learning rate (0.001)"},
-    {"weight", 0, ARG_FLOAT(0.001, 1e6), &args.weight, "W", "a learned window counts W times its occurrences (10)"},
+    {"lr", 0, ARG_FLOAT(1e-7, 1), &args.learning_rate, "RATE", "Adam learning rate (0.0003)"},
+    {"weight", 0, ARG_FLOAT(0.001, 1e6), &args.weight, "W", "a learned window counts W times its occurrences (1)"},
     {"no-replay", 0, ARG_FLAG, &args.no_replay, NULL,
      "fine-tune on the new windows alone, without the model's training windows (it forgets)"},
     {"seed", 's', ARG_UINT(0, UINT64_MAX), &args.seed, "S", "seed of the shuffling and of new keys' weights (1)"},
@@ -229,8 +229,12 @@ const Command cmd_update = {
         "file (the replayed and the learned windows, for the next update); the metadata's\n"
         "learned_windows counts the window occurrences learned over all updates. Both files are\n"
         "written through temporary files, so -o may name the model itself. Ctrl-C writes nothing\n"
-        "(exit status 130).\n"
-        "Defaults (10 epochs, learning rate 0.001, weight 10) were chosen on HDFS: README.\n\n"
+        "(exit status 130). When train calibrated the model on the held-back part of its traces,\n"
+        "the windows file keeps those parts, and the threshold is set again on them.\n"
+        "The defaults (10 epochs, learning rate 0.0003, weight 1) were measured on HDFS (README,\n"
+        "\"Teaching it: update\"): there, learning false positives also lets through anomalous\n"
+        "sessions that share their patterns; more epochs or weight learn the marks surer and\n"
+        "forget more of what tells anomalies apart.\n\n"
         "Examples:\n  traceaid update --model hdfs.safetensors -o hdfs2.safetensors --sessions false_positives\n"
         "  traceaid update --model flight.safetensors -o flight.safetensors --labels clean-09.csv.labels.csv\n",
     .specs = specs,

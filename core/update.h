@@ -31,8 +31,8 @@
 
 /* The defaults, chosen on HDFS (README, "Teaching it: update"). */
 #define UPDATE_DEFAULT_EPOCHS 10
-#define UPDATE_DEFAULT_LR 0.001f
-#define UPDATE_DEFAULT_WEIGHT 10.0f
+#define UPDATE_DEFAULT_LR 0.0003f
+#define UPDATE_DEFAULT_WEIGHT 1.0f
 
 typedef struct UpdateOptions {
     int epochs;                 /* passes over replay ∪ learned */

@@ -1,8 +1,8 @@
 /* A model's training windows, in a file beside the model: every distinct window it trained on
  * (the keys read and the keys predicted, in its key ids) with how often it occurred. `train`
  * writes it; `explain` and the explorer find the nearest normal window of the training data in
- * it. Its intended second use is a later `update` (fine-tuning, not written yet), which would
- * replay it so that a model does not forget what it learned. The model file itself stays as
+ * it; `update` (core/update.h) replays it so that a model does not forget what it learned, and
+ * sets the threshold again on the held-back parts it keeps. The model file itself stays as
  * PyTorch reads it. docs/MODEL_FORMAT.md describes the file. */
 #ifndef TRACEAID_TRAINING_WINDOWS_H
 #define TRACEAID_TRAINING_WINDOWS_H
