@@ -23,6 +23,10 @@ static void note_add(char *note, size_t size, const char *fmt, ...)
 /* Trace t's marks: a row that no longer fits the trace is kept (stale) and reported. */
 static bool open_trace(TraceMarks *tm, const Trace *trace, const Vocab *vocab, char *note, size_t note_size, Error *err)
 {
+    if (!trace->path || strcmp(trace->path, "-") == 0) { /* standard input: no place beside it */
+        tm->broken = true;
+        return true;
+    }
     size_t size = strlen(trace->path) + sizeof LABELS_SUFFIX;
     if (!(tm->path = malloc(size)))
         return error_nomem(err);
@@ -149,6 +153,10 @@ MarkResult marks_set(Marks *m, const TraceSet *set, size_t t, const SessionVerdi
                      uint64_t first, uint64_t events, LabelKind label, Error *err)
 {
     TraceMarks *tm = &m->of[t];
+    if (tm->broken && !tm->path) {
+        error_set(err, "a trace read from standard input has no place for marks beside it");
+        return MARK_FAILED;
+    }
     if (tm->broken) {
         error_set(err, "%s did not load: fix or remove it to mark here", tm->path);
         return MARK_FAILED;

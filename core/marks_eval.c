@@ -155,10 +155,11 @@ bool marks_relabel_sessions(Trace *normal, Trace *abnormal, const Vocab *vocab, 
         qsort(marked, n, sizeof *marked, by_hash);
     }
     if (ok && n > 0) { /* normal: its sessions not marked anomalous, then the abnormal file's marked normal */
-        ok = trace_begin(&to_normal, normal->path, normal->format, err) &&
+        /* rebuilt as files of sessions: a structured log's session names are not needed to count */
+        ok = trace_begin(&to_normal, normal->path, TRACE_FORMAT_SESSIONS, err) &&
              copy_sessions(&to_normal, normal, marked, n, LABEL_ANOMALOUS, false, err) &&
              copy_sessions(&to_normal, abnormal, marked, n, LABEL_NORMAL, true, err) &&
-             trace_begin(&to_abnormal, abnormal->path, abnormal->format, err) &&
+             trace_begin(&to_abnormal, abnormal->path, TRACE_FORMAT_SESSIONS, err) &&
              copy_sessions(&to_abnormal, abnormal, marked, n, LABEL_NORMAL, false, err) &&
              copy_sessions(&to_abnormal, normal, marked, n, LABEL_ANOMALOUS, true, err);
         if (ok) {

@@ -105,7 +105,7 @@ static bool run_script_line(App *app, char *line, const char *path, int line_no,
     case SCRIPT_KEY: render(app), *quit = react(app, app_key(app, cmd.key)) & REACT_QUIT, app_wait_update(app); break;
     case SCRIPT_KEYS:
         for (const char *c = cmd.text; *c && !*quit; c++)
-            render(app), *quit = react(app, app_key(app, (unsigned char)*c)) & REACT_QUIT;
+            render(app), *quit = react(app, app_key(app, (unsigned char)*c)) & REACT_QUIT, app_wait_update(app);
         break;
     case SCRIPT_CLICK: render(app), app_click(app, cmd.y, cmd.x); break;
     case SCRIPT_WHEEL: render(app), app_wheel(app, cmd.y, cmd.x, cmd.w); break;

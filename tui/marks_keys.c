@@ -179,7 +179,8 @@ Reaction marks_act_mark(App *app, int key)
     Error err = {0};
     MarkResult r = marks_set(&app->marks, &app->scored->set, app->trace, app_sessions(app), u.unit, u.first, u.events,
                              label, &err);
-    const char *unit = labels_unit_name(u.unit), *file = format_basename(app->marks.of[app->trace].path);
+    const char *unit = labels_unit_name(u.unit), *path = app->marks.of[app->trace].path;
+    const char *file = path ? format_basename(path) : "";
     if (r == MARK_FAILED)
         snprintf(app->message, sizeof app->message, "%.250s", err.msg);
     else if (r == MARK_ALREADY)
@@ -294,6 +295,7 @@ void app_end_update(App *app)
 {
     if (!app->updater)
         return;
+    updater_cancel(app->updater); /* quitting mid-update: the worker stops at its next batch */
     updater_free(app->updater);
     free(app->updater);
     app->updater = NULL;
