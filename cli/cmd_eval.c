@@ -13,6 +13,7 @@
 #include "../core/scored_set.h"
 #include "../core/calibrate.h"
 #include "../core/detection.h"
+#include "../core/marks.h"
 #include "../io/truth.h"
 
 typedef struct EvalArgs {
@@ -22,7 +23,18 @@ typedef struct EvalArgs {
     TraceRequest traces;
 } EvalArgs;
 
-static void print_counts(const EvalArgs *a, const Model *m, const EvalCounts *c)
+/* What the marks beside the files did: stale rows said on standard error. */
+static void print_marks_note(const char *command, const char *note)
+{
+    for (const char *line = note; *line;) {
+        const char *end = strchr(line, '\n');
+        int len = end ? (int)(end - line) : (int)strlen(line);
+        fprintf(stderr, "traceaid %s: %.*s\n", command, len, line);
+        line += len + (end != NULL);
+    }
+}
+
+static void print_counts(const EvalArgs *a, const Model *m, const EvalCounts *c, size_t marks_applied)
 {
     double precision = c->tp + c->fp ? (double)c->tp / (double)(c->tp + c->fp) : 0;
     double recall = c->tp + c->fn ? (double)c->tp / (double)(c->tp + c->fn) : 0;
@@ -34,13 +46,16 @@ static void print_counts(const EvalArgs *a, const Model *m, const EvalCounts *c)
         json_write_string(stdout, a->model.path);
         printf(",\"window\":%d,\"top_g\":%d,\"fp\":%zu,\"fn\":%zu,\"tp\":%zu,"
                "\"tn\":%zu,\"precision\":%.6f,\"recall\":%.6f,\"f1\":%.6f,\"windows\":%zu,"
-               "\"distinct_windows\":%zu,\"seconds\":%.3f}\n", window,
+               "\"distinct_windows\":%zu,\"seconds\":%.3f,\"marks_applied\":%zu}\n", window,
                top_g, c->fp, c->fn, c->tp, c->tn, precision, recall, f1, c->windows,
-               c->distinct_windows, c->seconds);
+               c->distinct_windows, c->seconds, marks_applied);
         return;
     }
     char n1[32], n2[32], n3[32], n4[32];
-    printf("model %s: window %d, top-g %d\n", a->model.path, window, top_g);
+    printf("model %s: window %d, top-g %d", a->model.path, window, top_g);
+    if (marks_applied) /* the operator's marks beside the files */
+        printf(" (%zu mark%s applied)", marks_applied, marks_applied == 1 ? "" : "s");
+    printf("\n");
     printf("sessions   %s normal, %s abnormal (distinct)\n",
            format_count(n1, sizeof n1, c->tn + c->fp), format_count(n2, sizeof n2, c->tp + c->fn));
     printf("FP %s  FN %s  TP %s  TN %s\n", format_count(n1, sizeof n1, c->fp),
@@ -77,9 +92,13 @@ static int eval_sessions(const Command *cmd, EvalArgs *a, const ArgInputs *input
     EvalCounts counts;
     TraceOptions opt = a->traces.opt;
     opt.cancel = interrupt_install();
-    if (model_vocab_seed(&set, &model, err) && trace_set_load(&set, files, 2, &opt, err) &&
-        model_eval(&model, &set.traces[0], &set.traces[1], &counts, opt.cancel, err)) {
-        print_counts(a, &model, &counts);
+    char note[4096] = "";
+    size_t marks_applied = 0;
+    bool ok = model_vocab_seed(&set, &model, err) && trace_set_load(&set, files, 2, &opt, err) &&
+              marks_relabel_sessions(&set.traces[0], &set.traces[1], &set.vocab, &marks_applied, note, sizeof note, err);
+    print_marks_note(cmd->name, note);
+    if (ok && model_eval(&model, &set.traces[0], &set.traces[1], &counts, opt.cancel, err)) {
+        print_counts(a, &model, &counts, marks_applied);
         status = EXIT_OK;
     }
     trace_set_free(&set);
@@ -134,7 +153,8 @@ static bool trace_truths_load(TraceTruths *t, const ArgInputs *inputs, Error *er
 }
 
 /* The figures of the scored traces, each trace's segments marked by its truth. */
-static bool detect(const ScoredSet *s, const TraceTruths *t, Detection *d, Error *err)
+static bool detect(const ScoredSet *s, const TraceTruths *t, Detection *d, size_t *marks_applied, char *note,
+                   size_t note_size, Error *err)
 {
     size_t n = s->set.n_traces;
     DetectionTrace *traces = calloc(n + 1, sizeof *traces);
@@ -144,7 +164,9 @@ static bool detect(const ScoredSet *s, const TraceTruths *t, Detection *d, Error
         const Scores *sc = &s->scores[i];
         bad[i] = calloc(sc->n_segments + 1, 1);
         ok = (bad[i] || error_nomem(err)) &&
-             truth_mark(&t->truths[i], &s->set.traces[i], sc->segment_len, sc->n_segments, bad[i], err);
+             truth_mark(&t->truths[i], &s->set.traces[i], sc->segment_len, sc->n_segments, bad[i], err) &&
+             marks_apply_segments(&s->set.traces[i], &s->set.vocab, sc->segment_len, sc->n_segments, bad[i],
+                                  marks_applied, note, note_size, err);
         traces[i] = (DetectionTrace){.scores = sc, .segment_bad = bad[i], .kind = t->kinds[i],
                                      .clean = t->truths[i].n_intervals == 0};
     }
@@ -203,7 +225,7 @@ static void print_row(const DetectionFigures *f, bool has_threshold, int kind_wi
     printf(" %7s\n", auc);
 }
 
-static void print_detection_text(const EvalArgs *a, const ScoredSet *s, const Detection *d)
+static void print_detection_text(const EvalArgs *a, const ScoredSet *s, const Detection *d, size_t marks_applied)
 {
     const Calibration *cal = model_calibration_const(&s->model);
     char segment[32], n1[32], n2[32], threshold[32], rule[160];
@@ -215,6 +237,8 @@ static void print_detection_text(const EvalArgs *a, const ScoredSet *s, const De
     else
         printf("no threshold (calibrate the model on clean traces: traceaid calibrate): no flags counted, the AUC "
                "needs none\n");
+    if (marks_applied) /* the operator's marks over the truth */
+        printf("(%zu mark%s applied)\n", marks_applied, marks_applied == 1 ? "" : "s");
     int kind_width = 4;
     for (size_t k = 0; k < d->n_kinds; k++)
         kind_width = (int)strlen(d->kinds[k].kind) > kind_width ? (int)strlen(d->kinds[k].kind) : kind_width;
@@ -284,7 +308,7 @@ static void print_figures_json(const DetectionFigures *f, bool has_threshold)
     printf("}");
 }
 
-static void print_detection_json(const EvalArgs *a, const ScoredSet *s, const Detection *d)
+static void print_detection_json(const EvalArgs *a, const ScoredSet *s, const Detection *d, size_t marks_applied)
 {
     const Calibration *cal = model_calibration_const(&s->model);
     printf("{\"model\":");
@@ -300,7 +324,7 @@ static void print_detection_json(const EvalArgs *a, const ScoredSet *s, const De
     }
     printf("],\"all\":");
     print_figures_json(&d->all, d->has_threshold);
-    printf(",\"seconds\":%.3f}\n", s->seconds);
+    printf(",\"seconds\":%.3f,\"marks_applied\":%zu}\n", s->seconds, marks_applied);
 }
 
 /* Every trace scored and its segments marked by the truth beside it. */
@@ -316,12 +340,15 @@ static int eval_truth(const Command *cmd, EvalArgs *a, const ArgInputs *inputs, 
     ScoredSet s;
     Detection d = {0};
     memset(&s, 0, sizeof s);
+    char note[4096] = "";
+    size_t marks_applied = 0;
     bool ok = trace_truths_load(&truths, inputs, err) && scored_args_load(&s, &a->model, &a->traces, inputs, err) &&
-              detect(&s, &truths, &d, err);
+              detect(&s, &truths, &d, &marks_applied, note, sizeof note, err);
+    print_marks_note(cmd->name, note);
     if (ok && a->json)
-        print_detection_json(a, &s, &d);
+        print_detection_json(a, &s, &d, marks_applied);
     else if (ok)
-        print_detection_text(a, &s, &d);
+        print_detection_text(a, &s, &d, marks_applied);
     detection_free(&d);
     scored_set_free(&s);
     trace_truths_free(&truths);
@@ -377,6 +404,11 @@ const Command cmd_eval = {
         "Without --truth, the DeepLog protocol: duplicate sessions are scored once; a session is\n"
         "anomalous when a next key falls outside the model's top-g candidates, when it holds a key\n"
         "the model does not know, or when it is shorter than window + 1 keys.\n\n"
+        "Marks made in the explorer (F, A) beside a file, as FILE.labels.csv, are used: with\n"
+        "--truth a segment marked normal counts as normal and one marked anomalous as anomalous,\n"
+        "over the truth; with --normal/--abnormal a marked session, and each identical to it,\n"
+        "counts on its mark's side. The output says (N marks applied); a mark whose keys no\n"
+        "longer match the file is reported with its line and not applied.\n\n"
         "Examples:\n"
         "  traceaid gen --kind fifo-ls --seed 201 -o unseen/fifo-ls-01.csv   # and unseen/fifo-ls-01.truth\n"
         "  traceaid eval --model flight.safetensors --truth unseen/*.csv\n"

@@ -7,19 +7,33 @@
 #include "../io/safe_file.h"
 #include "outputs.h"
 
-static bool in_scope(const Scores *sc, size_t seg, ReportScope scope)
+/* Segment seg's mark (MARK_NONE without marks). */
+static int segment_mark(const Scores *sc, size_t i, size_t seg, ReportScope scope)
 {
-    return !scope.flagged_only || sc->flagged[seg];
+    size_t first, last;
+    scores_segment_range(sc, seg, &first, &last);
+    return scope.marks ? marks_range_label(scope.marks, i, first, last + 1) : MARK_NONE;
+}
+
+static const char *mark_word(int mark)
+{
+    return mark == MARK_NONE ? "" : labels_kind_name((LabelKind)mark);
+}
+
+static bool in_scope(const Scores *sc, size_t i, size_t seg, ReportScope scope)
+{
+    return !scope.flagged_only || sc->flagged[seg] || segment_mark(sc, i, seg, scope) == LABEL_ANOMALOUS;
 }
 
 void report_csv(FILE *out, const ScoredSet *s, ReportScope scope)
 {
     /* score last: the columns before it keep their places */
-    csv_header(out, "file,segment,first_event,last_event,predicted,missed,rate,threshold,flagged,score");
+    csv_header(out, scope.marks ? "file,segment,first_event,last_event,predicted,missed,rate,threshold,flagged,score,mark"
+                                : "file,segment,first_event,last_event,predicted,missed,rate,threshold,flagged,score");
     for (size_t i = scope.first_trace; i < scope.first_trace + scope.n_traces; i++) {
         const Scores *sc = &s->scores[i];
         for (size_t seg = 0; seg < sc->n_segments; seg++) {
-            if (!in_scope(sc, seg, scope))
+            if (!in_scope(sc, i, seg, scope))
                 continue;
             size_t first, last;
             scores_segment_range(sc, seg, &first, &last);
@@ -37,6 +51,8 @@ void report_csv(FILE *out, const ScoredSet *s, ReportScope scope)
                 csv_row_empty(&row);
             csv_row_number(&row, "%d", sc->flagged[seg]);
             csv_row_number(&row, "%.6f", sc->score[seg]);
+            if (scope.marks)
+                csv_row_word(&row, mark_word(segment_mark(sc, i, seg, scope)));
             csv_row_end(&row);
         }
     }
@@ -57,14 +73,20 @@ static void json_trace(FILE *out, const ScoredSet *s, size_t i, ReportScope scop
             sc->smooth, sc->n_flagged);
     size_t written = 0;
     for (size_t seg = 0; seg < sc->n_segments; seg++) {
-        if (!in_scope(sc, seg, scope))
+        if (!in_scope(sc, i, seg, scope))
             continue;
         size_t first, last;
         scores_segment_range(sc, seg, &first, &last);
         fprintf(out, "%s{\"segment\":%zu,\"first_event\":%zu,\"last_event\":%zu,\"predicted\":%u,"
-                "\"missed\":%u,\"rate\":%.6f,\"score\":%.6f,\"flagged\":%s}", written++ ? "," : "", seg + 1, first,
+                "\"missed\":%u,\"rate\":%.6f,\"score\":%.6f,\"flagged\":%s", written++ ? "," : "", seg + 1, first,
                 last, sc->predicted[seg], sc->missed[seg], sc->rate[seg], sc->score[seg],
                 sc->flagged[seg] ? "true" : "false");
+        int mark = segment_mark(sc, i, seg, scope);
+        if (scope.marks && mark != MARK_NONE)
+            fprintf(out, ",\"mark\":\"%s\"", mark_word(mark));
+        else if (scope.marks)
+            fprintf(out, ",\"mark\":null");
+        fprintf(out, "}");
     }
     fprintf(out, "]}");
 }
@@ -103,13 +125,19 @@ bool report_differs_from_traces(const ScoredSet *s, const char *path, Error *err
 
 bool report_save_flagged(const ScoredSet *s, size_t i, bool json, char *path, size_t path_size, Error *err)
 {
+    return report_save_flagged_marked(s, i, NULL, json, path, path_size, err);
+}
+
+bool report_save_flagged_marked(const ScoredSet *s, size_t i, const Marks *marks, bool json, char *path, size_t path_size,
+                                Error *err)
+{
     snprintf(path, path_size, "%s.flagged.%s", s->set.traces[i].path, json ? "json" : "csv");
     if (!report_differs_from_traces(s, path, err))
         return false;
     SafeFile sf;
     if (!safe_file_open(&sf, path, err))
         return false;
-    ReportScope scope = {.first_trace = i, .n_traces = 1, .flagged_only = true};
+    ReportScope scope = {.first_trace = i, .n_traces = 1, .flagged_only = true, .marks = marks};
     if (json)
         report_json(sf.fp, s, scope);
     else

@@ -11,5 +11,10 @@
  * gets the file's name, *rows the sessions written. */
 bool session_report_save(const ScoredSet *s, size_t i, bool json, char *path, size_t path_size, size_t *rows,
                          Error *err);
+/* The same with a mark column (normal, anomalous or empty: the explorer's marks, an identical
+ * session's included), the unflagged distinct sessions marked anomalous listed too; marks may be
+ * NULL (no column). */
+bool session_report_save_marked(const ScoredSet *s, size_t i, const Marks *marks, bool json, char *path, size_t path_size,
+                                size_t *rows, Error *err);
 
 #endif

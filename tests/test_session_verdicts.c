@@ -144,8 +144,8 @@ static void w_writes_the_flagged_sessions(void **state)
     char path[700];
     snprintf(path, sizeof path, "%s.flagged-sessions.csv", sessions);
     char *csv = slurp(path);
-    assert_contains(csv, "file,session,first_event,length,count,first_miss,reason,label\n");
-    assert_contains(csv, ",2,25,3,73,,\"short\",\"abnormal\"\n"); /* no first miss: an empty field */
+    assert_contains(csv, "file,session,first_event,length,count,first_miss,reason,label,mark\n");
+    assert_contains(csv, ",2,25,3,73,,\"short\",\"abnormal\",\n"); /* no first miss, no mark: empty fields */
     free(csv);
     snprintf(path, sizeof path, "%s.flagged-sessions.json", sessions);
     char *json = slurp(path);

@@ -9,6 +9,7 @@
 #include "../io/format.h"
 #include "../core/report.h"
 #include "../core/session_report.h"
+#include "marks_keys.h"
 
 const Trace *app_trace(const App *app) { return &app->scored->set.traces[app->trace]; }
 
@@ -39,7 +40,9 @@ TraceLabel app_label(const App *app)
 size_t app_flagged_session(const App *app, size_t row)
 {
     const SessionVerdicts *v = app_sessions(app);
-    return v && row < v->n_flagged_distinct ? v->flagged_first[row] : SIZE_MAX;
+    if (v && row >= v->n_flagged_distinct) /* then the unflagged sessions marked anomalous */
+        return app_marked_anomalous_session(app, row - v->n_flagged_distinct);
+    return v ? v->flagged_first[row] : SIZE_MAX;
 }
 
 size_t app_segment_len(const App *app)
@@ -69,6 +72,9 @@ void app_free(App *app)
     free(app->bookmarked);
     free(app->stats.keys);
     free(app->truth_marks.bad);
+    marks_free(&app->marks);
+    app_end_update(app);
+    free(app->learned);
     if (app->interp_ready)
         explainer_free(&app->explainer);
 }
@@ -103,13 +109,13 @@ void app_move(App *app, Pane pane, long n)
         long at = (long)session_verdicts_at(v, app->cursor) + n * step, last = (long)v->n_sessions - 1;
         app_goto_event(app, v->session[at < 0 ? 0 : at > last ? last : at].first);
     } else if (pane == PANE_FLAGGED && v) {
-        long row = (long)app->flagged_row + n, count = (long)v->n_flagged_distinct;
+        long row = (long)app->flagged_row + n, count = (long)app_flagged_rows(app);
         app->flagged_row = count == 0 ? 0 : (size_t)(row < 0 ? 0 : row >= count ? count - 1 : row);
     } else if (pane == PANE_CHART) {
         long seg = (long)app->segment + n;
         select_segment(app, seg < 0 ? 0 : (size_t)seg);
     } else if (pane == PANE_FLAGGED && app_scores(app)) {
-        long row = (long)app->flagged_row + n, count = (long)app_scores(app)->n_flagged;
+        long row = (long)app->flagged_row + n, count = (long)app_flagged_rows(app);
         app->flagged_row = count == 0 ? 0 : (size_t)(row < 0 ? 0 : row >= count ? count - 1 : row);
     } else if (pane == PANE_EXPLAIN) {
         scroll_by(app->show_stats ? &app->stats_scroll : &app->explain_scroll, n);
@@ -185,10 +191,7 @@ void app_jump_flagged(App *app, int dir)
         if (sc->flagged[s]) {
             app->segment = s;
             app_goto_event(app, s * sc->segment_len);
-            size_t row = 0;
-            for (size_t i = 0; i < s; i++)
-                row += sc->flagged[i];
-            app->flagged_row = row;
+            app->flagged_row = app_flagged_segment_row(app, s);
             char value[32], threshold[32];
             snprintf(app->message, sizeof app->message, "segment %zu: %s, threshold %s", s + 1,
                      scores_format(sc->rule, sc->score[s], 2, value, sizeof value),
@@ -355,7 +358,8 @@ static void write_session_report(App *app, bool json)
     char path[1100];
     size_t rows;
     Error err = {0};
-    if (session_report_save(app->scored, app->trace, json, path, sizeof path, &rows, &err))
+    if (session_report_save_marked(app->scored, app->trace, app->marks.of ? &app->marks : NULL, json, path, sizeof path,
+                                   &rows, &err))
         snprintf(app->message, sizeof app->message, "wrote %zu flagged distinct sessions to %.180s (beside the trace)", rows,
                  format_basename(path));
     else
@@ -375,7 +379,8 @@ static void write_report(App *app, bool json)
     }
     char path[1100];
     Error err = {0};
-    if (report_save_flagged(app->scored, app->trace, json, path, sizeof path, &err))
+    if (report_save_flagged_marked(app->scored, app->trace, app->marks.of ? &app->marks : NULL, json, path, sizeof path,
+                                   &err))
         snprintf(app->message, sizeof app->message, "wrote %zu flagged segments to %.180s (beside the trace)",
                  sc->n_flagged, format_basename(path));
     else

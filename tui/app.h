@@ -9,6 +9,7 @@
 
 #include "../core/scored_set.h"
 #include "../core/explainer.h"
+#include "../core/marks.h"
 #include "../io/truth.h"
 #include "../core/sched.h"
 #include "theme.h"
@@ -129,6 +130,14 @@ typedef struct App {
     size_t tv_top;              /* its first thread row */
     Schedule *sched;            /* of trace sched_trace, built when the view first shows it */
     size_t sched_trace;
+    Marks marks;                /* the operator's marks on every trace (F, A, u: tui/marks_keys.c) */
+    char marks_note[200];       /* what of the marks files did not apply, said when they opened */
+    /* U: the model learns the normal marks in the background (tui/updater.h, tui/marks_keys.c) */
+    struct Updater *updater;    /* while an update runs or until its end is taken; NULL: none */
+    struct UpdateSource *update_src;    /* what the traces were opened with; NULL: U not available */
+    char model_path[4096];      /* the model in use (the updated one after U) */
+    MarkChange *learned;        /* the normal marks the model in use has learned in this run */
+    size_t n_learned, n_learning;   /* n_learning: the running update's, after them */
 } App;
 
 const Trace *app_trace(const App *app);

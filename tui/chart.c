@@ -11,6 +11,24 @@
 #include <string.h>
 
 #include "draw.h"
+#include "marks_keys.h"
+
+/* A column's mark under the bars: N (marked normal), A (anomalous; A wins a column holding both). */
+static void mark_cell(const App *app, Rect in, int row, int x, int mark)
+{
+    if (mark != MARK_NONE)
+        draw_text(app, in, row, x, mark == LABEL_ANOMALOUS ? EL_MISS : EL_TITLE, "%c", mark == LABEL_NORMAL ? 'N' : 'A');
+}
+
+static int stronger_mark(int a, int b)
+{
+    return a == LABEL_ANOMALOUS || b == LABEL_ANOMALOUS ? LABEL_ANOMALOUS : a != MARK_NONE ? a : b;
+}
+
+static const char *mark_words(int mark)
+{
+    return mark == LABEL_NORMAL ? ", marked normal" : mark == LABEL_ANOMALOUS ? ", marked anomalous" : "";
+}
 
 /* Inside the frame: the labels of the rate axis, then the bars, a column spare at the right. */
 #define LABEL_W 6
@@ -152,9 +170,10 @@ static void session_marker(const App *app, Rect in, const SessionVerdicts *v, in
     size_t here = session_verdicts_at(v, app->cursor);
     const SessionVerdict *sv = &v->session[here];
     char label[120];
-    int len = snprintf(label, sizeof label, " session %zu: %zu key%s, %s%s%s ", here + 1, sv->length, sv->length == 1 ? "" : "s",
+    int len = snprintf(label, sizeof label, " session %zu: %zu key%s, %s%s%s%s ", here + 1, sv->length, sv->length == 1 ? "" : "s",
                        sv->reason != SESSION_NORMAL ? "flagged (" : "not flagged",
-                       session_reason_label(sv->reason), sv->reason != SESSION_NORMAL ? ")" : "");
+                       session_reason_label(sv->reason), sv->reason != SESSION_NORMAL ? ")" : "",
+                       mark_words(app_session_mark(app, here)));
     int marker_row = in.h - 1, x = LABEL_W + marker + 2;
     draw_text(app, in, marker_row, LABEL_W + marker, EL_CURSOR, "^");
     if (x + len > in.w)
@@ -171,10 +190,43 @@ static float column_share(const SessionVerdicts *v, size_t from, size_t per_col)
     return shown ? (float)flagged / (float)shown : 0;
 }
 
+/* The marks row under the sessions' columns: a column of few sessions asks of each (identical
+ * sessions share a mark), one of many shows where the marked sessions themselves lie. */
+static void session_marks_row(const App *app, Rect in, const SessionVerdicts *v, int row, size_t first, size_t per_col,
+                              int n_cols)
+{
+    draw_text(app, in, row, 0, EL_DIM, "marks");
+    if (per_col <= 16) {
+        for (int c = 0; c < n_cols; c++) {
+            int mark = MARK_NONE;
+            for (size_t s = first + (size_t)c * per_col; s < first + (size_t)(c + 1) * per_col && s < v->n_sessions; s++)
+                mark = stronger_mark(mark, app_session_mark(app, s));
+            mark_cell(app, in, row, LABEL_W + c, mark);
+        }
+        return;
+    }
+    const Labels *l = &app->marks.of[app->trace].labels;
+    int *col_mark = malloc(((size_t)n_cols + 1) * sizeof *col_mark);
+    if (!col_mark)
+        return;
+    for (int c = 0; c < n_cols; c++)
+        col_mark[c] = MARK_NONE;
+    for (size_t i = 0; i < l->n_rows; i++) {
+        size_t s = l->rows[i].stale ? first : session_verdicts_at(v, l->rows[i].first_event);
+        size_t c = (s - first) / per_col;
+        if (!l->rows[i].stale && s >= first && c < (size_t)n_cols)
+            col_mark[c] = stronger_mark(col_mark[c], app_session_mark(app, s));
+    }
+    for (int c = 0; c < n_cols; c++)
+        mark_cell(app, in, row, LABEL_W + c, col_mark[c]);
+    free(col_mark);
+}
+
 static void sessions_draw(const App *app, Rect r, const SessionVerdicts *v)
 {
     Rect in = {r.y + 1, r.x, r.h - 1, r.w};
-    int plot_h = in.h - 1, plot_w = plot_width(in);
+    bool has_marks = marks_count_trace(&app->marks, app->trace) > 0;
+    int plot_h = in.h - 1 - has_marks, plot_w = plot_width(in);
     size_t first, per_col;
     sessions_view(app, v, plot_w, &first, &per_col);
     sessions_title(app, r, per_col);
@@ -201,6 +253,8 @@ static void sessions_draw(const App *app, Rect r, const SessionVerdicts *v)
             bar_cell(app, in, row, LABEL_W + c, plot_h, app->utf8 || flagged == 0 || height >= 0.5f ? height : 0.5f,
                      flagged > 0, false);
     }
+    if (has_marks)
+        session_marks_row(app, in, v, plot_h, first, per_col, n_cols);
     session_marker(app, in, v, (int)((session_verdicts_at(v, app->cursor) - first) / per_col));
 }
 
@@ -214,7 +268,8 @@ static void chart_draw(const App *app, Rect r)
     const uint8_t *truth_bad = app->truth_marks.bad;
     chart_title(app, r, sc, truth_bad != NULL);
     Rect in = {r.y + 1, r.x, r.h - 1, r.w};
-    int label_w = LABEL_W, plot_h = in.h - 1 - (truth_bad != NULL), plot_w = plot_width(in);
+    bool has_marks = marks_count_trace(&app->marks, app->trace) > 0;
+    int label_w = LABEL_W, plot_h = in.h - 1 - (truth_bad != NULL) - has_marks, plot_w = plot_width(in);
     if (plot_h < 2 || plot_w < 4 || sc->n_segments == 0)
         return;
     size_t first, per_col;
@@ -230,6 +285,9 @@ static void chart_draw(const App *app, Rect r)
     axis_labels(app, in, sc, top, plot_h, threshold_row);
     if (truth_bad)
         draw_text(app, in, plot_h, 0, EL_DIM, "truth");
+    int marks_row = plot_h + (truth_bad != NULL);
+    if (has_marks)
+        draw_text(app, in, marks_row, 0, EL_DIM, "marks");
     for (int c = 0; c < n_cols; c++) {
         float value = 0;
         bool flagged = false, truly = false;
@@ -239,20 +297,32 @@ static void chart_draw(const App *app, Rect r)
             truly |= truth_bad && truth_bad[s];
         }
         float height = value / top * (float)plot_h;
+        int mark = MARK_NONE;
+        if (has_marks) { /* any mark on the column's events */
+            size_t from, to, unused;
+            size_t last_seg = first + (size_t)(c + 1) * per_col - 1;
+            scores_segment_range(sc, first + (size_t)c * per_col, &from, &unused);
+            scores_segment_range(sc, last_seg < sc->n_segments ? last_seg : sc->n_segments - 1, &unused, &to);
+            mark = app_range_mark(app, from, to + 1);
+        }
         for (int w = 0; w < col_w; w++) {
             int x = label_w + c * col_w + w;
             for (int row = 0; row < plot_h; row++)
                 bar_cell(app, in, row, x, plot_h, height, flagged, row == threshold_row);
             if (truly)
                 draw_cell(app, in, plot_h, x, EL_MISS, truth_glyph(app));
+            mark_cell(app, in, marks_row, x, mark);
         }
     }
     int marker = (int)((app->segment - first) / per_col) * col_w, marker_row = in.h - 1;
     draw_text(app, in, marker_row, label_w + marker, EL_CURSOR, "^");
     char label[96], value[32];
-    int len = snprintf(label, sizeof label, " segment %zu: %s%s ", app->segment + 1,
+    size_t seg_first, seg_last;
+    scores_segment_range(sc, app->segment, &seg_first, &seg_last);
+    int len = snprintf(label, sizeof label, " segment %zu: %s%s%s ", app->segment + 1,
                        scores_format(sc->rule, sc->score[app->segment], 2, value, sizeof value),
-                       sc->flagged[app->segment] ? " flagged" : "");
+                       sc->flagged[app->segment] ? " flagged" : "",
+                       has_marks ? mark_words(app_range_mark(app, seg_first, seg_last + 1)) : "");
     int x = label_w + marker + 2;
     if (x + len > in.w)
         x = label_w + marker - len - 1;

@@ -18,6 +18,8 @@
 #include "../core/interrupt.h"
 #include "draw.h"
 #include "loader.h"
+#include "marks_keys.h"
+#include "updater.h"
 #include "script.h"
 #include <term.h> /* after every other header: it defines short macros (lines, columns) */
 
@@ -100,10 +102,10 @@ static bool run_script_line(App *app, char *line, const char *path, int line_no,
                          path, line_no);
     switch (cmd.kind) {
     case SCRIPT_SIZE: resizeterm(cmd.h, cmd.w); break;
-    case SCRIPT_KEY: render(app), *quit = react(app, app_key(app, cmd.key)) & REACT_QUIT; break;
+    case SCRIPT_KEY: render(app), *quit = react(app, app_key(app, cmd.key)) & REACT_QUIT, app_wait_update(app); break;
     case SCRIPT_KEYS:
         for (const char *c = cmd.text; *c && !*quit; c++)
-            render(app), *quit = react(app, app_key(app, (unsigned char)*c)) & REACT_QUIT;
+            render(app), *quit = react(app, app_key(app, (unsigned char)*c)) & REACT_QUIT, app_wait_update(app);
         break;
     case SCRIPT_CLICK: render(app), app_click(app, cmd.y, cmd.x); break;
     case SCRIPT_WHEEL: render(app), app_wheel(app, cmd.y, cmd.x, cmd.w); break;
@@ -167,13 +169,16 @@ static bool follow_loader(App *app, Loader *loader, bool has_model, bool *app_re
         app->focus = PANE_TIMELINE;
         app->truths = loader->truths;
         snprintf(app->message, sizeof app->message, "%s", has_model ? "scoring... (Esc cancels)" : loader->truth_note);
+        app_open_marks(app); /* what did not apply is said until the scores are in */
     }
     if (st.scores_ready && has_model && !app->has_model) {
         app->has_model = true;
         app->focus = PANE_CHART;
         int len = snprintf(app->message, sizeof app->message, "scored in %.2f s", loader->scored.seconds);
         if (loader->truth_note[0] && len > 0 && (size_t)len < sizeof app->message)
-            snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", loader->truth_note);
+            len += snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", loader->truth_note);
+        if (app->marks_note[0] && len > 0 && (size_t)len < sizeof app->message)
+            snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", app->marks_note);
     }
     if (has_model && !app->has_model && (st.stage == LOAD_FAILED || st.stage == LOAD_CANCELLED))
         snprintf(app->message, sizeof app->message, "scoring %s: the events alone", st.stage == LOAD_CANCELLED ? "cancelled" : "failed");
@@ -202,7 +207,8 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelF
             return error_interrupted(err);
         }
         LoadStatus st = loader_status(loader);
-        bool busy = st.stage == LOAD_TRACES || st.stage == LOAD_SCORING;
+        bool updating = app_update_busy(app); /* U's worker: its epoch on the status line */
+        bool busy = st.stage == LOAD_TRACES || st.stage == LOAD_SCORING || updating;
         /* Poll the loader while it works; idle, still wake now and then for the signal flag: a
          * signal taken by another thread (OpenBLAS's) does not interrupt getch. */
         timeout(busy ? 100 : 250);
@@ -210,6 +216,8 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelF
             return false;
         if (busy || st.stage != last_stage) /* the progress, or what the loader brought */
             pending |= REACT_VIEW;
+        if (app_ready)
+            pending |= app_follow_update(app);
         last_stage = st.stage;
         if (app_ready && pending & REACT_VIEW)
             render(app);
@@ -221,6 +229,10 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelF
         MEVENT ev;
         if (key == ERR || key == KEY_RESIZE) {
             pending = key == KEY_RESIZE || busy ? REACT_VIEW : REACT_NONE;
+            continue;
+        }
+        if (key == 27 && updating) {
+            app_cancel_update(app);
             continue;
         }
         if (key == 27 && busy) {
@@ -276,6 +288,11 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
     App app;
     app_init(&app, &loader->scored, false);
     app.utf8 = locale_is_utf8();
+    /* U reads and scores the traces again as they were opened, with the updated model */
+    UpdateSource update_src = {loader->model, loader->traces, loader->inputs, loader->input_labels, loader->n_inputs};
+    app.update_src = &update_src;
+    if (loader->model.path)
+        snprintf(app.model_path, sizeof app.model_path, "%s", loader->model.path);
     const CancelFlag *stop = interrupt_install(); /* before newterm, so ncurses keeps its own out */
     FILE *null_out = NULL, *null_in = NULL;
     SCREEN *screen;
@@ -298,6 +315,8 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
             ok = follow_loader(&app, loader, has_model, &ready, err) && (has_model == app.has_model ||
                  error_set(err, "%s", loader_status(loader).err.msg));
             snprintf(app.message, sizeof app.message, "%s", loader->truth_note); /* no timing: screens repeat */
+            if (app.marks_note[0]) /* rows of a marks file that did not apply */
+                snprintf(app.message, sizeof app.message, "%s", app.marks_note);
             ok = ok && run_script(&app, opt->script, err);
         } else if (ok) {
             ok = run_terminal(&app, loader, has_model, stop, err);

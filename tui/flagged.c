@@ -8,6 +8,7 @@
 
 #include "../io/format.h"
 #include "draw.h"
+#include "marks_keys.h"
 
 /* The first flagged row in view when the pane shows rows of them: the selected row stays in view. */
 static size_t first_shown(const App *app, int rows)
@@ -30,15 +31,21 @@ static void session_row(const App *app, Rect in, int y, size_t s, ThemeElement s
     const SessionVerdicts *v = app_sessions(app);
     const SessionVerdict *sv = &v->session[s];
     TraceLabel label = app_label(app);
-    const char *mark = label == TRACE_NORMAL ? "FP" : label == TRACE_ABNORMAL ? "TP" : "";
+    const char *mark = !session_flagged(v, s) ? "" : label == TRACE_NORMAL ? "FP" : label == TRACE_ABNORMAL ? "TP" : "";
     char miss[24] = "-"; /* a session too short to predict has none */
     if (sv->first_miss != SESSION_NO_EVENT)
         snprintf(miss, sizeof miss, "%zu", sv->first_miss);
     draw_fill(app, in, y, style);
     draw_text(app, in, y, 0, label == TRACE_NORMAL && style == EL_NORMAL ? EL_MISS : style, "%2s", mark);
     int miss_w = in.w >= WIDE_ROW ? 8 : 6;
+    /* the operator's word in place of the model's reason */
+    int marked = app_session_mark(app, s);
+    const char *why = in.w >= WIDE_ROW ? session_reason_label(sv->reason) : reason_word(sv->reason);
+    if (marked != MARK_NONE)
+        why = in.w >= WIDE_ROW ? (marked == LABEL_NORMAL ? "marked normal" : "marked anomalous")
+                               : (marked == LABEL_NORMAL ? "ok" : "anom");
     draw_text(app, in, y, 2, style, " %5zu %4zu %5u %*s %s", s + 1, sv->length, v->distinct_count[sv->distinct], miss_w,
-              miss, in.w >= WIDE_ROW ? session_reason_label(sv->reason) : reason_word(sv->reason));
+              miss, why);
 }
 
 static void sessions_draw(const App *app, Rect r, const SessionVerdicts *v)
@@ -93,8 +100,12 @@ static void flagged_draw(const App *app, Rect r)
               sc->rule == SCORE_NLL ? "NLL" : sc->smooth ? "score" : "rate", "margin");
     int rows = in.h - 1;
     size_t first = first_shown(app, rows), row = 0;
+    bool any_marks = marks_count_trace(&app->marks, app->trace) > 0;
     for (size_t s = 0; s < sc->n_segments; s++) {
-        if (!sc->flagged[s])
+        size_t seg_first, seg_last;
+        scores_segment_range(sc, s, &seg_first, &seg_last);
+        int marked = any_marks ? app_range_mark(app, seg_first, seg_last + 1) : MARK_NONE;
+        if (!sc->flagged[s] && marked != LABEL_ANOMALOUS) /* unflagged, marked anomalous: listed too */
             continue;
         if (row >= first && row < first + (size_t)rows) {
             int y = (int)(row - first) + 1;
@@ -109,6 +120,10 @@ static void flagged_draw(const App *app, Rect r)
             draw_text(app, in, y, 0, style, " %5zu  %-15s %7s %+7.*f", s + 1, range,
                       scores_format(sc->rule, sc->score[s], 2, value, sizeof value), sc->rule == SCORE_NLL ? 3 : 2,
                       sc->rule == SCORE_NLL ? margin : 100 * margin);
+            if (marked != MARK_NONE) /* before the segment (N or A, as the events show it), in words after the figures */
+                draw_text(app, in, y, 0, style, "%c", marked == LABEL_NORMAL ? 'N' : 'A');
+            if (marked != MARK_NONE && in.w >= 57)
+                draw_text(app, in, y, 40, style, "%s", marked == LABEL_NORMAL ? "marked normal" : "marked anomalous");
         }
         row++;
     }
@@ -126,7 +141,7 @@ static void flagged_click(App *app, Rect r, int y, int x)
     if (row < 0 || !app_scores(app))
         return;
     size_t first = first_shown(app, r.h - 2);
-    size_t count = app_sessions(app) ? app_sessions(app)->n_flagged_distinct : app_scores(app)->n_flagged;
+    size_t count = app_flagged_rows(app);
     if (first + (size_t)row < count)
         app->flagged_row = first + (size_t)row;
 }

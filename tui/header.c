@@ -87,6 +87,12 @@ void header_draw(const App *app, Rect r)
     const char *brand = " traceaid  ", *name = format_basename(t->path);
     char events[32], tail[96], right[RIGHT_FORMS][256];
     int n_forms = right_forms(app, right), n_whole = n_forms == RIGHT_FORMS ? n_forms - 1 : n_forms;
+    size_t n_marks = marks_count(&app->marks);
+    for (int f = 0; f < n_forms && n_marks; f++) { /* the operator's marks, first of the figures */
+        char with_marks[256];
+        snprintf(with_marks, sizeof with_marks, "marks %zu  %.200s", n_marks, right[f]);
+        snprintf(right[f], 256, "%s", with_marks);
+    }
     int full_len = snprintf(tail, sizeof tail, " (%zu/%zu)  %s events", app->trace + 1, app->scored->set.n_traces,
                             format_count(events, sizeof events, t->n_events));
     int short_len = (int)strlen(" (/)") + snprintf(NULL, 0, "%zu%zu", app->trace + 1, app->scored->set.n_traces);

@@ -1,4 +1,5 @@
 #include "keys.h"
+#include "marks_keys.h"
 
 #include <curses.h> /* the KEY_* codes only: no terminal here */
 #include <stdlib.h>
@@ -117,10 +118,8 @@ static Reaction act_drill_down(App *app, int key)
     }
     const Scores *sc = app_scores(app);
     if (app->focus == PANE_FLAGGED && sc) {
-        size_t row = 0;
-        for (size_t s = 0; s < sc->n_segments; s++)
-            if (sc->flagged[s] && row++ == app->flagged_row)
-                app->segment = s;
+        size_t s = app_flagged_segment(app, app->flagged_row);
+        app->segment = s != SIZE_MAX ? s : app->segment;
     }
     if (sc && sc->flagged[app->segment]) {
         app_goto_worst(app);
@@ -353,7 +352,14 @@ const KeyBinding key_table[] = {
      .doc_keys = "`m`, `'`", .doc = "bookmark the event at the cursor; jump to the next bookmark"},
     {.keys = {'w', 'W'}, .panes = ALL_PANES, .action = act_report,
      .help_keys = "w / W", .help = "write the flagged segments (CSV / JSON)",
-     .doc_keys = "`w`, `W`", .doc = "write the flagged segments to `TRACE.flagged.csv`, or `TRACE.flagged.json`; in a trace of sessions, its flagged distinct sessions (session, first event, length, count, first miss, reason, label) to `TRACE.flagged-sessions.csv` or `.json`"},
+     .doc_keys = "`w`, `W`", .doc = "write the flagged segments to `TRACE.flagged.csv`, or `TRACE.flagged.json`; in a trace of sessions, its flagged distinct sessions (session, first event, length, count, first miss, reason, label) to `TRACE.flagged-sessions.csv` or `.json`; both with a `mark` column (`F`, `A`), the units marked anomalous listed too"},
+    {.keys = {'F', 'A'}, .panes = ALL_PANES, .action = marks_act_mark,
+     .help_keys = "F / A, u, U", .help = "mark normal / anomalous; undo; learn",
+     .doc_keys = "`F`, `A`", .doc = "mark the unit at the cursor normal (a false positive) or anomalous (a miss): in a trace of sessions the cursor's session (the selected row's in the flagged list; identical sessions share the mark), else the selected segment (the selected row's in the flagged list). Marks go to `TRACE.labels.csv` beside the trace at once; the events show `N` or `A` before the event's index, the chart a row of them under the bars, the flagged list `marked normal` in place of the reason and the unflagged units marked anomalous after (segments: among) the flagged ones; the header counts them. A second `F` on a unit marked normal says so and changes nothing; `A` on it changes its mark"},
+    {.keys = {'U'}, .panes = ALL_PANES, .action = marks_act_update,
+     .doc_keys = "`U`", .doc = "update the model from the marks normal not yet learned, in the background (the status line says the epoch; Esc cancels): the updated model goes beside the one in use as `NAME.updated.safetensors` with its training windows file (the original untouched), then replaces it: every trace is scored again and drawn, the threshold set again from the held-back parts when the model kept them (`traceaid update`)"},
+    {.keys = {'u'}, .panes = ALL_PANES, .action = marks_act_undo,
+     .doc_keys = "`u`", .doc = "undo the last mark of this run (a stack: again for the one before); the file is saved again"},
     {.keys = {'z', 'Z'}, .panes = ALL_PANES, .action = act_zoom,
      .help_keys = "z / Z", .help = "zoom the chart in / out",
      .doc_keys = "`z` `Z`", .doc = "zoom the chart in (around the selected segment) or out (back to every segment)"},

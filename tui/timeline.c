@@ -10,6 +10,7 @@
 
 #include "../core/keys.h"
 #include "draw.h"
+#include "marks_keys.h"
 
 /* Where each column starts on a row of the pane's inside (-1: not shown) and how wide. */
 typedef struct Columns {
@@ -250,6 +251,9 @@ static void draw_row(const App *app, Rect in, const Columns *c, const TimelineCo
     draw_fill(app, in, y, style);
     draw_text(app, in, y, 0, key_style, "%c%c", missed ? '!' : ' ', app->bookmarked && app->bookmarked[e] ? '*' : ' ');
     draw_text(app, in, y, 2, style, "%9zu", e);
+    int marked = app_event_mark(app, e);
+    if (marked != MARK_NONE && e < 100000000) /* in the index's first column, blank below 10^8 */
+        draw_text(app, in, y, 2, style, "%c", marked == LABEL_NORMAL ? 'N' : 'A');
     char text[512];
     if (c->session_x >= 0) {
         format_session(text, sizeof text, app, c, e, i > 0 ? event_at_row(app, i - 1) : SIZE_MAX, i == app->top);
@@ -284,9 +288,10 @@ static void draw_row(const App *app, Rect in, const Columns *c, const TimelineCo
 static void timeline_draw(const App *app, Rect r)
 {
     const Trace *t = app_trace(app);
-    char title[200];
-    snprintf(title, sizeof title, "events   ! = the model missed it   * = bookmark%s%.100s%s", app->filter[0] ? "   filter: " : "",
-             app->filter, app->filter[0] ? " (f, then Enter alone, clears it)" : "");
+    char title[260];
+    snprintf(title, sizeof title, "events   ! = the model missed it   * = bookmark%s%s%.100s%s",
+             marks_count_trace(&app->marks, app->trace) ? "   N/A = marked normal/anomalous" : "",
+             app->filter[0] ? "   filter: " : "", app->filter, app->filter[0] ? " (f, then Enter alone, clears it)" : "");
     Rect in = draw_frame(app, r, title, app->focus == PANE_TIMELINE);
     TimelineColumns has = app->timeline_cols;
     if (!columns_of(&has, t)) /* not updated for this trace yet: found here, for this screen */
