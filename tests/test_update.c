@@ -362,7 +362,7 @@ static void update_sets_the_threshold_again(void **state)
     (void)state;
     const char *traces[3];
     for (int i = 0; i < 3; i++) {
-        char name[32], seed[8];
+        char name[32], seed[16];
         snprintf(name, sizeof name, "clean-%d.csv", i + 1);
         snprintf(seed, sizeof seed, "%d", i + 1);
         traces[i] = test_path(name);
