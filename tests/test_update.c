@@ -278,6 +278,14 @@ static void refusals(void **state)
     assert_status(r, 2);
     assert_contains(r.err, "bad.labels.csv:2:");
     run_result_free(&r);
+    r = run_traceaid("update", "--model", model, "-o", "/dev/null", "--sessions", session);
+    assert_status(r, 2);
+    assert_contains(r.err, "-o /dev/null: update writes a model file and its windows file beside it");
+    run_result_free(&r);
+    r = run_traceaid("update", "--model", model, "-o", out, "--sessions", write_text("short.txt", "5 5 22\n"));
+    assert_status(r, 2);
+    assert_contains(r.err, "nothing to learn: no session, trace or range given holds a window of 11 keys");
+    run_result_free(&r);
     r = run_traceaid("update", "--model", model, "-o", out, "--labels", test_path("absent.labels.csv"));
     assert_status(r, 2);
     assert_contains(r.err, "absent.labels.csv: No such file");
