@@ -154,6 +154,10 @@ static int update(const Command *cmd, UpdateArgs *a, const ArgInputs *inputs, Er
         return args_usage_error(cmd, a->labels ? "name the marks file after --labels"
                                                : "name the normal sessions (--sessions FILE), traces or marks "
                                                  "(--labels FILE) to learn");
+    /* two files go out, the model renamed into place last: no device, pipe or standard output */
+    if (strcmp(a->out, "-") == 0 || strncmp(a->out, "/dev/", 5) == 0 || strncmp(a->out, "/proc/", 6) == 0)
+        return args_usage_error(cmd, "-o %s: update writes a model file and its windows file beside it: name a "
+                                "file", a->out);
     char windows_out[4096];
     if (!training_windows_path(a->out, windows_out, sizeof windows_out))
         return args_usage_error(cmd, "-o %s: the name is too long", a->out);

@@ -178,6 +178,8 @@ bool update_run(Update *u, const UpdateOptions *opt, UpdateReport *report, Error
     window_set_free(&all);
     if (ok && report->train.interrupted)
         return error_interrupted(err);
+    if (ok) /* the weights have learned them: the count goes with the weights, saved or not */
+        model_add_learned_windows(u->model, u->learned.total);
     Calibration *cal = model_calibration(u->model);
     if (ok && u->calibration.n > 0 && cal->calibrated) {
         report->threshold_before = cal->threshold;
@@ -208,7 +210,6 @@ bool update_save(const Update *u, const char *path, Error *err)
     if (!union_of(&u->replay, &u->learned, 1, &both, err))
         return false;
     Model *m = u->model;
-    model_add_learned_windows(m, u->learned.total);
     bool ok = model_save(m, model_tmp, err);
     if (ok && !training_windows_save_calibrated(m, &both, &u->calibration, windows_path, err)) {
         unlink(model_tmp);
@@ -219,8 +220,6 @@ bool update_save(const Update *u, const char *path, Error *err)
         ok = error_set_code(err, ERROR_IO, "%s: %s (its windows file %s is written already)", path, strerror(errno),
                             windows_path);
     }
-    if (!ok)
-        model_add_learned_windows(m, (uint64_t)0 - u->learned.total); /* as it was: the count is the file's */
     window_set_free(&both);
     return ok;
 }

@@ -15,8 +15,10 @@
  * The traces are read against the model's vocabulary (core/model_vocab.h: model_vocab_seed), so
  * the keys it knows have its ids; a key past them is new, and is added to the model under the
  * next free id in the order update_learn_range first meets it. A caller that keeps traces loaded
- * (the explorer) reads them again against the updated model's vocabulary afterwards. Nothing is
- * shared between Updates: one per thread. */
+ * (the explorer) reads them again against the updated model's vocabulary afterwards. The model
+ * is the Update's until update_free: it grows and trains in place, so nothing else may use it
+ * meanwhile, and after a failure or a cancel it may be grown or half-trained (load it again).
+ * Nothing is shared between Updates: one per thread. */
 #ifndef TRACEAID_UPDATE_H
 #define TRACEAID_UPDATE_H
 
@@ -91,14 +93,20 @@ typedef struct UpdateReport {
     size_t calibration_segments;
 } UpdateReport;
 
-/* Trains the model on replay ∪ learned (learned counts times opt->weight); then, when the model
- * is calibrated and update_load_calibration found held-back parts, sets its threshold from their
- * scores by the model's own rule (core/calibrate.h). Cancelled: false with ERROR_INTERRUPTED, the model's weights then half-trained
- * (do not save them). No learned window: false, saying so. */
+/* Trains the model on replay ∪ learned (learned counts times opt->weight) and adds the learned
+ * occurrences to its learned_windows; then, when the model is calibrated and
+ * update_load_calibration found held-back parts, sets its threshold from their scores by the
+ * model's own rule (core/calibrate.h). Cancelled: false with ERROR_INTERRUPTED, the model's
+ * weights then half-trained (do not save them). No learned window: false, saying so. A learned
+ * window weighs in its batch's weighted mean (model/train.c), so a few learned windows beside many
+ * replayed ones move the model little: weight and epochs are the caller's to raise. */
 bool update_run(Update *u, const UpdateOptions *opt, UpdateReport *report, Error *err);
 
-/* Writes the model to path and, beside it, its windows file (replay ∪ learned, counts added, and the held-back parts): both written to temporary files first, the model renamed into
- * place last, so a failure leaves the old files as they were. path may be the model's own. */
+/* Writes the model to path and, beside it, its windows file (replay ∪ learned, counts added, and
+ * the held-back parts). The model goes to a temporary file first, then the windows file (itself
+ * through a temporary file), then the model is renamed into place: a failure before that last
+ * step leaves the old model and, but for the windows file's own failure, the old windows file.
+ * path may be the model's own. Only after update_run succeeded. */
 bool update_save(const Update *u, const char *path, Error *err);
 
 void update_free(Update *u);

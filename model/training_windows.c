@@ -20,6 +20,9 @@ bool training_windows_path(const char *model_path, char *out, size_t size)
     return n > 0 && (size_t)n < size;
 }
 
+static bool check_parts(const int64_t *starts, const int64_t *scored_from, size_t parts, const int32_t *keys,
+                        size_t n_keys_held, int n_keys, const char *path, Error *err);
+
 static int window_width(const Model *m)
 {
     int tx, ty, stride;
@@ -99,8 +102,10 @@ bool training_windows_save_calibrated(const Model *m, const WindowSet *ws, const
         {.name = "counts", .ndim = 1, .shape = {(int64_t)ws->n}, .numel = ws->n, .i64 = counts, .dtype = ST_I64},
     };
     size_t n_tensors = 2;
+    bool ok = true;
     if (cp && cp->n > 0) {
         size_t n_keys_held = (size_t)cp->starts[cp->n];
+        ok = check_parts(cp->starts, cp->scored_from, cp->n, cp->keys, n_keys_held, n_keys, path, err);
         tensors[n_tensors++] = (StTensor){.name = "calibration_keys", .ndim = 1, .shape = {(int64_t)n_keys_held},
                                           .numel = n_keys_held, .i32 = cp->keys, .dtype = ST_I32};
         tensors[n_tensors++] = (StTensor){.name = "calibration_starts", .ndim = 1, .shape = {(int64_t)cp->n + 1},
@@ -108,8 +113,8 @@ bool training_windows_save_calibrated(const Model *m, const WindowSet *ws, const
         tensors[n_tensors++] = (StTensor){.name = "calibration_scored_from", .ndim = 1, .shape = {(int64_t)cp->n},
                                           .numel = cp->n, .i64 = cp->scored_from, .dtype = ST_I64};
     }
-    bool ok = safetensors_save(path, tensors, n_tensors, meta_keys, meta_values, sizeof meta_keys / sizeof meta_keys[0],
-                               err);
+    ok = ok && safetensors_save(path, tensors, n_tensors, meta_keys, meta_values,
+                                sizeof meta_keys / sizeof meta_keys[0], err);
     free(keys);
     free(counts);
     return ok;
@@ -317,6 +322,25 @@ void calibration_parts_free(CalibrationParts *cp)
     memset(cp, 0, sizeof *cp);
 }
 
+/* Parts in order from 0 to n_keys_held, each scored from within it, every key within the model's
+ * n_keys: what the reader takes, and so what the writer writes. */
+static bool check_parts(const int64_t *starts, const int64_t *scored_from, size_t parts, const int32_t *keys,
+                        size_t n_keys_held, int n_keys, const char *path, Error *err)
+{
+    if (starts[0] != 0 || starts[parts] != (int64_t)n_keys_held)
+        return error_set(err, "%s: calibration_starts does not run from 0 to the %zu calibration keys", path,
+                         n_keys_held);
+    for (size_t p = 0; p < parts; p++)
+        if (starts[p + 1] <= starts[p] || scored_from[p] < 0 || scored_from[p] >= starts[p + 1] - starts[p])
+            return error_set(err, "%s: calibration part %zu: its start or where it is scored from is out of order",
+                             path, p);
+    for (size_t k = 0; k < n_keys_held; k++)
+        if (keys[k] < 0 || keys[k] >= n_keys)
+            return error_set(err, "%s: calibration key %zu: id %d outside the model's %d keys", path, k, keys[k],
+                             n_keys);
+    return true;
+}
+
 /* The three tensors, of their dtypes and shapes, their numbers in order and within the model's
  * keys: a damaged file is refused, naming it. */
 static bool fill_parts(CalibrationParts *cp, const SafeTensors *st, const char *path, int n_keys, Error *err)
@@ -331,18 +355,8 @@ static bool fill_parts(CalibrationParts *cp, const SafeTensors *st, const char *
         return error_set(err, "%s: tensors calibration_keys (I32 [n]), calibration_starts (I64 [parts + 1]) and "
                          "calibration_scored_from (I64 [parts]) are not all there as such: the file is damaged", path);
     size_t parts = (size_t)scored->shape[0];
-    if (starts->i64[0] != 0 || starts->i64[parts] != keys->shape[0])
-        return error_set(err, "%s: calibration_starts does not run from 0 to the %lld calibration keys", path,
-                         (long long)keys->shape[0]);
-    for (size_t p = 0; p < parts; p++)
-        if (starts->i64[p + 1] <= starts->i64[p] || scored->i64[p] < 0 ||
-            scored->i64[p] >= starts->i64[p + 1] - starts->i64[p])
-            return error_set(err, "%s: calibration part %zu: its start or where it is scored from is out of order",
-                             path, p);
-    for (size_t k = 0; k < keys->numel; k++)
-        if (keys->i32[k] < 0 || keys->i32[k] >= n_keys)
-            return error_set(err, "%s: calibration key %zu: id %d outside the model's %d keys", path, k, keys->i32[k],
-                             n_keys);
+    if (!check_parts(starts->i64, scored->i64, parts, keys->i32, (size_t)keys->shape[0], n_keys, path, err))
+        return false;
     cp->n = cp->cap_parts = parts;
     cp->cap_keys = keys->numel;
     cp->starts = malloc((parts + 1) * sizeof *cp->starts);

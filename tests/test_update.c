@@ -278,6 +278,14 @@ static void refusals(void **state)
     assert_status(r, 2);
     assert_contains(r.err, "bad.labels.csv:2:");
     run_result_free(&r);
+    r = run_traceaid("update", "--model", model, "-o", "/dev/null", "--sessions", session);
+    assert_status(r, 2);
+    assert_contains(r.err, "-o /dev/null: update writes a model file and its windows file beside it");
+    run_result_free(&r);
+    r = run_traceaid("update", "--model", model, "-o", out, "--sessions", write_text("short.txt", "5 5 22\n"));
+    assert_status(r, 2);
+    assert_contains(r.err, "nothing to learn: no session, trace or range given holds a window of 11 keys");
+    run_result_free(&r);
     r = run_traceaid("update", "--model", model, "-o", out, "--labels", test_path("absent.labels.csv"));
     assert_status(r, 2);
     assert_contains(r.err, "absent.labels.csv: No such file");
@@ -362,7 +370,7 @@ static void update_sets_the_threshold_again(void **state)
     (void)state;
     const char *traces[3];
     for (int i = 0; i < 3; i++) {
-        char name[32], seed[8];
+        char name[32], seed[16];
         snprintf(name, sizeof name, "clean-%d.csv", i + 1);
         snprintf(seed, sizeof seed, "%d", i + 1);
         traces[i] = test_path(name);
@@ -400,6 +408,67 @@ static void update_sets_the_threshold_again(void **state)
     model_free(&m);
 }
 
+/* The fixture's windows file with calibration tensors as given, written by hand (the writer
+ * refuses damaged ones). */
+static void write_parts_by_hand(const char *path, int32_t *keys, size_t n_keys_held, int64_t *starts,
+                                int64_t *scored_from, size_t parts)
+{
+    SafeTensors st;
+    Error err = {0};
+    assert_true(safetensors_load_dtypes(&st, FIXTURE_WINDOWS, ST_F32 | ST_I32 | ST_I64, &err));
+    StTensor tensors[5] = {st.tensors[0], st.tensors[1]};
+    tensors[2] = (StTensor){.name = "calibration_keys", .ndim = 1, .shape = {(int64_t)n_keys_held},
+                            .numel = n_keys_held, .i32 = keys, .dtype = ST_I32};
+    tensors[3] = (StTensor){.name = "calibration_starts", .ndim = 1, .shape = {(int64_t)parts + 1},
+                            .numel = parts + 1, .i64 = starts, .dtype = ST_I64};
+    tensors[4] = (StTensor){.name = "calibration_scored_from", .ndim = 1, .shape = {(int64_t)parts},
+                            .numel = parts, .i64 = scored_from, .dtype = ST_I64};
+    assert_true(safetensors_save(path, tensors, 5, (const char *const *)st.meta_keys,
+                                 (const char *const *)st.meta_values, st.n_meta, &err));
+    safetensors_free(&st);
+}
+
+/* Calibration parts that disagree with themselves or the model: the writer does not write them,
+ * the reader refuses them naming the file; whole ones read back as written. */
+static void damaged_calibration_parts_refused(void **state)
+{
+    (void)state;
+    Model m;
+    Error err = {0};
+    assert_true(model_load(&m, FIXTURE_MODEL, NULL, &err));
+    WindowSet ws;
+    TrainingWindowsInfo info;
+    assert_true(training_windows_load(&m, FIXTURE_WINDOWS, &ws, &info, &err));
+    int32_t keys[] = {4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4};
+    int64_t starts[] = {0, 12}, scored_from[] = {1};
+    CalibrationParts parts = {.n = 1, .starts = starts, .scored_from = scored_from, .keys = keys};
+    const char *path = test_path("parts.windows.safetensors");
+    assert_true(training_windows_save_calibrated(&m, &ws, &parts, path, &err));
+    CalibrationParts back;
+    assert_true(training_windows_load_calibration(&m, path, &back, &err));
+    assert_int_equal(back.n, 1);
+    assert_int_equal(back.scored_from[0], 1);
+    assert_int_equal(back.keys[11], 4);
+    calibration_parts_free(&back);
+    const char *damaged[] = {"scored from past its part", "a key outside the vocabulary", "starts past the keys"};
+    for (int i = 0; i < 3; i++) {
+        scored_from[0] = i == 0 ? 12 : 1;
+        keys[5] = i == 1 ? 26 : 4; /* the model's ids are 0..25 */
+        starts[1] = i == 2 ? 13 : 12;
+        err = (Error){0};
+        /* the writer takes its key count from the starts: a file's tensors can disagree, its arrays not */
+        if (i < 2 && training_windows_save_calibrated(&m, &ws, &parts, test_path("refused.windows.safetensors"), &err))
+            fail_msg("%s: written", damaged[i]);
+        write_parts_by_hand(path, keys, 12, starts, scored_from, 1);
+        err = (Error){0};
+        if (training_windows_load_calibration(&m, path, &back, &err))
+            fail_msg("%s: read", damaged[i]);
+        assert_contains(err.msg, "parts.windows.safetensors: calibration");
+    }
+    window_set_free(&ws);
+    model_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +482,7 @@ int main(void)
         cmocka_unit_test(in_place),
         cmocka_unit_test(ctrl_c_writes_nothing),
         cmocka_unit_test(update_sets_the_threshold_again),
+        cmocka_unit_test(damaged_calibration_parts_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
