@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# The feedback curve: what marking false positives and `traceaid update` buy, measured on data
+# the marks were not taken from.
+#   HDFS: hdfs_test_normal is split into a feedback pool (its first half of lines) and an
+#   evaluation part (the rest). The default DeepLog model is trained on hdfs_train (a model per
+#   seed of SEEDS); a user marks the first N false-positive sessions met in the pool (its flagged
+#   distinct sessions in file order, from `score --json`), `update --sessions` learns them, and
+#   `eval` measures on the evaluation part and all of hdfs_test_abnormal; N = 0 is the model
+#   without update. Once per seed, the LABELS_N marks written as the pool's TRACE.labels.csv and
+#   learned by `update --labels` are checked to give the same model as --sessions.
+#   Kernel (KERNEL=1): seq2seq and DeepLog trained on the recorded clean-01..07; the segments
+#   `score` flags in clean-08 are marked normal (a labels file), the model updated, and `eval
+#   --truth` run on clean-09, clean-10 and every anomalous recording before and after.
+# Tables on stdout, CSV in build/bench/feedback/. EXTRA_UPDATE adds options to every update
+# (say '--epochs 20'); the trained models are kept and trained again when the binary is newer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+
+OUT=$BUILD/feedback
+HDFS=${HDFS:-../shared/data/hdfs}
+SEEDS=${SEEDS:-1}
+MARKS=${MARKS:-"10 25 50 100 200"}
+LABELS_N=${LABELS_N:-50}
+EXTRA_UPDATE=${EXTRA_UPDATE:-}
+KERNEL=${KERNEL:-1}
+RECORDED=samples/recorded
+mkdir -p "$OUT"
+
+if ! ./traceaid update --help >/dev/null 2>&1; then
+    echo "feedback: this traceaid has no update command" >&2
+    exit 2
+fi
+
+# The small parsing jobs, in Python's json and csv modules: py COMMAND ARG...
+py() {
+    python3 - "$@" <<'PY'
+import csv, json, sys
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+def escape(name):
+    # io/labels.h: a key name's space, '%' and control characters as %XX
+    return "".join("%%%02X" % ord(c) if c in " %" or ord(c) < 0x20 or ord(c) == 0x7f else c for c in name)
+
+def labels_row(unit, first, keys):
+    # the keys field quoted as io/csv_write.c quotes text (its quotes doubled)
+    return '%s,%d,%d,normal,"%s"\n' % (unit, first, len(keys), " ".join(escape(k) for k in keys).replace('"', '""'))
+
+cmd, args = sys.argv[1], sys.argv[2:]
+if cmd == "flagged-sessions":        # SCORE_JSON: "session first_event length" per flagged distinct session
+    for s in load(args[0])["files"][0]["distinct_sessions"]:
+        if s["flagged"]:
+            print(s["session"], s["first_event"], s["length"])
+elif cmd == "eval":                  # EVAL_JSON: "fp fn tp f1"
+    e = load(args[0])
+    print(e["fp"], e["fn"], e["tp"], "%.4f" % e["f1"])
+elif cmd == "session-labels":        # FLAGGED SESSIONFILE N OUT: the first N as a marks file
+    rows = [l.split() for l in open(args[0])][: int(args[2])]
+    lines = [l.split() for l in open(args[1])]
+    with open(args[3], "w") as out:
+        out.write("unit,first_event,events,label,keys\n")
+        for index, first, length in rows:
+            keys = lines[int(index) - 1]
+            assert len(keys) == int(length), "session %s: %d keys, score says %s" % (index, len(keys), length)
+            out.write(labels_row("session", int(first), keys))
+elif cmd == "segment-labels":        # SCORE_JSON EVENTS_CSV OUT: the flagged segments as a marks file
+    keys = [row["key"] for row in csv.DictReader(open(args[1], newline=""))]
+    n = 0
+    with open(args[2], "w") as out:
+        out.write("unit,first_event,events,label,keys\n")
+        for seg in load(args[0])["files"][0]["segments"]:
+            if seg["flagged"]:
+                out.write(labels_row("segment", seg["first_event"], keys[seg["first_event"] : seg["last_event"] + 1]))
+                n += 1
+    print(n)
+elif cmd == "truth":                 # EVAL_JSON: "clean_flagged/clean_segments normal_flagged/normal recall... f1"
+    e = load(args[0])
+    kinds = {k["kind"]: k for k in e["kinds"]}
+    a = e["all"]
+    cols = ["%d/%d" % (kinds["clean"]["clean_flagged"], kinds["clean"]["clean_segments"]) if "clean" in kinds else "-",
+            "%d/%d" % (a["normal_flagged_in_anomalous_traces"], a["normal_segments_in_anomalous_traces"])]
+    for kind in args[1:]:
+        r = kinds.get(kind, {}).get("recall")
+        cols.append("-" if r is None else "%.3f" % r)
+    cols.append("-" if a["f1"] is None else "%.3f" % a["f1"])
+    print(" ".join(cols))
+PY
+}
+
+# A command whose exit status 1 means "something flagged", not a failure.
+flagging() { "$@" || [ $? -eq 1 ]; }
+
+# stale FILE INPUT...: FILE is missing or older than one of the inputs
+stale() {
+    local f=$1
+    shift
+    [ -f "$f" ] || return 0
+    local i
+    for i in ./traceaid "$@"; do [ "$i" -nt "$f" ] && return 0; done
+    return 1
+}
+
+# quietly WHAT COMMAND...: runs it, showing its output but the epoch lines on stderr; exits on failure
+quietly() {
+    local what=$1
+    shift
+    if ! "$@" >"$OUT/run.log" 2>&1; then
+        cat "$OUT/run.log" >&2
+        echo "feedback: $what failed" >&2
+        exit 2
+    fi
+    tr '\r' '\n' <"$OUT/run.log" | grep -v '^epoch' | grep . | sed 's/^/  /' >&2 || true
+}
+
+# update MODEL OUT ARGS...: the updated model (a failed update leaves no file to be measured)
+update() {
+    local model=$1 out=$2
+    shift 2
+    rm -f "$out"
+    # shellcheck disable=SC2086 # EXTRA_UPDATE is word-split on purpose
+    quietly "update of $model" ./traceaid update --model "$model" -o "$out" $EXTRA_UPDATE "$@"
+}
+
+hdfs_eval() { # MODEL: "fp fn tp f1" on the evaluation part and hdfs_test_abnormal
+    ./traceaid eval --json --model "$1" --normal "$EVAL_PART" --abnormal "$HDFS/hdfs_test_abnormal" >"$OUT/eval.json"
+    py eval "$OUT/eval.json"
+}
+
+pool_fp() { # MODEL: the pool's flagged distinct sessions
+    flagging ./traceaid score --json --flagged --model "$1" "$POOL" >"$OUT/pool-after.json"
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["files"][0]["flagged_distinct"])' "$OUT/pool-after.json"
+}
+
+# ---------------------------------------------------------------- HDFS
+POOL=$OUT/hdfs_pool
+EVAL_PART=$OUT/hdfs_eval
+lines=$(wc -l <"$HDFS/hdfs_test_normal")
+head -n $((lines / 2)) "$HDFS/hdfs_test_normal" >"$POOL"
+tail -n +$((lines / 2 + 1)) "$HDFS/hdfs_test_normal" >"$EVAL_PART"
+echo "HDFS: pool $(wc -l <"$POOL") sessions (the first half of hdfs_test_normal), evaluation part" \
+    "$(wc -l <"$EVAL_PART") normal + hdfs_test_abnormal"
+
+# row SEED N MARKS MODEL: a line of the table and of the CSV
+row() {
+    local figures left
+    read -r -a figures <<<"$(hdfs_eval "$4")"
+    left=$(pool_fp "$4")
+    printf '%5s %6s %6s %6s %6s %7.2f%% %8s\n' "$2" "$3" "${figures[0]}" "${figures[1]}" "${figures[2]}" \
+        "$(awk -v f="${figures[3]}" 'BEGIN { print 100 * f }')" "$left"
+    echo "$1,$2,$3,${figures[0]},${figures[1]},${figures[2]},${figures[3]},$left" >>"$CSV"
+}
+
+CSV=$OUT/hdfs.csv
+echo "seed,n,marks,fp,fn,tp,f1,pool_fp" >"$CSV"
+for seed in $SEEDS; do
+    model=$OUT/hdfs-s$seed.safetensors
+    if stale "$model" "$HDFS/hdfs_train"; then
+        rm -f "$model"
+        quietly "training" ./traceaid train --model deeplog --seed "$seed" -o "$model" --sessions "$HDFS/hdfs_train"
+    fi
+    flagging ./traceaid score --json --model "$model" "$POOL" >"$OUT/pool-s$seed.json"
+    flagged=$OUT/pool-s$seed.flagged
+    py flagged-sessions "$OUT/pool-s$seed.json" >"$flagged"
+    echo
+    echo "== seed $seed: $(wc -l <"$flagged") false-positive sessions in the pool"
+    printf '%5s %6s %6s %6s %6s %8s %8s\n' N marks FP FN TP F1 "pool FP"
+    row "$seed" 0 0 "$model"
+    for n in $MARKS; do
+        marks=$OUT/marks-s$seed-$n.txt
+        head -n "$n" "$flagged" | awk 'NR == FNR { want[$1]; next } FNR in want' - "$POOL" >"$marks"
+        updated=$OUT/hdfs-s$seed-n$n.safetensors
+        update "$model" "$updated" --seed "$seed" --sessions "$marks"
+        row "$seed" "$n" "$(wc -l <"$marks")" "$updated"
+    done
+
+    # The same marks through a marks file beside the pool: the same model?
+    n=$LABELS_N
+    py session-labels "$flagged" "$POOL" "$n" "$POOL.labels.csv"
+    by_sessions=$OUT/hdfs-s$seed-n$n.safetensors by_labels=$OUT/hdfs-s$seed-n$n-labels.safetensors
+    [ -f "$by_sessions" ] || update "$model" "$by_sessions" --seed "$seed" --sessions "$OUT/marks-s$seed-$n.txt"
+    update "$model" "$by_labels" --seed "$seed" --labels "$POOL.labels.csv"
+    if cmp -s "$by_sessions" "$by_labels"; then
+        echo "marks file: update --labels $(basename "$POOL").labels.csv ($n rows) writes the model --sessions does, byte for byte"
+    elif [ "$(hdfs_eval "$by_sessions")" = "$(hdfs_eval "$by_labels")" ]; then
+        echo "marks file: update --labels ($n rows) writes another file than --sessions, with the same eval: $(hdfs_eval "$by_labels")"
+    else
+        echo "marks file: update --labels ($n rows) and --sessions DIFFER: $(hdfs_eval "$by_labels") against $(hdfs_eval "$by_sessions")"
+    fi
+done
+echo "wrote $CSV"
+
+[ "$KERNEL" = 1 ] || exit 0
+
+# ---------------------------------------------------------------- kernel traces
+shopt -s nullglob
+train_clean=("$RECORDED"/clean-0[1-7].perf-script.txt.xz)
+evaluated=("$RECORDED"/clean-09.perf-script.txt.xz "$RECORDED"/clean-10.perf-script.txt.xz)
+for f in "$RECORDED"/*.perf-script.txt.xz; do
+    case $(basename "$f") in clean-*) ;; *) evaluated+=("$f") ;; esac
+done
+# clean-08 opened from here, so its marks file lies here and not among the recordings
+feedback_trace=$OUT/clean-08.perf-script.txt.xz
+ln -sf "$(realpath "$RECORDED/clean-08.perf-script.txt.xz")" "$feedback_trace"
+KINDS="fifo-ls fifo-ls-sporadic full-while half-while"
+
+CSV=$OUT/kernel.csv
+echo "model,stage,marked_segments,clean_flagged,normal_flagged_in_anomalous,${KINDS// /_recall,}_recall,f1" >"$CSV"
+echo
+echo "== kernel traces: trained on clean-01..07, marks from clean-08, evaluated on clean-09, clean-10 and the anomalous recordings"
+printf '%-8s %-7s %6s %13s %17s' model stage marks "clean flagged" "normal in anom."
+for k in $KINDS; do printf ' %9.9s' "$k"; done
+printf ' %6s\n' F1
+for kind in seq2seq deeplog; do
+    model=$OUT/recorded-$kind.safetensors
+    if stale "$model" "${train_clean[@]}"; then
+        rm -f "$model"
+        quietly "training $kind" ./traceaid train --model "$kind" -o "$model" "${train_clean[@]}"
+    fi
+    flagging ./traceaid score --json --model "$model" "$feedback_trace" >"$OUT/clean-08-$kind.json"
+    ./traceaid score --events --model "$model" "$feedback_trace" >"$OUT/clean-08-$kind.events.csv"
+    marked=$(py segment-labels "$OUT/clean-08-$kind.json" "$OUT/clean-08-$kind.events.csv" "$feedback_trace.labels.csv")
+    updated=$OUT/recorded-$kind-updated.safetensors
+    stages="before"
+    if [ "$marked" -gt 0 ]; then
+        update "$model" "$updated" --labels "$feedback_trace.labels.csv"
+        stages="before after"
+    fi
+    for stage in $stages; do
+        m=$model
+        [ "$stage" = after ] && m=$updated
+        ./traceaid eval --truth --json --model "$m" "${evaluated[@]}" >"$OUT/truth.json"
+        # shellcheck disable=SC2086 # the kinds, one argument each
+        read -r -a figures <<<"$(py truth "$OUT/truth.json" $KINDS)"
+        printf '%-8s %-7s %6s %13s %17s' "$kind" "$stage" "$marked" "${figures[0]}" "${figures[1]}"
+        for ((i = 2; i < ${#figures[@]} - 1; i++)); do printf ' %9s' "${figures[i]}"; done
+        printf ' %6s\n' "${figures[-1]}"
+        (IFS=,; echo "$kind,$stage,$marked,${figures[*]}") >>"$CSV"
+    done
+    [ "$marked" -gt 0 ] || echo "  ($kind flags no segment of clean-08: nothing to mark)"
+done
+echo "wrote $CSV"
