@@ -48,6 +48,12 @@ static void print_model(Model *model)
         printf(" %s", names[k]);
     char all[32];
     printf(n_keys > 12 ? " ... (%s in all)\n" : "\n", format_count(all, sizeof all, (uint64_t)n_keys));
+    uint64_t learned = model_learned_windows(model);
+    if (learned) {
+        char count[32];
+        printf("learned: %s window%s by traceaid update since training\n",
+               format_count(count, sizeof count, learned), learned == 1 ? "" : "s");
+    }
 }
 
 static int info(const Command *cmd, const ArgInputs *inputs, uint64_t window, uint64_t top_g)

@@ -15,5 +15,6 @@ extern const Command cmd_calibrate;
 extern const Command cmd_info;
 extern const Command cmd_plot;
 extern const Command cmd_explain;
+extern const Command cmd_update;
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "linear.h"
+#include "model_file.h"
 #include "softmax.h"
 #include "tensor.h"
 
@@ -99,6 +100,36 @@ void deeplog_free(DeepLog *m)
     free(m->key_names);
     free(m->params);
     memset(m, 0, sizeof *m);
+}
+
+bool deeplog_grow_vocab(DeepLog *m, const char *const *new_names, int n_new, uint64_t seed, Error *err)
+{
+    DeepLogConfig grown_cfg = m->cfg;
+    grown_cfg.n_keys += n_new;
+    if (!deeplog_config_check(&grown_cfg, err))
+        return false;
+    TensorTable old, grown;
+    deeplog_tensor_table(&m->cfg, &old);
+    deeplog_tensor_table(&grown_cfg, &grown);
+    float *params = malloc(grown.n_params * sizeof *params);
+    char **names = params ? model_vocab_grown(m->key_names, m->cfg.n_keys, new_names, n_new) : NULL;
+    if (!names) {
+        free(params);
+        return error_set_code(err, ERROR_NOMEM, "out of memory for a model of %zu parameters", grown.n_params);
+    }
+    tensor_table_grow(&old, m->params, &grown, params, seed);
+    DeepLogTensors views;
+    tensor_table_views(&grown, params, &views);
+    tensor_table_neutral_rows(views.fc_weight, views.fc_bias, (size_t)m->cfg.n_keys, (size_t)grown_cfg.n_keys,
+                              (size_t)grown_cfg.hidden);
+    free(m->params);
+    free(m->key_names);
+    m->cfg = grown_cfg;
+    m->n_params = grown.n_params;
+    m->params = params;
+    m->t = views;
+    m->key_names = names;
+    return true;
 }
 
 /* The work block's layout: run with block->base NULL it counts the floats, then lays them. */

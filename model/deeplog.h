@@ -42,6 +42,7 @@ typedef struct DeepLog {
     float *params;
     DeepLogTensors t;
     char **key_names;   /* K names in id order: the model's vocabulary */
+    uint64_t learned_windows;   /* metadata learned_windows (model_learned_windows) */
 } DeepLog;
 
 /* Activations and scratch for batches of up to max_batch windows, in one allocation. */
@@ -62,6 +63,9 @@ bool deeplog_config_check(const DeepLogConfig *cfg, Error *err);
 bool deeplog_create(DeepLog *m, const DeepLogConfig *cfg, const char *const *key_names,
                     uint64_t seed, Error *err);
 void deeplog_free(DeepLog *m);
+/* Appends n_new keys (model_grow_vocab): lstm.weight_ih_l0 gains columns, fc.weight rows and
+ * fc.bias entries; the rest is kept. On failure m is as it was. */
+bool deeplog_grow_vocab(DeepLog *m, const char *const *new_names, int n_new, uint64_t seed, Error *err);
 /* The model's tensors in state_dict order (model/tensor_table.h), views into DeepLogTensors. */
 void deeplog_tensor_table(const DeepLogConfig *cfg, TensorTable *table);
 /* Lays views over a block of n_params floats (the parameters, or gradients). */

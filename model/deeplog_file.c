@@ -1,5 +1,6 @@
 /* DeepLog models as safetensors files in PyTorch's layout (docs/MODEL_FORMAT.md): the tensors are
  * deeplog_tensor_table's rows, the metadata is written and read here. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +26,14 @@ bool deeplog_save(const DeepLog *m, const char *path, Error *err)
     char *vocab = model_vocab_json(m->key_names, m->cfg.n_keys);
     if (!vocab)
         return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
-    const char *keys[4 + CALIBRATION_META_MAX] = {"model", "window", "top_g", "vocab"};
-    const char *values[4 + CALIBRATION_META_MAX] = {"deeplog", window, top_g, vocab};
+    const char *keys[5 + CALIBRATION_META_MAX] = {"model", "window", "top_g", "vocab"};
+    const char *values[5 + CALIBRATION_META_MAX] = {"deeplog", window, top_g, vocab};
     size_t n_meta = 4;
+    char learned[24];
+    if (m->learned_windows) { /* absent means 0: files of models never updated stay as they were */
+        snprintf(learned, sizeof learned, "%" PRIu64, m->learned_windows);
+        keys[n_meta] = "learned_windows", values[n_meta++] = learned;
+    }
     CalibrationText text;
     model_calibration_meta(&m->calibration, &text, keys, values, &n_meta);
     bool ok = safetensors_save(path, list.tensors, list.n, keys, values, n_meta, err);
@@ -74,6 +80,7 @@ bool deeplog_from_safetensors(DeepLog *m, const SafeTensors *st, const char *pat
     ok = ok && deeplog_create(m, &c, NULL, 0, err);
     if (ok && !(ok = model_read_vocab(st, path, m->key_names, m->cfg.n_keys, err) &&
                      model_read_calibration(st, path, &m->calibration, err) &&
+                     model_read_learned_windows(st, path, &m->learned_windows, err) &&
                      copy_model_tensors(m, st, path, err)))
         deeplog_free(m);
     return ok;

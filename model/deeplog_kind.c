@@ -64,6 +64,12 @@ static char *const *key_names(const void *state, int *n_keys)
 }
 
 static Calibration *calibration(void *state) { return &((DeepLog *)state)->calibration; }
+static uint64_t *learned_windows(void *state) { return &((DeepLog *)state)->learned_windows; }
+
+static bool grow(void *state, const char *const *new_names, int n_new, uint64_t seed, Error *err)
+{
+    return deeplog_grow_vocab(state, new_names, n_new, seed, err);
+}
 static size_t n_params(const void *state) { return ((const DeepLog *)state)->n_params; }
 static const float *params(const void *state) { return ((const DeepLog *)state)->params; }
 static int top_g(const void *state) { return ((const DeepLog *)state)->cfg.top_g; }
@@ -167,6 +173,7 @@ const ModelKind deeplog_kind = {
     .describe = describe,
     .key_names = key_names,
     .calibration = calibration,
+    .learned_windows = learned_windows,
     .n_params = n_params,
     .params = params,
     .window_shape = window_shape,
@@ -179,6 +186,7 @@ const ModelKind deeplog_kind = {
     .window_for = window_for,
     .next_anomaly = next_anomaly,
     .anomaly_unit = "the first miss of each session",
+    .grow = grow,
     .interpreter_size = sizeof(Interpreter),
     .interpreter_init = init_interpreter,
     .interpret = interpret,

@@ -125,6 +125,42 @@ const Calibration *model_calibration_const(const Model *m) { return m->kind->cal
 size_t model_n_params(const Model *m) { return m->kind->n_params(m->state); }
 const char *model_path(const Model *m) { return m->path; }
 
+uint64_t model_learned_windows(const Model *m) { return *m->kind->learned_windows(m->state); }
+
+void model_add_learned_windows(Model *m, uint64_t n)
+{
+    uint64_t *count = m->kind->learned_windows(m->state);
+    *count = n > UINT64_MAX - *count ? UINT64_MAX : *count + n;
+}
+
+/* A vocabulary maps names to ids: a name twice would make one of the ids unreachable. */
+static bool names_are_new(const Model *m, const char *const *new_names, int n_new, Error *err)
+{
+    int n_keys;
+    char *const *names = model_key_names(m, &n_keys);
+    for (int i = 0; i < n_new; i++) {
+        if (!new_names[i])
+            return error_set(err, "growing the vocabulary: new key %d has no name", i + 1);
+        for (int k = 0; k < n_keys; k++)
+            if (strcmp(names[k], new_names[i]) == 0)
+                return error_set(err, "growing the vocabulary: the model already has key '%s' (id %d)",
+                                 new_names[i], k);
+        for (int j = 0; j < i; j++)
+            if (strcmp(new_names[j], new_names[i]) == 0)
+                return error_set(err, "growing the vocabulary: key '%s' given twice", new_names[i]);
+    }
+    return true;
+}
+
+bool model_grow_vocab(Model *m, const char *const *new_names, int n_new, uint64_t seed, Error *err)
+{
+    if (n_new < 0)
+        return error_set(err, "growing the vocabulary by %d keys", n_new);
+    if (n_new == 0)
+        return true;
+    return names_are_new(m, new_names, n_new, err) && m->kind->grow(m->state, new_names, n_new, seed, err);
+}
+
 static uint64_t fnv1a(uint64_t h, const void *data, size_t size)
 {
     const unsigned char *bytes = data;

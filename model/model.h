@@ -67,6 +67,7 @@ typedef struct ModelKind {
 
     char *const *(*key_names)(const void *state, int *n_keys);
     Calibration *(*calibration)(void *state);
+    uint64_t *(*learned_windows)(void *state);  /* the metadata's learned_windows */
     size_t (*n_params)(const void *state);
     const float *(*params)(const void *state);     /* n_params of them, in state_dict order */
     void (*window_shape)(const void *state, int *tx, int *ty, int *stride);
@@ -88,6 +89,9 @@ typedef struct ModelKind {
     bool (*next_anomaly)(const void *state, const Trace *t, const EventOutcomes *o, const Scores *sc,
                          size_t *cursor, size_t *e);
     const char *anomaly_unit;       /* what next_anomaly visits, for reports */
+    /* Appends n_new keys after the current ids: the tensors with a key dimension grow
+     * (model/tensor_table.h's tensor_table_grow), the rest is kept. */
+    bool (*grow)(void *state, const char *const *new_names, int n_new, uint64_t seed, Error *err);
 
     size_t interpreter_size;
     bool (*interpreter_init)(void *it, const void *state, NearestIndex *nearest,
@@ -135,6 +139,19 @@ int model_n_reserved(const Model *m);
 Calibration *model_calibration(Model *m);
 const Calibration *model_calibration_const(const Model *m);
 size_t model_n_params(const Model *m);
+/* The window occurrences `traceaid update` has taught the model since it was trained, summed
+ * over updates: the metadata's learned_windows, 0 when absent. */
+uint64_t model_learned_windows(const Model *m);
+void model_add_learned_windows(Model *m, uint64_t n);
+/* Grows the vocabulary by n_new keys named new_names, given ids after the current ones, so the
+ * ids already known keep their meaning (and their weights). The new input columns (DeepLog) or
+ * embedding rows (seq2seq) take PyTorch's default initialisation, drawn from seed; the new output
+ * rows start with zero weights and a bias below any logit an old key can reach, so on windows of
+ * old keys the old keys' logits are unchanged, rank as before, and each new key ranks below them
+ * all (model/tensor_table.c says why). Calibration and metadata stay; the layout stays PyTorch's.
+ * A name the vocabulary already holds, or given twice, is an error and leaves m as it was; so is
+ * running out of memory. Work buffers and interpreters made for m before must be made again. */
+bool model_grow_vocab(Model *m, const char *const *new_names, int n_new, uint64_t seed, Error *err);
 /* A hash of the parameters' bits (FNV-1a 64): the same for a model and its file read back, and
  * another for other weights, so a file made for this model can be told from a stale one. */
 uint64_t model_params_hash(const Model *m);

@@ -161,3 +161,35 @@ bool model_copy_tensors(const SafeTensors *st, const char *path, const StTensor 
     }
     return true;
 }
+
+bool model_read_learned_windows(const SafeTensors *st, const char *path, uint64_t *n, Error *err)
+{
+    const char *text = safetensors_meta(st, "learned_windows");
+    *n = 0;
+    if (!text)
+        return true;
+    bool ok = *text != '\0';
+    for (const char *c = text; ok && *c; c++) {
+        unsigned digit = (unsigned)(*c - '0');
+        ok = digit <= 9 && *n <= (UINT64_MAX - digit) / 10;
+        *n = *n * 10 + digit;
+    }
+    if (!ok)
+        return error_set(err, "%s: metadata \"learned_windows\" is '%s', not a count", path, text);
+    return true;
+}
+
+char **model_vocab_grown(char **names, int n, const char *const *new_names, int n_new)
+{
+    char **grown = calloc((size_t)n + (size_t)n_new, sizeof *grown);
+    for (int i = 0; grown && i < n_new; i++)
+        if (!(grown[n + i] = strdup(new_names[i]))) {
+            for (int j = 0; j < i; j++)
+                free(grown[n + j]);
+            free(grown);
+            return NULL;
+        }
+    if (grown && n)
+        memcpy(grown, names, (size_t)n * sizeof *grown);
+    return grown;
+}

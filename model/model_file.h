@@ -3,6 +3,8 @@
 #ifndef TRACEAID_MODEL_FILE_H
 #define TRACEAID_MODEL_FILE_H
 
+#include <stdint.h>
+
 #include "../io/safetensors.h"
 #include "calibration.h"
 
@@ -15,6 +17,12 @@ bool model_meta_int(const SafeTensors *st, const char *path, const char *key, in
                     int *value, Error *err);
 /* Reads the calibration's fields the metadata holds; the others keep cal's values. */
 bool model_read_calibration(const SafeTensors *st, const char *path, Calibration *cal, Error *err);
+
+/* The metadata's "learned_windows", a decimal count; 0 when absent. */
+bool model_read_learned_windows(const SafeTensors *st, const char *path, uint64_t *n, Error *err);
+/* names[0..n) then copies of new_names[0..n_new), in a new array (the old array is to be freed,
+ * not its names); NULL, names untouched, when memory runs out. */
+char **model_vocab_grown(char **names, int n, const char *const *new_names, int n_new);
 
 /* Copies each wanted tensor's data from the file, checking its name and shape. */
 bool model_copy_tensors(const SafeTensors *st, const char *path, const StTensor *want, size_t n,

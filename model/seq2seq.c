@@ -6,6 +6,7 @@
 
 #include "embedding.h"
 #include "linear.h"
+#include "model_file.h"
 #include "softmax.h"
 #include "tensor.h"
 
@@ -118,6 +119,36 @@ void seq2seq_free(Seq2Seq *m)
     free(m->key_names);
     free(m->params);
     memset(m, 0, sizeof *m);
+}
+
+bool seq2seq_grow_vocab(Seq2Seq *m, const char *const *new_names, int n_new, uint64_t seed, Error *err)
+{
+    Seq2SeqConfig grown_cfg = m->cfg;
+    grown_cfg.vocab += n_new;
+    if (!seq2seq_config_check(&grown_cfg, err))
+        return false;
+    TensorTable old, grown;
+    seq2seq_tensor_table(&m->cfg, &old);
+    seq2seq_tensor_table(&grown_cfg, &grown);
+    float *params = malloc(grown.n_params * sizeof *params);
+    char **names = params ? model_vocab_grown(m->key_names, m->cfg.vocab, new_names, n_new) : NULL;
+    if (!names) {
+        free(params);
+        return error_set_code(err, ERROR_NOMEM, "out of memory for a model of %zu parameters", grown.n_params);
+    }
+    tensor_table_grow(&old, m->params, &grown, params, seed);
+    Seq2SeqTensors views;
+    tensor_table_views(&grown, params, &views);
+    tensor_table_neutral_rows(views.fc_weight, views.fc_bias, (size_t)m->cfg.vocab, (size_t)grown_cfg.vocab,
+                              (size_t)grown_cfg.hidden);
+    free(m->params);
+    free(m->key_names);
+    m->cfg = grown_cfg;
+    m->n_params = grown.n_params;
+    m->params = params;
+    m->t = views;
+    m->key_names = names;
+    return true;
 }
 
 /* ---- work buffers ------------------------------------------------------------------------ */

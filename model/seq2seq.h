@@ -53,6 +53,7 @@ typedef struct Seq2Seq {
     float *params;
     Seq2SeqTensors t;
     char **key_names;       /* V names in id order, "<pad>", "<start>", "<unk>" first */
+    uint64_t learned_windows;   /* metadata learned_windows (model_learned_windows) */
 } Seq2Seq;
 
 /* Activations for batches of up to max_batch windows, in one allocation. */
@@ -89,6 +90,10 @@ bool seq2seq_check_top_g(const Seq2Seq *m, int top_g, Error *err);
 bool seq2seq_create(Seq2Seq *m, const Seq2SeqConfig *cfg, const char *const *key_names,
                     uint64_t seed, Error *err);
 void seq2seq_free(Seq2Seq *m);
+/* Appends n_new keys (model_grow_vocab) after the V ids: every tensor with a V dimension (both
+ * embeddings' rows, decoder.fc's rows and bias) grows; the rest is kept. Ids the model read as
+ * UNK before become the new keys'. On failure m is as it was. */
+bool seq2seq_grow_vocab(Seq2Seq *m, const char *const *new_names, int n_new, uint64_t seed, Error *err);
 /* The model's tensors in state_dict order (model/tensor_table.h), views into Seq2SeqTensors. */
 void seq2seq_tensor_table(const Seq2SeqConfig *cfg, TensorTable *table);
 /* Lays views over a block of n_params floats (the parameters, or gradients). */

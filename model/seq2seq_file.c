@@ -1,5 +1,6 @@
 /* seq2seq models as safetensors files in PyTorch's layout (docs/MODEL_FORMAT.md): the tensors are
  * seq2seq_tensor_table's rows, the metadata is written and read here. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +28,14 @@ bool seq2seq_save(const Seq2Seq *m, const char *path, Error *err)
     char *vocab = model_vocab_json(m->key_names, m->cfg.vocab);
     if (!vocab)
         return error_set_code(err, ERROR_NOMEM, "%s: out of memory", path);
-    const char *keys[6 + CALIBRATION_META_MAX] = {"model", "vocab", "tx", "ty", "stride", "top_g"};
-    const char *values[6 + CALIBRATION_META_MAX] = {"seq2seq", vocab, tx, ty, stride, top_g};
+    const char *keys[7 + CALIBRATION_META_MAX] = {"model", "vocab", "tx", "ty", "stride", "top_g"};
+    const char *values[7 + CALIBRATION_META_MAX] = {"seq2seq", vocab, tx, ty, stride, top_g};
     size_t n_meta = 6;
+    char learned[24];
+    if (m->learned_windows) { /* absent means 0: files of models never updated stay as they were */
+        snprintf(learned, sizeof learned, "%" PRIu64, m->learned_windows);
+        keys[n_meta] = "learned_windows", values[n_meta++] = learned;
+    }
     CalibrationText text;
     model_calibration_meta(&m->calibration, &text, keys, values, &n_meta);
     bool ok = safetensors_save(path, list.tensors, list.n, keys, values, n_meta, err);
@@ -72,6 +78,7 @@ bool seq2seq_from_safetensors(Seq2Seq *m, const SafeTensors *st, const char *pat
                      seq2seq_check_top_g(m, m->top_g, err) &&
                      model_read_vocab(st, path, m->key_names, m->cfg.vocab, err) &&
                      model_read_calibration(st, path, &m->calibration, err) &&
+                     model_read_learned_windows(st, path, &m->learned_windows, err) &&
                      copy_model_tensors(m, st, path, err)))
         seq2seq_free(m);
     return ok;

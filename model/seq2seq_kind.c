@@ -74,6 +74,12 @@ static char *const *key_names(const void *state, int *n_keys)
 }
 
 static Calibration *calibration(void *state) { return &((Seq2Seq *)state)->calibration; }
+static uint64_t *learned_windows(void *state) { return &((Seq2Seq *)state)->learned_windows; }
+
+static bool grow(void *state, const char *const *new_names, int n_new, uint64_t seed, Error *err)
+{
+    return seq2seq_grow_vocab(state, new_names, n_new, seed, err);
+}
 static size_t n_params(const void *state) { return ((const Seq2Seq *)state)->n_params; }
 static const float *params(const void *state) { return ((const Seq2Seq *)state)->params; }
 static int top_g(const void *state) { return ((const Seq2Seq *)state)->top_g; }
@@ -169,6 +175,7 @@ const ModelKind seq2seq_kind = {
     .describe = describe,
     .key_names = key_names,
     .calibration = calibration,
+    .learned_windows = learned_windows,
     .n_params = n_params,
     .params = params,
     .window_shape = window_shape,
@@ -180,6 +187,7 @@ const ModelKind seq2seq_kind = {
     .window_for = window_for,
     .next_anomaly = next_anomaly,
     .anomaly_unit = "windows with a miss in the flagged segments",
+    .grow = grow,
     .interpreter_size = sizeof(Seq2SeqInterpreter),
     .interpreter_init = init_interpreter,
     .interpret = interpret,

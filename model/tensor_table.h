@@ -73,6 +73,19 @@ void tensor_table_init(const TensorTable *t, float *block, uint64_t seed);
  * file's tensors in (model_copy_tensors). */
 void tensor_table_list(const TensorTable *t, float *block, TensorList *list);
 
+/* Growing a model (model_grow_vocab): grown is the table of the same model with more keys, its
+ * rows those of old with some dimensions larger. Fills grown_block with the initialisation a new
+ * model of grown's sizes draws from seed, then copies each old tensor into the leading rows and
+ * columns of its row in grown: old values keep their place in PyTorch's layout, the new rows and
+ * columns hold PyTorch's default init. The rows must match in name and order; shapes may only
+ * grow. */
+void tensor_table_grow(const TensorTable *old, const float *old_block, const TensorTable *grown,
+                       float *grown_block, uint64_t seed);
+/* New output rows that leave the old keys' predictions as they were: rows [old_rows, rows) of
+ * weight [rows, cols] zero, their bias entries at the least logit any old row can give an input
+ * in (-1, 1)^cols, min over old rows of bias - sum |weight| (see tensor_table.c for why). */
+void tensor_table_neutral_rows(float *weight, float *bias, size_t old_rows, size_t rows, size_t cols);
+
 typedef struct BlockCarver {
     float *base;            /* NULL: only count */
     size_t used;            /* floats handed out so far */

@@ -1,0 +1,226 @@
+/* traceaid update: teach a model that the sessions, traces or marked ranges given are normal
+ * (core/update.h: fine-tuning with replay of its training windows). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/interrupt.h"
+#include "../core/model_args.h"
+#include "../core/model_vocab.h"
+#include "../core/outputs.h"
+#include "../core/update.h"
+#include "../io/format.h"
+#include "../io/labels.h"
+#include "../model/training_windows.h"
+#include "commands.h"
+#include "progress.h"
+
+typedef struct UpdateArgs {
+    ModelRequest model;
+    TraceRequest traces;
+    const char *out;
+    uint64_t epochs, seed;
+    float learning_rate, weight;
+    bool no_replay, labels;
+} UpdateArgs;
+
+/* What the marks files gave: rows learned, rows marked anomalous (not learned). */
+typedef struct LabelsLearned {
+    size_t normal, anomalous;
+} LabelsLearned;
+
+/* --labels names marks files, positional: a --sessions file among them is a mistake. */
+static bool labels_inputs_plain(const Command *cmd, const ArgInputs *inputs)
+{
+    for (size_t i = 0; i < inputs->n; i++)
+        if (inputs->items[i].format == TRACE_FORMAT_SESSIONS) {
+            args_usage_error(cmd, "--labels: the files named are marks files; --sessions %s cannot go with them",
+                             inputs->items[i].path);
+            return false;
+        }
+    return true;
+}
+
+/* The rows marked normal of each marks file, learned from their keys alone. A file named that
+ * is not there is an error here (for the explorer a missing file is no marks). */
+static bool labels_learn(const ArgInputs *inputs, Update *u, LabelsLearned *learned, Error *err)
+{
+    bool ok = true;
+    for (size_t i = 0; ok && i < inputs->n; i++) {
+        const char *path = inputs->items[i].path;
+        if (access(path, R_OK) != 0)
+            return error_set_code(err, ERROR_IO, "--labels %s: %s", path, strerror(errno));
+        Labels labels = {0};
+        ok = labels_load(&labels, path, err);
+        for (size_t r = 0; ok && r < labels.n_rows; r++) {
+            const LabelRow *row = &labels.rows[r];
+            if (row->label != LABEL_NORMAL) {
+                learned->anomalous++;
+                continue;
+            }
+            learned->normal++;
+            ok = update_learn_names(u, (const char *const *)row->keys, (size_t)row->events, err);
+        }
+        labels_free(&labels);
+    }
+    return ok;
+}
+
+static void show_epoch(const TrainProgress *p, void *ctx)
+{
+    char eta[32], rate[32];
+    progress_show(ctx, p->epoch == p->epochs, "epoch %d/%d  loss %.4f  %s windows/s  ETA %s", p->epoch, p->epochs,
+                  p->loss, format_count(rate, sizeof rate, (uint64_t)p->windows_per_s),
+                  progress_duration(eta, sizeof eta, p->eta_s));
+}
+
+/* The model and its replay set, or the refusal to go without one. */
+static bool begin(const Command *cmd, const UpdateArgs *a, Model *m, Update *u, Error *err)
+{
+    if (!model_request_load(&a->model, m, err))
+        return false;
+    if (a->no_replay) {
+        fprintf(stderr, "%s: warning: --no-replay: fine-tuning on the new windows alone; the model forgets what it "
+                "learned before in proportion\n", cmd->name);
+        update_begin(u, m, NULL);
+        return true;
+    }
+    WindowSet replay;
+    char path[4096];
+    if (!update_load_replay(m, &replay, path, sizeof path, err)) {
+        model_free(m);
+        return false;
+    }
+    update_begin(u, m, &replay);
+    return true;
+}
+
+/* Every event of every trace loaded against the model's vocabulary, learned. */
+static bool learn_traces(UpdateArgs *a, const ArgInputs *inputs, Update *u, size_t *units, Error *err)
+{
+    TraceSet set;
+    trace_set_init(&set);
+    bool ok = model_vocab_seed(&set, u->model, err) && trace_args_load(&a->traces, inputs, &set, err);
+    for (size_t i = 0; ok && i < set.n_traces; i++) {
+        const Trace *t = &set.traces[i];
+        *units += trace_has_sessions(t) ? t->n_sessions : 1;
+        ok = update_learn_range(u, t, &set.vocab, 0, t->n_events, err);
+    }
+    trace_set_free(&set);
+    return ok;
+}
+
+static void summary(const Command *cmd, const UpdateArgs *a, const Update *u, const UpdateReport *r, size_t units,
+                    const LabelsLearned *marks)
+{
+    char total[32], distinct[32], n_units[32], replayed[32], took[32], epochs[32];
+    format_count(total, sizeof total, r->learned_total);
+    format_count(distinct, sizeof distinct, r->learned_distinct);
+    format_count(n_units, sizeof n_units, units);
+    format_count(replayed, sizeof replayed, r->replayed_total);
+    snprintf(epochs, sizeof epochs, "%d", r->train.epochs_done);
+    fprintf(stderr, "%s: learned %s windows (%s distinct) from %s %s, %d new key%s, replayed %s windows; %s epochs "
+            "in %s, final loss %.4f; wrote %s\n", cmd->name, total, distinct, n_units,
+            a->labels ? "rows marked normal" : units == 1 ? "session or trace" : "sessions or traces", r->new_keys,
+            r->new_keys == 1 ? "" : "s", u->replaying ? replayed : "no", epochs,
+            progress_duration(took, sizeof took, r->train.seconds), r->train.loss, a->out);
+    if (marks && marks->anomalous)
+        fprintf(stderr, "%s: %zu row%s marked anomalous: not learned, eval uses them\n", cmd->name, marks->anomalous,
+                marks->anomalous == 1 ? "" : "s");
+}
+
+static int update(const Command *cmd, UpdateArgs *a, const ArgInputs *inputs, Error *err)
+{
+    if (!a->model.path)
+        return args_usage_error(cmd, "name the model to update with --model MODEL");
+    if (!a->out)
+        return args_usage_error(cmd, "name the model file to write with -o OUT (it may be the model itself)");
+    if (inputs->n == 0)
+        return args_usage_error(cmd, a->labels ? "name the marks file after --labels"
+                                               : "name the normal sessions (--sessions FILE), traces or marks "
+                                                 "(--labels FILE) to learn");
+    char windows_out[4096];
+    if (!training_windows_path(a->out, windows_out, sizeof windows_out))
+        return args_usage_error(cmd, "-o %s: the name is too long", a->out);
+    /* The model is no input to protect: written atomically, -o may replace it (as calibrate does). */
+    NamedPath reads[] = {{"--meanings", a->traces.meanings_path}};
+    NamedPath writes[] = {{"-o", a->out}, {"-o (its training windows)", windows_out}};
+    if (!outputs_check(inputs, reads, 1, writes, 2, err))
+        return EXIT_ERROR;
+    if (a->labels && !labels_inputs_plain(cmd, inputs))
+        return EXIT_ERROR;
+    Model model;
+    Update u;
+    if (!begin(cmd, a, &model, &u, err))
+        return EXIT_ERROR;
+    size_t units = 0;
+    LabelsLearned marks = {0};
+    bool ok = a->labels ? labels_learn(inputs, &u, &marks, err) : learn_traces(a, inputs, &u, &units, err);
+    if (a->labels)
+        units = marks.normal;
+    ProgressLine line;
+    progress_init(&line);
+    UpdateOptions opt = {.epochs = (int)a->epochs, .learning_rate = a->learning_rate, .weight = a->weight,
+                         .seed = a->seed, .cancel = interrupt_install(), .progress = show_epoch, .progress_ctx = &line};
+    UpdateReport report;
+    ok = ok && update_run(&u, &opt, &report, err);
+    progress_done(&line);
+    /* a Ctrl-C during the run, or after it ended, writes nothing */
+    if (ok && *opt.cancel)
+        ok = error_interrupted(err);
+    ok = ok && update_save(&u, a->out, err);
+    if (ok)
+        summary(cmd, a, &u, &report, units, a->labels ? &marks : NULL);
+    if (err->code == ERROR_INTERRUPTED)
+        error_set_code(err, ERROR_INTERRUPTED, "interrupted: nothing written");
+    update_free(&u);
+    model_free(&model);
+    return ok ? EXIT_OK : exit_status_for(err->code) == EXIT_INTERRUPTED ? interrupt_exit_status() : EXIT_ERROR;
+}
+
+static UpdateArgs args = {.epochs = UPDATE_DEFAULT_EPOCHS, .learning_rate = UPDATE_DEFAULT_LR,
+                          .weight = UPDATE_DEFAULT_WEIGHT, .seed = 1};
+
+static const ArgSpec specs[] = {
+    MODEL_ARG_SPECS(&args.model),
+    {"output", 'o', ARG_STRING, &args.out, "OUT", "the updated model file to write (may be the model itself)"},
+    {"labels", 0, ARG_FLAG, &args.labels, NULL,
+     "the files named are marks files (TRACE.labels.csv): learn their rows marked normal"},
+    {"epochs", 'e', ARG_UINT(1, 1000000), &args.epochs, "N", "passes over the replayed and learned windows (10)"},
+    {"lr", 0, ARG_FLOAT(1e-7, 1), &args.learning_rate, "RATE", "Adam learning rate (0.001)"},
+    {"weight", 0, ARG_FLOAT(0.001, 1e6), &args.weight, "W", "a learned window counts W times its occurrences (10)"},
+    {"no-replay", 0, ARG_FLAG, &args.no_replay, NULL,
+     "fine-tune on the new windows alone, without the model's training windows (it forgets)"},
+    {"seed", 's', ARG_UINT(0, UINT64_MAX), &args.seed, "S", "seed of the shuffling and of new keys' weights (1)"},
+    TRACE_ARG_SPECS(&args.traces),
+};
+
+static int run(const Command *cmd, const ArgInputs *inputs, Error *err)
+{
+    return update(cmd, cmd->args, inputs, err);
+}
+
+const Command cmd_update = {
+    .name = "update",
+    .usage = "update --model MODEL -o OUT [OPTIONS] (--sessions FILE | TRACE... | --labels FILE...)",
+    .summary = "teach a model that the sessions, traces or marked ranges given are normal (fine-tuning with replay)",
+    .details =
+        "Learns every window of the sessions or traces given, or of the rows marked normal in marks\n"
+        "files (the explorer's TRACE.labels.csv; rows marked anomalous are not learned), as normal:\n"
+        "it trains the model further on them together with its own training windows\n"
+        "(MODEL.windows.safetensors, which train writes), so that it does not forget what it\n"
+        "learned. A learned window weighs W times its occurrences. Keys the model never saw grow\n"
+        "its vocabulary; the keys it knew keep their ids. Writes OUT and, beside it, its windows\n"
+        "file (the replayed and the learned windows, for the next update); the metadata's\n"
+        "learned_windows counts the window occurrences learned over all updates. Both files are\n"
+        "written through temporary files, so -o may name the model itself. Ctrl-C writes nothing\n"
+        "(exit status 130).\n"
+        "Defaults (10 epochs, learning rate 0.001, weight 10) were chosen on HDFS: README.\n\n"
+        "Examples:\n  traceaid update --model hdfs.safetensors -o hdfs2.safetensors --sessions false_positives\n"
+        "  traceaid update --model flight.safetensors -o flight.safetensors --labels clean-09.csv.labels.csv\n",
+    .specs = specs,
+    .n_specs = ARG_COUNT(specs),
+    .args = &args,
+    .run = run,
+};
