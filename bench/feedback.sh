@@ -8,12 +8,16 @@
 #   `eval` measures on the evaluation part and all of hdfs_test_abnormal; N = 0 is the model
 #   without update. Once per seed, the LABELS_N marks written as the pool's TRACE.labels.csv and
 #   learned by `update --labels` are checked to give the same model as --sessions.
-#   Kernel (KERNEL=1): seq2seq and DeepLog trained on the recorded clean-01..07; the segments
+#   Kernel: seq2seq and DeepLog trained on the recorded clean-01..07; the segments
 #   `score` flags in clean-08 are marked normal (a labels file), the model updated, and `eval
-#   --truth` run on clean-09, clean-10 and every anomalous recording before and after.
-# Tables on stdout, CSV in build/bench/feedback/. EXTRA_UPDATE adds options to every update
-# (say '--epochs 20'); the trained models are kept and trained again when the binary is newer.
+#   --truth` run on clean-09, clean-10 and every anomalous recording before and after. With
+#   the thresholds `train` sets no clean-08 segment may be flagged (nothing to mark): KERNEL_K=K
+#   sets a stricter one first, mean + K std of the segments train held back (calibrate --holdout).
+# Tables on stdout, CSV in build/bench/feedback/. PARTS="hdfs" or "kernel" runs one part,
+# EXTRA_UPDATE adds options to every update (say '--epochs 20'); the trained models are kept
+# and trained again when the binary or the data is newer.
 set -euo pipefail
+trap 'echo "feedback: failed at line $LINENO" >&2' ERR
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 
@@ -23,7 +27,8 @@ SEEDS=${SEEDS:-1}
 MARKS=${MARKS:-"10 25 50 100 200"}
 LABELS_N=${LABELS_N:-50}
 EXTRA_UPDATE=${EXTRA_UPDATE:-}
-KERNEL=${KERNEL:-1}
+PARTS=${PARTS:-"hdfs kernel"}
+KERNEL_K=${KERNEL_K:-}
 RECORDED=samples/recorded
 mkdir -p "$OUT"
 
@@ -134,15 +139,9 @@ pool_fp() { # MODEL: the pool's flagged distinct sessions
     python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["files"][0]["flagged_distinct"])' "$OUT/pool-after.json"
 }
 
-# ---------------------------------------------------------------- HDFS
-POOL=$OUT/hdfs_pool
-EVAL_PART=$OUT/hdfs_eval
-lines=$(wc -l <"$HDFS/hdfs_test_normal")
-head -n $((lines / 2)) "$HDFS/hdfs_test_normal" >"$POOL"
-tail -n +$((lines / 2 + 1)) "$HDFS/hdfs_test_normal" >"$EVAL_PART"
-echo "HDFS: pool $(wc -l <"$POOL") sessions (the first half of hdfs_test_normal), evaluation part" \
-    "$(wc -l <"$EVAL_PART") normal + hdfs_test_abnormal"
+part() { [[ " $PARTS " == *" $1 "* ]]; }
 
+# ---------------------------------------------------------------- HDFS
 # row SEED N MARKS MODEL: a line of the table and of the CSV
 row() {
     local figures left
@@ -153,16 +152,29 @@ row() {
     echo "$1,$2,$3,${figures[0]},${figures[1]},${figures[2]},${figures[3]},$left" >>"$CSV"
 }
 
-CSV=$OUT/hdfs.csv
-echo "seed,n,marks,fp,fn,tp,f1,pool_fp" >"$CSV"
-for seed in $SEEDS; do
-    model=$OUT/hdfs-s$seed.safetensors
+hdfs_part() {
+    POOL=$OUT/hdfs_pool
+    EVAL_PART=$OUT/hdfs_eval
+    local lines
+    lines=$(wc -l <"$HDFS/hdfs_test_normal")
+    head -n $((lines / 2)) "$HDFS/hdfs_test_normal" >"$POOL"
+    tail -n +$((lines / 2 + 1)) "$HDFS/hdfs_test_normal" >"$EVAL_PART"
+    echo "HDFS: pool $(wc -l <"$POOL") sessions (the first half of hdfs_test_normal), evaluation part" \
+        "$(wc -l <"$EVAL_PART") normal + hdfs_test_abnormal"
+    CSV=$OUT/hdfs.csv
+    echo "seed,n,marks,fp,fn,tp,f1,pool_fp" >"$CSV"
+    local seed
+    for seed in $SEEDS; do hdfs_seed "$seed"; done
+    echo "wrote $CSV"
+}
+
+hdfs_seed() {
+    local seed=$1 model=$OUT/hdfs-s$1.safetensors flagged=$OUT/pool-s$1.flagged n marks updated
     if stale "$model" "$HDFS/hdfs_train"; then
         rm -f "$model"
         quietly "training" ./traceaid train --model deeplog --seed "$seed" -o "$model" --sessions "$HDFS/hdfs_train"
     fi
     flagging ./traceaid score --json --model "$model" "$POOL" >"$OUT/pool-s$seed.json"
-    flagged=$OUT/pool-s$seed.flagged
     py flagged-sessions "$OUT/pool-s$seed.json" >"$flagged"
     echo
     echo "== seed $seed: $(wc -l <"$flagged") false-positive sessions in the pool"
@@ -178,8 +190,9 @@ for seed in $SEEDS; do
 
     # The same marks through a marks file beside the pool: the same model?
     n=$LABELS_N
+    head -n "$n" "$flagged" | awk 'NR == FNR { want[$1]; next } FNR in want' - "$POOL" >"$OUT/marks-s$seed-$n.txt"
     py session-labels "$flagged" "$POOL" "$n" "$POOL.labels.csv"
-    by_sessions=$OUT/hdfs-s$seed-n$n.safetensors by_labels=$OUT/hdfs-s$seed-n$n-labels.safetensors
+    local by_sessions=$OUT/hdfs-s$seed-n$n.safetensors by_labels=$OUT/hdfs-s$seed-n$n-labels.safetensors
     [ -f "$by_sessions" ] || update "$model" "$by_sessions" --seed "$seed" --sessions "$OUT/marks-s$seed-$n.txt"
     update "$model" "$by_labels" --seed "$seed" --labels "$POOL.labels.csv"
     if cmp -s "$by_sessions" "$by_labels"; then
@@ -189,56 +202,66 @@ for seed in $SEEDS; do
     else
         echo "marks file: update --labels ($n rows) and --sessions DIFFER: $(hdfs_eval "$by_labels") against $(hdfs_eval "$by_sessions")"
     fi
-done
-echo "wrote $CSV"
-
-[ "$KERNEL" = 1 ] || exit 0
+}
 
 # ---------------------------------------------------------------- kernel traces
-shopt -s nullglob
-train_clean=("$RECORDED"/clean-0[1-7].perf-script.txt.xz)
-evaluated=("$RECORDED"/clean-09.perf-script.txt.xz "$RECORDED"/clean-10.perf-script.txt.xz)
-for f in "$RECORDED"/*.perf-script.txt.xz; do
-    case $(basename "$f") in clean-*) ;; *) evaluated+=("$f") ;; esac
-done
-# clean-08 opened from here, so its marks file lies here and not among the recordings
-feedback_trace=$OUT/clean-08.perf-script.txt.xz
-ln -sf "$(realpath "$RECORDED/clean-08.perf-script.txt.xz")" "$feedback_trace"
-KINDS="fifo-ls fifo-ls-sporadic full-while half-while"
-
-CSV=$OUT/kernel.csv
-echo "model,stage,marked_segments,clean_flagged,normal_flagged_in_anomalous,${KINDS// /_recall,}_recall,f1" >"$CSV"
-echo
-echo "== kernel traces: trained on clean-01..07, marks from clean-08, evaluated on clean-09, clean-10 and the anomalous recordings"
-printf '%-8s %-7s %6s %13s %17s' model stage marks "clean flagged" "normal in anom."
-for k in $KINDS; do printf ' %9.9s' "$k"; done
-printf ' %6s\n' F1
-for kind in seq2seq deeplog; do
-    model=$OUT/recorded-$kind.safetensors
-    if stale "$model" "${train_clean[@]}"; then
-        rm -f "$model"
-        quietly "training $kind" ./traceaid train --model "$kind" -o "$model" "${train_clean[@]}"
-    fi
-    flagging ./traceaid score --json --model "$model" "$feedback_trace" >"$OUT/clean-08-$kind.json"
-    ./traceaid score --events --model "$model" "$feedback_trace" >"$OUT/clean-08-$kind.events.csv"
-    marked=$(py segment-labels "$OUT/clean-08-$kind.json" "$OUT/clean-08-$kind.events.csv" "$feedback_trace.labels.csv")
-    updated=$OUT/recorded-$kind-updated.safetensors
-    stages="before"
-    if [ "$marked" -gt 0 ]; then
-        update "$model" "$updated" --labels "$feedback_trace.labels.csv"
-        stages="before after"
-    fi
-    for stage in $stages; do
-        m=$model
-        [ "$stage" = after ] && m=$updated
-        ./traceaid eval --truth --json --model "$m" "${evaluated[@]}" >"$OUT/truth.json"
-        # shellcheck disable=SC2086 # the kinds, one argument each
-        read -r -a figures <<<"$(py truth "$OUT/truth.json" $KINDS)"
-        printf '%-8s %-7s %6s %13s %17s' "$kind" "$stage" "$marked" "${figures[0]}" "${figures[1]}"
-        for ((i = 2; i < ${#figures[@]} - 1; i++)); do printf ' %9s' "${figures[i]}"; done
-        printf ' %6s\n' "${figures[-1]}"
-        (IFS=,; echo "$kind,$stage,$marked,${figures[*]}") >>"$CSV"
+kernel_part() {
+    shopt -s nullglob
+    train_clean=("$RECORDED"/clean-0[1-7].perf-script.txt.xz)
+    evaluated=("$RECORDED"/clean-09.perf-script.txt.xz "$RECORDED"/clean-10.perf-script.txt.xz)
+    for f in "$RECORDED"/*.perf-script.txt.xz; do
+        case $(basename "$f") in clean-*) ;; *) evaluated+=("$f") ;; esac
     done
-    [ "$marked" -gt 0 ] || echo "  ($kind flags no segment of clean-08: nothing to mark)"
-done
-echo "wrote $CSV"
+    # clean-08 opened from here, so its marks file lies here and not among the recordings
+    feedback_trace=$OUT/clean-08.perf-script.txt.xz
+    ln -sf "$(realpath "$RECORDED/clean-08.perf-script.txt.xz")" "$feedback_trace"
+    KINDS="fifo-ls fifo-ls-sporadic full-while half-while"
+
+    CSV=$OUT/kernel${KERNEL_K:+-k$KERNEL_K}.csv
+    echo "model,stage,marked_segments,clean_flagged,normal_flagged_in_anomalous,${KINDS// /_recall,}_recall,f1" >"$CSV"
+    echo
+    echo "== kernel traces: trained on clean-01..07${KERNEL_K:+, threshold mean + $KERNEL_K std}, marks from clean-08," \
+        "evaluated on clean-09, clean-10 and the anomalous recordings"
+    printf '%-8s %-7s %6s %13s %17s' model stage marks "clean flagged" "normal in anom."
+    for k in $KINDS; do printf ' %9.9s' "$k"; done
+    printf ' %6s\n' F1
+    for kind in seq2seq deeplog; do
+        model=$OUT/recorded-$kind.safetensors
+        if stale "$model" "${train_clean[@]}"; then
+            rm -f "$model"
+            quietly "training $kind" ./traceaid train --model "$kind" -o "$model" "${train_clean[@]}"
+        fi
+        if [ -n "$KERNEL_K" ]; then
+            local strict=$OUT/recorded-$kind-k$KERNEL_K.safetensors
+            cp "$model" "$strict"
+            cp "${model%.safetensors}.windows.safetensors" "${strict%.safetensors}.windows.safetensors"
+            quietly "calibrating $kind" ./traceaid calibrate --model "$strict" --holdout 0.2 --k "$KERNEL_K" "${train_clean[@]}"
+            model=$strict
+        fi
+        flagging ./traceaid score --json --model "$model" "$feedback_trace" >"$OUT/clean-08-$kind.json"
+        flagging ./traceaid score --events --model "$model" "$feedback_trace" >"$OUT/clean-08-$kind.events.csv"
+        marked=$(py segment-labels "$OUT/clean-08-$kind.json" "$OUT/clean-08-$kind.events.csv" "$feedback_trace.labels.csv")
+        updated=${model%.safetensors}-updated.safetensors
+        stages="before"
+        if [ "$marked" -gt 0 ]; then
+            update "$model" "$updated" --labels "$feedback_trace.labels.csv"
+            stages="before after"
+        fi
+        for stage in $stages; do
+            m=$model
+            [ "$stage" = after ] && m=$updated
+            ./traceaid eval --truth --json --model "$m" "${evaluated[@]}" >"$OUT/truth.json"
+            # shellcheck disable=SC2086 # the kinds, one argument each
+            read -r -a figures <<<"$(py truth "$OUT/truth.json" $KINDS)"
+            printf '%-8s %-7s %6s %13s %17s' "$kind" "$stage" "$marked" "${figures[0]}" "${figures[1]}"
+            for ((i = 2; i < ${#figures[@]} - 1; i++)); do printf ' %9s' "${figures[i]}"; done
+            printf ' %6s\n' "${figures[-1]}"
+            (IFS=,; echo "$kind,$stage,$marked,${figures[*]}") >>"$CSV"
+        done
+        [ "$marked" -gt 0 ] || echo "  ($kind flags no segment of clean-08: nothing to mark)"
+    done
+    echo "wrote $CSV"
+}
+
+if part hdfs; then hdfs_part; fi
+if part kernel; then kernel_part; fi
