@@ -13,6 +13,7 @@
 #   --truth` run on clean-09, clean-10 and every anomalous recording before and after. With
 #   the thresholds `train` sets no clean-08 segment may be flagged (nothing to mark): KERNEL_K=K
 #   sets a stricter one first, mean + K std of the segments train held back (calibrate --holdout).
+#   Update keeps the model's threshold; "recalibrated" sets it again the same way.
 # Tables on stdout, CSV in build/bench/feedback/. PARTS="hdfs" or "kernel" runs one part,
 # EXTRA_UPDATE adds options to every update (say '--epochs 20'); the trained models are kept
 # and trained again when the binary or the data is newer.
@@ -222,7 +223,7 @@ kernel_part() {
     echo
     echo "== kernel traces: trained on clean-01..07${KERNEL_K:+, threshold mean + $KERNEL_K std}, marks from clean-08," \
         "evaluated on clean-09, clean-10 and the anomalous recordings"
-    printf '%-8s %-7s %6s %13s %17s' model stage marks "clean flagged" "normal in anom."
+    printf '%-8s %-12s %6s %13s %17s' model stage marks "clean flagged" "normal in anom."
     for k in $KINDS; do printf ' %9.9s' "$k"; done
     printf ' %6s\n' F1
     for kind in seq2seq deeplog; do
@@ -243,17 +244,25 @@ kernel_part() {
         marked=$(py segment-labels "$OUT/clean-08-$kind.json" "$OUT/clean-08-$kind.events.csv" "$feedback_trace.labels.csv")
         updated=${model%.safetensors}-updated.safetensors
         stages="before"
+        local recalibrated=${updated%.safetensors}-recalibrated.safetensors
         if [ "$marked" -gt 0 ]; then
             update "$model" "$updated" --labels "$feedback_trace.labels.csv"
-            stages="before after"
+            # update keeps the threshold, set on the scores of the model before it: set again the
+            # way it was set, on the segments train held back
+            cp "$updated" "$recalibrated"
+            cp "${updated%.safetensors}.windows.safetensors" "${recalibrated%.safetensors}.windows.safetensors"
+            quietly "calibrating the updated $kind" ./traceaid calibrate --model "$recalibrated" --holdout 0.2 \
+                ${KERNEL_K:+--k "$KERNEL_K"} "${train_clean[@]}"
+            stages="before after recalibrated"
         fi
         for stage in $stages; do
             m=$model
             [ "$stage" = after ] && m=$updated
+            [ "$stage" = recalibrated ] && m=$recalibrated
             ./traceaid eval --truth --json --model "$m" "${evaluated[@]}" >"$OUT/truth.json"
             # shellcheck disable=SC2086 # the kinds, one argument each
             read -r -a figures <<<"$(py truth "$OUT/truth.json" $KINDS)"
-            printf '%-8s %-7s %6s %13s %17s' "$kind" "$stage" "$marked" "${figures[0]}" "${figures[1]}"
+            printf '%-8s %-12s %6s %13s %17s' "$kind" "$stage" "$marked" "${figures[0]}" "${figures[1]}"
             for ((i = 2; i < ${#figures[@]} - 1; i++)); do printf ' %9s' "${figures[i]}"; done
             printf ' %6s\n' "${figures[-1]}"
             (IFS=,; echo "$kind,$stage,$marked,${figures[*]}") >>"$CSV"
