@@ -8,6 +8,8 @@
 #   `eval` measures on the evaluation part and all of hdfs_test_abnormal; N = 0 is the model
 #   without update. Once per seed, the LABELS_N marks written as the pool's TRACE.labels.csv and
 #   learned by `update --labels` are checked to give the same model as --sessions.
+#   Beside it, a bound on any update: the figures had the model learned exactly the (window,
+#   next key) pairs the marked sessions missed, and nothing else (from `score --windows`).
 #   Kernel: seq2seq and DeepLog trained on the recorded clean-01..07; the segments
 #   `score` flags in clean-08 are marked normal (a labels file), the model updated, and `eval
 #   --truth` run on clean-09, clean-10 and every anomalous recording before and after. With
@@ -82,6 +84,32 @@ elif cmd == "segment-labels":        # SCORE_JSON EVENTS_CSV OUT: the flagged se
                 out.write(labels_row("segment", seg["first_event"], keys[seg["first_event"] : seg["last_event"] + 1]))
                 n += 1
     print(n)
+elif cmd == "oracle":               # DIR N...: FP FN TP F1 had the model learned exactly the marked misses
+    import bisect
+    def missed(name):
+        # per distinct session (its row in score --csv): the (window, next key) pairs it missed
+        ses = list(csv.DictReader(open("%s/%s.sessions.csv" % (args[0], name), newline="")))
+        starts = sorted((int(r["first_event"]), int(r["length"]), i) for i, r in enumerate(ses))
+        firsts = [f for f, _, _ in starts]
+        pairs = {}
+        for r in csv.DictReader(open("%s/%s.windows.csv" % (args[0], name), newline="")):
+            if r["misses"] != "0":
+                first, length, i = starts[bisect.bisect_right(firsts, int(r["first_event"])) - 1]
+                if int(r["first_event"]) < first + length:  # not a copy of a session listed before
+                    pairs.setdefault(i, set()).add((r["input"], r["actual"]))
+        return ses, pairs
+    def flagged_still(ses, pairs, learned):
+        return sum(1 for i, r in enumerate(ses) if r["flagged"] == "1"
+                   and not (r["reason"] == "miss" and pairs.get(i, set()) <= learned))
+    pool, pool_pairs = missed("pool")
+    normal, normal_pairs = missed("eval")
+    abnormal, abnormal_pairs = missed("abnormal")
+    marked = [i for i, r in enumerate(pool) if r["flagged"] == "1"]
+    for n in [0] + [int(a) for a in args[1:]]:
+        learned = set().union(*[pool_pairs.get(i, set()) for i in marked[:n]])
+        fp, tp = flagged_still(normal, normal_pairs, learned), flagged_still(abnormal, abnormal_pairs, learned)
+        fn = len(abnormal) - tp
+        print(n, min(n, len(marked)), fp, fn, tp, "%.4f" % (2 * tp / (2 * tp + fp + fn)))
 elif cmd == "truth":                 # EVAL_JSON: "clean_flagged/clean_segments normal_flagged/normal recall... f1"
     e = load(args[0])
     kinds = {k["kind"]: k for k in e["kinds"]}
@@ -164,9 +192,10 @@ hdfs_part() {
         "$(wc -l <"$EVAL_PART") normal + hdfs_test_abnormal"
     CSV=$OUT/hdfs.csv
     echo "seed,n,marks,fp,fn,tp,f1,pool_fp" >"$CSV"
+    echo "seed,n,marks,fp,fn,tp,f1" >"$OUT/hdfs-oracle.csv"
     local seed
     for seed in $SEEDS; do hdfs_seed "$seed"; done
-    echo "wrote $CSV"
+    echo "wrote $CSV and $OUT/hdfs-oracle.csv"
 }
 
 hdfs_seed() {
@@ -187,6 +216,25 @@ hdfs_seed() {
         updated=$OUT/hdfs-s$seed-n$n.safetensors
         update "$model" "$updated" --seed "$seed" --sessions "$marks"
         row "$seed" "$n" "$(wc -l <"$marks")" "$updated"
+    done
+
+    # What learning exactly the marked sessions' missed (window, next key) pairs would give, the
+    # rest of the model unchanged: the evaluation part's FP and the anomalous sessions' TP whose
+    # every miss is such a pair are no longer flagged. A bound that says whether the marks can
+    # separate the two at all, whatever update does.
+    local name file
+    for name in pool eval abnormal; do
+        file=$POOL
+        [ $name = eval ] && file=$EVAL_PART
+        [ $name = abnormal ] && file=$HDFS/hdfs_test_abnormal
+        flagging ./traceaid score --csv --model "$model" "$file" >"$OUT/$name.sessions.csv"
+        flagging ./traceaid score --windows --model "$model" "$file" >"$OUT/$name.windows.csv"
+    done
+    echo "if exactly the marked sessions' missed (window, next key) pairs were learned and nothing else changed:"
+    # shellcheck disable=SC2086 # the counts, one argument each
+    py oracle "$OUT" $MARKS | while read -r n marked fp fn tp f1; do
+        printf '%5s %6s %6s %6s %6s %7.2f%%\n' "$n" "$marked" "$fp" "$fn" "$tp" "$(awk -v f="$f1" 'BEGIN { print 100 * f }')"
+        echo "$seed,$n,$marked,$fp,$fn,$tp,$f1" >>"$OUT/hdfs-oracle.csv"
     done
 
     # The same marks through a marks file beside the pool: the same model?
