@@ -142,7 +142,7 @@ static bool refuse_no_windows(const TraceSet *set, int window, float holdout, si
 
 /* Windows from the first part of each trace, the training, the threshold from the rest. */
 static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const TrainOptions *opt, ProgressLine *line,
-                WindowSet *ws, TrainReport *report, Error *err)
+                WindowSet *ws, CalibrationParts *parts, TrainReport *report, Error *err)
 {
     int tx, ty, stride;
     model_window_shape(m, &tx, &ty, &stride);
@@ -170,6 +170,12 @@ static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const Train
                     (calibration_describe(cal, rule, sizeof rule), rule));
         if (ok)
             calibrate_warn_if_few(stderr, "train", segments);
+        /* kept in the windows file, for update to set the threshold again on them */
+        for (size_t i = 0; ok && i < set->n_traces; i++) {
+            size_t from = holdout_start(&set->traces[i], hp->holdout, segment);
+            if (from < set->traces[i].n_events)
+                ok = calibration_parts_add(parts, &set->traces[i], from, segment, err);
+        }
     }
     return ok;
 }
@@ -226,9 +232,12 @@ static int train_model(const Command *cmd, const TrainArgs *a, const ModelKind *
     model_window_shape(&model, &tx, &ty, &stride);
     WindowSet ws;
     window_set_init(&ws, tx + ty);
-    ok = fit(&model, set, &hp, &opt, &line, &ws, &report, &err) &&
-         (untrained(&report) || (model_save(&model, a->out, &err) &&
-                                 (!a->windows_out[0] || training_windows_save(&model, &ws, a->windows_out, &err))));
+    CalibrationParts parts = {0};
+    ok = fit(&model, set, &hp, &opt, &line, &ws, &parts, &report, &err) &&
+         (untrained(&report) ||
+          (model_save(&model, a->out, &err) &&
+           (!a->windows_out[0] || training_windows_save_calibrated(&model, &ws, &parts, a->windows_out, &err))));
+    calibration_parts_free(&parts);
     model_free(&model);
     int status = finish(cmd, ok, &report, a->out, &ws, a->windows_out, &err);
     window_set_free(&ws);

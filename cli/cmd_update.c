@@ -93,7 +93,11 @@ static bool begin(const Command *cmd, const UpdateArgs *a, Model *m, Update *u, 
         return false;
     }
     update_begin(u, m, &replay);
-    return true;
+    if (update_load_calibration(u, path, err))
+        return true;
+    update_free(u);
+    model_free(m);
+    return false;
 }
 
 /* Every event of every trace loaded against the model's vocabulary, learned. */
@@ -120,11 +124,21 @@ static void summary(const Command *cmd, const UpdateArgs *a, const Update *u, co
     format_count(n_units, sizeof n_units, units);
     format_count(replayed, sizeof replayed, r->replayed_total);
     snprintf(epochs, sizeof epochs, "%d", r->train.epochs_done);
-    fprintf(stderr, "%s: learned %s windows (%s distinct) from %s %s, %d new key%s, replayed %s windows; %s epochs "
+    fprintf(stderr, "%s: learned %s windows (%s distinct) from %s %s, %d new key%s, replayed %s windows; %s epoch%s "
             "in %s, final loss %.4f; wrote %s\n", cmd->name, total, distinct, n_units,
-            a->labels ? "rows marked normal" : units == 1 ? "session or trace" : "sessions or traces", r->new_keys,
+            a->labels ? (units == 1 ? "row marked normal" : "rows marked normal")
+                      : units == 1 ? "session or trace" : "sessions or traces", r->new_keys,
             r->new_keys == 1 ? "" : "s", u->replaying ? replayed : "no", epochs,
+            r->train.epochs_done == 1 ? "" : "s",
             progress_duration(took, sizeof took, r->train.seconds), r->train.loss, a->out);
+    if (r->recalibrated) {
+        char before[32], after[32], segments[32];
+        const Calibration *cal = model_calibration_const(u->model);
+        fprintf(stderr, "%s: threshold %s -> %s, set again on the %s held-back segments train calibrated on\n",
+                cmd->name, scores_format(cal->score, r->threshold_before, 4, before, sizeof before),
+                scores_format(cal->score, r->threshold_after, 4, after, sizeof after),
+                format_count(segments, sizeof segments, r->calibration_segments));
+    }
     if (marks && marks->anomalous)
         fprintf(stderr, "%s: %zu row%s marked anomalous: not learned, eval uses them\n", cmd->name, marks->anomalous,
                 marks->anomalous == 1 ? "" : "s");
@@ -140,6 +154,10 @@ static int update(const Command *cmd, UpdateArgs *a, const ArgInputs *inputs, Er
         return args_usage_error(cmd, a->labels ? "name the marks file after --labels"
                                                : "name the normal sessions (--sessions FILE), traces or marks "
                                                  "(--labels FILE) to learn");
+    /* two files go out, the model renamed into place last: no device, pipe or standard output */
+    if (strcmp(a->out, "-") == 0 || strncmp(a->out, "/dev/", 5) == 0 || strncmp(a->out, "/proc/", 6) == 0)
+        return args_usage_error(cmd, "-o %s: update writes a model file and its windows file beside it: name a "
+                                "file", a->out);
     char windows_out[4096];
     if (!training_windows_path(a->out, windows_out, sizeof windows_out))
         return args_usage_error(cmd, "-o %s: the name is too long", a->out);
@@ -184,12 +202,12 @@ static UpdateArgs args = {.epochs = UPDATE_DEFAULT_EPOCHS, .learning_rate = UPDA
 
 static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
-    {"output", 'o', ARG_STRING, &args.out, "OUT", "the updated model file to write (may be the model itself)"},
+    {"output", 'o', ARG_STRING, &args.out, "MODEL", "the updated model file to write (may be the model itself)"},
     {"labels", 0, ARG_FLAG, &args.labels, NULL,
      "the files named are marks files (TRACE.labels.csv): learn their rows marked normal"},
     {"epochs", 'e', ARG_UINT(1, 1000000), &args.epochs, "N", "passes over the replayed and learned windows (10)"},
-    {"lr", 0, ARG_FLOAT(1e-7, 1), &args.learning_rate, "RATE", "Adam learning rate (0.001)"},
-    {"weight", 0, ARG_FLOAT(0.001, 1e6), &args.weight, "W", "a learned window counts W times its occurrences (10)"},
+    {"lr", 0, ARG_FLOAT(1e-7, 1), &args.learning_rate, "RATE", "Adam learning rate (0.0003)"},
+    {"weight", 0, ARG_FLOAT(0.001, 1e6), &args.weight, "W", "a learned window counts W times its occurrences (1)"},
     {"no-replay", 0, ARG_FLAG, &args.no_replay, NULL,
      "fine-tune on the new windows alone, without the model's training windows (it forgets)"},
     {"seed", 's', ARG_UINT(0, UINT64_MAX), &args.seed, "S", "seed of the shuffling and of new keys' weights (1)"},
@@ -215,8 +233,12 @@ const Command cmd_update = {
         "file (the replayed and the learned windows, for the next update); the metadata's\n"
         "learned_windows counts the window occurrences learned over all updates. Both files are\n"
         "written through temporary files, so -o may name the model itself. Ctrl-C writes nothing\n"
-        "(exit status 130).\n"
-        "Defaults (10 epochs, learning rate 0.001, weight 10) were chosen on HDFS: README.\n\n"
+        "(exit status 130). When train calibrated the model on the held-back part of its traces,\n"
+        "the windows file keeps those parts, and the threshold is set again on them.\n"
+        "The defaults (10 epochs, learning rate 0.0003, weight 1) were measured on HDFS (README,\n"
+        "\"Teaching it: update\"): there, learning false positives also lets through anomalous\n"
+        "sessions that share their patterns; more epochs or weight learn the marks surer and\n"
+        "forget more of what tells anomalies apart.\n\n"
         "Examples:\n  traceaid update --model hdfs.safetensors -o hdfs2.safetensors --sessions false_positives\n"
         "  traceaid update --model flight.safetensors -o flight.safetensors --labels clean-09.csv.labels.csv\n",
     .specs = specs,

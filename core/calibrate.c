@@ -101,3 +101,38 @@ bool calibrate_held_back(Model *m, const TraceSet *set, float holdout, const Can
     free(scores);
     return ok;
 }
+
+/* Part p of cp as a trace of one session, its key ids into ids (room for the part). */
+static Trace part_trace(const CalibrationParts *cp, size_t p, uint32_t *ids, size_t *session_start, char *path)
+{
+    size_t first = (size_t)cp->starts[p], n = (size_t)cp->starts[p + 1] - first;
+    for (size_t e = 0; e < n; e++)
+        ids[e] = (uint32_t)cp->keys[first + e];
+    session_start[0] = 0, session_start[1] = n;
+    return (Trace){.path = path, .format = TRACE_FORMAT_CSV, .n_events = n, .key_id = ids, .n_sessions = 1,
+                   .session_start = session_start};
+}
+
+bool calibrate_parts(Model *m, const CalibrationParts *cp, const CancelFlag *cancel, size_t *segments, Error *err)
+{
+    Calibration *cal = model_calibration(m);
+    Scores *scores = calloc(cp->n + 1, sizeof *scores);
+    uint32_t *ids = malloc(((cp->n ? (size_t)cp->starts[cp->n] : 0) + 1) * sizeof *ids);
+    size_t n_scored = 0, session_start[2];
+    char path[] = "(held-back part)";
+    bool ok = (scores && ids) || error_nomem(err);
+    for (size_t p = 0; ok && p < cp->n; p++) {
+        Trace t = part_trace(cp, p, ids, session_start, path);
+        EventOutcomes outcomes = {0};
+        ok = model_outcomes(m, &t, (size_t)cp->scored_from[p], t.n_events, &outcomes, cancel, err) &&
+             scores_compute_rule(&scores[n_scored], &outcomes, (size_t)cal->segment, cal->score, cal->smooth, err);
+        event_outcomes_free(&outcomes);
+        n_scored += ok;
+    }
+    ok = ok && calibrate_from_scores(cal, scores, n_scored, segments, err);
+    for (size_t i = 0; i < n_scored; i++)
+        scores_free(&scores[i]);
+    free(scores);
+    free(ids);
+    return ok;
+}

@@ -8,6 +8,7 @@
 
 #include "../io/trace_set.h"
 #include "../model/model.h"
+#include "../model/training_windows.h"
 
 /* A mean and a standard deviation from fewer clean segments than this are too loose to trust:
  * the commands warn (and still store the threshold). */
@@ -48,5 +49,9 @@ size_t holdout_start(const Trace *t, float holdout, size_t segment);
  * cancel (may be NULL) stops the scoring with an "interrupted" error. */
 bool calibrate_held_back(Model *m, const TraceSet *set, float holdout, const CancelFlag *cancel, size_t *segments,
                          Error *err);
+
+/* The same over the held-back parts a windows file kept (model/training_windows.h), as
+ * calibrate_held_back scored them at training: `update` sets the threshold again with them. */
+bool calibrate_parts(Model *m, const CalibrationParts *cp, const CancelFlag *cancel, size_t *segments, Error *err);
 
 #endif

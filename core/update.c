@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../model/training_windows.h"
+#include "calibrate.h"
 
 void update_begin(Update *u, Model *m, WindowSet *replay)
 {
@@ -38,6 +38,12 @@ bool update_load_replay(const Model *m, WindowSet *replay, char *path, size_t pa
                               path);
     TrainingWindowsInfo about;
     return training_windows_load(m, path, replay, &about, err);
+}
+
+bool update_load_calibration(Update *u, const char *path, Error *err)
+{
+    calibration_parts_free(&u->calibration);
+    return training_windows_load_calibration(u->model, path, &u->calibration, err);
 }
 
 /* The model's id of a key the traces' vocabulary gives past the model's first vocabulary: a key
@@ -172,6 +178,15 @@ bool update_run(Update *u, const UpdateOptions *opt, UpdateReport *report, Error
     window_set_free(&all);
     if (ok && report->train.interrupted)
         return error_interrupted(err);
+    if (ok) /* the weights have learned them: the count goes with the weights, saved or not */
+        model_add_learned_windows(u->model, u->learned.total);
+    Calibration *cal = model_calibration(u->model);
+    if (ok && u->calibration.n > 0 && cal->calibrated) {
+        report->threshold_before = cal->threshold;
+        ok = calibrate_parts(u->model, &u->calibration, opt->cancel, &report->calibration_segments, err);
+        report->threshold_after = cal->threshold;
+        report->recalibrated = ok;
+    }
     u->trained = ok;
     return ok;
 }
@@ -195,9 +210,8 @@ bool update_save(const Update *u, const char *path, Error *err)
     if (!union_of(&u->replay, &u->learned, 1, &both, err))
         return false;
     Model *m = u->model;
-    model_add_learned_windows(m, u->learned.total);
     bool ok = model_save(m, model_tmp, err);
-    if (ok && !training_windows_save(m, &both, windows_path, err)) {
+    if (ok && !training_windows_save_calibrated(m, &both, &u->calibration, windows_path, err)) {
         unlink(model_tmp);
         ok = false;
     }
@@ -206,8 +220,6 @@ bool update_save(const Update *u, const char *path, Error *err)
         ok = error_set_code(err, ERROR_IO, "%s: %s (its windows file %s is written already)", path, strerror(errno),
                             windows_path);
     }
-    if (!ok)
-        model_add_learned_windows(m, (uint64_t)0 - u->learned.total); /* as it was: the count is the file's */
     window_set_free(&both);
     return ok;
 }
@@ -216,5 +228,6 @@ void update_free(Update *u)
 {
     window_set_free(&u->replay);
     window_set_free(&u->learned);
+    calibration_parts_free(&u->calibration);
     memset(u, 0, sizeof *u);
 }

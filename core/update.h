@@ -6,7 +6,8 @@
  *
  * In steps, each one short but update_run:
  *   Update u;
- *   update_begin(&u, &model, &replay_or_NULL, err);      the model is borrowed, replay taken over
+ *   update_begin(&u, &model, &replay_or_NULL);            the model is borrowed, replay taken over
+ *   update_load_calibration(&u, windows_path, err);      optional: the held-back parts train kept
  *   update_learn_range(&u, trace, vocab, first, last, err) for each range to learn
  *   update_run(&u, &options, &report, err);              trains; options carry cancel + progress
  *   update_save(&u, out_path, err);                      OUT and OUT's windows file
@@ -14,8 +15,10 @@
  * The traces are read against the model's vocabulary (core/model_vocab.h: model_vocab_seed), so
  * the keys it knows have its ids; a key past them is new, and is added to the model under the
  * next free id in the order update_learn_range first meets it. A caller that keeps traces loaded
- * (the explorer) reads them again against the updated model's vocabulary afterwards. Nothing is
- * shared between Updates: one per thread. */
+ * (the explorer) reads them again against the updated model's vocabulary afterwards. The model
+ * is the Update's until update_free: it grows and trains in place, so nothing else may use it
+ * meanwhile, and after a failure or a cancel it may be grown or half-trained (load it again).
+ * Nothing is shared between Updates: one per thread. */
 #ifndef TRACEAID_UPDATE_H
 #define TRACEAID_UPDATE_H
 
@@ -26,11 +29,12 @@
 #include "../io/cancel.h"
 #include "../io/vocab.h"
 #include "../model/model.h"
+#include "../model/training_windows.h"
 
 /* The defaults, chosen on HDFS (README, "Teaching it: update"). */
 #define UPDATE_DEFAULT_EPOCHS 10
-#define UPDATE_DEFAULT_LR 0.001f
-#define UPDATE_DEFAULT_WEIGHT 10.0f
+#define UPDATE_DEFAULT_LR 0.0003f
+#define UPDATE_DEFAULT_WEIGHT 1.0f
 
 typedef struct UpdateOptions {
     int epochs;                 /* passes over replay ∪ learned */
@@ -55,6 +59,7 @@ typedef struct Update {
     int new_keys;               /* keys added since */
     size_t ranges;              /* update_learn_range calls that gave at least one window */
     bool trained;
+    CalibrationParts calibration;   /* the windows file's held-back parts (n 0: none), carried on */
 } Update;
 
 /* Starts an update of m. replay (may be NULL: fine-tuning on the learned windows alone, which
@@ -65,6 +70,11 @@ void update_begin(Update *u, Model *m, WindowSet *replay);
 /* The windows file beside the model's path (path gets its name), read for update_begin. No file:
  * false with ERROR_USAGE and a message saying how to proceed. */
 bool update_load_replay(const Model *m, WindowSet *replay, char *path, size_t path_size, Error *err);
+
+/* The held-back parts train calibrated on, from the windows file at path (training_windows_path of
+ * the model's), when it kept them: update_run then sets the threshold again from their scores
+ * (when the model is calibrated), and update_save carries them on. None is not an error. */
+bool update_load_calibration(Update *u, const char *path, Error *err);
 
 /* Learns every window of t's events [first, last) (within its sessions) as normal. vocab is the
  * one t's key ids index (its TraceSet's, seeded with the model's names). */
@@ -78,14 +88,25 @@ typedef struct UpdateReport {
     size_t learned_total, learned_distinct;     /* window occurrences, distinct windows */
     size_t replayed_total, replayed_distinct;
     int new_keys;
+    bool recalibrated;                          /* threshold_before -> threshold_after */
+    float threshold_before, threshold_after;
+    size_t calibration_segments;
 } UpdateReport;
 
-/* Trains the model on replay ∪ learned (learned counts times opt->weight). Cancelled: false with ERROR_INTERRUPTED, the model's weights then half-trained
- * (do not save them). No learned window: false, saying so. */
+/* Trains the model on replay ∪ learned (learned counts times opt->weight) and adds the learned
+ * occurrences to its learned_windows; then, when the model is calibrated and
+ * update_load_calibration found held-back parts, sets its threshold from their scores by the
+ * model's own rule (core/calibrate.h). Cancelled: false with ERROR_INTERRUPTED, the model's
+ * weights then half-trained (do not save them). No learned window: false, saying so. A learned
+ * window weighs in its batch's weighted mean (model/train.c), so a few learned windows beside many
+ * replayed ones move the model little: weight and epochs are the caller's to raise. */
 bool update_run(Update *u, const UpdateOptions *opt, UpdateReport *report, Error *err);
 
-/* Writes the model to path and, beside it, its windows file (replay ∪ learned, counts added): both written to temporary files first, the model renamed into
- * place last, so a failure leaves the old files as they were. path may be the model's own. */
+/* Writes the model to path and, beside it, its windows file (replay ∪ learned, counts added, and
+ * the held-back parts). The model goes to a temporary file first, then the windows file (itself
+ * through a temporary file), then the model is renamed into place: a failure before that last
+ * step leaves the old model and, but for the windows file's own failure, the old windows file.
+ * path may be the model's own. Only after update_run succeeded. */
 bool update_save(const Update *u, const char *path, Error *err);
 
 void update_free(Update *u);

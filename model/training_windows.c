@@ -20,6 +20,9 @@ bool training_windows_path(const char *model_path, char *out, size_t size)
     return n > 0 && (size_t)n < size;
 }
 
+static bool check_parts(const int64_t *starts, const int64_t *scored_from, size_t parts, const int32_t *keys,
+                        size_t n_keys_held, int n_keys, const char *path, Error *err);
+
 static int window_width(const Model *m)
 {
     int tx, ty, stride;
@@ -60,6 +63,12 @@ static bool check_writable(const WindowSet *ws, const char *path, int width, int
 
 bool training_windows_save(const Model *m, const WindowSet *ws, const char *path, Error *err)
 {
+    return training_windows_save_calibrated(m, ws, NULL, path, err);
+}
+
+bool training_windows_save_calibrated(const Model *m, const WindowSet *ws, const CalibrationParts *cp,
+                                      const char *path, Error *err)
+{
     int tx, ty, stride, n_keys;
     model_window_shape(m, &tx, &ty, &stride);
     model_key_names(m, &n_keys);
@@ -87,12 +96,25 @@ bool training_windows_save(const Model *m, const WindowSet *ws, const char *path
                                "total"};
     const char *meta_values[] = {TRAINING_WINDOWS_FORMAT, TRAINING_WINDOWS_VERSION, model_kind_name(m), text.tx,
                                  text.ty, text.vocab_size, text.vocab_hash, text.params_hash, text.total};
-    StTensor tensors[] = {
+    StTensor tensors[5] = {
         {.name = "windows", .ndim = 2, .shape = {(int64_t)ws->n, ws->width}, .numel = ws->n * (size_t)ws->width,
          .i32 = keys, .dtype = ST_I32},
         {.name = "counts", .ndim = 1, .shape = {(int64_t)ws->n}, .numel = ws->n, .i64 = counts, .dtype = ST_I64},
     };
-    bool ok = safetensors_save(path, tensors, 2, meta_keys, meta_values, sizeof meta_keys / sizeof meta_keys[0], err);
+    size_t n_tensors = 2;
+    bool ok = true;
+    if (cp && cp->n > 0) {
+        size_t n_keys_held = (size_t)cp->starts[cp->n];
+        ok = check_parts(cp->starts, cp->scored_from, cp->n, cp->keys, n_keys_held, n_keys, path, err);
+        tensors[n_tensors++] = (StTensor){.name = "calibration_keys", .ndim = 1, .shape = {(int64_t)n_keys_held},
+                                          .numel = n_keys_held, .i32 = cp->keys, .dtype = ST_I32};
+        tensors[n_tensors++] = (StTensor){.name = "calibration_starts", .ndim = 1, .shape = {(int64_t)cp->n + 1},
+                                          .numel = cp->n + 1, .i64 = cp->starts, .dtype = ST_I64};
+        tensors[n_tensors++] = (StTensor){.name = "calibration_scored_from", .ndim = 1, .shape = {(int64_t)cp->n},
+                                          .numel = cp->n, .i64 = cp->scored_from, .dtype = ST_I64};
+    }
+    ok = ok && safetensors_save(path, tensors, n_tensors, meta_keys, meta_values,
+                                sizeof meta_keys / sizeof meta_keys[0], err);
     free(keys);
     free(counts);
     return ok;
@@ -258,6 +280,107 @@ bool training_windows_load(const Model *m, const char *path, WindowSet *ws, Trai
     } else {
         window_set_free(ws);
     }
+    safetensors_free(&st);
+    return ok;
+}
+
+bool calibration_parts_add(CalibrationParts *cp, const Trace *t, size_t scored_from, size_t segment, Error *err)
+{
+    size_t from = scored_from >= segment ? scored_from - segment : 0, n = t->n_events - from;
+    if (cp->n + 2 > cp->cap_parts) {
+        size_t cap = cp->cap_parts ? cp->cap_parts * 2 : 8;
+        int64_t *starts = realloc(cp->starts, cap * sizeof *starts);
+        if (starts)
+            cp->starts = starts;
+        int64_t *scored = starts ? realloc(cp->scored_from, cap * sizeof *scored) : NULL;
+        if (!scored)
+            return error_nomem(err);
+        cp->scored_from = scored;
+        cp->cap_parts = cap;
+        if (cp->n == 0)
+            cp->starts[0] = 0;
+    }
+    size_t used = (size_t)cp->starts[cp->n];
+    if (used + n > cp->cap_keys) {
+        size_t cap = (used + n) * 2;
+        int32_t *keys = realloc(cp->keys, cap * sizeof *keys);
+        if (!keys)
+            return error_nomem(err);
+        cp->keys = keys;
+        cp->cap_keys = cap;
+    }
+    for (size_t e = 0; e < n; e++)
+        cp->keys[used + e] = (int32_t)t->key_id[from + e];
+    cp->scored_from[cp->n] = (int64_t)(scored_from - from);
+    cp->starts[++cp->n] = (int64_t)(used + n);
+    return true;
+}
+
+void calibration_parts_free(CalibrationParts *cp)
+{
+    free(cp->starts), free(cp->scored_from), free(cp->keys);
+    memset(cp, 0, sizeof *cp);
+}
+
+/* Parts in order from 0 to n_keys_held, each scored from within it, every key within the model's
+ * n_keys: what the reader takes, and so what the writer writes. */
+static bool check_parts(const int64_t *starts, const int64_t *scored_from, size_t parts, const int32_t *keys,
+                        size_t n_keys_held, int n_keys, const char *path, Error *err)
+{
+    if (starts[0] != 0 || starts[parts] != (int64_t)n_keys_held)
+        return error_set(err, "%s: calibration_starts does not run from 0 to the %zu calibration keys", path,
+                         n_keys_held);
+    for (size_t p = 0; p < parts; p++)
+        if (starts[p + 1] <= starts[p] || scored_from[p] < 0 || scored_from[p] >= starts[p + 1] - starts[p])
+            return error_set(err, "%s: calibration part %zu: its start or where it is scored from is out of order",
+                             path, p);
+    for (size_t k = 0; k < n_keys_held; k++)
+        if (keys[k] < 0 || keys[k] >= n_keys)
+            return error_set(err, "%s: calibration key %zu: id %d outside the model's %d keys", path, k, keys[k],
+                             n_keys);
+    return true;
+}
+
+/* The three tensors, of their dtypes and shapes, their numbers in order and within the model's
+ * keys: a damaged file is refused, naming it. */
+static bool fill_parts(CalibrationParts *cp, const SafeTensors *st, const char *path, int n_keys, Error *err)
+{
+    const StTensor *keys = safetensors_find(st, "calibration_keys"), *starts = safetensors_find(st, "calibration_starts"),
+                   *scored = safetensors_find(st, "calibration_scored_from");
+    if (!keys && !starts && !scored)
+        return true;
+    if (!keys || !starts || !scored || keys->dtype != ST_I32 || keys->ndim != 1 || starts->dtype != ST_I64 ||
+        starts->ndim != 1 || scored->dtype != ST_I64 || scored->ndim != 1 || starts->shape[0] < 2 ||
+        scored->shape[0] != starts->shape[0] - 1)
+        return error_set(err, "%s: tensors calibration_keys (I32 [n]), calibration_starts (I64 [parts + 1]) and "
+                         "calibration_scored_from (I64 [parts]) are not all there as such: the file is damaged", path);
+    size_t parts = (size_t)scored->shape[0];
+    if (!check_parts(starts->i64, scored->i64, parts, keys->i32, (size_t)keys->shape[0], n_keys, path, err))
+        return false;
+    cp->n = cp->cap_parts = parts;
+    cp->cap_keys = keys->numel;
+    cp->starts = malloc((parts + 1) * sizeof *cp->starts);
+    cp->scored_from = malloc(parts * sizeof *cp->scored_from);
+    cp->keys = malloc((keys->numel + 1) * sizeof *cp->keys);
+    if (!cp->starts || !cp->scored_from || !cp->keys) {
+        calibration_parts_free(cp);
+        return error_nomem(err);
+    }
+    memcpy(cp->starts, starts->i64, (parts + 1) * sizeof *cp->starts);
+    memcpy(cp->scored_from, scored->i64, parts * sizeof *cp->scored_from);
+    memcpy(cp->keys, keys->i32, keys->numel * sizeof *cp->keys);
+    return true;
+}
+
+bool training_windows_load_calibration(const Model *m, const char *path, CalibrationParts *cp, Error *err)
+{
+    int n_keys;
+    model_key_names(m, &n_keys);
+    memset(cp, 0, sizeof *cp);
+    SafeTensors st;
+    if (!safetensors_load_dtypes(&st, path, ST_F32 | ST_I32 | ST_I64, err))
+        return false;
+    bool ok = check_format(&st, path, err) && check_model(&st, path, m, err) && fill_parts(cp, &st, path, n_keys, err);
     safetensors_free(&st);
     return ok;
 }
