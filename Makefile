@@ -248,6 +248,11 @@ fuzz: $(FUZZ_BIN)
 quality: traceaid $(SAMPLES)
 	@bash bench/quality.sh
 
+# What marked false positives and `traceaid update` buy: HDFS and the recordings (bench/feedback.sh).
+.PHONY: feedback
+feedback: traceaid
+	@bash bench/feedback.sh
+
 # Installing: `make install` puts the binary, the themes, traceaid(1), the docs and the shell
 # completions (those of completions/ that exist) under PREFIX, within DESTDIR when a package is
 # staged there; `make uninstall` removes exactly those, and the folders that are traceaid's own.

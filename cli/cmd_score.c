@@ -8,6 +8,7 @@
 #include "../io/csv_write.h"
 #include "../io/format.h"
 #include "../core/scored_set.h"
+#include "../core/session_score.h"
 
 typedef struct ScoreArgs {
     ModelRequest model;
@@ -23,6 +24,10 @@ static const char *outcome_name(uint8_t outcome)
 static void print_text(const ScoredSet *s, const ScoreArgs *a)
 {
     for (size_t i = 0; i < s->set.n_traces; i++) {
+        if (session_score_applies(s, i)) { /* its unit is the session, judged as eval judges it */
+            session_score_text(stdout, s, i);
+            continue;
+        }
         const Trace *t = &s->set.traces[i];
         const Scores *sc = &s->scores[i];
         size_t predicted = 0, missed = 0;
@@ -168,18 +173,24 @@ static int score(const Command *cmd, ScoreArgs *a, const ArgInputs *inputs, Erro
     }
     ReportScope scope = REPORT_ALL(&s);
     scope.flagged_only = a->flagged_only;
+    size_t with_sessions = session_score_count_traces(&s, scope);
+    if ((a->csv || a->json) && with_sessions && with_sessions < scope.n_traces) {
+        scored_set_free(&s);
+        return args_usage_error(cmd, "one report holds sessions or segments: score traces of sessions and other "
+                                     "traces apart for --csv or --json");
+    }
     bool printed = true;
     if (a->events)
         print_events(&s);
     else if (a->windows)
         printed = print_windows(&s, err);
     else if (a->json)
-        report_json(stdout, &s, scope);
+        (with_sessions ? session_score_json : report_json)(stdout, &s, scope);
     else if (a->csv)
-        report_csv(stdout, &s, scope);
+        (with_sessions ? session_score_csv : report_csv)(stdout, &s, scope);
     else
         print_text(&s, a);
-    size_t flagged = scored_set_flagged(&s);
+    size_t flagged = session_score_flagged(&s);
     scored_set_free(&s);
     if (!printed)
         return EXIT_ERROR;
@@ -192,9 +203,9 @@ static const ArgSpec specs[] = {
     MODEL_ARG_SPECS(&args.model),
     SEGMENT_ARG_SPEC(&args.model),
     SCORE_OVERRIDE_ARG_SPECS(&args.model),
-    {"flagged", 0, ARG_FLAG, &args.flagged_only, NULL, "list only the flagged segments"},
-    {"csv", 0, ARG_FLAG, &args.csv, NULL, "segments as CSV"},
-    {"json", 0, ARG_FLAG, &args.json, NULL, "segments as JSON"},
+    {"flagged", 0, ARG_FLAG, &args.flagged_only, NULL, "list only the flagged segments (sessions)"},
+    {"csv", 0, ARG_FLAG, &args.csv, NULL, "segments as CSV (a trace of sessions: its distinct sessions)"},
+    {"json", 0, ARG_FLAG, &args.json, NULL, "segments as JSON (a trace of sessions: its distinct sessions)"},
     {"events", 0, ARG_FLAG, &args.events, NULL, "every event's outcome as CSV: key, hit or miss, rank, probability"},
     {"windows", 0, ARG_FLAG, &args.windows, NULL, "every window as CSV: the keys read, predicted and found"},
     TRACE_ARG_SPECS(&args.traces),
@@ -218,6 +229,11 @@ const Command cmd_score = {
         "log-likelihood of its keys (nll), averaged over the neighbours the model's smoothing\n"
         "names; a segment whose score is above the model's calibrated threshold is flagged, and\n"
         "then the exit status is 1.\n\n"
+        "In a trace of sessions (a session file, a log grouped into sessions) the session is the\n"
+        "unit: each distinct session is judged as eval and the explorer judge it (DeepLog: a next\n"
+        "key outside the top g, an unknown key, or a session shorter than the window + 1; seq2seq:\n"
+        "its score over the threshold), and the text lists the flagged ones, --csv and --json\n"
+        "every distinct session with its verdict.\n\n"
         "Example:\n  traceaid score --model flight.safetensors samples/traces/full-while-01.csv\n",
     .specs = specs,
     .n_specs = ARG_COUNT(specs),
