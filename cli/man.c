@@ -135,7 +135,7 @@ static void put_tail(FILE *out)
           "traceaid fifo.csv \\-\\-model flight.safetensors \\-\\-theme dark\n"
           ".fi\n.RE\n"
           ".SH \"SEE ALSO\"\n"
-          "\\fBtraceaid\\fR \\fICOMMAND\\fR \\fB\\-\\-help\\fR; the explorer's keys: \\fB?\\fR in the explorer.\n",
+          "\\fBtraceaid\\fR \\fICOMMAND\\fR \\fB\\-\\-help\\fR; the explorer's keys: \\fB?\\fR in the explorer, and all of them in docs/KEYS.md (installed with the docs).\n",
           out);
 }
 
