@@ -15,7 +15,8 @@
 #   --truth` run on clean-09, clean-10 and every anomalous recording before and after. With
 #   the thresholds `train` sets no clean-08 segment may be flagged (nothing to mark): KERNEL_K=K
 #   sets a stricter one first, mean + K std of the segments train held back (calibrate --holdout).
-#   Update keeps the model's threshold; "recalibrated" sets it again the same way.
+#   Update sets the threshold again on the parts train held back; "recalibrated" checks it
+#   against `calibrate --holdout 0.2` on the same traces.
 # Tables on stdout, CSV in build/bench/feedback/. PARTS="hdfs" or "kernel" runs one part,
 # EXTRA_UPDATE adds options to every update (say '--epochs 20'); the trained models are kept
 # and trained again when the binary or the data is newer.
@@ -295,8 +296,7 @@ kernel_part() {
         local recalibrated=${updated%.safetensors}-recalibrated.safetensors
         if [ "$marked" -gt 0 ]; then
             update "$model" "$updated" --labels "$feedback_trace.labels.csv"
-            # update keeps the threshold, set on the scores of the model before it: set again the
-            # way it was set, on the segments train held back
+            # update sets the threshold again on the parts train held back: the same as calibrate's?
             cp "$updated" "$recalibrated"
             cp "${updated%.safetensors}.windows.safetensors" "${recalibrated%.safetensors}.windows.safetensors"
             quietly "calibrating the updated $kind" ./traceaid calibrate --model "$recalibrated" --holdout 0.2 \
