@@ -57,7 +57,8 @@ static bool train(Updater *u, Error *err)
     update_begin(&up, &m, &replay);
     bool ok = update_load_calibration(&up, windows, err);
     for (size_t i = 0; ok && i < u->rows.n_rows; i++)
-        ok = update_learn_names(&up, (const char *const *)u->rows.rows[i].keys, (size_t)u->rows.rows[i].events, err);
+        ok = update_learn_names(&up, (const char *const *)u->rows.rows[i].keys, (size_t)u->rows.rows[i].events,
+                                u->rows.rows[i].unit == LABEL_UNIT_SESSION, err);
     UpdateOptions opt = UPDATE_OPTIONS_DEFAULT;
     opt.cancel = &u->cancel;
     opt.progress = on_epoch;
