@@ -136,11 +136,16 @@ static bool check_span(const LearnedUnits *lu, size_t u, const Model *m, uint32_
             scores_set_threshold(&sc, cal->threshold);
             out->segments += sc.n_segments;
             out->segments_flagged += sc.n_flagged;
+            out->spans_flagged += sc.n_flagged > 0;
         }
     } else if (ok) {
+        size_t missed = 0;
         for (size_t e = 0; e < n; e++)
-            out->predicted += o.outcome[e] != OUTCOME_NONE, out->missed += o.outcome[e] == OUTCOME_MISS;
+            out->predicted += o.outcome[e] != OUTCOME_NONE, missed += o.outcome[e] == OUTCOME_MISS;
+        out->missed += missed;
+        out->spans_flagged += missed > 0;
     }
+    out->spans++;
     scores_free(&sc);
     event_outcomes_free(&o);
     free(keys);

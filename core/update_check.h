@@ -40,6 +40,7 @@ typedef struct UpdateCheck {
     size_t sessions_flagged;    /* of them, flagged by the model */
     size_t sessions_short;      /* of those, too short to predict a key: always flagged */
     bool by_threshold;          /* spans: segments over the threshold (else predictions missed) */
+    size_t spans, spans_flagged;            /* spans with a segment flagged (or a miss) */
     size_t segments, segments_flagged;      /* by_threshold */
     size_t predicted, missed;               /* !by_threshold: the spans' predicted keys */
 } UpdateCheck;
@@ -49,6 +50,10 @@ typedef struct UpdateCheck {
  * it did, or m's own size. */
 bool learned_units_check(const LearnedUnits *lu, const Model *m, uint32_t known_below, const CancelFlag *cancel,
                          UpdateCheck *out, Error *err);
+
+/* Units learned (distinct sessions and spans), and of them still flagged. */
+static inline size_t update_check_units(const UpdateCheck *c) { return c->sessions + c->spans; }
+static inline size_t update_check_units_flagged(const UpdateCheck *c) { return c->sessions_flagged + c->spans_flagged; }
 
 /* How many of the units still flagged the training could have made pass: sessions flagged but
  * not short, segments flagged, predictions missed. */
