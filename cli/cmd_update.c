@@ -286,7 +286,9 @@ const Command cmd_update = {
         "The defaults (10 epochs, learning rate 0.0003, weight 1) were measured on HDFS (README,\n"
         "\"Teaching it: update\"): there, learning false positives also lets through anomalous\n"
         "sessions that share their patterns; more epochs or weight learn the marks surer and\n"
-        "forget more of what tells anomalies apart.\n\n"
+        "forget more of what tells anomalies apart. After training, update says how many of the\n"
+        "sessions (distinct), segments or predictions learned the model still flags, before and\n"
+        "after, by the model's own rule (a session shorter than the window + 1 always is).\n\n"
         "Examples:\n  traceaid update --model hdfs.safetensors -o hdfs2.safetensors --sessions false_positives\n"
         "  traceaid update --model flight.safetensors -o flight.safetensors --labels clean-09.csv.labels.csv\n",
     .specs = specs,
