@@ -60,7 +60,8 @@ static bool labels_learn(const ArgInputs *inputs, Update *u, LabelsLearned *lear
                 continue;
             }
             learned->normal++;
-            ok = update_learn_names(u, (const char *const *)row->keys, (size_t)row->events, err);
+            ok = update_learn_names(u, (const char *const *)row->keys, (size_t)row->events,
+                                    row->unit == LABEL_UNIT_SESSION, err);
         }
         labels_free(&labels);
     }
@@ -144,6 +145,51 @@ static void summary(const Command *cmd, const UpdateArgs *a, const Update *u, co
                 marks->anomalous == 1 ? "" : "s");
 }
 
+/* One line of what the training achieved on what it learned; when some of it the training could
+ * have taught is still flagged, how to teach it harder and what that costs. */
+static void say_line(const Command *cmd, bool learnable, const char *text)
+{
+    fprintf(stderr, "%s: %s%s\n", cmd->name, text,
+            learnable ? "; --epochs, --weight or --lr learn them harder, at the cost of letting more anomalies "
+                        "through (README: Teaching it)" : "");
+}
+
+/* What was learned and is still flagged by the model's own rule, before -> after: a few learned
+ * windows beside the many replayed weigh little, and the user must know when they did not take. */
+static void say_still_flagged(const Command *cmd, const UpdateCheck *before, const UpdateCheck *after)
+{
+    char text[600], n[32], was[32], now[32];
+    if (after->sessions) {
+        size_t short_ones = after->sessions_short;
+        format_count(n, sizeof n, after->sessions);
+        int len = snprintf(text, sizeof text, "%s of the %s %ssession%s learned %s still flagged by the updated "
+                           "model (%s before", format_count(now, sizeof now, after->sessions_flagged), n,
+                           after->session_units > after->sessions ? "distinct " : "", after->sessions == 1 ? "" : "s",
+                           after->sessions_flagged == 1 ? "is" : "are",
+                           format_count(was, sizeof was, before->sessions_flagged));
+        if (short_ones && len > 0 && (size_t)len < sizeof text)
+            len += snprintf(text + len, sizeof text - (size_t)len, "; %zu %s shorter than the window + 1 and always "
+                            "%s", short_ones, short_ones == 1 ? "is" : "are", short_ones == 1 ? "is" : "are");
+        if (len > 0 && (size_t)len < sizeof text)
+            snprintf(text + len, sizeof text - (size_t)len, ")");
+        say_line(cmd, after->sessions_flagged > short_ones, text);
+    }
+    if (after->segments) {
+        format_count(n, sizeof n, after->segments);
+        snprintf(text, sizeof text, "%s of the %s segment%s learned %s still over the threshold (%s before)",
+                 format_count(now, sizeof now, after->segments_flagged), n, after->segments == 1 ? "" : "s",
+                 after->segments_flagged == 1 ? "is" : "are", format_count(was, sizeof was, before->segments_flagged));
+        say_line(cmd, after->segments_flagged > 0, text);
+    }
+    if (after->predicted) {
+        format_count(n, sizeof n, after->predicted);
+        snprintf(text, sizeof text, "%s of the %s keys the updated model predicts in what it learned %s still "
+                 "missed (%s before; the model has no threshold)", format_count(now, sizeof now, after->missed), n,
+                 after->missed == 1 ? "is" : "are", format_count(was, sizeof was, before->missed));
+        say_line(cmd, after->missed > 0, text);
+    }
+}
+
 static int update(const Command *cmd, UpdateArgs *a, const ArgInputs *inputs, Error *err)
 {
     if (!a->model.path)
@@ -188,8 +234,10 @@ static int update(const Command *cmd, UpdateArgs *a, const ArgInputs *inputs, Er
     if (ok && *opt.cancel)
         ok = error_interrupted(err);
     ok = ok && update_save(&u, a->out, err);
-    if (ok)
+    if (ok) {
         summary(cmd, a, &u, &report, units, a->labels ? &marks : NULL);
+        say_still_flagged(cmd, &report.before, &report.after);
+    }
     if (err->code == ERROR_INTERRUPTED)
         error_set_code(err, ERROR_INTERRUPTED, "interrupted: nothing written");
     update_free(&u);
@@ -238,7 +286,9 @@ const Command cmd_update = {
         "The defaults (10 epochs, learning rate 0.0003, weight 1) were measured on HDFS (README,\n"
         "\"Teaching it: update\"): there, learning false positives also lets through anomalous\n"
         "sessions that share their patterns; more epochs or weight learn the marks surer and\n"
-        "forget more of what tells anomalies apart.\n\n"
+        "forget more of what tells anomalies apart. After training, update says how many of the\n"
+        "sessions (distinct), segments or predictions learned the model still flags, before and\n"
+        "after, by the model's own rule (a session shorter than the window + 1 always is).\n\n"
         "Examples:\n  traceaid update --model hdfs.safetensors -o hdfs2.safetensors --sessions false_positives\n"
         "  traceaid update --model flight.safetensors -o flight.safetensors --labels clean-09.csv.labels.csv\n",
     .specs = specs,

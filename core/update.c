@@ -19,6 +19,7 @@ void update_begin(Update *u, Model *m, WindowSet *replay)
     u->base_keys = n_keys;
     window_set_init(&u->learned, tx + ty);
     window_set_init(&u->replay, tx + ty);
+    learned_units_init(&u->units);
     if (replay) {
         u->replay = *replay;
         u->replaying = true;
@@ -89,6 +90,21 @@ static bool model_ids(Update *u, const Trace *t, const Vocab *vocab, size_t firs
     return true;
 }
 
+/* The range's units kept to be judged: each session of it, clipped to the range, or the range. A
+ * session too short to hold a window is kept too: it stays flagged, and the user is told so. */
+static bool keep_units(Update *u, const Trace *t, size_t first, size_t last, const uint32_t *ids, Error *err)
+{
+    if (!trace_has_sessions(t))
+        return learned_units_add(&u->units, ids + first, last - first, false, err);
+    for (size_t s = 0; s < t->n_sessions; s++) {
+        size_t from = t->session_start[s] > first ? t->session_start[s] : first;
+        size_t to = t->session_start[s + 1] < last ? t->session_start[s + 1] : last;
+        if (from < to && !learned_units_add(&u->units, ids + from, to - from, true, err))
+            return false;
+    }
+    return true;
+}
+
 bool update_learn_range(Update *u, const Trace *t, const Vocab *vocab, size_t first, size_t last, Error *err)
 {
     if (last > t->n_events)
@@ -102,7 +118,7 @@ bool update_learn_range(Update *u, const Trace *t, const Vocab *vocab, size_t fi
     Trace as_model = *t;
     as_model.key_id = ids;
     size_t before = u->learned.total;
-    bool ok = model_ids(u, t, vocab, first, last, ids, err) &&
+    bool ok = model_ids(u, t, vocab, first, last, ids, err) && keep_units(u, t, first, last, ids, err) &&
               model_add_windows(u->model, &as_model, first, last, &u->learned, err);
     free(ids);
     if (ok && u->learned.total > before)
@@ -110,7 +126,7 @@ bool update_learn_range(Update *u, const Trace *t, const Vocab *vocab, size_t fi
     return ok;
 }
 
-bool update_learn_names(Update *u, const char *const *names, size_t n, Error *err)
+bool update_learn_names(Update *u, const char *const *names, size_t n, bool session, Error *err)
 {
     Vocab vocab;
     vocab_init(&vocab);
@@ -128,7 +144,7 @@ bool update_learn_names(Update *u, const char *const *names, size_t n, Error *er
     if (ok) {
         char path[] = "(keys)";
         Trace t = {.path = path, .n_events = n, .key_id = ids, .n_sessions = 1, .session_start = starts,
-                   .format = TRACE_FORMAT_SESSIONS};
+                   .format = session ? TRACE_FORMAT_SESSIONS : TRACE_FORMAT_CSV};
         ok = update_learn_range(u, &t, &vocab, 0, n, err);
     }
     free(ids);
@@ -171,6 +187,8 @@ bool update_run(Update *u, const UpdateOptions *opt, UpdateReport *report, Error
     TrainOptions train = {.epochs = opt->epochs, .batch_size = hp.batch, .learning_rate = opt->learning_rate,
                           .seed = opt->seed, .cancel = opt->cancel, .progress = opt->progress,
                           .progress_ctx = opt->progress_ctx};
+    if (!learned_units_check(&u->units, u->model, (uint32_t)u->base_keys, opt->cancel, &report->before, err))
+        return false;
     WindowSet all;
     if (!union_of(&u->replay, &u->learned, opt->weight, &all, err))
         return false;
@@ -187,6 +205,7 @@ bool update_run(Update *u, const UpdateOptions *opt, UpdateReport *report, Error
         report->threshold_after = cal->threshold;
         report->recalibrated = ok;
     }
+    ok = ok && learned_units_check(&u->units, u->model, UINT32_MAX, opt->cancel, &report->after, err);
     u->trained = ok;
     return ok;
 }
@@ -229,5 +248,6 @@ void update_free(Update *u)
     window_set_free(&u->replay);
     window_set_free(&u->learned);
     calibration_parts_free(&u->calibration);
+    learned_units_free(&u->units);
     memset(u, 0, sizeof *u);
 }

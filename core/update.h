@@ -30,6 +30,7 @@
 #include "../io/vocab.h"
 #include "../model/model.h"
 #include "../model/training_windows.h"
+#include "update_check.h"
 
 /* The defaults, chosen on HDFS (README, "Teaching it: update"). */
 #define UPDATE_DEFAULT_EPOCHS 10
@@ -60,6 +61,7 @@ typedef struct Update {
     size_t ranges;              /* update_learn_range calls that gave at least one window */
     bool trained;
     CalibrationParts calibration;   /* the windows file's held-back parts (n 0: none), carried on */
+    LearnedUnits units;         /* what was learned, to judge before and after (core/update_check.h) */
 } Update;
 
 /* Starts an update of m. replay (may be NULL: fine-tuning on the learned windows alone, which
@@ -80,8 +82,9 @@ bool update_load_calibration(Update *u, const char *path, Error *err);
  * one t's key ids index (its TraceSet's, seeded with the model's names). */
 bool update_learn_range(Update *u, const Trace *t, const Vocab *vocab, size_t first, size_t last, Error *err);
 
-/* The same from key names alone (a marks file's row): one session of n keys. */
-bool update_learn_names(Update *u, const char *const *names, size_t n, Error *err);
+/* The same from key names alone (a marks file's row): n keys, one session (session true: judged
+ * as a session) or a segment of a trace without sessions (judged by its segment's score). */
+bool update_learn_names(Update *u, const char *const *names, size_t n, bool session, Error *err);
 
 typedef struct UpdateReport {
     TrainReport train;
@@ -91,12 +94,15 @@ typedef struct UpdateReport {
     bool recalibrated;                          /* threshold_before -> threshold_after */
     float threshold_before, threshold_after;
     size_t calibration_segments;
+    UpdateCheck before, after;                  /* what was learned, judged by the model before and after */
 } UpdateReport;
 
 /* Trains the model on replay ∪ learned (learned counts times opt->weight) and adds the learned
  * occurrences to its learned_windows; then, when the model is calibrated and
  * update_load_calibration found held-back parts, sets its threshold from their scores by the
- * model's own rule (core/calibrate.h). Cancelled: false with ERROR_INTERRUPTED, the model's
+ * model's own rule (core/calibrate.h). Before training and at the end it judges what was learned
+ * (report->before, report->after: core/update_check.h), before as the model before the update,
+ * its new keys unknown. Cancelled: false with ERROR_INTERRUPTED, the model's
  * weights then half-trained (do not save them). No learned window: false, saying so. A learned
  * window weighs in its batch's weighted mean (model/train.c), so a few learned windows beside many
  * replayed ones move the model little: weight and epochs are the caller's to raise. */

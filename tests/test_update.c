@@ -2,8 +2,9 @@
  * feedback pool passes after it is learned; a key the model never saw grows the vocabulary,
  * the old keys keeping their ids; replay keeps the model from forgetting (eval's FN stays within
  * a measured bound, and without replay it does not); learned_windows adds up; --labels learns the
- * rows marked normal only, growing unknown names; and the refusals: no windows file, a bad marks
- * file, Ctrl-C. The model is tests/fixtures/hdfs-deeplog.safetensors (DeepLog, 10 epochs on
+ * rows marked normal only, growing unknown names; what it learned and the model still flags is
+ * said, before and after, as eval and score flag it (a short session always); and the refusals: no
+ * windows file, a bad marks file, Ctrl-C. The model is tests/fixtures/hdfs-deeplog.safetensors (DeepLog, 10 epochs on
  * hdfs_train) with its windows file; hdfs-pool-fp50.txt holds the first 50 sessions of
  * hdfs_test_normal's first half (lines 1..7,088, the feedback pool) that it flags. */
 #include "test_util.h"
@@ -76,6 +77,30 @@ static long count_after(const char *text, const char *label)
     return n;
 }
 
+/* The line of update's output holding what ("sessions learned"): how many of them the updated
+ * model still flags, and how many the model before the update flagged. */
+static void still_flagged(const char *err, const char *what, long *after, long *before)
+{
+    const char *at = strstr(err, what), *line = at;
+    if (!at)
+        fail_msg("no \"%s\" in:\n%s", what, err);
+    while (line > err && line[-1] != '\n' && line[-1] != '\r')
+        line--;
+    *after = count_after(line, "update:");
+    *before = count_after(at, "(");
+}
+
+/* The segments score flags in trace with model. */
+static long flagged_segments(const char *model, const char *trace)
+{
+    RunResult r = run_traceaid("score", "--model", model, trace);
+    long n = 0;
+    for (const char *at = r.out; (at = strstr(at, "FLAGGED")); at++)
+        n++;
+    run_result_free(&r);
+    return n;
+}
+
 /* eval's FP and FN of model on normal against abnormal. */
 static void eval_counts(const char *model, const char *normal, const char *abnormal, long *fp, long *fn)
 {
@@ -129,6 +154,10 @@ static void a_false_positive_passes_after_update(void **state)
                            "46,575 windows; 5 epochs");
     if (strstr(r.err, "threshold")) /* no held-back part: nothing to set again, nothing said */
         fail_msg("a threshold line for a model without calibration data:\n%s", r.err);
+    /* learned: nothing to learn harder */
+    assert_contains(r.err, "update: 0 of the 1 session learned are still flagged by the updated model (1 before)\n");
+    if (strstr(r.err, "harder"))
+        fail_msg("advice to learn harder when nothing is still flagged:\n%s", r.err);
     run_result_free(&r);
     eval_counts(out, session, abnormal, &fp, &fn);
     assert_int_equal(fp, 0);
@@ -191,6 +220,66 @@ static void replay_keeps_the_model(void **state)
         fail_msg("FN %ld without replay: expected it to forget (measured 3,193)", fn);
 }
 
+/* After the update it says how many of the sessions learned the updated model still flags, as eval
+ * flags them (measured with the fixture: 50 of the 50 with the defaults, 17 with the options
+ * below; the defaults' 10 epochs at 0.0003 leave this 10-epoch model's marks flagged). */
+#define LEARN_HARDER "--epochs", "10", "--weight", "50", "--lr", "0.003"
+
+static void still_flagged_sessions_said(void **state)
+{
+    (void)state;
+    require_shared_data();
+    const char *model = fixture_copy("still", true), *out = test_path("still-updated.safetensors");
+    const char *harder = test_path("still-harder.safetensors"), *abnormal = some_abnormal();
+    long after, before, after_harder, fp, fn;
+    RunResult r = update(model, out, POOL_FP50);
+    assert_status(r, 0);
+    assert_contains(r.err, "of the 50 sessions learned are still flagged by the updated model (50 before)");
+    still_flagged(r.err, "sessions learned", &after, &before);
+    assert_int_equal(before, 50); /* the pool's sessions the model flags */
+    assert_true(after <= 50);
+    if (after > 0)
+        assert_contains(r.err, "; --epochs, --weight or --lr learn them harder, at the cost of letting more "
+                               "anomalies through (README: Teaching it)\n");
+    run_result_free(&r);
+    eval_counts(out, POOL_FP50, abnormal, &fp, &fn);
+    assert_int_equal(after, fp); /* the model's own rule, as eval applies it */
+    r = run_traceaid("update", "--model", model, "-o", harder, LEARN_HARDER, "--sessions", POOL_FP50);
+    assert_status(r, 0);
+    still_flagged(r.err, "sessions learned", &after_harder, &before);
+    assert_int_equal(before, 50);
+    run_result_free(&r);
+    if (after_harder >= after)
+        fail_msg("%ld still flagged after learning harder, %ld with the defaults", after_harder, after);
+    eval_counts(harder, POOL_FP50, abnormal, &fp, &fn);
+    assert_int_equal(after_harder, fp);
+}
+
+/* A session shorter than the window + 1 predicts nothing: flagged before and after, said apart;
+ * identical sessions count once; a key the model never saw flags its session before. */
+#define SHORT_SESSION "5 5 22\n"
+
+static void a_short_session_is_always_flagged(void **state)
+{
+    (void)state;
+    require_shared_data();
+    const char *model = fixture_copy("short", true), *out = test_path("short-updated.safetensors");
+    const char *sessions = write_text("short-mix.txt", FP_ONE_MISS SHORT_SESSION FP_KNOWN FP_KNOWN FP_NEW_KEY);
+    RunResult r = run_traceaid("update", "--model", model, "-o", out, LEARN_HARD, "--sessions", sessions);
+    assert_status(r, 0);
+    assert_contains(r.err, "of the 4 distinct sessions learned");
+    assert_contains(r.err, "still flagged by the updated model (4 before; 1 is shorter than the window + 1 and "
+                           "always is)");
+    run_result_free(&r);
+    /* learned but for the short one: no advice to learn harder, which cannot help it */
+    sessions = write_text("short-two.txt", FP_ONE_MISS SHORT_SESSION);
+    r = run_traceaid("update", "--model", model, "-o", out, LEARN_HARD, "--sessions", sessions);
+    assert_status(r, 0);
+    assert_contains(r.err, "update: 1 of the 2 sessions learned is still flagged by the updated model (2 before; 1 is "
+                           "shorter than the window + 1 and always is)\n");
+    run_result_free(&r);
+}
+
 static void learned_windows_add_up(void **state)
 {
     (void)state;
@@ -251,6 +340,10 @@ static void labels_with_unknown_names_grow(void **state)
     RunResult r = run_traceaid("update", "--model", model, "-o", out, "--epochs", "1", "--labels", marks);
     assert_status(r, 0);
     assert_contains(r.err, "learned 2 windows (2 distinct) from 1 row marked normal, 1 new key,");
+    /* a segment row of a model without a threshold: its predictions, both missed before (their
+     * windows hold the new key, which the model did not know), both hit after (measured) */
+    assert_contains(r.err, "update: 0 of the 2 keys the updated model predicts in what it learned are still missed "
+                           "(2 before; the model has no threshold)\n");
     run_result_free(&r);
     r = run_traceaid("info", out);
     assert_contains(r.out, "DeepLog: 27 keys");
@@ -399,7 +492,12 @@ static void update_sets_the_threshold_again(void **state)
     assert_status(r, 0);
     assert_contains(r.err, "update: threshold ");
     assert_contains(r.err, ", set again on the 8 held-back segments train calibrated on");
+    /* a trace learned whole: its segments over the threshold (set again), as score flags them */
+    long after, before;
+    still_flagged(r.err, "segments learned", &after, &before);
     run_result_free(&r);
+    assert_int_equal(after, flagged_segments(out, traces[2]));
+    assert_int_equal(before, flagged_segments(model, traces[2]));
     /* carried on: the updated model's windows file holds them too */
     assert_true(model_load(&m, out, NULL, &err));
     assert_true(training_windows_load_calibration(&m, test_path("traces-updated.windows.safetensors"), &parts, &err));
@@ -475,6 +573,8 @@ int main(void)
         cmocka_unit_test(a_false_positive_passes_after_update),
         cmocka_unit_test(a_new_key_grows_the_vocabulary),
         cmocka_unit_test(replay_keeps_the_model),
+        cmocka_unit_test(still_flagged_sessions_said),
+        cmocka_unit_test(a_short_session_is_always_flagged),
         cmocka_unit_test(learned_windows_add_up),
         cmocka_unit_test(labels_learn_the_normal_rows_only),
         cmocka_unit_test(labels_with_unknown_names_grow),

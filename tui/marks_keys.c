@@ -326,14 +326,7 @@ static void take_scores(App *app, Updater *u)
 
 static void say_done(App *app, const Updater *u)
 {
-    const UpdateReport *r = &u->report;
-    char threshold[96] = "", before[32], after[32];
-    if (r->recalibrated)
-        snprintf(threshold, sizeof threshold, ", threshold %s -> %s",
-                 scores_format(model_calibration(&app->scored->model)->score, r->threshold_before, 2, before, sizeof before),
-                 scores_format(model_calibration(&app->scored->model)->score, r->threshold_after, 2, after, sizeof after));
-    snprintf(app->message, sizeof app->message, "model updated: %.100s (%zu windows learned%s%s), rescored",
-             format_basename(u->out_path), r->learned_total, r->new_keys ? ", new keys" : "", threshold);
+    updater_done_message(u, model_calibration(&app->scored->model)->score, app->message, sizeof app->message);
 }
 
 Reaction app_follow_update(App *app)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../io/format.h"
 #include "../model/training_windows.h"
 
 #define SUFFIX ".safetensors"
@@ -57,7 +58,8 @@ static bool train(Updater *u, Error *err)
     update_begin(&up, &m, &replay);
     bool ok = update_load_calibration(&up, windows, err);
     for (size_t i = 0; ok && i < u->rows.n_rows; i++)
-        ok = update_learn_names(&up, (const char *const *)u->rows.rows[i].keys, (size_t)u->rows.rows[i].events, err);
+        ok = update_learn_names(&up, (const char *const *)u->rows.rows[i].keys, (size_t)u->rows.rows[i].events,
+                                u->rows.rows[i].unit == LABEL_UNIT_SESSION, err);
     UpdateOptions opt = UPDATE_OPTIONS_DEFAULT;
     opt.cancel = &u->cancel;
     opt.progress = on_epoch;
@@ -154,6 +156,33 @@ bool updater_busy(Updater *u)
     int epoch, epochs;
     UpdateStage stage = updater_stage(u, &epoch, &epochs);
     return stage == UPDATE_TRAINING || stage == UPDATE_SCORING;
+}
+
+/* "1 mark learned; 1 still flagged: ..." */
+static void say_still_flagged(const UpdateCheck *c, char *out, size_t size)
+{
+    size_t marks = update_check_units(c), flagged = update_check_units_flagged(c), short_ones = c->sessions_short;
+    int len = snprintf(out, size, "%zu mark%s learned; %zu still flagged", marks, marks == 1 ? "" : "s", flagged);
+    if (len < 0 || (size_t)len >= size || flagged == 0)
+        return;
+    if (update_check_learnable_flagged(c))
+        snprintf(out + len, size - (size_t)len, ": %s windows weigh little beside the model's training windows%s",
+                 marks == 1 ? "its" : "the marks'", short_ones ? " (some too short to pass)" : "");
+    else
+        snprintf(out + len, size - (size_t)len, ": too short to pass (shorter than the window + 1)");
+}
+
+void updater_done_message(const Updater *u, ScoreRule rule, char *out, size_t size)
+{
+    const UpdateReport *r = &u->report;
+    char still[200], threshold[96] = "", before[32], after[32];
+    say_still_flagged(&r->after, still, sizeof still);
+    if (r->recalibrated)
+        snprintf(threshold, sizeof threshold, ", threshold %s -> %s", scores_format(rule, r->threshold_before, 2, before,
+                 sizeof before), scores_format(rule, r->threshold_after, 2, after, sizeof after));
+    snprintf(out, size, "updated: %s (%.100s, %zu windows learned%s%s, rescored)", still,
+             format_basename(u->out_path), r->learned_total,
+             r->new_keys ? ", new keys" : "", threshold);
 }
 
 void updater_cancel(Updater *u) { atomic_store(&u->cancel, 1); }

@@ -50,6 +50,10 @@ bool updater_start(Updater *u, const UpdateSource *src, const char *model_path, 
 UpdateStage updater_stage(Updater *u, int *epoch, int *epochs);
 bool updater_busy(Updater *u);
 void updater_cancel(Updater *u);
+/* The status line once UPDATE_DONE: the model written, and how many of the marks learned the
+ * updated model still flags (core/update_check.h) -- first, as a U that seems to do nothing
+ * usually did too little; rule: the score rule the threshold is shown in. */
+void updater_done_message(const Updater *u, ScoreRule rule, char *out, size_t size);
 /* Waits for the worker. */
 void updater_join(Updater *u);
 /* Frees what the worker made (its scored set unless taken) and the lock. */
