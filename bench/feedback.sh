@@ -8,8 +8,9 @@
 #   `eval` measures on the evaluation part and all of hdfs_test_abnormal; N = 0 is the model
 #   without update. Once per seed, the LABELS_N marks written as the pool's TRACE.labels.csv and
 #   learned by `update --labels` are checked to give the same model as --sessions.
-#   Beside it, a bound on any update: the figures had the model learned exactly the (window,
-#   next key) pairs the marked sessions missed, and nothing else (from `score --windows`).
+#   Beside it, the exact learning: the figures had the model learned exactly the (window, next
+#   key) pairs the marked sessions missed, and nothing else (from `score --windows`); its FN is
+#   the fewest of any update after which the marked sessions pass.
 #   Kernel: seq2seq and DeepLog trained on the recorded clean-01..07; the segments
 #   `score` flags in clean-08 are marked normal (a labels file), the model updated, and `eval
 #   --truth` run on clean-09, clean-10 and every anomalous recording before and after. With
@@ -221,8 +222,8 @@ hdfs_seed() {
 
     # What learning exactly the marked sessions' missed (window, next key) pairs would give, the
     # rest of the model unchanged: the evaluation part's FP and the anomalous sessions' TP whose
-    # every miss is such a pair are no longer flagged. A bound that says whether the marks can
-    # separate the two at all, whatever update does.
+    # every miss is such a pair are no longer flagged. Its FN is the fewest of any update that
+    # makes the marks pass (the same window gives the same verdict in every session).
     local name file
     for name in pool eval abnormal; do
         file=$POOL

@@ -172,11 +172,13 @@ static bool fit(Model *m, const TraceSet *set, const ModelHyper *hp, const Train
                     (calibration_describe(cal, rule, sizeof rule), rule));
         if (ok)
             calibrate_warn_if_few(stderr, "train", segments);
-        /* kept in the windows file, for update to set the threshold again on them */
+        /* kept in the windows file, for update to set the threshold again on them, with the
+         * events their first scores read before them: a window's keys, smoothing's segments */
+        size_t context = (size_t)tx + (size_t)cal->smooth * segment;
         for (size_t i = 0; ok && i < set->n_traces; i++) {
             size_t from = holdout_start(&set->traces[i], hp->holdout, segment);
             if (from < set->traces[i].n_events)
-                ok = calibration_parts_add(parts, &set->traces[i], from, segment, err);
+                ok = calibration_parts_add(parts, &set->traces[i], from, segment, context, err);
         }
     }
     return ok;

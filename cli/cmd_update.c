@@ -81,19 +81,27 @@ static bool begin(const Command *cmd, const UpdateArgs *a, Model *m, Update *u, 
 {
     if (!model_request_load(&a->model, m, err))
         return false;
+    WindowSet replay;
+    char path[4096];
     if (a->no_replay) {
         fprintf(stderr, "%s: warning: --no-replay: fine-tuning on the new windows alone; the model forgets what it "
                 "learned before in proportion\n", cmd->name);
-        update_begin(u, m, NULL);
-        return true;
-    }
-    WindowSet replay;
-    char path[4096];
-    if (!update_load_replay(m, &replay, path, sizeof path, err)) {
+        /* its training windows, where they are, still go into OUT's windows file (not trained on):
+         * an update onto the model would otherwise leave a windows file of the new windows alone */
+        if (!update_load_replay(m, &replay, path, sizeof path, err)) {
+            if (err->code != ERROR_USAGE) /* a windows file there that cannot be read: said, not kept */
+                fprintf(stderr, "%s: warning: %s\n", cmd->name, err->msg);
+            *err = (Error){0};
+            update_begin(u, m, NULL);
+            return true;
+        }
+        update_begin(u, m, &replay);
+        u->replaying = false;
+    } else if (!update_load_replay(m, &replay, path, sizeof path, err)) {
         model_free(m);
         return false;
-    }
-    update_begin(u, m, &replay);
+    } else
+        update_begin(u, m, &replay);
     if (update_load_calibration(u, path, err))
         return true;
     update_free(u);
@@ -132,6 +140,11 @@ static void summary(const Command *cmd, const UpdateArgs *a, const Update *u, co
             r->new_keys == 1 ? "" : "s", u->replaying ? replayed : "no", epochs,
             r->train.epochs_done == 1 ? "" : "s",
             progress_duration(took, sizeof took, r->train.seconds), r->train.loss, a->out);
+    /* more new keys than the model knew: data of another kind (a kernel trace's marks for a log
+     * model) looks like this, and is learned as readily as anything else */
+    if (r->new_keys > 0 && r->new_keys >= u->base_keys - model_n_reserved(u->model))
+        fprintf(stderr, "%s: warning: %d keys the model never saw, as many as it knew (%d): is what was learned "
+                "of the kind it was trained on?\n", cmd->name, r->new_keys, u->base_keys - model_n_reserved(u->model));
     if (r->recalibrated) {
         char before[32], after[32], segments[32];
         const Calibration *cal = model_calibration_const(u->model);

@@ -72,10 +72,17 @@ static void report_choice(const SelectArgs *s, const HeldOut *held, const Select
         fprintf(stderr, "train: epochs %d: the lowest held-out loss (%.4f)%s\n", sel->best_epoch, best->loss,
                 stalled ? ", no lower in the epochs after it" : ", at the most epochs it tries");
     char n_flagged[32];
-    if (!top_g_given)
+    char n_short[32], n_judged[32];
+    format_count(n_short, sizeof n_short, held->n_short);
+    format_count(n_judged, sizeof n_judged, n - held->n_short);
+    if (!top_g_given && sel->top_g > 0)
         fprintf(stderr, "train: top-g %d: the smallest that flags at most %.1f%% of the held-out sessions at "
-                "that epoch (%s of %s)\n", sel->top_g, 100.0 * s->max_flagged,
-                format_count(n_flagged, sizeof n_flagged, best->flagged[sel->top_g]), n_held);
+                "that epoch (%s of %s; %s shorter than the window + 1, flagged at any g, left out)\n", sel->top_g,
+                100.0 * s->max_flagged, format_count(n_flagged, sizeof n_flagged, best->flagged[sel->top_g] - held->n_short),
+                n_judged, n_short);
+    else if (!top_g_given)
+        fprintf(stderr, "train: no top-g flags at most %.1f%% of the held-out sessions at that epoch; the default "
+                "stays\n", 100.0 * s->max_flagged);
 }
 
 bool train_select(const SelectArgs *s, const ModelKind *kind, const TraceSet *set, const char *const *names,
@@ -117,7 +124,7 @@ bool train_select(const SelectArgs *s, const ModelKind *kind, const TraceSet *se
         report_choice(s, &held, &sel, r.stalled, epochs_given, top_g_given, report.seconds);
         if (!epochs_given)
             hp->epochs = sel.best_epoch;
-        if (!top_g_given)
+        if (!top_g_given && sel.top_g > 0)
             hp->top_g = sel.top_g;
     }
     window_set_free(&ws);

@@ -134,9 +134,12 @@ void select_choose(Selection *sel, const HeldOut *h, bool choose_epochs, double 
             sel->best_epoch = e;
     const SelectEpoch *best = &sel->epochs[sel->best_epoch - 1];
     int most = n_keys < SELECT_MAX_G ? n_keys : SELECT_MAX_G;
-    sel->top_g = most;
+    /* sessions shorter than the window + 1 are flagged at every g: no g can help them, so the
+     * share is of the others */
+    double judged = (double)(h->trace.n_sessions - h->n_short);
+    sel->top_g = 0;
     for (int g = most; g >= 1; g--)
-        if ((double)best->flagged[g] <= max_flagged * (double)h->trace.n_sessions)
+        if ((double)(best->flagged[g] - h->n_short) <= max_flagged * judged)
             sel->top_g = g;
 }
 

@@ -33,7 +33,7 @@ typedef struct Selection {
     int n_epochs;               /* epochs recorded */
     SelectEpoch *epochs;        /* [n_epochs], epoch e at e - 1 */
     int best_epoch;             /* of the lowest held-out loss */
-    int top_g;                  /* chosen at best_epoch */
+    int top_g;                  /* chosen at best_epoch; 0: none flags few enough (the default stays) */
 } Selection;
 
 /* Sessions s (counted over the files in order) with (s + 1) % stride == 0, stride = round(1 / share); the

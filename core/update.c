@@ -177,7 +177,8 @@ bool update_run(Update *u, const UpdateOptions *opt, UpdateReport *report, Error
 {
     memset(report, 0, sizeof *report);
     report->learned_total = u->learned.total, report->learned_distinct = u->learned.n;
-    report->replayed_total = u->replay.total, report->replayed_distinct = u->replay.n;
+    if (u->replaying)
+        report->replayed_total = u->replay.total, report->replayed_distinct = u->replay.n;
     report->new_keys = u->new_keys;
     if (u->learned.n == 0)
         return error_set_code(err, ERROR_USAGE, "nothing to learn: no session, trace or range given holds a window "
@@ -189,8 +190,9 @@ bool update_run(Update *u, const UpdateOptions *opt, UpdateReport *report, Error
                           .progress_ctx = opt->progress_ctx};
     if (!learned_units_check(&u->units, u->model, (uint32_t)u->base_keys, opt->cancel, &report->before, err))
         return false;
-    WindowSet all;
-    if (!union_of(&u->replay, &u->learned, opt->weight, &all, err))
+    WindowSet all, none;
+    window_set_init(&none, u->learned.width);
+    if (!union_of(u->replaying ? &u->replay : &none, &u->learned, opt->weight, &all, err))
         return false;
     bool ok = model_train(u->model, &all, &train, &report->train, err);
     window_set_free(&all);

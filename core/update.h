@@ -54,7 +54,7 @@ typedef struct UpdateOptions {
 typedef struct Update {
     Model *model;               /* borrowed: grown and trained in place */
     WindowSet replay;           /* the model's training windows (none: width 0 ... n 0) */
-    bool replaying;
+    bool replaying;             /* false: replay is not trained on, only written on (--no-replay) */
     WindowSet learned;          /* in the model's ids; counts are occurrences */
     int base_keys;              /* the model's vocabulary (reserved ids included) at begin */
     int new_keys;               /* keys added since */

@@ -284,9 +284,11 @@ bool training_windows_load(const Model *m, const char *path, WindowSet *ws, Trai
     return ok;
 }
 
-bool calibration_parts_add(CalibrationParts *cp, const Trace *t, size_t scored_from, size_t segment, Error *err)
+bool calibration_parts_add(CalibrationParts *cp, const Trace *t, size_t scored_from, size_t segment,
+                           size_t context, Error *err)
 {
-    size_t from = scored_from >= segment ? scored_from - segment : 0, n = t->n_events - from;
+    size_t back = segment * (context > segment ? (context + segment - 1) / segment : 1);
+    size_t from = scored_from >= back ? scored_from - back : 0, n = t->n_events - from;
     if (cp->n + 2 > cp->cap_parts) {
         size_t cap = cp->cap_parts ? cp->cap_parts * 2 : 8;
         int64_t *starts = realloc(cp->starts, cap * sizeof *starts);

@@ -29,9 +29,12 @@ typedef struct CalibrationParts {
     size_t cap_parts, cap_keys;
 } CalibrationParts;
 
-/* Appends the part of t from scored_from less a segment (or 0) to its end, held back from
- * scored_from on. */
-bool calibration_parts_add(CalibrationParts *cp, const Trace *t, size_t scored_from, size_t segment, Error *err);
+/* Appends the part of t from before scored_from to its end, held back from scored_from on: it
+ * starts whole segments earlier (at least one, or 0), enough to hold context events, the events
+ * the first scored segment's score reads before it (the keys a window reads, the segments
+ * smoothing reaches back to), so that the part scores as it did in its trace. */
+bool calibration_parts_add(CalibrationParts *cp, const Trace *t, size_t scored_from, size_t segment,
+                           size_t context, Error *err);
 void calibration_parts_free(CalibrationParts *cp);
 
 /* Where a model's windows lie: the model's path less a final ".safetensors", then
