@@ -72,14 +72,16 @@ static void report_choice(const SelectArgs *s, const HeldOut *held, const Select
         fprintf(stderr, "train: epochs %d: the lowest held-out loss (%.4f)%s\n", sel->best_epoch, best->loss,
                 stalled ? ", no lower in the epochs after it" : ", at the most epochs it tries");
     char n_flagged[32];
-    char n_short[32], n_judged[32];
-    format_count(n_short, sizeof n_short, held->n_short);
+    char n_short[32], n_judged[32], short_note[128] = "";
     format_count(n_judged, sizeof n_judged, n - held->n_short);
+    if (held->n_short > 0)
+        snprintf(short_note, sizeof short_note, "; %s shorter than the window + 1, flagged at any g, left out",
+                 format_count(n_short, sizeof n_short, held->n_short));
     if (!top_g_given && sel->top_g > 0)
         fprintf(stderr, "train: top-g %d: the smallest that flags at most %.1f%% of the held-out sessions at "
-                "that epoch (%s of %s; %s shorter than the window + 1, flagged at any g, left out)\n", sel->top_g,
-                100.0 * s->max_flagged, format_count(n_flagged, sizeof n_flagged, best->flagged[sel->top_g] - held->n_short),
-                n_judged, n_short);
+                "that epoch (%s of %s%s)\n", sel->top_g, 100.0 * s->max_flagged,
+                format_count(n_flagged, sizeof n_flagged, best->flagged[sel->top_g] - held->n_short), n_judged,
+                short_note);
     else if (!top_g_given)
         fprintf(stderr, "train: no top-g flags at most %.1f%% of the held-out sessions at that epoch; the default "
                 "stays\n", 100.0 * s->max_flagged);
