@@ -32,9 +32,7 @@ static bool open_trace(TraceMarks *tm, const Trace *trace, const Vocab *vocab, c
         return error_nomem(err);
     labels_path(trace->path, tm->path, size);
     Error load_err = {0};
-    if (!labels_load(&tm->labels, tm->path, &load_err)) {
-        if (load_err.code == ERROR_NOMEM)
-            return error_nomem(err);
+    if (!labels_load(&tm->labels, tm->path, &load_err)) { /* out of memory too: this trace's marks only */
         tm->broken = true;
         note_add(note, note_size, "%s%s (its marks are not used nor saved)", note[0] ? "; " : "", load_err.msg);
         return true;

@@ -137,12 +137,44 @@ static void a_malformed_file_is_not_written_over(void **state)
     trace_set_free(&set);
 }
 
+/* A file that cannot be loaded (a count no line can fill once sized an allocation that failed)
+ * turns off that trace's marks, with the reason: the other trace's marks still work. */
+static void a_bad_file_leaves_the_other_traces_marks(void **state)
+{
+    (void)state;
+    TraceSet set;
+    sessions_set(&set, "huge");
+    Trace *second = realloc(set.traces, 2 * sizeof *second);
+    assert_non_null(second);
+    set.traces = second;
+    Error err = {0};
+    assert_true(trace_begin(&set.traces[1], test_path("fine"), TRACE_FORMAT_SESSIONS, &err));
+    uint32_t id;
+    assert_true(vocab_session_key(&set.vocab, 1, &id, &err));
+    assert_true(trace_append(&set.traces[1], id, 0, TRACE_NO_CPU, TRACE_NO_ID, TRACE_NO_ID, 0, &err));
+    assert_true(trace_end_session(&set.traces[1], &err));
+    set.n_traces = 2;
+    write_text("huge" LABELS_SUFFIX, "unit,first_event,events,label,keys\nsession,0,1099511627776,normal,1\n");
+    unlink(marks_file("fine"));
+    Marks m;
+    char note[300];
+    assert_true(marks_open(&m, &set, note, sizeof note, &err));
+    assert_contains(note, "huge.labels.csv:2:");
+    assert_contains(note, "names for 1099511627776 events");
+    assert_int_equal(marks_set(&m, &set, 0, NULL, LABEL_UNIT_SESSION, 0, 3, LABEL_NORMAL, &err), MARK_FAILED);
+    assert_int_equal(marks_set(&m, &set, 1, NULL, LABEL_UNIT_SESSION, 0, 1, LABEL_NORMAL, &err), MARK_ADDED);
+    assert_int_equal(marks_count_trace(&m, 1), 1);
+    marks_free(&m);
+    trace_set_free(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(identical_sessions_share_a_mark),
         cmocka_unit_test(stale_rows_are_kept_not_applied),
         cmocka_unit_test(a_malformed_file_is_not_written_over),
+        cmocka_unit_test(a_bad_file_leaves_the_other_traces_marks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
