@@ -164,17 +164,29 @@ MarkResult marks_set(Marks *m, const TraceSet *set, size_t t, const SessionVerdi
     if (i >= 0 && tm->labels.rows[i].label == label)
         return MARK_ALREADY;
     MarkChange change = {t, unit, first, events, MARK_NONE, (int)label};
+    if (!push_change(m, change, err)) /* room on the stack first: nothing to take back after the save */
+        return MARK_FAILED;
     if (i >= 0) { /* the other label: the row changes, so undo finds it where it is */
         LabelRow *r = &tm->labels.rows[i];
         change.first = r->first_event, change.events = r->events, change.before = (int)r->label;
         r->label = label;
     } else if (!labels_add_from_trace(&tm->labels, unit, first, events, label, &set->traces[t], &set->vocab, err)) {
+        m->n_undo--;
         return MARK_FAILED;
     } else {
         tm->n_applied++;
     }
-    if (!push_change(m, change, err) || !labels_save(&tm->labels, tm->path, err))
+    m->undo[m->n_undo - 1] = change;
+    if (!labels_save(&tm->labels, tm->path, err)) { /* not in the file: not on screen nor learnable either */
+        m->n_undo--;
+        if (i >= 0) {
+            tm->labels.rows[i].label = (LabelKind)change.before;
+        } else {
+            labels_remove(&tm->labels, tm->labels.n_rows - 1);
+            tm->n_applied--;
+        }
         return MARK_FAILED;
+    }
     return i >= 0 ? MARK_CHANGED : MARK_ADDED;
 }
 

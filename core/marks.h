@@ -64,7 +64,8 @@ typedef enum MarkResult {
 } MarkResult;
 
 /* Marks the unit [first, first + events) of trace t label, then saves the trace's file. A session
- * already marked through an identical one (v) has that row changed. */
+ * already marked through an identical one (v) has that row changed. A failed save takes the change
+ * back (MARK_FAILED, err naming the file): a mark is applied only when it is in the file. */
 MarkResult marks_set(Marks *m, const TraceSet *set, size_t t, const SessionVerdicts *v, LabelUnit unit,
                      uint64_t first, uint64_t events, LabelKind label, Error *err);
 /* Undoes the last change of this run and saves; *undone says which. False with err unset when

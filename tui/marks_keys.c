@@ -182,7 +182,7 @@ Reaction marks_act_mark(App *app, int key)
     const char *unit = labels_unit_name(u.unit), *path = app->marks.of[app->trace].path;
     const char *file = path ? format_basename(path) : "";
     if (r == MARK_FAILED)
-        snprintf(app->message, sizeof app->message, "%.250s", err.msg);
+        snprintf(app->message, sizeof app->message, "not marked: %.240s", err.msg);
     else if (r == MARK_ALREADY)
         snprintf(app->message, sizeof app->message, "%s %zu is already marked %s (u undoes the last mark)", unit,
                  u.index + 1, labels_kind_name(label));
