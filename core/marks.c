@@ -94,7 +94,9 @@ int marks_range_label(const Marks *m, size_t t, uint64_t first, uint64_t end)
     const Labels *l = &m->of[t].labels;
     for (size_t i = l->n_rows; i-- > 0;) {
         const LabelRow *r = &l->rows[i];
-        if (!r->stale && r->first_event < end && r->first_event + r->events > first)
+        bool overlaps = r->first_event < end && r->first_event + r->events > first;
+        bool covers = r->first_event <= first && r->first_event + r->events >= end;
+        if (!r->stale && (r->label == LABEL_ANOMALOUS ? overlaps : covers))
             return (int)r->label;
     }
     return MARK_NONE;
@@ -163,6 +165,8 @@ MarkResult marks_set(Marks *m, const TraceSet *set, size_t t, const SessionVerdi
                                                 : exact_row(tm, unit, first, events);
     if (i >= 0 && tm->labels.rows[i].label == label)
         return MARK_ALREADY;
+    if (i < 0 && unit == LABEL_UNIT_SEGMENT && marks_range_label(m, t, first, first + events) == (int)label)
+        return MARK_ALREADY; /* a larger mark decides it already (one made with longer segments) */
     MarkChange change = {t, unit, first, events, MARK_NONE, (int)label};
     if (!push_change(m, change, err)) /* room on the stack first: nothing to take back after the save */
         return MARK_FAILED;

@@ -50,7 +50,9 @@ void marks_free(Marks *m);
 size_t marks_count(const Marks *m);
 static inline size_t marks_count_trace(const Marks *m, size_t t) { return t < m->n_traces ? m->of[t].n_applied : 0; }
 
-/* The label of the last applied row of trace t that overlaps [first, end); MARK_NONE. */
+/* The label of the last applied row of trace t that decides [first, end): a row marked anomalous
+ * that overlaps it, or one marked normal that covers it whole (a normal mark says nothing of the
+ * events it leaves out); MARK_NONE. eval --truth decides segments alike. */
 int marks_range_label(const Marks *m, size_t t, uint64_t first, uint64_t end);
 /* Session s's mark: its own or an identical session's (v's distinct sessions); v NULL: its own
  * range's. */
@@ -75,8 +77,9 @@ bool marks_undo(Marks *m, MarkChange *undone, Error *err);
 /* ---- in eval (core/marks_eval.c): the marks file beside each trace, its rows checked (one that
  * no longer matches is a line of note, "FILE:LINE: ...\n", and is not applied) ---- */
 
-/* eval --truth: the segments a row covers take its label (normal 0, anomalous 1), over the
- * truth's; *applied grows by the rows applied. */
+/* eval --truth: the segments a row decides take its label, over the truth's: a row marked
+ * anomalous sets (1) every segment it overlaps, one marked normal clears (0) only the segments it
+ * covers whole; *applied grows by the rows applied. */
 bool marks_apply_segments(const Trace *trace, const Vocab *vocab, size_t segment_len, size_t n_segments,
                           uint8_t *segment_bad, size_t *applied, char *note, size_t note_size, Error *err);
 /* eval --normal/--abnormal: each session identical to one marked (beside either file) goes to

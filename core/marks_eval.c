@@ -50,9 +50,16 @@ bool marks_apply_segments(const Trace *trace, const Vocab *vocab, size_t segment
         const LabelRow *row = &labels.rows[i];
         if (row->stale)
             continue;
-        uint64_t first = row->first_event / segment_len, last = (row->first_event + row->events - 1) / segment_len;
-        for (uint64_t s = first; s <= last && s < n_segments; s++)
-            segment_bad[s] = row->label == LABEL_ANOMALOUS;
+        uint64_t end = row->first_event + row->events;
+        uint64_t first = row->first_event / segment_len, last = (end - 1) / segment_len;
+        for (uint64_t s = first; s <= last && s < n_segments; s++) {
+            uint64_t seg_first = s * segment_len, seg_end = seg_first + segment_len;
+            seg_end = seg_end < trace->n_events ? seg_end : trace->n_events; /* the last may be short */
+            if (row->label == LABEL_ANOMALOUS)
+                segment_bad[s] = 1;
+            else if (seg_first >= row->first_event && seg_end <= end) /* the events it leaves out keep their truth */
+                segment_bad[s] = 0;
+        }
         ++*applied;
     }
     labels_free(&labels);

@@ -79,6 +79,59 @@ static void truth_with_marks(void **state)
     run_result_free(&r);
 }
 
+/* "key Right" n times, into script. */
+static void rights(char *script, size_t size, int n)
+{
+    for (int i = 0; i < n; i++)
+        strncat(script, "key Right\n", size - strlen(script) - 1);
+}
+
+/* Marks made with other segment lengths ('[' halves them): a normal mark decides only the
+ * segments it covers whole (a 250-event mark says nothing of the 750 unreviewed events beside it),
+ * and F on a segment a larger normal mark covers is already marked. */
+static void partial_segment_marks(void **state)
+{
+    (void)state;
+    char trace[600], labels[700], keys[2000] = "key [\nkey [\n";
+    snprintf(trace, sizeof trace, "%s", test_path("partial.csv"));
+    snprintf(labels, sizeof labels, "%s.labels.csv", trace);
+    RunResult r = run_traceaid("gen", "--kind", "fifo-ls", "--seed", "12", "--events", "20000", "-o", trace);
+    assert_status(r, 0);
+    run_result_free(&r);
+    /* events 7000-7249 (a quarter of segment 8, anomalous by the truth) marked normal */
+    rights(keys, sizeof keys, 28);
+    strcat(keys, "key F\n");
+    explore(keys, trace, "--model", FLIGHT_MODEL);
+    char *text = slurp(labels);
+    assert_contains(text, "\nsegment,7000,250,normal,");
+    free(text);
+    r = run_traceaid("eval", "--model", FLIGHT_MODEL, "--truth", trace, "--json");
+    assert_status(r, 0);
+    assert_contains(r.out, "\"anomalous\":9,\"flagged\":10,\"tp\":7,\"fp\":3,\"fn\":2");
+    assert_contains(r.out, "\"marks_applied\":1}");
+    run_result_free(&r);
+    /* the whole of segment 8 marked normal: now it is */
+    keys[0] = '\0';
+    rights(keys, sizeof keys, 7);
+    strcat(keys, "key F\n");
+    explore(keys, trace, "--model", FLIGHT_MODEL);
+    r = run_traceaid("eval", "--model", FLIGHT_MODEL, "--truth", trace, "--json");
+    assert_status(r, 0);
+    assert_contains(r.out, "\"anomalous\":8,");
+    run_result_free(&r);
+    /* events 7250-7499 under that mark: already marked, no row added */
+    snprintf(keys, sizeof keys, "key [\nkey [\n");
+    rights(keys, sizeof keys, 29);
+    strcat(keys, "key F\ndump\n");
+    r = run_traceaid(trace, "--model", FLIGHT_MODEL, "--script", write_text("marks.script", keys));
+    assert_status(r, 0);
+    assert_contains(r.out, "segment 30 is already marked normal");
+    run_result_free(&r);
+    text = slurp(labels);
+    assert_null(strstr(text, ",7250,"));
+    free(text);
+}
+
 /* The first 2,000 sessions of each HDFS test file: the normal file's first flagged session
  * marked anomalous in the explorer moves to the abnormal side, a false positive fewer and a true
  * positive more. */
@@ -124,6 +177,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(truth_with_marks),
+        cmocka_unit_test(partial_segment_marks),
         cmocka_unit_test(sessions_with_marks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
