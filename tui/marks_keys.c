@@ -301,13 +301,43 @@ void app_end_update(App *app)
     app->updater = NULL;
 }
 
+/* What the operator set on the old scored set ([ ] and + -), set again on the new one: the worker
+ * scored with the model's own segment length and threshold. A threshold counts as moved when it is
+ * not the one the model file had before the update (then recalibrated: the new one holds). Into
+ * kept, what was set again ("" when nothing). False: out of memory resegmenting (err). */
+static bool keep_settings(App *app, ScoredSet *old, const UpdateReport *r, char *kept, size_t size, Error *err)
+{
+    kept[0] = '\0';
+    const Calibration *was = model_calibration(&old->model), *now = model_calibration(&app->scored->model);
+    size_t len = old->scores && app->trace < old->set.n_traces ? old->scores[app->trace].segment_len : 0;
+    float file_threshold = r->recalibrated ? r->threshold_before : now->threshold;
+    if (was->calibrated && was->threshold != file_threshold) {
+        scored_set_set_threshold(app->scored, was->threshold);
+        char value[32];
+        snprintf(kept, size, ", threshold %s kept", scores_format(was->score, was->threshold, 2, value, sizeof value));
+    }
+    if (len && app_segment_len(app) != len) {
+        if (!scored_set_resegment(app->scored, len, err))
+            return false;
+        size_t used = strlen(kept);
+        snprintf(kept + used, size - used, ", segments of %zu kept", len);
+    }
+    return true;
+}
+
 /* The updated model's scored set in place of the old one: what was made from the old (the
  * interpretation, the time view, the statistics, the truth's marks) is made again when asked. */
-static void take_scores(App *app, Updater *u)
+static void take_scores(App *app, Updater *u, char *kept, size_t kept_size)
 {
     ScoredSet old = *app->scored;
     *app->scored = u->scored;
     u->scored = old; /* freed with the updater */
+    Error err = {0};
+    if (!keep_settings(app, &u->scored, &u->report, kept, kept_size, &err))
+        snprintf(kept, kept_size, " (%.100s)", err.msg);
+    size_t n_segments = app_scores(app) ? app_scores(app)->n_segments : 0;
+    if (app->segment >= n_segments)
+        app->segment = n_segments ? n_segments - 1 : 0;
     if (app->interp_ready)
         explainer_free(&app->explainer);
     app->interp_ready = app->has_interp = false;
@@ -354,8 +384,11 @@ Reaction app_follow_update(App *app)
         return strcmp(before, app->message) ? REACT_STATUS : REACT_NONE;
     updater_join(u);
     if (stage == UPDATE_DONE) {
-        take_scores(app, u);
+        char kept[160];
+        take_scores(app, u, kept, sizeof kept);
         say_done(app, u);
+        size_t used = strlen(app->message);
+        snprintf(app->message + used, sizeof app->message - used, "%s", kept);
     } else {
         app->n_learning = 0; /* not learned: U tries them again */
         if (stage == UPDATE_CANCELLED)
