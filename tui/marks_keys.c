@@ -378,7 +378,7 @@ Reaction app_follow_update(App *app)
     if (stage == UPDATE_TRAINING && epochs)
         snprintf(app->message, sizeof app->message, "updating the model: epoch %d/%d (Esc cancels)", epoch, epochs);
     else if (stage == UPDATE_SCORING)
-        snprintf(app->message, sizeof app->message, "model updated (%.100s): scoring the traces again... (Esc cancels)",
+        snprintf(app->message, sizeof app->message, "model trained: scoring the traces again, then writing %.100s... (Esc cancels)",
                  format_basename(u->out_path));
     if (stage == UPDATE_TRAINING || stage == UPDATE_SCORING)
         return strcmp(before, app->message) ? REACT_STATUS : REACT_NONE;
