@@ -289,6 +289,17 @@ static void w_writes_the_flagged_segments(void **state)
              trace, trace);
     assert_string_equal(csv, expected);
     free(csv);
+    /* an unflagged segment marked anomalous is written too, and the status line counts it */
+    char labels[600];
+    assert_true(labels_path(f->scored.set.traces[0].path, labels, sizeof labels));
+    unlink(labels);
+    app_open_marks(&f->app);
+    f->app.segment = 0;
+    app_key(&f->app, 'A');
+    app_key(&f->app, 'w');
+    assert_string_equal(f->app.message,
+                        "wrote 2 flagged segments and 1 marked anomalous to small.csv.flagged.csv (beside the trace)");
+    unlink(labels);
     fixture_free(f);
 }
 
