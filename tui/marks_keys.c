@@ -78,31 +78,54 @@ static int by_index(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The unflagged sessions marked anomalous, one per distinct session, by index: into out (room
- * for the trace's rows), returns how many. */
+/* A session row: its session and that session's distinct one. */
+typedef struct SessionRow {
+    uint32_t distinct;
+    size_t row, session;
+} SessionRow;
+
+/* By distinct session, then the last row first (the one whose label holds). */
+static int by_distinct_last_row(const void *a, const void *b)
+{
+    const SessionRow *x = a, *y = b;
+    if (x->distinct != y->distinct)
+        return (x->distinct > y->distinct) - (x->distinct < y->distinct);
+    return (x->row < y->row) - (x->row > y->row);
+}
+
+/* The unflagged sessions marked anomalous, one per distinct session (the first marked), by index:
+ * into out (room for the trace's rows), returns how many. Sorted once, not searched per row:
+ * the list asks for it at each redraw. */
 static size_t marked_anomalous(const App *app, size_t *out)
 {
     const SessionVerdicts *v = app_sessions(app);
     const Labels *l = &app->marks.of[app->trace].labels;
-    size_t n = 0;
+    SessionRow *rows = malloc((l->n_rows + 1) * sizeof *rows);
+    if (!rows)
+        return 0;
+    size_t n_rows = 0, n = 0;
     for (size_t i = 0; i < l->n_rows; i++) {
         const LabelRow *r = &l->rows[i];
         if (r->stale || r->unit != LABEL_UNIT_SESSION)
             continue;
         size_t s = session_verdicts_at(v, r->first_event);
-        if (!session_flagged(v, s) && app_session_mark(app, s) == LABEL_ANOMALOUS)
-            out[n++] = s;
+        rows[n_rows++] = (SessionRow){v->session[s].distinct, i, s};
     }
+    qsort(rows, n_rows, sizeof *rows, by_distinct_last_row);
+    for (size_t g = 0; g < n_rows;) { /* a group: one distinct session, its last row first */
+        size_t end = g, first = SIZE_MAX;
+        while (end < n_rows && rows[end].distinct == rows[g].distinct) {
+            if (!session_flagged(v, rows[end].session) && rows[end].session < first)
+                first = rows[end].session;
+            end++;
+        }
+        if (l->rows[rows[g].row].label == LABEL_ANOMALOUS && first != SIZE_MAX)
+            out[n++] = first;
+        g = end;
+    }
+    free(rows);
     qsort(out, n, sizeof *out, by_index);
-    size_t kept = 0; /* the first of each distinct session */
-    for (size_t i = 0; i < n; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < kept && !seen; j++)
-            seen = v->session[out[j]].distinct == v->session[out[i]].distinct;
-        if (!seen)
-            out[kept++] = out[i];
-    }
-    return kept;
+    return n;
 }
 
 size_t app_marked_anomalous_session(const App *app, size_t k)
@@ -127,9 +150,12 @@ size_t app_flagged_rows(const App *app)
         return sc->n_flagged;
     if (!v)
         return app_flagged_segment_row(app, sc->n_segments);
-    size_t extra = 0;
-    while (app_marked_anomalous_session(app, extra) != SIZE_MAX)
-        extra++;
+    if (marks_count_trace(&app->marks, app->trace) == 0)
+        return v->n_flagged_distinct;
+    size_t extra = 0, *found = malloc((app->marks.of[app->trace].labels.n_rows + 1) * sizeof *found);
+    if (found)
+        extra = marked_anomalous(app, found); /* once: not a search per row */
+    free(found);
     return v->n_flagged_distinct + extra;
 }
 
