@@ -84,7 +84,9 @@ bool marks_apply_segments(const Trace *trace, const Vocab *vocab, size_t segment
                           uint8_t *segment_bad, size_t *applied, char *note, size_t note_size, Error *err);
 /* eval --normal/--abnormal: each session identical to one marked (beside either file) goes to
  * the side its mark names (normal's sessions marked anomalous to abnormal, and back); both
- * traces are rebuilt when any row applies. */
+ * traces are rebuilt when any row applies. Identical sessions marked both ways: the mark read
+ * last holds (the abnormal file's after the normal file's, a later row after an earlier), and a
+ * line of note names both rows. */
 bool marks_relabel_sessions(Trace *normal, Trace *abnormal, const Vocab *vocab, size_t *applied, char *note,
                             size_t note_size, Error *err);
 

@@ -173,11 +173,39 @@ static void sessions_with_marks(void **state)
     run_result_free(&r);
 }
 
+/* A session marked anomalous beside the normal file and normal beside the abnormal one (here the
+ * normal file's first session, copied first into the abnormal one): the mark read last (the
+ * abnormal file's) holds, whatever order sorting leaves them in, and a note names both rows. */
+static void opposite_marks_in_both_files(void **state)
+{
+    (void)state;
+    require_shared_data();
+    char normal[600], abnormal[600], cmd[4200];
+    snprintf(normal, sizeof normal, "%s", test_path("both-normal"));
+    snprintf(abnormal, sizeof abnormal, "%s", test_path("both-abnormal"));
+    snprintf(cmd, sizeof cmd,
+             "head -20 '%s' > '%s' && (head -1 '%s'; head -20 '%s') > '%s' && "
+             "L=$(head -1 '%s' | wc -w) && K=$(head -1 '%s') && "
+             "printf 'unit,first_event,events,label,keys\\nsession,0,%%s,anomalous,%%s\\n' $L \"$K\" > '%s.labels.csv' && "
+             "printf 'unit,first_event,events,label,keys\\nsession,0,%%s,normal,%%s\\n' $L \"$K\" > '%s.labels.csv'",
+             HDFS "hdfs_test_normal", normal, HDFS "hdfs_test_normal", HDFS "hdfs_test_abnormal", abnormal, normal, normal,
+             normal, abnormal);
+    assert_int_equal(system(cmd), 0);
+    RunResult r = run_traceaid("eval", "--model", HDFS_FIXTURE, "--normal", normal, "--abnormal", abnormal, "--json");
+    assert_status(r, 0);
+    assert_contains(r.err, "both-normal.labels.csv:2: marks a session anomalous that ");
+    assert_contains(r.err, "both-abnormal.labels.csv:2 marks normal: the latter holds (read last)");
+    assert_int_equal(json_count(r.out, "marks_applied"), 2);
+    assert_int_equal(json_count(r.out, "fp") + json_count(r.out, "tn"), 20); /* the copy counted normal: 20 distinct */
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(truth_with_marks),
         cmocka_unit_test(partial_segment_marks),
+        cmocka_unit_test(opposite_marks_in_both_files),
         cmocka_unit_test(sessions_with_marks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
