@@ -203,6 +203,22 @@ static void update_keeps_segments_and_threshold(void **state)
     run_result_free(&r);
 }
 
+/* Marks made with other segment lengths: only a segment a normal mark covers whole shows it. */
+static void screen_marks_partial_80x24(void **state)
+{
+    (void)state;
+    screens_on("marks_partial_80x24", kernel_trace("p80"), true);
+}
+
+static void screen_marks_partial_200x50(void **state)
+{
+    (void)state;
+    screens_on("marks_partial_200x50", kernel_trace("p200"), true);
+}
+
+static void screen_marks_update_keep_80x24(void **state) { (void)state; update_screens("marks_update_keep_80x24", "uk80"); }
+static void screen_marks_update_keep_200x50(void **state) { (void)state; update_screens("marks_update_keep_200x50", "uk200"); }
+
 static void screen_marks_update_80x24(void **state) { (void)state; update_screens("marks_update_80x24", "u80"); }
 static void screen_marks_update_200x50(void **state) { (void)state; update_screens("marks_update_200x50", "u200"); }
 
@@ -212,6 +228,8 @@ int main(void)
         cmocka_unit_test(screen_marks_sessions_80x24), cmocka_unit_test(screen_marks_sessions_200x50),
         cmocka_unit_test(screen_marks_kernel_80x24), cmocka_unit_test(screen_marks_kernel_200x50),
         cmocka_unit_test(update_keeps_segments_and_threshold),
+        cmocka_unit_test(screen_marks_partial_80x24), cmocka_unit_test(screen_marks_partial_200x50),
+        cmocka_unit_test(screen_marks_update_keep_80x24), cmocka_unit_test(screen_marks_update_keep_200x50),
         cmocka_unit_test(screen_marks_reopen),
         cmocka_unit_test(screen_marks_update_80x24), cmocka_unit_test(screen_marks_update_200x50),
     };

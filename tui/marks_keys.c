@@ -21,9 +21,19 @@ void app_open_marks(App *app)
         snprintf(app->message, sizeof app->message, "%s", app->marks_note);
 }
 
+/* Piece by piece within the segments it spans (a chart column may hold several): anomalous when
+ * one is, else normal when a normal mark covers one whole (marks_range_label). */
 int app_range_mark(const App *app, size_t first, size_t end)
 {
-    return marks_range_label(&app->marks, app->trace, first, end);
+    size_t len = app_segment_len(app);
+    int mark = MARK_NONE;
+    for (size_t from = first; from < end && mark != LABEL_ANOMALOUS;) {
+        size_t to = (from / len + 1) * len < end ? (from / len + 1) * len : end;
+        int piece = marks_range_label(&app->marks, app->trace, from, to);
+        mark = piece != MARK_NONE ? piece : mark;
+        from = to;
+    }
+    return mark;
 }
 
 int app_session_mark(const App *app, size_t s)
