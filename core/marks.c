@@ -204,11 +204,28 @@ bool marks_undo(Marks *m, MarkChange *undone, Error *err)
     int64_t i = exact_row(tm, c.unit, c.first, c.events);
     if (i < 0)
         return error_set(err, "the mark to undo is no longer in %s", tm->path);
-    if (c.before == MARK_NONE) {
-        labels_remove(&tm->labels, (size_t)i);
-        tm->n_applied--;
+    bool saved;
+    if (c.before == MARK_NONE) { /* the file without the row first: the row goes once it is saved */
+        Labels without = {malloc((tm->labels.n_rows + 1) * sizeof *without.rows), 0, 0};
+        if (!without.rows) {
+            m->n_undo++;
+            return error_nomem(err);
+        }
+        for (size_t r = 0; r < tm->labels.n_rows; r++)
+            if (r != (size_t)i)
+                without.rows[without.n_rows++] = tm->labels.rows[r]; /* shallow: the keys stay the file's */
+        saved = labels_save(&without, tm->path, err);
+        free(without.rows);
+        if (saved) {
+            labels_remove(&tm->labels, (size_t)i);
+            tm->n_applied--;
+        }
     } else {
         tm->labels.rows[i].label = (LabelKind)c.before;
+        if (!(saved = labels_save(&tm->labels, tm->path, err)))
+            tm->labels.rows[i].label = (LabelKind)c.after;
     }
-    return labels_save(&tm->labels, tm->path, err);
+    if (!saved) /* not undone: still on the stack, as on screen */
+        m->n_undo++;
+    return saved;
 }

@@ -71,7 +71,7 @@ typedef enum MarkResult {
 MarkResult marks_set(Marks *m, const TraceSet *set, size_t t, const SessionVerdicts *v, LabelUnit unit,
                      uint64_t first, uint64_t events, LabelKind label, Error *err);
 /* Undoes the last change of this run and saves; *undone says which. False with err unset when
- * there is none. */
+ * there is none; with err set when the save failed (then nothing is undone). */
 bool marks_undo(Marks *m, MarkChange *undone, Error *err);
 
 /* ---- in eval (core/marks_eval.c): the marks file beside each trace, its rows checked (one that

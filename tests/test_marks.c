@@ -201,7 +201,19 @@ static void a_failed_save_takes_the_mark_back(void **state)
     assert_int_equal(marks_set(&m, &set, 0, &v, LABEL_UNIT_SESSION, 3, 2, LABEL_ANOMALOUS, &err), MARK_FAILED);
     assert_int_equal(marks_session_label(&m, 0, &set.traces[0], &v, 1), LABEL_NORMAL);
     assert_int_equal(m.n_undo, 1);
+    /* an undo the file did not take is not done either */
+    assert_false(marks_undo(&m, &c, &err));
+    assert_true(err.failed);
+    assert_int_equal(marks_session_label(&m, 0, &set.traces[0], &v, 1), LABEL_NORMAL);
+    assert_int_equal(marks_count_trace(&m, 0), 1);
+    assert_int_equal(m.n_undo, 1);
     assert_true(rmdir(marks_file("unsaved")) == 0);
+    memset(&err, 0, sizeof err);
+    assert_true(marks_undo(&m, &c, &err));
+    assert_int_equal(marks_count_trace(&m, 0), 0);
+    char *text = slurp(marks_file("unsaved"));
+    assert_null(strstr(text, "session,3,"));
+    free(text);
     marks_free(&m);
     trace_set_free(&set);
 }

@@ -235,7 +235,8 @@ Reaction marks_act_undo(App *app, int key)
     MarkChange c;
     Error err = {0};
     if (!app->marks.of || !marks_undo(&app->marks, &c, &err)) {
-        snprintf(app->message, sizeof app->message, "%.250s", err.failed ? err.msg : "no mark of this run to undo");
+        snprintf(app->message, sizeof app->message, "%s%.240s", err.failed ? "not undone: " : "",
+                 err.failed ? err.msg : "no mark of this run to undo");
         return REACT_STATUS;
     }
     size_t rows = app_flagged_rows(app); /* a unit marked anomalous leaves the list: the row stays on it */
