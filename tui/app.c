@@ -386,7 +386,7 @@ static void write_report(App *app, bool json)
         char marked[64] = "";
         if (rows > sc->n_flagged)
             snprintf(marked, sizeof marked, " and %zu marked anomalous", rows - sc->n_flagged);
-        snprintf(app->message, sizeof app->message, "wrote %zu flagged segments%s to %.180s (beside the trace)",
+        snprintf(app->message, sizeof app->message, "wrote %zu flagged segments%.41s to %.140s (beside the trace)",
                  sc->n_flagged, marked, format_basename(path));
     }
     else
