@@ -32,9 +32,7 @@ static bool open_trace(TraceMarks *tm, const Trace *trace, const Vocab *vocab, c
         return error_nomem(err);
     labels_path(trace->path, tm->path, size);
     Error load_err = {0};
-    if (!labels_load(&tm->labels, tm->path, &load_err)) {
-        if (load_err.code == ERROR_NOMEM)
-            return error_nomem(err);
+    if (!labels_load(&tm->labels, tm->path, &load_err)) { /* out of memory too: this trace's marks only */
         tm->broken = true;
         note_add(note, note_size, "%s%s (its marks are not used nor saved)", note[0] ? "; " : "", load_err.msg);
         return true;
@@ -96,7 +94,9 @@ int marks_range_label(const Marks *m, size_t t, uint64_t first, uint64_t end)
     const Labels *l = &m->of[t].labels;
     for (size_t i = l->n_rows; i-- > 0;) {
         const LabelRow *r = &l->rows[i];
-        if (!r->stale && r->first_event < end && r->first_event + r->events > first)
+        bool overlaps = r->first_event < end && r->first_event + r->events > first;
+        bool covers = r->first_event <= first && r->first_event + r->events >= end;
+        if (!r->stale && (r->label == LABEL_ANOMALOUS ? overlaps : covers))
             return (int)r->label;
     }
     return MARK_NONE;
@@ -165,18 +165,32 @@ MarkResult marks_set(Marks *m, const TraceSet *set, size_t t, const SessionVerdi
                                                 : exact_row(tm, unit, first, events);
     if (i >= 0 && tm->labels.rows[i].label == label)
         return MARK_ALREADY;
+    if (i < 0 && unit == LABEL_UNIT_SEGMENT && marks_range_label(m, t, first, first + events) == (int)label)
+        return MARK_ALREADY; /* a larger mark decides it already (one made with longer segments) */
     MarkChange change = {t, unit, first, events, MARK_NONE, (int)label};
+    if (!push_change(m, change, err)) /* room on the stack first: nothing to take back after the save */
+        return MARK_FAILED;
     if (i >= 0) { /* the other label: the row changes, so undo finds it where it is */
         LabelRow *r = &tm->labels.rows[i];
         change.first = r->first_event, change.events = r->events, change.before = (int)r->label;
         r->label = label;
     } else if (!labels_add_from_trace(&tm->labels, unit, first, events, label, &set->traces[t], &set->vocab, err)) {
+        m->n_undo--;
         return MARK_FAILED;
     } else {
         tm->n_applied++;
     }
-    if (!push_change(m, change, err) || !labels_save(&tm->labels, tm->path, err))
+    m->undo[m->n_undo - 1] = change;
+    if (!labels_save(&tm->labels, tm->path, err)) { /* not in the file: not on screen nor learnable either */
+        m->n_undo--;
+        if (i >= 0) {
+            tm->labels.rows[i].label = (LabelKind)change.before;
+        } else {
+            labels_remove(&tm->labels, tm->labels.n_rows - 1);
+            tm->n_applied--;
+        }
         return MARK_FAILED;
+    }
     return i >= 0 ? MARK_CHANGED : MARK_ADDED;
 }
 
@@ -190,11 +204,28 @@ bool marks_undo(Marks *m, MarkChange *undone, Error *err)
     int64_t i = exact_row(tm, c.unit, c.first, c.events);
     if (i < 0)
         return error_set(err, "the mark to undo is no longer in %s", tm->path);
-    if (c.before == MARK_NONE) {
-        labels_remove(&tm->labels, (size_t)i);
-        tm->n_applied--;
+    bool saved;
+    if (c.before == MARK_NONE) { /* the file without the row first: the row goes once it is saved */
+        Labels without = {malloc((tm->labels.n_rows + 1) * sizeof *without.rows), 0, 0};
+        if (!without.rows) {
+            m->n_undo++;
+            return error_nomem(err);
+        }
+        for (size_t r = 0; r < tm->labels.n_rows; r++)
+            if (r != (size_t)i)
+                without.rows[without.n_rows++] = tm->labels.rows[r]; /* shallow: the keys stay the file's */
+        saved = labels_save(&without, tm->path, err);
+        free(without.rows);
+        if (saved) {
+            labels_remove(&tm->labels, (size_t)i);
+            tm->n_applied--;
+        }
     } else {
         tm->labels.rows[i].label = (LabelKind)c.before;
+        if (!(saved = labels_save(&tm->labels, tm->path, err)))
+            tm->labels.rows[i].label = (LabelKind)c.after;
     }
-    return labels_save(&tm->labels, tm->path, err);
+    if (!saved) /* not undone: still on the stack, as on screen */
+        m->n_undo++;
+    return saved;
 }

@@ -50,7 +50,9 @@ void marks_free(Marks *m);
 size_t marks_count(const Marks *m);
 static inline size_t marks_count_trace(const Marks *m, size_t t) { return t < m->n_traces ? m->of[t].n_applied : 0; }
 
-/* The label of the last applied row of trace t that overlaps [first, end); MARK_NONE. */
+/* The label of the last applied row of trace t that decides [first, end): a row marked anomalous
+ * that overlaps it, or one marked normal that covers it whole (a normal mark says nothing of the
+ * events it leaves out); MARK_NONE. eval --truth decides segments alike. */
 int marks_range_label(const Marks *m, size_t t, uint64_t first, uint64_t end);
 /* Session s's mark: its own or an identical session's (v's distinct sessions); v NULL: its own
  * range's. */
@@ -64,23 +66,27 @@ typedef enum MarkResult {
 } MarkResult;
 
 /* Marks the unit [first, first + events) of trace t label, then saves the trace's file. A session
- * already marked through an identical one (v) has that row changed. */
+ * already marked through an identical one (v) has that row changed. A failed save takes the change
+ * back (MARK_FAILED, err naming the file): a mark is applied only when it is in the file. */
 MarkResult marks_set(Marks *m, const TraceSet *set, size_t t, const SessionVerdicts *v, LabelUnit unit,
                      uint64_t first, uint64_t events, LabelKind label, Error *err);
 /* Undoes the last change of this run and saves; *undone says which. False with err unset when
- * there is none. */
+ * there is none; with err set when the save failed (then nothing is undone). */
 bool marks_undo(Marks *m, MarkChange *undone, Error *err);
 
 /* ---- in eval (core/marks_eval.c): the marks file beside each trace, its rows checked (one that
  * no longer matches is a line of note, "FILE:LINE: ...\n", and is not applied) ---- */
 
-/* eval --truth: the segments a row covers take its label (normal 0, anomalous 1), over the
- * truth's; *applied grows by the rows applied. */
+/* eval --truth: the segments a row decides take its label, over the truth's: a row marked
+ * anomalous sets (1) every segment it overlaps, one marked normal clears (0) only the segments it
+ * covers whole; *applied grows by the rows applied. */
 bool marks_apply_segments(const Trace *trace, const Vocab *vocab, size_t segment_len, size_t n_segments,
                           uint8_t *segment_bad, size_t *applied, char *note, size_t note_size, Error *err);
 /* eval --normal/--abnormal: each session identical to one marked (beside either file) goes to
  * the side its mark names (normal's sessions marked anomalous to abnormal, and back); both
- * traces are rebuilt when any row applies. */
+ * traces are rebuilt when any row applies. Identical sessions marked both ways: the mark read
+ * last holds (the abnormal file's after the normal file's, a later row after an earlier), and a
+ * line of note names both rows. */
 bool marks_relabel_sessions(Trace *normal, Trace *abnormal, const Vocab *vocab, size_t *applied, char *note,
                             size_t note_size, Error *err);
 

@@ -50,9 +50,16 @@ bool marks_apply_segments(const Trace *trace, const Vocab *vocab, size_t segment
         const LabelRow *row = &labels.rows[i];
         if (row->stale)
             continue;
-        uint64_t first = row->first_event / segment_len, last = (row->first_event + row->events - 1) / segment_len;
-        for (uint64_t s = first; s <= last && s < n_segments; s++)
-            segment_bad[s] = row->label == LABEL_ANOMALOUS;
+        uint64_t end = row->first_event + row->events;
+        uint64_t first = row->first_event / segment_len, last = (end - 1) / segment_len;
+        for (uint64_t s = first; s <= last && s < n_segments; s++) {
+            uint64_t seg_first = s * segment_len, seg_end = seg_first + segment_len;
+            seg_end = seg_end < trace->n_events ? seg_end : trace->n_events; /* the last may be short */
+            if (row->label == LABEL_ANOMALOUS)
+                segment_bad[s] = 1;
+            else if (seg_first >= row->first_event && seg_end <= end) /* the events it leaves out keep their truth */
+                segment_bad[s] = 0;
+        }
         ++*applied;
     }
     labels_free(&labels);
@@ -66,6 +73,9 @@ typedef struct MarkedSession {
     const uint32_t *keys;
     size_t len;
     LabelKind label;
+    size_t order;               /* read order: the normal file's rows, then the abnormal file's */
+    const Trace *trace;         /* beside which its row lies, and the row's line: for notes */
+    size_t line;
 } MarkedSession;
 
 static uint64_t keys_hash(const uint32_t *keys, size_t len)
@@ -79,7 +89,33 @@ static uint64_t keys_hash(const uint32_t *keys, size_t len)
 static int by_hash(const void *a, const void *b)
 {
     const MarkedSession *x = a, *y = b;
-    return (x->hash > y->hash) - (x->hash < y->hash);
+    if (x->hash != y->hash)
+        return (x->hash > y->hash) - (x->hash < y->hash);
+    return (x->order > y->order) - (x->order < y->order); /* the last read has the last word, whatever qsort does */
+}
+
+static bool same_session(const MarkedSession *x, const MarkedSession *y)
+{
+    return x->len == y->len && memcmp(x->keys, y->keys, x->len * sizeof *x->keys) == 0;
+}
+
+/* Identical sessions marked both ways (in both files, or by two rows of one): a note naming both
+ * rows and the one that holds. */
+static void note_conflicts(const MarkedSession *marked, size_t n, char *note, size_t note_size)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j-- > 0 && marked[j].hash == marked[i].hash;)
+            if (same_session(&marked[j], &marked[i])) { /* the previous mark of this session */
+                if (marked[j].label != marked[i].label) {
+                    char was[700], now[700];
+                    labels_path(marked[j].trace->path, was, sizeof was);
+                    labels_path(marked[i].trace->path, now, sizeof now);
+                    note_line(note, note_size, "%s:%zu: marks a session %s that %s:%zu marks %s: the latter holds (read last)\n",
+                              was, marked[j].line, labels_kind_name(marked[j].label), now, marked[i].line,
+                              labels_kind_name(marked[i].label));
+                }
+                break;
+            }
 }
 
 /* The mark of the session of keys[0..len) (an identical marked session's); MARK_NONE. */
@@ -97,7 +133,7 @@ static int session_label(const MarkedSession *marked, size_t n, const uint32_t *
     int label = MARK_NONE;
     for (size_t i = lo; i < n && marked[i].hash == h; i++)
         if (marked[i].len == len && memcmp(marked[i].keys, keys, len * sizeof *keys) == 0)
-            label = (int)marked[i].label;
+            label = (int)marked[i].label; /* by read order: the last read holds */
     return label;
 }
 
@@ -109,7 +145,8 @@ static void collect(const Labels *labels, const Trace *trace, MarkedSession *mar
         if (row->stale || row->unit != LABEL_UNIT_SESSION)
             continue;
         const uint32_t *keys = trace->key_id + row->first_event;
-        marked[(*n)++] = (MarkedSession){keys_hash(keys, row->events), keys, row->events, row->label};
+        marked[*n] = (MarkedSession){keys_hash(keys, row->events), keys, row->events, row->label, *n, trace, row->line};
+        ++*n;
         ++*applied;
     }
 }
@@ -153,6 +190,7 @@ bool marks_relabel_sessions(Trace *normal, Trace *abnormal, const Vocab *vocab, 
         collect(&of_normal, normal, marked, &n, applied);
         collect(&of_abnormal, abnormal, marked, &n, applied);
         qsort(marked, n, sizeof *marked, by_hash);
+        note_conflicts(marked, n, note, note_size);
     }
     if (ok && n > 0) { /* normal: its sessions not marked anomalous, then the abnormal file's marked normal */
         /* rebuilt as files of sessions: a structured log's session names are not needed to count */

@@ -295,17 +295,24 @@ static bool unescape_key(const char *s, size_t len, char *out, size_t *bad_at)
     return true;
 }
 
-static bool parse_keys(const LineReader *r, const Field *f, LabelRow *row)
+/* The names must be as many as the events, checked before the row's keys are allocated: a count
+ * read from the file (events 1000000000) must not size an allocation the line cannot fill. */
+static bool check_key_count(const LineReader *r, const Field *f, uint64_t events)
 {
     uint64_t n_names = 1;
     for (size_t i = 0; i < f->len; i++)
         n_names += f->text[i] == ' ';
-    if (n_names != row->events) {
-        char what[128];
-        snprintf(what, sizeof what, "keys: %llu names for %llu events", (unsigned long long)n_names,
-                 (unsigned long long)row->events);
-        return fail_at(r, f->column, what, f->text, f->len);
-    }
+    if (n_names == events)
+        return true;
+    char what[128];
+    snprintf(what, sizeof what, "keys: %llu names for %llu events", (unsigned long long)n_names,
+             (unsigned long long)events);
+    return fail_at(r, f->column, what, f->text, f->len);
+}
+
+/* Row's key names from f (as many as its events: check_key_count). */
+static bool parse_keys(const LineReader *r, const Field *f, LabelRow *row)
+{
     const char *name = f->text;
     for (uint64_t k = 0; k < row->events; k++) {
         const char *end = strchr(name, ' ');
@@ -349,6 +356,8 @@ static bool parse_row(Labels *labels, const LineReader *r, char *line)
         return fail_at(r, f[2].column, "events: a mark covers 1 event or more", f[2].text, f[2].len);
     if (first > (uint64_t)INT64_MAX - events)
         return fail_at(r, f[2].column, "events: the range ends past 2^63-1", f[2].text, f[2].len);
+    if (!check_key_count(r, &f[4], events))
+        return false;
     LabelRow row;
     if (!new_row(&row, unit ? LABEL_UNIT_SEGMENT : LABEL_UNIT_SESSION, first, events,
                  label ? LABEL_ANOMALOUS : LABEL_NORMAL, r->err))

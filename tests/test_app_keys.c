@@ -289,6 +289,17 @@ static void w_writes_the_flagged_segments(void **state)
              trace, trace);
     assert_string_equal(csv, expected);
     free(csv);
+    /* an unflagged segment marked anomalous is written too, and the status line counts it */
+    char labels[600];
+    assert_true(labels_path(f->scored.set.traces[0].path, labels, sizeof labels));
+    unlink(labels);
+    app_open_marks(&f->app);
+    f->app.segment = 0;
+    app_key(&f->app, 'A');
+    app_key(&f->app, 'w');
+    assert_string_equal(f->app.message,
+                        "wrote 2 flagged segments and 1 marked anomalous to small.csv.flagged.csv (beside the trace)");
+    unlink(labels);
     fixture_free(f);
 }
 
@@ -642,6 +653,47 @@ static void u_updates_and_esc_cancels(void **state)
     fixture_free(f);
 }
 
+/* From the second U on the model in use is NAME.updated.safetensors, the file the update writes:
+ * a rescoring that fails (here the trace to read again is gone) leaves it as it was, and no
+ * pending file behind, so that "the model in use is unchanged" is true and U learning the marks
+ * again does not learn them twice. */
+static void a_failed_rescoring_writes_nothing(void **state)
+{
+    (void)state;
+    Fixture *f = fixture_new(true);
+    App *app = &f->app;
+    char path[600];
+    assert_true(labels_path(app_trace(app)->path, path, sizeof path));
+    unlink(path);
+    app_open_marks(app);
+    char model[600], pending[600], cmd[1500];
+    snprintf(model, sizeof model, "%s", test_path("r.updated.safetensors"));
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && cp '%s' '%s'", FIXTURES_DIR "/flight-small.safetensors", model,
+             FIXTURES_DIR "/flight-small.windows.safetensors", test_path("r.updated.windows.safetensors"));
+    assert_int_equal(system(cmd), 0);
+    TraceInput gone = {test_path("no-such-trace.csv"), TRACE_FORMAT_AUTO};
+    UpdateSource src = {.model = {.path = model}, .inputs = &gone, .n_inputs = 1};
+    app->update_src = &src;
+    snprintf(app->model_path, sizeof app->model_path, "%s", model);
+    app->segment = 3;
+    app_key(app, 'F');
+    app_key(app, 'U');
+    assert_contains(app->message, "updating the model from 1 normal mark");
+    app_wait_update(app);
+    assert_contains(app->message, "update failed");
+    assert_contains(app->message, "no-such-trace.csv");
+    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s' && cmp -s '%s' '%s'", FIXTURES_DIR "/flight-small.safetensors", model,
+             FIXTURES_DIR "/flight-small.windows.safetensors", test_path("r.updated.windows.safetensors"));
+    assert_int_equal(system(cmd), 0);
+    snprintf(pending, sizeof pending, "%s", test_path("r.updated.pending.safetensors"));
+    assert_int_equal(access(pending, F_OK), -1);
+    snprintf(pending, sizeof pending, "%s", test_path("r.updated.pending.windows.safetensors"));
+    assert_int_equal(access(pending, F_OK), -1);
+    assert_int_equal(app->n_learned, 0);
+    assert_string_equal(app->model_path, model);
+    fixture_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -666,6 +718,7 @@ int main(void)
         cmocka_unit_test(keys_md_is_the_tables),
         cmocka_unit_test(f_a_and_u_mark_and_undo),
         cmocka_unit_test(u_updates_and_esc_cancels),
+        cmocka_unit_test(a_failed_rescoring_writes_nothing),
     };
     return cmocka_run_group_tests_name("explorer keys", tests, NULL, NULL);
 }

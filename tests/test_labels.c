@@ -139,6 +139,10 @@ static void hostile_files_name_line_and_column(void **state)
     assert_fails_at(H "session,0,1,normal\n", ":2:19", "fewer than the 5 fields");
     assert_fails_at(H "session,0,1,normal,5,extra\n", ":2:22", "more than the 5 fields");
     assert_fails_at(H "session,0,3,normal,5 6\n", ":2:20", "keys: 2 names for 3 events");
+    /* a count no line can fill is refused before anything is sized by it (it took an 8 GB
+     * allocation, or failed as "out of memory") */
+    assert_fails_at(H "session,0,1000000000,normal,5\n", ":2:29", "keys: 1 names for 1000000000 events");
+    assert_fails_at(H "session,0,1099511627776,normal,5\n", ":2:32", "keys: 1 names for 1099511627776 events");
     assert_fails_at(H "session,0,1,normal,5%2\n", ":2:21", "bad escape");
     assert_fails_at(H "session,0,1,normal,5%zz\n", ":2:21", "bad escape");
     assert_fails_at(H "session,0,1,normal,5%00\n", ":2:21", "bad escape");

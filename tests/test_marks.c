@@ -137,12 +137,95 @@ static void a_malformed_file_is_not_written_over(void **state)
     trace_set_free(&set);
 }
 
+/* A file that cannot be loaded (a count no line can fill once sized an allocation that failed)
+ * turns off that trace's marks, with the reason: the other trace's marks still work. */
+static void a_bad_file_leaves_the_other_traces_marks(void **state)
+{
+    (void)state;
+    TraceSet set;
+    sessions_set(&set, "huge");
+    Trace *second = realloc(set.traces, 2 * sizeof *second);
+    assert_non_null(second);
+    set.traces = second;
+    Error err = {0};
+    assert_true(trace_begin(&set.traces[1], test_path("fine"), TRACE_FORMAT_SESSIONS, &err));
+    uint32_t id;
+    assert_true(vocab_session_key(&set.vocab, 1, &id, &err));
+    assert_true(trace_append(&set.traces[1], id, 0, TRACE_NO_CPU, TRACE_NO_ID, TRACE_NO_ID, 0, &err));
+    assert_true(trace_end_session(&set.traces[1], &err));
+    set.n_traces = 2;
+    write_text("huge" LABELS_SUFFIX, "unit,first_event,events,label,keys\nsession,0,1099511627776,normal,1\n");
+    unlink(marks_file("fine"));
+    Marks m;
+    char note[300];
+    assert_true(marks_open(&m, &set, note, sizeof note, &err));
+    assert_contains(note, "huge.labels.csv:2:");
+    assert_contains(note, "names for 1099511627776 events");
+    assert_int_equal(marks_set(&m, &set, 0, NULL, LABEL_UNIT_SESSION, 0, 3, LABEL_NORMAL, &err), MARK_FAILED);
+    assert_int_equal(marks_set(&m, &set, 1, NULL, LABEL_UNIT_SESSION, 0, 1, LABEL_NORMAL, &err), MARK_ADDED);
+    assert_int_equal(marks_count_trace(&m, 1), 1);
+    marks_free(&m);
+    trace_set_free(&set);
+}
+
+/* A mark the file did not take is taken back: not applied, not on the undo stack, the status
+ * told why. (The save fails through a directory where the file goes: chmod stops no root.) */
+static void a_failed_save_takes_the_mark_back(void **state)
+{
+    (void)state;
+    TraceSet set;
+    sessions_set(&set, "unsaved");
+    SessionVerdicts v;
+    SessionVerdict sv[3];
+    verdicts(&v, sv);
+    unlink(marks_file("unsaved"));
+    Marks m;
+    char note[200];
+    Error err = {0};
+    assert_true(marks_open(&m, &set, note, sizeof note, &err));
+    assert_true(mkdir(marks_file("unsaved"), 0755) == 0);
+    assert_int_equal(marks_set(&m, &set, 0, &v, LABEL_UNIT_SESSION, 3, 2, LABEL_NORMAL, &err), MARK_FAILED);
+    assert_contains(err.msg, "unsaved.labels.csv");
+    assert_int_equal(marks_count_trace(&m, 0), 0);
+    assert_int_equal(m.of[0].labels.n_rows, 0);
+    assert_int_equal(marks_session_label(&m, 0, &set.traces[0], &v, 1), MARK_NONE);
+    MarkChange c;
+    memset(&err, 0, sizeof err);
+    assert_false(marks_undo(&m, &c, &err)); /* nothing to undo */
+    assert_false(err.failed);
+    /* a row changed to the other label goes back to its own */
+    assert_true(rmdir(marks_file("unsaved")) == 0);
+    assert_int_equal(marks_set(&m, &set, 0, &v, LABEL_UNIT_SESSION, 3, 2, LABEL_NORMAL, &err), MARK_ADDED);
+    unlink(marks_file("unsaved"));
+    assert_true(mkdir(marks_file("unsaved"), 0755) == 0);
+    assert_int_equal(marks_set(&m, &set, 0, &v, LABEL_UNIT_SESSION, 3, 2, LABEL_ANOMALOUS, &err), MARK_FAILED);
+    assert_int_equal(marks_session_label(&m, 0, &set.traces[0], &v, 1), LABEL_NORMAL);
+    assert_int_equal(m.n_undo, 1);
+    /* an undo the file did not take is not done either */
+    assert_false(marks_undo(&m, &c, &err));
+    assert_true(err.failed);
+    assert_int_equal(marks_session_label(&m, 0, &set.traces[0], &v, 1), LABEL_NORMAL);
+    assert_int_equal(marks_count_trace(&m, 0), 1);
+    assert_int_equal(m.n_undo, 1);
+    assert_true(rmdir(marks_file("unsaved")) == 0);
+    memset(&err, 0, sizeof err);
+    assert_true(marks_undo(&m, &c, &err));
+    assert_int_equal(marks_count_trace(&m, 0), 0);
+    char *text = slurp(marks_file("unsaved"));
+    assert_null(strstr(text, "session,3,"));
+    free(text);
+    marks_free(&m);
+    trace_set_free(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(identical_sessions_share_a_mark),
         cmocka_unit_test(stale_rows_are_kept_not_applied),
         cmocka_unit_test(a_malformed_file_is_not_written_over),
+        cmocka_unit_test(a_bad_file_leaves_the_other_traces_marks),
+        cmocka_unit_test(a_failed_save_takes_the_mark_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

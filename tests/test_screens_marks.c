@@ -178,6 +178,47 @@ static void update_screens(const char *name, const char *dir)
     assert_int_equal(access(updated, R_OK), 0);
 }
 
+/* U after [ [ (segments of 250) and + (the threshold moved): the worker scores with the model's
+ * own segments and threshold; the explorer sets the operator's again, and the selection (the
+ * last of 80 segments) stays in range (it read past the 20 segments' scores). */
+static void update_keeps_segments_and_threshold(void **state)
+{
+    (void)state;
+    const char *trace = kernel_trace("ukeep");
+    char model[900], cmd[3000];
+    snprintf(model, sizeof model, "%s/flight-small.safetensors", test_path("ukeep"));
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && cp '%s' '%s/flight-small.windows.safetensors'",
+             FIXTURES_DIR "/flight-small.safetensors", model, FIXTURES_DIR "/flight-small.windows.safetensors",
+             test_path("ukeep"));
+    assert_int_equal(system(cmd), 0);
+    const char *script = write_text("ukeep.script", "size 200x50\nkey [\nkey [\nkey +\nkey End\nkey F\nkey U\ndump\n");
+    RunResult r = run_traceaid(trace, "--model", model, "--script", script);
+    assert_status(r, 0);
+    const char *after = strstr(r.out, "model updated:");
+    assert_non_null(after);
+    assert_contains(after, "threshold 21.08% kept, segments of 250 kept");
+    assert_contains(r.out, "segments of 250 events: miss rate");
+    assert_contains(r.out, "threshold 21.08%  38 of 80 flagged");
+    assert_contains(r.out, "segment 80: 13.60%, marked normal");
+    run_result_free(&r);
+}
+
+/* Marks made with other segment lengths: only a segment a normal mark covers whole shows it. */
+static void screen_marks_partial_80x24(void **state)
+{
+    (void)state;
+    screens_on("marks_partial_80x24", kernel_trace("p80"), true);
+}
+
+static void screen_marks_partial_200x50(void **state)
+{
+    (void)state;
+    screens_on("marks_partial_200x50", kernel_trace("p200"), true);
+}
+
+static void screen_marks_update_keep_80x24(void **state) { (void)state; update_screens("marks_update_keep_80x24", "uk80"); }
+static void screen_marks_update_keep_200x50(void **state) { (void)state; update_screens("marks_update_keep_200x50", "uk200"); }
+
 static void screen_marks_update_80x24(void **state) { (void)state; update_screens("marks_update_80x24", "u80"); }
 static void screen_marks_update_200x50(void **state) { (void)state; update_screens("marks_update_200x50", "u200"); }
 
@@ -186,6 +227,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(screen_marks_sessions_80x24), cmocka_unit_test(screen_marks_sessions_200x50),
         cmocka_unit_test(screen_marks_kernel_80x24), cmocka_unit_test(screen_marks_kernel_200x50),
+        cmocka_unit_test(update_keeps_segments_and_threshold),
+        cmocka_unit_test(screen_marks_partial_80x24), cmocka_unit_test(screen_marks_partial_200x50),
+        cmocka_unit_test(screen_marks_update_keep_80x24), cmocka_unit_test(screen_marks_update_keep_200x50),
         cmocka_unit_test(screen_marks_reopen),
         cmocka_unit_test(screen_marks_update_80x24), cmocka_unit_test(screen_marks_update_200x50),
     };

@@ -381,8 +381,14 @@ static void write_report(App *app, bool json)
     Error err = {0};
     if (report_save_flagged_marked(app->scored, app->trace, app->marks.of ? &app->marks : NULL, json, path, sizeof path,
                                    &err))
-        snprintf(app->message, sizeof app->message, "wrote %zu flagged segments to %.180s (beside the trace)",
-                 sc->n_flagged, format_basename(path));
+    {
+        size_t rows = app->marks.of ? app_flagged_rows(app) : sc->n_flagged; /* the list's: unflagged marked anomalous too */
+        char marked[64] = "";
+        if (rows > sc->n_flagged)
+            snprintf(marked, sizeof marked, " and %zu marked anomalous", rows - sc->n_flagged);
+        snprintf(app->message, sizeof app->message, "wrote %zu flagged segments%.41s to %.140s (beside the trace)",
+                 sc->n_flagged, marked, format_basename(path));
+    }
     else
         snprintf(app->message, sizeof app->message, "%.250s", err.msg);
 }

@@ -21,9 +21,19 @@ void app_open_marks(App *app)
         snprintf(app->message, sizeof app->message, "%s", app->marks_note);
 }
 
+/* Piece by piece within the segments it spans (a chart column may hold several): anomalous when
+ * one is, else normal when a normal mark covers one whole (marks_range_label). */
 int app_range_mark(const App *app, size_t first, size_t end)
 {
-    return marks_range_label(&app->marks, app->trace, first, end);
+    size_t len = app_segment_len(app);
+    int mark = MARK_NONE;
+    for (size_t from = first; from < end && mark != LABEL_ANOMALOUS;) {
+        size_t to = (from / len + 1) * len < end ? (from / len + 1) * len : end;
+        int piece = marks_range_label(&app->marks, app->trace, from, to);
+        mark = piece != MARK_NONE ? piece : mark;
+        from = to;
+    }
+    return mark;
 }
 
 int app_session_mark(const App *app, size_t s)
@@ -78,31 +88,54 @@ static int by_index(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The unflagged sessions marked anomalous, one per distinct session, by index: into out (room
- * for the trace's rows), returns how many. */
+/* A session row: its session and that session's distinct one. */
+typedef struct SessionRow {
+    uint32_t distinct;
+    size_t row, session;
+} SessionRow;
+
+/* By distinct session, then the last row first (the one whose label holds). */
+static int by_distinct_last_row(const void *a, const void *b)
+{
+    const SessionRow *x = a, *y = b;
+    if (x->distinct != y->distinct)
+        return (x->distinct > y->distinct) - (x->distinct < y->distinct);
+    return (x->row < y->row) - (x->row > y->row);
+}
+
+/* The unflagged sessions marked anomalous, one per distinct session (the first marked), by index:
+ * into out (room for the trace's rows), returns how many. Sorted once, not searched per row:
+ * the list asks for it at each redraw. */
 static size_t marked_anomalous(const App *app, size_t *out)
 {
     const SessionVerdicts *v = app_sessions(app);
     const Labels *l = &app->marks.of[app->trace].labels;
-    size_t n = 0;
+    SessionRow *rows = malloc((l->n_rows + 1) * sizeof *rows);
+    if (!rows)
+        return 0;
+    size_t n_rows = 0, n = 0;
     for (size_t i = 0; i < l->n_rows; i++) {
         const LabelRow *r = &l->rows[i];
         if (r->stale || r->unit != LABEL_UNIT_SESSION)
             continue;
         size_t s = session_verdicts_at(v, r->first_event);
-        if (!session_flagged(v, s) && app_session_mark(app, s) == LABEL_ANOMALOUS)
-            out[n++] = s;
+        rows[n_rows++] = (SessionRow){v->session[s].distinct, i, s};
     }
+    qsort(rows, n_rows, sizeof *rows, by_distinct_last_row);
+    for (size_t g = 0; g < n_rows;) { /* a group: one distinct session, its last row first */
+        size_t end = g, first = SIZE_MAX;
+        while (end < n_rows && rows[end].distinct == rows[g].distinct) {
+            if (!session_flagged(v, rows[end].session) && rows[end].session < first)
+                first = rows[end].session;
+            end++;
+        }
+        if (l->rows[rows[g].row].label == LABEL_ANOMALOUS && first != SIZE_MAX)
+            out[n++] = first;
+        g = end;
+    }
+    free(rows);
     qsort(out, n, sizeof *out, by_index);
-    size_t kept = 0; /* the first of each distinct session */
-    for (size_t i = 0; i < n; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < kept && !seen; j++)
-            seen = v->session[out[j]].distinct == v->session[out[i]].distinct;
-        if (!seen)
-            out[kept++] = out[i];
-    }
-    return kept;
+    return n;
 }
 
 size_t app_marked_anomalous_session(const App *app, size_t k)
@@ -127,9 +160,12 @@ size_t app_flagged_rows(const App *app)
         return sc->n_flagged;
     if (!v)
         return app_flagged_segment_row(app, sc->n_segments);
-    size_t extra = 0;
-    while (app_marked_anomalous_session(app, extra) != SIZE_MAX)
-        extra++;
+    if (marks_count_trace(&app->marks, app->trace) == 0)
+        return v->n_flagged_distinct;
+    size_t extra = 0, *found = malloc((app->marks.of[app->trace].labels.n_rows + 1) * sizeof *found);
+    if (found)
+        extra = marked_anomalous(app, found); /* once: not a search per row */
+    free(found);
     return v->n_flagged_distinct + extra;
 }
 
@@ -182,7 +218,7 @@ Reaction marks_act_mark(App *app, int key)
     const char *unit = labels_unit_name(u.unit), *path = app->marks.of[app->trace].path;
     const char *file = path ? format_basename(path) : "";
     if (r == MARK_FAILED)
-        snprintf(app->message, sizeof app->message, "%.250s", err.msg);
+        snprintf(app->message, sizeof app->message, "not marked: %.240s", err.msg);
     else if (r == MARK_ALREADY)
         snprintf(app->message, sizeof app->message, "%s %zu is already marked %s (u undoes the last mark)", unit,
                  u.index + 1, labels_kind_name(label));
@@ -199,7 +235,8 @@ Reaction marks_act_undo(App *app, int key)
     MarkChange c;
     Error err = {0};
     if (!app->marks.of || !marks_undo(&app->marks, &c, &err)) {
-        snprintf(app->message, sizeof app->message, "%.250s", err.failed ? err.msg : "no mark of this run to undo");
+        snprintf(app->message, sizeof app->message, "%s%.240s", err.failed ? "not undone: " : "",
+                 err.failed ? err.msg : "no mark of this run to undo");
         return REACT_STATUS;
     }
     size_t rows = app_flagged_rows(app); /* a unit marked anomalous leaves the list: the row stays on it */
@@ -301,13 +338,43 @@ void app_end_update(App *app)
     app->updater = NULL;
 }
 
+/* What the operator set on the old scored set ([ ] and + -), set again on the new one: the worker
+ * scored with the model's own segment length and threshold. A threshold counts as moved when it is
+ * not the one the model file had before the update (then recalibrated: the new one holds). Into
+ * kept, what was set again ("" when nothing). False: out of memory resegmenting (err). */
+static bool keep_settings(App *app, ScoredSet *old, const UpdateReport *r, char *kept, size_t size, Error *err)
+{
+    kept[0] = '\0';
+    const Calibration *was = model_calibration(&old->model), *now = model_calibration(&app->scored->model);
+    size_t len = old->scores && app->trace < old->set.n_traces ? old->scores[app->trace].segment_len : 0;
+    float file_threshold = r->recalibrated ? r->threshold_before : now->threshold;
+    if (was->calibrated && was->threshold != file_threshold) {
+        scored_set_set_threshold(app->scored, was->threshold);
+        char value[32];
+        snprintf(kept, size, ", threshold %s kept", scores_format(was->score, was->threshold, 2, value, sizeof value));
+    }
+    if (len && app_segment_len(app) != len) {
+        if (!scored_set_resegment(app->scored, len, err))
+            return false;
+        size_t used = strlen(kept);
+        snprintf(kept + used, size - used, ", segments of %zu kept", len);
+    }
+    return true;
+}
+
 /* The updated model's scored set in place of the old one: what was made from the old (the
  * interpretation, the time view, the statistics, the truth's marks) is made again when asked. */
-static void take_scores(App *app, Updater *u)
+static void take_scores(App *app, Updater *u, char *kept, size_t kept_size)
 {
     ScoredSet old = *app->scored;
     *app->scored = u->scored;
     u->scored = old; /* freed with the updater */
+    Error err = {0};
+    if (!keep_settings(app, &u->scored, &u->report, kept, kept_size, &err))
+        snprintf(kept, kept_size, " (%.100s)", err.msg);
+    size_t n_segments = app_scores(app) ? app_scores(app)->n_segments : 0;
+    if (app->segment >= n_segments)
+        app->segment = n_segments ? n_segments - 1 : 0;
     if (app->interp_ready)
         explainer_free(&app->explainer);
     app->interp_ready = app->has_interp = false;
@@ -341,14 +408,17 @@ Reaction app_follow_update(App *app)
     if (stage == UPDATE_TRAINING && epochs)
         snprintf(app->message, sizeof app->message, "updating the model: epoch %d/%d (Esc cancels)", epoch, epochs);
     else if (stage == UPDATE_SCORING)
-        snprintf(app->message, sizeof app->message, "model updated (%.100s): scoring the traces again... (Esc cancels)",
+        snprintf(app->message, sizeof app->message, "model trained: scoring the traces again, then writing %.100s... (Esc cancels)",
                  format_basename(u->out_path));
     if (stage == UPDATE_TRAINING || stage == UPDATE_SCORING)
         return strcmp(before, app->message) ? REACT_STATUS : REACT_NONE;
     updater_join(u);
     if (stage == UPDATE_DONE) {
-        take_scores(app, u);
+        char kept[160];
+        take_scores(app, u, kept, sizeof kept);
         say_done(app, u);
+        size_t used = strlen(app->message);
+        snprintf(app->message + used, sizeof app->message - used, "%s", kept);
     } else {
         app->n_learning = 0; /* not learned: U tries them again */
         if (stage == UPDATE_CANCELLED)

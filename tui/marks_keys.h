@@ -19,7 +19,8 @@ void app_open_marks(App *app);
 int app_event_mark(const App *app, size_t e);
 /* Session s's mark (its own or an identical session's). */
 int app_session_mark(const App *app, size_t s);
-/* The mark on a range of the trace on show (segments: any mark overlapping it). */
+/* The mark on a range of the trace on show, in the pieces the segments cut it into: anomalous when
+ * a mark anomalous overlaps it, else normal when a normal mark covers a piece whole. */
 int app_range_mark(const App *app, size_t first, size_t end);
 
 /* U: the model learns the normal marks not yet learned (tui/updater.h). */

@@ -1,9 +1,11 @@
 #include "updater.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../io/format.h"
 #include "../model/training_windows.h"
@@ -40,6 +42,43 @@ static void on_epoch(const TrainProgress *p, void *ctx)
     pthread_mutex_unlock(&u->lock);
 }
 
+/* Where the update is written until the traces are scored with it: out_path's name with
+ * ".pending" before the suffix (its windows file beside it). From the second U on, out_path is the
+ * model in use, so it is replaced only once the update is whole: a cancelled or failed rescoring
+ * leaves the files as they were and the message that says so true. */
+static bool pending_paths(const Updater *u, char *model, char *windows, size_t size)
+{
+    size_t len = strlen(u->out_path) - strlen(SUFFIX);
+    int n = snprintf(model, size, "%.*s.pending" SUFFIX, (int)len, u->out_path);
+    return n >= 0 && (size_t)n < size && training_windows_path(model, windows, size);
+}
+
+static void drop_pending(const Updater *u)
+{
+    char model[4096], windows[4096];
+    if (pending_paths(u, model, windows, sizeof model)) {
+        unlink(model);
+        unlink(windows);
+    }
+}
+
+/* The pending files renamed to out_path and its windows file (the model last: its windows file
+ * is what the next update replays); the scored model named by its new path. */
+static bool publish_files(Updater *u, Error *err)
+{
+    char model[4096], windows[4096], out_windows[4096];
+    if (!pending_paths(u, model, windows, sizeof model) || !training_windows_path(u->out_path, out_windows, sizeof out_windows))
+        return error_set(err, "%s: the name is too long", u->out_path);
+    if (rename(windows, out_windows) != 0 || rename(model, u->out_path) != 0)
+        return error_set_code(err, ERROR_IO, "%s: %s", u->out_path, strerror(errno));
+    char *path = strdup(u->out_path);
+    if (path) {
+        free(u->scored.model.path);
+        u->scored.model.path = path;
+    }
+    return true;
+}
+
 /* The model, its replay set and held-back parts, the marks' windows; trained, then written. */
 static bool train(Updater *u, Error *err)
 {
@@ -68,7 +107,10 @@ static bool train(Updater *u, Error *err)
     ok = ok && update_run(&up, &opt, &report, err);
     if (ok && atomic_load(&u->cancel)) /* cancelled after the last epoch: nothing written */
         ok = error_interrupted(err);
-    ok = ok && update_save(&up, u->out_path, err);
+    char pending[4096], pending_windows[4096];
+    if (ok && !pending_paths(u, pending, pending_windows, sizeof pending))
+        ok = error_set(err, "%s: the name is too long", u->out_path);
+    ok = ok && update_save(&up, pending, err);
     if (ok) {
         pthread_mutex_lock(&u->lock);
         u->report = report;
@@ -82,8 +124,11 @@ static bool train(Updater *u, Error *err)
 /* The traces read and scored again with the updated model, labelled as the explorer's were. */
 static bool rescore(Updater *u, Error *err)
 {
+    char pending[4096], pending_windows[4096];
+    if (!pending_paths(u, pending, pending_windows, sizeof pending))
+        return error_set(err, "%s: the name is too long", u->out_path);
     ModelRequest req = u->src.model;
-    req.path = u->out_path;
+    req.path = pending;
     TraceOptions opt = u->src.traces.opt;
     opt.cancel = &u->cancel;
     opt.progress = NULL;
@@ -101,14 +146,17 @@ static void *work(void *arg)
     Updater *u = arg;
     Error err = {0};
     if (!train(u, &err)) {
+        drop_pending(u); /* a save cut short may have left its windows file */
         publish(u, err.code == ERROR_INTERRUPTED || atomic_load(&u->cancel) ? UPDATE_CANCELLED : UPDATE_FAILED, &err);
         return NULL;
     }
     publish(u, UPDATE_SCORING, NULL);
-    if (rescore(u, &err))
+    if (rescore(u, &err) && publish_files(u, &err)) {
         publish(u, UPDATE_DONE, NULL);
-    else
-        publish(u, atomic_load(&u->cancel) ? UPDATE_CANCELLED : UPDATE_FAILED, &err);
+        return NULL;
+    }
+    drop_pending(u);
+    publish(u, atomic_load(&u->cancel) ? UPDATE_CANCELLED : UPDATE_FAILED, &err);
     return NULL;
 }
 
