@@ -1,8 +1,9 @@
 /* U in the explorer: the model learns the windows marked normal (core/update.h) in a worker
- * thread, with the epoch on the status line and Esc to cancel; the updated model goes beside the
- * one in use as NAME.updated.safetensors with its windows file (the original untouched), and the
- * traces are read and scored again with it in the same thread. The explorer's thread then puts
- * the new scored set in place of the old (updater_take) and draws it. */
+ * thread, with the epoch on the status line and Esc to cancel; the updated model is written under
+ * a pending name, the traces are read and scored again with it in the same thread, and only then
+ * is it renamed into place beside the one in use as NAME.updated.safetensors with its windows
+ * file (the original untouched; a cancel or a failure leaves nothing). The explorer's thread then
+ * puts the new scored set in place of the old (updater_take) and draws it. */
 #ifndef TRACEAID_UPDATER_H
 #define TRACEAID_UPDATER_H
 
