@@ -194,7 +194,7 @@ static void update_keeps_segments_and_threshold(void **state)
     const char *script = write_text("ukeep.script", "size 200x50\nkey [\nkey [\nkey +\nkey End\nkey F\nkey U\ndump\n");
     RunResult r = run_traceaid(trace, "--model", model, "--script", script);
     assert_status(r, 0);
-    const char *after = strstr(r.out, "model updated:");
+    const char *after = strstr(r.out, "updated: 1 mark learned");
     assert_non_null(after);
     assert_contains(after, "threshold 21.08% kept, segments of 250 kept");
     assert_contains(r.out, "segments of 250 events: miss rate");
