@@ -1,24 +1,11 @@
 #include "marks.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../io/format.h"
-
-/* Appends printf text to note[0..size), cut when full. */
-static void note_add(char *note, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void note_add(char *note, size_t size, const char *fmt, ...)
-{
-    size_t len = strlen(note);
-    if (len + 1 >= size)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(note + len, size - len, fmt, ap);
-    va_end(ap);
-}
+#include "../io/text.h"
 
 /* Trace t's marks: a row that no longer fits the trace is kept (stale) and reported. */
 static bool open_trace(TraceMarks *tm, const Trace *trace, const Vocab *vocab, char *note, size_t note_size, Error *err)
@@ -34,7 +21,7 @@ static bool open_trace(TraceMarks *tm, const Trace *trace, const Vocab *vocab, c
     Error load_err = {0};
     if (!labels_load(&tm->labels, tm->path, &load_err)) { /* out of memory too: this trace's marks only */
         tm->broken = true;
-        note_add(note, note_size, "%s%s (its marks are not used nor saved)", note[0] ? "; " : "", load_err.msg);
+        text_append(note, note_size, "%s%s (its marks are not used nor saved)", note[0] ? "; " : "", load_err.msg);
         return true;
     }
     size_t stale = 0, first_line = 0;
@@ -46,7 +33,7 @@ static bool open_trace(TraceMarks *tm, const Trace *trace, const Vocab *vocab, c
     }
     tm->n_applied = tm->labels.n_rows - stale;
     if (stale)
-        note_add(note, note_size, "%s%s:%zu: %zu mark%s no longer match%s the trace, not applied", note[0] ? "; " : "",
+        text_append(note, note_size, "%s%s:%zu: %zu mark%s no longer match%s the trace, not applied", note[0] ? "; " : "",
                  format_basename(tm->path), first_line, stale, stale == 1 ? "" : "s", stale == 1 ? "es" : "");
     return true;
 }

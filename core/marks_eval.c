@@ -1,23 +1,11 @@
 /* The marks in eval: a trace's marked segments as truth (eval --truth), and marked sessions
  * moved to the side their mark names (eval --normal/--abnormal). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../io/text.h"
 #include "marks.h"
-
-static void note_line(char *note, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void note_line(char *note, size_t size, const char *fmt, ...)
-{
-    size_t len = strlen(note);
-    if (len + 1 >= size)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(note + len, size - len, fmt, ap);
-    va_end(ap);
-}
 
 /* The marks file beside trace, its rows checked: a stale row is reported in note and set stale. */
 static bool load_checked(const Trace *trace, const Vocab *vocab, Labels *labels, char *note, size_t note_size, Error *err)
@@ -32,7 +20,7 @@ static bool load_checked(const Trace *trace, const Vocab *vocab, Labels *labels,
         LabelRow *row = &labels->rows[i];
         row->stale = !labels_row_matches(row, trace, vocab);
         if (row->stale)
-            note_line(note, note_size, "%s:%zu: the %s at events %llu-%llu no longer matches the trace: not applied\n", path,
+            text_append(note, note_size, "%s:%zu: the %s at events %llu-%llu no longer matches the trace: not applied\n", path,
                       row->line, labels_unit_name(row->unit), (unsigned long long)row->first_event,
                       (unsigned long long)(row->first_event + row->events - 1));
     }
@@ -110,7 +98,7 @@ static void note_conflicts(const MarkedSession *marked, size_t n, char *note, si
                     char was[700], now[700];
                     labels_path(marked[j].trace->path, was, sizeof was);
                     labels_path(marked[i].trace->path, now, sizeof now);
-                    note_line(note, note_size, "%s:%zu: marks a session %s that %s:%zu marks %s: the latter holds (read last)\n",
+                    text_append(note, note_size, "%s:%zu: marks a session %s that %s:%zu marks %s: the latter holds (read last)\n",
                               was, marked[j].line, labels_kind_name(marked[j].label), now, marked[i].line,
                               labels_kind_name(marked[i].label));
                 }

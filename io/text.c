@@ -1,6 +1,7 @@
 #include "text.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
@@ -195,4 +196,15 @@ bool text_parse_seconds_ns(const char *s, size_t len, int64_t *ns)
         fraction *= 10;
     *ns = seconds * 1000000000 + fraction;
     return true;
+}
+
+void text_append(char *out, size_t size, const char *fmt, ...)
+{
+    size_t len = strlen(out);
+    if (len + 1 >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out + len, size - len, fmt, ap);
+    va_end(ap);
 }

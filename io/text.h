@@ -42,4 +42,8 @@ bool text_parse_seconds_ns(const char *s, size_t len, int64_t *ns);
  * bytes as \xNN, cut with "..." past about 40 characters. Returns out. */
 const char *text_excerpt(char *out, size_t out_size, const char *s, size_t len);
 
+/* Appends printf text to out (a string in a buffer of size), cut where it would not fit: a note
+ * gathered over several checks. */
+void text_append(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif
