@@ -21,6 +21,7 @@ static bool open_trace(TraceMarks *tm, const Trace *trace, const Vocab *vocab, c
     Error load_err = {0};
     if (!labels_load(&tm->labels, tm->path, &load_err)) { /* out of memory too: this trace's marks only */
         tm->broken = true;
+        tm->out_of_memory = load_err.code == ERROR_NOMEM;
         text_append(note, note_size, "%s%s (its marks are not used nor saved)", note[0] ? "; " : "", load_err.msg);
         return true;
     }
@@ -145,7 +146,8 @@ MarkResult marks_set(Marks *m, const TraceSet *set, size_t t, const SessionVerdi
         return MARK_FAILED;
     }
     if (tm->broken) {
-        error_set(err, "%s did not load: fix or remove it to mark here", tm->path);
+        error_set(err, tm->out_of_memory ? "%s did not load (out of memory): open the trace again to mark here"
+                                         : "%s did not load: fix or remove it to mark here", tm->path);
         return MARK_FAILED;
     }
     int64_t i = unit == LABEL_UNIT_SESSION && v ? identical_row(tm, v, session_verdicts_at(v, first))

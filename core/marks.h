@@ -22,6 +22,7 @@ typedef struct TraceMarks {
     char *path;             /* TRACE.labels.csv */
     Labels labels;          /* every row of the file, stale ones included */
     bool broken;            /* the file did not load: nothing is saved over it */
+    bool out_of_memory;     /* broken for want of memory, not by its content */
     size_t n_applied;       /* rows not stale */
 } TraceMarks;
 

@@ -54,12 +54,14 @@ bool learned_units_add(LearnedUnits *lu, const uint32_t *ids, size_t n, bool ses
     return true;
 }
 
-/* ids[first, last) into out, a key not known yet (known_below on) as one the model never saw. */
+/* ids[first, last) into out, a key not known yet (known_below on) as one the model never saw:
+ * an id past the model's (unknown on), each new key its own, so that sessions differing only in
+ * which new key they hold stay apart, as they are after the update. */
 static void copy_known(const LearnedUnits *lu, size_t first, size_t last, uint32_t known_below, uint32_t unknown,
                        uint32_t *out)
 {
     for (size_t i = first; i < last; i++)
-        out[i - first] = lu->ids[i] < known_below ? lu->ids[i] : unknown;
+        out[i - first] = lu->ids[i] < known_below ? lu->ids[i] : unknown + (lu->ids[i] - known_below);
 }
 
 static uint32_t unknown_id(const Model *m)

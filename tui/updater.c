@@ -49,7 +49,8 @@ static void on_epoch(const TrainProgress *p, void *ctx)
 static bool pending_paths(const Updater *u, char *model, char *windows, size_t size)
 {
     size_t len = strlen(u->out_path) - strlen(SUFFIX);
-    int n = snprintf(model, size, "%.*s.pending" SUFFIX, (int)len, u->out_path);
+    /* the process's own: two explorers updating one model do not take each other's */
+    int n = snprintf(model, size, "%.*s.pending-%ld" SUFFIX, (int)len, u->out_path, (long)getpid());
     return n >= 0 && (size_t)n < size && training_windows_path(model, windows, size);
 }
 
@@ -210,6 +211,8 @@ bool updater_busy(Updater *u)
 static void say_still_flagged(const UpdateCheck *c, char *out, size_t size)
 {
     size_t marks = update_check_units(c), flagged = update_check_units_flagged(c), short_ones = c->sessions_short;
+    /* judged as update judges them: each (distinct) mark alone, by the model's own threshold and
+     * segments, which a threshold moved with +/- or segments resized may not be */
     int len = snprintf(out, size, "%zu mark%s learned; %zu still flagged", marks, marks == 1 ? "" : "s", flagged);
     if (len < 0 || (size_t)len >= size || flagged == 0)
         return;
