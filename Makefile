@@ -91,7 +91,7 @@ $(BUILD)/tests/test_loader: tests/test_loader.c $(BUILD)/tui/loader.o $(LIB) | $
 # over the library, and without ncurses.
 TUI_KEYS_OBJ := $(addprefix $(BUILD)/,tui/app.o tui/events.o tui/keys.o tui/marks_keys.o tui/theme.o tui/updater.o)
 NO_CURSES_LIBS = -lcsv $(shell pkg-config --libs openblas jansson $(IO_PKGS)) -lpthread -lm
-TUI_TESTS := $(BUILD)/tests/test_app_keys $(BUILD)/tests/test_themes
+TUI_TESTS := $(BUILD)/tests/test_app_keys $(BUILD)/tests/test_app_keys_marks $(BUILD)/tests/test_themes
 $(TUI_TESTS): $(BUILD)/tests/%: tests/%.c $(TUI_KEYS_OBJ) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DDOCS_DIR='"$(abspath docs)"' -DTHEMES_DIR='"$(abspath themes)"' -DFIXTURES_DIR='"$(abspath tests/fixtures)"' \

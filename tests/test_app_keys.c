@@ -1,93 +1,16 @@
 /* The explorer's keys without a terminal: an App over a small ScoredSet made here, driven by
  * app_key, and the key table's texts (the status hints, the ? screen, docs/KEYS.md). Linked with
  * tui/'s state and key objects only, and no ncurses. */
-#include "test_util.h"
+#include "app_fixture.h"
 
 #include <curses.h> /* the KEY_* codes only */
 
 #include "../tui/keys.h"
 #include "../tui/marks_keys.h"
-#include "../tui/updater.h"
 
 #ifndef DOCS_DIR
 #define DOCS_DIR "docs"
 #endif
-
-#define N_EVENTS 800
-#define SEGMENT 100
-
-/* 800 events in 8 segments of 100; segments 2 and 5 miss half their events, the others a tenth:
- * at a threshold of 20% those two are flagged. */
-typedef struct Fixture {
-    ScoredSet scored;
-    App app;
-} Fixture;
-
-static void add_event(Trace *t, Vocab *vocab, size_t e)
-{
-    const char *key = e % 50 == 0 ? "COMM/SEND" : e % 2 ? "IO/WRITE" : "IO/READ";
-    uint32_t key_id, name_id;
-    Error err = {0};
-    assert_true(vocab_intern(vocab, key, strlen(key), &key_id, &err));
-    assert_true(strpool_intern(&t->names, e % 3 ? "reader" : "writer", 6, &name_id, &err));
-    assert_true(trace_append(t, key_id, (int64_t)e * 1000, 0, e % 3 ? 7 : 8, 1, name_id, &err));
-    char fields[64]; /* as a kernel trace's reader keeps them */
-    int len = snprintf(fields, sizeof fields, "fd=%zu peer=%s", e % 13, e % 3 ? "writer" : "reader");
-    assert_true(fields_append(&t->fields, "io", 2, fields, (size_t)len, &err));
-}
-
-static Fixture *fixture_new(bool has_model)
-{
-    Fixture *f = calloc(1, sizeof *f);
-    ScoredSet *s = &f->scored;
-    Error err = {0};
-    trace_set_init(&s->set);
-    s->set.traces = calloc(1, sizeof *s->set.traces);
-    s->set.n_traces = 1;
-    Trace *t = &s->set.traces[0];
-    assert_true(trace_begin(t, test_path("small.csv"), TRACE_FORMAT_CSV, &err));
-    for (size_t e = 0; e < N_EVENTS; e++)
-        add_event(t, &s->set.vocab, e);
-    assert_true(trace_end_session(t, &err));
-    s->outcomes = calloc(1, sizeof *s->outcomes);
-    s->scores = calloc(1, sizeof *s->scores);
-    assert_true(event_outcomes_init(s->outcomes, N_EVENTS, &err));
-    for (size_t e = 0; e < N_EVENTS; e++) {
-        size_t seg = e / SEGMENT, every = seg == 2 || seg == 5 ? 2 : 10;
-        s->outcomes->outcome[e] = e % every == 0 ? OUTCOME_MISS : OUTCOME_HIT;
-    }
-    assert_true(scores_compute(s->scores, s->outcomes, SEGMENT, &err));
-    const ModelKind *kind = model_kind_find("seq2seq");
-    ModelHyper hp = {.hidden = 4, .embed = 2, .attn = 2, .holdout = -1};
-    kind->defaults(&hp);
-    const char *names[] = {"COMM/SEND", "IO/WRITE", "IO/READ"};
-    assert_true(model_create(&s->model, kind, &hp, names, 3, 1, &err));
-    s->model_loaded = true;
-    *model_calibration(&s->model) = (Calibration){.segment = SEGMENT, .k = 3, .calibrated = true, .threshold = 0.2f};
-    scores_set_threshold(s->scores, 0.2f);
-    app_init(&f->app, s, has_model);
-    return f;
-}
-
-static void fixture_free(Fixture *f)
-{
-    app_free(&f->app);
-    scores_free(f->scored.scores);
-    event_outcomes_free(f->scored.outcomes);
-    free(f->scored.scores);
-    free(f->scored.outcomes);
-    trace_set_free(&f->scored.set);
-    model_free(&f->scored.model);
-    free(f);
-}
-
-static Reaction keys(App *app, const char *typed)
-{
-    Reaction r = REACT_NONE;
-    for (const char *c = typed; *c; c++)
-        r |= app_key(app, (unsigned char)*c);
-    return r;
-}
 
 static void moves_in_the_focused_pane(void **state)
 {
@@ -516,184 +439,6 @@ static void keys_md_is_the_tables(void **state)
     free(doc);
 }
 
-/* F, A and u on the selected segment: each change in the file beside the trace at once, a second
- * F says it is marked already, A changes the mark, u undoes down to nothing; an unflagged segment
- * marked anomalous joins the flagged list. */
-static void f_a_and_u_mark_and_undo(void **state)
-{
-    (void)state;
-    Fixture *f = fixture_new(true);
-    App *app = &f->app;
-    char path[600];
-    assert_true(labels_path(app_trace(app)->path, path, sizeof path));
-    unlink(path);
-    app_key(app, 'F'); /* before the traces are in, nothing to mark in */
-    assert_contains(app->message, "not loaded");
-    app->message[0] = '\0';
-    app_open_marks(app);
-    assert_int_equal(app->message[0], '\0'); /* no file: nothing to say */
-    assert_int_equal(app_flagged_rows(app), 2);
-    app->segment = 3;
-    assert_true(app_key(app, 'F') & REACT_VIEW);
-    assert_contains(app->message, "segment 4 marked normal: small.csv.labels.csv (1 mark)");
-    Labels l;
-    Error err = {0};
-    assert_true(labels_load(&l, path, &err));
-    assert_int_equal(l.n_rows, 1);
-    assert_int_equal(l.rows[0].first_event, 300);
-    assert_int_equal(l.rows[0].events, 100);
-    assert_int_equal(l.rows[0].label, LABEL_NORMAL);
-    assert_string_equal(l.rows[0].keys[0], "COMM/SEND");
-    assert_string_equal(l.rows[0].keys[1], "IO/WRITE");
-    labels_free(&l);
-    assert_int_equal(app_event_mark(app, 350), LABEL_NORMAL);
-    assert_int_equal(app_event_mark(app, 400), MARK_NONE);
-    app_key(app, 'F');
-    assert_contains(app->message, "segment 4 is already marked normal");
-    app_key(app, 'A'); /* the other label: the row changes */
-    assert_contains(app->message, "marked anomalous (was the other)");
-    assert_int_equal(app_event_mark(app, 350), LABEL_ANOMALOUS);
-    assert_int_equal(app_flagged_rows(app), 3); /* segment 4, not flagged, marked anomalous: listed */
-    assert_int_equal(app_flagged_segment(app, 1), 3);
-    assert_int_equal(app_flagged_segment(app, 2), 5);
-    assert_true(labels_load(&l, path, &err));
-    assert_int_equal(l.n_rows, 1);
-    assert_int_equal(l.rows[0].label, LABEL_ANOMALOUS);
-    labels_free(&l);
-    /* in the flagged list, its selected row's segment */
-    app->focus = PANE_FLAGGED;
-    app->flagged_row = 2;
-    app_key(app, 'F');
-    assert_contains(app->message, "segment 6 marked normal");
-    assert_int_equal(marks_count(&app->marks), 2);
-    /* w: the flagged segments and segment 4 (marked anomalous), each with its mark */
-    app_key(app, 'w');
-    char *csv = slurp(test_path("small.csv.flagged.csv"));
-    assert_contains(csv, "flagged,score,mark\n");
-    assert_contains(csv, ",4,300,399,");
-    assert_contains(csv, ",0,0.100000,anomalous\n");
-    assert_contains(csv, ",6,500,599,");
-    assert_contains(csv, ",1,0.500000,normal\n");
-    assert_contains(csv, ",1,0.500000,\n"); /* segment 3: flagged, not marked */
-    free(csv);
-    size_t unknown[1] = {0}; /* the JSON says it; the fixture leaves it out */
-    f->scored.unknown = unknown;
-    app_key(app, 'W');
-    f->scored.unknown = NULL;
-    char *json = slurp(test_path("small.csv.flagged.json"));
-    assert_contains(json, "\"flagged\":false,\"mark\":\"anomalous\"}");
-    assert_contains(json, "\"flagged\":true,\"mark\":null}");
-    free(json);
-    app_key(app, 'u');
-    assert_contains(app->message, "undone: events 500-599 unmarked");
-    app_key(app, 'u');
-    assert_contains(app->message, "undone: events 300-399 normal again");
-    assert_int_equal(app_event_mark(app, 350), LABEL_NORMAL);
-    app_key(app, 'u');
-    assert_int_equal(marks_count(&app->marks), 0);
-    assert_int_equal(app_flagged_rows(app), 2);
-    assert_true(app->flagged_row < 2); /* the row stays on the list */
-    app_key(app, 'u');
-    assert_contains(app->message, "no mark of this run to undo");
-    assert_true(labels_load(&l, path, &err));
-    assert_int_equal(l.n_rows, 0);
-    labels_free(&l);
-    fixture_free(f);
-    /* without a model no segment was scored: nothing to mark */
-    f = fixture_new(false);
-    app_open_marks(&f->app);
-    app_key(&f->app, 'A');
-    assert_contains(f->app.message, "no model");
-    fixture_free(f);
-}
-
-/* U: not without a model nor where the explorer did not say how the traces were opened; Esc
- * (app_cancel_update) stops a running update: nothing written, the model in use kept, and the
- * marks not learned (U tries them again). */
-static void u_updates_and_esc_cancels(void **state)
-{
-    (void)state;
-    Fixture *f = fixture_new(true);
-    App *app = &f->app;
-    char path[600];
-    assert_true(labels_path(app_trace(app)->path, path, sizeof path));
-    unlink(path);
-    app_open_marks(app);
-    app_key(app, 'U');
-    assert_contains(app->message, "update: not available here");
-    char model[600], updated[600], cmd[1500];
-    snprintf(model, sizeof model, "%s", test_path("m.safetensors"));
-    snprintf(updated, sizeof updated, "%s", test_path("m.updated.safetensors"));
-    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && cp '%s' '%s'", FIXTURES_DIR "/flight-small.safetensors", model,
-             FIXTURES_DIR "/flight-small.windows.safetensors", test_path("m.windows.safetensors"));
-    assert_int_equal(system(cmd), 0);
-    UpdateSource src = {.model = {.path = model}};
-    app->update_src = &src;
-    snprintf(app->model_path, sizeof app->model_path, "%s", model);
-    app_key(app, 'U');
-    assert_contains(app->message, "no normal mark to learn");
-    app->segment = 3;
-    app_key(app, 'F');
-    app_key(app, 'U');
-    assert_contains(app->message, "updating the model from 1 normal mark");
-    assert_non_null(app->updater);
-    app_key(app, 'U');
-    assert_contains(app->message, "the model is being updated");
-    app_cancel_update(app);
-    app_wait_update(app);
-    assert_null(app->updater);
-    assert_contains(app->message, "update cancelled: the model in use is unchanged");
-    assert_int_equal(access(updated, F_OK), -1);
-    assert_int_equal(app->n_learned, 0);
-    assert_true(app->scored == &f->scored && app->scored->set.n_traces == 1);
-    fixture_free(f);
-    f = fixture_new(false);
-    app_key(&f->app, 'U');
-    assert_contains(f->app.message, "no model to update");
-    fixture_free(f);
-}
-
-/* From the second U on the model in use is NAME.updated.safetensors, the file the update writes:
- * a rescoring that fails (here the trace to read again is gone) leaves it as it was, and no
- * pending file behind, so that "the model in use is unchanged" is true and U learning the marks
- * again does not learn them twice. */
-static void a_failed_rescoring_writes_nothing(void **state)
-{
-    (void)state;
-    Fixture *f = fixture_new(true);
-    App *app = &f->app;
-    char path[600];
-    assert_true(labels_path(app_trace(app)->path, path, sizeof path));
-    unlink(path);
-    app_open_marks(app);
-    char model[600], pending[600], cmd[1500];
-    snprintf(model, sizeof model, "%s", test_path("r.updated.safetensors"));
-    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && cp '%s' '%s'", FIXTURES_DIR "/flight-small.safetensors", model,
-             FIXTURES_DIR "/flight-small.windows.safetensors", test_path("r.updated.windows.safetensors"));
-    assert_int_equal(system(cmd), 0);
-    TraceInput gone = {test_path("no-such-trace.csv"), TRACE_FORMAT_AUTO};
-    UpdateSource src = {.model = {.path = model}, .inputs = &gone, .n_inputs = 1};
-    app->update_src = &src;
-    snprintf(app->model_path, sizeof app->model_path, "%s", model);
-    app->segment = 3;
-    app_key(app, 'F');
-    app_key(app, 'U');
-    assert_contains(app->message, "updating the model from 1 normal mark");
-    app_wait_update(app);
-    assert_contains(app->message, "update failed");
-    assert_contains(app->message, "no-such-trace.csv");
-    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s' && cmp -s '%s' '%s'", FIXTURES_DIR "/flight-small.safetensors", model,
-             FIXTURES_DIR "/flight-small.windows.safetensors", test_path("r.updated.windows.safetensors"));
-    assert_int_equal(system(cmd), 0);
-    snprintf(pending, sizeof pending, "%s", test_path("r.updated.pending.safetensors"));
-    assert_int_equal(access(pending, F_OK), -1);
-    snprintf(pending, sizeof pending, "%s", test_path("r.updated.pending.windows.safetensors"));
-    assert_int_equal(access(pending, F_OK), -1);
-    assert_int_equal(app->n_learned, 0);
-    assert_string_equal(app->model_path, model);
-    fixture_free(f);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -716,9 +461,6 @@ int main(void)
         cmocka_unit_test(tab_skips_the_absent_chart),
         cmocka_unit_test(i_says_why_nothing_is_interpreted),
         cmocka_unit_test(keys_md_is_the_tables),
-        cmocka_unit_test(f_a_and_u_mark_and_undo),
-        cmocka_unit_test(u_updates_and_esc_cancels),
-        cmocka_unit_test(a_failed_rescoring_writes_nothing),
     };
     return cmocka_run_group_tests_name("explorer keys", tests, NULL, NULL);
 }
