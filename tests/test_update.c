@@ -4,10 +4,10 @@
  * a measured bound, and without replay it does not); learned_windows adds up; --labels learns the
  * rows marked normal only, growing unknown names; what it learned and the model still flags is
  * said, before and after, as eval and score flag it (a short session always); and the refusals: no
- * windows file, a bad marks file, Ctrl-C. The model is tests/fixtures/hdfs-deeplog.safetensors (DeepLog, 10 epochs on
+ * windows file, a bad marks file, Ctrl-C (the held-back parts: test_update_parts.c). The model is tests/fixtures/hdfs-deeplog.safetensors (DeepLog, 10 epochs on
  * hdfs_train) with its windows file; hdfs-pool-fp50.txt holds the first 50 sessions of
  * hdfs_test_normal's first half (lines 1..7,088, the feedback pool) that it flags. */
-#include "test_util.h"
+#include "update_helpers.h"
 
 #include "../core/calibrate.h"
 #include "../model/training_windows.h"
@@ -60,45 +60,6 @@ static const char *fixture_copy(const char *name, bool with_windows)
         copy_file(FIXTURE_WINDOWS, test_path(file));
     }
     return model;
-}
-
-/* A number as the commands print it, "4,046". */
-static long count_after(const char *text, const char *label)
-{
-    const char *at = strstr(text, label);
-    if (!at)
-        fail_msg("no \"%s\" in:\n%s", label, text);
-    long n = 0;
-    for (at += strlen(label); *at == ' '; at++)
-        ;
-    for (; (*at >= '0' && *at <= '9') || *at == ','; at++)
-        if (*at != ',')
-            n = n * 10 + (*at - '0');
-    return n;
-}
-
-/* The line of update's output holding what ("sessions learned"): how many of them the updated
- * model still flags, and how many the model before the update flagged. */
-static void still_flagged(const char *err, const char *what, long *after, long *before)
-{
-    const char *at = strstr(err, what), *line = at;
-    if (!at)
-        fail_msg("no \"%s\" in:\n%s", what, err);
-    while (line > err && line[-1] != '\n' && line[-1] != '\r')
-        line--;
-    *after = count_after(line, "update:");
-    *before = count_after(at, "(");
-}
-
-/* The segments score flags in trace with model. */
-static long flagged_segments(const char *model, const char *trace)
-{
-    RunResult r = run_traceaid("score", "--model", model, trace);
-    long n = 0;
-    for (const char *at = r.out; (at = strstr(at, "FLAGGED")); at++)
-        n++;
-    run_result_free(&r);
-    return n;
 }
 
 /* eval's FP and FN of model on normal against abnormal. */
@@ -458,115 +419,6 @@ static void ctrl_c_writes_nothing(void **state)
 
 /* A model train calibrated on held-back parts of traces keeps them in its windows file: scored
  * again they give the very threshold train set, and update sets it anew from them. */
-static void update_sets_the_threshold_again(void **state)
-{
-    (void)state;
-    const char *traces[3];
-    for (int i = 0; i < 3; i++) {
-        char name[32], seed[16];
-        snprintf(name, sizeof name, "clean-%d.csv", i + 1);
-        snprintf(seed, sizeof seed, "%d", i + 1);
-        traces[i] = test_path(name);
-        RunResult r = run_traceaid("gen", "--kind", "clean", "--seed", seed, "--events", "20000", "-o", traces[i]);
-        assert_status(r, 0);
-        run_result_free(&r);
-    }
-    const char *model = test_path("traces.safetensors"), *out = test_path("traces-updated.safetensors");
-    RunResult r = run_traceaid("train", "--model", "deeplog", "--epochs", "2", "-o", model, traces[0], traces[1]);
-    assert_status(r, 0);
-    run_result_free(&r);
-    Model m;
-    Error err = {0};
-    CalibrationParts parts;
-    assert_true(model_load(&m, model, NULL, &err));
-    assert_true(training_windows_load_calibration(&m, test_path("traces.windows.safetensors"), &parts, &err));
-    assert_int_equal(parts.n, 2);
-    float threshold = model_calibration(&m)->threshold;
-    model_calibration(&m)->threshold = -1;
-    size_t segments;
-    assert_true(calibrate_parts(&m, &parts, NULL, &segments, &err));
-    assert_true(model_calibration(&m)->threshold == threshold);
-    calibration_parts_free(&parts);
-    model_free(&m);
-    r = run_traceaid("update", "--model", model, "-o", out, "--epochs", "1", "--lr", "0.01", traces[2]);
-    assert_status(r, 0);
-    assert_contains(r.err, "update: threshold ");
-    assert_contains(r.err, ", set again on the 8 held-back segments train calibrated on");
-    /* a trace learned whole: its segments over the threshold (set again), as score flags them */
-    long after, before;
-    still_flagged(r.err, "segments learned", &after, &before);
-    run_result_free(&r);
-    assert_int_equal(after, flagged_segments(out, traces[2]));
-    assert_int_equal(before, flagged_segments(model, traces[2]));
-    /* carried on: the updated model's windows file holds them too */
-    assert_true(model_load(&m, out, NULL, &err));
-    assert_true(training_windows_load_calibration(&m, test_path("traces-updated.windows.safetensors"), &parts, &err));
-    assert_int_equal(parts.n, 2);
-    calibration_parts_free(&parts);
-    model_free(&m);
-}
-
-/* The fixture's windows file with calibration tensors as given, written by hand (the writer
- * refuses damaged ones). */
-static void write_parts_by_hand(const char *path, int32_t *keys, size_t n_keys_held, int64_t *starts,
-                                int64_t *scored_from, size_t parts)
-{
-    SafeTensors st;
-    Error err = {0};
-    assert_true(safetensors_load_dtypes(&st, FIXTURE_WINDOWS, ST_F32 | ST_I32 | ST_I64, &err));
-    StTensor tensors[5] = {st.tensors[0], st.tensors[1]};
-    tensors[2] = (StTensor){.name = "calibration_keys", .ndim = 1, .shape = {(int64_t)n_keys_held},
-                            .numel = n_keys_held, .i32 = keys, .dtype = ST_I32};
-    tensors[3] = (StTensor){.name = "calibration_starts", .ndim = 1, .shape = {(int64_t)parts + 1},
-                            .numel = parts + 1, .i64 = starts, .dtype = ST_I64};
-    tensors[4] = (StTensor){.name = "calibration_scored_from", .ndim = 1, .shape = {(int64_t)parts},
-                            .numel = parts, .i64 = scored_from, .dtype = ST_I64};
-    assert_true(safetensors_save(path, tensors, 5, (const char *const *)st.meta_keys,
-                                 (const char *const *)st.meta_values, st.n_meta, &err));
-    safetensors_free(&st);
-}
-
-/* Calibration parts that disagree with themselves or the model: the writer does not write them,
- * the reader refuses them naming the file; whole ones read back as written. */
-static void damaged_calibration_parts_refused(void **state)
-{
-    (void)state;
-    Model m;
-    Error err = {0};
-    assert_true(model_load(&m, FIXTURE_MODEL, NULL, &err));
-    WindowSet ws;
-    TrainingWindowsInfo info;
-    assert_true(training_windows_load(&m, FIXTURE_WINDOWS, &ws, &info, &err));
-    int32_t keys[] = {4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4};
-    int64_t starts[] = {0, 12}, scored_from[] = {1};
-    CalibrationParts parts = {.n = 1, .starts = starts, .scored_from = scored_from, .keys = keys};
-    const char *path = test_path("parts.windows.safetensors");
-    assert_true(training_windows_save_calibrated(&m, &ws, &parts, path, &err));
-    CalibrationParts back;
-    assert_true(training_windows_load_calibration(&m, path, &back, &err));
-    assert_int_equal(back.n, 1);
-    assert_int_equal(back.scored_from[0], 1);
-    assert_int_equal(back.keys[11], 4);
-    calibration_parts_free(&back);
-    const char *damaged[] = {"scored from past its part", "a key outside the vocabulary", "starts past the keys"};
-    for (int i = 0; i < 3; i++) {
-        scored_from[0] = i == 0 ? 12 : 1;
-        keys[5] = i == 1 ? 26 : 4; /* the model's ids are 0..25 */
-        starts[1] = i == 2 ? 13 : 12;
-        err = (Error){0};
-        /* the writer takes its key count from the starts: a file's tensors can disagree, its arrays not */
-        if (i < 2 && training_windows_save_calibrated(&m, &ws, &parts, test_path("refused.windows.safetensors"), &err))
-            fail_msg("%s: written", damaged[i]);
-        write_parts_by_hand(path, keys, 12, starts, scored_from, 1);
-        err = (Error){0};
-        if (training_windows_load_calibration(&m, path, &back, &err))
-            fail_msg("%s: read", damaged[i]);
-        assert_contains(err.msg, "parts.windows.safetensors: calibration");
-    }
-    window_set_free(&ws);
-    model_free(&m);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,8 +433,6 @@ int main(void)
         cmocka_unit_test(refusals),
         cmocka_unit_test(in_place),
         cmocka_unit_test(ctrl_c_writes_nothing),
-        cmocka_unit_test(update_sets_the_threshold_again),
-        cmocka_unit_test(damaged_calibration_parts_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
