@@ -158,6 +158,10 @@ bool model_grow_vocab(Model *m, const char *const *new_names, int n_new, uint64_
         return error_set(err, "growing the vocabulary by %d keys", n_new);
     if (n_new == 0)
         return true;
+    int n_keys;
+    model_key_names(m, &n_keys);
+    if (n_new > 1000000 - n_keys) /* the kinds' limit, said before their count could overflow */
+        return error_set(err, "growing the vocabulary by %d keys: more than 1,000,000 in all", n_new);
     return names_are_new(m, new_names, n_new, err) && m->kind->grow(m->state, new_names, n_new, seed, err);
 }
 

@@ -193,3 +193,17 @@ char **model_vocab_grown(char **names, int n, const char *const *new_names, int 
         memcpy(grown, names, (size_t)n * sizeof *grown);
     return grown;
 }
+
+bool model_grow_block(const TensorTable *old, const float *params, const TensorTable *grown, char **names, int n_keys,
+                      const char *const *new_names, int n_new, uint64_t seed, float **grown_params,
+                      char ***grown_names, Error *err)
+{
+    *grown_params = malloc(grown->n_params * sizeof **grown_params);
+    *grown_names = *grown_params ? model_vocab_grown(names, n_keys, new_names, n_new) : NULL;
+    if (!*grown_names) {
+        free(*grown_params);
+        return error_set_code(err, ERROR_NOMEM, "out of memory for a model of %zu parameters", grown->n_params);
+    }
+    tensor_table_grow(old, params, grown, *grown_params, seed);
+    return true;
+}

@@ -7,6 +7,7 @@
 
 #include "../io/safetensors.h"
 #include "calibration.h"
+#include "tensor_table.h"
 
 /* names as a JSON array of strings (malloc'd), or NULL when memory runs out */
 char *model_vocab_json(char *const *names, int n);
@@ -23,6 +24,14 @@ bool model_read_learned_windows(const SafeTensors *st, const char *path, uint64_
 /* names[0..n) then copies of new_names[0..n_new), in a new array (the old array is to be freed,
  * not its names); NULL, names untouched, when memory runs out. */
 char **model_vocab_grown(char **names, int n, const char *const *new_names, int n_new);
+
+/* What a kind's grow makes before it lays its views: the parameter block of the grown tensor table
+ * (every old tensor copied into its leading rows and columns, the rest initialised from seed,
+ * tensor_table_grow) and the grown vocabulary (model_vocab_grown). On failure nothing is left
+ * allocated and the model is untouched. */
+bool model_grow_block(const TensorTable *old, const float *params, const TensorTable *grown, char **names, int n_keys,
+                      const char *const *new_names, int n_new, uint64_t seed, float **grown_params,
+                      char ***grown_names, Error *err);
 
 /* Copies each wanted tensor's data from the file, checking its name and shape. */
 bool model_copy_tensors(const SafeTensors *st, const char *path, const StTensor *want, size_t n,

@@ -124,21 +124,17 @@ void seq2seq_free(Seq2Seq *m)
 bool seq2seq_grow_vocab(Seq2Seq *m, const char *const *new_names, int n_new, uint64_t seed, Error *err)
 {
     Seq2SeqConfig grown_cfg = m->cfg;
-    if (n_new > 1000000 - m->cfg.vocab)
-        return error_set(err, "growing the vocabulary by %d keys: more than 1,000,000 in all", n_new);
     grown_cfg.vocab += n_new;
     if (!seq2seq_config_check(&grown_cfg, err))
         return false;
     TensorTable old, grown;
     seq2seq_tensor_table(&m->cfg, &old);
     seq2seq_tensor_table(&grown_cfg, &grown);
-    float *params = malloc(grown.n_params * sizeof *params);
-    char **names = params ? model_vocab_grown(m->key_names, m->cfg.vocab, new_names, n_new) : NULL;
-    if (!names) {
-        free(params);
-        return error_set_code(err, ERROR_NOMEM, "out of memory for a model of %zu parameters", grown.n_params);
-    }
-    tensor_table_grow(&old, m->params, &grown, params, seed);
+    float *params;
+    char **names;
+    if (!model_grow_block(&old, m->params, &grown, m->key_names, m->cfg.vocab, new_names, n_new, seed, &params, &names,
+                          err))
+        return false;
     Seq2SeqTensors views;
     tensor_table_views(&grown, params, &views);
     tensor_table_neutral_rows(views.fc_weight, views.fc_bias, (size_t)m->cfg.vocab, (size_t)grown_cfg.vocab,
