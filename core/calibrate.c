@@ -80,6 +80,17 @@ size_t holdout_start(const Trace *t, float holdout, size_t segment)
     return start;
 }
 
+/* t's segments from event first on, scored by the model's rule. */
+static bool score_from(const Model *m, const Trace *t, size_t first, const CancelFlag *cancel, Scores *out, Error *err)
+{
+    const Calibration *cal = model_calibration_const(m);
+    EventOutcomes outcomes = {0};
+    bool ok = model_outcomes(m, t, first, t->n_events, &outcomes, cancel, err) &&
+              scores_compute_rule(out, &outcomes, (size_t)cal->segment, cal->score, cal->smooth, err);
+    event_outcomes_free(&outcomes);
+    return ok;
+}
+
 bool calibrate_held_back(Model *m, const TraceSet *set, float holdout, const CancelFlag *cancel, size_t *segments,
                          Error *err)
 {
@@ -89,10 +100,7 @@ bool calibrate_held_back(Model *m, const TraceSet *set, float holdout, const Can
     bool ok = scores || error_set_code(err, ERROR_NOMEM, "out of memory");
     for (size_t i = 0; ok && i < set->n_traces; i++) {
         const Trace *t = &set->traces[i];
-        EventOutcomes outcomes = {0};
-        ok = model_outcomes(m, t, holdout_start(t, holdout, (size_t)cal->segment), t->n_events, &outcomes, cancel, err) &&
-             scores_compute_rule(&scores[n_scored], &outcomes, (size_t)cal->segment, cal->score, cal->smooth, err);
-        event_outcomes_free(&outcomes);
+        ok = score_from(m, t, holdout_start(t, holdout, (size_t)cal->segment), cancel, &scores[n_scored], err);
         n_scored += ok;
     }
     ok = ok && calibrate_from_scores(cal, scores, n_scored, segments, err);
@@ -123,10 +131,7 @@ bool calibrate_parts(Model *m, const CalibrationParts *cp, const CancelFlag *can
     bool ok = (scores && ids) || error_nomem(err);
     for (size_t p = 0; ok && p < cp->n; p++) {
         Trace t = part_trace(cp, p, ids, session_start, path);
-        EventOutcomes outcomes = {0};
-        ok = model_outcomes(m, &t, (size_t)cp->scored_from[p], t.n_events, &outcomes, cancel, err) &&
-             scores_compute_rule(&scores[n_scored], &outcomes, (size_t)cal->segment, cal->score, cal->smooth, err);
-        event_outcomes_free(&outcomes);
+        ok = score_from(m, &t, (size_t)cp->scored_from[p], cancel, &scores[n_scored], err);
         n_scored += ok;
     }
     ok = ok && calibrate_from_scores(cal, scores, n_scored, segments, err);
