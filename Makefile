@@ -13,8 +13,9 @@ CFLAGS ?= -O2 -g
 SANITIZE ?=
 override CFLAGS += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -MMD -MP $(SANITIZE)
 # Recursive (=) so pkg-config runs only after deps.sh has installed what it asks about.
-# The trace readers' libraries: compressed input, LTTng's CTF, trace-cmd's trace.dat.
-IO_PKGS = zlib liblzma libzstd babeltrace2 libtracecmd
+# The trace readers' libraries: compressed input, LTTng's CTF, trace-cmd's trace.dat; raw logs'
+# formats and masks (PCRE2) and their template ids (nettle's MD5).
+IO_PKGS = zlib liblzma libzstd babeltrace2 libtracecmd libpcre2-8 nettle
 DEP_CFLAGS = $(shell pkg-config --cflags ncursesw openblas jansson $(IO_PKGS))
 DEP_LIBS = -lcsv $(shell pkg-config --libs openblas ncursesw jansson $(IO_PKGS)) -lpthread -lm
 TEST_CFLAGS = $(shell pkg-config --cflags cmocka)

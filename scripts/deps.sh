@@ -22,6 +22,9 @@ have_pkg liblzma || missing+=(liblzma-dev)
 have_pkg libzstd || missing+=(libzstd-dev)
 have_pkg babeltrace2 || missing+=(libbabeltrace2-dev)
 have_pkg libtracecmd || missing+=(libtracecmd-dev)
+# raw logs: their line formats and masks (PCRE2), their template ids (nettle's MD5)
+have_pkg libpcre2-8 || missing+=(libpcre2-dev)
+have_pkg nettle || missing+=(nettle-dev)
 command -v tmux >/dev/null || missing+=(tmux)
 # a perf.data file is read through `perf script` (the tests read recorded ones)
 command -v perf >/dev/null || missing+=(linux-perf)
@@ -37,6 +40,8 @@ if [ "${1:-}" = bench ]; then
     # the kernel-trace benchmark's data and peer
     command -v zstd >/dev/null || missing+=(zstd)
     command -v babeltrace2 >/dev/null || missing+=(babeltrace2)
+    # the log parser's peer: loghub's Drain (bench/peers/loghub_drain.py) on pandas and regex
+    /usr/bin/python3 -c 'import pandas, regex' 2>/dev/null || missing+=(python3-pandas python3-regex)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

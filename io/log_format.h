@@ -1,0 +1,58 @@
+/* How a raw log's lines are laid out, written as loghub's benchmark writes it:
+ * "<Date> <Time> <Pid> <Level> <Component>: <Content>" -- each <Name> a field, the text between
+ * them literal (a run of spaces matching any run of whitespace; other text is a PCRE2 pattern, so
+ * "(\[<PID>\])?" makes a field optional). A line is whitespace-trimmed, then matched whole; the
+ * fields are the shortest that let the line match, as loghub's parsers split them. One field must
+ * be <Content>, the message the template miner reads. Presets name formats of common logs. */
+#ifndef TRACEAID_LOG_FORMAT_H
+#define TRACEAID_LOG_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "drain.h"
+#include "error.h"
+
+#define LOG_FORMAT_MAX_FIELDS 32
+
+typedef struct LogSpan {
+    size_t offset, len;         /* into the line; len 0 for an optional field absent */
+} LogSpan;
+
+typedef struct LogFormat {
+    char *text;                 /* the format as given (a preset's expanded) */
+    void *re;                   /* the compiled pcre2_code */
+    void *match;                /* its pcre2_match_data */
+    size_t n_fields;
+    char *field[LOG_FORMAT_MAX_FIELDS];
+    size_t content;             /* index of the Content field */
+} LogFormat;
+
+/* One preset: a name, the format, and the miner's settings that suit it (the loghub benchmark's
+ * for its systems). time_fields names the fields that make a timestamp, comma-separated ("Date,Time"),
+ * or NULL. */
+typedef struct LogPreset {
+    const char *name;
+    const char *format;
+    const char *description;
+    const char *masks[DRAIN_MAX_MASKS];
+    double similarity;
+    int depth;
+    const char *time_fields;
+} LogPreset;
+
+const LogPreset *log_presets(size_t *n);
+/* The preset of that name (case ignored), or NULL. */
+const LogPreset *log_preset_find(const char *name);
+
+/* Compiles a format (or a preset's name). A format without <Content>, a field named twice, or
+ * one that is not a valid pattern is ERROR_USAGE naming where. */
+bool log_format_compile(LogFormat *f, const char *format, Error *err);
+void log_format_free(LogFormat *f);
+/* Matches one line (its line end already off); false when it does not match. spans gets
+ * f->n_fields entries, offsets into line (leading whitespace counted). */
+bool log_format_match(const LogFormat *f, const char *line, size_t len, LogSpan *spans);
+/* The index of a field by name (case ignored), or -1. */
+int log_format_field(const LogFormat *f, const char *name);
+
+#endif
