@@ -110,6 +110,15 @@ static bool set_float(const ArgSpec *spec, const char *value, Error *err)
     return true;
 }
 
+static bool add_string(const ArgSpec *spec, const char *value, Error *err)
+{
+    StringList *list = spec->target;
+    if (list->n == STRING_LIST_MAX)
+        return error_set_code(err, ERROR_USAGE, "--%s: at most %d of them", spec->name, STRING_LIST_MAX);
+    list->items[list->n++] = value;
+    return true;
+}
+
 static bool set_value(const ArgSpec *spec, const char *value, ArgInputs *inputs, Error *err)
 {
     switch (spec->type.kind) {
@@ -121,6 +130,8 @@ static bool set_value(const ArgSpec *spec, const char *value, ArgInputs *inputs,
         return true;
     case ARG_KIND_SESSIONS:
         return add_input(inputs, value, TRACE_FORMAT_SESSIONS, err);
+    case ARG_KIND_STRINGS:
+        return add_string(spec, value, err);
     case ARG_KIND_INT:
         return set_int(spec, value, err);
     case ARG_KIND_UINT:

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "../io/error.h"
+#include "../io/string_list.h"
 #include "scored_set.h"
 
 enum { EXIT_OK = 0, EXIT_ANOMALY = 1, EXIT_ERROR = 2, EXIT_INTERRUPTED = 130 };
@@ -20,6 +21,7 @@ typedef enum ArgKind {
     ARG_KIND_UINT,      /* uint64_t */
     ARG_KIND_FLOAT,     /* float: what every fractional option feeds */
     ARG_KIND_SESSIONS,  /* a session file, added to the inputs in command-line order */
+    ARG_KIND_STRINGS,   /* StringList: each use of the option adds one */
 } ArgKind;
 
 /* One end of a number option's range, in its kind's type. */
@@ -41,6 +43,7 @@ typedef struct ArgType {
 #define ARG_FLAG {.kind = ARG_KIND_FLAG}
 #define ARG_STRING {.kind = ARG_KIND_STRING}
 #define ARG_SESSIONS {.kind = ARG_KIND_SESSIONS}
+#define ARG_STRINGS {.kind = ARG_KIND_STRINGS}
 #define ARG_INT(lo, hi) {.kind = ARG_KIND_INT, .min.i = (lo), .max.i = (hi)}
 #define ARG_UINT(lo, hi) {.kind = ARG_KIND_UINT, .min.u = (lo), .max.u = (hi)}
 #define ARG_FLOAT(lo, hi) {.kind = ARG_KIND_FLOAT, .min.f = (lo), .max.f = (hi)}
@@ -111,6 +114,14 @@ int exit_status_for(ErrorCode code);
     {"group-col", 0, ARG_STRING, &(ta)->opt.group_col, "COL", "structured logs: a session per value of COL"}, \
     {"group-regex", 0, ARG_STRING, &(ta)->opt.group_regex, "RE", "structured logs: a session per first match of RE in --group-col (Content)"}, \
     {"meanings", 0, ARG_STRING, &(ta)->meanings_path, "FILE", "key meanings, KEY<TAB>meaning a line"}
+
+/* How raw logs are read and turned into keys: the commands that read traces and `parse`. */
+#define LOG_ARG_SPECS(lo)                                                                       \
+    {"log-format", 0, ARG_STRING, &(lo)->format, "FMT", "raw logs: the line format ('<Date> <Time> <Level> <Component>: <Content>') or a preset's name (parse --list-formats)"}, \
+    {"mask", 0, ARG_STRINGS, &(lo)->masks, "RE", "raw logs: replace matches of RE with <*> before mining templates (repeatable; replaces the preset's)"}, \
+    {"similarity", 0, ARG_FLOAT(0.01, 1), &(lo)->similarity, "X", "raw logs: the share of equal tokens a message needs to join a template (0.5)"}, \
+    {"depth", 0, ARG_UINT(3, 100), &(lo)->depth, "N", "raw logs: the template tree's depth, as Drain's (4: routed by the first 2 tokens)"}, \
+    {"templates", 0, ARG_STRING, &(lo)->templates, "FILE", "raw logs: reuse these templates (loghub's *_templates.csv), so keys mean the same as before"}
 
 /* Loads the inputs and the meanings file named in tr; Ctrl-C stops it (ERROR_INTERRUPTED). */
 bool trace_args_load(TraceRequest *tr, const ArgInputs *inputs, TraceSet *set, Error *err);

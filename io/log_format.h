@@ -9,9 +9,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "drain.h"
 #include "error.h"
+#include "string_list.h"
 
 #define LOG_FORMAT_MAX_FIELDS 32
 
@@ -40,6 +42,16 @@ typedef struct LogPreset {
     int depth;
     const char *time_fields;
 } LogPreset;
+
+/* How a raw log is read, from the command line: every field 0/NULL means "the preset's, else the
+ * default". */
+typedef struct LogOptions {
+    const char *format;         /* --log-format: a format or a preset's name */
+    StringList masks;           /* --mask (repeatable): replace the preset's masks */
+    float similarity;           /* --similarity */
+    uint64_t depth;             /* --depth */
+    const char *templates;      /* --templates FILE: loghub templates to reuse, frozen */
+} LogOptions;
 
 const LogPreset *log_presets(size_t *n);
 /* The preset of that name (case ignored), or NULL. */

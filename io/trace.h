@@ -12,6 +12,7 @@
 #include "cancel.h"
 #include "error.h"
 #include "fields.h"
+#include "log_format.h"
 #include "meanings.h"
 #include "strpool.h"
 #include "vocab.h"
@@ -37,6 +38,8 @@ typedef struct TraceOptions {
     const char *time_col, *cpu_col, *pid_col, *tid_col, *name_col;
     const char *group_col;      /* structured logs: one session per value of this column ... */
     const char *group_regex;    /* ... or per first match of this regex in it (default Content) */
+    const char *time_format;    /* --time-format: how the time column reads; NULL: recognised */
+    LogOptions log;             /* raw logs: their line format and the template miner's settings */
     const CancelFlag *cancel;   /* stops loading when it becomes nonzero */
     /* per chunk read; may be NULL. bytes_total is 0 when unknown (a pipe or FIFO) */
     void (*progress)(uint64_t bytes_done, uint64_t bytes_total, void *ctx);
