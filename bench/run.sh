@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash bench/load.sh
+bash bench/parse.sh
 bash bench/kernel.sh
 bash bench/deeplog.sh
 bash bench/seq2seq.sh
