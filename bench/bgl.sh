@@ -10,8 +10,8 @@
 #                unseen, but most normal lines evaluated were trained on (its FP is optimistic);
 #   first-half   on the normal lines of lines 1-1000, evaluated on lines 1001-2000: nothing
 #                evaluated was seen, the honest split.
-# SEGMENTS: the segment lengths tried. BGL_KEYS=loghub keys by the structured CSV's hand-checked
-# EventIds instead of traceaid's templates. Thunderbird_2k's labels are counted too (all "-" in
+# SEGMENTS: the segment lengths tried. BGL_KEYS=parsed reads parse's structured CSV instead of
+# the raw log (the same keys), BGL_KEYS=loghub loghub's, keyed by its hand-checked EventIds. Thunderbird_2k's labels are counted too (all "-" in
 # the sample: nothing to evaluate).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,15 +37,19 @@ labels "$LOGHUB/Thunderbird/Thunderbird_2k.log.xz" Thunderbird_2k
 
 # The inputs, keyed as KEYS says: whole, normal (every normal line), first-normal (the normal
 # lines of the first HALF), second (the lines after HALF), each with READ, the options that read it.
-if [ "$KEYS" = loghub ]; then
-    EXT=csv READ=()
-    xz -dc "$LOGHUB/BGL/BGL_2k.log_structured.csv.xz" > "$OUT/whole.csv"
-else
-    EXT=log
-    ./traceaid parse "$RAW" -o "$OUT/BGL_2k_structured.csv" --log-format bgl
-    READ=(--log-format bgl --templates "$OUT/BGL_2k_templates.csv")
-    cp "$RAW" "$OUT/whole.log"
-fi
+case $KEYS in
+    loghub)     # loghub's structured CSV: its hand-checked EventIds are the keys
+        EXT=csv READ=()
+        xz -dc "$LOGHUB/BGL/BGL_2k.log_structured.csv.xz" > "$OUT/whole.csv" ;;
+    parsed)     # traceaid parse's structured CSV: the keys are its template ids
+        EXT=csv READ=()
+        ./traceaid parse "$RAW" -o "$OUT/whole.csv" --log-format bgl ;;
+    *)          # the raw log, its templates those parse found in the whole log, frozen
+        EXT=log
+        ./traceaid parse "$RAW" -o "$OUT/BGL_2k_structured.csv" --log-format bgl
+        READ=(--log-format bgl --templates "$OUT/BGL_2k_templates.csv")
+        cp "$RAW" "$OUT/whole.log" ;;
+esac
 # pick AWK_CONDITION OUT: the whole input's lines whose raw line (its number r, its label l)
 # meets the condition; a CSV keeps its header. One row a line in both forms.
 pick() {
