@@ -30,9 +30,9 @@ declare -A PUBLISHED=(
 SYSTEMS="HDFS Hadoop Spark Zookeeper BGL HPC Thunderbird Windows Linux Android HealthApp Apache
          Proxifier OpenSSH OpenStack Mac"
 
-# the first of the named fields a JSON object has
+# the first of the named numeric fields a JSON object has (spaces in it ignored)
 jfirst() {
-    local json=$1 name value
+    local json=${1// /} name value
     shift
     for name in "$@"; do
         value=$(jfield "$name" "$json")
@@ -58,7 +58,7 @@ quality() {
         total=$((total + 1))
         awk -v s="$sys" -v n="$lines" -v a="$acc" -v p="${PUBLISHED[$sys]}" -v f="$f1" 'BEGIN {
             printf "%-12s %9s %9.4f %9.4f %10s  %s\n", s, n, a, p, f == "" ? "-" : sprintf("%.4f", f),
-                   a + 1e-9 >= p ? "yes" : "NO (" sprintf("%+.4f", a - p) ")" }'
+                   (a + 1e-9 >= p) ? "yes" : ("NO (" sprintf("%+.4f", a - p) ")") }'
         awk -v a="$acc" -v p="${PUBLISHED[$sys]}" 'BEGIN { exit !(a + 1e-9 >= p) }' && met=$((met + 1))
         sum=$(awk -v s="$sum" -v a="$acc" 'BEGIN { print s + a }')
         sum_pub=$(awk -v s="$sum_pub" -v p="${PUBLISHED[$sys]}" 'BEGIN { print s + p }')
@@ -66,7 +66,7 @@ quality() {
     [ "$total" -gt 0 ] || return 0
     awk -v s="$sum" -v p="$sum_pub" -v n="$total" -v m="$met" 'BEGIN {
         printf "%-12s %9s %9.4f %9.4f %10s  %d of %d\n", "mean", "", s / n, p / n, "", m, n
-        printf "goal          at or above the published Drain figure on every system: %s\n", m == n ? "met" : "MISSED" }'
+        printf "goal          at or above the published Drain figure on every system: %s\n", (m == n) ? "met" : "MISSED" }'
 }
 
 # the 1M-line log, made once
@@ -89,14 +89,15 @@ sys.stdout.writelines(r[col] + "\n" for r in rows)' "$1"
 }
 
 speed() {
-    local log ours=() seconds out
+    local log ours=() seconds out start
     log=$(speed_log)
     out=$OUT/hdfs-1m_structured.csv
     echo "== parsing a ${PARSE_LINES}-line HDFS-style log ($(du -m "$log" | cut -f1) MB, bench/gen_log.c), median of $PARSE_RUNS runs"
     for _ in $(seq "$PARSE_RUNS"); do
-        /usr/bin/time -o "$OUT/time" -f %e ./traceaid parse "$log" -o "$out" --log-format hdfs >/dev/null 2>"$OUT/parse.err" ||
+        start=$EPOCHREALTIME
+        ./traceaid parse "$log" -o "$out" --log-format hdfs >/dev/null 2>"$OUT/parse.err" ||
             { echo "traceaid parse failed: $(head -3 "$OUT/parse.err")"; return 0; }
-        ours+=("$(tail -1 "$OUT/time")")
+        ours+=("$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')")
     done
     seconds=$(median "${ours[@]}")
     awk -v n="$PARSE_LINES" -v s="$seconds" 'BEGIN { printf "traceaid       %7.2f s  %9.0f lines/s  (wall time of the whole command)\n", s, n / s }'
@@ -115,7 +116,7 @@ speed() {
     same=$([ -z "$differ" ] && echo "identical on every line" || echo "DIFFERENT: $differ")
     echo "EventIds      $same"
     awk -v p="$(field seconds "$peer")" -v o="$seconds" 'BEGIN {
-        printf "ratio         %.1fx Drain.py'"'"'s speed    goal > 1x (traceaid faster): %s\n", p / o, p > o ? "met" : "MISSED" }'
+        printf "ratio         %.1fx Drain.py'"'"'s speed    goal > 1x (traceaid faster): %s\n", p / o, (p > o) ? "met" : "MISSED" }'
 }
 
 case $PART in
