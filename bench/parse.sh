@@ -100,7 +100,7 @@ speed() {
         ours+=("$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')")
     done
     seconds=$(median "${ours[@]}")
-    awk -v n="$PARSE_LINES" -v s="$seconds" 'BEGIN { printf "traceaid       %7.2f s  %9.0f lines/s  (wall time of the whole command)\n", s, n / s }'
+    awk -v n="$PARSE_LINES" -v s="$seconds" 'BEGIN { printf "%-16s %7.2f s  %9.0f lines/s  (wall time of the whole command)\n", "traceaid", s, n / s }'
     if ! /usr/bin/python3 -c 'import pandas, regex' 2>/dev/null; then
         echo "bench: the parsing peer needs Debian's python3-pandas and python3-regex"
         return 0
@@ -110,13 +110,13 @@ speed() {
            --format '<Date> <Time> <Pid> <Level> <Component>: <Content>' \
            --mask 'blk_-?\d+' --mask '(\d+\.){3}\d+(:\d+)?' --st 0.5 --depth 4)
     awk -v s="$(field seconds "$peer")" -v r="$(field lines_per_s "$peer")" 'BEGIN {
-        printf "loghub Drain.py%7.2f s  %9.0f lines/s  (LogParser.parse alone, interpreter start not counted)\n", s, r }'
+        printf "%-16s %7.2f s  %9.0f lines/s  (LogParser.parse alone, interpreter start not counted)\n", "loghub Drain.py", s, r }'
     local same differ
     differ=$(cmp <(event_ids "$out") <(event_ids "$(field structured "$peer")") 2>&1 | head -1 || true)
     same=$([ -z "$differ" ] && echo "identical on every line" || echo "DIFFERENT: $differ")
-    echo "EventIds      $same"
+    echo "EventIds         $same"
     awk -v p="$(field seconds "$peer")" -v o="$seconds" 'BEGIN {
-        printf "ratio         %.1fx Drain.py'"'"'s speed    goal > 1x (traceaid faster): %s\n", p / o, (p > o) ? "met" : "MISSED" }'
+        printf "ratio            %.1fx Drain.py'"'"'s speed    goal > 1x (traceaid faster): %s\n", p / o, (p > o) ? "met" : "MISSED" }'
 }
 
 case $PART in
