@@ -332,6 +332,7 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
             snprintf(app.message, sizeof app.message, "%s", loader->truth_note); /* no timing: screens repeat */
             if (app.marks_note[0]) /* rows of a marks file that did not apply */
                 snprintf(app.message, sizeof app.message, "%s", app.marks_note);
+            append_warning(&app, loader);
             ok = ok && run_script(&app, opt->script, err);
         } else if (ok) {
             ok = run_terminal(&app, loader, has_model, stop, err);
