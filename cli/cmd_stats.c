@@ -86,7 +86,8 @@ static void print_sessions(const TraceSet *set, int key_width, const int *col_wi
         l[t] = summary_session_lengths(&set->traces[t]);
         any |= l[t].n > 0;
     }
-    static const char *const rows[] = {"sessions", "shortest session", "median session", "longest session"};
+    /* their lengths in rows under it, as long as "distinct keys" at most */
+    static const char *const rows[] = {"sessions", "  shortest", "  median", "  longest"};
     char cell[32];
     for (size_t r = 0; any && r < sizeof rows / sizeof rows[0]; r++) {
         printf("%-*s", key_width, rows[r]);
@@ -101,7 +102,7 @@ static void print_sessions(const TraceSet *set, int key_width, const int *col_wi
 
 static void print_table(const KeyCounts *kc, const TraceSet *set, bool percent)
 {
-    int key_width = (int)strlen("shortest session");
+    int key_width = (int)strlen("distinct keys");
     for (size_t k = 0; k < kc->n_keys; k++) {
         int len = (int)strlen(vocab_name(&set->vocab, (uint32_t)k));
         key_width = len > key_width ? len : key_width;

@@ -54,9 +54,9 @@ static void stats_counts_sessions_and_lengths(void **state)
     RunResult r = run_traceaid("stats", "--group-regex", "blk_[0-9]+", log, "--sessions", sessions);
     assert_status(r, 0);
     assert_row(r.out, "sessions", "3 4");
-    assert_row(r.out, "shortest session", "1 1");
-    assert_row(r.out, "median session", "2 2");
-    assert_row(r.out, "longest session", "3 7");
+    assert_row(r.out, "  shortest", "1 1");
+    assert_row(r.out, "  median", "2 2");
+    assert_row(r.out, "  longest", "3 7");
     assert_string_equal(r.err, "");
     run_result_free(&r);
     /* a trace of events beside one of sessions: "-" */
@@ -73,7 +73,7 @@ static void stats_counts_sessions_and_lengths(void **state)
     r = run_traceaid("stats", "--group-regex", "blk_-?[0-9]+", HDFS_2K);
     assert_status(r, 0);
     assert_row(r.out, "sessions", "1,994");
-    assert_row(r.out, "longest session", "2");
+    assert_row(r.out, "  longest", "2");
     run_result_free(&r);
 }
 
