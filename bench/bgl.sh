@@ -12,7 +12,7 @@
 #                evaluated was seen, the honest split.
 # SEGMENTS: the segment lengths tried. BGL_KEYS=parsed reads the structured CSV of one parse of
 # the whole log instead (its template ids the keys), BGL_KEYS=loghub loghub's (its hand-checked
-# EventIds). Thunderbird_2k's labels are counted too (all "-" in the sample: nothing to evaluate).
+# templates). Thunderbird_2k's labels are counted too (all "-" in the sample: nothing to evaluate).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -39,7 +39,7 @@ labels "$LOGHUB/Thunderbird/Thunderbird_2k.log.xz" Thunderbird_2k
 xz -dc "$LOGHUB/BGL/BGL_2k.log_structured.csv.xz" > "$OUT/BGL_2k_truth_structured.csv"
 ./traceaid parse "$RAW" -o "$OUT/BGL_2k_structured.csv" --log-format bgl --truth "$OUT/BGL_2k_truth_structured.csv"
 case $KEYS in
-    loghub)     # loghub's structured CSV: its hand-checked EventIds are the keys
+    loghub)     # loghub's structured CSV: its hand-checked templates are the keys
         EXT=csv READ=()
         cp "$OUT/BGL_2k_truth_structured.csv" "$OUT/whole.csv" ;;
     parsed)     # traceaid parse's structured CSV of the whole log: its template ids are the keys
