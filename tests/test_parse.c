@@ -135,8 +135,14 @@ static void standard_input_gives_the_same_output(void **state)
     assert_int_equal(system(cmd), 0);
     char *a = slurp(test_path("from_file.csv")), *b = slurp(test_path("from_pipe.csv"));
     assert_string_equal(a, b);
-    free(a);
     free(b);
+    /* -o -: the CSV on standard output, the summary on standard error, no templates file */
+    r = run_traceaid("parse", "--log-format", FORMAT, log, "-o", "-");
+    assert_status(r, 0);
+    assert_string_equal(r.out, a);
+    assert_contains(r.err, "4 lines: 2 templates -> -\n");
+    free(a);
+    run_result_free(&r);
 }
 
 static void bad_formats_and_truths_leave_no_file(void **state)
