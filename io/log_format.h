@@ -57,6 +57,14 @@ const LogPreset *log_presets(size_t *n);
 /* The preset of that name (case ignored), or NULL. */
 const LogPreset *log_preset_find(const char *name);
 
+/* The masks for a format that is no preset: IPv4(:port), 0x hex, paths, whole-token numbers;
+ * NULL-terminated. */
+const char *const *log_default_masks(void);
+/* The miner's options for a command's LogOptions: a preset's settings (the format's name, or
+ * "line" when none is given), else the defaults with log_default_masks(); then --mask (which
+ * replaces the masks), --similarity and --depth. An option out of range is ERROR_USAGE. */
+bool log_drain_options(const LogOptions *lo, DrainOptions *o, Error *err);
+
 /* Compiles a format (or a preset's name). A format without <Content>, a field named twice, or
  * one that is not a valid pattern is ERROR_USAGE naming where. */
 bool log_format_compile(LogFormat *f, const char *format, Error *err);

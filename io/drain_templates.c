@@ -1,0 +1,228 @@
+/* Templates files, loghub's *_templates.csv (EventId,EventTemplate,Occurrences): loaded as
+ * frozen clusters, saved with the clusters that end with one template merged. */
+#include "drain_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csv_write.h"
+#include "input.h"
+#include "safe_file.h"
+
+/* The whole file (decompressed), NUL-terminated. */
+static bool read_all(const char *path, char **data, size_t *len, Error *err)
+{
+    InputStream in;
+    if (!input_open(&in, path, NULL, err))
+        return false;
+    size_t cap = 1 << 16;
+    *len = 0;
+    *data = malloc(cap);
+    for (;;) {
+        if (!*data) {
+            input_close(&in);
+            return error_nomem(err);
+        }
+        if (*len + 4096 + 1 > cap) {
+            char *more = realloc(*data, cap *= 2);
+            if (!more)
+                free(*data);
+            *data = more;
+            continue;
+        }
+        ssize_t got = input_read(&in, *data + *len, cap - *len - 1);
+        if (got < 0) {
+            free(*data);
+            bool ok = input_read_error(&in, err);
+            input_close(&in);
+            return ok;
+        }
+        if (got == 0)
+            break;
+        *len += (size_t)got;
+    }
+    input_close(&in);
+    (*data)[*len] = '\0';
+    return true;
+}
+
+/* A CSV cursor over the file: fields unquoted in place, quotes undoubled. */
+typedef struct CsvCursor {
+    char *s;
+    size_t pos, len;
+    size_t line;                /* of the cursor, from 1 */
+} CsvCursor;
+
+/* The next field: *field points into the data (rewritten in place), *end_of_record says
+ * whether a line end (or the file's end) followed it. */
+static bool next_field(CsvCursor *c, const char *path, char **field, size_t *field_len,
+                       bool *end_of_record, Error *err)
+{
+    char *s = c->s;
+    size_t out = c->pos;
+    *field = s + c->pos;
+    if (c->pos < c->len && s[c->pos] == '"') {
+        size_t start_line = c->line;
+        size_t i = c->pos + 1;
+        for (;;) {
+            if (i >= c->len)
+                return error_set(err, "%s:%zu: a quoted field never ends", path, start_line);
+            if (s[i] == '"') {
+                if (i + 1 < c->len && s[i + 1] == '"') {
+                    s[out++] = '"';
+                    i += 2;
+                    continue;
+                }
+                i++;
+                break;
+            }
+            if (s[i] == '\n')
+                c->line++;
+            s[out++] = s[i++];
+        }
+        c->pos = i;
+    } else {
+        while (c->pos < c->len && s[c->pos] != ',' && s[c->pos] != '\n' && s[c->pos] != '\r')
+            s[out++] = s[c->pos++];
+    }
+    *field_len = out - (size_t)(*field - s);
+    if (c->pos < c->len && s[c->pos] == ',') {
+        c->pos++;
+        *end_of_record = false;
+        return true;
+    }
+    if (c->pos < c->len && s[c->pos] == '\r')
+        c->pos++;
+    if (c->pos < c->len && s[c->pos] != '\n')
+        return error_set(err, "%s:%zu: text after a quoted field", path, c->line);
+    if (c->pos < c->len) {
+        c->pos++;
+        c->line++;
+    }
+    *end_of_record = true;
+    return true;
+}
+
+#define MAX_COLUMNS 64
+
+typedef struct Record {
+    char *field[MAX_COLUMNS];
+    size_t len[MAX_COLUMNS];
+    size_t n;
+    size_t line;
+} Record;
+
+static bool next_record(CsvCursor *c, const char *path, Record *r, Error *err)
+{
+    r->n = 0;
+    r->line = c->line;
+    bool end = false;
+    while (!end) {
+        char *f;
+        size_t n = 0;
+        if (!next_field(c, path, &f, &n, &end, err))
+            return false;
+        if (r->n == MAX_COLUMNS)
+            return error_set(err, "%s:%zu: more than %d columns", path, r->line, MAX_COLUMNS);
+        r->field[r->n] = f;
+        r->len[r->n++] = n;
+    }
+    return true;
+}
+
+static int column(const Record *header, const char *name)
+{
+    for (size_t k = 0; k < header->n; k++)
+        if (header->len[k] == strlen(name) && strncasecmp(header->field[k], name, header->len[k]) == 0)
+            return (int)k;
+    return -1;
+}
+
+static bool load_template(Drain *d, const Record *r, int id_col, int template_col,
+                          const char *path, Error *err)
+{
+    if ((size_t)id_col >= r->n || (size_t)template_col >= r->n)
+        return error_set(err, "%s:%zu: %zu columns, the header has more", path, r->line, r->n);
+    size_t id_len = r->len[id_col];
+    if (id_len == 0 || id_len > DRAIN_LOADED_ID_MAX)
+        return error_set(err, "%s:%zu: an EventId must have 1 to %d characters", path, r->line,
+                         DRAIN_LOADED_ID_MAX);
+    const char *text = r->field[template_col];
+    int64_t n = drain_split(d, text, r->len[template_col], err);
+    uint32_t c;
+    if (n < 0 || !drain_create(d, text, (uint32_t)n, true, &c, err))
+        return false;
+    DrainCluster *cluster = &d->cluster[c];
+    memcpy(cluster->id, r->field[id_col], id_len);
+    cluster->id[id_len] = '\0';
+    cluster->id_valid = true;
+    return true;
+}
+
+bool drain_load_templates(Drain *d, const char *path, Error *err)
+{
+    char *data;
+    size_t len;
+    if (!read_all(path, &data, &len, err))
+        return false;
+    CsvCursor c = {.s = data, .len = len, .line = 1};
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        c.pos = 3;
+    Record header, row;
+    int id_col = -1, template_col = -1;
+    bool ok = next_record(&c, path, &header, err);
+    if (ok) {
+        id_col = column(&header, "EventId");
+        template_col = column(&header, "EventTemplate");
+        if (id_col < 0 || template_col < 0)
+            ok = error_set(err, "%s:1: the header must name EventId and EventTemplate", path);
+    }
+    while (ok && c.pos < c.len) {
+        ok = next_record(&c, path, &row, err);
+        if (ok && !(row.n == 1 && row.len[0] == 0)) /* a blank line */
+            ok = load_template(d, &row, id_col, template_col, path, err);
+    }
+    free(data);
+    return ok;
+}
+
+/* ---- saving ---- */
+
+bool drain_save_templates(const Drain *d, const char *path, Error *err)
+{
+    StrPool ids;
+    strpool_init(&ids);
+    uint32_t *first = malloc((d->n_clusters ? d->n_clusters : 1) * sizeof *first);
+    uint64_t *count = calloc(d->n_clusters ? d->n_clusters : 1, sizeof *count);
+    bool ok = first && count ? true : error_nomem(err);
+    for (uint32_t c = 0; ok && c < d->n_clusters; c++) {
+        const char *id = drain_id(d, c);
+        uint32_t k;
+        uint32_t before = ids.count;
+        ok = strpool_intern(&ids, id, strlen(id), &k, err);
+        if (ok && k == before)
+            first[k] = c;
+        if (ok)
+            count[k] += drain_occurrences(d, c);
+    }
+    SafeFile sf;
+    if (ok)
+        ok = safe_file_open(&sf, path, err);
+    if (ok) {
+        csv_header(sf.fp, "EventId,EventTemplate,Occurrences");
+        for (uint32_t k = 0; k < ids.count; k++) {
+            CsvRow row = csv_row_begin(sf.fp);
+            csv_row_text(&row, strpool_get(&ids, k));
+            csv_row_text(&row, drain_template(d, first[k]));
+            csv_row_number(&row, "%llu", (unsigned long long)count[k]);
+            csv_row_end(&row);
+        }
+        ok = safe_file_commit(&sf, err);
+    }
+    free(first);
+    free(count);
+    strpool_free(&ids);
+    return ok;
+}
