@@ -12,6 +12,7 @@
 #include "../core/model_vocab.h"
 #include "../core/scored_set.h"
 #include "../core/calibrate.h"
+#include "../core/summary.h"
 #include "../core/detection.h"
 #include "../core/marks.h"
 #include "../io/truth.h"
@@ -97,6 +98,8 @@ static int eval_sessions(const Command *cmd, EvalArgs *a, const ArgInputs *input
     bool ok = model_vocab_seed(&set, &model, err) && trace_set_load(&set, files, 2, &opt, err) &&
               marks_relabel_sessions(&set.traces[0], &set.traces[1], &set.vocab, &marks_applied, note, sizeof note, err);
     print_marks_note(cmd->name, note);
+    if (ok)
+        summary_print_warnings(stderr, &set);
     if (ok && model_eval(&model, &set.traces[0], &set.traces[1], &counts, opt.cancel, err)) {
         print_counts(a, &model, &counts, marks_applied);
         status = EXIT_OK;

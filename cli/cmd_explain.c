@@ -5,6 +5,7 @@
 #include "../io/json.h"
 #include "../core/explainer.h"
 #include "../core/session_verdicts.h"
+#include "../core/summary.h"
 #include "../core/keys.h"
 #include "../core/model_args.h"
 #include "commands.h"
@@ -223,6 +224,7 @@ static bool setup(ExplainContext *x, const ExplainArgs *a, const ArgInputs *inpu
             return false;
         x->has_nearest = true;
     }
+    summary_print_warnings(stderr, &x->set);
     InterpretOptions opt = INTERPRET_DEFAULTS;
     opt.max_changes = (int)a->changes;
     if (x->has_nearest) /* --normal wins over the model's own training windows */

@@ -1,6 +1,7 @@
 #include "args.h"
 
 #include "interrupt.h"
+#include "summary.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -348,8 +349,11 @@ bool trace_args_load(TraceRequest *tr, const ArgInputs *inputs, TraceSet *set, E
 {
     TraceOptions opt = tr->opt;
     opt.cancel = interrupt_install(); /* Ctrl-C stops the loading: exit status 130 */
-    return (!tr->meanings_path || meanings_load(&set->meanings, tr->meanings_path, err)) &&
-           trace_set_load(set, inputs->items, inputs->n, &opt, err);
+    bool ok = (!tr->meanings_path || meanings_load(&set->meanings, tr->meanings_path, err)) &&
+              trace_set_load(set, inputs->items, inputs->n, &opt, err);
+    if (ok)
+        summary_print_warnings(stderr, set);
+    return ok;
 }
 
 bool scored_args_load(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, const ArgInputs *inputs,
@@ -357,5 +361,8 @@ bool scored_args_load(ScoredSet *s, const ModelRequest *req, const TraceRequest 
 {
     TraceRequest cancellable = *tr;
     cancellable.opt.cancel = interrupt_install();
-    return scored_set_load(s, req, &cancellable, inputs->items, inputs->n, cancellable.opt.cancel, err);
+    bool ok = scored_set_load(s, req, &cancellable, inputs->items, inputs->n, cancellable.opt.cancel, err);
+    if (ok)
+        summary_print_warnings(stderr, &s->set);
+    return ok;
 }

@@ -49,3 +49,9 @@ void summary_print(FILE *out, const TraceSet *set)
     fprintf(out, "Compare keys across them with 'traceaid stats'; see 'traceaid help'.\n");
 }
 
+
+void summary_print_warnings(FILE *out, const TraceSet *set)
+{
+    for (size_t i = 0; i < set->warnings.n; i++)
+        fprintf(out, "traceaid: warning: %s\n", set->warnings.items[i]);
+}

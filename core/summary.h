@@ -7,5 +7,7 @@
 #include "../io/trace_set.h"
 
 void summary_print(FILE *out, const TraceSet *set);
+/* What loading found worth a word, a line each: "traceaid: warning: ...". */
+void summary_print_warnings(FILE *out, const TraceSet *set);
 
 #endif

@@ -115,7 +115,12 @@ static bool assign_key_columns(CsvReader *r)
     char cols[512];
     const char *key_cols = r->opt->key_cols;
     if (!key_cols) {
-        if (find_column(r, "EventId") >= 0) {
+        if (find_column(r, "EventId") >= 0 && find_column(r, "EventTemplate") >= 0) {
+            /* keyed by template: one EventId names different templates in different logs */
+            r->key_by_template = true;
+            r->t->structured_log = true;
+            return true;
+        } else if (find_column(r, "EventId") >= 0) {
             key_cols = "EventId";
             r->t->structured_log = true;
         } else if (find_column(r, "class") >= 0 && find_column(r, "event") >= 0) {
@@ -148,7 +153,31 @@ static bool assign_key_columns(CsvReader *r)
         r->key_part[col] = r->n_key_parts++;
         name += len + (name[len] == ',');
     }
+    /* --key EventId: still a structured log, its templates the keys' meanings */
+    if (r->n_key_parts == 1 && find_column(r, "EventId") >= 0 &&
+        r->role[find_column(r, "EventId")] == ROLE_KEY)
+        r->t->structured_log = true;
     return true;
+}
+
+/* A structured log's Content is kept per event for the explorer, named by the event's Level
+ * (or its Component when there is no Level column). */
+static bool find_log_columns(CsvReader *r)
+{
+    r->content_col = r->event_name_col = -1;
+    if (!r->t->structured_log)
+        return true;
+    r->content_col = find_column(r, "Content");
+    r->event_name_col = find_column(r, "Level");
+    if (r->event_name_col < 0)
+        r->event_name_col = find_column(r, "Component");
+    if (!r->key_by_template)
+        return true;
+    for (size_t col = 0; col < r->n_cols; col++)
+        if (r->role[col] == ROLE_TEMPLATE)
+            return true;
+    return csv_fail(r, "EventTemplate is %s, so it cannot give the keys; key by EventId with "
+                       "--key EventId", role_name(r->role[find_column(r, "EventTemplate")]));
 }
 
 bool csv_header_finish(CsvReader *r)
@@ -174,6 +203,8 @@ bool csv_header_finish(CsvReader *r)
         {ROLE_TEMPLATE, NULL, NULL, log ? "EventTemplate" : NULL},
     };
     if (!assign_roles(r, rules, sizeof rules / sizeof rules[0]))
+        return false;
+    if (!find_log_columns(r))
         return false;
     r->grouping = group_col != NULL;
     /* timed only with a time column: without one an event's time is its position, and a log's

@@ -42,10 +42,13 @@ typedef struct CsvReader {
     ColumnRole *role;
     int *key_part;              /* per column: its place in the key, for ROLE_KEY */
     int n_key_parts;
+    bool key_by_template;       /* a structured log's key: template_id(EventTemplate) */
+    int content_col;            /* a structured log's Content, kept in the trace's FieldStore ... */
+    int event_name_col;         /* ... under its Level (or Component); -1: none */
     /* the record being read */
     char *scratch;
     size_t scratch_len, scratch_cap;
-    Span part[CSV_MAX_KEY_COLS], group, template;
+    Span part[CSV_MAX_KEY_COLS], group, template, content, event_name;
     char *key;
     size_t key_cap;
     int64_t time;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "drain.h"
 #include "text.h"
 
 bool csv_fail(CsvReader *r, const char *fmt, ...)
@@ -101,6 +102,10 @@ static bool read_name(CsvReader *r, const char *s, size_t len)
 static bool read_field(CsvReader *r, const char *s, size_t len)
 {
     int64_t value;
+    if ((int)r->field == r->content_col && !stash(r, s, len, &r->content))
+        return false;
+    if ((int)r->field == r->event_name_col && !stash(r, s, len, &r->event_name))
+        return false;
     switch (r->role[r->field]) {
     case ROLE_KEY:
         return stash(r, s, len, &r->part[r->key_part[r->field]]);
@@ -155,9 +160,30 @@ static void on_field(void *data, size_t len, void *ctx)
     r->field++;
 }
 
+/* A structured log's key by template: its id, the first 8 hex digits of its MD5 (io/drain.h). */
+static bool intern_template_key(CsvReader *r, uint32_t *key_id)
+{
+    if (r->template.len == 0)
+        return csv_fail(r, "empty EventTemplate: a log keyed by template needs one on every line "
+                           "(or key by EventId with --key EventId)");
+    const char *text = r->scratch + r->template.offset;
+    if (text_invalid_utf8(text, r->template.len) < r->template.len)
+        return csv_fail(r, "invalid UTF-8 in the EventTemplate");
+    char id[DRAIN_ID_LEN + 1];
+    template_id(text, r->template.len, id);
+    int64_t found = vocab_find(r->vocab, id, DRAIN_ID_LEN);
+    if (found >= 0) {
+        *key_id = (uint32_t)found;
+        return true;
+    }
+    return vocab_intern(r->vocab, id, DRAIN_ID_LEN, key_id, r->err);
+}
+
 /* The key: the key columns joined with '/', interned in the vocab. */
 static bool intern_key(CsvReader *r, uint32_t *key_id)
 {
+    if (r->key_by_template)
+        return intern_template_key(r, key_id);
     size_t len = 0;
     for (int p = 0; p < r->n_key_parts; p++)
         len += r->part[p].len + 1;
@@ -188,15 +214,31 @@ static bool intern_key(CsvReader *r, uint32_t *key_id)
     return vocab_intern(r->vocab, r->key, o, key_id, r->err);
 }
 
+/* The template is the key's meaning; one key given two templates is warned of (meanings.h). */
 static bool record_meaning(CsvReader *r, uint32_t key_id)
 {
     const char *key = vocab_name(r->vocab, key_id);
-    if (!r->meanings || r->template.len == 0 || meanings_get(r->meanings, key))
+    if (!r->meanings || r->template.len == 0)
         return true;
     const char *text = r->scratch + r->template.offset;
     if (text_invalid_utf8(text, r->template.len) < r->template.len)
         return csv_fail(r, "invalid UTF-8 in the EventTemplate of %s", key);
-    return meanings_set(r->meanings, key, strlen(key), text, r->template.len, r->err);
+    if (meanings_note_template(r->meanings, key, text, r->template.len, r->path, r->record_line,
+                               r->key_by_template, r->err))
+        return true;
+    r->failed = true;
+    return false;
+}
+
+/* A structured log's message, for the explorer: Content under the Level (or Component). */
+static bool record_content(CsvReader *r)
+{
+    if (r->content_col < 0)
+        return true;
+    const char *text = r->scratch + r->content.offset, *name = r->scratch + r->event_name.offset;
+    if (!csv_check_utf8(r, text, r->content.len) || !csv_check_utf8(r, name, r->event_name.len))
+        return false;
+    return fields_append(&r->t->fields, name, r->event_name.len, text, r->content.len, r->err);
 }
 
 /* The session of this event: the group column's value, or the regex's first match in it. */
@@ -231,6 +273,8 @@ static void reset_record(CsvReader *r)
     memset(r->part, 0, sizeof r->part);
     memset(&r->group, 0, sizeof r->group);
     memset(&r->template, 0, sizeof r->template);
+    memset(&r->content, 0, sizeof r->content);
+    memset(&r->event_name, 0, sizeof r->event_name);
     r->time = (int64_t)r->t->n_events;
     r->cpu = TRACE_NO_CPU;
     r->pid = r->tid = TRACE_NO_ID;
@@ -257,7 +301,7 @@ static void on_row(int terminator, void *ctx)
         uint32_t key_id;
         if (!intern_key(r, &key_id) ||
             !trace_append(r->t, key_id, r->time, r->cpu, r->pid, r->tid, r->name_id, r->err) ||
-            !record_meaning(r, key_id) || (r->grouping && !record_group(r))) {
+            !record_meaning(r, key_id) || !record_content(r) || (r->grouping && !record_group(r))) {
             r->failed = true;
             return;
         }
@@ -429,7 +473,8 @@ bool csv_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
     if (text_cr_line_ends(in->prefix, in->prefix_len))
         return error_set(err, CR_LINE_ENDS_MESSAGE, path);
     CsvReader r = {.path = path, .opt = opt, .t = t, .vocab = vocab, .meanings = meanings,
-                   .err = err, .line = 1, .in_header = true};
+                   .err = err, .line = 1, .in_header = true, .content_col = -1,
+                   .event_name_col = -1};
     strpool_init(&r.groups);
     if (!csv_compile_group_regex(&r)) {
         reader_free(&r);

@@ -12,6 +12,9 @@ void meanings_init(Meanings *m)
     memset(m, 0, sizeof *m);
     strpool_init(&m->keys);
     strpool_init(&m->texts);
+    strpool_init(&m->noted);
+    strpool_init(&m->files);
+    warnings_init(&m->warnings);
 }
 
 void meanings_free(Meanings *m)
@@ -19,6 +22,10 @@ void meanings_free(Meanings *m)
     strpool_free(&m->keys);
     strpool_free(&m->texts);
     free(m->text_id);
+    strpool_free(&m->noted);
+    strpool_free(&m->files);
+    free(m->notes);
+    warnings_free(&m->warnings);
     memset(m, 0, sizeof *m);
 }
 
@@ -47,6 +54,84 @@ const char *meanings_get(const Meanings *m, const char *key)
 {
     int64_t key_id = strpool_find(&m->keys, key, strlen(key));
     return key_id < 0 ? NULL : strpool_get(&m->texts, m->text_id[key_id]);
+}
+
+/* A template quoted in a warning: whole up to 80 bytes, else its start and "..." (cut where a
+ * UTF-8 character begins). */
+static void quote_template(char *out, size_t size, const char *text)
+{
+    size_t len = strlen(text), max = size - 6;
+    if (len <= max) {
+        snprintf(out, size, "\"%s\"", text);
+        return;
+    }
+    while (max > 0 && ((unsigned char)text[max] & 0xC0) == 0x80)
+        max--;
+    snprintf(out, size, "\"%.*s...\"", (int)max, text);
+}
+
+static bool warn_two_templates(Meanings *m, const char *key, const TemplateNote *first,
+                               const char *text, const char *path, size_t line, bool by_template,
+                               Error *err)
+{
+    char was[88], now[88];
+    quote_template(was, sizeof was, strpool_get(&m->texts, first->text));
+    quote_template(now, sizeof now, text);
+    const char *was_file = strpool_get(&m->files, first->file);
+    if (by_template)
+        return warnings_add(&m->warnings, err, "templates %s (%s:%zu) and %s (%s:%zu) have the same "
+                            "id %s (the first 8 hex digits of their MD5 collide): one key for both, "
+                            "shown with the first", was, was_file, first->line, now, path, line, key);
+    return warnings_add(&m->warnings, err, "key %s stands for two templates: %s (%s:%zu) and %s "
+                        "(%s:%zu); keyed by EventId (--key EventId) they are one key, shown with "
+                        "the first (without --key each template is a key of its own)", key, was,
+                        was_file, first->line, now, path, line);
+}
+
+static bool add_note(Meanings *m, uint32_t note, const char *text, size_t text_len,
+                     const char *path, size_t line, Error *err)
+{
+    if (note >= m->notes_cap) {
+        uint32_t cap = m->notes_cap ? m->notes_cap * 2 : 64;
+        TemplateNote *grown = realloc(m->notes, cap * sizeof *grown);
+        if (!grown)
+            return error_set_code(err, ERROR_NOMEM, "out of memory");
+        m->notes = grown;
+        m->notes_cap = cap;
+    }
+    TemplateNote *n = &m->notes[note];
+    *n = (TemplateNote){.line = line};
+    return strpool_intern(&m->texts, text, text_len, &n->text, err) &&
+           strpool_intern(&m->files, path, strlen(path), &n->file, err);
+}
+
+bool meanings_note_template(Meanings *m, const char *key, const char *text, size_t text_len,
+                            const char *path, size_t line, bool by_template, Error *err)
+{
+    size_t key_len = strlen(key);
+    int64_t found = strpool_find(&m->noted, key, key_len);
+    if (found >= 0) {
+        TemplateNote *first = &m->notes[found];
+        const char *was = strpool_get(&m->texts, first->text);
+        if (first->warned || (strlen(was) == text_len && memcmp(was, text, text_len) == 0))
+            return true;
+        first->warned = true;
+        if (m->listed++ >= MEANINGS_LISTED) {
+            m->unlisted++;
+            return true;
+        }
+        char *now = strndup(text, text_len);
+        if (!now)
+            return error_set_code(err, ERROR_NOMEM, "out of memory");
+        bool ok = warn_two_templates(m, key, first, now, path, line, by_template, err);
+        free(now);
+        return ok;
+    }
+    uint32_t note;
+    if (!strpool_intern(&m->noted, key, key_len, &note, err) ||
+        !add_note(m, note, text, text_len, path, line, err))
+        return false;
+    return meanings_get(m, key) || meanings_set(m, key, key_len, text, text_len, err);
 }
 
 static bool parse_line(Meanings *m, const char *path, size_t line_no, char *line, size_t len,
@@ -124,8 +209,13 @@ bool meanings_load(Meanings *m, const char *path, Error *err)
     LineRead got = LINE_END;
     while (ok && (got = read_line(fp, path, line_no + 1, &line, &line_cap, &len, err)) == LINE_READ) {
         line_no++;
-        if (line_no == 1)
+        if (line_no == 1) {
             len = text_skip_bom(line, len);
+            if (meanings_templates_header(line, len)) {
+                ok = meanings_load_templates(m, fp, path, line, len, line_no, err);
+                break;
+            }
+        }
         ok = parse_line(m, path, line_no, line, len, err);
     }
     ok = ok && got != LINE_FAILED;

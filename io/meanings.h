@@ -1,18 +1,40 @@
-/* What each key means, in a phrase: from a meanings file (KEY<TAB>meaning a line, # comments)
- * or from the EventTemplate column of a loghub-style structured log. */
+/* What each key means, in a phrase: from a meanings file (KEY<TAB>meaning a line, # comments;
+ * or loghub's *_templates.csv, told by its header) or from the EventTemplate column of a
+ * loghub-style structured log. The templates traces gave are remembered with where they came
+ * from, so that a key given two templates (an EventId two logs use for different things, or two
+ * templates whose ids collide) is said once, naming both. */
 #ifndef TRACEAID_MEANINGS_H
 #define TRACEAID_MEANINGS_H
 
+#include <stdio.h>
+
 #include "strpool.h"
+#include "warnings.h"
 
 /* A longer line is refused, naming it, rather than read on without end. */
 #define MEANINGS_MAX_LINE (1 << 20)
+/* Keys given two templates that are each told; two logs keyed by EventId share many. */
+#define MEANINGS_LISTED 5
+
+/* A key's template as a trace first gave it. */
+typedef struct TemplateNote {
+    uint32_t text;          /* into Meanings.texts */
+    uint32_t file;          /* into Meanings.files */
+    size_t line;
+    bool warned;            /* a second template was said once already */
+} TemplateNote;
 
 typedef struct Meanings {
     StrPool keys;           /* key names, ids in order of first appearance */
     StrPool texts;          /* the phrases */
     uint32_t *text_id;      /* key id -> phrase id */
     uint32_t cap;
+    StrPool noted;          /* keys a trace gave a template, ids into notes */
+    TemplateNote *notes;
+    uint32_t notes_cap;
+    StrPool files;          /* the files those templates came from */
+    Warnings warnings;      /* keys given two templates, for the command to tell ... */
+    size_t listed, unlisted;        /* ... the first MEANINGS_LISTED of them; the rest counted here */
 } Meanings;
 
 void meanings_init(Meanings *m);
@@ -22,8 +44,21 @@ void meanings_free(Meanings *m);
 bool meanings_load(Meanings *m, const char *path, Error *err);
 bool meanings_set(Meanings *m, const char *key, size_t key_len, const char *text, size_t text_len,
                   Error *err);
+/* A trace's template for key (EventTemplate of path's line): the key's meaning unless it has
+ * one; a key that had another template before gets a warning (once) naming both and where each
+ * came from. by_template: the key is the template's id, so two templates are an id collision;
+ * else the key is an EventId two templates share. */
+bool meanings_note_template(Meanings *m, const char *key, const char *text, size_t text_len,
+                            const char *path, size_t line, bool by_template, Error *err);
 /* The phrase for key, or NULL when none is known. */
 const char *meanings_get(const Meanings *m, const char *key);
+/* For meanings.c: reads the rest of loghub's *_templates.csv after its header line (header,
+ * its length, the number of its line); each row gives its EventTemplate as the meaning of its
+ * EventId and of the template's id (template_id, io/drain.h). */
+bool meanings_load_templates(Meanings *m, FILE *fp, const char *path, const char *header,
+                             size_t header_len, size_t header_line, Error *err);
+/* Does this first line name EventId and EventTemplate, as loghub's templates files begin? */
+bool meanings_templates_header(const char *line, size_t len);
 static inline uint32_t meanings_count(const Meanings *m) { return m->keys.count; }
 
 #endif

@@ -10,6 +10,7 @@ void trace_set_init(TraceSet *set)
     memset(set, 0, sizeof *set);
     vocab_init(&set->vocab);
     meanings_init(&set->meanings);
+    warnings_init(&set->warnings);
 }
 
 void trace_set_free(TraceSet *set)
@@ -19,7 +20,42 @@ void trace_set_free(TraceSet *set)
     free(set->traces);
     vocab_free(&set->vocab);
     meanings_free(&set->meanings);
+    warnings_free(&set->warnings);
     memset(set, 0, sizeof *set);
+}
+
+/* The events a --group-regex matched in no event's column: the session named "" holds them. */
+static size_t ungrouped_events(const Trace *t)
+{
+    for (size_t s = 0; t->session_name && s < t->n_sessions; s++)
+        if (strpool_get(&t->names, t->session_name[s])[0] == '\0')
+            return trace_session_length(t, s);
+    return 0;
+}
+
+/* A grouping regex that matched nothing made one session of every event: no error, since the
+ * trace still loads, but rarely what was meant; one that left most events out is said too. */
+static bool warn_ungrouped(TraceSet *set, const Trace *t, const TraceOptions *opt, Error *err)
+{
+    size_t left = opt->group_regex ? ungrouped_events(t) : 0;
+    const char *col = opt->group_col ? opt->group_col : "Content";
+    if (left == 0 || 2 * left <= t->n_events)
+        return true;
+    if (left == t->n_events)
+        return warnings_add(&set->warnings, err, "%s: --group-regex '%s' matched no event's %s: "
+                            "its %zu events are one session", t->path, opt->group_regex, col, left);
+    return warnings_add(&set->warnings, err, "%s: --group-regex '%s' matched %zu of %zu events' %s: "
+                        "the other %zu are one session of ungrouped events", t->path,
+                        opt->group_regex, t->n_events - left, t->n_events, col, left);
+}
+
+/* The keys given two templates past the first few, in a word. */
+static bool warn_unlisted(TraceSet *set, Error *err)
+{
+    size_t n = set->meanings.unlisted;
+    set->meanings.unlisted = 0;
+    return n == 0 || warnings_add(&set->warnings, err, "%zu more key%s stand%s for two templates "
+                                  "(not listed)", n, n == 1 ? "" : "s", n == 1 ? "s" : "");
 }
 
 bool trace_set_load(TraceSet *set, const TraceInput *inputs, size_t n_inputs,
@@ -37,8 +73,11 @@ bool trace_set_load(TraceSet *set, const TraceInput *inputs, size_t n_inputs,
                         &set->meanings, err))
             return false;
         set->n_traces++;
+        if (!warnings_move(&set->warnings, &set->meanings.warnings, err) ||
+            !warn_ungrouped(set, &set->traces[set->n_traces - 1], opt, err))
+            return false;
     }
-    return true;
+    return warn_unlisted(set, err);
 }
 
 size_t trace_set_events(const TraceSet *set)

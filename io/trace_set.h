@@ -15,11 +15,13 @@ typedef struct TraceSet {
     Meanings meanings;
     Trace *traces;
     size_t n_traces;
+    Warnings warnings;      /* what loading found worth a word; commands print them */
 } TraceSet;
 
 void trace_set_init(TraceSet *set);
 void trace_set_free(TraceSet *set);
-/* Loads each input in order; stops at the first that fails. */
+/* Loads each input in order; stops at the first that fails. Warnings (a key given two templates,
+ * a --group-regex that matched nothing or left most events ungrouped) go to set->warnings. */
 bool trace_set_load(TraceSet *set, const TraceInput *inputs, size_t n_inputs,
                     const TraceOptions *opt, Error *err);
 size_t trace_set_events(const TraceSet *set);

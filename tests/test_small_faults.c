@@ -123,7 +123,7 @@ static void one_column_plays_one_part(void **state)
     (void)state;
     const char *log = write_text("log_structured.csv", "LineId,Pid,Content,EventId,EventTemplate\n"
                                  "1,7,open blk_1,E1,open <*>\n2,7,close blk_1,E2,close <*>\n3,8,open blk_2,E1,open <*>\n");
-    RunResult r = run_traceaid("stats", "--group-col", "EventId", log);
+    RunResult r = run_traceaid("stats", "--key", "EventId", "--group-col", "EventId", log);
     assert_status(r, 2);
     assert_contains(r.err, "--group-col EventId: column 'EventId' is already a key column");
     run_result_free(&r);

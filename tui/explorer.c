@@ -153,6 +153,18 @@ static void draw_progress(App *app, const LoadStatus *st)
         draw_text(app, screen, y + 1, 10 + x, x < filled ? EL_PROGRESS : EL_DIM, "%c", x < filled ? ' ' : '.');
 }
 
+/* Loading's first warning (a key given two templates, a grouping that matched nothing), cut to
+ * the status line; the commands print them all. */
+static void append_warning(App *app, const Loader *loader)
+{
+    const Warnings *w = &loader->scored.set.warnings;
+    size_t len = strlen(app->message);
+    if (w->n == 0 || len + 12 >= sizeof app->message)
+        return;
+    snprintf(app->message + len, sizeof app->message - len, "%swarning: %s%s", len ? "; " : "", w->items[0],
+             w->n > 1 ? " (and more: traceaid stats lists them)" : "");
+}
+
 /* Follows the loader: the traces when they are in, the scores when they are. Returns false
  * when the loading ended without traces. */
 static bool follow_loader(App *app, Loader *loader, bool has_model, bool *app_ready, Error *err)
@@ -169,6 +181,8 @@ static bool follow_loader(App *app, Loader *loader, bool has_model, bool *app_re
         app->focus = PANE_TIMELINE;
         app->truths = loader->truths;
         snprintf(app->message, sizeof app->message, "%s", has_model ? "scoring... (Esc cancels)" : loader->truth_note);
+        if (!has_model)
+            append_warning(app, loader);
         app_open_marks(app); /* what did not apply is said until the scores are in */
     }
     if (st.scores_ready && has_model && !app->has_model) {
@@ -179,6 +193,7 @@ static bool follow_loader(App *app, Loader *loader, bool has_model, bool *app_re
             len += snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", loader->truth_note);
         if (app->marks_note[0] && len > 0 && (size_t)len < sizeof app->message)
             snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", app->marks_note);
+        append_warning(app, loader);
     }
     if (has_model && !app->has_model && (st.stage == LOAD_FAILED || st.stage == LOAD_CANCELLED))
         snprintf(app->message, sizeof app->message, "scoring %s: the events alone", st.stage == LOAD_CANCELLED ? "cancelled" : "failed");
@@ -317,6 +332,7 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
             snprintf(app.message, sizeof app.message, "%s", loader->truth_note); /* no timing: screens repeat */
             if (app.marks_note[0]) /* rows of a marks file that did not apply */
                 snprintf(app.message, sizeof app.message, "%s", app.marks_note);
+            append_warning(&app, loader);
             ok = ok && run_script(&app, opt->script, err);
         } else if (ok) {
             ok = run_terminal(&app, loader, has_model, stop, err);

@@ -17,6 +17,7 @@ typedef struct Columns {
     int session_x, time_x, cpu_x, key_x, key_w, ids_x, process_x, fields_x, meaning_x;
     int name_w;                 /* a grouped log's session names, at most this wide; 0: none */
     bool process_cut;           /* the process name cut to 12, a column following it */
+    bool messages;              /* the fields are a log's messages, each under its level */
 } Columns;
 
 static void find_columns(TimelineColumns *c, const Trace *t)
@@ -59,6 +60,13 @@ static bool shows_meanings(const App *app, const Trace *t)
     return (has_sessions(t) || t->structured_log) && meanings_count(&app->scored->set.meanings) > 0;
 }
 
+/* A log's events keep their messages (Content): shown in place of the meanings (the template
+ * the message fills) at every width, since the message is what a log's reader looks for. */
+static bool shows_messages(const Trace *t)
+{
+    return t->structured_log && t->fields.n_records > 0;
+}
+
 /* The longest key name of the vocabulary, for a key column no wider than its keys. */
 static int longest_key(const App *app)
 {
@@ -82,7 +90,8 @@ static int session_width(const Trace *t, const TimelineColumns *has, int name_w)
 
 static Columns lay_out(const App *app, const Trace *t, const TimelineColumns *has, int w)
 {
-    bool wide = w >= 70, widest = w >= 90, meanings = shows_meanings(app, t);
+    bool wide = w >= 70, widest = w >= 90, messages = shows_messages(t);
+    bool meanings = !messages && shows_meanings(app, t);
     bool cpu = wide && has->cpu, ids = wide && (has->pids || has->tids), process = widest && has->process;
     /* session names where the row has room for them beside the meanings */
     size_t longest_name = has->longest_name < SESSION_NAME_MAX ? has->longest_name : SESSION_NAME_MAX;
@@ -93,14 +102,14 @@ static Columns lay_out(const App *app, const Trace *t, const TimelineColumns *ha
     key_w += (t->timed ? 0 : 13) + (wide && !cpu ? 4 : 0) + (wide && !ids ? 13 : 0) + (widest && !process ? 16 : 0) -
              session_w;
     key_w = key_w > 30 ? 30 : key_w < 8 ? 8 : key_w;
-    bool has_fields = widest && t->fields.n_records > 0 && !meanings;
+    bool has_fields = (widest || messages) && t->fields.n_records > 0 && !meanings;
     if (has_fields && key_w > 26) /* the fields tell more than the end of a long key */
         key_w = 26;
-    if (meanings) { /* the meaning tells more than the room after a short key */
+    if (meanings || messages) { /* the meaning tells more than the room after a short key */
         int longest = longest_key(app) < 3 ? 3 : longest_key(app);
         key_w = longest < key_w ? longest : key_w;
     }
-    Columns c = {.session_x = -1, .time_x = -1, .cpu_x = -1, .ids_x = -1, .process_x = -1, .fields_x = -1,
+    Columns c = {.messages = messages, .session_x = -1, .time_x = -1, .cpu_x = -1, .ids_x = -1, .process_x = -1, .fields_x = -1,
                  .meaning_x = -1, .key_w = key_w, .name_w = name_w};
     int x = 2 + 9 + 2;
     if (session_w)
@@ -233,7 +242,7 @@ static void draw_heads(const App *app, Rect in, const Columns *c, const Timeline
     put(head, sizeof head, &len, c->key_x, "key");
     put(head, sizeof head, &len, c->ids_x, ids_head(has));
     put(head, sizeof head, &len, c->process_x, "process");
-    put(head, sizeof head, &len, c->fields_x, "fields");
+    put(head, sizeof head, &len, c->fields_x, c->messages ? "message" : "fields");
     put(head, sizeof head, &len, c->meaning_x, "meaning");
     draw_text(app, in, 0, 0, EL_TITLE, "%s", head);
 }
@@ -279,7 +288,11 @@ static void draw_row(const App *app, Rect in, const Columns *c, const TimelineCo
     if (c->fields_x >= 0) {
         const char *event;
         trace_event_fields(t, e, &event, text, sizeof text);
-        draw_text(app, in, y, c->fields_x, style, "%.*s", in.w - c->fields_x, text);
+        if (c->messages && event[0]) /* the level (or component) first: "FATAL data TLB error" */
+            draw_text(app, in, y, c->fields_x, style, "%.*s %.*s", in.w - c->fields_x, event,
+                      in.w - c->fields_x - (int)strlen(event) - 1, text);
+        else
+            draw_text(app, in, y, c->fields_x, style, "%.*s", in.w - c->fields_x, text);
     }
     if (c->meaning_x >= 0)
         draw_text(app, in, y, c->meaning_x, style, "%s", key_meaning(&app->scored->set, t->key_id[e]));
