@@ -1,7 +1,9 @@
-/* Which raw log is this: the preset the first lines fit, or plain text the "line" format takes.
- * Kept apart from the CSV's, perf's, ftrace's and QNX's text: a preset's fields are mostly
- * ".*?" and fit almost any line with enough spaces, so a fit only counts when its fields look
- * like what they are named (a date holds a digit, a pid is a number, a level is a word). */
+/* Which raw log is this: the preset the first lines fit, or plain text the "line" format takes;
+ * and the fields that make a line's time, found and joined alike here and by the reader.
+ * Kept apart from CSV, perf, ftrace and QNX text and session files: a preset's fields are
+ * ".*?" and fit almost any line with enough spaces, so a line only fits when its time reads as
+ * the preset's time fields, its message has a word, and its other fields look like what they are
+ * named (a pid is a number, a level is a word); a CSV header is never a log's first line. */
 #include "log_trace.h"
 
 #include <ctype.h>
@@ -165,6 +167,39 @@ static bool fits_nearly_all(const LogPreset *p, const PrefixLines *lines)
         fit += fits(&tr, lines->start[i], lines->len[i]);
     log_format_free(&tr.format);
     return fit > 0 && fit * 10 >= lines->n * 9;
+}
+
+size_t log_time_fields(const LogFormat *f, const char *names, int fields[LOG_TIME_FIELDS],
+                       const char **missing)
+{
+    size_t n = 0;
+    for (const char *p = names; *p && n < LOG_TIME_FIELDS; p += strcspn(p, ","), p += *p == ',') {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(p, ","), p);
+        fields[n] = log_format_field(f, name);
+        if (fields[n++] < 0) {
+            *missing = p;
+            return 0;
+        }
+    }
+    return n;
+}
+
+bool log_time_text(const char *line, const LogSpan *spans, const int *fields, size_t n,
+                   char out[LOG_TIME_MAX], size_t *len)
+{
+    *len = 0;
+    for (size_t k = 0; k < n; k++) {
+        LogSpan s = spans[fields[k]];
+        if (*len + s.len + 2 > LOG_TIME_MAX)
+            return false;
+        if (k)
+            out[(*len)++] = ' ';
+        memcpy(out + *len, line + s.offset, s.len);
+        *len += s.len;
+    }
+    out[*len] = '\0';
+    return true;
 }
 
 const LogPreset *log_detect_preset(const char *prefix, size_t len)

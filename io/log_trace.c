@@ -39,6 +39,7 @@ typedef struct LogReader {
     int64_t last_time;
     size_t timed, untimed;      /* events whose time read, and did not */
     size_t first_untimed;       /* the line of the first that did not */
+    size_t first_timed;         /* the first event whose time read */
     Scratch line, group;        /* a line made valid UTF-8, a group field's text */
     /* sessions */
     bool grouping, has_regex;
@@ -46,9 +47,10 @@ typedef struct LogReader {
     StrPool groups;
     uint32_t *group_of;         /* per event */
     size_t group_cap;
-    size_t *cluster_line;       /* per cluster mined here: the line that began it */
-    size_t new_key_events, new_keys; /* with --templates: events no template took, their keys */
+    /* keys */
+    size_t *cluster_line;       /* per cluster: the line that began it (0: a loaded template) */
     size_t n_cluster_lines, cluster_lines_cap;
+    size_t new_key_events, new_keys; /* with --templates: events no template took, their keys */
     /* lines the format does not match */
     size_t skipped, first_skipped;
 } LogReader;
@@ -69,13 +71,14 @@ static bool open_format(LogReader *r, const char *prefix, size_t prefix_len, Err
     return log_format_compile(&r->format, format, err);
 }
 
-/* The miner's settings: the command line's, else the preset's, else Drain's defaults. */
+/* The miner's settings: the command line's, else the preset's, else Drain's defaults (and the
+ * default masks, the "line" preset's, for a format given in full). */
 static bool open_drain(LogReader *r, Error *err)
 {
     DrainOptions o;
     drain_options_default(&o);
     const LogOptions *lo = &r->opt->log;
-    const LogPreset *p = r->preset;
+    const LogPreset *p = r->preset ? r->preset : log_preset_find("line");
     if (lo->masks.n > 0) {
         memset(o.masks, 0, sizeof o.masks);
         for (size_t i = 0; i < lo->masks.n && i < DRAIN_MAX_MASKS - 1; i++)
@@ -118,39 +121,6 @@ static bool named_field(LogReader *r, const char *name, size_t len, const char *
                           option, copy, fields);
 }
 
-size_t log_time_fields(const LogFormat *f, const char *names, int fields[LOG_TIME_FIELDS],
-                       const char **missing)
-{
-    size_t n = 0;
-    for (const char *p = names; *p && n < LOG_TIME_FIELDS; p += strcspn(p, ","), p += *p == ',') {
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)strcspn(p, ","), p);
-        fields[n] = log_format_field(f, name);
-        if (fields[n++] < 0) {
-            *missing = p;
-            return 0;
-        }
-    }
-    return n;
-}
-
-bool log_time_text(const char *line, const LogSpan *spans, const int *fields, size_t n,
-                   char out[LOG_TIME_MAX], size_t *len)
-{
-    *len = 0;
-    for (size_t k = 0; k < n; k++) {
-        LogSpan s = spans[fields[k]];
-        if (*len + s.len + 2 > LOG_TIME_MAX)
-            return false;
-        if (k)
-            out[(*len)++] = ' ';
-        memcpy(out + *len, line + s.offset, s.len);
-        *len += s.len;
-    }
-    out[*len] = '\0';
-    return true;
-}
-
 /* The time's fields: --time-col's (names, comma-separated), else the preset's, else the fields
  * named Date and Time, Timestamp, Time or Date. */
 static bool find_time_fields(LogReader *r, Error *err)
@@ -187,33 +157,29 @@ static bool find_fields(LogReader *r, Error *err)
             return false;
         r->has_regex = true;
     }
+    if (r->opt->time_format && !time_format_check(r->opt->time_format, err))
+        return false;
     time_parser_init(&r->time_parser, r->opt->time_format);
     return find_time_fields(r, err);
 }
 
 /* ---- one line --------------------------------------------------------------------------- */
 
-/* Room for need bytes. */
-static bool scratch_reserve(Scratch *s, size_t need, Error *err)
-{
-    if (need <= s->cap)
-        return true;
-    size_t cap = s->cap ? s->cap : 256;
-    while (cap < need)
-        cap *= 2;
-    char *grown = realloc(s->text, cap);
-    if (!grown)
-        return error_nomem(err);
-    s->text = grown;
-    s->cap = cap;
-    return true;
-}
-
 /* text[0..len) copied into the scratch, NUL-terminated. */
 static char *scratch_copy(Scratch *s, const char *text, size_t len, Error *err)
 {
-    if (!scratch_reserve(s, len + 1, err))
-        return NULL;
+    if (len + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap : 256;
+        while (cap < len + 1)
+            cap *= 2;
+        char *grown = realloc(s->text, cap);
+        if (!grown) {
+            error_nomem(err);
+            return NULL;
+        }
+        s->text = grown;
+        s->cap = cap;
+    }
     memcpy(s->text, text, len);
     s->text[len] = '\0';
     return s->text;
@@ -249,8 +215,9 @@ static void event_time(LogReader *r, size_t line_no, const char *line, int64_t *
     Error why = {0};
     if (log_time_text(line, r->spans, r->time_field, r->n_time_fields, text, &len) &&
         time_parse(&r->time_parser, text, len, &ns, &why)) {
+        if (r->timed++ == 0)
+            r->first_timed = r->t->n_events;
         *time = r->last_time = ns;
-        r->timed++;
     } else if (r->untimed++ == 0) {
         r->first_untimed = line_no;
     }
@@ -478,11 +445,11 @@ static bool read_log(LogReader *r, InputStream *in, Error *err)
         return false;
     if (!lines_read(in, r->opt, log_line, r, err) || !check_events(r, err) || !key_events(r, err))
         return false;
-    /* Timed when the time read on at least half the lines; the rest keep the time before them. */
+    /* Timed when the time read on at least half the lines; the rest keep the time before them
+     * (the first one's, before it), else each event's time is its place. */
     r->t->timed = r->n_time_fields > 0 && r->timed * 2 >= r->t->n_events;
-    if (!r->t->timed)
-        for (size_t i = 0; i < r->t->n_events; i++)
-            r->t->time[i] = (int64_t)i;
+    for (size_t i = 0; i < r->t->n_events && (!r->t->timed || i < r->first_timed); i++)
+        r->t->time[i] = r->t->timed ? r->t->time[r->first_timed] : (int64_t)i;
     bool ok = r->grouping ? group_sessions(r, err) : trace_end_session(r->t, err);
     return ok && note_warnings(r, err);
 }
