@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "../core/interrupt.h"
 #include "../core/model_args.h"
+#include "../core/model_templates.h"
 #include "../core/model_vocab.h"
 #include "../core/outputs.h"
 #include "../io/format.h"
@@ -221,6 +222,22 @@ static bool select_hyper(const TrainArgs *a, const ModelKind *kind, const TraceS
                         interrupted, err);
 }
 
+/* A model trained on raw logs: their keys' templates beside it, where a model file has its windows
+ * (core/model_templates.h). */
+static bool templates_beside(const TrainArgs *a, const TraceSet *set, Error *err)
+{
+    char path[4096];
+    bool wrote;
+    if (!a->windows_out[0] || !model_templates_path(a->out, path, sizeof path))
+        return true;
+    if (!model_templates_save(set, path, &wrote, err))
+        return false;
+    if (wrote)
+        fprintf(stderr, "train: wrote its keys' templates to %s (raw logs scored with the model are mined "
+                        "from them first)\n", path);
+    return true;
+}
+
 static int train_model(const Command *cmd, const TrainArgs *a, const ModelKind *kind, const TraceSet *set)
 {
     ModelHyper hp = hyper_of(a, kind, default_holdout(a, kind, set));
@@ -260,7 +277,8 @@ static int train_model(const Command *cmd, const TrainArgs *a, const ModelKind *
     ok = fit(&model, set, &hp, &opt, &line, &ws, &parts, &report, &err) &&
          (untrained(&report) ||
           (model_save(&model, a->out, &err) &&
-           (!a->windows_out[0] || training_windows_save_calibrated(&model, &ws, &parts, a->windows_out, &err))));
+           (!a->windows_out[0] || training_windows_save_calibrated(&model, &ws, &parts, a->windows_out, &err)) &&
+           templates_beside(a, set, &err)));
     calibration_parts_free(&parts);
     model_free(&model);
     int status = finish(cmd, ok, &report, a->out, &ws, a->windows_out, &err);
