@@ -70,3 +70,9 @@ bool model_templates_beside(const char *model_path, char *path, size_t size)
 {
     return model_path && model_templates_path(model_path, path, size) && access(path, R_OK) == 0;
 }
+
+void model_templates_apply(const char *model_path, TraceOptions *opt, char *path, size_t size)
+{
+    if (!opt->log.templates && model_templates_beside(model_path, path, size))
+        opt->log.templates = path;
+}

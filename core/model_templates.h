@@ -22,5 +22,8 @@ bool model_templates_save(const TraceSet *set, const char *path, bool *wrote, Er
 
 /* Is there a templates file beside the model at model_path? path (size bytes) gets its name. */
 bool model_templates_beside(const char *model_path, char *path, size_t size);
+/* opt reads raw logs with the templates beside the model unless it names some: path (size
+ * bytes, living as long as opt is used) holds the name. */
+void model_templates_apply(const char *model_path, TraceOptions *opt, char *path, size_t size);
 
 #endif

@@ -380,11 +380,18 @@ static void train_and_score_raw_logs(void **state)
     assert_status(r, 0);
     assert_null(strstr(r.out, "keys the model does not know"));
     run_result_free(&r);
+    r = run_traceaid("explain", "--model", model, score_log, "--at", "11"); /* explain reads them too */
+    assert_status(r, 0);
+    assert_contains(r.out, "user <*> logged in");
+    run_result_free(&r);
     /* without the templates file, the log is mined alone */
     assert_int_equal(unlink(templates), 0);
     r = run_traceaid("score", "--model", model, score_log);
     assert_status(r, 0);
     assert_contains(r.out, "6 events with keys the model does not know");
+    run_result_free(&r);
+    r = run_traceaid("explain", "--model", model, score_log, "--at", "11");
+    assert_contains(r.err, "one the model does not know");
     run_result_free(&r);
 }
 
