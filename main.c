@@ -14,7 +14,8 @@
 
 /* The commands by name, in the order help lists them; open is also what no name selects. */
 static const Command *const commands[] = {&cmd_stats, &cmd_train, &cmd_eval, &cmd_score, &cmd_calibrate,
-                                          &cmd_explain, &cmd_plot, &cmd_info, &cmd_gen, &cmd_update, &cmd_open};
+                                          &cmd_explain, &cmd_plot, &cmd_info, &cmd_gen, &cmd_update,
+                                          &cmd_parse, &cmd_open};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void print_help(FILE *out)

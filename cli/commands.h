@@ -16,5 +16,6 @@ extern const Command cmd_info;
 extern const Command cmd_plot;
 extern const Command cmd_explain;
 extern const Command cmd_update;
+extern const Command cmd_parse;
 
 #endif

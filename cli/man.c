@@ -134,6 +134,11 @@ static void put_tail(FILE *out)
           "traceaid stats fifo.csv\n"
           "traceaid fifo.csv \\-\\-model flight.safetensors \\-\\-theme dark\n"
           ".fi\n.RE\n"
+          ".PP\n"
+          "Raw logs into loghub's structured CSV and templates, scored against its ground truth:\n"
+          ".PP\n.RS 4\n.nf\n"
+          "traceaid parse \\-\\-log\\-format hdfs HDFS_2k.log \\-o hdfs.csv \\-\\-truth HDFS_2k.log_structured.csv\n"
+          ".fi\n.RE\n"
           ".SH \"SEE ALSO\"\n"
           "\\fBtraceaid\\fR \\fICOMMAND\\fR \\fB\\-\\-help\\fR; the explorer's keys: \\fB?\\fR in the explorer, and all of them in docs/KEYS.md (installed with the docs).\n",
           out);

@@ -104,6 +104,9 @@ _traceaid_value()
     fi
     case $arg in
     MODEL) _traceaid_files "$cur" .safetensors ;;
+    FMT) # a raw log's format: the presets' names (a format itself is typed out)
+        mapfile -t COMPREPLY < <(compgen -W "$("$bin" parse --list-formats 2>/dev/null |
+            awk '/^[a-z][a-z0-9-]* / { print $1 }')" -- "$cur") ;;
     NAME\|PATH)
         mapfile -t COMPREPLY < <(compgen -W "$(_traceaid_themes "$bin" | sort -u)" -- "$cur")
         local files

@@ -121,7 +121,7 @@ int exit_status_for(ErrorCode code);
     {"log-format", 0, ARG_STRING, &(lo)->format, "FMT", "raw logs: the line format ('<Date> <Time> <Level> <Component>: <Content>') or a preset's name (parse --list-formats)"}, \
     {"mask", 0, ARG_STRINGS, &(lo)->masks, "RE", "raw logs: replace matches of RE with <*> before mining templates (repeatable; replaces the preset's)"}, \
     {"similarity", 0, ARG_FLOAT(0.01, 1), &(lo)->similarity, "X", "raw logs: the share of equal tokens a message needs to join a template (0.5)"}, \
-    {"depth", 0, ARG_UINT(3, 100), &(lo)->depth, "N", "raw logs: the template tree's depth, as Drain's (4: routed by the first 2 tokens)"}, \
+    {"depth", 0, ARG_UINT(3, 100), &(lo)->depth, "N", "raw logs: the template tree's depth, as Drain's (4: routed by the token count and the first token)"}, \
     {"templates", 0, ARG_STRING, &(lo)->templates, "FILE", "raw logs: reuse these templates (loghub's *_templates.csv), so keys mean the same as before"}
 
 /* Loads the inputs and the meanings file named in tr; Ctrl-C stops it (ERROR_INTERRUPTED). */

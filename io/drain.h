@@ -1,11 +1,12 @@
 /* Drain, the template miner of He et al. (ICWS 2017), as loghub's logparser implements it: each
  * message (a log line's Content) has the masks replaced by "<*>", is split at whitespace and
- * routed down a tree of fixed depth (its token count, then its first depth-2 tokens, a token
- * with a digit going to "<*>"); at the leaf the most similar cluster (the share of the template's
- * non-"<*>" tokens equal to the message's, ties to the one with more "<*>") takes it when that
- * share reaches the similarity threshold, and its template becomes "<*>" where they differ;
- * otherwise the message starts a cluster. Streaming (one message at a time, memory by clusters,
- * not lines) and deterministic: the same messages in the same order give the same clusters.
+ * routed down a tree of fixed depth (its token count, then its first depth-3 tokens, a token
+ * with a digit going to "<*>"); at the leaf the most similar cluster (the share of the
+ * template's tokens that are not "<*>" and equal the message's, ties to the one with more "<*>")
+ * takes it when that share reaches the similarity threshold, and its template becomes "<*>"
+ * where they differ; otherwise the message starts a cluster. Streaming (one message at a time,
+ * memory by clusters, not lines) and deterministic: the same messages in the same order give the
+ * same clusters.
  *
  * A template's id is the first 8 hex digits of its MD5, as loghub's Drain names EventIds, so
  * clusters that end with the same template share an id, and the same template has the same id in
@@ -27,7 +28,7 @@
 #define DRAIN_ID_LEN 8 /* hex digits of a template's id */
 
 typedef struct DrainOptions {
-    int depth;                  /* loghub's depth: the tree routes by the first depth - 2 tokens */
+    int depth;                  /* loghub's depth: the tree routes by the first depth - 3 tokens */
     double similarity;          /* st: the share of equal tokens a cluster needs (0..1] */
     int max_children;           /* of an internal node; the rest go to "<*>" */
     const char *masks[DRAIN_MAX_MASKS]; /* PCRE2 patterns replaced by "<*>" in order; NULL ends */

@@ -46,7 +46,7 @@ static const LogPreset PRESETS[] = {
      {"(/[\\w-]+)+", "([\\w-]+\\.){2,}[\\w-]+",
       "\\b(\\-?\\+?\\d+)\\b|\\b0[Xx][a-fA-F\\d]+\\b|\\b[a-fA-F\\d]{4,}\\b"},
      0.2, 6, "Date,Time"},
-    {"healthapp", "<Time>\\|<Component>\\|<Pid>\\|<Content>", "HealthApp (loghub), no masks",
+    {"healthapp", "<Time>\\|<Component>\\|<Pid>\\|<Content>", "HealthApp (loghub)",
      {NULL}, 0.2, 4, "Time"},
     {"apache", "\\[<Time>\\] \\[<Level>\\] <Content>", "Apache error log (loghub)",
      {"(\\d+\\.){3}\\d+"}, 0.5, 4, "Time"},
