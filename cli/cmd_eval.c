@@ -101,8 +101,12 @@ static int eval_sessions(const Command *cmd, EvalArgs *a, const ArgInputs *input
     bool ok = model_vocab_seed(&set, &model, err) && trace_set_load(&set, files, 2, &opt, err) &&
               marks_relabel_sessions(&set.traces[0], &set.traces[1], &set.vocab, &marks_applied, note, sizeof note, err);
     print_marks_note(cmd->name, note);
-    if (ok)
+    if (ok) {
+        int tx, ty, stride;
+        model_window_shape(&model, &tx, &ty, &stride);
         summary_print_warnings(stderr, &set);
+        summary_warn_short_sessions(stderr, &set, tx, ty);
+    }
     if (ok && model_eval(&model, &set.traces[0], &set.traces[1], &counts, opt.cancel, err)) {
         print_counts(a, &model, &counts, marks_applied);
         status = EXIT_OK;

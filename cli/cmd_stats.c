@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "../io/csv_write.h"
 #include "../io/format.h"
+#include "../core/summary.h"
 
 typedef struct KeyCounts {
     size_t n_traces, n_keys;
@@ -76,6 +77,29 @@ static void format_cell(char *buf, size_t size, uint64_t n, uint64_t of, bool pe
         format_count(buf, size, n);
 }
 
+/* How many sessions each grouping made, and how long they are; "-" for a trace of events. */
+static void print_sessions(const TraceSet *set, int key_width, const int *col_width)
+{
+    SessionLengths *l = calloc(set->n_traces + 1, sizeof *l);
+    bool any = false;
+    for (size_t t = 0; l && t < set->n_traces; t++) {
+        l[t] = summary_session_lengths(&set->traces[t]);
+        any |= l[t].n > 0;
+    }
+    /* their lengths in rows under it, as long as "distinct keys" at most */
+    static const char *const rows[] = {"sessions", "  shortest", "  median", "  longest"};
+    char cell[32];
+    for (size_t r = 0; any && r < sizeof rows / sizeof rows[0]; r++) {
+        printf("%-*s", key_width, rows[r]);
+        for (size_t t = 0; t < set->n_traces; t++) {
+            size_t value = r == 0 ? l[t].n : r == 1 ? l[t].shortest : r == 2 ? l[t].median : l[t].longest;
+            printf("  %*s", col_width[t], l[t].n ? format_count(cell, sizeof cell, value) : "-");
+        }
+        printf("\n");
+    }
+    free(l);
+}
+
 static void print_table(const KeyCounts *kc, const TraceSet *set, bool percent)
 {
     int key_width = (int)strlen("distinct keys");
@@ -120,6 +144,7 @@ static void print_table(const KeyCounts *kc, const TraceSet *set, bool percent)
         printf("  %*s", col_width[t], format_count(cell, sizeof cell, distinct));
     }
     printf("\n");
+    print_sessions(set, key_width, col_width);
     free(col_width);
 }
 

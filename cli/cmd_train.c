@@ -8,6 +8,7 @@
 #include "../model/model.h"
 #include "../model/training_windows.h"
 #include "commands.h"
+#include "../core/summary.h"
 #include "../core/interrupt.h"
 #include "../core/model_args.h"
 #include "../core/model_templates.h"
@@ -124,7 +125,9 @@ static bool refuse_no_windows(const TraceSet *set, int window, float holdout, si
     for (size_t i = 0; i < set->n_traces; i++) {
         const Trace *t = &set->traces[i];
         size_t part = holdout_start(t, holdout, segment);
-        longest = t->n_events > longest ? t->n_events : longest;
+        /* a trace of sessions is trained on session by session: its longest session tells */
+        size_t length = trace_has_sessions(t) ? summary_session_lengths(t).longest : t->n_events;
+        longest = length > longest ? length : longest;
         longest_part = part > longest_part ? part : longest_part;
         if (i < 3 && used < sizeof names)
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "", t->path);

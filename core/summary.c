@@ -55,3 +55,61 @@ void summary_print_warnings(FILE *out, const TraceSet *set)
     for (size_t i = 0; i < set->warnings.n; i++)
         fprintf(out, "traceaid: warning: %s\n", set->warnings.items[i]);
 }
+
+static int by_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+SessionLengths summary_session_lengths(const Trace *t)
+{
+    SessionLengths l = {0};
+    if (!trace_has_sessions(t) || t->n_sessions == 0)
+        return l;
+    size_t *len = malloc(t->n_sessions * sizeof *len);
+    l.n = t->n_sessions;
+    l.shortest = SIZE_MAX;
+    for (size_t s = 0; s < t->n_sessions; s++) {
+        size_t n = trace_session_length(t, s);
+        l.shortest = n < l.shortest ? n : l.shortest;
+        l.longest = n > l.longest ? n : l.longest;
+        if (len)
+            len[s] = n;
+    }
+    if (len) { /* the lower median of an even count: a length some session has */
+        qsort(len, l.n, sizeof *len, by_size);
+        l.median = len[(l.n - 1) / 2];
+    }
+    free(len);
+    return l;
+}
+
+bool summary_sessions_too_short(const TraceSet *set, int tx, int ty, char *buf, size_t size)
+{
+    size_t longest = 0, sessions = 0, need = (size_t)tx + (size_t)ty;
+    buf[0] = '\0';
+    for (size_t i = 0; i < set->n_traces; i++) {
+        if (!trace_has_sessions(&set->traces[i]))
+            return false; /* a trace of events is scored in segments, however short */
+        SessionLengths l = summary_session_lengths(&set->traces[i]);
+        longest = l.longest > longest ? l.longest : longest;
+        sessions += l.n;
+    }
+    if (sessions == 0 || longest >= need)
+        return false;
+    /* a session is scored from its first window and the keys predicted after it */
+    char predicted[32] = "the key";
+    if (ty > 1)
+        snprintf(predicted, sizeof predicted, "the %d keys", ty);
+    snprintf(buf, size, "every session is shorter than the window of %d plus %s after it (longest "
+             "%zu event%s)", tx, predicted, longest, longest == 1 ? "" : "s");
+    return true;
+}
+
+void summary_warn_short_sessions(FILE *out, const TraceSet *set, int tx, int ty)
+{
+    char why[256];
+    if (summary_sessions_too_short(set, tx, ty, why, sizeof why))
+        fprintf(out, "traceaid: warning: %s: nothing to score\n", why);
+}

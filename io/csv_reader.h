@@ -43,6 +43,10 @@ typedef struct CsvReader {
     int *key_part;              /* per column: its place in the key, for ROLE_KEY */
     int n_key_parts;
     bool key_by_template;       /* a structured log's key: template_id(EventTemplate) */
+    StrPool templates;          /* the templates met so far ... */
+    uint32_t *template_key;     /* ... and their keys: an MD5 per template, not per line */
+    size_t template_key_cap;
+    bool template_known;        /* this record's template was met before */
     int content_col;            /* a structured log's Content, kept in the trace's FieldStore ... */
     int event_name_col;         /* ... under its Level (or Component); -1: none */
     /* the record being read */

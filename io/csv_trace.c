@@ -167,16 +167,30 @@ static bool intern_template_key(CsvReader *r, uint32_t *key_id)
         return csv_fail(r, "empty EventTemplate: a log keyed by template needs one on every line "
                            "(or key by EventId with --key EventId)");
     const char *text = r->scratch + r->template.offset;
+    int64_t known = strpool_find(&r->templates, text, r->template.len);
+    r->template_known = known >= 0;
+    if (known >= 0) {
+        *key_id = r->template_key[known];
+        return true;
+    }
     if (text_invalid_utf8(text, r->template.len) < r->template.len)
         return csv_fail(r, "invalid UTF-8 in the EventTemplate");
     char id[DRAIN_ID_LEN + 1];
     template_id(text, r->template.len, id);
-    int64_t found = vocab_find(r->vocab, id, DRAIN_ID_LEN);
-    if (found >= 0) {
-        *key_id = (uint32_t)found;
-        return true;
+    uint32_t t;
+    if (!vocab_intern(r->vocab, id, DRAIN_ID_LEN, key_id, r->err) ||
+        !strpool_intern(&r->templates, text, r->template.len, &t, r->err))
+        return false;
+    if (t >= r->template_key_cap) {
+        size_t cap = r->template_key_cap ? r->template_key_cap * 2 : 256;
+        uint32_t *grown = realloc(r->template_key, cap * sizeof *grown);
+        if (!grown)
+            return csv_fail_code(r, ERROR_NOMEM, "out of memory");
+        r->template_key = grown;
+        r->template_key_cap = cap;
     }
-    return vocab_intern(r->vocab, id, DRAIN_ID_LEN, key_id, r->err);
+    r->template_key[t] = *key_id;
+    return true;
 }
 
 /* The key: the key columns joined with '/', interned in the vocab. */
@@ -218,8 +232,8 @@ static bool intern_key(CsvReader *r, uint32_t *key_id)
 static bool record_meaning(CsvReader *r, uint32_t key_id)
 {
     const char *key = vocab_name(r->vocab, key_id);
-    if (!r->meanings || r->template.len == 0)
-        return true;
+    if (!r->meanings || r->template.len == 0 || r->template_known)
+        return true; /* a template met before has said what it had to */
     const char *text = r->scratch + r->template.offset;
     if (text_invalid_utf8(text, r->template.len) < r->template.len)
         return csv_fail(r, "invalid UTF-8 in the EventTemplate of %s", key);
@@ -275,6 +289,7 @@ static void reset_record(CsvReader *r)
     memset(&r->template, 0, sizeof r->template);
     memset(&r->content, 0, sizeof r->content);
     memset(&r->event_name, 0, sizeof r->event_name);
+    r->template_known = false;
     r->time = (int64_t)r->t->n_events;
     r->cpu = TRACE_NO_CPU;
     r->pid = r->tid = TRACE_NO_ID;
@@ -447,6 +462,8 @@ static void reader_free(CsvReader *r)
     free(r->key);
     free(r->group_of);
     strpool_free(&r->groups);
+    strpool_free(&r->templates);
+    free(r->template_key);
     if (r->has_regex)
         regfree(&r->regex);
 }
@@ -476,6 +493,7 @@ bool csv_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
                    .err = err, .line = 1, .in_header = true, .content_col = -1,
                    .event_name_col = -1};
     strpool_init(&r.groups);
+    strpool_init(&r.templates);
     if (!csv_compile_group_regex(&r)) {
         reader_free(&r);
         return false;

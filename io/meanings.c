@@ -1,4 +1,5 @@
 #include "meanings.h"
+#include "meanings_read.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -163,12 +164,12 @@ typedef enum LineRead { LINE_READ, LINE_END, LINE_FAILED } LineRead;
 /* One line (its newline kept) into *buf, at most MEANINGS_MAX_LINE bytes. getline cannot tell
  * out of memory from end of file and grows without bound (/dev/zero is one endless line), so
  * the line is read here: the end of the file, a read error and a line too long are each told. */
-static LineRead read_line(FILE *fp, const char *path, size_t line_no, char **buf, size_t *cap,
+static LineRead read_line(MeaningsReader *fp, const char *path, size_t line_no, char **buf, size_t *cap,
                           size_t *len, Error *err)
 {
     *len = 0;
     int c;
-    while ((c = getc(fp)) != EOF) {
+    while ((c = meanings_getc(fp)) != EOF) {
         if (*len == MEANINGS_MAX_LINE) {
             error_set(err, "%s:%zu: a line longer than %d bytes", path, line_no, MEANINGS_MAX_LINE);
             return LINE_FAILED;
@@ -187,9 +188,8 @@ static LineRead read_line(FILE *fp, const char *path, size_t line_no, char **buf
         if (c == '\n')
             break;
     }
-    if (ferror(fp)) {
-        error_set_code(err, errno == ENOMEM ? ERROR_NOMEM : ERROR_IO, "%s:%zu: read error: %s",
-                       path, line_no, strerror(errno));
+    if (fp->failed) {
+        input_read_error(&fp->in, err); /* names the file */
         return LINE_FAILED;
     }
     if (*len == 0)
@@ -200,9 +200,13 @@ static LineRead read_line(FILE *fp, const char *path, size_t line_no, char **buf
 
 bool meanings_load(Meanings *m, const char *path, Error *err)
 {
-    FILE *fp = NULL;
-    if (!text_open(path, &fp, err))
+    MeaningsReader *fp = calloc(1, sizeof *fp);
+    if (!fp)
+        return error_set_code(err, ERROR_NOMEM, "out of memory");
+    if (!input_open(&fp->in, path, NULL, err)) {
+        free(fp);
         return false;
+    }
     char *line = NULL;
     size_t line_cap = 0, line_no = 0, len;
     bool ok = true;
@@ -220,6 +224,7 @@ bool meanings_load(Meanings *m, const char *path, Error *err)
     }
     ok = ok && got != LINE_FAILED;
     free(line);
-    fclose(fp);
+    input_close(&fp->in);
+    free(fp);
     return ok;
 }

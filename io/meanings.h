@@ -6,8 +6,6 @@
 #ifndef TRACEAID_MEANINGS_H
 #define TRACEAID_MEANINGS_H
 
-#include <stdio.h>
-
 #include "strpool.h"
 #include "warnings.h"
 
@@ -52,11 +50,6 @@ bool meanings_note_template(Meanings *m, const char *key, const char *text, size
                             const char *path, size_t line, bool by_template, Error *err);
 /* The phrase for key, or NULL when none is known. */
 const char *meanings_get(const Meanings *m, const char *key);
-/* For meanings.c: reads the rest of loghub's *_templates.csv after its header line (header,
- * its length, the number of its line); each row gives its EventTemplate as the meaning of its
- * EventId and of the template's id (template_id, io/drain.h). */
-bool meanings_load_templates(Meanings *m, FILE *fp, const char *path, const char *header,
-                             size_t header_len, size_t header_line, Error *err);
 /* Does this first line name EventId and EventTemplate, as loghub's templates files begin? */
 bool meanings_templates_header(const char *line, size_t len);
 static inline uint32_t meanings_count(const Meanings *m) { return m->keys.count; }

@@ -10,6 +10,7 @@
 
 #include "drain.h"
 #include "meanings.h"
+#include "meanings_read.h"
 #include "text.h"
 
 #define TEMPLATES_MAX_FIELDS 16
@@ -124,13 +125,13 @@ static bool feed(TemplatesReader *r, struct csv_parser *p, const char *s, size_t
     return !r->failed;
 }
 
-static bool feed_rest(TemplatesReader *r, struct csv_parser *p, FILE *fp)
+static bool feed_rest(TemplatesReader *r, struct csv_parser *p, MeaningsReader *fp)
 {
     char *line = NULL;
     size_t cap = 0, len = 0;
     int c;
     bool ok = true;
-    while (ok && (c = getc(fp)) != EOF) {
+    while (ok && (c = meanings_getc(fp)) != EOF) {
         if (len + 2 > cap) {
             size_t grown_cap = cap ? cap * 2 : 256;
             char *grown = grown_cap <= MEANINGS_MAX_LINE + 2 ? realloc(line, grown_cap) : NULL;
@@ -148,9 +149,9 @@ static bool feed_rest(TemplatesReader *r, struct csv_parser *p, FILE *fp)
             len = 0;
         }
     }
-    if (ok && ferror(fp))
-        ok = error_set_code(r->err, ERROR_IO, "%s:%zu: read error: %s", r->path, r->line + 1,
-                            strerror(errno));
+    if (ok && fp->failed) {
+        ok = input_read_error(&fp->in, r->err); /* names the file */
+    }
     if (ok && len > 0) {
         r->line++;
         ok = feed(r, p, line, len);
@@ -159,7 +160,7 @@ static bool feed_rest(TemplatesReader *r, struct csv_parser *p, FILE *fp)
     return ok;
 }
 
-bool meanings_load_templates(Meanings *m, FILE *fp, const char *path, const char *header,
+bool meanings_load_templates(Meanings *m, MeaningsReader *fp, const char *path, const char *header,
                              size_t header_len, size_t header_line, Error *err)
 {
     TemplatesReader r = {.m = m, .path = path, .err = err, .in_header = true,

@@ -1,5 +1,6 @@
 #include "trace_set.h"
 
+#include "format.h"
 #include "readers.h"
 
 #include <stdlib.h>
@@ -39,14 +40,18 @@ static bool warn_ungrouped(TraceSet *set, const Trace *t, const TraceOptions *op
 {
     size_t left = opt->group_regex ? ungrouped_events(t) : 0;
     const char *col = opt->group_col ? opt->group_col : "Content";
+    char n_left[32], n_all[32], n_matched[32];
     if (left == 0 || 2 * left <= t->n_events)
         return true;
+    format_count(n_left, sizeof n_left, left);
+    format_count(n_all, sizeof n_all, t->n_events);
+    format_count(n_matched, sizeof n_matched, t->n_events - left);
     if (left == t->n_events)
         return warnings_add(&set->warnings, err, "%s: --group-regex '%s' matched no event's %s: "
-                            "its %zu events are one session", t->path, opt->group_regex, col, left);
-    return warnings_add(&set->warnings, err, "%s: --group-regex '%s' matched %zu of %zu events' %s: "
-                        "the other %zu are one session of ungrouped events", t->path,
-                        opt->group_regex, t->n_events - left, t->n_events, col, left);
+                            "its %s events are one session", t->path, opt->group_regex, col, n_all);
+    return warnings_add(&set->warnings, err, "%s: --group-regex '%s' matched %s of %s events' %s: "
+                        "the other %s are one session of ungrouped events", t->path,
+                        opt->group_regex, n_matched, n_all, col, n_left);
 }
 
 /* The keys given two templates past the first few, in a word. */
