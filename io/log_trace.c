@@ -51,6 +51,7 @@ typedef struct LogReader {
     size_t *cluster_line;       /* per cluster: the line that began it (0: a loaded template) */
     size_t n_cluster_lines, cluster_lines_cap;
     size_t new_key_events, new_keys; /* with --templates: events no template took, their keys */
+    char new_key_names[128];
     /* lines the format does not match */
     size_t skipped, first_skipped;
 } LogReader;
@@ -347,7 +348,8 @@ static bool cluster_keys(LogReader *r, uint32_t *key_of, Error *err)
     return true;
 }
 
-/* Counts what loaded templates did not take: events, and their distinct keys. */
+/* Counts what loaded templates did not take: events, and their distinct keys, the first ten of
+ * them named in new_key_names. */
 static void count_new_keys(LogReader *r, const uint32_t *key_of, uint32_t n_clusters)
 {
     uint32_t n_keys = vocab_size(r->vocab);
@@ -359,9 +361,13 @@ static void count_new_keys(LogReader *r, const uint32_t *key_of, uint32_t n_clus
         r->new_key_events++;
         if (seen && !seen[key_of[c]]) {
             seen[key_of[c]] = true;
-            r->new_keys++;
+            if (r->new_keys++ < 10)
+                text_append(r->new_key_names, sizeof r->new_key_names, "%s %s", r->new_keys > 1 ? "," : "",
+                            vocab_name(r->vocab, key_of[c]));
         }
     }
+    if (r->new_keys > 10)
+        text_append(r->new_key_names, sizeof r->new_key_names, ", ...");
     free(seen);
 }
 
@@ -410,14 +416,14 @@ static bool note_warnings(LogReader *r, Error *err)
         return true;
     Warnings *w = &r->meanings->warnings;
     if (r->skipped &&
-        !warnings_add(w, err, "%s: %zu line%s the log format does not match, skipped (the first: "
+        !warnings_add(w, err, "%s: %zu line%s did not match the log format, skipped (the first: "
                       "%s:%zu)", r->path, r->skipped, r->skipped == 1 ? "" : "s", r->path,
                       r->first_skipped))
         return false;
     if (r->opt->log.templates && r->new_key_events &&
-        !warnings_add(w, err, "%s: %zu line%s matched none of the templates of %s: %zu new key%s",
-                      r->path, r->new_key_events, r->new_key_events == 1 ? "" : "s",
-                      r->opt->log.templates, r->new_keys, r->new_keys == 1 ? "" : "s"))
+        !warnings_add(w, err, "%s: %zu line%s (%zu template%s) matched no template of %s: new keys%s",
+                      r->path, r->new_key_events, r->new_key_events == 1 ? "" : "s", r->new_keys,
+                      r->new_keys == 1 ? "" : "s", r->opt->log.templates, r->new_key_names))
         return false;
     if (r->t->timed && r->untimed &&
         !warnings_add(w, err, "%s: %zu line%s without a time that reads, each given the time before "

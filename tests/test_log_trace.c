@@ -304,7 +304,7 @@ static void unmatched_lines_are_skipped_and_named(void **state)
     assert_status(r, 0);
     char expected[768];
     assert_contains(line_with(r.out, "total events", expected, sizeof expected), " 2");
-    snprintf(expected, sizeof expected, "traceaid: warning: %s: 2 lines the log format does not match, skipped "
+    snprintf(expected, sizeof expected, "traceaid: warning: %s: 2 lines did not match the log format, skipped "
                                         "(the first: %s:2)", path, path);
     assert_contains(r.err, expected);
     run_result_free(&r);
@@ -336,7 +336,8 @@ static void templates_reused(void **state)
     assert_contains(line_with(r.out, id, line, sizeof line), "disk full");
     assert_null(strstr(r.out, "T2")); /* a template the log never used is no key of it */
     char expected[768];
-    snprintf(expected, sizeof expected, "%s: 1 line matched none of the templates of %s: 1 new key", path, templates);
+    snprintf(expected, sizeof expected, "%s: 1 line (1 template) matched no template of %s: new keys %s", path,
+             templates, id);
     assert_contains(r.err, expected);
     run_result_free(&r);
     /* without them the log's own template is mined: another key */
