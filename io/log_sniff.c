@@ -162,9 +162,9 @@ static bool fits_nearly_all(const LogPreset *p, const PrefixLines *lines)
     const char *missing;
     tr.n_time_fields = p->time_fields ? log_time_fields(&tr.format, p->time_fields, tr.time_field, &missing) : 0;
     time_parser_init(&tr.time, NULL);
-    size_t fit = 0;
-    for (size_t i = 0; i < lines->n; i++)
-        fit += fits(&tr, lines->start[i], lines->len[i]);
+    size_t fit = 0, missed = 0;
+    for (size_t i = 0; i < lines->n && missed * 10 <= lines->n; i++) /* stop once it cannot fit */
+        fits(&tr, lines->start[i], lines->len[i]) ? fit++ : missed++;
     log_format_free(&tr.format);
     return fit > 0 && fit * 10 >= lines->n * 9;
 }
