@@ -1,5 +1,6 @@
 #include "model_templates.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -75,4 +76,30 @@ void model_templates_apply(const char *model_path, TraceOptions *opt, char *path
 {
     if (!opt->log.templates && model_templates_beside(model_path, path, size))
         opt->log.templates = path;
+}
+
+bool model_templates_copy(const char *from_model, const char *to_model, bool *copied, Error *err)
+{
+    char from[4096], to[4096];
+    *copied = false;
+    if (!model_templates_beside(from_model, from, sizeof from) || !model_templates_path(to_model, to, sizeof to) ||
+        strcmp(from, to) == 0)
+        return true;
+    FILE *in = fopen(from, "rb");
+    if (!in)
+        return error_set_code(err, ERROR_IO, "%s: cannot open: %s", from, strerror(errno));
+    SafeFile sf;
+    bool opened = safe_file_open(&sf, to, err), ok = opened;
+    char buf[65536];
+    size_t n;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        ok = fwrite(buf, 1, n, sf.fp) == n || error_set_code(err, ERROR_IO, "%s: write error", to);
+    if (ok && ferror(in))
+        ok = error_set_code(err, ERROR_IO, "%s: read error", from);
+    fclose(in);
+    if (ok)
+        return *copied = safe_file_commit(&sf, err);
+    if (opened)
+        safe_file_abort(&sf);
+    return false;
 }

@@ -26,4 +26,8 @@ bool model_templates_beside(const char *model_path, char *path, size_t size);
  * bytes, living as long as opt is used) holds the name. */
 void model_templates_apply(const char *model_path, TraceOptions *opt, char *path, size_t size);
 
+/* A model written from another (update -o NEW): the templates beside the first copied beside
+ * the second, when it has some and the two are different files. *copied says whether it did. */
+bool model_templates_copy(const char *from_model, const char *to_model, bool *copied, Error *err);
+
 #endif
