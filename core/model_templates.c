@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../io/csv_write.h"
@@ -81,10 +82,14 @@ void model_templates_apply(const char *model_path, TraceOptions *opt, char *path
 bool model_templates_copy(const char *from_model, const char *to_model, bool *copied, Error *err)
 {
     char from[4096], to[4096];
+    struct stat info;
     *copied = false;
     if (!model_templates_beside(from_model, from, sizeof from) || !model_templates_path(to_model, to, sizeof to) ||
         strcmp(from, to) == 0)
         return true;
+    if (strcmp(to_model, "-") == 0 || strncmp(to_model, "/dev/", 5) == 0 || strncmp(to_model, "/proc/", 6) == 0 ||
+        (stat(to_model, &info) == 0 && !S_ISREG(info.st_mode)))
+        return true; /* a device or a pipe has no folder to put it in, as for the windows */
     FILE *in = fopen(from, "rb");
     if (!in)
         return error_set_code(err, ERROR_IO, "%s: cannot open: %s", from, strerror(errno));

@@ -385,13 +385,20 @@ static void train_and_score_raw_logs(void **state)
     assert_status(r, 0);
     assert_contains(r.out, "user <*> logged in");
     run_result_free(&r);
-    /* update reads the log with them (no new key) and writes them beside the updated model */
+    /* update reads the log with them (no new key) and copies them beside the updated model */
     const char *updated = test_path("updated.safetensors");
     r = run_traceaid("update", "--model", model, "--epochs", "1", "-o", updated, score_log);
     assert_status(r, 0);
     assert_contains(r.err, ", 0 new keys,");
     run_result_free(&r);
     char *before = slurp(templates), *after = slurp(test_path("updated.templates.csv"));
+    assert_string_equal(after, before);
+    free(after);
+    /* so does calibrate, writing the calibrated model elsewhere */
+    r = run_traceaid("calibrate", "--model", model, "-o", test_path("calibrated.safetensors"), train_log);
+    assert_status(r, 0);
+    run_result_free(&r);
+    after = slurp(test_path("calibrated.templates.csv"));
     assert_string_equal(after, before);
     free(before);
     free(after);
