@@ -102,10 +102,8 @@ static int eval_sessions(const Command *cmd, EvalArgs *a, const ArgInputs *input
               marks_relabel_sessions(&set.traces[0], &set.traces[1], &set.vocab, &marks_applied, note, sizeof note, err);
     print_marks_note(cmd->name, note);
     if (ok) {
-        int tx, ty, stride;
-        model_window_shape(&model, &tx, &ty, &stride);
         summary_print_warnings(stderr, &set);
-        summary_warn_short_sessions(stderr, &set, tx, ty);
+        summary_warn_model_fit(stderr, &set, &model);
     }
     if (ok && model_eval(&model, &set.traces[0], &set.traces[1], &counts, opt.cancel, err)) {
         print_counts(a, &model, &counts, marks_applied);

@@ -229,9 +229,7 @@ static bool setup(ExplainContext *x, const ExplainArgs *a, const ArgInputs *inpu
         x->has_nearest = true;
     }
     summary_print_warnings(stderr, &x->set);
-    int tx, ty, stride;
-    model_window_shape(&x->model, &tx, &ty, &stride);
-    summary_warn_short_sessions(stderr, &x->set, tx, ty);
+    summary_warn_model_fit(stderr, &x->set, &x->model);
     InterpretOptions opt = INTERPRET_DEFAULTS;
     opt.max_changes = (int)a->changes;
     if (x->has_nearest) /* --normal wins over the model's own training windows */

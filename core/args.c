@@ -364,10 +364,7 @@ bool scored_args_load(ScoredSet *s, const ModelRequest *req, const TraceRequest 
     bool ok = scored_set_load(s, req, &cancellable, inputs->items, inputs->n, cancellable.opt.cancel, err);
     if (ok)
         summary_print_warnings(stderr, &s->set);
-    if (ok && s->model_loaded) {
-        int tx, ty, stride;
-        model_window_shape(&s->model, &tx, &ty, &stride);
-        summary_warn_short_sessions(stderr, &s->set, tx, ty);
-    }
+    if (ok && s->model_loaded)
+        summary_warn_model_fit(stderr, &s->set, &s->model);
     return ok;
 }

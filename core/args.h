@@ -106,7 +106,8 @@ int exit_status_for(ErrorCode code);
     {"sessions", 0, ARG_SESSIONS, NULL, "FILE", "read FILE as a DeepLog session file"},          \
     {"key", 0, ARG_STRING, &(ta)->opt.key_cols, "A,B", "fields or columns joined into the key: event, comm, cpu, pid, tid or a field's name (CSV: class,event; kernel traces: event)"}, \
     {"key-cols", 0, ARG_STRING, &(ta)->opt.key_cols, "A,B", "the same as --key"}, \
-    {"time-col", 0, ARG_STRING, &(ta)->opt.time_col, "COL", "timestamp column (timestamp|time|t)"}, \
+    {"time-col", 0, ARG_STRING, &(ta)->opt.time_col, "COL", "timestamp column (timestamp|time|t); A,B: columns joined, as Date,Time"}, \
+    {"time-format", 0, ARG_STRING, &(ta)->opt.time_format, "FMT", "how the times read when not recognised: strptime-like, %f a fraction ('%d/%m/%Y %H:%M:%S.%f')"}, \
     {"cpu-col", 0, ARG_STRING, &(ta)->opt.cpu_col, "COL", "cpu column (cpu)"},                   \
     {"pid-col", 0, ARG_STRING, &(ta)->opt.pid_col, "COL", "process id column (pid)"},            \
     {"tid-col", 0, ARG_STRING, &(ta)->opt.tid_col, "COL", "thread id column (tid)"},             \

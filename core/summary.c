@@ -107,9 +107,43 @@ bool summary_sessions_too_short(const TraceSet *set, int tx, int ty, char *buf, 
     return true;
 }
 
-void summary_warn_short_sessions(FILE *out, const TraceSet *set, int tx, int ty)
+/* Does the model know keys named as loghub's EventIds (E1, E2, ...)? */
+static bool model_has_eventid_keys(const Model *m)
 {
+    int n_keys;
+    char *const *names = model_key_names(m, &n_keys);
+    for (int k = model_n_reserved(m); names && k < n_keys; k++) {
+        const char *name = names[k];
+        if (name && name[0] == 'E' && name[1] && strspn(name + 1, "0123456789") == strlen(name + 1))
+            return true;
+    }
+    return false;
+}
+
+/* A structured log none of whose keys the model knows (ids from the model's key count up). */
+static bool knows_none(const Trace *t, int n_keys)
+{
+    for (size_t e = 0; e < t->n_events; e++)
+        if (t->key_id[e] < (uint32_t)n_keys)
+            return false;
+    return t->n_events > 0;
+}
+
+void summary_warn_model_fit(FILE *out, const TraceSet *set, const Model *m)
+{
+    int tx, ty, stride, n_keys;
+    model_window_shape(m, &tx, &ty, &stride);
     char why[256];
     if (summary_sessions_too_short(set, tx, ty, why, sizeof why))
         fprintf(out, "traceaid: warning: %s: nothing to score\n", why);
+    model_key_names(m, &n_keys);
+    for (size_t i = 0; i < set->n_traces; i++) {
+        const Trace *t = &set->traces[i];
+        if (t->structured_log && knows_none(t, n_keys) && model_has_eventid_keys(m)) {
+            fprintf(out, "traceaid: warning: %s: the model knows none of its keys, and its own look like "
+                         "EventIds (E1, E2, ...): trained on structured logs keyed by EventId? Give --key "
+                         "EventId (structured logs are keyed by template by default)\n", t->path);
+            break;
+        }
+    }
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "../io/trace_set.h"
+#include "../model/model.h"
 
 void summary_print(FILE *out, const TraceSet *set);
 /* A trace of sessions' session lengths. */
@@ -18,8 +19,11 @@ SessionLengths summary_session_lengths(const Trace *t);
  * ty it predicts after them, "every session is shorter than ..." with the longest's length into
  * buf and true; else false. */
 bool summary_sessions_too_short(const TraceSet *set, int tx, int ty, char *buf, size_t size);
-/* That, as a warning: "traceaid: warning: every session ...: nothing to score". */
-void summary_warn_short_sessions(FILE *out, const TraceSet *set, int tx, int ty);
+/* What stands between a model and the set, as warnings: every session too short for its window
+ * ("traceaid: warning: every session ...: nothing to score"), or a structured log none of whose
+ * keys the model knows while its keys look like EventIds (trained before logs were keyed by
+ * template: --key EventId). */
+void summary_warn_model_fit(FILE *out, const TraceSet *set, const Model *m);
 /* What loading found worth a word, a line each: "traceaid: warning: ...". */
 void summary_print_warnings(FILE *out, const TraceSet *set);
 

@@ -110,6 +110,27 @@ static bool assign_roles(CsvReader *r, const RoleRule *rules, size_t n_rules)
     return true;
 }
 
+/* --time-col A,B: the columns whose values, joined with spaces, make the time. */
+static bool assign_time_columns(CsvReader *r, const char *names)
+{
+    for (const char *name = names; *name;) {
+        size_t len = strcspn(name, ",");
+        char wanted[256];
+        snprintf(wanted, sizeof wanted, "%.*s", (int)len, name);
+        RoleRule rule = {ROLE_TIME, wanted, "--time-col", NULL};
+        if (r->n_time_cols == CSV_MAX_TIME_COLS)
+            return csv_fail(r, "--time-col %s: at most %d columns", names, CSV_MAX_TIME_COLS);
+        int col = find_column(r, wanted);
+        if (col >= 0 && r->role[col] == ROLE_TIME)
+            return csv_fail(r, "--time-col %s: column '%s' is named twice", names, wanted);
+        if (!assign_named_role(r, &rule))
+            return false;
+        r->time_col[r->n_time_cols++] = col;
+        name += len + (name[len] == ',');
+    }
+    return true;
+}
+
 static bool assign_key_columns(CsvReader *r)
 {
     char cols[512];
@@ -190,12 +211,17 @@ bool csv_header_finish(CsvReader *r)
     if (!assign_key_columns(r))
         return false;
     bool log = r->t->structured_log;
-    /* Structured logs write time in many formats, so their time column is used only when named. */
+    /* Several time columns (Date,Time) are named here; one is a role like the others. A
+     * structured log's time column is used only when named: its Time may be a time of day
+     * alone, or one of several columns that make the time. */
+    bool joined_time = o->time_col && strchr(o->time_col, ',');
+    if (joined_time && !assign_time_columns(r, o->time_col))
+        return false;
     /* Grouping by a regex looks in Content unless a column is named. */
     const char *group_col = o->group_col ? o->group_col : o->group_regex ? "Content" : NULL;
     const RoleRule rules[] = {
         {ROLE_GROUP, group_col, o->group_col ? "--group-col" : "--group-regex applies to column", NULL},
-        {ROLE_TIME, o->time_col, "--time-col", log ? NULL : "timestamp|time|t"},
+        {ROLE_TIME, joined_time ? NULL : o->time_col, "--time-col", log || joined_time ? NULL : "timestamp|time|t"},
         {ROLE_CPU, o->cpu_col, "--cpu-col", "cpu"},
         {ROLE_PID, o->pid_col, "--pid-col", "pid"},
         {ROLE_TID, o->tid_col, "--tid-col", "tid"},
@@ -207,10 +233,16 @@ bool csv_header_finish(CsvReader *r)
     if (!find_log_columns(r))
         return false;
     r->grouping = group_col != NULL;
-    /* timed only with a time column: without one an event's time is its position, and a log's
-     * named --time-col holds integer times as a kernel trace's does */
-    r->t->timed = false;
-    for (size_t col = 0; col < r->n_cols; col++)
-        r->t->timed |= r->role[col] == ROLE_TIME;
+    /* timed only with a time column: without one an event's time is its position */
+    for (size_t col = 0; col < r->n_cols && !joined_time; col++)
+        if (r->role[col] == ROLE_TIME)
+            r->time_col[r->n_time_cols++] = (int)col;
+    r->t->timed = r->n_time_cols > 0;
+    Error format_err = {0};
+    if (o->time_format && !time_format_check(o->time_format, &format_err))
+        return csv_fail_code(r, ERROR_USAGE, format_err.msg);
+    if (o->time_format && !r->t->timed)
+        return csv_fail(r, "--time-format %s: there is no time column (name it with --time-col)", o->time_format);
+    time_parser_init(&r->time_parser, o->time_format);
     return true;
 }

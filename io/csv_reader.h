@@ -9,11 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "timestamp.h"
 #include "trace.h"
 
 #define CSV_MAX_FIELD (1u << 20)
 #define CSV_CHUNK (1u << 20)
 #define CSV_MAX_KEY_COLS 8
+#define CSV_MAX_TIME_COLS 4
 
 typedef enum ColumnRole {
     ROLE_NONE, ROLE_KEY, ROLE_TIME, ROLE_CPU, ROLE_PID, ROLE_TID, ROLE_NAME, ROLE_GROUP,
@@ -56,6 +58,11 @@ typedef struct CsvReader {
     char *key;
     size_t key_cap;
     int64_t time;
+    /* the time's columns: one, or several joined with spaces (--time-col Date,Time) */
+    int time_col[CSV_MAX_TIME_COLS];
+    int n_time_cols;
+    Span time_part[CSV_MAX_TIME_COLS];
+    TimeParser time_parser;     /* the columns' format, recognised from the first row */
     uint16_t cpu;
     int32_t pid, tid;
     uint32_t name_id;

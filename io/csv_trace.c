@@ -99,6 +99,56 @@ static bool read_name(CsvReader *r, const char *s, size_t len)
     return csv_check_utf8(r, s, len) && strpool_intern(&r->t->names, s, len, &r->name_id, r->err);
 }
 
+/* The time of a record from text: "path:line: column 2 (Time): cannot read ..." when it does
+ * not read (the columns joined, "columns 1,2 (Date,Time)", when there are several). */
+static bool parse_time(CsvReader *r, const char *s, size_t len)
+{
+    Error why = {0};
+    if (time_parse(&r->time_parser, s, len, &r->time, &why))
+        return true;
+    char where[512];
+    size_t o = (size_t)snprintf(where, sizeof where, "column%s ", r->n_time_cols > 1 ? "s" : "");
+    for (int i = 0; i < r->n_time_cols && o < sizeof where; i++)
+        o += (size_t)snprintf(where + o, sizeof where - o, "%s%d", i ? "," : "", r->time_col[i] + 1);
+    for (int i = 0; i < r->n_time_cols && o < sizeof where; i++)
+        o += (size_t)snprintf(where + o, sizeof where - o, "%s%s", i ? "," : " (",
+                              r->col_name[r->time_col[i]]);
+    return csv_fail(r, "%s): %s", where, why.msg);
+}
+
+/* One time column is read as it comes; several are kept until the record ends. */
+static bool read_time(CsvReader *r, const char *s, size_t len)
+{
+    if (r->n_time_cols == 1)
+        return parse_time(r, s, len);
+    for (int i = 0; i < r->n_time_cols; i++)
+        if (r->time_col[i] == (int)r->field)
+            return stash(r, s, len, &r->time_part[i]);
+    return true;
+}
+
+/* Several time columns joined with spaces, in the order --time-col names them. */
+static bool read_joined_time(CsvReader *r)
+{
+    if (r->n_time_cols < 2)
+        return true;
+    size_t len = 0;
+    for (int i = 0; i < r->n_time_cols; i++)
+        len += r->time_part[i].len + 1;
+    char joined[512];
+    if (len > sizeof joined)
+        return csv_fail(r, "--time-col: the time's columns hold %zu bytes (the limit is %zu)", len,
+                        sizeof joined);
+    size_t o = 0;
+    for (int i = 0; i < r->n_time_cols; i++) {
+        if (i)
+            joined[o++] = ' ';
+        memcpy(joined + o, r->scratch + r->time_part[i].offset, r->time_part[i].len);
+        o += r->time_part[i].len;
+    }
+    return parse_time(r, joined, o);
+}
+
 static bool read_field(CsvReader *r, const char *s, size_t len)
 {
     int64_t value;
@@ -110,11 +160,7 @@ static bool read_field(CsvReader *r, const char *s, size_t len)
     case ROLE_KEY:
         return stash(r, s, len, &r->part[r->key_part[r->field]]);
     case ROLE_TIME:
-        if (len == 0)
-            return fail_field(r, "empty timestamp", s, len);
-        if (!text_parse_int64(s, len, &r->time))
-            return fail_field(r, "expected an integer timestamp", s, len);
-        return true;
+        return read_time(r, s, len);
     case ROLE_CPU:
         if (!read_int_field(r, s, len, 0, TRACE_NO_CPU - 1, TRACE_NO_CPU, &value))
             return false;
@@ -290,6 +336,7 @@ static void reset_record(CsvReader *r)
     memset(&r->content, 0, sizeof r->content);
     memset(&r->event_name, 0, sizeof r->event_name);
     r->template_known = false;
+    memset(r->time_part, 0, sizeof r->time_part);
     r->time = (int64_t)r->t->n_events;
     r->cpu = TRACE_NO_CPU;
     r->pid = r->tid = TRACE_NO_ID;
@@ -314,7 +361,7 @@ static void on_row(int terminator, void *ctx)
             return;
         }
         uint32_t key_id;
-        if (!intern_key(r, &key_id) ||
+        if (!read_joined_time(r) || !intern_key(r, &key_id) ||
             !trace_append(r->t, key_id, r->time, r->cpu, r->pid, r->tid, r->name_id, r->err) ||
             !record_meaning(r, key_id) || !record_content(r) || (r->grouping && !record_group(r))) {
             r->failed = true;

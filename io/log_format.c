@@ -3,7 +3,8 @@
  * spaces in the literal text \s+, the rest of the text kept as pattern, the whole anchored ^...$
  * and matched against the whitespace-trimmed line. PCRE2 reads Python's group syntax; the
  * pattern is compiled in byte mode (a line that is not UTF-8 still matches; \s, \d and \w are
- * ASCII classes) and JIT-compiled when the platform allows. */
+ * ASCII classes) and JIT-compiled when the platform allows. Matching uses the format's one match
+ * data: one line at a time per LogFormat (a thread each needs its own). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "log_format.h"
 

@@ -50,7 +50,8 @@ typedef struct TraceOptions {
 typedef struct Trace {
     char *path;
     TraceFormat format;
-    bool structured_log;        /* loghub-style CSV: keys are EventIds */
+    bool structured_log;        /* loghub-style log: keys are template ids (or EventIds with --key
+                                 * EventId), each event's Content in fields under its Level */
     bool timed;                 /* time holds real timestamps (ns), not event positions */
     size_t n_events, cap;
     uint32_t *key_id;           /* into the shared Vocab */

@@ -315,7 +315,8 @@ static void bad_non_numeric_timestamp(void **state)
 {
     (void)state;
     RunResult r = run_traceaid("stats", write_text("ts.csv", "timestamp,class,event\nnoon,A,B\n"));
-    expect_error(&r, "ts.csv:2: column 1 (timestamp): expected an integer timestamp, got 'noon'");
+    expect_error(&r, "ts.csv:2: column 1 (timestamp): cannot read 'noon' as a time (tried integer "
+                    "nanoseconds, %Y-%m-%dT%H:%M:%S.%f%z");
 }
 
 static void bad_invalid_utf8(void **state)

@@ -226,7 +226,8 @@ static void non_numeric_timestamp(void **state)
 {
     (void)state;
     REFUSED("time.csv", "timestamp,class,event\n1,A,B\n12:30,A,B\n",
-            "time.csv:3: column 1 (timestamp): expected an integer timestamp, got '12:30'");
+            "time.csv:3: column 1 (timestamp): cannot read '12:30' as a time: expected integer "
+            "nanoseconds, as the column's first value is");
     REFUSED("pid.csv", "t,event,pid\n1,A,one\n", "pid.csv:2: column 3 (pid): expected an integer");
 }
 

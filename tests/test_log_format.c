@@ -5,6 +5,7 @@
 #include "test_util.h"
 
 #include <csv.h>
+#include <strings.h>
 
 #include "../io/input.h"
 #include "../io/log_format.h"

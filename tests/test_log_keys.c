@@ -165,6 +165,27 @@ static void content_kept_per_event(void **state)
     loaded_free(l);
 }
 
+/* A model trained keyed by EventId (before keys by template, or with --key EventId) knows none
+ * of a template-keyed log's keys: score says to give --key EventId, and with it is quiet. */
+static void eventid_model_on_template_keys_says_key_eventid(void **state)
+{
+    (void)state;
+    const char *hdfs = LOGHUB "/HDFS/HDFS_2k.log_structured.csv.xz";
+    const char *model = test_path("eventid.safetensors");
+    RunResult r = run_traceaid("train", "--model", "deeplog", "--epochs", "1", "--seed", "1", "--key", "EventId",
+                               "-o", model, hdfs);
+    assert_status(r, 0);
+    run_result_free(&r);
+    r = run_traceaid("score", "--model", model, hdfs);
+    assert_contains(r.err, "traceaid: warning: " LOGHUB "/HDFS/HDFS_2k.log_structured.csv.xz: the model knows none "
+                           "of its keys, and its own look like EventIds (E1, E2, ...): trained on structured logs "
+                           "keyed by EventId? Give --key EventId");
+    run_result_free(&r);
+    r = run_traceaid("score", "--model", model, "--key", "EventId", hdfs);
+    assert_null(strstr(r.err, "warning"));
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +196,7 @@ int main(void)
         cmocka_unit_test(colliding_ids_warn),
         cmocka_unit_test(without_template_eventid_keys),
         cmocka_unit_test(content_kept_per_event),
+        cmocka_unit_test(eventid_model_on_template_keys_says_key_eventid),
     };
     return cmocka_run_group_tests_name("structured logs keyed by template", tests, NULL, NULL);
 }

@@ -3,8 +3,9 @@
  * the trace does not have (no timestamps, cpus, ids or process names) is left out, its width
  * given to the key. Traces of sessions (session files, grouped logs) show where each session
  * starts and its length in a column of their own, and each key's meaning at the end of its row
- * (the meanings in place of a kernel event's fields): rows stay one an event, so the cursor, the
- * search, the filter and the mouse count them as before. */
+ * (the meanings in place of a kernel event's fields); a log's rows end with the line's message
+ * under its level instead: rows stay one an event, so the cursor, the search, the filter and the
+ * mouse count them as before. */
 #include <stdio.h>
 #include <string.h>
 
