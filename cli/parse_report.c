@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "../io/format.h"
 #include "../io/json.h"
@@ -66,81 +67,82 @@ void parse_list_formats(bool json)
     }
 }
 
-static void json_number(const char *name, double x)
+static void json_number(FILE *out, const char *name, double x)
 {
-    printf(", \"%s\": ", name);
+    fprintf(out, ", \"%s\": ", name);
     if (isnan(x))
-        printf("null");
+        fprintf(out, "null");
     else
-        printf("%.6f", x);
+        fprintf(out, "%.6f", x);
 }
 
-static void print_json(const ParseSummary *s)
+static void print_json(FILE *out, const ParseSummary *s)
 {
-    printf("{\"inputs\": [");
+    fprintf(out, "{\"inputs\": [");
     for (size_t k = 0; k < s->n_inputs; k++) {
-        printf(k ? ", " : "");
-        json_write_string(stdout, s->inputs[k]);
+        fprintf(out, k ? ", " : "");
+        json_write_string(out, s->inputs[k]);
     }
-    printf("], \"lines\": %llu, \"skipped\": %llu, \"first_skipped\": ",
+    fprintf(out, "], \"lines\": %llu, \"skipped\": %llu, \"first_skipped\": ",
            (unsigned long long)s->lines, (unsigned long long)s->skipped);
     if (s->skipped)
-        json_write_string(stdout, s->first_skipped);
+        json_write_string(out, s->first_skipped);
     else
-        printf("null");
-    printf(", \"clusters\": %u, \"templates\": %u, \"output\": ", s->clusters, s->templates);
-    json_write_string(stdout, s->out);
-    printf(", \"templates_output\": ");
+        fprintf(out, "null");
+    fprintf(out, ", \"clusters\": %u, \"templates\": %u, \"output\": ", s->clusters, s->templates);
+    json_write_string(out, s->out);
+    fprintf(out, ", \"templates_output\": ");
     if (s->templates_out)
-        json_write_string(stdout, s->templates_out);
+        json_write_string(out, s->templates_out);
     else
-        printf("null");
+        fprintf(out, "null");
     if (s->reused) {
-        printf(", \"reused\": ");
-        json_write_string(stdout, s->reused);
-        printf(", \"new_lines\": %llu, \"new_keys\": [", (unsigned long long)s->new_lines);
+        fprintf(out, ", \"reused\": ");
+        json_write_string(out, s->reused);
+        fprintf(out, ", \"new_lines\": %llu, \"new_keys\": [", (unsigned long long)s->new_lines);
         for (size_t k = 0; k < s->n_new_keys; k++) {
-            printf(k ? ", " : "");
-            json_write_string(stdout, s->new_keys[k]);
+            fprintf(out, k ? ", " : "");
+            json_write_string(out, s->new_keys[k]);
         }
-        printf("]");
+        fprintf(out, "]");
     }
     if (s->score) {
-        json_number("accuracy", s->score->accuracy);
-        json_number("precision", s->score->precision);
-        json_number("recall", s->score->recall);
-        json_number("f1", s->score->f1);
+        json_number(out, "accuracy", s->score->accuracy);
+        json_number(out, "precision", s->score->precision);
+        json_number(out, "recall", s->score->recall);
+        json_number(out, "f1", s->score->f1);
     }
-    printf("}\n");
+    fprintf(out, "}\n");
 }
 
 void parse_print_summary(const ParseSummary *s, bool json)
 {
+    FILE *out = strcmp(s->out, "-") == 0 ? stderr : stdout; /* the CSV has standard output */
     if (s->skipped)
         fprintf(stderr, "traceaid: warning: %llu line%s did not match the format, skipped (the "
                         "first: %s)\n",
                 (unsigned long long)s->skipped, s->skipped == 1 ? "" : "s", s->first_skipped);
     if (json) {
-        print_json(s);
+        print_json(out, s);
         return;
     }
     char lines[32];
-    printf("%s lines: %u templates -> %s%s%s\n", format_count(lines, sizeof lines, s->lines),
+    fprintf(out, "%s lines: %u templates -> %s%s%s\n", format_count(lines, sizeof lines, s->lines),
            s->templates, s->out, s->templates_out ? ", " : "",
            s->templates_out ? s->templates_out : "");
     if (s->reused && s->new_lines == 0)
-        printf("every line matched a template of %s\n", s->reused);
+        fprintf(out, "every line matched a template of %s\n", s->reused);
     if (s->reused && s->new_lines) {
-        printf("%s line%s (%zu template%s) matched no template of %s: new keys",
+        fprintf(out, "%s line%s (%zu template%s) matched no template of %s: new keys",
                format_count(lines, sizeof lines, s->new_lines), s->new_lines == 1 ? "" : "s",
                s->n_new_keys, s->n_new_keys == 1 ? "" : "s", s->reused);
         for (size_t k = 0; k < s->n_new_keys && k < 10; k++)
-            printf("%s %s", k ? "," : "", s->new_keys[k]);
-        printf("%s\n", s->n_new_keys > 10 ? ", ..." : "");
+            fprintf(out, "%s %s", k ? "," : "", s->new_keys[k]);
+        fprintf(out, "%s\n", s->n_new_keys > 10 ? ", ..." : "");
     }
     if (s->score) {
         char good[32], all[32];
-        printf("grouping accuracy %.4f (%s of %s lines), F1 %.4f (precision %.4f, recall "
+        fprintf(out, "grouping accuracy %.4f (%s of %s lines), F1 %.4f (precision %.4f, recall "
                "%.4f)\n",
                s->score->accuracy, format_count(good, sizeof good, s->score->accurate_lines),
                format_count(all, sizeof all, s->score->lines), s->score->f1,

@@ -122,6 +122,56 @@ static void every_line_as_drain_py(void **state)
     assert_int_equal(failed, 0);
 }
 
+/* Random messages made to reach Drain.py's corners (tests/data/drain_random.tsv.xz: few
+ * children per node, short and empty messages, Unicode white space and digits, "<*>" as a
+ * token, masks matching empty text), case by case: every message's final id as Drain.py's. */
+static void random_corners_as_drain_py(void **state)
+{
+    (void)state;
+    size_t len, cases = 0, messages = 0, wrong = 0;
+    char *data = read_input("tests/data/drain_random.tsv.xz", &len);
+    Drain *d = NULL;
+    uint32_t *cluster = malloc(1000 * sizeof *cluster);
+    char (*want)[DRAIN_ID_LEN + 1] = malloc(1000 * sizeof *want);
+    size_t n = 0;
+    for (char *line = data;; ) {
+        char *end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        if (!end || line[0] == '#') {
+            for (size_t i = 0; i < n; i++)
+                wrong += strcmp(drain_id(d, cluster[i]), want[i]) != 0;
+            messages += n;
+            n = 0;
+            drain_free(d);
+            d = NULL;
+        }
+        if (!end)
+            break;
+        if (line[0] == '#') {
+            DrainOptions o;
+            drain_options_default(&o);
+            char *field = strtok(line + 1, "\t");
+            assert_int_equal(sscanf(field, "%d %lf %d", &o.depth, &o.similarity, &o.max_children), 3);
+            for (int k = 0; (field = strtok(NULL, "\t")); k++)
+                o.masks[k] = field;
+            d = new_drain(&o);
+            cases++;
+        } else {
+            assert_true(n < 1000 && line[DRAIN_ID_LEN] == '\t');
+            memcpy(want[n], line, DRAIN_ID_LEN);
+            want[n][DRAIN_ID_LEN] = '\0';
+            cluster[n++] = add(d, line + DRAIN_ID_LEN + 1);
+        }
+        line = end + 1;
+    }
+    assert_true(cases >= 20 && messages >= 1000);
+    assert_int_equal(wrong, 0);
+    free(cluster);
+    free(want);
+    free(data);
+}
+
 /* ------------------------------------------------------------------ the miner's rules */
 
 static void template_ids_are_md5_prefixes(void **state)
@@ -424,6 +474,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_line_as_drain_py),
+        cmocka_unit_test(random_corners_as_drain_py),
         cmocka_unit_test(template_ids_are_md5_prefixes),
         cmocka_unit_test(masks_replace_as_re_sub),
         cmocka_unit_test(short_messages_are_never_merged),

@@ -3,6 +3,7 @@
  * match, pipes, errors that leave no file behind. */
 #include "test_util.h"
 
+#include <signal.h>
 #include <stdbool.h>
 
 #define HDFS_DIR "tests/data/loghub/HDFS"
@@ -134,8 +135,14 @@ static void standard_input_gives_the_same_output(void **state)
     assert_int_equal(system(cmd), 0);
     char *a = slurp(test_path("from_file.csv")), *b = slurp(test_path("from_pipe.csv"));
     assert_string_equal(a, b);
-    free(a);
     free(b);
+    /* -o -: the CSV on standard output, the summary on standard error, no templates file */
+    r = run_traceaid("parse", "--log-format", FORMAT, log, "-o", "-");
+    assert_status(r, 0);
+    assert_string_equal(r.out, a);
+    assert_contains(r.err, "4 lines: 2 templates -> -\n");
+    free(a);
+    run_result_free(&r);
 }
 
 static void bad_formats_and_truths_leave_no_file(void **state)
@@ -169,6 +176,40 @@ static void bad_formats_and_truths_leave_no_file(void **state)
     run_result_free(&r);
 }
 
+/* Ctrl-C while the log is read (a FIFO whose writer waits): status 130, no file written. Once
+ * the writer's open returns, parse has opened the log, after its handler was installed; the log
+ * ends only after the signal, so parse sees it whether it was waiting in a read or not. */
+static void ctrl_c_writes_nothing(void **state)
+{
+    (void)state;
+    const char *fifo = test_path("cut.fifo"), *out = test_path("cut.csv");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const char *err_path = write_text("cut-stderr.txt", "");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(err_path, O_WRONLY | O_TRUNC);
+        dup2(fd, 2);
+        execl(traceaid_bin(), traceaid_bin(), "parse", "--log-format", FORMAT, fifo, "-o", out,
+              (char *)NULL);
+        _exit(127);
+    }
+    int writer = open(fifo, O_WRONLY);
+    assert_true(writer >= 0);
+    assert_int_equal(write(writer, FIRST_LOG, strlen(FIRST_LOG)), (ssize_t)strlen(FIRST_LOG));
+    kill(pid, SIGINT);
+    close(writer);
+    int wstatus;
+    waitpid(pid, &wstatus, 0);
+    assert_true(WIFEXITED(wstatus));
+    assert_int_equal(WEXITSTATUS(wstatus), 130);
+    char *text = slurp(err_path);
+    assert_contains(text, "interrupted");
+    free(text);
+    assert_false(exists(out));
+    assert_false(exists(test_path("cut_templates.csv")));
+}
+
 static void presets_are_listed(void **state)
 {
     (void)state;
@@ -194,6 +235,7 @@ int main(void)
         cmocka_unit_test(unmatched_lines_are_skipped_and_named),
         cmocka_unit_test(standard_input_gives_the_same_output),
         cmocka_unit_test(bad_formats_and_truths_leave_no_file),
+        cmocka_unit_test(ctrl_c_writes_nothing),
         cmocka_unit_test(presets_are_listed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
