@@ -25,44 +25,6 @@ bool csv_compile_group_regex(CsvReader *r)
     return r->has_regex;
 }
 
-/* The events' fields (a log's messages) in the sessions' order: record dest[i] is event i's. */
-static bool permute_fields(Trace *t, const size_t *dest, Error *err)
-{
-    size_t n = t->fields.n_records;
-    size_t *source = malloc((n ? n : 1) * sizeof *source);
-    size_t cap = 4096;
-    char *text = malloc(cap);
-    FieldStore sorted;
-    fields_init(&sorted);
-    bool ok = source && text;
-    for (size_t i = 0; ok && i < n; i++)
-        source[dest[i]] = i;
-    for (size_t j = 0; ok && j < n; j++) {
-        const char *event;
-        size_t len = fields_get(&t->fields, source[j], &event, text, cap);
-        if (len >= cap) { /* a longer message: room for it, then read again */
-            char *grown = realloc(text, len + 1);
-            ok = grown != NULL;
-            if (!ok)
-                break;
-            text = grown;
-            cap = len + 1;
-            fields_get(&t->fields, source[j], &event, text, cap);
-        }
-        ok = fields_append(&sorted, event, strlen(event), text, len, err);
-    }
-    free(source);
-    free(text);
-    if (!ok) {
-        fields_free(&sorted);
-        return false;
-    }
-    fields_free(&t->fields);
-    t->fields = sorted;
-    fields_shrink(&t->fields);
-    return true;
-}
-
 bool csv_group_into_sessions(CsvReader *r)
 {
     return group_into_sessions(r->t, &r->groups, r->group_of, r->err) ||
@@ -106,8 +68,8 @@ bool group_into_sessions(Trace *t, const StrPool *groups, const uint32_t *group_
         PERMUTE(key_id); PERMUTE(time); PERMUTE(cpu); PERMUTE(pid); PERMUTE(tid); PERMUTE(name_id);
     }
 #undef PERMUTE
-    if (ok && t->fields.n_records == n && n > 0)
-        ok = permute_fields(t, dest, err);
+    if (ok && t->fields.n_records == n && n > 0) /* the events' fields (a log's messages) follow */
+        ok = fields_permute(&t->fields, dest, err);
     if (ok) {
         free(t->session_start);
         t->session_start = start;
