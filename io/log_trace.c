@@ -8,7 +8,6 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "group_sessions.h"
 #include "lines.h"
