@@ -1,6 +1,7 @@
 /* traceaid calibrate: the threshold from clean traces, stored in the model. */
 
 #include "../core/model_args.h"
+#include "../core/model_templates.h"
 #include "../core/outputs.h"
 #include "commands.h"
 #include "../io/format.h"
@@ -99,7 +100,9 @@ static int calibrate(const Command *cmd, CalibrateArgs *a, const ArgInputs *inpu
             for (size_t seg = first; seg < s.scores[i].n_segments; seg++)
                 segments++, flagged += s.scores[i].flagged[seg];
         }
-        ok = model_save(&s.model, out, err) && copy_windows(cmd, &s.model, a->model.path, out, err);
+        bool templates_copied; /* the model's raw-log templates go along, as its windows do */
+        ok = model_save(&s.model, out, err) && copy_windows(cmd, &s.model, a->model.path, out, err) &&
+             model_templates_copy(a->model.path, out, &templates_copied, err);
         char threshold[32], rule[160], n_segments[32], length[32], traces[32], above[32];
         calibration_describe(cal, rule, sizeof rule);
         if (ok)

@@ -9,6 +9,7 @@
 #include "../io/format.h"
 #include "../io/json.h"
 #include "../core/interrupt.h"
+#include "../core/model_templates.h"
 #include "../core/model_vocab.h"
 #include "../core/scored_set.h"
 #include "../core/calibrate.h"
@@ -93,6 +94,8 @@ static int eval_sessions(const Command *cmd, EvalArgs *a, const ArgInputs *input
     EvalCounts counts;
     TraceOptions opt = a->traces.opt;
     opt.cancel = interrupt_install();
+    char templates[4096];
+    model_templates_apply(a->model.path, &opt, templates, sizeof templates);
     char note[4096] = "";
     size_t marks_applied = 0;
     bool ok = model_vocab_seed(&set, &model, err) && trace_set_load(&set, files, 2, &opt, err) &&

@@ -8,6 +8,7 @@
 #include "../core/summary.h"
 #include "../core/keys.h"
 #include "../core/model_args.h"
+#include "../core/model_templates.h"
 #include "commands.h"
 #include "../io/format.h"
 #include "../core/interrupt.h"
@@ -212,14 +213,17 @@ static bool setup(ExplainContext *x, const ExplainArgs *a, const ArgInputs *inpu
 {
     if (!model_request_load(&a->model, &x->model, err))
         return false;
+    TraceOptions reading = a->traces.opt; /* raw logs mined from the model's templates first */
+    char templates[4096];
+    model_templates_apply(a->model.path, &reading, templates, sizeof templates);
     if (!model_vocab_seed(&x->set, &x->model, err) ||
         (a->traces.meanings_path && !meanings_load(&x->set.meanings, a->traces.meanings_path, err)) ||
-        !trace_set_load(&x->set, inputs->items, inputs->n, &a->traces.opt, err))
+        !trace_set_load(&x->set, inputs->items, inputs->n, &reading, err))
         return false;
     if (a->normal) {
         TraceInput normal = {a->normal, TRACE_FORMAT_AUTO};
         size_t at = x->set.n_traces;
-        if (!trace_set_load(&x->set, &normal, 1, &a->traces.opt, err) ||
+        if (!trace_set_load(&x->set, &normal, 1, &reading, err) ||
             !explainer_index_normal(&x->model, &x->set.traces[at], &x->normal_windows, &x->nearest, err))
             return false;
         x->has_nearest = true;

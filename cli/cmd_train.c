@@ -11,6 +11,7 @@
 #include "../core/summary.h"
 #include "../core/interrupt.h"
 #include "../core/model_args.h"
+#include "../core/model_templates.h"
 #include "../core/model_vocab.h"
 #include "../core/outputs.h"
 #include "../io/format.h"
@@ -224,6 +225,22 @@ static bool select_hyper(const TrainArgs *a, const ModelKind *kind, const TraceS
                         interrupted, err);
 }
 
+/* A model trained on raw logs: their keys' templates beside it, where a model file has its windows
+ * (core/model_templates.h). */
+static bool templates_beside(const TrainArgs *a, const TraceSet *set, Error *err)
+{
+    char path[4096];
+    bool wrote;
+    if (!a->windows_out[0] || !model_templates_path(a->out, path, sizeof path))
+        return true;
+    if (!model_templates_save(set, path, &wrote, err))
+        return false;
+    if (wrote)
+        fprintf(stderr, "train: wrote its keys' templates to %s (raw logs scored with the model are mined "
+                        "from them first)\n", path);
+    return true;
+}
+
 static int train_model(const Command *cmd, const TrainArgs *a, const ModelKind *kind, const TraceSet *set)
 {
     ModelHyper hp = hyper_of(a, kind, default_holdout(a, kind, set));
@@ -263,7 +280,8 @@ static int train_model(const Command *cmd, const TrainArgs *a, const ModelKind *
     ok = fit(&model, set, &hp, &opt, &line, &ws, &parts, &report, &err) &&
          (untrained(&report) ||
           (model_save(&model, a->out, &err) &&
-           (!a->windows_out[0] || training_windows_save_calibrated(&model, &ws, &parts, a->windows_out, &err))));
+           (!a->windows_out[0] || training_windows_save_calibrated(&model, &ws, &parts, a->windows_out, &err)) &&
+           templates_beside(a, set, &err)));
     calibration_parts_free(&parts);
     model_free(&model);
     int status = finish(cmd, ok, &report, a->out, &ws, a->windows_out, &err);
@@ -366,7 +384,9 @@ const Command cmd_train = {
         "as trained so far (exit status 130, 143 for SIGTERM); before the first epoch ends, it\n"
         "writes nothing. Beside the model it writes the distinct windows it trained on with their\n"
         "counts (MODEL.safetensors: MODEL.windows.safetensors), for explain's and the explorer's\n"
-        "nearest normal window; the model file itself is as PyTorch reads it.\n"
+        "nearest normal window; the model file itself is as PyTorch reads it. Trained on raw logs,\n"
+        "it writes their templates there too (MODEL.templates.csv), which the commands reading raw\n"
+        "logs with the model mine from first, so the keys mean the same.\n"
         "--select held-out (deeplog on session files) holds out every 10th session, trains a first\n"
         "model on the rest and keeps the epoch of the lowest held-out loss (stopping 10 epochs\n"
         "after it) and the smallest top-g that flags at most 0.5% of the held-out sessions; the\n"

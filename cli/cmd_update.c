@@ -7,6 +7,7 @@
 
 #include "../core/interrupt.h"
 #include "../core/model_args.h"
+#include "../core/model_templates.h"
 #include "../core/model_vocab.h"
 #include "../core/outputs.h"
 #include "../core/update.h"
@@ -114,7 +115,10 @@ static bool learn_traces(UpdateArgs *a, const ArgInputs *inputs, Update *u, size
 {
     TraceSet set;
     trace_set_init(&set);
-    bool ok = model_vocab_seed(&set, u->model, err) && trace_args_load(&a->traces, inputs, &set, err);
+    TraceRequest reading = a->traces; /* raw logs mined from the model's templates first */
+    char templates[4096];
+    model_templates_apply(a->model.path, &reading.opt, templates, sizeof templates);
+    bool ok = model_vocab_seed(&set, u->model, err) && trace_args_load(&reading, inputs, &set, err);
     for (size_t i = 0; ok && i < set.n_traces; i++) {
         const Trace *t = &set.traces[i];
         *units += trace_has_sessions(t) ? t->n_sessions : 1;
@@ -122,6 +126,15 @@ static bool learn_traces(UpdateArgs *a, const ArgInputs *inputs, Update *u, size
     }
     trace_set_free(&set);
     return ok;
+}
+
+/* An updated model written to another file takes the model's raw-log templates with it, so raw
+ * logs scored with it are read as they were (templates met first in this update are not added:
+ * they are mined again each time). */
+static bool templates_beside(const UpdateArgs *a, Error *err)
+{
+    bool copied;
+    return model_templates_copy(a->model.path, a->out, &copied, err);
 }
 
 static void summary(const Command *cmd, const UpdateArgs *a, const Update *u, const UpdateReport *r, size_t units,
@@ -246,7 +259,7 @@ static int update(const Command *cmd, UpdateArgs *a, const ArgInputs *inputs, Er
     /* a Ctrl-C during the run, or after it ended, writes nothing */
     if (ok && *opt.cancel)
         ok = error_interrupted(err);
-    ok = ok && update_save(&u, a->out, err);
+    ok = ok && update_save(&u, a->out, err) && templates_beside(a, err);
     if (ok) {
         summary(cmd, a, &u, &report, units, a->labels ? &marks : NULL);
         say_still_flagged(cmd, &report.before, &report.after);

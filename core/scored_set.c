@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../io/clock.h"
+#include "model_templates.h"
 #include "model_vocab.h"
 
 /* --score and --smooth at score time; a threshold set for other scores no longer holds. */
@@ -96,6 +97,8 @@ bool scored_set_open(ScoredSet *s, const ModelRequest *req, const TraceRequest *
         s->model_loaded = true;
         if (!model_vocab_seed(&s->set, &s->model, err))
             return false;
+        if (!model_templates_beside(req->path, s->templates, sizeof s->templates))
+            s->templates[0] = '\0';
     }
     return !tr->meanings_path || meanings_load(&s->set.meanings, tr->meanings_path, err);
 }
@@ -103,7 +106,10 @@ bool scored_set_open(ScoredSet *s, const ModelRequest *req, const TraceRequest *
 bool scored_set_add_traces(ScoredSet *s, const TraceInput *inputs, size_t n_inputs, const TraceOptions *opt,
                            Error *err)
 {
-    return trace_set_load(&s->set, inputs, n_inputs, opt, err);
+    TraceOptions with_templates = *opt; /* raw logs mined from the model's templates first */
+    if (!with_templates.log.templates && s->templates[0])
+        with_templates.log.templates = s->templates;
+    return trace_set_load(&s->set, inputs, n_inputs, &with_templates, err);
 }
 
 bool scored_set_load(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, const TraceInput *inputs,

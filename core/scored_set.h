@@ -37,6 +37,7 @@ typedef struct ScoredSet {
     size_t n_labels;
     bool labels_by_name;        /* the labels are guesses from the files' names */
     bool model_loaded;
+    char templates[4096];       /* the model's templates file (core/model_templates.h), or "" */
     double seconds;             /* spent scoring, loading excluded */
 } ScoredSet;
 

@@ -4,82 +4,53 @@
 #include <string.h>
 
 #include "csv_reader.h"
+#include "group_sessions.h"
+
+bool group_regex_compile(regex_t *re, const char *pattern, Error *err)
+{
+    int code = regcomp(re, pattern, REG_EXTENDED);
+    if (code != 0) {
+        char msg[256];
+        regerror(code, re, msg, sizeof msg);
+        return error_set(err, "--group-regex '%s': %s", pattern, msg);
+    }
+    return true;
+}
 
 bool csv_compile_group_regex(CsvReader *r)
 {
     if (!r->opt->group_regex)
         return true;
-    int code = regcomp(&r->regex, r->opt->group_regex, REG_EXTENDED);
-    if (code != 0) {
-        char msg[256];
-        regerror(code, &r->regex, msg, sizeof msg);
-        return error_set(r->err, "--group-regex '%s': %s", r->opt->group_regex, msg);
-    }
-    r->has_regex = true;
-    return true;
+    r->has_regex = group_regex_compile(&r->regex, r->opt->group_regex, r->err);
+    return r->has_regex;
 }
 
-/* The events' fields (a log's messages) in the sessions' order: record dest[i] is event i's. */
-static bool permute_fields(CsvReader *r, const size_t *dest)
-{
-    Trace *t = r->t;
-    size_t n = t->fields.n_records;
-    size_t *source = malloc((n ? n : 1) * sizeof *source);
-    size_t cap = 4096;
-    char *text = malloc(cap);
-    FieldStore sorted;
-    fields_init(&sorted);
-    bool ok = source && text;
-    for (size_t i = 0; ok && i < n; i++)
-        source[dest[i]] = i;
-    for (size_t j = 0; ok && j < n; j++) {
-        const char *event;
-        size_t len = fields_get(&t->fields, source[j], &event, text, cap);
-        if (len >= cap) { /* a longer message: room for it, then read again */
-            char *grown = realloc(text, len + 1);
-            ok = grown != NULL;
-            if (!ok)
-                break;
-            text = grown;
-            cap = len + 1;
-            fields_get(&t->fields, source[j], &event, text, cap);
-        }
-        ok = fields_append(&sorted, event, strlen(event), text, len, r->err);
-    }
-    free(source);
-    free(text);
-    if (!ok) {
-        fields_free(&sorted);
-        return false;
-    }
-    fields_free(&t->fields);
-    t->fields = sorted;
-    fields_shrink(&t->fields);
-    return true;
-}
-
-/* Reorders the events so each group's events are contiguous, groups in order of first
- * appearance and events in file order within a group (a stable counting sort). */
 bool csv_group_into_sessions(CsvReader *r)
 {
-    Trace *t = r->t;
-    size_t n = t->n_events, n_groups = r->groups.count;
+    return group_into_sessions(r->t, &r->groups, r->group_of, r->err) ||
+           error_prefix(r->err, "%s: ", r->path);
+}
+
+/* A stable counting sort. */
+bool group_into_sessions(Trace *t, const StrPool *groups, const uint32_t *group_of, Error *err)
+{
+    size_t n = t->n_events, n_groups = groups->count;
     size_t *start = malloc((n_groups + 1) * sizeof *start);
     size_t *next = calloc(n_groups + 1, sizeof *next);
     size_t *dest = malloc((n ? n : 1) * sizeof *dest);
     uint32_t *session_name = malloc((n_groups ? n_groups : 1) * sizeof *session_name);
     bool ok = start && next && dest && session_name;
     for (size_t i = 0; ok && i < n; i++)
-        next[r->group_of[i] + 1]++;
+        next[group_of[i] + 1]++;
     for (size_t g = 0; ok && g < n_groups; g++) {
         next[g + 1] += next[g];
-        const char *name = strpool_get(&r->groups, (uint32_t)g);
-        ok = strpool_intern(&t->names, name, strlen(name), &session_name[g], r->err);
+        const char *name = strpool_get(groups, (uint32_t)g);
+        ok = strpool_intern(&t->names, name, strlen(name), &session_name[g], err);
     }
     if (ok)
         memcpy(start, next, (n_groups + 1) * sizeof *start);
     for (size_t i = 0; ok && i < n; i++)
-        dest[i] = next[r->group_of[i]]++;
+        dest[i] = next[group_of[i]]++;
 #define PERMUTE(col)                                                            \
     do {                                                                        \
         __typeof__(t->col) sorted = malloc(n * sizeof *t->col);                 \
@@ -97,8 +68,8 @@ bool csv_group_into_sessions(CsvReader *r)
         PERMUTE(key_id); PERMUTE(time); PERMUTE(cpu); PERMUTE(pid); PERMUTE(tid); PERMUTE(name_id);
     }
 #undef PERMUTE
-    if (ok && t->fields.n_records == n && n > 0)
-        ok = permute_fields(r, dest);
+    if (ok && t->fields.n_records == n && n > 0) /* the events' fields (a log's messages) follow */
+        ok = fields_permute(&t->fields, dest, err);
     if (ok) {
         free(t->session_start);
         t->session_start = start;
@@ -110,5 +81,5 @@ bool csv_group_into_sessions(CsvReader *r)
     }
     free(next);
     free(dest);
-    return ok || error_set_code(r->err, ERROR_NOMEM, "%s: out of memory grouping sessions", r->path);
+    return ok || error_set_code(err, ERROR_NOMEM, "out of memory grouping sessions");
 }

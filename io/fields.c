@@ -200,6 +200,52 @@ size_t fields_get(const FieldStore *f, size_t i, const char **event, char *text,
     return o;
 }
 
+/* Each record's offset in bytes, in one pass (offset[n] is the end). */
+static void record_offsets(const FieldStore *f, size_t *offset)
+{
+    const uint8_t *p = f->bytes;
+    for (size_t i = 0; i < f->n_records; i++) {
+        offset[i] = (size_t)(p - f->bytes);
+        get_varint(&p);
+        size_t n = shape_numbers(f, (uint32_t)get_varint(&p));
+        while (n--)
+            get_varint(&p);
+    }
+    offset[f->n_records] = (size_t)(p - f->bytes);
+}
+
+bool fields_permute(FieldStore *f, const size_t *dest, Error *err)
+{
+    size_t n = f->n_records;
+    size_t *offset = malloc((n + 1) * sizeof *offset), *placed = malloc((n + 1) * sizeof *placed);
+    uint8_t *bytes = malloc(f->len ? f->len : 1);
+    uint64_t *block_start = malloc((n / FIELDS_BLOCK + 1) * sizeof *block_start);
+    if (!offset || !placed || !bytes || !block_start) {
+        free(offset), free(placed), free(bytes), free(block_start);
+        return error_set_code(err, ERROR_NOMEM, "out of memory");
+    }
+    record_offsets(f, offset);
+    /* placed: each new place's record length, then (summed) its offset */
+    for (size_t i = 0; i < n; i++)
+        placed[dest[i] + 1] = offset[i + 1] - offset[i];
+    placed[0] = 0;
+    for (size_t j = 0; j < n; j++)
+        placed[j + 1] += placed[j];
+    for (size_t i = 0; i < n; i++)
+        memcpy(bytes + placed[dest[i]], f->bytes + offset[i], offset[i + 1] - offset[i]);
+    for (size_t j = 0; j < n; j += FIELDS_BLOCK)
+        block_start[j / FIELDS_BLOCK] = placed[j];
+    free(f->bytes);
+    free(f->block_start);
+    f->bytes = bytes;
+    f->cap = f->len ? f->len : 1;
+    f->block_start = block_start;
+    f->blocks_cap = n / FIELDS_BLOCK + 1;
+    free(offset);
+    free(placed);
+    return true;
+}
+
 size_t fields_bytes(const FieldStore *f)
 {
     return f->cap + f->blocks_cap * sizeof *f->block_start + f->shape_cap +

@@ -46,6 +46,9 @@ bool fields_append(FieldStore *f, const char *event, size_t event_len, const cha
  * text[0..cap), NUL-terminated and cut when longer. Returns the text's full length. With no
  * records (a format without fields) both are "". */
 size_t fields_get(const FieldStore *f, size_t i, const char **event, char *text, size_t cap);
+/* Moves record i to place dest[i] (dest a permutation of the records): the records' bytes are
+ * copied whole, read once in order, so reordering costs a pass rather than a lookup each. */
+bool fields_permute(FieldStore *f, const size_t *dest, Error *err);
 /* Bytes the store holds. */
 size_t fields_bytes(const FieldStore *f);
 /* Gives back unused capacity once loading is over. */

@@ -6,6 +6,7 @@
 #include "csv_trace.h"
 #include "ctf.h"
 #include "ftrace.h"
+#include "log_trace.h"
 #include "perf_script.h"
 #include "qnx_text.h"
 #include "session_file.h"
@@ -20,6 +21,8 @@ static const TraceReader readers[] = {
     {"ftrace", TRACE_FORMAT_FTRACE, ftrace_sniff, ftrace_load, NULL, NULL},
     {"trace.dat", TRACE_FORMAT_TRACE_DAT, trace_dat_sniff, trace_dat_load, NULL, NULL},
     {"ctf", TRACE_FORMAT_CTF, ctf_sniff, ctf_load, ctf_sniff_dir, ctf_load_dir},
+    /* last: a tie goes to the formats above, whose text a loose log format could fit */
+    {"log", TRACE_FORMAT_LOG, log_sniff, log_load, NULL, NULL},
 };
 #define N_READERS (sizeof readers / sizeof readers[0])
 #define FALLBACK (&readers[0]) /* the CSV reader */
@@ -41,6 +44,10 @@ const TraceReader *trace_reader_sniff(const char *prefix, size_t len)
             best_score = score;
         }
     }
+    /* Text no reader claims (the CSV reader takes any as a maybe) and no CSV header: a raw log
+     * of a format no preset fits, read a line a message. */
+    if (best_score <= SNIFF_MAYBE && log_sniff_plain(prefix, len))
+        return trace_reader_for(TRACE_FORMAT_LOG);
     return best;
 }
 
@@ -93,9 +100,11 @@ bool trace_load(Trace *t, const char *path, const TraceOptions *opt, Vocab *voca
     /* The readers skip a UTF-8 byte-order mark, so the sniffers judge the text after it (a BOM
      * before a session file's keys sent it to the CSV reader). */
     size_t bom = in.prefix_len >= 3 && memcmp(in.prefix, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    const TraceReader *reader = opt->format == TRACE_FORMAT_AUTO
+    /* --log-format says the inputs are raw logs (a --sessions file keeps its format) */
+    TraceFormat format = opt->format == TRACE_FORMAT_AUTO && opt->log.format ? TRACE_FORMAT_LOG : opt->format;
+    const TraceReader *reader = format == TRACE_FORMAT_AUTO
                                     ? trace_reader_sniff(in.prefix + bom, in.prefix_len - bom)
-                                    : trace_reader_for(opt->format);
+                                    : trace_reader_for(format);
     bool ok = reader->load(t, &in, opt, vocab, meanings, err);
     input_close(&in);
     return ok;

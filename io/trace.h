@@ -29,6 +29,7 @@ typedef enum TraceFormat {
     TRACE_FORMAT_TRACE_DAT, /* trace-cmd's trace.dat */
     TRACE_FORMAT_CTF,       /* LTTng's CTF trace (a folder or its metadata file) */
     TRACE_FORMAT_QNX,       /* the text QNX's traceprinter prints */
+    TRACE_FORMAT_LOG,       /* a raw log: lines split by a log format, keyed by Drain's templates */
 } TraceFormat;
 
 typedef struct TraceOptions {

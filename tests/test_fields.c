@@ -47,6 +47,35 @@ static void texts_come_back_exactly(void **state)
     fields_free(&f);
 }
 
+/* Records moved to new places (a log's events grouped into sessions) give back, at each place,
+ * the text and event name of the record moved there, across blocks. */
+static void permuted_records_move_whole(void **state)
+{
+    (void)state;
+    FieldStore f;
+    fields_init(&f);
+    Error err = {0};
+    size_t n = 1000;
+    size_t *dest = malloc(n * sizeof *dest);
+    char text[64], out[64];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(text, sizeof text, "record %zu of 0x%zx%s", i, i * 7, i % 3 ? " \x01 escaped" : "");
+        assert_true(fields_append(&f, i % 2 ? "odd" : "even", i % 2 ? 3 : 4, text, strlen(text), &err));
+        dest[i] = (i * 337) % n; /* 337 is prime to 1000: a permutation */
+    }
+    assert_true(fields_permute(&f, dest, &err));
+    assert_int_equal(f.n_records, n);
+    for (size_t i = 0; i < n; i++) {
+        const char *event;
+        snprintf(text, sizeof text, "record %zu of 0x%zx%s", i, i * 7, i % 3 ? " \x01 escaped" : "");
+        fields_get(&f, dest[i], &event, out, sizeof out);
+        assert_string_equal(out, text);
+        assert_string_equal(event, i % 2 ? "odd" : "even");
+    }
+    free(dest);
+    fields_free(&f);
+}
+
 static void fields_split_as_printed(void **state)
 {
     (void)state;
@@ -172,6 +201,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(texts_come_back_exactly),
+        cmocka_unit_test(permuted_records_move_whole),
         cmocka_unit_test(fields_split_as_printed),
         cmocka_unit_test(key_joins_named_parts),
         cmocka_unit_test(key_errors_name_the_part),

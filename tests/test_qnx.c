@@ -314,7 +314,8 @@ static void sniffer_claims_traceprinter_text_only(void **state)
         {"5 5 22 11 9\n26 26 23\n", "sessions"},
         {"# tracer: nop\n#\n          <idle>-0     [000] d..2  1234.567890: sched_switch: prev_comm=x\n", "ftrace"},
         {"         swapper     0 [000]  1234.567890: sched:sched_switch: prev_comm=swapper/0\n", "perf"},
-        {"t:0x4f821358 CPU:00 THREAD  :THREADY", "csv"}, /* one line cut short: not enough to say */
+        /* one line cut short: not enough to say it is QNX's; plain text, read as a raw log */
+        {"t:0x4f821358 CPU:00 THREAD  :THREADY", "log"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *got = trace_reader_sniff(cases[i].text, strlen(cases[i].text))->name;

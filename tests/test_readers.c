@@ -19,6 +19,8 @@ static const struct {
     {"ftrace", "# tracer: nop\n  bash-42 [001] d..2. 1234.567890: sched_wakeup: comm=a pid=7\n"},
     {"trace.dat", "\x17\x08\x44tracing6"},
     {"ctf", "/* CTF 1.8 */\n\ntypealias integer { size = 8; align = 8; signed = false; } := uint8_t;\n"},
+    {"log", "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating\n"
+            "081109 203807 222 INFO dfs.DataNode$PacketResponder: PacketResponder 0 for block blk_-6952295868487656571 terminating\n"},
 };
 #define N_SAMPLES (sizeof samples / sizeof samples[0])
 

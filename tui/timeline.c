@@ -65,7 +65,7 @@ static bool shows_meanings(const App *app, const Trace *t)
  * the message fills) at every width, since the message is what a log's reader looks for. */
 static bool shows_messages(const Trace *t)
 {
-    return t->structured_log && t->fields.n_records > 0;
+    return (t->structured_log || t->format == TRACE_FORMAT_LOG) && t->fields.n_records > 0;
 }
 
 /* The longest key name of the vocabulary, for a key column no wider than its keys. */
