@@ -51,6 +51,8 @@ typedef struct CsvReader {
     bool template_known;        /* this record's template was met before */
     int content_col;            /* a structured log's Content, kept in the trace's FieldStore ... */
     int event_name_col;         /* ... under its Level (or Component); -1: none */
+    char *repaired;             /* Content or Level with bytes that are not UTF-8 replaced */
+    size_t repaired_cap;
     /* the record being read */
     char *scratch;
     size_t scratch_len, scratch_cap;

@@ -290,15 +290,34 @@ static bool record_meaning(CsvReader *r, uint32_t key_id)
     return false;
 }
 
+/* text for display: as it is when it is UTF-8, else copied to out with each invalid byte
+ * replaced (a message is shown, never a reason to refuse the log); out holds 3 * len bytes. */
+static const char *displayable(const char *text, size_t *len, char *out)
+{
+    if (text_invalid_utf8(text, *len) == *len)
+        return text;
+    *len = text_repair_utf8(text, *len, out);
+    return out;
+}
+
 /* A structured log's message, for the explorer: Content under the Level (or Component). */
 static bool record_content(CsvReader *r)
 {
     if (r->content_col < 0)
         return true;
-    const char *text = r->scratch + r->content.offset, *name = r->scratch + r->event_name.offset;
-    if (!csv_check_utf8(r, text, r->content.len) || !csv_check_utf8(r, name, r->event_name.len))
-        return false;
-    return fields_append(&r->t->fields, name, r->event_name.len, text, r->content.len, r->err);
+    size_t text_len = r->content.len, name_len = r->event_name.len;
+    size_t room = 3 * (text_len + name_len);
+    if (room > r->repaired_cap) {
+        char *grown = realloc(r->repaired, room);
+        if (!grown)
+            return csv_fail_code(r, ERROR_NOMEM, "out of memory");
+        r->repaired = grown;
+        r->repaired_cap = room;
+    }
+    const char *text = displayable(r->scratch + r->content.offset, &text_len, r->repaired);
+    const char *name = displayable(r->scratch + r->event_name.offset, &name_len,
+                                   r->repaired + 3 * r->content.len);
+    return fields_append(&r->t->fields, name, name_len, text, text_len, r->err);
 }
 
 /* The session of this event: the group column's value, or the regex's first match in it. */
@@ -506,6 +525,7 @@ static void reader_free(CsvReader *r)
     free(r->role);
     free(r->key_part);
     free(r->scratch);
+    free(r->repaired);
     free(r->key);
     free(r->group_of);
     strpool_free(&r->groups);

@@ -50,11 +50,34 @@ static void templates_file_disagreeing_with_the_log_warns(void **state)
     run_result_free(&r);
 }
 
+/* A message with a byte that is not UTF-8 loads (it did when Content was not kept), the byte
+ * shown as U+FFFD, in the Level too. */
+static void content_not_utf8_is_shown_repaired(void **state)
+{
+    (void)state;
+    static const char csv[] = "LineId,Level,Content,EventId,EventTemplate\n"
+                              "1,IN\xff" "FO,bad \xfe byte,E1,bad <*> byte\n"
+                              "2,INFO,ok,E2,ok\n";
+    Loaded *l = load_with(write_bytes("bad_utf8_structured.csv", csv, sizeof csv - 1), (TraceOptions){0});
+    assert_true(l->ok);
+    assert_int_equal(l->trace.n_events, 2);
+    const char *event;
+    char text[64];
+    trace_event_fields(&l->trace, 0, &event, text, sizeof text);
+    assert_string_equal(text, "bad \xEF\xBF\xBD byte");
+    assert_string_equal(event, "IN\xEF\xBF\xBD" "FO");
+    trace_event_fields(&l->trace, 1, &event, text, sizeof text);
+    assert_string_equal(text, "ok");
+    assert_string_equal(event, "INFO");
+    loaded_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(moving_no_warnings),
         cmocka_unit_test(templates_file_disagreeing_with_the_log_warns),
+        cmocka_unit_test(content_not_utf8_is_shown_repaired),
     };
     return cmocka_run_group_tests_name("logs: review fixes", tests, NULL, NULL);
 }
