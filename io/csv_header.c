@@ -185,7 +185,7 @@ static bool assign_key_columns(CsvReader *r)
  * (or its Component when there is no Level column). */
 static bool find_log_columns(CsvReader *r)
 {
-    r->content_col = r->event_name_col = -1;
+    r->content_col = r->event_name_col = r->event_id_col = -1;
     if (!r->t->structured_log)
         return true;
     r->content_col = find_column(r, "Content");
@@ -194,6 +194,7 @@ static bool find_log_columns(CsvReader *r)
         r->event_name_col = find_column(r, "Component");
     if (!r->key_by_template)
         return true;
+    r->event_id_col = find_column(r, "EventId");
     for (size_t col = 0; col < r->n_cols; col++)
         if (r->role[col] == ROLE_TEMPLATE)
             return true;

@@ -156,6 +156,8 @@ static bool read_field(CsvReader *r, const char *s, size_t len)
         return false;
     if ((int)r->field == r->event_name_col && !stash(r, s, len, &r->event_name))
         return false;
+    if ((int)r->field == r->event_id_col && !stash(r, s, len, &r->event_id))
+        return false;
     switch (r->role[r->field]) {
     case ROLE_KEY:
         return stash(r, s, len, &r->part[r->key_part[r->field]]);
@@ -207,11 +209,26 @@ static void on_field(void *data, size_t len, void *ctx)
 }
 
 /* A structured log's key by template: its id, the first 8 hex digits of its MD5 (io/drain.h). */
+/* A line without a template is keyed by its EventId, or NO_TEMPLATE_KEY without one either;
+ * counted, and said once when the log is read (csv_warn). */
+#define NO_TEMPLATE_KEY "(no template)"
+static bool intern_untemplated_key(CsvReader *r, uint32_t *key_id)
+{
+    if (r->no_template++ == 0)
+        r->no_template_line = r->record_line;
+    const char *id = r->scratch + r->event_id.offset;
+    size_t len = r->event_id.len;
+    if (len == 0 || text_invalid_utf8(id, len) < len) {
+        id = NO_TEMPLATE_KEY;
+        len = strlen(NO_TEMPLATE_KEY);
+    }
+    return vocab_intern(r->vocab, id, len, key_id, r->err);
+}
+
 static bool intern_template_key(CsvReader *r, uint32_t *key_id)
 {
     if (r->template.len == 0)
-        return csv_fail(r, "empty EventTemplate: a log keyed by template needs one on every line "
-                           "(or key by EventId with --key EventId)");
+        return intern_untemplated_key(r, key_id);
     const char *text = r->scratch + r->template.offset;
     int64_t known = strpool_find(&r->templates, text, r->template.len);
     r->template_known = known >= 0;
@@ -354,6 +371,7 @@ static void reset_record(CsvReader *r)
     memset(&r->template, 0, sizeof r->template);
     memset(&r->content, 0, sizeof r->content);
     memset(&r->event_name, 0, sizeof r->event_name);
+    memset(&r->event_id, 0, sizeof r->event_id);
     r->template_known = false;
     memset(r->time_part, 0, sizeof r->time_part);
     r->time = (int64_t)r->t->n_events;
@@ -517,6 +535,17 @@ static bool check_loaded(CsvReader *r)
     return true;
 }
 
+/* What the read found worth a word, in the load's warnings (meanings.h). */
+static bool csv_warn(CsvReader *r)
+{
+    if (!r->meanings || r->no_template == 0)
+        return true;
+    return warnings_add(&r->meanings->warnings, r->err, "%s: %zu line%s without an EventTemplate "
+                        "(the first on line %zu): keyed by %s EventId (or \"" NO_TEMPLATE_KEY "\" without one)", r->path, r->no_template,
+                        r->no_template == 1 ? "" : "s", r->no_template_line,
+                        r->no_template == 1 ? "its" : "their");
+}
+
 static void reader_free(CsvReader *r)
 {
     for (size_t c = 0; c < r->n_cols; c++)
@@ -558,7 +587,7 @@ bool csv_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
         return error_set(err, CR_LINE_ENDS_MESSAGE, path);
     CsvReader r = {.path = path, .opt = opt, .t = t, .vocab = vocab, .meanings = meanings,
                    .err = err, .line = 1, .in_header = true, .content_col = -1,
-                   .event_name_col = -1};
+                   .event_name_col = -1, .event_id_col = -1};
     strpool_init(&r.groups);
     strpool_init(&r.templates);
     if (!csv_compile_group_regex(&r)) {
@@ -574,7 +603,7 @@ bool csv_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
         ok = trace_begin(t, path, TRACE_FORMAT_CSV, err);
         reset_record(&r);
         r.record_line = 1;
-        ok = ok && read_input(&r, in, &parser) && check_loaded(&r);
+        ok = ok && read_input(&r, in, &parser) && check_loaded(&r) && csv_warn(&r);
         csv_free(&parser);
     }
     if (ok && r.grouping)

@@ -72,12 +72,31 @@ static void content_not_utf8_is_shown_repaired(void **state)
     loaded_free(l);
 }
 
+/* Lines without a template are keyed by their EventId (or "(no template)"): the log loads, with
+ * one warning counting them (one such line made the whole log fail to load). */
+static void empty_template_keyed_by_event_id(void **state)
+{
+    (void)state;
+    const char *log = write_text("no_template_structured.csv",
+                                 "LineId,Level,Content,EventId,EventTemplate\n"
+                                 "1,INFO,a,E1,\n2,INFO,ok,E2,ok\n3,INFO,b,,\n4,INFO,c,E1,\n");
+    RunResult r = run_traceaid("stats", log);
+    assert_status(r, 0);
+    assert_contains(r.out, "\nE1                                      2\n");
+    assert_contains(r.out, "\n(no template)                           1\n");
+    assert_contains(r.out, "444bcb3a");
+    assert_contains(r.err, "no_template_structured.csv: 3 lines without an EventTemplate (the first "
+                           "on line 2): keyed by their EventId");
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(moving_no_warnings),
         cmocka_unit_test(templates_file_disagreeing_with_the_log_warns),
         cmocka_unit_test(content_not_utf8_is_shown_repaired),
+        cmocka_unit_test(empty_template_keyed_by_event_id),
     };
     return cmocka_run_group_tests_name("logs: review fixes", tests, NULL, NULL);
 }
