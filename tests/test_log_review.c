@@ -90,6 +90,45 @@ static void empty_template_keyed_by_event_id(void **state)
     run_result_free(&r);
 }
 
+/* A line the fields could split in too many ways is given up on, and told apart from one that
+ * does not match; a line without the format's literal text never reaches the matcher; text in
+ * an optional group or before a quantifier is not required. */
+static void costly_lines_are_told_apart(void **state)
+{
+    (void)state;
+    LogFormat f;
+    Error err = {0};
+    LogSpan spans[LOG_FORMAT_MAX_FIELDS];
+    assert_true(log_format_compile(&f, "linux", &err));
+    char costly[400];
+    snprintf(costly, sizeof costly, "a b c d e:f");
+    for (int i = 0; i < 60; i++)
+        strcat(costly, " word");
+    assert_int_equal(log_format_try(&f, costly, strlen(costly), spans), LOG_TOO_COSTLY);
+    assert_int_equal(log_format_try(&f, "a b c d e f g", 13, spans), LOG_NO_MATCH);
+    const char *line = "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure";
+    assert_int_equal(log_format_try(&f, line, strlen(line), spans), LOG_MATCHED);
+    assert_int_equal(spans[f.content].len, strlen("authentication failure"));
+    log_format_free(&f);
+    assert_true(log_format_compile(&f, "<A> (x y )?z <B>q? <Content>", &err));
+    assert_int_equal(log_format_try(&f, "1 z 2 c", 7, spans), LOG_MATCHED);
+    assert_int_equal(log_format_try(&f, "1 x y z 2q c", 12, spans), LOG_MATCHED);
+    assert_int_equal(log_format_try(&f, "1 y 2 c", 7, spans), LOG_NO_MATCH);
+    log_format_free(&f);
+
+    char *text = malloc(1 << 16);
+    snprintf(text, 1 << 16, "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure\n"
+             "%s\nnothing\n", costly);
+    const char *log = write_text("costly.log", text);
+    free(text);
+    RunResult r = run_traceaid("parse", "--log-format", "linux", log, "-o", test_path("costly_structured.csv"));
+    assert_status(r, 0);
+    assert_contains(r.err, "2 lines did not match the format, skipped (the first: ");
+    assert_contains(r.err, "1 of them too costly to match");
+    assert_contains(r.err, "costly.log:2)");
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -97,6 +136,7 @@ int main(void)
         cmocka_unit_test(templates_file_disagreeing_with_the_log_warns),
         cmocka_unit_test(content_not_utf8_is_shown_repaired),
         cmocka_unit_test(empty_template_keyed_by_event_id),
+        cmocka_unit_test(costly_lines_are_told_apart),
     };
     return cmocka_run_group_tests_name("logs: review fixes", tests, NULL, NULL);
 }
