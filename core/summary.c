@@ -22,10 +22,17 @@ static void print_trace(FILE *out, const Trace *t, const Vocab *vocab, int path_
            format_count(events, sizeof events, t->n_events),
            format_count(sessions, sizeof sessions, t->n_sessions), t->n_sessions == 1 ? " " : "s",
            format_count(keys, sizeof keys, distinct));
-    /* The time from the first event to the last, named so that it does not read as a load time. */
-    if (t->timed && t->n_events > 1)
+    /* The time from the earliest event to the latest (a log's times may go back), named so that
+     * it does not read as a load time. */
+    if (t->timed && t->n_events > 1) {
+        int64_t min = t->time[0], max = t->time[0];
+        for (size_t i = 1; i < t->n_events; i++) {
+            min = t->time[i] < min ? t->time[i] : min;
+            max = t->time[i] > max ? t->time[i] : max;
+        }
         /* In double: the difference of two extreme int64 timestamps overflows int64. */
-        fprintf(out, "  %.3f s span", ((double)t->time[t->n_events - 1] - (double)t->time[0]) / 1e9);
+        fprintf(out, "  %.3f s span", ((double)max - (double)min) / 1e9);
+    }
     else if (!t->timed)
         fprintf(out, "  untimed");
     fprintf(out, "\n");

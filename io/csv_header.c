@@ -244,6 +244,7 @@ bool csv_header_finish(CsvReader *r)
         return csv_fail_code(r, ERROR_USAGE, format_err.msg);
     if (o->time_format && !r->t->timed)
         return csv_fail(r, "--time-format %s: there is no time column (name it with --time-col)", o->time_format);
-    time_parser_init(&r->time_parser, o->time_format);
+    /* a log's integer times are epoch times by their digits; a kernel trace's nanoseconds */
+    (log ? time_parser_init_log : time_parser_init)(&r->time_parser, o->time_format);
     return true;
 }

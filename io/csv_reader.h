@@ -67,6 +67,7 @@ typedef struct CsvReader {
     int n_time_cols;
     Span time_part[CSV_MAX_TIME_COLS];
     TimeParser time_parser;     /* the columns' format, recognised from the first row */
+    TimeOrder time_order;       /* a structured log's times going back */
     uint16_t cpu;
     int32_t pid, tid;
     uint32_t name_id;

@@ -398,7 +398,13 @@ static void on_row(int terminator, void *ctx)
             return;
         }
         uint32_t key_id;
-        if (!read_joined_time(r) || !intern_key(r, &key_id) ||
+        if (!read_joined_time(r)) {
+            r->failed = true;
+            return;
+        }
+        if (r->t->structured_log && r->t->timed)
+            time_order_note(&r->time_order, r->time, r->record_line);
+        if (!intern_key(r, &key_id) ||
             !trace_append(r->t, key_id, r->time, r->cpu, r->pid, r->tid, r->name_id, r->err) ||
             !record_meaning(r, key_id) || !record_content(r) || (r->grouping && !record_group(r))) {
             r->failed = true;
@@ -538,9 +544,11 @@ static bool check_loaded(CsvReader *r)
 /* What the read found worth a word, in the load's warnings (meanings.h). */
 static bool csv_warn(CsvReader *r)
 {
-    if (!r->meanings || r->no_template == 0)
+    if (!r->meanings)
         return true;
-    return warnings_add(&r->meanings->warnings, r->err, "%s: %zu line%s without an EventTemplate "
+    if (!time_order_warn(&r->time_order, r->path, &r->meanings->warnings, r->err))
+        return false;
+    return r->no_template == 0 || warnings_add(&r->meanings->warnings, r->err, "%s: %zu line%s without an EventTemplate "
                         "(the first on line %zu): keyed by %s EventId (or \"" NO_TEMPLATE_KEY "\" without one)", r->path, r->no_template,
                         r->no_template == 1 ? "" : "s", r->no_template_line,
                         r->no_template == 1 ? "its" : "their");

@@ -129,6 +129,89 @@ static void costly_lines_are_told_apart(void **state)
     run_result_free(&r);
 }
 
+static int64_t log_time(TimeParser *p, const char *s)
+{
+    int64_t ns = 0;
+    Error err = {0};
+    if (!time_parse(p, s, strlen(s), &ns, &err))
+        fail_msg("%s: %s", s, err.msg);
+    return ns;
+}
+
+/* A log's integer time is epoch time in the unit its digits say; a kernel trace's stays ns. */
+static void log_integer_times_by_their_digits(void **state)
+{
+    (void)state;
+    TimeParser p;
+    time_parser_init_log(&p, NULL);
+    assert_int_equal(log_time(&p, "1077804742"), 1077804742000000000LL);
+    assert_int_equal(log_time(&p, "1077804742123"), 1077804742123000000LL);
+    assert_int_equal(log_time(&p, "1077804742123456"), 1077804742123456000LL);
+    assert_int_equal(log_time(&p, "1077804742123456789"), 1077804742123456789LL);
+    assert_int_equal(log_time(&p, "1077804742.5"), 1077804742500000000LL); /* decimals later */
+    int64_t ns;
+    Error err = {0};
+    assert_false(time_parse(&p, "107780474212", 12, &ns, &err));
+    assert_non_null(strstr(err.msg, "an integer of 12 digits is no epoch time"));
+    assert_non_null(strstr(err.msg, "--time-format"));
+    time_parser_init(&p, NULL);
+    assert_int_equal(log_time(&p, "1077804742"), 1077804742LL);
+
+    /* HPC's Time and BGL's Timestamp: the span in seconds, not nanoseconds */
+    RunResult r = run_traceaid("open", "--time-col", "Timestamp", LOGHUB "/BGL/BGL_2k.log_structured.csv.xz");
+    assert_status(r, 0);
+    assert_contains(r.out, "18462619.000 s span");
+    run_result_free(&r);
+    r = run_traceaid("open", "--time-col", "Time", LOGHUB "/HPC/HPC_2k.log_structured.csv.xz");
+    assert_status(r, 0);
+    assert_contains(r.out, "85936828.000 s span");
+    run_result_free(&r);
+    /* a kernel trace's integers are nanoseconds, as always */
+    r = run_traceaid("open", write_text("ns.csv", "timestamp,class,event\n1000000000,A,B\n3000000000,A,B\n"));
+    assert_status(r, 0);
+    assert_contains(r.out, "2.000 s span");
+    run_result_free(&r);
+}
+
+/* Times that go back are said once per trace; the span is from the earliest to the latest. */
+static void times_going_back_warn_once(void **state)
+{
+    (void)state;
+    const char *log = write_text("dst_structured.csv", "LineId,Time,Content,EventId,EventTemplate\n"
+                                 "1,2021-10-31 02:30:00 +02:00,a,E1,a\n"
+                                 "2,2021-10-31 02:10:00 +01:00,b,E1,a\n"
+                                 "3,2021-10-31 02:05:00 +01:00,c,E1,a\n"
+                                 "4,2021-10-31 01:00:00 +02:00,d,E1,a\n");
+    RunResult r = run_traceaid("open", "--time-col", "Time", log);
+    assert_status(r, 0);
+    assert_contains(r.err, "dst_structured.csv: the time goes back 2 times (the first on line 4");
+    assert_null(strstr(strstr(r.err, "goes back") + 1, "goes back"));
+    assert_contains(r.out, "7800.000 s span"); /* 01:00+02:00 to 02:10+01:00, not last - first */
+    run_result_free(&r);
+}
+
+/* %Y-%m and %Y read on the first; 29 February after the year turned is refused, not read as
+ * 1 March; a space before the offset reads. */
+static void dates_without_day_feb_29_and_spaced_offsets(void **state)
+{
+    (void)state;
+    TimeParser p;
+    time_parser_init(&p, "%Y-%m");
+    assert_int_equal(log_time(&p, "2021-03"), 1614556800000000000LL);
+    time_parser_init(&p, "%Y");
+    assert_int_equal(log_time(&p, "2021"), 1609459200000000000LL);
+    time_parser_init(&p, NULL);
+    assert_int_equal(log_time(&p, "2021-03-28 03:00:00 +02:00"), 1616893200000000000LL);
+    time_parser_init(&p, "%b %d %H:%M:%S");
+    log_time(&p, "Dec 31 23:00:00");
+    int64_t ns;
+    Error err = {0};
+    assert_false(time_parse(&p, "Feb 29 00:00:00", 15, &ns, &err));
+    assert_non_null(strstr(err.msg, "29 February in a year that is not a leap year"));
+    time_parser_init(&p, "%b %d %H:%M:%S");
+    assert_int_equal(log_time(&p, "Feb 29 00:00:00"), 951782400000000000LL); /* 2000-02-29 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +220,9 @@ int main(void)
         cmocka_unit_test(content_not_utf8_is_shown_repaired),
         cmocka_unit_test(empty_template_keyed_by_event_id),
         cmocka_unit_test(costly_lines_are_told_apart),
+        cmocka_unit_test(log_integer_times_by_their_digits),
+        cmocka_unit_test(times_going_back_warn_once),
+        cmocka_unit_test(dates_without_day_feb_29_and_spaced_offsets),
     };
     return cmocka_run_group_tests_name("logs: review fixes", tests, NULL, NULL);
 }
