@@ -317,10 +317,11 @@ static const char *displayable(const char *text, size_t *len, char *out)
     return out;
 }
 
-/* A structured log's message, for the explorer: Content under the Level (or Component). */
+/* A structured log's message, for the explorer (opt->keep_messages): Content under the Level
+ * (or Component). */
 static bool record_content(CsvReader *r)
 {
-    if (r->content_col < 0)
+    if (r->content_col < 0 || !r->opt->keep_messages)
         return true;
     size_t text_len = r->content.len, name_len = r->event_name.len;
     size_t room = 3 * (text_len + name_len);

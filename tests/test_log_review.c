@@ -58,7 +58,8 @@ static void content_not_utf8_is_shown_repaired(void **state)
     static const char csv[] = "LineId,Level,Content,EventId,EventTemplate\n"
                               "1,IN\xff" "FO,bad \xfe byte,E1,bad <*> byte\n"
                               "2,INFO,ok,E2,ok\n";
-    Loaded *l = load_with(write_bytes("bad_utf8_structured.csv", csv, sizeof csv - 1), (TraceOptions){0});
+    Loaded *l = load_with(write_bytes("bad_utf8_structured.csv", csv, sizeof csv - 1),
+                          (TraceOptions){.keep_messages = true});
     assert_true(l->ok);
     assert_int_equal(l->trace.n_events, 2);
     const char *event;
@@ -212,6 +213,22 @@ static void dates_without_day_feb_29_and_spaced_offsets(void **state)
     assert_int_equal(log_time(&p, "Feb 29 00:00:00"), 951782400000000000LL); /* 2000-02-29 */
 }
 
+/* Messages are kept only when asked (the explorer asks): other commands load lighter. */
+static void messages_kept_only_when_asked(void **state)
+{
+    (void)state;
+    const char *path = write_text("messages_structured.csv", "LineId,Level,Content,EventId,EventTemplate\n"
+                                                         "1,INFO,hello 1,E1,hello <*>\n");
+    Loaded *l = load_with(path, (TraceOptions){0});
+    assert_true(l->ok);
+    assert_int_equal(l->trace.fields.n_records, 0);
+    loaded_free(l);
+    l = load_with(path, (TraceOptions){.keep_messages = true});
+    assert_true(l->ok);
+    assert_int_equal(l->trace.fields.n_records, 1);
+    loaded_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +240,7 @@ int main(void)
         cmocka_unit_test(log_integer_times_by_their_digits),
         cmocka_unit_test(times_going_back_warn_once),
         cmocka_unit_test(dates_without_day_feb_29_and_spaced_offsets),
+        cmocka_unit_test(messages_kept_only_when_asked),
     };
     return cmocka_run_group_tests_name("logs: review fixes", tests, NULL, NULL);
 }
