@@ -49,6 +49,8 @@ typedef struct CsvReader {
     uint32_t *template_key;     /* ... and their keys: an MD5 per template, not per line */
     size_t template_key_cap;
     bool template_known;        /* this record's template was met before */
+    uint32_t *key_template;     /* keyed by EventId: per key, 1 + the template it last had ... */
+    size_t key_template_cap;    /* ... so that a line repeating it is not compared again */
     int event_id_col;           /* keyed by template: EventId, the key of a line without one */
     size_t no_template, no_template_line;   /* such lines, and the first's line */
     int content_col;            /* a structured log's Content, kept in the trace's FieldStore ... */

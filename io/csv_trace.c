@@ -291,9 +291,39 @@ static bool intern_key(CsvReader *r, uint32_t *key_id)
     return vocab_intern(r->vocab, r->key, o, key_id, r->err);
 }
 
+/* Keyed by EventId: has this key had this template just before? (Then it has said all it had
+ * to; the template is pooled so that each line costs a lookup, not a comparison in meanings.) */
+static bool template_repeated(CsvReader *r, uint32_t key_id, bool *repeated)
+{
+    uint32_t t;
+    *repeated = false;
+    if (!strpool_intern(&r->templates, r->scratch + r->template.offset, r->template.len, &t, r->err))
+        return false;
+    if (key_id >= r->key_template_cap) {
+        size_t cap = r->key_template_cap ? r->key_template_cap * 2 : 256;
+        while (cap <= key_id)
+            cap *= 2;
+        uint32_t *grown = realloc(r->key_template, cap * sizeof *grown);
+        if (!grown)
+            return csv_fail_code(r, ERROR_NOMEM, "out of memory");
+        memset(grown + r->key_template_cap, 0, (cap - r->key_template_cap) * sizeof *grown);
+        r->key_template = grown;
+        r->key_template_cap = cap;
+    }
+    *repeated = r->key_template[key_id] == t + 1;
+    r->key_template[key_id] = t + 1;
+    return true;
+}
+
 /* The template is the key's meaning; one key given two templates is warned of (meanings.h). */
 static bool record_meaning(CsvReader *r, uint32_t key_id)
 {
+    bool repeated = false;
+    if (r->meanings && !r->key_by_template && r->template.len > 0 &&
+        !template_repeated(r, key_id, &repeated))
+        return false;
+    if (repeated)
+        return true;
     const char *key = vocab_name(r->vocab, key_id);
     if (!r->meanings || r->template.len == 0 || r->template_known)
         return true; /* a template met before has said what it had to */
@@ -569,6 +599,7 @@ static void reader_free(CsvReader *r)
     strpool_free(&r->groups);
     strpool_free(&r->templates);
     free(r->template_key);
+    free(r->key_template);
     if (r->has_regex)
         regfree(&r->regex);
 }

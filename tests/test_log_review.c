@@ -229,6 +229,25 @@ static void messages_kept_only_when_asked(void **state)
     loaded_free(l);
 }
 
+/* A model keyed by template ids scoring a log keyed by EventId gets the hint the other way. */
+static void template_model_on_eventid_keys_says_leave_out_key(void **state)
+{
+    (void)state;
+    const char *hdfs = LOGHUB "/HDFS/HDFS_2k.log_structured.csv.xz";
+    const char *model = test_path("templates.safetensors");
+    RunResult r = run_traceaid("train", "--model", "deeplog", "--epochs", "1", "--seed", "1", "-o", model, hdfs);
+    assert_status(r, 0);
+    run_result_free(&r);
+    r = run_traceaid("score", "--model", model, "--key", "EventId", hdfs);
+    assert_contains(r.err, "traceaid: warning: " LOGHUB "/HDFS/HDFS_2k.log_structured.csv.xz: the model knows "
+                           "none of its keys (EventIds), and its own look like template ids (8 hex "
+                           "digits): trained on structured logs keyed by template? Leave out --key EventId");
+    run_result_free(&r);
+    r = run_traceaid("score", "--model", model, hdfs);
+    assert_null(strstr(r.err, "warning"));
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +260,7 @@ int main(void)
         cmocka_unit_test(times_going_back_warn_once),
         cmocka_unit_test(dates_without_day_feb_29_and_spaced_offsets),
         cmocka_unit_test(messages_kept_only_when_asked),
+        cmocka_unit_test(template_model_on_eventid_keys_says_leave_out_key),
     };
     return cmocka_run_group_tests_name("logs: review fixes", tests, NULL, NULL);
 }
