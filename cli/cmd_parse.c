@@ -32,6 +32,8 @@ typedef struct Parser {
     size_t n_rows, cap;
     uint64_t skipped;
     char first_skipped[512];
+    uint64_t too_costly;        /* of the skipped, those the matcher gave up on */
+    char first_too_costly[512];
     /* the second pass */
     FILE *out;
     size_t row;
@@ -57,7 +59,10 @@ static bool push_cluster(Parser *p, uint32_t cluster, Error *err)
 static bool mine_line(void *ctx, size_t line_no, const char *line, size_t len, Error *err)
 {
     Parser *p = ctx;
-    if (!log_format_match(&p->format, line, len, p->span)) {
+    LogMatch got = log_format_try(&p->format, line, len, p->span);
+    if (got == LOG_TOO_COSTLY && p->too_costly++ == 0)
+        snprintf(p->first_too_costly, sizeof p->first_too_costly, "%s:%zu", p->path, line_no);
+    if (got != LOG_MATCHED) {
         if (p->skipped++ == 0)
             snprintf(p->first_skipped, sizeof p->first_skipped, "%s:%zu", p->path, line_no);
         return true;
@@ -294,6 +299,8 @@ static bool parse(Parser *p, const ParseArgs *a, const ArgInputs *inputs, Error 
     ok = ok && write_structured(p, in, inputs->n, &how, a->out, templates_out, err);
     if (ok) {
         memcpy(s.first_skipped, p->first_skipped, sizeof s.first_skipped);
+        s.too_costly = p->too_costly;
+        memcpy(s.first_too_costly, p->first_too_costly, sizeof s.first_too_costly);
         parse_print_summary(&s, a->json);
     }
     for (size_t k = 0; in && k < inputs->n; k++)

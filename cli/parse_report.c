@@ -89,6 +89,7 @@ static void print_json(FILE *out, const ParseSummary *s)
         json_write_string(out, s->first_skipped);
     else
         fprintf(out, "null");
+    fprintf(out, ", \"too_costly\": %llu", (unsigned long long)s->too_costly);
     fprintf(out, ", \"clusters\": %u, \"templates\": %u, \"output\": ", s->clusters, s->templates);
     json_write_string(out, s->out);
     fprintf(out, ", \"templates_output\": ");
@@ -122,6 +123,10 @@ void parse_print_summary(const ParseSummary *s, bool json)
         fprintf(stderr, "traceaid: warning: %llu line%s did not match the format, skipped (the "
                         "first: %s)\n",
                 (unsigned long long)s->skipped, s->skipped == 1 ? "" : "s", s->first_skipped);
+    if (s->too_costly)
+        fprintf(stderr, "traceaid: warning: %llu of them too costly to match (the format's fields "
+                        "could split the line in too many ways; the first: %s)\n",
+                (unsigned long long)s->too_costly, s->first_too_costly);
     if (json) {
         print_json(out, s);
         return;

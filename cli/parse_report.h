@@ -16,6 +16,8 @@ typedef struct ParseSummary {
     uint64_t lines;             /* written: they matched the format */
     uint64_t skipped;           /* did not */
     char first_skipped[512];    /* FILE:LINE of the first that did not */
+    uint64_t too_costly;        /* of those, the ones too costly to match (log_format.h) */
+    char first_too_costly[512];
     uint32_t clusters;
     uint32_t templates;         /* distinct final ids */
     const char *out, *templates_out;    /* templates_out NULL when not written */

@@ -22,10 +22,17 @@ static void print_trace(FILE *out, const Trace *t, const Vocab *vocab, int path_
            format_count(events, sizeof events, t->n_events),
            format_count(sessions, sizeof sessions, t->n_sessions), t->n_sessions == 1 ? " " : "s",
            format_count(keys, sizeof keys, distinct));
-    /* The time from the first event to the last, named so that it does not read as a load time. */
-    if (t->timed && t->n_events > 1)
+    /* The time from the earliest event to the latest (a log's times may go back), named so that
+     * it does not read as a load time. */
+    if (t->timed && t->n_events > 1) {
+        int64_t min = t->time[0], max = t->time[0];
+        for (size_t i = 1; i < t->n_events; i++) {
+            min = t->time[i] < min ? t->time[i] : min;
+            max = t->time[i] > max ? t->time[i] : max;
+        }
         /* In double: the difference of two extreme int64 timestamps overflows int64. */
-        fprintf(out, "  %.3f s span", ((double)t->time[t->n_events - 1] - (double)t->time[0]) / 1e9);
+        fprintf(out, "  %.3f s span", ((double)max - (double)min) / 1e9);
+    }
     else if (!t->timed)
         fprintf(out, "  untimed");
     fprintf(out, "\n");
@@ -107,17 +114,32 @@ bool summary_sessions_too_short(const TraceSet *set, int tx, int ty, char *buf, 
     return true;
 }
 
-/* Does the model know keys named as loghub's EventIds (E1, E2, ...)? */
-static bool model_has_eventid_keys(const Model *m)
+/* A key named as loghub's EventIds (E1, E2, ...)? */
+static bool is_eventid(const char *name)
+{
+    return name && name[0] == 'E' && name[1] && strspn(name + 1, "0123456789") == strlen(name + 1);
+}
+
+/* A key named as a template's id (8 hex digits, io/drain.h)? */
+static bool is_template_id(const char *name)
+{
+    return name && strlen(name) == 8 && strspn(name, "0123456789abcdef") == 8;
+}
+
+/* Does the model know keys named so? */
+static bool model_has_keys(const Model *m, bool (*named)(const char *))
 {
     int n_keys;
     char *const *names = model_key_names(m, &n_keys);
-    for (int k = model_n_reserved(m); names && k < n_keys; k++) {
-        const char *name = names[k];
-        if (name && name[0] == 'E' && name[1] && strspn(name + 1, "0123456789") == strlen(name + 1))
+    for (int k = model_n_reserved(m); names && k < n_keys; k++)
+        if (named(names[k]))
             return true;
-    }
     return false;
+}
+
+static bool model_has_eventid_keys(const Model *m)
+{
+    return model_has_keys(m, is_eventid);
 }
 
 /* A structured log none of whose keys the model knows (ids from the model's key count up). */
@@ -139,10 +161,19 @@ void summary_warn_model_fit(FILE *out, const TraceSet *set, const Model *m)
     model_key_names(m, &n_keys);
     for (size_t i = 0; i < set->n_traces; i++) {
         const Trace *t = &set->traces[i];
-        if (t->structured_log && knows_none(t, n_keys) && model_has_eventid_keys(m)) {
+        if (!t->structured_log || !knows_none(t, n_keys))
+            continue;
+        bool by_eventid = is_eventid(vocab_name(&set->vocab, t->key_id[0]));
+        if (!by_eventid && model_has_eventid_keys(m)) {
             fprintf(out, "traceaid: warning: %s: the model knows none of its keys, and its own look like "
                          "EventIds (E1, E2, ...): trained on structured logs keyed by EventId? Give --key "
                          "EventId (structured logs are keyed by template by default)\n", t->path);
+            break;
+        }
+        if (by_eventid && model_has_keys(m, is_template_id)) {
+            fprintf(out, "traceaid: warning: %s: the model knows none of its keys (EventIds), and its own "
+                         "look like template ids (8 hex digits): trained on structured logs keyed by "
+                         "template? Leave out --key EventId\n", t->path);
             break;
         }
     }

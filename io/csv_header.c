@@ -185,7 +185,7 @@ static bool assign_key_columns(CsvReader *r)
  * (or its Component when there is no Level column). */
 static bool find_log_columns(CsvReader *r)
 {
-    r->content_col = r->event_name_col = -1;
+    r->content_col = r->event_name_col = r->event_id_col = -1;
     if (!r->t->structured_log)
         return true;
     r->content_col = find_column(r, "Content");
@@ -194,6 +194,7 @@ static bool find_log_columns(CsvReader *r)
         r->event_name_col = find_column(r, "Component");
     if (!r->key_by_template)
         return true;
+    r->event_id_col = find_column(r, "EventId");
     for (size_t col = 0; col < r->n_cols; col++)
         if (r->role[col] == ROLE_TEMPLATE)
             return true;
@@ -243,6 +244,7 @@ bool csv_header_finish(CsvReader *r)
         return csv_fail_code(r, ERROR_USAGE, format_err.msg);
     if (o->time_format && !r->t->timed)
         return csv_fail(r, "--time-format %s: there is no time column (name it with --time-col)", o->time_format);
-    time_parser_init(&r->time_parser, o->time_format);
+    /* a log's integer times are epoch times by their digits; a kernel trace's nanoseconds */
+    (log ? time_parser_init_log : time_parser_init)(&r->time_parser, o->time_format);
     return true;
 }

@@ -49,12 +49,18 @@ typedef struct CsvReader {
     uint32_t *template_key;     /* ... and their keys: an MD5 per template, not per line */
     size_t template_key_cap;
     bool template_known;        /* this record's template was met before */
+    uint32_t *key_template;     /* keyed by EventId: per key, 1 + the template it last had ... */
+    size_t key_template_cap;    /* ... so that a line repeating it is not compared again */
+    int event_id_col;           /* keyed by template: EventId, the key of a line without one */
+    size_t no_template, no_template_line;   /* such lines, and the first's line */
     int content_col;            /* a structured log's Content, kept in the trace's FieldStore ... */
     int event_name_col;         /* ... under its Level (or Component); -1: none */
+    char *repaired;             /* Content or Level with bytes that are not UTF-8 replaced */
+    size_t repaired_cap;
     /* the record being read */
     char *scratch;
     size_t scratch_len, scratch_cap;
-    Span part[CSV_MAX_KEY_COLS], group, template, content, event_name;
+    Span part[CSV_MAX_KEY_COLS], group, template, content, event_name, event_id;
     char *key;
     size_t key_cap;
     int64_t time;
@@ -63,6 +69,7 @@ typedef struct CsvReader {
     int n_time_cols;
     Span time_part[CSV_MAX_TIME_COLS];
     TimeParser time_parser;     /* the columns' format, recognised from the first row */
+    TimeOrder time_order;       /* a structured log's times going back */
     uint16_t cpu;
     int32_t pid, tid;
     uint32_t name_id;

@@ -156,6 +156,8 @@ static bool read_field(CsvReader *r, const char *s, size_t len)
         return false;
     if ((int)r->field == r->event_name_col && !stash(r, s, len, &r->event_name))
         return false;
+    if ((int)r->field == r->event_id_col && !stash(r, s, len, &r->event_id))
+        return false;
     switch (r->role[r->field]) {
     case ROLE_KEY:
         return stash(r, s, len, &r->part[r->key_part[r->field]]);
@@ -207,11 +209,26 @@ static void on_field(void *data, size_t len, void *ctx)
 }
 
 /* A structured log's key by template: its id, the first 8 hex digits of its MD5 (io/drain.h). */
+/* A line without a template is keyed by its EventId, or NO_TEMPLATE_KEY without one either;
+ * counted, and said once when the log is read (csv_warn). */
+#define NO_TEMPLATE_KEY "(no template)"
+static bool intern_untemplated_key(CsvReader *r, uint32_t *key_id)
+{
+    if (r->no_template++ == 0)
+        r->no_template_line = r->record_line;
+    const char *id = r->scratch + r->event_id.offset;
+    size_t len = r->event_id.len;
+    if (len == 0 || text_invalid_utf8(id, len) < len) {
+        id = NO_TEMPLATE_KEY;
+        len = strlen(NO_TEMPLATE_KEY);
+    }
+    return vocab_intern(r->vocab, id, len, key_id, r->err);
+}
+
 static bool intern_template_key(CsvReader *r, uint32_t *key_id)
 {
     if (r->template.len == 0)
-        return csv_fail(r, "empty EventTemplate: a log keyed by template needs one on every line "
-                           "(or key by EventId with --key EventId)");
+        return intern_untemplated_key(r, key_id);
     const char *text = r->scratch + r->template.offset;
     int64_t known = strpool_find(&r->templates, text, r->template.len);
     r->template_known = known >= 0;
@@ -274,9 +291,39 @@ static bool intern_key(CsvReader *r, uint32_t *key_id)
     return vocab_intern(r->vocab, r->key, o, key_id, r->err);
 }
 
+/* Keyed by EventId: has this key had this template just before? (Then it has said all it had
+ * to; the template is pooled so that each line costs a lookup, not a comparison in meanings.) */
+static bool template_repeated(CsvReader *r, uint32_t key_id, bool *repeated)
+{
+    uint32_t t;
+    *repeated = false;
+    if (!strpool_intern(&r->templates, r->scratch + r->template.offset, r->template.len, &t, r->err))
+        return false;
+    if (key_id >= r->key_template_cap) {
+        size_t cap = r->key_template_cap ? r->key_template_cap * 2 : 256;
+        while (cap <= key_id)
+            cap *= 2;
+        uint32_t *grown = realloc(r->key_template, cap * sizeof *grown);
+        if (!grown)
+            return csv_fail_code(r, ERROR_NOMEM, "out of memory");
+        memset(grown + r->key_template_cap, 0, (cap - r->key_template_cap) * sizeof *grown);
+        r->key_template = grown;
+        r->key_template_cap = cap;
+    }
+    *repeated = r->key_template[key_id] == t + 1;
+    r->key_template[key_id] = t + 1;
+    return true;
+}
+
 /* The template is the key's meaning; one key given two templates is warned of (meanings.h). */
 static bool record_meaning(CsvReader *r, uint32_t key_id)
 {
+    bool repeated = false;
+    if (r->meanings && !r->key_by_template && r->template.len > 0 &&
+        !template_repeated(r, key_id, &repeated))
+        return false;
+    if (repeated)
+        return true;
     const char *key = vocab_name(r->vocab, key_id);
     if (!r->meanings || r->template.len == 0 || r->template_known)
         return true; /* a template met before has said what it had to */
@@ -290,15 +337,35 @@ static bool record_meaning(CsvReader *r, uint32_t key_id)
     return false;
 }
 
-/* A structured log's message, for the explorer: Content under the Level (or Component). */
+/* text for display: as it is when it is UTF-8, else copied to out with each invalid byte
+ * replaced (a message is shown, never a reason to refuse the log); out holds 3 * len bytes. */
+static const char *displayable(const char *text, size_t *len, char *out)
+{
+    if (text_invalid_utf8(text, *len) == *len)
+        return text;
+    *len = text_repair_utf8(text, *len, out);
+    return out;
+}
+
+/* A structured log's message, for the explorer (opt->keep_messages): Content under the Level
+ * (or Component). */
 static bool record_content(CsvReader *r)
 {
-    if (r->content_col < 0)
+    if (r->content_col < 0 || !r->opt->keep_messages)
         return true;
-    const char *text = r->scratch + r->content.offset, *name = r->scratch + r->event_name.offset;
-    if (!csv_check_utf8(r, text, r->content.len) || !csv_check_utf8(r, name, r->event_name.len))
-        return false;
-    return fields_append(&r->t->fields, name, r->event_name.len, text, r->content.len, r->err);
+    size_t text_len = r->content.len, name_len = r->event_name.len;
+    size_t room = 3 * (text_len + name_len);
+    if (room > r->repaired_cap) {
+        char *grown = realloc(r->repaired, room);
+        if (!grown)
+            return csv_fail_code(r, ERROR_NOMEM, "out of memory");
+        r->repaired = grown;
+        r->repaired_cap = room;
+    }
+    const char *text = displayable(r->scratch + r->content.offset, &text_len, r->repaired);
+    const char *name = displayable(r->scratch + r->event_name.offset, &name_len,
+                                   r->repaired + 3 * r->content.len);
+    return fields_append(&r->t->fields, name, name_len, text, text_len, r->err);
 }
 
 /* The session of this event: the group column's value, or the regex's first match in it. */
@@ -335,6 +402,7 @@ static void reset_record(CsvReader *r)
     memset(&r->template, 0, sizeof r->template);
     memset(&r->content, 0, sizeof r->content);
     memset(&r->event_name, 0, sizeof r->event_name);
+    memset(&r->event_id, 0, sizeof r->event_id);
     r->template_known = false;
     memset(r->time_part, 0, sizeof r->time_part);
     r->time = (int64_t)r->t->n_events;
@@ -361,7 +429,13 @@ static void on_row(int terminator, void *ctx)
             return;
         }
         uint32_t key_id;
-        if (!read_joined_time(r) || !intern_key(r, &key_id) ||
+        if (!read_joined_time(r)) {
+            r->failed = true;
+            return;
+        }
+        if (r->t->structured_log && r->t->timed)
+            time_order_note(&r->time_order, r->time, r->record_line);
+        if (!intern_key(r, &key_id) ||
             !trace_append(r->t, key_id, r->time, r->cpu, r->pid, r->tid, r->name_id, r->err) ||
             !record_meaning(r, key_id) || !record_content(r) || (r->grouping && !record_group(r))) {
             r->failed = true;
@@ -498,6 +572,19 @@ static bool check_loaded(CsvReader *r)
     return true;
 }
 
+/* What the read found worth a word, in the load's warnings (meanings.h). */
+static bool csv_warn(CsvReader *r)
+{
+    if (!r->meanings)
+        return true;
+    if (!time_order_warn(&r->time_order, r->path, &r->meanings->warnings, r->err))
+        return false;
+    return r->no_template == 0 || warnings_add(&r->meanings->warnings, r->err, "%s: %zu line%s without an EventTemplate "
+                        "(the first on line %zu): keyed by %s EventId (or \"" NO_TEMPLATE_KEY "\" without one)", r->path, r->no_template,
+                        r->no_template == 1 ? "" : "s", r->no_template_line,
+                        r->no_template == 1 ? "its" : "their");
+}
+
 static void reader_free(CsvReader *r)
 {
     for (size_t c = 0; c < r->n_cols; c++)
@@ -506,11 +593,13 @@ static void reader_free(CsvReader *r)
     free(r->role);
     free(r->key_part);
     free(r->scratch);
+    free(r->repaired);
     free(r->key);
     free(r->group_of);
     strpool_free(&r->groups);
     strpool_free(&r->templates);
     free(r->template_key);
+    free(r->key_template);
     if (r->has_regex)
         regfree(&r->regex);
 }
@@ -538,7 +627,7 @@ bool csv_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
         return error_set(err, CR_LINE_ENDS_MESSAGE, path);
     CsvReader r = {.path = path, .opt = opt, .t = t, .vocab = vocab, .meanings = meanings,
                    .err = err, .line = 1, .in_header = true, .content_col = -1,
-                   .event_name_col = -1};
+                   .event_name_col = -1, .event_id_col = -1};
     strpool_init(&r.groups);
     strpool_init(&r.templates);
     if (!csv_compile_group_regex(&r)) {
@@ -554,7 +643,7 @@ bool csv_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
         ok = trace_begin(t, path, TRACE_FORMAT_CSV, err);
         reset_record(&r);
         r.record_line = 1;
-        ok = ok && read_input(&r, in, &parser) && check_loaded(&r);
+        ok = ok && read_input(&r, in, &parser) && check_loaded(&r) && csv_warn(&r);
         csv_free(&parser);
     }
     if (ok && r.grouping)

@@ -8,7 +8,9 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "log_format.h"
 
+#include <ctype.h>
 #include <pcre2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +118,156 @@ static bool build_pattern(LogFormat *f, PatternBuf *p, Error *err)
     return true;
 }
 
+/* ---- the pieces every matching line holds --------------------------------------------------
+ * A line that does not match costs the matcher most: its lazy fields try every split before it
+ * gives up. What the pattern requires outside every group -- its literal text, and a whitespace
+ * character for each run of spaces -- is looked for first, in order; a line without it cannot
+ * match and is not given to the matcher. Each piece is a kind byte ('l' literal text after it,
+ * 's' a whitespace character) and a NUL. A format the scan cannot read safely (an alternation,
+ * a (?...) group, a {n} quantifier) has no pieces: every line goes to the matcher. */
+typedef struct Pieces {
+    char *text;
+    size_t len, cap;
+    size_t literal;         /* where the literal being built starts, or SIZE_MAX */
+} Pieces;
+
+static bool pieces_put(Pieces *p, char c)
+{
+    if (p->len + 2 > p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 64;
+        char *grown = realloc(p->text, cap);
+        if (!grown)
+            return false;
+        p->text = grown;
+        p->cap = cap;
+    }
+    p->text[p->len++] = c;
+    return true;
+}
+
+/* Ends the literal being built (if any). */
+static bool pieces_flush(Pieces *p)
+{
+    if (p->literal == SIZE_MAX)
+        return true;
+    p->literal = SIZE_MAX;
+    return pieces_put(p, '\0');
+}
+
+static bool pieces_literal_char(Pieces *p, char c)
+{
+    if (p->literal == SIZE_MAX) {
+        p->literal = p->len;
+        if (!pieces_put(p, 'l'))
+            return false;
+    }
+    return pieces_put(p, c);
+}
+
+static bool is_quantifier(char c)
+{
+    return c == '?' || c == '*' || c == '+' || c == '{';
+}
+
+/* The index after a character class starting at s[i] == '['. */
+static size_t skip_class(const char *s, size_t i)
+{
+    size_t j = i + 1;
+    j += s[j] == '^';
+    j += s[j] == ']';
+    while (s[j] && s[j] != ']')
+        j += s[j] == '\\' && s[j + 1] ? 2 : 1;
+    return s[j] ? j + 1 : j;
+}
+
+/* The pieces of f->text into p; false with p->len 0 when the format is not scanned. */
+static bool scan_pieces(const char *s, Pieces *p)
+{
+    int depth = 0;
+    for (size_t i = 0; s[i];) {
+        size_t n = field_len(s + i);
+        char c = s[i], literal = 0;
+        if (n) {
+            i += n;
+        } else if (c == ' ') {
+            while (s[i] == ' ')
+                i++;
+            if (depth == 0 && (!pieces_flush(p) || !pieces_put(p, 's') || !pieces_put(p, '\0')))
+                return false;
+            continue;
+        } else if (c == '|' || c == '{' || (c == '(' && s[i + 1] == '?') ||
+                   (c == '\\' && (s[i + 1] == 'Q' || !s[i + 1]))) {
+            p->len = 0;
+            return true;
+        } else if (c == '\\') {
+            literal = isalnum((unsigned char)s[i + 1]) ? 0 : s[i + 1]; /* \d \s \b ...: a class */
+            i += 2;
+        } else if (c == '[') {
+            i = skip_class(s, i);
+        } else {
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            literal = strchr("()?*+.^$", c) ? 0 : c;
+            i++;
+        }
+        /* a literal character counts outside every group, and unless a quantifier follows it */
+        bool kept = literal && depth == 0 && !is_quantifier(s[i]);
+        if (!(kept ? pieces_literal_char(p, literal) : pieces_flush(p)))
+            return false;
+    }
+    return pieces_flush(p);
+}
+
+static bool build_pieces(LogFormat *f, Error *err)
+{
+    Pieces p = {.literal = SIZE_MAX};
+    if (!scan_pieces(f->text, &p)) {
+        free(p.text);
+        return error_nomem(err);
+    }
+    f->pieces = p.text;
+    f->pieces_len = p.len;
+    return true;
+}
+
+static bool is_pattern_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r'); /* PCRE2's \s without Unicode */
+}
+
+static const char *find_bytes(const char *s, size_t len, const char *want, size_t want_len)
+{
+    for (const char *end = s + len; (size_t)(end - s) >= want_len; s++) {
+        s = memchr(s, want[0], (size_t)(end - s) - want_len + 1);
+        if (!s)
+            return NULL;
+        if (memcmp(s, want, want_len) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+/* Does the line hold every piece, in order? (Each found as early as it can be, which leaves the
+ * most room for the rest: a necessary condition of a match, never a sufficient one.) */
+static bool holds_pieces(const LogFormat *f, const char *s, size_t len)
+{
+    size_t at = 0;
+    for (const char *p = f->pieces; p < f->pieces + f->pieces_len; p += strlen(p) + 1) {
+        if (*p == 's') {
+            while (at < len && !is_pattern_space(s[at]))
+                at++;
+            if (at++ == len)
+                return false;
+            continue;
+        }
+        size_t n = strlen(p + 1);
+        const char *hit = find_bytes(s + at, len - at, p + 1, n);
+        if (!hit)
+            return false;
+        at = (size_t)(hit - s) + n;
+    }
+    return true;
+}
+
 static bool compile_pattern(LogFormat *f, const PatternBuf *p, Error *err)
 {
     int code;
@@ -131,8 +283,14 @@ static bool compile_pattern(LogFormat *f, const PatternBuf *p, Error *err)
     f->re = re;
     /* without JIT (a platform without it) matching is slower, not different */
     (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    /* the group numbers once, not per line */
+    for (size_t i = 0; i < f->n_fields; i++)
+        f->group[i] = pcre2_substring_number_from_name(re, (PCRE2_SPTR)f->field[i]);
     f->match = pcre2_match_data_create_from_pattern(re, NULL);
-    return f->match ? true : error_nomem(err);
+    f->context = pcre2_match_context_create(NULL);
+    if (!f->match || !f->context)
+        return error_nomem(err);
+    return true;
 }
 
 bool log_format_compile(LogFormat *f, const char *format, Error *err)
@@ -148,7 +306,7 @@ bool log_format_compile(LogFormat *f, const char *format, Error *err)
     if (content < 0)
         ok = error_set_code(err, ERROR_USAGE, "log format \"%s\": no <Content> field (the message)",
                             f->text);
-    ok = ok && compile_pattern(f, &p, err);
+    ok = ok && compile_pattern(f, &p, err) && build_pieces(f, err);
     f->content = (size_t)content;
     free(p.text);
     free(p.from);
@@ -160,7 +318,9 @@ bool log_format_compile(LogFormat *f, const char *format, Error *err)
 void log_format_free(LogFormat *f)
 {
     pcre2_match_data_free(f->match);
+    pcre2_match_context_free(f->context);
     pcre2_code_free(f->re);
+    free(f->pieces);
     for (size_t i = 0; i < f->n_fields; i++)
         free(f->field[i]);
     free(f->text);
@@ -173,20 +333,28 @@ static bool is_strip_space(char c)
     return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f');
 }
 
-bool log_format_match(const LogFormat *f, const char *line, size_t len, LogSpan *spans)
+LogMatch log_format_try(const LogFormat *f, const char *line, size_t len, LogSpan *spans)
 {
     size_t start = 0;
     while (start < len && is_strip_space(line[start]))
         start++;
     while (len > start && is_strip_space(line[len - 1]))
         len--;
+    if (!holds_pieces(f, line + start, len - start))
+        return LOG_NO_MATCH;
     pcre2_match_data *md = f->match;
-    if (pcre2_match(f->re, (PCRE2_SPTR)line + start, len - start, 0, 0, md, NULL) < 0)
-        return false;
+    size_t steps = LOG_MATCH_STEPS + LOG_MATCH_STEPS_PER_BYTE * (len - start);
+    pcre2_set_match_limit(f->context, steps > UINT32_MAX ? UINT32_MAX : (uint32_t)steps);
+    int rc = pcre2_match(f->re, (PCRE2_SPTR)line + start, len - start, 0, 0, md, f->context);
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+        rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+        return LOG_TOO_COSTLY;
+    if (rc < 0)
+        return LOG_NO_MATCH;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
     uint32_t n_pairs = pcre2_get_ovector_count(md);
     for (size_t i = 0; i < f->n_fields; i++) {
-        int group = pcre2_substring_number_from_name(f->re, (PCRE2_SPTR)f->field[i]);
+        int group = f->group[i];
         if (group < 0 || (uint32_t)group >= n_pairs || ov[2 * group] == PCRE2_UNSET) {
             spans[i] = (LogSpan){start, 0};
             continue;
@@ -194,7 +362,12 @@ bool log_format_match(const LogFormat *f, const char *line, size_t len, LogSpan 
         spans[i].offset = start + ov[2 * group];
         spans[i].len = ov[2 * group + 1] - ov[2 * group];
     }
-    return true;
+    return LOG_MATCHED;
+}
+
+bool log_format_match(const LogFormat *f, const char *line, size_t len, LogSpan *spans)
+{
+    return log_format_try(f, line, len, spans) == LOG_MATCHED;
 }
 
 int log_format_field(const LogFormat *f, const char *name)

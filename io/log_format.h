@@ -28,7 +28,19 @@ typedef struct LogFormat {
     size_t n_fields;
     char *field[LOG_FORMAT_MAX_FIELDS];
     size_t content;             /* index of the Content field */
+    int group[LOG_FORMAT_MAX_FIELDS];   /* each field's group number in the pattern */
+    void *context;              /* its pcre2_match_context: the match limit */
+    char *pieces;               /* what every matching line holds in order (log_format.c) */
+    size_t pieces_len;
 } LogFormat;
+
+/* What matching one line gave: a line that would take the matcher more than LOG_MATCH_STEPS plus
+ * LOG_MATCH_STEPS_PER_BYTE per byte of steps (its fields' lazy groups backtrack through every
+ * split of a line that does not match) is told apart from one that does not match. Lines that
+ * match take about one step a byte (loghub's 16 samples: at most 1.4 a byte, 2,526 in all). */
+typedef enum LogMatch { LOG_NO_MATCH, LOG_MATCHED, LOG_TOO_COSTLY } LogMatch;
+#define LOG_MATCH_STEPS 1000
+#define LOG_MATCH_STEPS_PER_BYTE 4
 
 /* One preset: a name, the format, and the miner's settings that suit it (the loghub benchmark's
  * for its systems). time_fields names the fields that make a timestamp, comma-separated ("Date,Time"),
@@ -72,6 +84,9 @@ void log_format_free(LogFormat *f);
 /* Matches one line (its line end already off); false when it does not match. spans gets
  * f->n_fields entries, offsets into line (leading whitespace counted). */
 bool log_format_match(const LogFormat *f, const char *line, size_t len, LogSpan *spans);
+/* The same, saying why a line does not match: the readers count the lines too costly to match
+ * apart from those that do not match. */
+LogMatch log_format_try(const LogFormat *f, const char *line, size_t len, LogSpan *spans);
 /* The index of a field by name (case ignored), or -1. */
 int log_format_field(const LogFormat *f, const char *name);
 

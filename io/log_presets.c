@@ -16,8 +16,8 @@
 
 static const char *const default_masks[] = {DEFAULT_MASKS, NULL};
 
-/* time_fields: what io/timestamp.h reads as a time (HPC's Time is epoch seconds as an integer,
- * which traces mean as nanoseconds, so it has none: --time-col Time --time-format %s). */
+/* time_fields: what io/timestamp.h reads as a time (a log's integer time is epoch time by its
+ * digits: HPC's Time is epoch seconds). */
 static const LogPreset PRESETS[] = {
     {"hdfs", "<Date> <Time> <Pid> <Level> <Component>: <Content>", "Hadoop HDFS (loghub)",
      {"blk_-?\\d+", "(\\d+\\.){3}\\d+(:\\d+)?"}, 0.5, 4, "Date,Time"},
@@ -31,7 +31,7 @@ static const LogPreset PRESETS[] = {
      "<Label> <Timestamp> <Date> <Node> <Time> <NodeRepeat> <Type> <Component> <Level> <Content>",
      "Blue Gene/L (loghub)", {"core\\.\\d+"}, 0.5, 4, "Time"},
     {"hpc", "<LogId> <Node> <Component> <State> <Time> <Flag> <Content>", "HPC cluster (loghub)",
-     {"=\\d+"}, 0.5, 4, NULL},
+     {"=\\d+"}, 0.5, 4, "Time"},
     {"thunderbird",
      "<Label> <Timestamp> <Date> <User> <Month> <Day> <Time> <Location> <Component>(\\[<PID>\\])?: "
      "<Content>",

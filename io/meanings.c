@@ -26,6 +26,7 @@ void meanings_free(Meanings *m)
     strpool_free(&m->noted);
     strpool_free(&m->files);
     free(m->notes);
+    free(m->given);
     warnings_free(&m->warnings);
     memset(m, 0, sizeof *m);
 }
@@ -48,6 +49,31 @@ bool meanings_set(Meanings *m, const char *key, size_t key_len, const char *text
         m->cap = cap;
     }
     m->text_id[key_id] = text_id;
+    if (key_id < m->given_cap)
+        m->given[key_id].file = 0; /* a phrase now, whatever it was before */
+    return true;
+}
+
+bool meanings_set_template(Meanings *m, const char *key, size_t key_len, const char *text,
+                           size_t text_len, const char *path, size_t line, Error *err)
+{
+    uint32_t file;
+    if (!meanings_set(m, key, key_len, text, text_len, err) ||
+        !strpool_intern(&m->files, path, strlen(path), &file, err))
+        return false;
+    uint32_t key_id = (uint32_t)strpool_find(&m->keys, key, key_len);
+    if (key_id >= m->given_cap) {
+        uint32_t cap = m->given_cap ? m->given_cap * 2 : 64;
+        while (cap <= key_id)
+            cap *= 2;
+        TemplateNote *grown = realloc(m->given, cap * sizeof *grown);
+        if (!grown)
+            return error_set_code(err, ERROR_NOMEM, "out of memory reading meanings");
+        memset(grown + m->given_cap, 0, (cap - m->given_cap) * sizeof *grown);
+        m->given = grown;
+        m->given_cap = cap;
+    }
+    m->given[key_id] = (TemplateNote){.text = m->text_id[key_id], .file = file + 1, .line = line};
     return true;
 }
 
@@ -87,6 +113,34 @@ static bool warn_two_templates(Meanings *m, const char *key, const TemplateNote 
                         "(%s:%zu); keyed by EventId (--key EventId) they are one key, shown with "
                         "the first (without --key each template is a key of its own)", key, was,
                         was_file, first->line, now, path, line);
+}
+
+/* A key a templates file gave one template and a trace another: the file's is shown, which may
+ * be another log's (EventIds of two systems), so it is said, naming both. */
+static bool warn_file_template(Meanings *m, const char *key, const char *text, size_t text_len,
+                               const char *path, size_t line, Error *err)
+{
+    int64_t key_id = strpool_find(&m->keys, key, strlen(key));
+    if (key_id < 0 || (uint32_t)key_id >= m->given_cap || m->given[key_id].file == 0)
+        return true;
+    const TemplateNote *given = &m->given[key_id];
+    const char *had = strpool_get(&m->texts, given->text);
+    if (strlen(had) == text_len && memcmp(had, text, text_len) == 0)
+        return true;
+    if (m->file_listed++ >= MEANINGS_LISTED) {
+        m->file_unlisted++;
+        return true;
+    }
+    char *now = strndup(text, text_len);
+    if (!now)
+        return error_set_code(err, ERROR_NOMEM, "out of memory");
+    char was[88], is[88];
+    quote_template(was, sizeof was, had);
+    quote_template(is, sizeof is, now);
+    free(now);
+    return warnings_add(&m->warnings, err, "key %s: the log's template %s (%s:%zu) is not the "
+                        "templates file's %s (%s:%zu); shown with the file's", key, is, path, line,
+                        was, strpool_get(&m->files, given->file - 1), given->line);
 }
 
 static bool add_note(Meanings *m, uint32_t note, const char *text, size_t text_len,
@@ -130,7 +184,8 @@ bool meanings_note_template(Meanings *m, const char *key, const char *text, size
     }
     uint32_t note;
     if (!strpool_intern(&m->noted, key, key_len, &note, err) ||
-        !add_note(m, note, text, text_len, path, line, err))
+        !add_note(m, note, text, text_len, path, line, err) ||
+        !warn_file_template(m, key, text, text_len, path, line, err))
         return false;
     return meanings_get(m, key) || meanings_set(m, key, key_len, text, text_len, err);
 }

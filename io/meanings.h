@@ -33,6 +33,10 @@ typedef struct Meanings {
     StrPool files;          /* the files those templates came from */
     Warnings warnings;      /* keys given two templates, for the command to tell ... */
     size_t listed, unlisted;        /* ... the first MEANINGS_LISTED of them; the rest counted here */
+    TemplateNote *given;    /* per key id: the templates file (and line) its meaning came from;
+                             * file 0 when none (an id into files, plus one) */
+    uint32_t given_cap;
+    size_t file_listed, file_unlisted;  /* keys whose log template differs from the file's */
 } Meanings;
 
 void meanings_init(Meanings *m);
@@ -42,9 +46,13 @@ void meanings_free(Meanings *m);
 bool meanings_load(Meanings *m, const char *path, Error *err);
 bool meanings_set(Meanings *m, const char *key, size_t key_len, const char *text, size_t text_len,
                   Error *err);
+/* A meaning that is a template, from a templates file (path's line): a trace that gives the key
+ * another template is warned of (meanings_note_template). */
+bool meanings_set_template(Meanings *m, const char *key, size_t key_len, const char *text,
+                           size_t text_len, const char *path, size_t line, Error *err);
 /* A trace's template for key (EventTemplate of path's line): the key's meaning unless it has
  * one; a key that had another template before gets a warning (once) naming both and where each
- * came from. by_template: the key is the template's id, so two templates are an id collision;
+ * came from; so does a key whose meaning a templates file gave as another template. by_template: the key is the template's id, so two templates are an id collision;
  * else the key is an EventId two templates share. */
 bool meanings_note_template(Meanings *m, const char *key, const char *text, size_t text_len,
                             const char *path, size_t line, bool by_template, Error *err);

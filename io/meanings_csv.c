@@ -103,8 +103,10 @@ static void on_row(int terminator, void *ctx)
     }
     char id[DRAIN_ID_LEN + 1];
     template_id(r->value[1], r->value_len[1], id);
-    if (!meanings_set(r->m, r->value[0], r->value_len[0], r->value[1], r->value_len[1], r->err) ||
-        !meanings_set(r->m, id, strlen(id), r->value[1], r->value_len[1], r->err)) {
+    if (!meanings_set_template(r->m, r->value[0], r->value_len[0], r->value[1], r->value_len[1],
+                               r->path, r->line, r->err) ||
+        !meanings_set_template(r->m, id, strlen(id), r->value[1], r->value_len[1], r->path,
+                               r->line, r->err)) {
         r->failed = true;
         error_prefix(r->err, "%s:%zu: ", r->path, r->line);
     }

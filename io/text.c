@@ -117,6 +117,23 @@ size_t text_invalid_utf8(const char *s, size_t len)
     return len;
 }
 
+size_t text_repair_utf8(const char *s, size_t len, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        size_t good = text_invalid_utf8(s + i, len - i);
+        memcpy(out + o, s + i, good);
+        o += good;
+        i += good;
+        if (i < len) {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        }
+    }
+    return o;
+}
+
 static bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 bool text_parse_int64(const char *s, size_t len, int64_t *value)

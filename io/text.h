@@ -29,6 +29,9 @@ bool text_cr_line_ends(const char *s, size_t len);
 #define CR_LINE_ENDS_MESSAGE "%s: line ends are CR only (classic Mac OS); convert them to LF, e.g. tr '\\r' '\\n'"
 /* Index of the first byte of s that is not valid UTF-8, or len when all of it is. */
 size_t text_invalid_utf8(const char *s, size_t len);
+/* s for display: each byte that is not valid UTF-8 replaced by U+FFFD. out holds 3 * len bytes
+ * (no NUL is added); returns the length written. */
+size_t text_repair_utf8(const char *s, size_t len, char *out);
 
 /* Parses a whole field as a signed decimal or 0x-hexadecimal integer, spaces around allowed. */
 bool text_parse_int64(const char *s, size_t len, int64_t *value);

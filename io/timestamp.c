@@ -9,9 +9,11 @@
 #include <strings.h>
 
 #include "text.h"
+#include "warnings.h"
 
 #define NS_PER_SEC 1000000000LL
 #define SECS_PER_DAY 86400LL
+#define EPOCH_FORMAT "%s.%f"
 
 /* The formats recognised from a column's first value, tried in this order (each must read the
  * whole value). The literal before %f or %L may be absent with the fraction, and '.' and ','
@@ -21,6 +23,7 @@ static const struct {
 } known_formats[] = {
     {"ISO 8601", "%Y-%m-%dT%H:%M:%S.%f%z"},
     {"ISO 8601 with a space", "%Y-%m-%d %H:%M:%S.%f%z"},
+    {"ISO 8601 with a space before the offset", "%Y-%m-%d %H:%M:%S.%f %z"},
     {"ISO 8601 date", "%Y-%m-%d"},
     {"ISO 8601 basic", "%Y%m%dT%H%M%S.%f%z"},
     {"BGL's", "%Y-%m-%d-%H.%M.%S.%f"},
@@ -37,7 +40,7 @@ static const struct {
     {"Apache access log's", "%d/%b/%Y:%H:%M:%S %z"},
     {"syslog", "%b %d %H:%M:%S.%f"},
     {"time of day", "%H:%M:%S.%f"},
-    {"epoch seconds", "%s.%f"},
+    {"epoch seconds", EPOCH_FORMAT},
 };
 #define N_KNOWN (sizeof known_formats / sizeof known_formats[0])
 
@@ -53,6 +56,7 @@ typedef struct Fields {
     int month, day, hour, minute, second, offset; /* offset: seconds east of UTC */
     int64_t nsec;
     bool has_year, has_date, has_epoch, negative;
+    bool has_month, has_day;    /* a date without them is on the first (%Y-%m, %Y) */
     const char *why;            /* a value out of range, when that failed it */
 } Fields;
 
@@ -169,19 +173,19 @@ static bool directive(char d, Cursor *c, Fields *t)
         t->year += t->year < 69 ? 2000 : 1900; /* POSIX's rule */
         return true;
     case 'm':
-        t->has_date = true;
+        t->has_date = t->has_month = true;
         return small_int(c, 1, 2, &t->month);
     case 'b':
     case 'B':
     case 'h':
-        t->has_date = true;
+        t->has_date = t->has_month = true;
         if (!name_in(c, month_names, 12, &t->month))
             return false;
         t->month++;
         return true;
     case 'd':
     case 'e':
-        t->has_date = true;
+        t->has_date = t->has_day = true;
         return small_int(c, 1, 2, &t->day);
     case 'a':
     case 'A':
@@ -304,14 +308,26 @@ static bool compose(TimeParser *p, Fields *t, int64_t *ns)
         secs = t->negative ? -t->epoch : t->epoch;
         nsec = t->negative ? -nsec : nsec;
     } else {
-        int64_t year = t->has_year ? t->year : p->year;
-        /* a date without a year may be 29 February: the assumed year is a leap year */
-        if (!check_ranges(t, t->has_year ? year : TIME_ASSUMED_YEAR))
-            return false;
+        if (t->has_date && !t->has_month)
+            t->month = 1;
+        if (t->has_date && !t->has_day)
+            t->day = 1;
         int64_t time_of_day = ((int64_t)t->hour * 3600 + t->minute * 60 + t->second) * NS_PER_SEC + t->nsec;
-        int64_t day = assumed_day(p, t, time_of_day);
+        /* the year a date without one is in first, so that 29 February is checked in the year
+         * it is read in; the parser moves on only with a value that reads */
+        TimeParser next = *p;
+        int64_t day = assumed_day(&next, t, time_of_day);
+        int64_t year = t->has_year ? t->year : next.year;
+        if (!check_ranges(t, year)) {
+            if (!t->has_year && t->month == 2 && t->day == 29)
+                t->why = "29 February in a year that is not a leap year (the log gives no year: "
+                         "its dates are read from 2000 on, a year more each time the months go "
+                         "back; --time-format with %Y reads a year)";
+            return false;
+        }
         if (t->has_date)
-            day = days_from_civil(t->has_year ? year : p->year, t->month, t->day);
+            day = days_from_civil(year, t->month, t->day);
+        *p = next;
         secs = day * SECS_PER_DAY + t->hour * 3600 + t->minute * 60 + t->second - t->offset;
     }
     /* a second before the epoch with a fraction is reached from the next one, so that the
@@ -344,6 +360,48 @@ void time_parser_init(TimeParser *p, const char *format)
 {
     *p = (TimeParser){.given = format, .format = format, .name = format ? "--time-format" : NULL,
                       .year = TIME_ASSUMED_YEAR, .last_time_of_day = -1};
+}
+
+void time_parser_init_log(TimeParser *p, const char *format)
+{
+    time_parser_init(p, format);
+    p->log = true;
+}
+
+/* The decimal digits of an integer (a sign before them allowed), or 0 when s is not one. */
+static size_t integer_digits(const char *s, size_t len)
+{
+    size_t sign = len > 0 && (*s == '-' || *s == '+');
+    for (size_t i = sign; i < len; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+    return len - sign;
+}
+
+/* A log's integer time: epoch seconds, ms, us or ns by its number of digits. */
+static bool read_epoch_integer(const char *s, size_t len, size_t n_digits, int64_t *ns, Error *err)
+{
+    int64_t value, scale;
+    if (n_digits <= 10)
+        scale = NS_PER_SEC;
+    else if (n_digits == 13)
+        scale = 1000000;
+    else if (n_digits == 16)
+        scale = 1000;
+    else if (n_digits == 19)
+        scale = 1;
+    else
+        scale = 0;
+    char shown[128];
+    if (scale == 0)
+        return error_set(err, "cannot read '%s' as a time: an integer of %zu digits is no epoch time "
+                         "(seconds have up to 10 digits, milliseconds 13, microseconds 16, "
+                         "nanoseconds 19; --time-format names another format)",
+                         text_excerpt(shown, sizeof shown, s, len), n_digits);
+    if (!text_parse_int64(s, len, &value) || __builtin_mul_overflow(value, scale, ns))
+        return error_set(err, "cannot read '%s' as a time: out of range (nanoseconds from 1970 in "
+                         "64 bits reach 1677-09-21 to 2262-04-11)", text_excerpt(shown, sizeof shown, s, len));
+    return true;
 }
 
 static void trim(const char **s, size_t *len)
@@ -382,6 +440,15 @@ bool time_parse(TimeParser *p, const char *s, size_t len, int64_t *ns, Error *er
     trim(&s, &len);
     if (len == 0)
         return error_set(err, "empty timestamp");
+    bool epoch = !p->format || strcmp(p->format, EPOCH_FORMAT) == 0;
+    size_t n_digits = p->log && !p->given && epoch ? integer_digits(s, len) : 0;
+    if (n_digits) {
+        if (!p->format) { /* decimals may follow: epoch seconds */
+            p->format = EPOCH_FORMAT;
+            p->name = "epoch time";
+        }
+        return read_epoch_integer(s, len, n_digits, ns, err);
+    }
     if (!p->format && !p->integer)
         return recognise(p, s, len, ns, err);
     char shown[128];
@@ -419,4 +486,14 @@ bool time_format_check(const char *format, Error *err)
     if (!reads)
         return error_set_code(err, ERROR_USAGE, "--time-format '%s': reads no date, time or seconds", format);
     return true;
+}
+
+bool time_order_warn(const TimeOrder *o, const char *path, Warnings *w, Error *err)
+{
+    if (o->backwards == 0)
+        return true;
+    return warnings_add(w, err, "%s: the time goes back %zu time%s (the first on line %zu: a clock "
+                        "change, or lines out of order); events stay in file order, spans are "
+                        "from the earliest time to the latest", path, o->backwards,
+                        o->backwards == 1 ? "" : "s", o->first_line);
 }

@@ -41,6 +41,8 @@ typedef struct TraceOptions {
     const char *group_regex;    /* ... or per first match of this regex in it (default Content) */
     const char *time_format;    /* --time-format: how the time column reads; NULL: recognised */
     LogOptions log;             /* raw logs: their line format and the template miner's settings */
+    bool keep_messages;         /* logs: keep each event's message (Content) in the FieldStore,
+                                 * for what shows them (the explorer); off, loading is lighter */
     const CancelFlag *cancel;   /* stops loading when it becomes nonzero */
     /* per chunk read; may be NULL. bytes_total is 0 when unknown (a pipe or FIFO) */
     void (*progress)(uint64_t bytes_done, uint64_t bytes_total, void *ctx);

@@ -57,8 +57,11 @@ static bool warn_ungrouped(TraceSet *set, const Trace *t, const TraceOptions *op
 /* The keys given two templates past the first few, in a word. */
 static bool warn_unlisted(TraceSet *set, Error *err)
 {
-    size_t n = set->meanings.unlisted;
-    set->meanings.unlisted = 0;
+    size_t n = set->meanings.unlisted, n_file = set->meanings.file_unlisted;
+    set->meanings.unlisted = set->meanings.file_unlisted = 0;
+    if (n_file && !warnings_add(&set->warnings, err, "%zu more key%s given another template than "
+                                "the templates file's (not listed)", n_file, n_file == 1 ? "" : "s"))
+        return false;
     return n == 0 || warnings_add(&set->warnings, err, "%zu more key%s stand%s for two templates "
                                   "(not listed)", n, n == 1 ? "" : "s", n == 1 ? "s" : "");
 }

@@ -53,6 +53,8 @@ bool warnings_add(Warnings *w, Error *err, const char *fmt, ...)
 
 bool warnings_move(Warnings *to, Warnings *from, Error *err)
 {
+    if (from->n == 0)
+        return true; /* from->items may be NULL: memcpy from NULL is undefined even for 0 bytes */
     if (!make_room(to, from->n, err))
         return false;
     memcpy(to->items + to->n, from->items, from->n * sizeof *from->items);

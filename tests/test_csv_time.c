@@ -140,6 +140,18 @@ static void explorer_shows_joined_times(void **state)
     screens_with("loghub_time_col", options);
 }
 
+/* A log's days in the time column: rounded to the decimals that fit, not cut. */
+static void explorer_shows_times_past_a_day(void **state)
+{
+    (void)state;
+    const char *log = write_text("days_structured.csv", "LineId,Time,Level,Content,EventId,EventTemplate\n"
+                                 "1,1000000000.0,INFO,start,E1,start\n"
+                                 "2,1000240650.417376,INFO,days later,E2,days later\n"
+                                 "3,1001234567.891276,INFO,weeks later,E2,weeks later\n");
+    const char *options[] = {log, "--time-col", "Time", NULL};
+    screens_with("log_days", options);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -149,6 +161,7 @@ int main(void)
         cmocka_unit_test(given_time_format),
         cmocka_unit_test(errors_name_the_line_and_columns),
         cmocka_unit_test(explorer_shows_joined_times),
+        cmocka_unit_test(explorer_shows_times_past_a_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

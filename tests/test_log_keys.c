@@ -148,7 +148,7 @@ static void without_template_eventid_keys(void **state)
 static void content_kept_per_event(void **state)
 {
     (void)state;
-    Loaded *l = load_with(BGL, (TraceOptions){0});
+    Loaded *l = load_with(BGL, (TraceOptions){.keep_messages = true});
     assert_true(l->ok);
     assert_int_equal(l->trace.fields.n_records, 2000);
     char text[256];
@@ -157,7 +157,7 @@ static void content_kept_per_event(void **state)
     assert_string_equal(event, "FATAL");
     assert_true(strncmp(text, "ciod: failed to read message prefix on control stream", 53) == 0);
     loaded_free(l);
-    l = load_with(THUNDERBIRD, (TraceOptions){0});
+    l = load_with(THUNDERBIRD, (TraceOptions){.keep_messages = true});
     assert_true(l->ok);
     trace_event_fields(&l->trace, 0, &event, text, sizeof text);
     assert_string_equal(event, "crond(pam_unix)");

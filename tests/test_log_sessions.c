@@ -113,7 +113,7 @@ static void regex_leaving_most_out_says_how_many(void **state)
 static void messages_follow_their_events(void **state)
 {
     (void)state;
-    Loaded *l = load_with(write_text("msg_structured.csv", blocks_csv), (TraceOptions){.group_regex = "blk_[0-9]+"});
+    Loaded *l = load_with(write_text("msg_structured.csv", blocks_csv), (TraceOptions){.group_regex = "blk_[0-9]+", .keep_messages = true});
     assert_true(l->ok);
     const char *expected[] = {"open blk_1", "read blk_1", "close blk_1", "open blk_2", "open blk_3", "close blk_3"};
     char text[64];

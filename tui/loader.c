@@ -82,6 +82,7 @@ static void *work(void *arg)
     Loader *l = arg;
     Error err = {0};
     TraceOptions opt = l->traces.opt;
+    opt.keep_messages = true; /* the explorer shows each log event's message */
     opt.cancel = &l->cancel;
     opt.progress = on_bytes;
     opt.progress_ctx = l;

@@ -135,9 +135,15 @@ static Columns lay_out(const App *app, const Trace *t, const TimelineColumns *ha
     return c;
 }
 
+/* Seconds from the first event in the column's 12 characters: microseconds while they fit,
+ * fewer decimals past 99,999 s (a log's days) rather than a cut last digit. */
 static void format_time(char *buf, size_t size, const Trace *t, size_t e)
 {
-    snprintf(buf, size, "%.6f", (double)(t->time[e] - t->time[0]) / 1e9);
+    double s = (double)(t->time[e] - t->time[0]) / 1e9;
+    for (int decimals = 6; decimals > 0; decimals--)
+        if (snprintf(buf, size, "%.*f", decimals, s) <= 12)
+            return;
+    snprintf(buf, size, "%.0f", s);
 }
 
 /* Event e's process name; past width (0: any), a path's last part ("proc/boot/procnto-smp" is

@@ -131,6 +131,7 @@ static bool rescore(Updater *u, Error *err)
     ModelRequest req = u->src.model;
     req.path = pending;
     TraceOptions opt = u->src.traces.opt;
+    opt.keep_messages = true; /* the explorer shows each log event's message */
     opt.cancel = &u->cancel;
     opt.progress = NULL;
     bool ok = scored_set_open(&u->scored, &req, &u->src.traces, err);
