@@ -2,11 +2,14 @@
  * format split at its <Name> fields, each field a lazy named group (?P<Name>.*?), each run of
  * spaces in the literal text \s+, the rest of the text kept as pattern, the whole anchored ^...$
  * and matched against the whitespace-trimmed line. PCRE2 reads Python's group syntax; the
- * pattern is compiled in byte mode (a line that is not UTF-8 still matches; \s, \d and \w are
- * ASCII classes) and JIT-compiled when the platform allows. Matching uses the format's one match
+ * pattern is compiled for UTF-8 with Unicode's classes, as Python's str patterns match (\s takes
+ * a no-break space too), and bytes that are not UTF-8 still match (PCRE2_MATCH_INVALID_UTF); it
+ * is JIT-compiled when the platform allows. Matching uses the format's one match
  * data: one line at a time per LogFormat (a thread each needs its own). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "log_format.h"
+
+#include "drain_internal.h"
 
 #include <ctype.h>
 #include <pcre2.h>
@@ -229,9 +232,11 @@ static bool build_pieces(LogFormat *f, Error *err)
     return true;
 }
 
-static bool is_pattern_space(char c)
+/* The length of the white space at s[i] (0: none), as the pattern's \s and Python's strip()
+ * read it: ASCII's and Unicode's. */
+static size_t space_at(const char *s, size_t i, size_t len)
 {
-    return c == ' ' || (c >= '\t' && c <= '\r'); /* PCRE2's \s without Unicode */
+    return drain_space_len(s, i, len);
 }
 
 static const char *find_bytes(const char *s, size_t len, const char *want, size_t want_len)
@@ -253,10 +258,12 @@ static bool holds_pieces(const LogFormat *f, const char *s, size_t len)
     size_t at = 0;
     for (const char *p = f->pieces; p < f->pieces + f->pieces_len; p += strlen(p) + 1) {
         if (*p == 's') {
-            while (at < len && !is_pattern_space(s[at]))
+            size_t n_space = 0;
+            while (at < len && (n_space = space_at(s, at, len)) == 0)
                 at++;
-            if (at++ == len)
+            if (at == len)
                 return false;
+            at += n_space;
             continue;
         }
         size_t n = strlen(p + 1);
@@ -272,7 +279,8 @@ static bool compile_pattern(LogFormat *f, const PatternBuf *p, Error *err)
 {
     int code;
     PCRE2_SIZE at;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)p->text, p->len, 0, &code, &at, NULL);
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)p->text, p->len,
+                                     PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &code, &at, NULL);
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(code, msg, sizeof msg);
@@ -327,19 +335,24 @@ void log_format_free(LogFormat *f)
     memset(f, 0, sizeof *f);
 }
 
-/* Python's str.strip() on ASCII: spaces, \t \n \v \f \r and the separators \x1c-\x1f. */
-static bool is_strip_space(char c)
+/* The length of the white space ending at s[end - 1] (ASCII's, or a Unicode space of 2 or 3
+ * bytes), or 0. */
+static size_t space_before(const char *s, size_t start, size_t end)
 {
-    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f');
+    for (size_t n = 1; n <= 3 && n <= end - start; n++)
+        if (space_at(s, end - n, end) == n)
+            return n;
+    return 0;
 }
 
 LogMatch log_format_try(const LogFormat *f, const char *line, size_t len, LogSpan *spans)
 {
     size_t start = 0;
-    while (start < len && is_strip_space(line[start]))
-        start++;
-    while (len > start && is_strip_space(line[len - 1]))
-        len--;
+    /* trimmed as Python's str.strip() trims: Unicode's white space too */
+    for (size_t n; start < len && (n = space_at(line, start, len)) > 0;)
+        start += n;
+    for (size_t n; len > start && (n = space_before(line, start, len)) > 0;)
+        len -= n;
     if (!holds_pieces(f, line + start, len - start))
         return LOG_NO_MATCH;
     pcre2_match_data *md = f->match;

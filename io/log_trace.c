@@ -35,6 +35,7 @@ typedef struct LogReader {
     int time_field[LOG_TIME_FIELDS];
     size_t n_time_fields;
     TimeParser time_parser;
+    TimeOrder time_order;
     int64_t last_time;
     size_t timed, untimed;      /* events whose time read, and did not */
     size_t first_untimed;       /* the line of the first that did not */
@@ -53,6 +54,7 @@ typedef struct LogReader {
     char new_key_names[128];
     /* lines the format does not match */
     size_t skipped, first_skipped;
+    size_t too_costly, first_too_costly; /* of those, lines the matcher gave up on */
 } LogReader;
 
 /* ---- the format and the miner ----------------------------------------------------------- */
@@ -159,7 +161,7 @@ static bool find_fields(LogReader *r, Error *err)
     }
     if (r->opt->time_format && !time_format_check(r->opt->time_format, err))
         return false;
-    time_parser_init(&r->time_parser, r->opt->time_format);
+    time_parser_init_log(&r->time_parser, r->opt->time_format);
     return find_time_fields(r, err);
 }
 
@@ -218,6 +220,7 @@ static void event_time(LogReader *r, size_t line_no, const char *line, int64_t *
         if (r->timed++ == 0)
             r->first_timed = r->t->n_events;
         *time = r->last_time = ns;
+        time_order_note(&r->time_order, ns, line_no);
     } else if (r->untimed++ == 0) {
         r->first_untimed = line_no;
     }
@@ -269,9 +272,11 @@ static bool append_event(LogReader *r, size_t line_no, const char *line, uint32_
     int32_t tid = r->tid_field >= 0 ? field_id(line, r->spans[r->tid_field]) : TRACE_NO_ID;
     LogSpan name = r->name_field >= 0 ? r->spans[r->name_field] : (LogSpan){0, 0};
     LogSpan content = r->spans[r->format.content];
+    /* the messages are kept only where they are shown (the explorer): they cost more than the rest */
     return trace_append(r->t, cluster, time, TRACE_NO_CPU, pid, tid, name_id, err) &&
-           fields_append(&r->t->fields, span_text(line, name), name.len, span_text(line, content),
-                         content.len, err) &&
+           (!r->opt->keep_messages ||
+            fields_append(&r->t->fields, span_text(line, name), name.len, span_text(line, content),
+                          content.len, err)) &&
            (!r->grouping || event_group(r, line, err));
 }
 
@@ -309,9 +314,12 @@ static bool log_line(void *ctx, size_t line_no, const char *line, size_t len, Er
     line = valid_text(r, line, len, err);
     if (!line)
         return error_prefix(err, "%s:%zu: ", r->path, line_no);
-    if (!log_format_match(&r->format, line, len, r->spans)) {
+    LogMatch match = log_format_try(&r->format, line, len, r->spans);
+    if (match != LOG_MATCHED) {
         if (r->skipped++ == 0)
             r->first_skipped = line_no;
+        if (match == LOG_TOO_COSTLY && r->too_costly++ == 0)
+            r->first_too_costly = line_no;
         return true;
     }
     LogSpan content = r->spans[r->format.content];
@@ -418,6 +426,12 @@ static bool note_warnings(LogReader *r, Error *err)
         !warnings_add(w, err, "%s: %zu line%s did not match the log format, skipped (the first: "
                       "%s:%zu)", r->path, r->skipped, r->skipped == 1 ? "" : "s", r->path,
                       r->first_skipped))
+        return false;
+    if (r->too_costly &&
+        !warnings_add(w, err, "%s: %zu of them too costly to match (the first: %s:%zu)", r->path,
+                      r->too_costly, r->path, r->first_too_costly))
+        return false;
+    if (!time_order_warn(&r->time_order, r->path, w, err))
         return false;
     if (r->opt->log.templates && r->new_key_events &&
         !warnings_add(w, err, "%s: %zu line%s (%zu template%s) matched no template of %s: new keys%s",

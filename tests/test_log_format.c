@@ -225,6 +225,22 @@ static void fields_are_lazy_and_spaces_any_whitespace(void **state)
     assert_false(split("<Content> x", "a x b", s));
 }
 
+/* Unicode's white space counts as Python's does: between fields (a no-break space, U+00A0) and
+ * when trimming (an ideographic space, U+3000, before; a no-break space after). */
+static void unicode_white_space_as_python(void **state)
+{
+    (void)state;
+    LogSpan s[4];
+    const char *line = "x\xc2\xa0y z";
+    assert_true(split("<A> <Content>", line, s));
+    assert_span(line, s[0], "x");
+    assert_span(line, s[1], "y z");
+    line = "\xe3\x80\x80w81 a\xc2\xa0";
+    assert_true(split("<A> <Content>", line, s));
+    assert_span(line, s[0], "w81");
+    assert_span(line, s[1], "a");
+}
+
 /* An optional group's field is empty when absent; the other fields' groups are found by name
  * though the format's own parentheses shift the numbering. */
 static void optional_fields_are_empty_when_absent(void **state)
@@ -307,6 +323,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(loghub_formats_split_as_loghub_does),
         cmocka_unit_test(fields_are_lazy_and_spaces_any_whitespace),
+        cmocka_unit_test(unicode_white_space_as_python),
         cmocka_unit_test(optional_fields_are_empty_when_absent),
         cmocka_unit_test(fields_are_found_by_name),
         cmocka_unit_test(a_preset_name_compiles_as_its_format),

@@ -142,7 +142,7 @@ static void a_field_the_format_lacks(void **state)
 static void events_carry_time_pid_and_message(void **state)
 {
     (void)state;
-    Loaded *l = load_with(HDFS, (TraceOptions){0});
+    Loaded *l = load_with(HDFS, (TraceOptions){.keep_messages = true});
     assert_true(l->ok);
     Trace *t = &l->trace;
     assert_int_equal(t->format, TRACE_FORMAT_LOG);
@@ -164,11 +164,22 @@ static void events_carry_time_pid_and_message(void **state)
     loaded_free(l);
 }
 
+/* The messages are kept only when asked (the explorer asks): other commands load lighter. */
+static void messages_kept_only_when_asked(void **state)
+{
+    (void)state;
+    Loaded *l = load_with(HDFS, (TraceOptions){0});
+    assert_true(l->ok);
+    assert_int_equal(l->trace.n_events, 2000);
+    assert_int_equal(l->trace.fields.n_records, 0);
+    loaded_free(l);
+}
+
 /* Grouped, the messages follow their events into their sessions. */
 static void grouped_events_keep_their_messages(void **state)
 {
     (void)state;
-    Loaded *l = load_with(HDFS, (TraceOptions){.group_regex = "blk_-?[0-9]+"});
+    Loaded *l = load_with(HDFS, (TraceOptions){.group_regex = "blk_-?[0-9]+", .keep_messages = true});
     assert_true(l->ok);
     Trace *t = &l->trace;
     assert_int_equal(t->n_sessions, 1994);
@@ -439,6 +450,7 @@ int main(void)
         cmocka_unit_test(sessions_by_block_and_timed),
         cmocka_unit_test(a_field_the_format_lacks),
         cmocka_unit_test(events_carry_time_pid_and_message),
+        cmocka_unit_test(messages_kept_only_when_asked),
         cmocka_unit_test(grouped_events_keep_their_messages),
         cmocka_unit_test(loghub_samples_are_logs_of_their_presets),
         cmocka_unit_test(fixtures_stay_with_their_readers),
