@@ -92,6 +92,20 @@ bool csv_check_utf8(CsvReader *r, const char *s, size_t len);
 bool csv_header_add(CsvReader *r, const char *s, size_t len);
 bool csv_header_finish(CsvReader *r);
 
+/* Copies a field's text into the record's scratch. */
+bool csv_stash(CsvReader *r, const char *s, size_t len, Span *span);
+/* The time column(s) (io/csv_time.c): one read as it comes, several kept and joined at the
+ * record's end. */
+bool csv_read_time(CsvReader *r, const char *s, size_t len);
+bool csv_read_joined_time(CsvReader *r);
+
+/* A structured log's row (io/csv_log.c): its key by template, the template as the key's meaning,
+ * the message (Content under its Level) when opt->keep_messages. */
+#define NO_TEMPLATE_KEY "(no template)" /* a row without an EventTemplate or EventId */
+bool csv_intern_template_key(CsvReader *r, uint32_t *key_id);
+bool csv_record_meaning(CsvReader *r, uint32_t key_id);
+bool csv_record_content(CsvReader *r);
+
 bool csv_compile_group_regex(CsvReader *r);
 bool csv_group_into_sessions(CsvReader *r);
 

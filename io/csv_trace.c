@@ -53,7 +53,7 @@ bool csv_check_utf8(CsvReader *r, const char *s, size_t len)
                     r->col_name[r->field], bad + 1);
 }
 
-static bool stash(CsvReader *r, const char *s, size_t len, Span *span)
+bool csv_stash(CsvReader *r, const char *s, size_t len, Span *span)
 {
     if (r->scratch_len + len + 1 > r->scratch_cap) {
         size_t cap = r->scratch_cap ? r->scratch_cap : 256;
@@ -99,70 +99,20 @@ static bool read_name(CsvReader *r, const char *s, size_t len)
     return csv_check_utf8(r, s, len) && strpool_intern(&r->t->names, s, len, &r->name_id, r->err);
 }
 
-/* The time of a record from text: "path:line: column 2 (Time): cannot read ..." when it does
- * not read (the columns joined, "columns 1,2 (Date,Time)", when there are several). */
-static bool parse_time(CsvReader *r, const char *s, size_t len)
-{
-    Error why = {0};
-    if (time_parse(&r->time_parser, s, len, &r->time, &why))
-        return true;
-    char where[512];
-    size_t o = (size_t)snprintf(where, sizeof where, "column%s ", r->n_time_cols > 1 ? "s" : "");
-    for (int i = 0; i < r->n_time_cols && o < sizeof where; i++)
-        o += (size_t)snprintf(where + o, sizeof where - o, "%s%d", i ? "," : "", r->time_col[i] + 1);
-    for (int i = 0; i < r->n_time_cols && o < sizeof where; i++)
-        o += (size_t)snprintf(where + o, sizeof where - o, "%s%s", i ? "," : " (",
-                              r->col_name[r->time_col[i]]);
-    return csv_fail(r, "%s): %s", where, why.msg);
-}
-
-/* One time column is read as it comes; several are kept until the record ends. */
-static bool read_time(CsvReader *r, const char *s, size_t len)
-{
-    if (r->n_time_cols == 1)
-        return parse_time(r, s, len);
-    for (int i = 0; i < r->n_time_cols; i++)
-        if (r->time_col[i] == (int)r->field)
-            return stash(r, s, len, &r->time_part[i]);
-    return true;
-}
-
-/* Several time columns joined with spaces, in the order --time-col names them. */
-static bool read_joined_time(CsvReader *r)
-{
-    if (r->n_time_cols < 2)
-        return true;
-    size_t len = 0;
-    for (int i = 0; i < r->n_time_cols; i++)
-        len += r->time_part[i].len + 1;
-    char joined[512];
-    if (len > sizeof joined)
-        return csv_fail(r, "--time-col: the time's columns hold %zu bytes (the limit is %zu)", len,
-                        sizeof joined);
-    size_t o = 0;
-    for (int i = 0; i < r->n_time_cols; i++) {
-        if (i)
-            joined[o++] = ' ';
-        memcpy(joined + o, r->scratch + r->time_part[i].offset, r->time_part[i].len);
-        o += r->time_part[i].len;
-    }
-    return parse_time(r, joined, o);
-}
-
 static bool read_field(CsvReader *r, const char *s, size_t len)
 {
     int64_t value;
-    if ((int)r->field == r->content_col && !stash(r, s, len, &r->content))
+    if ((int)r->field == r->content_col && !csv_stash(r, s, len, &r->content))
         return false;
-    if ((int)r->field == r->event_name_col && !stash(r, s, len, &r->event_name))
+    if ((int)r->field == r->event_name_col && !csv_stash(r, s, len, &r->event_name))
         return false;
-    if ((int)r->field == r->event_id_col && !stash(r, s, len, &r->event_id))
+    if ((int)r->field == r->event_id_col && !csv_stash(r, s, len, &r->event_id))
         return false;
     switch (r->role[r->field]) {
     case ROLE_KEY:
-        return stash(r, s, len, &r->part[r->key_part[r->field]]);
+        return csv_stash(r, s, len, &r->part[r->key_part[r->field]]);
     case ROLE_TIME:
-        return read_time(r, s, len);
+        return csv_read_time(r, s, len);
     case ROLE_CPU:
         if (!read_int_field(r, s, len, 0, TRACE_NO_CPU - 1, TRACE_NO_CPU, &value))
             return false;
@@ -177,9 +127,9 @@ static bool read_field(CsvReader *r, const char *s, size_t len)
     case ROLE_NAME:
         return read_name(r, s, len);
     case ROLE_GROUP:
-        return stash(r, s, len, &r->group);
+        return csv_stash(r, s, len, &r->group);
     case ROLE_TEMPLATE:
-        return stash(r, s, len, &r->template);
+        return csv_stash(r, s, len, &r->template);
     case ROLE_NONE:
         return true;
     }
@@ -208,59 +158,11 @@ static void on_field(void *data, size_t len, void *ctx)
     r->field++;
 }
 
-/* A structured log's key by template: its id, the first 8 hex digits of its MD5 (io/drain.h). */
-/* A line without a template is keyed by its EventId, or NO_TEMPLATE_KEY without one either;
- * counted, and said once when the log is read (csv_warn). */
-#define NO_TEMPLATE_KEY "(no template)"
-static bool intern_untemplated_key(CsvReader *r, uint32_t *key_id)
-{
-    if (r->no_template++ == 0)
-        r->no_template_line = r->record_line;
-    const char *id = r->scratch + r->event_id.offset;
-    size_t len = r->event_id.len;
-    if (len == 0 || text_invalid_utf8(id, len) < len) {
-        id = NO_TEMPLATE_KEY;
-        len = strlen(NO_TEMPLATE_KEY);
-    }
-    return vocab_intern(r->vocab, id, len, key_id, r->err);
-}
-
-static bool intern_template_key(CsvReader *r, uint32_t *key_id)
-{
-    if (r->template.len == 0)
-        return intern_untemplated_key(r, key_id);
-    const char *text = r->scratch + r->template.offset;
-    int64_t known = strpool_find(&r->templates, text, r->template.len);
-    r->template_known = known >= 0;
-    if (known >= 0) {
-        *key_id = r->template_key[known];
-        return true;
-    }
-    if (text_invalid_utf8(text, r->template.len) < r->template.len)
-        return csv_fail(r, "invalid UTF-8 in the EventTemplate");
-    char id[DRAIN_ID_LEN + 1];
-    template_id(text, r->template.len, id);
-    uint32_t t;
-    if (!vocab_intern(r->vocab, id, DRAIN_ID_LEN, key_id, r->err) ||
-        !strpool_intern(&r->templates, text, r->template.len, &t, r->err))
-        return false;
-    if (t >= r->template_key_cap) {
-        size_t cap = r->template_key_cap ? r->template_key_cap * 2 : 256;
-        uint32_t *grown = realloc(r->template_key, cap * sizeof *grown);
-        if (!grown)
-            return csv_fail_code(r, ERROR_NOMEM, "out of memory");
-        r->template_key = grown;
-        r->template_key_cap = cap;
-    }
-    r->template_key[t] = *key_id;
-    return true;
-}
-
 /* The key: the key columns joined with '/', interned in the vocab. */
 static bool intern_key(CsvReader *r, uint32_t *key_id)
 {
     if (r->key_by_template)
-        return intern_template_key(r, key_id);
+        return csv_intern_template_key(r, key_id);
     size_t len = 0;
     for (int p = 0; p < r->n_key_parts; p++)
         len += r->part[p].len + 1;
@@ -289,83 +191,6 @@ static bool intern_key(CsvReader *r, uint32_t *key_id)
     if (bad < o)
         return csv_fail(r, "invalid UTF-8 in the key at byte %zu", bad + 1);
     return vocab_intern(r->vocab, r->key, o, key_id, r->err);
-}
-
-/* Keyed by EventId: has this key had this template just before? (Then it has said all it had
- * to; the template is pooled so that each line costs a lookup, not a comparison in meanings.) */
-static bool template_repeated(CsvReader *r, uint32_t key_id, bool *repeated)
-{
-    uint32_t t;
-    *repeated = false;
-    if (!strpool_intern(&r->templates, r->scratch + r->template.offset, r->template.len, &t, r->err))
-        return false;
-    if (key_id >= r->key_template_cap) {
-        size_t cap = r->key_template_cap ? r->key_template_cap * 2 : 256;
-        while (cap <= key_id)
-            cap *= 2;
-        uint32_t *grown = realloc(r->key_template, cap * sizeof *grown);
-        if (!grown)
-            return csv_fail_code(r, ERROR_NOMEM, "out of memory");
-        memset(grown + r->key_template_cap, 0, (cap - r->key_template_cap) * sizeof *grown);
-        r->key_template = grown;
-        r->key_template_cap = cap;
-    }
-    *repeated = r->key_template[key_id] == t + 1;
-    r->key_template[key_id] = t + 1;
-    return true;
-}
-
-/* The template is the key's meaning; one key given two templates is warned of (meanings.h). */
-static bool record_meaning(CsvReader *r, uint32_t key_id)
-{
-    bool repeated = false;
-    if (r->meanings && !r->key_by_template && r->template.len > 0 &&
-        !template_repeated(r, key_id, &repeated))
-        return false;
-    if (repeated)
-        return true;
-    const char *key = vocab_name(r->vocab, key_id);
-    if (!r->meanings || r->template.len == 0 || r->template_known)
-        return true; /* a template met before has said what it had to */
-    const char *text = r->scratch + r->template.offset;
-    if (text_invalid_utf8(text, r->template.len) < r->template.len)
-        return csv_fail(r, "invalid UTF-8 in the EventTemplate of %s", key);
-    if (meanings_note_template(r->meanings, key, text, r->template.len, r->path, r->record_line,
-                               r->key_by_template, r->err))
-        return true;
-    r->failed = true;
-    return false;
-}
-
-/* text for display: as it is when it is UTF-8, else copied to out with each invalid byte
- * replaced (a message is shown, never a reason to refuse the log); out holds 3 * len bytes. */
-static const char *displayable(const char *text, size_t *len, char *out)
-{
-    if (text_invalid_utf8(text, *len) == *len)
-        return text;
-    *len = text_repair_utf8(text, *len, out);
-    return out;
-}
-
-/* A structured log's message, for the explorer (opt->keep_messages): Content under the Level
- * (or Component). */
-static bool record_content(CsvReader *r)
-{
-    if (r->content_col < 0 || !r->opt->keep_messages)
-        return true;
-    size_t text_len = r->content.len, name_len = r->event_name.len;
-    size_t room = 3 * (text_len + name_len);
-    if (room > r->repaired_cap) {
-        char *grown = realloc(r->repaired, room);
-        if (!grown)
-            return csv_fail_code(r, ERROR_NOMEM, "out of memory");
-        r->repaired = grown;
-        r->repaired_cap = room;
-    }
-    const char *text = displayable(r->scratch + r->content.offset, &text_len, r->repaired);
-    const char *name = displayable(r->scratch + r->event_name.offset, &name_len,
-                                   r->repaired + 3 * r->content.len);
-    return fields_append(&r->t->fields, name, name_len, text, text_len, r->err);
 }
 
 /* The session of this event: the group column's value, or the regex's first match in it. */
@@ -429,7 +254,7 @@ static void on_row(int terminator, void *ctx)
             return;
         }
         uint32_t key_id;
-        if (!read_joined_time(r)) {
+        if (!csv_read_joined_time(r)) {
             r->failed = true;
             return;
         }
@@ -437,7 +262,7 @@ static void on_row(int terminator, void *ctx)
             time_order_note(&r->time_order, r->time, r->record_line);
         if (!intern_key(r, &key_id) ||
             !trace_append(r->t, key_id, r->time, r->cpu, r->pid, r->tid, r->name_id, r->err) ||
-            !record_meaning(r, key_id) || !record_content(r) || (r->grouping && !record_group(r))) {
+            !csv_record_meaning(r, key_id) || !csv_record_content(r) || (r->grouping && !record_group(r))) {
             r->failed = true;
             return;
         }
