@@ -93,14 +93,16 @@ static Columns lay_out(const App *app, const Trace *t, const TimelineColumns *ha
 {
     bool wide = w >= 70, widest = w >= 90, messages = shows_messages(t);
     bool meanings = !messages && shows_meanings(app, t);
-    bool cpu = wide && has->cpu, ids = wide && (has->pids || has->tids), process = widest && has->process;
+    /* a log's pids come after its message below 90 columns: the message is what it is read for */
+    bool cpu = wide && has->cpu, ids = (messages ? widest : wide) && (has->pids || has->tids);
+    bool process = widest && has->process;
     /* session names where the row has room for them beside the meanings */
     size_t longest_name = has->longest_name < SESSION_NAME_MAX ? has->longest_name : SESSION_NAME_MAX;
     int name_w = widest ? (int)longest_name : 0;
     int session_w = session_width(t, has, name_w);
     int key_w = w - (wide ? 40 : 22) - (widest ? 16 : 0);
     /* what the columns left out would have taken goes to the key */
-    key_w += (t->timed ? 0 : 13) + (wide && !cpu ? 4 : 0) + (wide && !ids ? 13 : 0) + (widest && !process ? 16 : 0) -
+    key_w += (t->timed ? 0 : 13) + (wide && !cpu ? 4 : 0) + ((messages ? widest : wide) && !ids ? 13 : 0) + (widest && !process ? 16 : 0) -
              session_w;
     key_w = key_w > 30 ? 30 : key_w < 8 ? 8 : key_w;
     bool has_fields = (widest || messages) && t->fields.n_records > 0 && !meanings;
