@@ -32,6 +32,8 @@ typedef struct Parser {
     size_t n_rows, cap;
     uint64_t skipped;
     char first_skipped[512];
+    uint64_t unmasked;          /* drain_mask_failures after the last line */
+    char first_unmasked[512];   /* FILE:LINE of the first message a mask failed on */
     /* the second pass */
     FILE *out;
     size_t row;
@@ -66,6 +68,10 @@ static bool mine_line(void *ctx, size_t line_no, const char *line, size_t len, E
     uint32_t cluster;
     if (!drain_add(p->drain, line + content->offset, content->len, &cluster, err))
         return error_prefix(err, "%s:%zu: ", p->path, line_no);
+    uint64_t unmasked = drain_mask_failures(p->drain, NULL, 0);
+    if (unmasked != p->unmasked && p->unmasked == 0)
+        snprintf(p->first_unmasked, sizeof p->first_unmasked, "%s:%zu", p->path, line_no);
+    p->unmasked = unmasked;
     return push_cluster(p, cluster, err);
 }
 
@@ -239,6 +245,16 @@ static bool score_truth(const Parser *p, const char *truth_path, GroupingScore *
     return ok;
 }
 
+static void warn_unmasked(const Parser *p)
+{
+    char why[256];
+    uint64_t n = drain_mask_failures(p->drain, why, sizeof why);
+    if (n)
+        fprintf(stderr, "traceaid: warning: %llu time%s a mask could not be applied, the message "
+                "left as it was by it (the first: %s: %s)\n", (unsigned long long)n,
+                n == 1 ? "" : "s", p->first_unmasked, why);
+}
+
 static bool check_files(const ParseArgs *a, const ArgInputs *inputs, const char *templates_out,
                         Error *err)
 {
@@ -294,6 +310,7 @@ static bool parse(Parser *p, const ParseArgs *a, const ArgInputs *inputs, Error 
     ok = ok && write_structured(p, in, inputs->n, &how, a->out, templates_out, err);
     if (ok) {
         memcpy(s.first_skipped, p->first_skipped, sizeof s.first_skipped);
+        warn_unmasked(p);
         parse_print_summary(&s, a->json);
     }
     for (size_t k = 0; in && k < inputs->n; k++)

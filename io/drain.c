@@ -361,6 +361,13 @@ uint64_t drain_occurrences(const Drain *d, uint32_t cluster)
 
 bool drain_loaded(const Drain *d, uint32_t cluster) { return d->cluster[cluster].loaded; }
 
+uint64_t drain_mask_failures(const Drain *d, char *why, size_t size)
+{
+    if (size)
+        snprintf(why, size, "mask %zu: %s", d->masks.first_failed_mask, d->masks.first_failure);
+    return d->masks.failures;
+}
+
 /* The caches are filled through a const Drain: they are not part of its visible state. */
 const char *drain_template(const Drain *d, uint32_t cluster)
 {

@@ -55,6 +55,11 @@ const char *drain_id(const Drain *d, uint32_t cluster);
 /* Did the cluster come from a templates file? */
 bool drain_loaded(const Drain *d, uint32_t cluster);
 
+/* Masks a message was left without: PCRE2 gave up on it (its JIT stack, which grows to 8 MB,
+ * ran out), so that mask left the message as it was and mining went on. How many times, and
+ * the first's mask and reason into why (size bytes). */
+uint64_t drain_mask_failures(const Drain *d, char *why, size_t size);
+
 /* Loads a templates file, loghub's *_templates.csv: a header naming EventId and EventTemplate
  * (Occurrences and other columns ignored), a row per template. Errors name file:line. */
 bool drain_load_templates(Drain *d, const char *path, Error *err);

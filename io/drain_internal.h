@@ -44,6 +44,11 @@ typedef struct DrainMasks {
     size_t n;
     void *code[DRAIN_MAX_MASKS];    /* pcre2_code */
     void *match;                    /* pcre2_match_data, shared */
+    void *context;                  /* pcre2_match_context with the JIT stack, or NULL */
+    void *jit_stack;                /* pcre2_jit_stack: 32 KB growing to 8 MB, shared */
+    uint64_t failures;              /* matches that failed (a stack limit): left unmasked */
+    size_t first_failed_mask;       /* from 1, of the first failure */
+    char first_failure[128];        /* PCRE2's words for it */
     char *buf[2];                   /* the text between masks, ping-pong */
     size_t cap[2];
 } DrainMasks;
