@@ -110,7 +110,7 @@ static bool write_line(void *ctx, size_t line_no, const char *line, size_t len, 
     putc_unlocked(',', p->out);
     put_quoted(p->out, id, strlen(id));
     putc_unlocked(',', p->out);
-    put_quoted(p->out, template, strlen(template));
+    put_quoted(p->out, template, drain_template_len(p->drain, cluster));
     putc_unlocked('\n', p->out);
     return true;
 }

@@ -392,8 +392,15 @@ const char *drain_template(const Drain *d, uint32_t cluster)
         len += d->tokens.length[c->token[i]];
     }
     c->text[len] = '\0';
+    c->text_len = len;
     c->text_valid = true;
     return c->text;
+}
+
+size_t drain_template_len(const Drain *d, uint32_t cluster)
+{
+    drain_template(d, cluster);
+    return d->cluster[cluster].text_valid ? d->cluster[cluster].text_len : 0;
 }
 
 const char *drain_id(const Drain *d, uint32_t cluster)
@@ -401,7 +408,7 @@ const char *drain_id(const Drain *d, uint32_t cluster)
     DrainCluster *c = &((Drain *)d)->cluster[cluster];
     if (!c->id_valid) {
         const char *text = drain_template(d, cluster);
-        template_id(text, strlen(text), c->id);
+        template_id(text, drain_template_len(d, cluster), c->id);
         c->id_valid = true;
     }
     return c->id;

@@ -47,6 +47,8 @@ bool drain_add(Drain *d, const char *message, size_t len, uint32_t *cluster, Err
 uint32_t drain_clusters(const Drain *d);
 /* A cluster's template now: tokens joined by one space. Valid until the next drain_add. */
 const char *drain_template(const Drain *d, uint32_t cluster);
+/* Its length: a message's NUL bytes stay in its tokens, so strlen may stop short. */
+size_t drain_template_len(const Drain *d, uint32_t cluster);
 /* Messages the cluster took (in this run; a loaded template starts at 0). */
 uint64_t drain_occurrences(const Drain *d, uint32_t cluster);
 /* The id of a cluster: a loaded template's EventId as its file gave it, else the MD5 id of its

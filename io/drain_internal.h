@@ -32,7 +32,7 @@ typedef struct DrainCluster {
     bool id_valid, text_valid;  /* caches of id and text, cleared when the template changes */
     char id[DRAIN_LOADED_ID_MAX + 1];   /* a loaded EventId may be any short name */
     char *text;                 /* the template joined by spaces, when text_valid */
-    size_t text_cap;
+    size_t text_len, text_cap;  /* its length: a token may hold a NUL byte */
 } DrainCluster;
 
 typedef struct DrainNode {

@@ -47,10 +47,81 @@ static void long_tokens_are_masked_or_warned(void **state)
     free(templates);
 }
 
+/* One EventId for two templates: refused at the line that repeats it (saved, one template
+ * would be lost). The same template twice under one id is harmless. */
+static void an_id_names_one_template(void **state)
+{
+    (void)state;
+    const char *log = write_text("dup.log", "open file a now\nclose conn x 5\n");
+    const char *dup = write_text("given_templates.csv", "EventId,EventTemplate\n"
+                                                      "E1,open file <*> now\n"
+                                                      "E1,open file <*> now\n"
+                                                      "E1,close conn x <*>\n");
+    RunResult r = run_traceaid("parse", log, "--templates", dup, "-o", test_path("dup.csv"));
+    assert_status(r, 2);
+    assert_contains(r.err, "given_templates.csv:4: EventId E1 was given to another template before");
+    run_result_free(&r);
+    assert_false(exists(test_path("dup.csv")));
+    dup = write_text("given_twice_templates.csv", "EventId,EventTemplate\n"
+                                            "E1,open file <*> now\n"
+                                            "E1,open file <*> now\n");
+    r = run_traceaid("parse", log, "--templates", dup, "-o", test_path("twice.csv"));
+    assert_status(r, 0);
+    run_result_free(&r);
+}
+
+/* A templates file whose lines end with a lone "\r" (old Mac text) reads as with "\n". */
+static void templates_lines_may_end_with_cr(void **state)
+{
+    (void)state;
+    const char *log = write_text("cr.log", "open file a now\n");
+    const char *templates = write_text("given_cr_templates.csv", "EventId,EventTemplate\r"
+                                                           "E1,open file <*> now\r"
+                                                           "E2,x\r");
+    RunResult r = run_traceaid("parse", log, "--templates", templates, "-o", "-");
+    assert_status(r, 0);
+    assert_contains(r.out, "\"open file a now\",\"E1\",\"open file <*> now\"\n");
+    run_result_free(&r);
+}
+
+/* A NUL byte is a character of its token as for Python: the template keeps it, and its id is
+ * the MD5 of the whole template (Drain.py's ids for this log: 63e2cfa7 twice, 5c98f57d). */
+static void nul_bytes_stay_in_templates(void **state)
+{
+    (void)state;
+    static const char LOG[] = "a\0b c d\na\0b c e\nz\0 y\n";
+    const char *log = write_bytes("nul.log", LOG, sizeof LOG - 1);
+    const char *out = test_path("nul.csv");
+    RunResult r = run_traceaid("parse", "--mask", "NEVERMATCHES", log, "-o", out);
+    assert_status(r, 0);
+    run_result_free(&r);
+    static const char WANT[] = "LineId,Content,EventId,EventTemplate\n"
+                               "1,\"a\0b c d\",\"63e2cfa7\",\"a\0b c <*>\"\n"
+                               "2,\"a\0b c e\",\"63e2cfa7\",\"a\0b c <*>\"\n"
+                               "3,\"z\0 y\",\"5c98f57d\",\"z\0 y\"\n";
+    static const char WANT_TEMPLATES[] = "EventId,EventTemplate,Occurrences\n"
+                                         "\"63e2cfa7\",\"a\0b c <*>\",2\n"
+                                         "\"5c98f57d\",\"z\0 y\",1\n";
+    FILE *f = fopen(out, "rb");
+    char got[512];
+    size_t n = fread(got, 1, sizeof got, f);
+    fclose(f);
+    assert_int_equal(n, sizeof WANT - 1);
+    assert_memory_equal(got, WANT, n);
+    f = fopen(test_path("nul_templates.csv"), "rb");
+    n = fread(got, 1, sizeof got, f);
+    fclose(f);
+    assert_int_equal(n, sizeof WANT_TEMPLATES - 1);
+    assert_memory_equal(got, WANT_TEMPLATES, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(long_tokens_are_masked_or_warned),
+        cmocka_unit_test(an_id_names_one_template),
+        cmocka_unit_test(templates_lines_may_end_with_cr),
+        cmocka_unit_test(nul_bytes_stay_in_templates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
