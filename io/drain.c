@@ -116,8 +116,9 @@ static bool add_child(Drain *d, uint32_t parent, uint32_t key, uint32_t *child, 
 bool drain_new(Drain **out, const DrainOptions *o, Error *err)
 {
     *out = NULL;
-    if (o->depth < 3 || o->depth > 1000)
-        return error_set_code(err, ERROR_USAGE, "depth %d: it must be 3 to 1000", o->depth);
+    if (o->depth < 3 || o->depth > DRAIN_MAX_DEPTH)
+        return error_set_code(err, ERROR_USAGE, "depth %d: it must be 3 to %d", o->depth,
+                              DRAIN_MAX_DEPTH);
     if (!(o->similarity > 0 && o->similarity <= 1))
         return error_set_code(err, ERROR_USAGE, "similarity %g: it must be above 0 and at most 1",
                               o->similarity);

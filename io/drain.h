@@ -22,6 +22,7 @@
 #include "error.h"
 
 #define DRAIN_DEFAULT_DEPTH 4
+#define DRAIN_MAX_DEPTH 100 /* as --depth takes it (core/args.h) */
 #define DRAIN_DEFAULT_SIMILARITY 0.5
 #define DRAIN_DEFAULT_MAX_CHILDREN 100
 #define DRAIN_MAX_MASKS 16

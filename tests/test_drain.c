@@ -450,11 +450,11 @@ static void presets_compile_and_read_their_times(void **state)
 static void options_override_the_preset(void **state)
 {
     (void)state;
-    LogOptions lo = {.format = "linux", .similarity = 0.39f};
+    LogOptions lo = {.format = "linux", .similarity = 0.39};
     DrainOptions o;
     Error err = {0};
     assert_true(log_drain_options(&lo, &o, &err));
-    assert_true(o.similarity == 0.39); /* the decimal written, not the float's 0.38999998 */
+    assert_true(o.similarity == 0.39);
     assert_int_equal(o.depth, 6);
     assert_string_equal(o.masks[1], "\\d{2}:\\d{2}:\\d{2}");
     lo.masks.items[0] = "x+";

@@ -115,6 +115,31 @@ static void nul_bytes_stay_in_templates(void **state)
     assert_memory_equal(got, WANT_TEMPLATES, n);
 }
 
+/* --similarity is the double written, as Drain.py's st: 0.33333334 keeps two messages sharing a
+ * third of their tokens apart (a float, 0.3333333, merged them); --depth takes 3 to 100. */
+static void similarity_and_depth_as_written(void **state)
+{
+    (void)state;
+    const char *log = write_text("third.log", "a b c\na x y\n");
+    RunResult r = run_traceaid("parse", "--similarity", "0.33333334", "--depth", "3", "--mask",
+                               "NEVERMATCHES", log, "-o", "-");
+    assert_status(r, 0);
+    assert_contains(r.out, "1,\"a b c\",\"06f0760e\",\"a b c\"\n2,\"a x y\",\"1cb85b66\",\"a x y\"\n");
+    run_result_free(&r);
+    r = run_traceaid("parse", "--similarity", "0.3333333333333333", "--depth", "3", "--mask",
+                     "NEVERMATCHES", log, "-o", "-");
+    assert_status(r, 0);
+    assert_contains(r.out, "2,\"a x y\",\"c7bdf6d0\",\"a <*> <*>\"\n");
+    run_result_free(&r);
+    r = run_traceaid("parse", "--depth", "101", log, "-o", "-");
+    assert_status(r, 2);
+    assert_contains(r.err, "3 to 100");
+    run_result_free(&r);
+    r = run_traceaid("parse", "--depth", "100", log, "-o", "-");
+    assert_status(r, 0);
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +147,7 @@ int main(void)
         cmocka_unit_test(an_id_names_one_template),
         cmocka_unit_test(templates_lines_may_end_with_cr),
         cmocka_unit_test(nul_bytes_stay_in_templates),
+        cmocka_unit_test(similarity_and_depth_as_written),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
