@@ -176,7 +176,8 @@ bool parse_input_read(ParseInput *in, bool second, const ParseReading *how, Pars
             return error_set_code(err, ERROR_IO, "the temporary copy of %s: %s", in->path,
                                   strerror(errno));
         }
-        opened = input_open_fd(&stream, in->path, fd, true, how->cancel, err);
+        /* the copy holds what was read, decompressed: however it starts, it is read as is */
+        opened = input_open_fd_as_is(&stream, in->path, fd, true, how->cancel, err);
     } else {
         opened = input_open(&stream, in->path, how->cancel, err);
     }

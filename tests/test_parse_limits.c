@@ -140,6 +140,28 @@ static void similarity_and_depth_as_written(void **state)
     run_result_free(&r);
 }
 
+/* Standard input is decompressed once, as a file is; the temporary copy the second pass reads
+ * holds those bytes and is read as they are, even when they start like gzip. */
+static void standard_input_decompressed_once(void **state)
+{
+    (void)state;
+    static const char GZIP_LIKE[] = "\x1f\x8b\x08hello world\nsecond line here\n";
+    const char *log = write_bytes("gzlike.txt", GZIP_LIKE, sizeof GZIP_LIKE - 1);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "gzip -c '%s' | %s parse - -o '%s' 2>'%s'", log, traceaid_bin(),
+             test_path("gzlike.csv"), test_path("gzlike.err"));
+    assert_int_equal(system(cmd), 0);
+    char *text = slurp(test_path("gzlike.csv"));
+    assert_contains(text, "\n2,\"second line here\",");
+    free(text);
+    snprintf(cmd, sizeof cmd, "gzip -c '%s' | gzip -c | %s parse - -o '%s' >'%s' 2>&1", log,
+             traceaid_bin(), test_path("twice.csv"), test_path("twice.err"));
+    assert_int_equal(system(cmd), 0);
+    text = slurp(test_path("twice.err"));
+    assert_contains(text, "lines: ");
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +170,7 @@ int main(void)
         cmocka_unit_test(templates_lines_may_end_with_cr),
         cmocka_unit_test(nul_bytes_stay_in_templates),
         cmocka_unit_test(similarity_and_depth_as_written),
+        cmocka_unit_test(standard_input_decompressed_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
