@@ -116,14 +116,15 @@ static void show_progress(const ParseReading *how, const InputStream *stream, si
         progress_show(how->progress, false, "%s %s: %zu lines", how->what, stream->path, line_no);
 }
 
-static bool read_stream(ParseInput *in, InputStream *stream, bool spool, const ParseReading *how,
-                        ParseLineFn fn, void *ctx, Error *err)
+static bool read_stream(ParseInput *in, InputStream *stream, bool second, bool spool,
+                        const ParseReading *how, ParseLineFn fn, void *ctx, Error *err)
 {
     LineSplitter s = {.cap = CHUNK, .first = true};
     s.buf = malloc(s.cap);
     if (!s.buf)
         return error_nomem(err);
     bool ok = true;
+    uint64_t total = 0;
     for (;;) {
         if (how->cancel && *how->cancel) {
             ok = error_interrupted(err);
@@ -138,7 +139,10 @@ static bool read_stream(ParseInput *in, InputStream *stream, bool spool, const P
             s.buf = more;
             s.cap *= 2;
         }
-        ssize_t got = input_read(stream, s.buf + s.have, s.cap - s.have);
+        size_t room = s.cap - s.have;
+        if (second && in->bytes - total < room)
+            room = (size_t)(in->bytes - total);
+        ssize_t got = room ? input_read(stream, s.buf + s.have, room) : 0;
         if (got < 0) {
             ok = errno == EINTR && how->cancel && *how->cancel ? error_interrupted(err)
                                                                : input_read_error(stream, err);
@@ -146,6 +150,7 @@ static bool read_stream(ParseInput *in, InputStream *stream, bool spool, const P
         }
         if (got == 0)
             break;
+        total += (size_t)got;
         if (spool && !(ok = write_all(in->spool_fd, s.buf + s.have, (size_t)got, in->path, err)))
             break;
         size_t from = s.have;
@@ -156,6 +161,8 @@ static bool read_stream(ParseInput *in, InputStream *stream, bool spool, const P
     }
     if (ok && s.have > 0)
         ok = give_line(&s, 0, s.have, fn, ctx, err);
+    if (!second)
+        in->bytes = total;
     free(s.buf);
     return ok;
 }
@@ -183,7 +190,7 @@ bool parse_input_read(ParseInput *in, bool second, const ParseReading *how, Pars
     }
     if (!opened)
         return false;
-    bool ok = read_stream(in, &stream, spool, how, fn, ctx, err);
+    bool ok = read_stream(in, &stream, second, spool, how, fn, ctx, err);
     input_close(&stream);
     return ok;
 }

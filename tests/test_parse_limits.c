@@ -162,6 +162,49 @@ static void standard_input_decompressed_once(void **state)
     free(text);
 }
 
+/* A log still being written: the second pass reads what the first read, no more. --truth is a
+ * FIFO here so that the log grows between the passes: parse opens it after mining, and its
+ * writer's open returns only then. The last line, without its line end yet, reads as it was. */
+static void a_growing_log_reads_as_first_read(void **state)
+{
+    (void)state;
+    const char *log = write_text("grow.log", "open a\nopen b\nopen c");
+    const char *fifo = test_path("truth.fifo"), *out = test_path("grow.csv");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const char *err_path = write_text("grow-stderr.txt", "");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(err_path, O_WRONLY | O_TRUNC);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execl(traceaid_bin(), traceaid_bin(), "parse", log, "--truth", fifo, "-o", out,
+              (char *)NULL);
+        _exit(127);
+    }
+    int writer = open(fifo, O_WRONLY);
+    assert_true(writer >= 0);
+    FILE *grow = fopen(log, "a");
+    fputs("d\nopen e\n", grow);
+    fclose(grow);
+    static const char TRUTH[] = "EventId\nE1\nE1\nE1\n";
+    assert_int_equal(write(writer, TRUTH, strlen(TRUTH)), (ssize_t)strlen(TRUTH));
+    close(writer);
+    int wstatus;
+    waitpid(pid, &wstatus, 0);
+    char *text = slurp(err_path);
+    assert_true(WIFEXITED(wstatus));
+    if (WEXITSTATUS(wstatus) != 0)
+        fail_msg("%s", text);
+    free(text);
+    text = slurp(out);
+    assert_string_equal(text, "LineId,Content,EventId,EventTemplate\n"
+                              "1,\"open a\",\"cd012868\",\"open <*>\"\n"
+                              "2,\"open b\",\"cd012868\",\"open <*>\"\n"
+                              "3,\"open c\",\"cd012868\",\"open <*>\"\n");
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +214,7 @@ int main(void)
         cmocka_unit_test(nul_bytes_stay_in_templates),
         cmocka_unit_test(similarity_and_depth_as_written),
         cmocka_unit_test(standard_input_decompressed_once),
+        cmocka_unit_test(a_growing_log_reads_as_first_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
