@@ -2,8 +2,10 @@
  * them (io/drain.h): the first pass mines, keeping per line only its cluster's number; the
  * second reads the logs again and writes each line with its cluster's final template, as
  * loghub's Drain.py writes them. --truth scores the grouping as loghub's benchmark does. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "parse_input.h"
@@ -147,10 +149,18 @@ static char *templates_path(const char *out)
     return path;
 }
 
+/* Flushed and synced, so that only renames are left once Ctrl-C has been looked at. */
+static bool sync_file(SafeFile *sf, Error *err)
+{
+    if (fflush(sf->fp) != 0 || (sf->tmp_path && fsync(fileno(sf->fp)) != 0))
+        return error_set_code(err, ERROR_IO, "%s: %s", sf->path, strerror(errno));
+    return true;
+}
+
 static bool write_structured(Parser *p, ParseInput *in, size_t n, ParseReading *how,
                              const char *out, const char *templates_out, Error *err)
 {
-    SafeFile sf;
+    SafeFile sf, tf;
     if (!safe_file_open(&sf, out, err))
         return false;
     p->out = sf.fp;
@@ -165,10 +175,20 @@ static bool write_structured(Parser *p, ParseInput *in, size_t n, ParseReading *
     bool ok = read_all(p, in, n, true, write_line, how, err);
     if (ok && p->row != p->n_rows)
         ok = error_set(err, "the logs changed while they were read");
-    /* the templates first: an interruption until the end leaves neither file */
+    bool templates_open = ok && templates_out && safe_file_open(&tf, templates_out, err);
     if (ok && templates_out)
-        ok = drain_save_templates(p->drain, templates_out, err);
+        ok = templates_open && drain_write_templates(p->drain, tf.fp, err) && sync_file(&tf, err);
+    ok = ok && sync_file(&sf, err);
+    /* the last look at Ctrl-C: after it only the renames are left */
+    if (ok && how->cancel && *how->cancel)
+        ok = error_interrupted(err);
     if (!ok) {
+        if (templates_open)
+            safe_file_abort(&tf);
+        safe_file_abort(&sf);
+        return false;
+    }
+    if (templates_out && !safe_file_commit(&tf, err)) {
         safe_file_abort(&sf);
         return false;
     }

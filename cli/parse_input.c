@@ -80,8 +80,10 @@ static bool give_line(LineSplitter *s, size_t from, size_t to, ParseLineFn fn, v
     return fn(ctx, ++s->line_no, line, len, err);
 }
 
-/* The lines complete in buf[start..have), given to fn; the rest moved to the front. */
-static bool split_lines(LineSplitter *s, size_t from, ParseLineFn fn, void *ctx, Error *err)
+/* The lines complete in buf[start..have), given to fn; the rest moved to the front. Ctrl-C is
+ * looked at every 1,024 lines: a chunk's lines may take seconds to mine. */
+static bool split_lines(LineSplitter *s, size_t from, const CancelFlag *cancel, ParseLineFn fn,
+                        void *ctx, Error *err)
 {
     if (s->pending_cr && from < s->have && s->buf[from] == '\n')
         s->start = ++from;
@@ -92,6 +94,8 @@ static bool split_lines(LineSplitter *s, size_t from, ParseLineFn fn, void *ctx,
             continue;
         if (!give_line(s, s->start, i, fn, ctx, err))
             return false;
+        if (s->line_no % 1024 == 0 && cancel && *cancel)
+            return error_interrupted(err);
         if (c == '\r' && i + 1 < s->have && s->buf[i + 1] == '\n')
             i++;
         else if (c == '\r' && i + 1 == s->have)
@@ -155,12 +159,14 @@ static bool read_stream(ParseInput *in, InputStream *stream, bool second, bool s
             break;
         size_t from = s.have;
         s.have += (size_t)got;
-        if (!(ok = split_lines(&s, from, fn, ctx, err)))
+        if (!(ok = split_lines(&s, from, how->cancel, fn, ctx, err)))
             break;
         show_progress(how, stream, s.line_no);
     }
     if (ok && s.have > 0)
         ok = give_line(&s, 0, s.have, fn, ctx, err);
+    if (ok && how->cancel && *how->cancel) /* it came with the last chunk */
+        ok = error_interrupted(err);
     if (!second)
         in->bytes = total;
     free(s.buf);

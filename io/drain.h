@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 
@@ -70,6 +71,8 @@ bool drain_load_templates(Drain *d, const char *path, Error *err);
  * occurrences summed): EventId,EventTemplate,Occurrences, in order of first cluster. Written
  * through a temporary file renamed into place. */
 bool drain_save_templates(const Drain *d, const char *path, Error *err);
+/* The same into out, for a caller that commits the file itself. */
+bool drain_write_templates(const Drain *d, FILE *out, Error *err);
 
 /* The first 8 hex digits of the MD5 of text[0..len), NUL-terminated into id. */
 void template_id(const char *text, size_t len, char id[DRAIN_ID_LEN + 1]);

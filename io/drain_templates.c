@@ -236,7 +236,7 @@ bool drain_load_templates(Drain *d, const char *path, Error *err)
 
 /* ---- saving ---- */
 
-bool drain_save_templates(const Drain *d, const char *path, Error *err)
+bool drain_write_templates(const Drain *d, FILE *out, Error *err)
 {
     StrPool ids;
     strpool_init(&ids);
@@ -253,22 +253,30 @@ bool drain_save_templates(const Drain *d, const char *path, Error *err)
         if (ok)
             count[k] += drain_occurrences(d, c);
     }
-    SafeFile sf;
-    if (ok)
-        ok = safe_file_open(&sf, path, err);
     if (ok) {
-        csv_header(sf.fp, "EventId,EventTemplate,Occurrences");
+        csv_header(out, "EventId,EventTemplate,Occurrences");
         for (uint32_t k = 0; k < ids.count; k++) {
-            CsvRow row = csv_row_begin(sf.fp);
+            CsvRow row = csv_row_begin(out);
             csv_row_text(&row, strpool_get(&ids, k));
             csv_row_text_n(&row, drain_template(d, first[k]), drain_template_len(d, first[k]));
             csv_row_number(&row, "%llu", (unsigned long long)count[k]);
             csv_row_end(&row);
         }
-        ok = safe_file_commit(&sf, err);
     }
     free(first);
     free(count);
     strpool_free(&ids);
     return ok;
+}
+
+bool drain_save_templates(const Drain *d, const char *path, Error *err)
+{
+    SafeFile sf;
+    if (!safe_file_open(&sf, path, err))
+        return false;
+    if (!drain_write_templates(d, sf.fp, err)) {
+        safe_file_abort(&sf);
+        return false;
+    }
+    return safe_file_commit(&sf, err);
 }
