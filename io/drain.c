@@ -132,6 +132,7 @@ bool drain_new(Drain **out, const DrainOptions *o, Error *err)
     d->similarity = o->similarity;
     d->max_children = (uint32_t)o->max_children;
     strpool_init(&d->tokens);
+    strpool_init(&d->short_text);
     d->node_cap = 64;
     d->node = malloc(d->node_cap * sizeof *d->node);
     uint32_t star;
@@ -165,6 +166,9 @@ void drain_free(Drain *d)
     }
     free(d->cluster);
     free(d->msg);
+    strpool_free(&d->short_text);
+    free(d->short_cluster);
+    free(d->key);
     free(d);
 }
 
@@ -315,6 +319,50 @@ bool drain_create(Drain *d, const char *text, uint32_t n, bool loaded, uint32_t 
 
 /* ---- mining ---- */
 
+/* The cluster of a message too short to reach a leaf (n tokens of text): the one an equal
+ * message made, or a new one. */
+static bool short_message(Drain *d, const char *text, uint32_t n, uint32_t *cluster, Error *err)
+{
+    size_t need = 1;
+    for (uint32_t i = 0; i < n; i++)
+        need += d->msg[i].len + 1;
+    if (need > d->key_cap) {
+        char *key = realloc(d->key, need);
+        if (!key)
+            return error_nomem(err);
+        d->key = key;
+        d->key_cap = need;
+    }
+    size_t len = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i)
+            d->key[len++] = ' ';
+        memcpy(d->key + len, text + d->msg[i].offset, d->msg[i].len);
+        len += d->msg[i].len;
+    }
+    uint32_t before = d->short_text.count, k;
+    if (!strpool_intern(&d->short_text, d->key, len, &k, err))
+        return false;
+    if (k < before) {
+        *cluster = d->short_cluster[k];
+        d->cluster[*cluster].occurrences++;
+        return true;
+    }
+    if (k == d->short_cap) {
+        uint32_t cap = d->short_cap ? d->short_cap * 2 : 256;
+        uint32_t *more = realloc(d->short_cluster, cap * sizeof *more);
+        if (!more)
+            return error_nomem(err);
+        d->short_cluster = more;
+        d->short_cap = cap;
+    }
+    if (!drain_create(d, text, n, false, cluster, err))
+        return false;
+    d->short_cluster[k] = *cluster;
+    d->cluster[*cluster].occurrences = 1;
+    return true;
+}
+
 bool drain_add(Drain *d, const char *message, size_t len, uint32_t *cluster, Error *err)
 {
     const char *text;
@@ -326,6 +374,8 @@ bool drain_add(Drain *d, const char *message, size_t len, uint32_t *cluster, Err
     int64_t n = drain_split(d, text, text_len, err);
     if (n < 0)
         return false;
+    if (n < d->depth)
+        return short_message(d, text, (uint32_t)n, cluster, err);
     for (int64_t i = 0; i < n; i++) {
         int64_t id = strpool_find(&d->tokens, text + d->msg[i].offset, d->msg[i].len);
         d->msg[i].id = id < 0 ? DRAIN_NONE : (uint32_t)id;

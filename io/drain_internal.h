@@ -72,6 +72,14 @@ struct Drain {
     uint32_t n_clusters, cluster_cap;
     DrainToken *msg;            /* the message being mined */
     uint32_t msg_cap;
+    /* Messages shorter than the tree is deep never reach a leaf, so nothing ever matches or
+     * changes their clusters: one cluster per distinct such message serves all its lines
+     * (Drain.py makes one per line, with the same template and id). Keyed by the template. */
+    StrPool short_text;
+    uint32_t *short_cluster;    /* per short_text id */
+    uint32_t short_cap;
+    char *key;                  /* the template being looked up */
+    size_t key_cap;
 };
 
 /* Masks: compiled once (JIT when available), applied in order, each replacing every match
