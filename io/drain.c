@@ -104,7 +104,7 @@ static bool add_child(Drain *d, uint32_t parent, uint32_t key, uint32_t *child, 
         d->node_cap = cap;
     }
     *child = d->n_nodes++;
-    d->node[*child] = (DrainNode){0, DRAIN_NONE, DRAIN_NONE};
+    d->node[*child] = (DrainNode){0, DRAIN_NONE, DRAIN_NONE, 0, false};
     d->node[parent].n_children++;
     put_slot(d->child_key, d->child_node, d->child_slots, child_slot_key(parent, key), *child);
     d->child_count++;
@@ -140,7 +140,7 @@ bool drain_new(Drain **out, const DrainOptions *o, Error *err)
         drain_free(d);
         return d->node ? false : error_nomem(err);
     }
-    d->node[0] = (DrainNode){0, DRAIN_NONE, DRAIN_NONE};
+    d->node[0] = (DrainNode){0, DRAIN_NONE, DRAIN_NONE, 0, false};
     d->n_nodes = 1;
     if (!drain_masks_compile(&d->masks, o->masks, err)) {
         drain_free(d);
@@ -167,6 +167,7 @@ void drain_free(Drain *d)
     free(d->cluster);
     free(d->msg);
     strpool_free(&d->short_text);
+    drain_index_free(d);
     free(d->short_cluster);
     free(d->key);
     free(d);
@@ -203,9 +204,7 @@ static uint32_t search_leaf(const Drain *d, const DrainToken *msg, uint32_t n)
     return node;
 }
 
-/* Drain.py's seqDist: the share of the template's tokens equal to the message's, and how many
- * of the template's are "<*>". */
-static double similarity(const DrainCluster *c, const DrainToken *msg, uint32_t *n_params)
+double drain_similarity(const DrainCluster *c, const DrainToken *msg, uint32_t *n_params)
 {
     uint32_t same = 0, params = 0;
     for (uint32_t i = 0; i < c->n_tokens; i++) {
@@ -227,7 +226,7 @@ static uint32_t best_cluster(const Drain *d, uint32_t leaf, const DrainToken *ms
     uint32_t best = DRAIN_NONE;
     for (uint32_t c = d->node[leaf].first_cluster; c != DRAIN_NONE; c = d->cluster[c].next_in_leaf) {
         uint32_t params;
-        double sim = similarity(&d->cluster[c], msg, &params);
+        double sim = drain_similarity(&d->cluster[c], msg, &params);
         if (sim > best_sim || (sim == best_sim && (int64_t)params > best_params)) {
             best_sim = sim;
             best_params = params;
@@ -279,7 +278,7 @@ static bool add_to_tree(Drain *d, uint32_t cluster, Error *err)
             else
                 d->cluster[leaf->last_cluster].next_in_leaf = cluster;
             leaf->last_cluster = cluster;
-            return true;
+            return drain_index_add(d, node, cluster, err);
         }
         if (!route_token(d, node, d->cluster[cluster].token[depth - 1], &node, err))
             return false;
@@ -381,7 +380,13 @@ bool drain_add(Drain *d, const char *message, size_t len, uint32_t *cluster, Err
         d->msg[i].id = id < 0 ? DRAIN_NONE : (uint32_t)id;
     }
     uint32_t leaf = search_leaf(d, d->msg, (uint32_t)n);
-    uint32_t match = leaf == DRAIN_NONE ? DRAIN_NONE : best_cluster(d, leaf, d->msg);
+    uint32_t match = DRAIN_NONE;
+    if (leaf != DRAIN_NONE && d->node[leaf].indexed) {
+        if (!drain_index_best(d, leaf, d->msg, (uint32_t)n, &match, err))
+            return false;
+    } else if (leaf != DRAIN_NONE) {
+        match = best_cluster(d, leaf, d->msg);
+    }
     if (match == DRAIN_NONE) {
         if (!drain_create(d, text, (uint32_t)n, false, cluster, err))
             return false;
