@@ -88,6 +88,12 @@ $(BUILD)/tests/test_loader: tests/test_loader.c $(BUILD)/tui/loader.o $(LIB) | $
 	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) -DFIXTURES_DIR='"$(abspath tests/fixtures)"' \
 		-o $@ $< $(BUILD)/tui/loader.o $(LIB) $(NO_CURSES_LIBS) $(TEST_LIBS)
 
+# parse's reading of its inputs (Ctrl-C between lines), linked with its objects over the library.
+$(BUILD)/tests/test_parse_input: tests/test_parse_input.c $(BUILD)/cli/parse_input.o $(BUILD)/cli/progress.o $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEP_CFLAGS) $(TEST_CFLAGS) \
+		-o $@ $< $(BUILD)/cli/parse_input.o $(BUILD)/cli/progress.o $(LIB) $(DEP_LIBS) $(TEST_LIBS)
+
 # The explorer's keys without a terminal: tests and tools linked with tui/'s state and key objects
 # over the library, and without ncurses.
 TUI_KEYS_OBJ := $(addprefix $(BUILD)/,tui/app.o tui/events.o tui/keys.o tui/marks_keys.o tui/theme.o tui/updater.o)

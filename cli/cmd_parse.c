@@ -2,8 +2,10 @@
  * them (io/drain.h): the first pass mines, keeping per line only its cluster's number; the
  * second reads the logs again and writes each line with its cluster's final template, as
  * loghub's Drain.py writes them. --truth scores the grouping as loghub's benchmark does. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "parse_input.h"
@@ -34,6 +36,8 @@ typedef struct Parser {
     char first_skipped[512];
     uint64_t too_costly;        /* of the skipped, those the matcher gave up on */
     char first_too_costly[512];
+    uint64_t unmasked;          /* drain_mask_failures after the last line */
+    char first_unmasked[512];   /* FILE:LINE of the first message a mask failed on */
     /* the second pass */
     FILE *out;
     size_t row;
@@ -71,6 +75,10 @@ static bool mine_line(void *ctx, size_t line_no, const char *line, size_t len, E
     uint32_t cluster;
     if (!drain_add(p->drain, line + content->offset, content->len, &cluster, err))
         return error_prefix(err, "%s:%zu: ", p->path, line_no);
+    uint64_t unmasked = drain_mask_failures(p->drain, NULL, 0);
+    if (unmasked != p->unmasked && p->unmasked == 0)
+        snprintf(p->first_unmasked, sizeof p->first_unmasked, "%s:%zu", p->path, line_no);
+    p->unmasked = unmasked;
     return push_cluster(p, cluster, err);
 }
 
@@ -109,7 +117,7 @@ static bool write_line(void *ctx, size_t line_no, const char *line, size_t len, 
     putc_unlocked(',', p->out);
     put_quoted(p->out, id, strlen(id));
     putc_unlocked(',', p->out);
-    put_quoted(p->out, template, strlen(template));
+    put_quoted(p->out, template, drain_template_len(p->drain, cluster));
     putc_unlocked('\n', p->out);
     return true;
 }
@@ -146,10 +154,18 @@ static char *templates_path(const char *out)
     return path;
 }
 
+/* Flushed and synced, so that only renames are left once Ctrl-C has been looked at. */
+static bool sync_file(SafeFile *sf, Error *err)
+{
+    if (fflush(sf->fp) != 0 || (sf->tmp_path && fsync(fileno(sf->fp)) != 0))
+        return error_set_code(err, ERROR_IO, "%s: %s", sf->path, strerror(errno));
+    return true;
+}
+
 static bool write_structured(Parser *p, ParseInput *in, size_t n, ParseReading *how,
                              const char *out, const char *templates_out, Error *err)
 {
-    SafeFile sf;
+    SafeFile sf, tf;
     if (!safe_file_open(&sf, out, err))
         return false;
     p->out = sf.fp;
@@ -164,10 +180,20 @@ static bool write_structured(Parser *p, ParseInput *in, size_t n, ParseReading *
     bool ok = read_all(p, in, n, true, write_line, how, err);
     if (ok && p->row != p->n_rows)
         ok = error_set(err, "the logs changed while they were read");
-    /* the templates first: an interruption until the end leaves neither file */
+    bool templates_open = ok && templates_out && safe_file_open(&tf, templates_out, err);
     if (ok && templates_out)
-        ok = drain_save_templates(p->drain, templates_out, err);
+        ok = templates_open && drain_write_templates(p->drain, tf.fp, err) && sync_file(&tf, err);
+    ok = ok && sync_file(&sf, err);
+    /* the last look at Ctrl-C: after it only the renames are left */
+    if (ok && how->cancel && *how->cancel)
+        ok = error_interrupted(err);
     if (!ok) {
+        if (templates_open)
+            safe_file_abort(&tf);
+        safe_file_abort(&sf);
+        return false;
+    }
+    if (templates_out && !safe_file_commit(&tf, err)) {
         safe_file_abort(&sf);
         return false;
     }
@@ -244,6 +270,16 @@ static bool score_truth(const Parser *p, const char *truth_path, GroupingScore *
     return ok;
 }
 
+static void warn_unmasked(const Parser *p)
+{
+    char why[256];
+    uint64_t n = drain_mask_failures(p->drain, why, sizeof why);
+    if (n)
+        fprintf(stderr, "traceaid: warning: %llu time%s a mask could not be applied, the message "
+                "left as it was by it (the first: %s: %s)\n", (unsigned long long)n,
+                n == 1 ? "" : "s", p->first_unmasked, why);
+}
+
 static bool check_files(const ParseArgs *a, const ArgInputs *inputs, const char *templates_out,
                         Error *err)
 {
@@ -301,6 +337,7 @@ static bool parse(Parser *p, const ParseArgs *a, const ArgInputs *inputs, Error 
         memcpy(s.first_skipped, p->first_skipped, sizeof s.first_skipped);
         s.too_costly = p->too_costly;
         memcpy(s.first_too_costly, p->first_too_costly, sizeof s.first_too_costly);
+        warn_unmasked(p);
         parse_print_summary(&s, a->json);
     }
     for (size_t k = 0; in && k < inputs->n; k++)

@@ -80,8 +80,10 @@ static bool give_line(LineSplitter *s, size_t from, size_t to, ParseLineFn fn, v
     return fn(ctx, ++s->line_no, line, len, err);
 }
 
-/* The lines complete in buf[start..have), given to fn; the rest moved to the front. */
-static bool split_lines(LineSplitter *s, size_t from, ParseLineFn fn, void *ctx, Error *err)
+/* The lines complete in buf[start..have), given to fn; the rest moved to the front. Ctrl-C is
+ * looked at every 1,024 lines: a chunk's lines may take seconds to mine. */
+static bool split_lines(LineSplitter *s, size_t from, const CancelFlag *cancel, ParseLineFn fn,
+                        void *ctx, Error *err)
 {
     if (s->pending_cr && from < s->have && s->buf[from] == '\n')
         s->start = ++from;
@@ -92,6 +94,8 @@ static bool split_lines(LineSplitter *s, size_t from, ParseLineFn fn, void *ctx,
             continue;
         if (!give_line(s, s->start, i, fn, ctx, err))
             return false;
+        if (s->line_no % 1024 == 0 && cancel && *cancel)
+            return error_interrupted(err);
         if (c == '\r' && i + 1 < s->have && s->buf[i + 1] == '\n')
             i++;
         else if (c == '\r' && i + 1 == s->have)
@@ -116,14 +120,15 @@ static void show_progress(const ParseReading *how, const InputStream *stream, si
         progress_show(how->progress, false, "%s %s: %zu lines", how->what, stream->path, line_no);
 }
 
-static bool read_stream(ParseInput *in, InputStream *stream, bool spool, const ParseReading *how,
-                        ParseLineFn fn, void *ctx, Error *err)
+static bool read_stream(ParseInput *in, InputStream *stream, bool second, bool spool,
+                        const ParseReading *how, ParseLineFn fn, void *ctx, Error *err)
 {
     LineSplitter s = {.cap = CHUNK, .first = true};
     s.buf = malloc(s.cap);
     if (!s.buf)
         return error_nomem(err);
     bool ok = true;
+    uint64_t total = 0;
     for (;;) {
         if (how->cancel && *how->cancel) {
             ok = error_interrupted(err);
@@ -138,7 +143,10 @@ static bool read_stream(ParseInput *in, InputStream *stream, bool spool, const P
             s.buf = more;
             s.cap *= 2;
         }
-        ssize_t got = input_read(stream, s.buf + s.have, s.cap - s.have);
+        size_t room = s.cap - s.have;
+        if (second && in->bytes - total < room)
+            room = (size_t)(in->bytes - total);
+        ssize_t got = room ? input_read(stream, s.buf + s.have, room) : 0;
         if (got < 0) {
             ok = errno == EINTR && how->cancel && *how->cancel ? error_interrupted(err)
                                                                : input_read_error(stream, err);
@@ -146,16 +154,21 @@ static bool read_stream(ParseInput *in, InputStream *stream, bool spool, const P
         }
         if (got == 0)
             break;
+        total += (size_t)got;
         if (spool && !(ok = write_all(in->spool_fd, s.buf + s.have, (size_t)got, in->path, err)))
             break;
         size_t from = s.have;
         s.have += (size_t)got;
-        if (!(ok = split_lines(&s, from, fn, ctx, err)))
+        if (!(ok = split_lines(&s, from, how->cancel, fn, ctx, err)))
             break;
         show_progress(how, stream, s.line_no);
     }
     if (ok && s.have > 0)
         ok = give_line(&s, 0, s.have, fn, ctx, err);
+    if (ok && how->cancel && *how->cancel) /* it came with the last chunk */
+        ok = error_interrupted(err);
+    if (!second)
+        in->bytes = total;
     free(s.buf);
     return ok;
 }
@@ -176,13 +189,14 @@ bool parse_input_read(ParseInput *in, bool second, const ParseReading *how, Pars
             return error_set_code(err, ERROR_IO, "the temporary copy of %s: %s", in->path,
                                   strerror(errno));
         }
-        opened = input_open_fd(&stream, in->path, fd, true, how->cancel, err);
+        /* the copy holds what was read, decompressed: however it starts, it is read as is */
+        opened = input_open_fd_as_is(&stream, in->path, fd, true, how->cancel, err);
     } else {
         opened = input_open(&stream, in->path, how->cancel, err);
     }
     if (!opened)
         return false;
-    bool ok = read_stream(in, &stream, spool, how, fn, ctx, err);
+    bool ok = read_stream(in, &stream, second, spool, how, fn, ctx, err);
     input_close(&stream);
     return ok;
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../io/cancel.h"
 #include "../io/error.h"
@@ -17,6 +18,8 @@ typedef bool (*ParseLineFn)(void *ctx, size_t line_no, const char *line, size_t 
 typedef struct ParseInput {
     const char *path;           /* as given; "-" is standard input */
     int spool_fd;               /* the copy read by the second pass, or -1 */
+    uint64_t bytes;             /* what the first pass read (decompressed): the second reads
+                                 * no more, so a log still being written reads the same */
 } ParseInput;
 
 typedef struct ParseReading {

@@ -44,7 +44,7 @@ static const ArgSpec *find_spec(const ArgSpec *specs, size_t n, const char *name
 /* "1 to 1000", or "at least 1" for a range open above. */
 static void format_range(const ArgType *type, char *buf, size_t size)
 {
-    if (type->kind == ARG_KIND_FLOAT)
+    if (type->kind == ARG_KIND_FLOAT || type->kind == ARG_KIND_DOUBLE)
         snprintf(buf, size, "%g to %g", type->min.f, type->max.f);
     else if (type->kind == ARG_KIND_INT && type->max.i == INT64_MAX)
         snprintf(buf, size, "at least %lld", (long long)type->min.i);
@@ -111,6 +111,19 @@ static bool set_float(const ArgSpec *spec, const char *value, Error *err)
     return true;
 }
 
+/* Read as strtod reads it, as Python's float() would. */
+static bool set_double(const ArgSpec *spec, const char *value, Error *err)
+{
+    char *end;
+    double parsed = strtod(value, &end);
+    if (end == value || *end || isspace((unsigned char)value[0]) || isnan(parsed))
+        return error_set_code(err, ERROR_USAGE, "--%s: '%s' is not a number", spec->name, value);
+    if (!(parsed >= spec->type.min.f && parsed <= spec->type.max.f))
+        return out_of_range(spec, value, err);
+    *(double *)spec->target = parsed;
+    return true;
+}
+
 static bool add_string(const ArgSpec *spec, const char *value, Error *err)
 {
     StringList *list = spec->target;
@@ -139,6 +152,8 @@ static bool set_value(const ArgSpec *spec, const char *value, ArgInputs *inputs,
         return set_uint(spec, value, err);
     case ARG_KIND_FLOAT:
         return set_float(spec, value, err);
+    case ARG_KIND_DOUBLE:
+        return set_double(spec, value, err);
     }
     return true;
 }

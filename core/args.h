@@ -22,6 +22,7 @@ typedef enum ArgKind {
     ARG_KIND_FLOAT,     /* float: what every fractional option feeds */
     ARG_KIND_SESSIONS,  /* a session file, added to the inputs in command-line order */
     ARG_KIND_STRINGS,   /* StringList: each use of the option adds one */
+    ARG_KIND_DOUBLE,    /* double: a fraction compared exactly, as Python's float holds it */
 } ArgKind;
 
 /* One end of a number option's range, in its kind's type. */
@@ -47,6 +48,7 @@ typedef struct ArgType {
 #define ARG_INT(lo, hi) {.kind = ARG_KIND_INT, .min.i = (lo), .max.i = (hi)}
 #define ARG_UINT(lo, hi) {.kind = ARG_KIND_UINT, .min.u = (lo), .max.u = (hi)}
 #define ARG_FLOAT(lo, hi) {.kind = ARG_KIND_FLOAT, .min.f = (lo), .max.f = (hi)}
+#define ARG_DOUBLE(lo, hi) {.kind = ARG_KIND_DOUBLE, .min.f = (lo), .max.f = (hi)}
 
 typedef struct ArgSpec {
     const char *name;       /* long name, without "--" */
@@ -121,7 +123,7 @@ int exit_status_for(ErrorCode code);
 #define LOG_ARG_SPECS(lo)                                                                       \
     {"log-format", 0, ARG_STRING, &(lo)->format, "FMT", "raw logs: the line format ('<Date> <Time> <Level> <Component>: <Content>') or a preset's name (parse --list-formats)"}, \
     {"mask", 0, ARG_STRINGS, &(lo)->masks, "RE", "raw logs: replace matches of RE with <*> before mining templates (repeatable; replaces the preset's)"}, \
-    {"similarity", 0, ARG_FLOAT(0.01, 1), &(lo)->similarity, "X", "raw logs: the share of equal tokens a message needs to join a template (0.5)"}, \
+    {"similarity", 0, ARG_DOUBLE(0.01, 1), &(lo)->similarity, "X", "raw logs: the share of equal tokens a message needs to join a template (0.5)"}, \
     {"depth", 0, ARG_UINT(3, 100), &(lo)->depth, "N", "raw logs: the template tree's depth, as Drain's (4: routed by the token count and the first token)"}, \
     {"templates", 0, ARG_STRING, &(lo)->templates, "FILE", "raw logs: reuse these templates (loghub's *_templates.csv), so keys mean the same as before"}
 

@@ -104,7 +104,7 @@ static bool add_child(Drain *d, uint32_t parent, uint32_t key, uint32_t *child, 
         d->node_cap = cap;
     }
     *child = d->n_nodes++;
-    d->node[*child] = (DrainNode){0, DRAIN_NONE, DRAIN_NONE};
+    d->node[*child] = (DrainNode){0, DRAIN_NONE, DRAIN_NONE, 0, false};
     d->node[parent].n_children++;
     put_slot(d->child_key, d->child_node, d->child_slots, child_slot_key(parent, key), *child);
     d->child_count++;
@@ -116,8 +116,9 @@ static bool add_child(Drain *d, uint32_t parent, uint32_t key, uint32_t *child, 
 bool drain_new(Drain **out, const DrainOptions *o, Error *err)
 {
     *out = NULL;
-    if (o->depth < 3 || o->depth > 1000)
-        return error_set_code(err, ERROR_USAGE, "depth %d: it must be 3 to 1000", o->depth);
+    if (o->depth < 3 || o->depth > DRAIN_MAX_DEPTH)
+        return error_set_code(err, ERROR_USAGE, "depth %d: it must be 3 to %d", o->depth,
+                              DRAIN_MAX_DEPTH);
     if (!(o->similarity > 0 && o->similarity <= 1))
         return error_set_code(err, ERROR_USAGE, "similarity %g: it must be above 0 and at most 1",
                               o->similarity);
@@ -131,6 +132,7 @@ bool drain_new(Drain **out, const DrainOptions *o, Error *err)
     d->similarity = o->similarity;
     d->max_children = (uint32_t)o->max_children;
     strpool_init(&d->tokens);
+    strpool_init(&d->short_text);
     d->node_cap = 64;
     d->node = malloc(d->node_cap * sizeof *d->node);
     uint32_t star;
@@ -138,7 +140,7 @@ bool drain_new(Drain **out, const DrainOptions *o, Error *err)
         drain_free(d);
         return d->node ? false : error_nomem(err);
     }
-    d->node[0] = (DrainNode){0, DRAIN_NONE, DRAIN_NONE};
+    d->node[0] = (DrainNode){0, DRAIN_NONE, DRAIN_NONE, 0, false};
     d->n_nodes = 1;
     if (!drain_masks_compile(&d->masks, o->masks, err)) {
         drain_free(d);
@@ -164,6 +166,10 @@ void drain_free(Drain *d)
     }
     free(d->cluster);
     free(d->msg);
+    strpool_free(&d->short_text);
+    drain_index_free(d);
+    free(d->short_cluster);
+    free(d->key);
     free(d);
 }
 
@@ -198,9 +204,7 @@ static uint32_t search_leaf(const Drain *d, const DrainToken *msg, uint32_t n)
     return node;
 }
 
-/* Drain.py's seqDist: the share of the template's tokens equal to the message's, and how many
- * of the template's are "<*>". */
-static double similarity(const DrainCluster *c, const DrainToken *msg, uint32_t *n_params)
+double drain_similarity(const DrainCluster *c, const DrainToken *msg, uint32_t *n_params)
 {
     uint32_t same = 0, params = 0;
     for (uint32_t i = 0; i < c->n_tokens; i++) {
@@ -222,7 +226,7 @@ static uint32_t best_cluster(const Drain *d, uint32_t leaf, const DrainToken *ms
     uint32_t best = DRAIN_NONE;
     for (uint32_t c = d->node[leaf].first_cluster; c != DRAIN_NONE; c = d->cluster[c].next_in_leaf) {
         uint32_t params;
-        double sim = similarity(&d->cluster[c], msg, &params);
+        double sim = drain_similarity(&d->cluster[c], msg, &params);
         if (sim > best_sim || (sim == best_sim && (int64_t)params > best_params)) {
             best_sim = sim;
             best_params = params;
@@ -274,7 +278,7 @@ static bool add_to_tree(Drain *d, uint32_t cluster, Error *err)
             else
                 d->cluster[leaf->last_cluster].next_in_leaf = cluster;
             leaf->last_cluster = cluster;
-            return true;
+            return drain_index_add(d, node, cluster, err);
         }
         if (!route_token(d, node, d->cluster[cluster].token[depth - 1], &node, err))
             return false;
@@ -314,6 +318,50 @@ bool drain_create(Drain *d, const char *text, uint32_t n, bool loaded, uint32_t 
 
 /* ---- mining ---- */
 
+/* The cluster of a message too short to reach a leaf (n tokens of text): the one an equal
+ * message made, or a new one. */
+static bool short_message(Drain *d, const char *text, uint32_t n, uint32_t *cluster, Error *err)
+{
+    size_t need = 1;
+    for (uint32_t i = 0; i < n; i++)
+        need += d->msg[i].len + 1;
+    if (need > d->key_cap) {
+        char *key = realloc(d->key, need);
+        if (!key)
+            return error_nomem(err);
+        d->key = key;
+        d->key_cap = need;
+    }
+    size_t len = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i)
+            d->key[len++] = ' ';
+        memcpy(d->key + len, text + d->msg[i].offset, d->msg[i].len);
+        len += d->msg[i].len;
+    }
+    uint32_t before = d->short_text.count, k;
+    if (!strpool_intern(&d->short_text, d->key, len, &k, err))
+        return false;
+    if (k < before) {
+        *cluster = d->short_cluster[k];
+        d->cluster[*cluster].occurrences++;
+        return true;
+    }
+    if (k == d->short_cap) {
+        uint32_t cap = d->short_cap ? d->short_cap * 2 : 256;
+        uint32_t *more = realloc(d->short_cluster, cap * sizeof *more);
+        if (!more)
+            return error_nomem(err);
+        d->short_cluster = more;
+        d->short_cap = cap;
+    }
+    if (!drain_create(d, text, n, false, cluster, err))
+        return false;
+    d->short_cluster[k] = *cluster;
+    d->cluster[*cluster].occurrences = 1;
+    return true;
+}
+
 bool drain_add(Drain *d, const char *message, size_t len, uint32_t *cluster, Error *err)
 {
     const char *text;
@@ -325,12 +373,20 @@ bool drain_add(Drain *d, const char *message, size_t len, uint32_t *cluster, Err
     int64_t n = drain_split(d, text, text_len, err);
     if (n < 0)
         return false;
+    if (n < d->depth)
+        return short_message(d, text, (uint32_t)n, cluster, err);
     for (int64_t i = 0; i < n; i++) {
         int64_t id = strpool_find(&d->tokens, text + d->msg[i].offset, d->msg[i].len);
         d->msg[i].id = id < 0 ? DRAIN_NONE : (uint32_t)id;
     }
     uint32_t leaf = search_leaf(d, d->msg, (uint32_t)n);
-    uint32_t match = leaf == DRAIN_NONE ? DRAIN_NONE : best_cluster(d, leaf, d->msg);
+    uint32_t match = DRAIN_NONE;
+    if (leaf != DRAIN_NONE && d->node[leaf].indexed) {
+        if (!drain_index_best(d, leaf, d->msg, (uint32_t)n, &match, err))
+            return false;
+    } else if (leaf != DRAIN_NONE) {
+        match = best_cluster(d, leaf, d->msg);
+    }
     if (match == DRAIN_NONE) {
         if (!drain_create(d, text, (uint32_t)n, false, cluster, err))
             return false;
@@ -361,6 +417,13 @@ uint64_t drain_occurrences(const Drain *d, uint32_t cluster)
 
 bool drain_loaded(const Drain *d, uint32_t cluster) { return d->cluster[cluster].loaded; }
 
+uint64_t drain_mask_failures(const Drain *d, char *why, size_t size)
+{
+    if (size)
+        snprintf(why, size, "mask %zu: %s", d->masks.first_failed_mask, d->masks.first_failure);
+    return d->masks.failures;
+}
+
 /* The caches are filled through a const Drain: they are not part of its visible state. */
 const char *drain_template(const Drain *d, uint32_t cluster)
 {
@@ -385,8 +448,15 @@ const char *drain_template(const Drain *d, uint32_t cluster)
         len += d->tokens.length[c->token[i]];
     }
     c->text[len] = '\0';
+    c->text_len = len;
     c->text_valid = true;
     return c->text;
+}
+
+size_t drain_template_len(const Drain *d, uint32_t cluster)
+{
+    drain_template(d, cluster);
+    return d->cluster[cluster].text_valid ? d->cluster[cluster].text_len : 0;
 }
 
 const char *drain_id(const Drain *d, uint32_t cluster)
@@ -394,7 +464,7 @@ const char *drain_id(const Drain *d, uint32_t cluster)
     DrainCluster *c = &((Drain *)d)->cluster[cluster];
     if (!c->id_valid) {
         const char *text = drain_template(d, cluster);
-        template_id(text, strlen(text), c->id);
+        template_id(text, drain_template_len(d, cluster), c->id);
         c->id_valid = true;
     }
     return c->id;

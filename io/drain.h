@@ -18,10 +18,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 
 #define DRAIN_DEFAULT_DEPTH 4
+#define DRAIN_MAX_DEPTH 100 /* as --depth takes it (core/args.h) */
 #define DRAIN_DEFAULT_SIMILARITY 0.5
 #define DRAIN_DEFAULT_MAX_CHILDREN 100
 #define DRAIN_MAX_MASKS 16
@@ -47,6 +49,8 @@ bool drain_add(Drain *d, const char *message, size_t len, uint32_t *cluster, Err
 uint32_t drain_clusters(const Drain *d);
 /* A cluster's template now: tokens joined by one space. Valid until the next drain_add. */
 const char *drain_template(const Drain *d, uint32_t cluster);
+/* Its length: a message's NUL bytes stay in its tokens, so strlen may stop short. */
+size_t drain_template_len(const Drain *d, uint32_t cluster);
 /* Messages the cluster took (in this run; a loaded template starts at 0). */
 uint64_t drain_occurrences(const Drain *d, uint32_t cluster);
 /* The id of a cluster: a loaded template's EventId as its file gave it, else the MD5 id of its
@@ -55,6 +59,11 @@ const char *drain_id(const Drain *d, uint32_t cluster);
 /* Did the cluster come from a templates file? */
 bool drain_loaded(const Drain *d, uint32_t cluster);
 
+/* Masks a message was left without: PCRE2 gave up on it (its JIT stack, which grows to 8 MB,
+ * ran out), so that mask left the message as it was and mining went on. How many times, and
+ * the first's mask and reason into why (size bytes). */
+uint64_t drain_mask_failures(const Drain *d, char *why, size_t size);
+
 /* Loads a templates file, loghub's *_templates.csv: a header naming EventId and EventTemplate
  * (Occurrences and other columns ignored), a row per template. Errors name file:line. */
 bool drain_load_templates(Drain *d, const char *path, Error *err);
@@ -62,6 +71,8 @@ bool drain_load_templates(Drain *d, const char *path, Error *err);
  * occurrences summed): EventId,EventTemplate,Occurrences, in order of first cluster. Written
  * through a temporary file renamed into place. */
 bool drain_save_templates(const Drain *d, const char *path, Error *err);
+/* The same into out, for a caller that commits the file itself. */
+bool drain_write_templates(const Drain *d, FILE *out, Error *err);
 
 /* The first 8 hex digits of the MD5 of text[0..len), NUL-terminated into id. */
 void template_id(const char *text, size_t len, char id[DRAIN_ID_LEN + 1]);

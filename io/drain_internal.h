@@ -31,19 +31,37 @@ typedef struct DrainCluster {
     bool loaded;                /* from a templates file: frozen */
     bool id_valid, text_valid;  /* caches of id and text, cleared when the template changes */
     char id[DRAIN_LOADED_ID_MAX + 1];   /* a loaded EventId may be any short name */
+    uint32_t stamp;             /* of the last search that compared it (drain_index.c) */
     char *text;                 /* the template joined by spaces, when text_valid */
-    size_t text_cap;
+    size_t text_len, text_cap;  /* its length: a token may hold a NUL byte */
 } DrainCluster;
 
 typedef struct DrainNode {
     uint32_t n_children;        /* as len(childD) counts them, "<*>" included */
     uint32_t first_cluster, last_cluster;   /* a leaf's clusters, DRAIN_NONE when none */
+    uint32_t n_clusters;        /* a leaf's */
+    bool indexed;               /* a leaf with DRAIN_INDEX_MIN clusters: in the index */
 } DrainNode;
+
+/* A leaf with this many clusters gets an index: (leaf, position, token) -> the clusters whose
+ * template had that token there when indexed. */
+#define DRAIN_INDEX_MIN 32
+
+typedef struct DrainPosting {
+    uint32_t leaf, position, token;
+    uint32_t n, cap;
+    uint32_t *cluster;          /* in order of creation */
+} DrainPosting;
 
 typedef struct DrainMasks {
     size_t n;
     void *code[DRAIN_MAX_MASKS];    /* pcre2_code */
     void *match;                    /* pcre2_match_data, shared */
+    void *context;                  /* pcre2_match_context with the JIT stack, or NULL */
+    void *jit_stack;                /* pcre2_jit_stack: 32 KB growing to 8 MB, shared */
+    uint64_t failures;              /* matches that failed (a stack limit): left unmasked */
+    size_t first_failed_mask;       /* from 1, of the first failure */
+    char first_failure[128];        /* PCRE2's words for it */
     char *buf[2];                   /* the text between masks, ping-pong */
     size_t cap[2];
 } DrainMasks;
@@ -67,7 +85,34 @@ struct Drain {
     uint32_t n_clusters, cluster_cap;
     DrainToken *msg;            /* the message being mined */
     uint32_t msg_cap;
+    /* Messages shorter than the tree is deep never reach a leaf, so nothing ever matches or
+     * changes their clusters: one cluster per distinct such message serves all its lines
+     * (Drain.py makes one per line, with the same template and id). Keyed by the template. */
+    StrPool short_text;
+    uint32_t *short_cluster;    /* per short_text id */
+    uint32_t short_cap;
+    char *key;                  /* the template being looked up */
+    size_t key_cap;
+    /* the leaves' index (drain_index.c) */
+    DrainPosting *posting;
+    uint32_t n_postings, posting_cap;
+    uint32_t *posting_slot;     /* open addressing: posting number + 1, 0 when empty */
+    uint32_t posting_slots;
+    DrainPosting **lists;       /* a search's postings, one per token of the message */
+    uint32_t lists_cap;
+    uint32_t stamp;
 };
+
+/* Notes a new cluster at a leaf, indexing the leaf once it has DRAIN_INDEX_MIN clusters. */
+bool drain_index_add(struct Drain *d, uint32_t leaf, uint32_t cluster, Error *err);
+/* fastMatch over an indexed leaf, the same answer as comparing every cluster: the best cluster
+ * that reaches the similarity, or DRAIN_NONE. */
+bool drain_index_best(struct Drain *d, uint32_t leaf, const DrainToken *msg, uint32_t n,
+                      uint32_t *best, Error *err);
+void drain_index_free(struct Drain *d);
+/* Drain.py's seqDist: the share of the template's tokens equal to the message's, and how many
+ * of the template's are "<*>". */
+double drain_similarity(const DrainCluster *c, const DrainToken *msg, uint32_t *n_params);
 
 /* Masks: compiled once (JIT when available), applied in order, each replacing every match
  * with "<*>" as Python's re.sub does. */

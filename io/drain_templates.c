@@ -93,8 +93,14 @@ static bool next_field(CsvCursor *c, const char *path, char **field, size_t *fie
         *end_of_record = false;
         return true;
     }
-    if (c->pos < c->len && s[c->pos] == '\r')
+    if (c->pos < c->len && s[c->pos] == '\r') {
         c->pos++;
+        if (c->pos == c->len || s[c->pos] != '\n') { /* a lone "\r" ends the line too */
+            c->line++;
+            *end_of_record = true;
+            return true;
+        }
+    }
     if (c->pos < c->len && s[c->pos] != '\n')
         return error_set(err, "%s:%zu: text after a quoted field", path, c->line);
     if (c->pos < c->len) {
@@ -140,15 +146,51 @@ static int column(const Record *header, const char *name)
     return -1;
 }
 
-static bool load_template(Drain *d, const Record *r, int id_col, int template_col,
-                          const char *path, Error *err)
+/* The ids a file has given so far, each with its first cluster: an id names one template. */
+typedef struct LoadedIds {
+    StrPool ids;
+    uint32_t *cluster;          /* per id */
+    uint32_t cap;
+} LoadedIds;
+
+/* Refuses an id the file gave before to another template: saved, one of them would be lost,
+ * and the key would mean another template from one run to the next. */
+static bool check_id(const Drain *d, LoadedIds *seen, uint32_t c, size_t line, const char *path,
+                     Error *err)
+{
+    const char *id = d->cluster[c].id;
+    uint32_t before = seen->ids.count, k;
+    if (!strpool_intern(&seen->ids, id, strlen(id), &k, err))
+        return false;
+    if (k == before) {
+        if (k == seen->cap) {
+            uint32_t cap = seen->cap ? seen->cap * 2 : 256;
+            uint32_t *more = realloc(seen->cluster, cap * sizeof *more);
+            if (!more)
+                return error_nomem(err);
+            seen->cluster = more;
+            seen->cap = cap;
+        }
+        seen->cluster[k] = c;
+        return true;
+    }
+    uint32_t first = seen->cluster[k]; /* each cluster keeps its own text: both stay valid */
+    size_t len = drain_template_len(d, c);
+    bool same = len == drain_template_len(d, first) &&
+                memcmp(drain_template(d, c), drain_template(d, first), len) == 0;
+    return same ? true : error_set(err, "%s:%zu: EventId %s was given to another template before: "
+                                   "an id names one template", path, line, id);
+}
+
+static bool load_template(Drain *d, LoadedIds *seen, const Record *r, int id_col,
+                          int template_col, const char *path, Error *err)
 {
     if ((size_t)id_col >= r->n || (size_t)template_col >= r->n)
         return error_set(err, "%s:%zu: %zu columns, the header has more", path, r->line, r->n);
     size_t id_len = r->len[id_col];
-    if (id_len == 0 || id_len > DRAIN_LOADED_ID_MAX)
-        return error_set(err, "%s:%zu: an EventId must have 1 to %d characters", path, r->line,
-                         DRAIN_LOADED_ID_MAX);
+    if (id_len == 0 || id_len > DRAIN_LOADED_ID_MAX || memchr(r->field[id_col], '\0', id_len))
+        return error_set(err, "%s:%zu: an EventId must have 1 to %d characters, none NUL", path,
+                         r->line, DRAIN_LOADED_ID_MAX);
     const char *text = r->field[template_col];
     int64_t n = drain_split(d, text, r->len[template_col], err);
     uint32_t c;
@@ -158,7 +200,7 @@ static bool load_template(Drain *d, const Record *r, int id_col, int template_co
     memcpy(cluster->id, r->field[id_col], id_len);
     cluster->id[id_len] = '\0';
     cluster->id_valid = true;
-    return true;
+    return check_id(d, seen, c, r->line, path, err);
 }
 
 bool drain_load_templates(Drain *d, const char *path, Error *err)
@@ -171,6 +213,8 @@ bool drain_load_templates(Drain *d, const char *path, Error *err)
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         c.pos = 3;
     Record header, row;
+    LoadedIds seen = {0};
+    strpool_init(&seen.ids);
     int id_col = -1, template_col = -1;
     bool ok = next_record(&c, path, &header, err);
     if (ok) {
@@ -182,15 +226,17 @@ bool drain_load_templates(Drain *d, const char *path, Error *err)
     while (ok && c.pos < c.len) {
         ok = next_record(&c, path, &row, err);
         if (ok && !(row.n == 1 && row.len[0] == 0)) /* a blank line */
-            ok = load_template(d, &row, id_col, template_col, path, err);
+            ok = load_template(d, &seen, &row, id_col, template_col, path, err);
     }
+    strpool_free(&seen.ids);
+    free(seen.cluster);
     free(data);
     return ok;
 }
 
 /* ---- saving ---- */
 
-bool drain_save_templates(const Drain *d, const char *path, Error *err)
+bool drain_write_templates(const Drain *d, FILE *out, Error *err)
 {
     StrPool ids;
     strpool_init(&ids);
@@ -207,22 +253,30 @@ bool drain_save_templates(const Drain *d, const char *path, Error *err)
         if (ok)
             count[k] += drain_occurrences(d, c);
     }
-    SafeFile sf;
-    if (ok)
-        ok = safe_file_open(&sf, path, err);
     if (ok) {
-        csv_header(sf.fp, "EventId,EventTemplate,Occurrences");
+        csv_header(out, "EventId,EventTemplate,Occurrences");
         for (uint32_t k = 0; k < ids.count; k++) {
-            CsvRow row = csv_row_begin(sf.fp);
+            CsvRow row = csv_row_begin(out);
             csv_row_text(&row, strpool_get(&ids, k));
-            csv_row_text(&row, drain_template(d, first[k]));
+            csv_row_text_n(&row, drain_template(d, first[k]), drain_template_len(d, first[k]));
             csv_row_number(&row, "%llu", (unsigned long long)count[k]);
             csv_row_end(&row);
         }
-        ok = safe_file_commit(&sf, err);
     }
     free(first);
     free(count);
     strpool_free(&ids);
     return ok;
+}
+
+bool drain_save_templates(const Drain *d, const char *path, Error *err)
+{
+    SafeFile sf;
+    if (!safe_file_open(&sf, path, err))
+        return false;
+    if (!drain_write_templates(d, sf.fp, err)) {
+        safe_file_abort(&sf);
+        return false;
+    }
+    return safe_file_commit(&sf, err);
 }

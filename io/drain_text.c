@@ -10,6 +10,9 @@
 
 static const char STAR_TEXT[] = "<*>";
 
+#define JIT_STACK_START (32u << 10)
+#define JIT_STACK_MAX (8u << 20)
+
 /* Decodes the UTF-8 character at s[i]; *n gets its byte length (1 for an invalid byte, which
  * then decodes as itself, above every character Python classifies). */
 static uint32_t decode_utf8(const unsigned char *s, size_t i, size_t len, size_t *n)
@@ -150,7 +153,13 @@ bool drain_masks_compile(DrainMasks *m, const char *const *patterns, Error *err)
     }
     if (m->n) {
         m->match = pcre2_match_data_create(32, NULL);
-        if (!m->match) {
+        /* JIT's default stack of 32 KB fails on a repeated group over a long token (a path of
+         * a thousand parts); Python's re has no such limit */
+        m->context = pcre2_match_context_create(NULL);
+        m->jit_stack = pcre2_jit_stack_create(JIT_STACK_START, JIT_STACK_MAX, NULL);
+        if (m->context && m->jit_stack)
+            pcre2_jit_stack_assign(m->context, NULL, m->jit_stack);
+        if (!m->match || !m->context || !m->jit_stack) {
             drain_masks_free(m);
             return error_nomem(err);
         }
@@ -163,6 +172,8 @@ void drain_masks_free(DrainMasks *m)
     for (size_t k = 0; k < m->n; k++)
         pcre2_code_free(m->code[k]);
     pcre2_match_data_free(m->match);
+    pcre2_match_context_free(m->context);
+    pcre2_jit_stack_free(m->jit_stack);
     free(m->buf[0]);
     free(m->buf[1]);
     memset(m, 0, sizeof *m);
@@ -188,9 +199,10 @@ static bool append(DrainMasks *m, int b, size_t *len, const char *s, size_t n, E
 
 /* One mask over text into buffer b, as re.sub(pattern, "<*>", text): every non-overlapping
  * match from the left, an empty match allowed right after a non-empty one but never twice at
- * one place. */
+ * one place. A match that fails (a stack limit even at 8 MB) leaves the text as it was, noted
+ * in *failed. */
 static bool substitute(DrainMasks *m, size_t k, const char *text, size_t len, int b,
-                       size_t *out_len, Error *err)
+                       size_t *out_len, int *failed, Error *err)
 {
     pcre2_match_data *md = m->match;
     size_t start = 0, copied = 0;
@@ -199,7 +211,7 @@ static bool substitute(DrainMasks *m, size_t k, const char *text, size_t len, in
     if (!append(m, b, out_len, "", 0, err))
         return false;
     while (start <= len) {
-        int rc = pcre2_match(m->code[k], (PCRE2_SPTR)text, len, start, options, md, NULL);
+        int rc = pcre2_match(m->code[k], (PCRE2_SPTR)text, len, start, options, md, m->context);
         if (rc == PCRE2_ERROR_NOMATCH) {
             if (!options || start >= len)
                 break;
@@ -210,10 +222,10 @@ static bool substitute(DrainMasks *m, size_t k, const char *text, size_t len, in
             options = 0;
             continue;
         }
-        if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
-            PCRE2_UCHAR why[256];
-            pcre2_get_error_message(rc, why, sizeof why);
-            return error_set(err, "mask %zu: %s", k + 1, (const char *)why);
+        if (rc < 0) {
+            *failed = rc;
+            *out_len = 0;
+            return append(m, b, out_len, text, len, err);
         }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         if (!append(m, b, out_len, text + copied, ov[0] - copied, err) ||
@@ -233,9 +245,15 @@ bool drain_masks_apply(DrainMasks *m, const char *text, size_t len, const char *
     *out_len = len;
     for (size_t k = 0; k < m->n; k++) {
         int b = (int)(k & 1);
-        if (!substitute(m, k, *out, *out_len, b, out_len, err))
+        int failed = 0;
+        if (!substitute(m, k, *out, *out_len, b, out_len, &failed, err))
             return false;
         *out = m->buf[b];
+        if (failed && m->failures++ == 0) {
+            m->first_failed_mask = k + 1;
+            pcre2_get_error_message(failed, (PCRE2_UCHAR *)m->first_failure,
+                                    sizeof m->first_failure);
+        }
     }
     return true;
 }

@@ -154,8 +154,8 @@ bool input_open(InputStream *in, const char *path, const CancelFlag *cancel, Err
     return text_open_fd(path, &fd, &size, err) && input_open_fd(in, path, fd, true, cancel, err);
 }
 
-bool input_open_fd(InputStream *in, const char *path, int fd, bool owns_fd,
-                   const CancelFlag *cancel, Error *err)
+static bool open_fd(InputStream *in, const char *path, int fd, bool owns_fd, bool detect,
+                    const CancelFlag *cancel, Error *err)
 {
     struct stat st;
     in->path = path;
@@ -170,10 +170,22 @@ bool input_open_fd(InputStream *in, const char *path, int fd, bool owns_fd,
     in->fd = fd;
     in->owns_fd = owns_fd;
     in->size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-    if (fill_prefix(in, err) && start_decompressing(in, err))
+    if (fill_prefix(in, err) && (!detect || start_decompressing(in, err)))
         return true;
     input_close(in);
     return false;
+}
+
+bool input_open_fd(InputStream *in, const char *path, int fd, bool owns_fd,
+                   const CancelFlag *cancel, Error *err)
+{
+    return open_fd(in, path, fd, owns_fd, true, cancel, err);
+}
+
+bool input_open_fd_as_is(InputStream *in, const char *path, int fd, bool owns_fd,
+                         const CancelFlag *cancel, Error *err)
+{
+    return open_fd(in, path, fd, owns_fd, false, cancel, err);
 }
 
 ssize_t input_read(InputStream *in, void *buf, size_t cap)

@@ -43,6 +43,9 @@ bool input_open(InputStream *in, const char *path, const CancelFlag *cancel, Err
  * messages; closed by input_close when owns_fd. */
 bool input_open_fd(InputStream *in, const char *path, int fd, bool owns_fd,
                    const CancelFlag *cancel, Error *err);
+/* The same with the bytes as they are, whatever they start with: a copy already decompressed. */
+bool input_open_fd_as_is(InputStream *in, const char *path, int fd, bool owns_fd,
+                         const CancelFlag *cancel, Error *err);
 /* Reads up to cap bytes: what is left of the prefix, then (in the same call, while buf has room)
  * from the descriptor. Returns the count, 0 at the end, or -1 with errno set (EINTR when a
  * signal came and *cancel is set, or *cancel is set while decompressing; other interrupted

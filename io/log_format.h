@@ -60,7 +60,7 @@ typedef struct LogPreset {
 typedef struct LogOptions {
     const char *format;         /* --log-format: a format or a preset's name */
     StringList masks;           /* --mask (repeatable): replace the preset's masks */
-    float similarity;           /* --similarity */
+    double similarity;          /* --similarity */
     uint64_t depth;             /* --depth */
     const char *templates;      /* --templates FILE: loghub templates to reuse, frozen */
 } LogOptions;

@@ -86,15 +86,6 @@ const LogPreset *log_preset_find(const char *name)
 
 const char *const *log_default_masks(void) { return default_masks; }
 
-/* The float an option holds as the decimal it was written as: 0.39f is 0.38999998..., and the
- * miner compares shares with the threshold exactly. */
-static double decimal_of(float value)
-{
-    char text[32];
-    snprintf(text, sizeof text, "%.7g", (double)value);
-    return strtod(text, NULL);
-}
-
 bool log_drain_options(const LogOptions *lo, DrainOptions *o, Error *err)
 {
     drain_options_default(o);
@@ -115,11 +106,11 @@ bool log_drain_options(const LogOptions *lo, DrainOptions *o, Error *err)
         o->depth = preset->depth;
     }
     if (lo->similarity > 0)
-        o->similarity = decimal_of(lo->similarity);
+        o->similarity = lo->similarity; /* a double, as Drain.py's st: compared exactly */
     if (lo->depth > 0) {
-        if (lo->depth > 1000)
-            return error_set_code(err, ERROR_USAGE, "--depth %llu: it must be 3 to 1000",
-                                  (unsigned long long)lo->depth);
+        if (lo->depth > DRAIN_MAX_DEPTH)
+            return error_set_code(err, ERROR_USAGE, "--depth %llu: it must be 3 to %d",
+                                  (unsigned long long)lo->depth, DRAIN_MAX_DEPTH);
         o->depth = (int)lo->depth;
     }
     return true;

@@ -438,6 +438,13 @@ static bool note_warnings(LogReader *r, Error *err)
                       r->path, r->new_key_events, r->new_key_events == 1 ? "" : "s", r->new_keys,
                       r->new_keys == 1 ? "" : "s", r->opt->log.templates, r->new_key_names))
         return false;
+    char why[256];
+    uint64_t unmasked = r->drain ? drain_mask_failures(r->drain, why, sizeof why) : 0;
+    if (unmasked &&
+        !warnings_add(w, err, "%s: %llu time%s a mask could not be applied, the message left as "
+                      "it was by it (the first: %s)", r->path, (unsigned long long)unmasked,
+                      unmasked == 1 ? "" : "s", why))
+        return false;
     if (r->t->timed && r->untimed &&
         !warnings_add(w, err, "%s: %zu line%s without a time that reads, each given the time before "
                       "it (the first: %s:%zu)", r->path, r->untimed, r->untimed == 1 ? "" : "s",
