@@ -3,13 +3,14 @@
  * spaces in the literal text \s+, the rest of the text kept as pattern, the whole anchored ^...$
  * and matched against the whitespace-trimmed line. PCRE2 reads Python's group syntax; the
  * pattern is compiled for UTF-8 with Unicode's classes, as Python's str patterns match (\s takes
- * a no-break space too), and bytes that are not UTF-8 still match (PCRE2_MATCH_INVALID_UTF); it
- * is JIT-compiled when the platform allows. Matching uses the format's one match
+ * a no-break space too); a line that is not UTF-8 is matched byte by byte (its \s ASCII's); both
+ * are JIT-compiled when the platform allows. Matching uses the format's one match
  * data: one line at a time per LogFormat (a thread each needs its own). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "log_format.h"
 
 #include "drain_internal.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <pcre2.h>
@@ -289,8 +290,14 @@ static bool compile_pattern(LogFormat *f, const PatternBuf *p, Error *err)
                               (const char *)msg);
     }
     f->re = re;
+    /* A line that is not UTF-8 (a stray byte of another encoding) is matched by the same pattern
+     * read byte by byte: in UTF mode such bytes match nothing, and the line would be lost. */
+    f->re_bytes = pcre2_compile((PCRE2_SPTR)p->text, p->len, 0, &code, &at, NULL);
+    if (!f->re_bytes)
+        return error_nomem(err);
     /* without JIT (a platform without it) matching is slower, not different */
     (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    (void)pcre2_jit_compile(f->re_bytes, PCRE2_JIT_COMPLETE);
     /* the group numbers once, not per line */
     for (size_t i = 0; i < f->n_fields; i++)
         f->group[i] = pcre2_substring_number_from_name(re, (PCRE2_SPTR)f->field[i]);
@@ -328,6 +335,7 @@ void log_format_free(LogFormat *f)
     pcre2_match_data_free(f->match);
     pcre2_match_context_free(f->context);
     pcre2_code_free(f->re);
+    pcre2_code_free(f->re_bytes);
     free(f->pieces);
     for (size_t i = 0; i < f->n_fields; i++)
         free(f->field[i]);
@@ -358,7 +366,9 @@ LogMatch log_format_try(const LogFormat *f, const char *line, size_t len, LogSpa
     pcre2_match_data *md = f->match;
     size_t steps = LOG_MATCH_STEPS + LOG_MATCH_STEPS_PER_BYTE * (len - start);
     pcre2_set_match_limit(f->context, steps > UINT32_MAX ? UINT32_MAX : (uint32_t)steps);
-    int rc = pcre2_match(f->re, (PCRE2_SPTR)line + start, len - start, 0, 0, md, f->context);
+    bool utf8 = text_invalid_utf8(line + start, len - start) == len - start;
+    int rc = pcre2_match(utf8 ? f->re : f->re_bytes, (PCRE2_SPTR)line + start, len - start, 0, 0,
+                         md, f->context);
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
         rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
         return LOG_TOO_COSTLY;

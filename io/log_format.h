@@ -23,7 +23,8 @@ typedef struct LogSpan {
 
 typedef struct LogFormat {
     char *text;                 /* the format as given (a preset's expanded) */
-    void *re;                   /* the compiled pcre2_code */
+    void *re;                   /* the compiled pcre2_code (UTF-8, Unicode's classes) */
+    void *re_bytes;             /* the same read byte by byte, for a line that is not UTF-8 */
     void *match;                /* its pcre2_match_data */
     size_t n_fields;
     char *field[LOG_FORMAT_MAX_FIELDS];
