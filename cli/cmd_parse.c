@@ -17,6 +17,7 @@
 #include "../io/csv_write.h"
 #include "../io/drain.h"
 #include "../io/log_format.h"
+#include "../io/log_trace.h"
 #include "../io/safe_file.h"
 
 typedef struct ParseArgs {
@@ -288,11 +289,32 @@ static bool check_files(const ParseArgs *a, const ArgInputs *inputs, const char 
     return outputs_check(inputs, reads, 2, writes, 2, err);
 }
 
-static bool setup(Parser *p, const ParseArgs *a, Error *err)
+/* Without --log-format, the preset the first log's first lines fit, as the log reader finds it
+ * (a file only: standard input cannot be looked at twice); else the whole line. */
+static const char *found_format(const ArgInputs *inputs)
+{
+    if (inputs->n == 0 || strcmp(inputs->items[0].path, "-") == 0)
+        return "line";
+    InputStream in;
+    Error ignored = {0};
+    if (!input_open(&in, inputs->items[0].path, NULL, &ignored))
+        return "line"; /* the first pass says what is wrong with it */
+    const LogPreset *preset = log_detect_preset(in.prefix, in.prefix_len);
+    input_close(&in);
+    if (!preset)
+        return "line";
+    fprintf(stderr, "traceaid parse: the lines fit the %s preset (--log-format to choose another)\n",
+            preset->name);
+    return preset->name;
+}
+
+static bool setup(Parser *p, const ParseArgs *a, const ArgInputs *inputs, Error *err)
 {
     DrainOptions o;
-    if (!log_drain_options(&a->log, &o, err) ||
-        !log_format_compile(&p->format, a->log.format ? a->log.format : "line", err))
+    LogOptions log = a->log;
+    if (!log.format)
+        log.format = found_format(inputs);
+    if (!log_drain_options(&log, &o, err) || !log_format_compile(&p->format, log.format, err))
         return false;
     if (!drain_new(&p->drain, &o, err))
         return false;
@@ -315,7 +337,7 @@ static bool parse(Parser *p, const ParseArgs *a, const ArgInputs *inputs, Error 
                         .start = clock_seconds()};
     GroupingScore score;
     bool ok = in && names && (templates_out || strcmp(a->out, "-") == 0) ? true : error_nomem(err);
-    ok = ok && check_files(a, inputs, templates_out, err) && setup(p, a, err);
+    ok = ok && check_files(a, inputs, templates_out, err) && setup(p, a, inputs, err);
     for (size_t k = 0; ok && k < inputs->n; k++) {
         parse_input_init(&in[k], inputs->items[k].path);
         names[k] = inputs->items[k].path;
@@ -391,9 +413,10 @@ const Command cmd_parse = {
     .summary = "raw logs into loghub's structured CSV and templates, mined by Drain",
     .details =
         "Each line is split by the format (--log-format: a preset's name or a format such as\n"
-        "'<Date> <Time> <Level> <Component>: <Content>'; without it the whole line is the\n"
-        "message); the messages (Content) are masked and mined for templates by Drain exactly\n"
-        "as loghub's Drain.py does, each template's id the first 8 hex digits of its MD5.\n"
+        "'<Date> <Time> <Level> <Component>: <Content>'; without it the preset the first\n"
+        "lines of the first LOG fit, else the whole line is the message); the messages\n"
+        "(Content) are masked and mined for templates by Drain exactly as loghub's Drain.py\n"
+        "does, each template's id the first 8 hex digits of its MD5.\n"
         "A line the format does not match is skipped and counted. The logs are read twice:\n"
         "standard input or a pipe is kept in a temporary file meanwhile.\n"
         "--templates FILE reuses a templates file (FILE_templates.csv of an earlier parse):\n"

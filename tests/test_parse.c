@@ -64,6 +64,23 @@ static const char SECOND_LOG[] = "2024-01-02 10:00:00 INFO open file c.txt now\n
 #define FORMAT "<Date> <Time> <Level> <Content>"
 
 /* A templates file reused: its templates keep their ids; what matches none is a new key. */
+/* Without --log-format, the preset the first lines fit (said), as the log reader finds it: the
+ * HDFS sample scores as with --log-format hdfs; from standard input, the whole line. */
+static void the_format_is_found_from_the_first_lines(void **state)
+{
+    (void)state;
+    const char *out = test_path("found.csv");
+    RunResult r = run_traceaid("parse", HDFS_DIR "/HDFS_2k.log.xz", "-o", out, "--truth",
+                               HDFS_DIR "/HDFS_2k.log_structured.csv.xz");
+    assert_status(r, 0);
+    assert_contains(r.err, "the lines fit the hdfs preset");
+    assert_contains(r.out, "grouping accuracy 0.9975");
+    run_result_free(&r);
+    char *text = slurp(out);
+    assert_ptr_equal(strstr(text, "LineId,Date,Time,Pid,Level,Component,Content,EventId,EventTemplate\n"), text);
+    free(text);
+}
+
 static void templates_reused_name_new_keys(void **state)
 {
     (void)state;
@@ -231,6 +248,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hdfs_scored_as_loghub_does),
+        cmocka_unit_test(the_format_is_found_from_the_first_lines),
         cmocka_unit_test(templates_reused_name_new_keys),
         cmocka_unit_test(unmatched_lines_are_skipped_and_named),
         cmocka_unit_test(standard_input_gives_the_same_output),
