@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../core/calibrate.h"
 #include "../model/model.h"
@@ -238,6 +239,9 @@ static bool templates_beside(const TrainArgs *a, const TraceSet *set, Error *err
     if (wrote)
         fprintf(stderr, "train: wrote its keys' templates to %s (raw logs scored with the model are mined "
                         "from them first)\n", path);
+    /* an earlier model's templates would be read with this one, which learned no raw log */
+    if (!wrote && unlink(path) == 0)
+        fprintf(stderr, "train: removed %s (an earlier model's templates: this one learned no raw log)\n", path);
     return true;
 }
 

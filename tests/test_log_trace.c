@@ -422,6 +422,17 @@ static void train_and_score_raw_logs(void **state)
     r = run_traceaid("explain", "--model", model, score_log, "--at", "11");
     assert_contains(r.err, "one the model does not know");
     run_result_free(&r);
+    /* trained again on no raw log, the model's earlier templates go: they would be read with it */
+    r = run_traceaid("train", "--model", "deeplog", "--epochs", "1", "--top-g", "1", "-o", model, train_log);
+    assert_status(r, 0);
+    run_result_free(&r);
+    assert_int_equal(access(templates, F_OK), 0);
+    r = run_traceaid("train", "--model", "deeplog", "--epochs", "1", "-o", model, "--sessions",
+                     write_text("keys.sessions", "1 2 3 4 5 6 7 8 9 10 11 12 1 2 3\n"));
+    assert_status(r, 0);
+    assert_contains(r.err, "removed");
+    run_result_free(&r);
+    assert_int_not_equal(access(templates, F_OK), 0);
 }
 
 /* ---- the explorer ------------------------------------------------------------------------- */
