@@ -115,7 +115,7 @@ int exit_status_for(ErrorCode code);
     {"tid-col", 0, ARG_STRING, &(ta)->opt.tid_col, "COL", "thread id column (tid)"},             \
     {"name-col", 0, ARG_STRING, &(ta)->opt.name_col, "COL", "process name column (pname|process)"}, \
     {"group-col", 0, ARG_STRING, &(ta)->opt.group_col, "COL", "logs: a session per value of COL (a structured log's column, a raw log's field)"}, \
-    {"group-regex", 0, ARG_STRING, &(ta)->opt.group_regex, "RE", "logs: a session per first match of RE in --group-col (Content)"}, \
+    {"group-regex", 0, ARG_STRING, &(ta)->opt.group_regex, "RE", "logs: a session per first match of RE (POSIX extended: [0-9], not \\d) in --group-col (Content)"}, \
     {"meanings", 0, ARG_STRING, &(ta)->meanings_path, "FILE", "key meanings, KEY<TAB>meaning a line"}, \
     LOG_ARG_SPECS(&(ta)->opt.log)
 

@@ -8,6 +8,13 @@
 
 bool group_regex_compile(regex_t *re, const char *pattern, Error *err)
 {
+    /* POSIX reads \d as a plain d: a pattern written for --mask would silently match nothing */
+    for (const char *p = strchr(pattern, '\\'); p && p[1]; p = strchr(p + 2, '\\'))
+        if (strchr("dDwWsS", p[1]))
+            return error_set_code(err, ERROR_USAGE, "--group-regex '%s': \\%c is not a class in a POSIX "
+                                  "extended regex (what --group-regex is); write %s", pattern, p[1],
+                                  p[1] == 'd' ? "[0-9]" : p[1] == 'w' ? "[[:alnum:]_]" : p[1] == 's' ? "[[:space:]]"
+                                  : p[1] == 'D' ? "[^0-9]" : p[1] == 'W' ? "[^[:alnum:]_]" : "[^[:space:]]");
     int code = regcomp(re, pattern, REG_EXTENDED);
     if (code != 0) {
         char msg[256];

@@ -93,6 +93,17 @@ static void regex_matching_nothing_warns(void **state)
     run_result_free(&r);
 }
 
+/* A Perl class (\\d), which POSIX reads as a plain letter, is refused with what to write. */
+static void perl_classes_refused_with_the_posix_spelling(void **state)
+{
+    (void)state;
+    RunResult r = run_traceaid("stats", "--group-regex", "blk_-?\\d+", HDFS_2K);
+    assert_status(r, 2);
+    assert_contains(r.err, "\\d is not a class in a POSIX extended regex");
+    assert_contains(r.err, "write [0-9]");
+    run_result_free(&r);
+}
+
 static void regex_leaving_most_out_says_how_many(void **state)
 {
     (void)state;
@@ -161,6 +172,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stats_counts_sessions_and_lengths),
         cmocka_unit_test(regex_matching_nothing_warns),
+        cmocka_unit_test(perl_classes_refused_with_the_posix_spelling),
         cmocka_unit_test(regex_leaving_most_out_says_how_many),
         cmocka_unit_test(messages_follow_their_events),
         cmocka_unit_test(short_sessions_say_how_long),
