@@ -96,7 +96,7 @@ $(BUILD)/tests/test_parse_input: tests/test_parse_input.c $(BUILD)/cli/parse_inp
 
 # The explorer's keys without a terminal: tests and tools linked with tui/'s state and key objects
 # over the library, and without ncurses.
-TUI_KEYS_OBJ := $(addprefix $(BUILD)/,tui/app.o tui/events.o tui/keys.o tui/marks_keys.o tui/theme.o tui/updater.o)
+TUI_KEYS_OBJ := $(addprefix $(BUILD)/,tui/app.o tui/events.o tui/keys.o tui/marks_keys.o tui/time_keys.o tui/theme.o tui/updater.o)
 NO_CURSES_LIBS = -lcsv $(shell pkg-config --libs openblas jansson $(IO_PKGS)) -lpthread -lm
 TUI_TESTS := $(BUILD)/tests/test_app_keys $(BUILD)/tests/test_app_keys_marks $(BUILD)/tests/test_themes
 $(TUI_TESTS): $(BUILD)/tests/%: tests/%.c $(TUI_KEYS_OBJ) $(LIB) | $(DEPS_OK)
