@@ -67,9 +67,12 @@ size_t text_trim_newline(const char *s, size_t len)
 
 bool text_cr_line_ends(const char *s, size_t len)
 {
-    for (size_t i = 0; i + 1 < len && s[i] != '\n'; i++)
+    for (size_t i = 0; i + 1 < len && s[i] != '\n'; i++) {
+        if (s[i] == '\0')
+            return false; /* binary data, whatever its bytes 13 are: the readers say so */
         if (s[i] == '\r' && s[i + 1] != '\n')
             return true;
+    }
     return false;
 }
 

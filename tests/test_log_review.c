@@ -248,6 +248,19 @@ static void template_model_on_eventid_keys_says_leave_out_key(void **state)
     run_result_free(&r);
 }
 
+/* A binary file whose first bytes hold a lone CR is said to be binary, not a text of CR line
+ * ends (an ELF binary was "line ends are CR only"). */
+static void binary_data_is_named_binary(void **state)
+{
+    (void)state;
+    static const char BYTES[] = "\x7f" "ELF\x02\x01\x01\0\0\r\x05\0\0\n";
+    RunResult r = run_traceaid("stats", write_bytes("elf.bin", BYTES, sizeof BYTES - 1));
+    assert_status(r, 2);
+    assert_contains(r.err, "binary data");
+    assert_null(strstr(r.err, "CR"));
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +274,7 @@ int main(void)
         cmocka_unit_test(dates_without_day_feb_29_and_spaced_offsets),
         cmocka_unit_test(messages_kept_only_when_asked),
         cmocka_unit_test(template_model_on_eventid_keys_says_leave_out_key),
+        cmocka_unit_test(binary_data_is_named_binary),
     };
     return cmocka_run_group_tests_name("logs: review fixes", tests, NULL, NULL);
 }
