@@ -355,15 +355,32 @@ static bool cluster_keys(LogReader *r, uint32_t *key_of, Error *err)
     return true;
 }
 
-/* Counts what loaded templates did not take: events, and their distinct keys, the first ten of
- * them named in new_key_names. */
+/* Marks the keys of the loaded templates: a line that began a fresh cluster whose final template
+ * came to equal a loaded one has a loaded key, and is not new. */
+static void mark_loaded_keys(LogReader *r, uint32_t n_clusters, bool *loaded_key)
+{
+    for (uint32_t c = 0; c < n_clusters; c++) {
+        if (!drain_loaded(r->drain, c))
+            continue;
+        const char *id = drain_id(r->drain, c);
+        int64_t k = vocab_find(r->vocab, id, strlen(id));
+        if (k >= 0)
+            loaded_key[k] = true;
+    }
+}
+
+/* Counts what loaded templates did not take: events whose final key is none of the loaded ids,
+ * and their distinct keys, the first ten of them named in new_key_names. */
 static void count_new_keys(LogReader *r, const uint32_t *key_of, uint32_t n_clusters)
 {
     uint32_t n_keys = vocab_size(r->vocab);
     bool *seen = calloc(n_keys ? n_keys : 1, sizeof *seen);
+    bool *loaded_key = calloc(n_keys ? n_keys : 1, sizeof *loaded_key);
+    if (loaded_key)
+        mark_loaded_keys(r, n_clusters, loaded_key);
     for (size_t i = 0; i < r->t->n_events; i++) {
         uint32_t c = r->t->key_id[i];
-        if (c >= n_clusters || drain_loaded(r->drain, c))
+        if (c >= n_clusters || drain_loaded(r->drain, c) || (loaded_key && loaded_key[key_of[c]]))
             continue;
         r->new_key_events++;
         if (seen && !seen[key_of[c]]) {
@@ -375,6 +392,7 @@ static void count_new_keys(LogReader *r, const uint32_t *key_of, uint32_t n_clus
     }
     if (r->new_keys > 10)
         text_append(r->new_key_names, sizeof r->new_key_names, ", ...");
+    free(loaded_key);
     free(seen);
 }
 

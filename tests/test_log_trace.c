@@ -359,6 +359,21 @@ static void templates_reused(void **state)
     run_result_free(&r);
 }
 
+/* A log read with its own templates: a line that began a fresh cluster whose final template is
+ * a loaded one has that loaded key, and no line is new. */
+static void own_templates_give_no_new_keys(void **state)
+{
+    (void)state;
+    const char *android = LOGHUB "/Android/Android_2k.log.xz", *out = test_path("a.csv");
+    RunResult r = run_traceaid("parse", android, "--log-format", "android", "-o", out);
+    assert_status(r, 0);
+    run_result_free(&r);
+    r = run_traceaid("stats", "--log-format", "android", "--templates", test_path("a_templates.csv"), android);
+    assert_status(r, 0);
+    assert_null(strstr(r.err, "matched no template"));
+    run_result_free(&r);
+}
+
 /* Train on one raw log, score another: the model's templates, written beside it, give the
  * second log's lines the keys the model learned, where mining it alone would not ("user carol
  * logged in" alone stays a template of its own, unknown to the model). */
@@ -458,6 +473,7 @@ int main(void)
         cmocka_unit_test(a_plain_log_is_read_a_line_a_message),
         cmocka_unit_test(unmatched_lines_are_skipped_and_named),
         cmocka_unit_test(templates_reused),
+        cmocka_unit_test(own_templates_give_no_new_keys),
         cmocka_unit_test(train_and_score_raw_logs),
         cmocka_unit_test(screen_raw_log_80x24),
         cmocka_unit_test(screen_raw_log_200x50),
