@@ -97,7 +97,7 @@ static bool open_drain(LogReader *r, Error *err)
     else if (p && p->depth > 0)
         o.depth = p->depth;
     return drain_new(&r->drain, &o, err) &&
-           (!lo->templates || drain_load_templates(r->drain, lo->templates, err));
+           (!lo->templates || drain_load_templates(r->drain, lo->templates, r->opt->cancel, err));
 }
 
 /* ---- the fields' roles ------------------------------------------------------------------ */

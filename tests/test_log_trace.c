@@ -374,6 +374,18 @@ static void own_templates_give_no_new_keys(void **state)
     run_result_free(&r);
 }
 
+/* A --templates file whose first line is no templates header is refused from its first bytes,
+ * not read whole (/dev/zero never ends). */
+static void templates_not_a_templates_file(void **state)
+{
+    (void)state;
+    const char *path = write_text("z.log", "disk full\n");
+    RunResult r = run_traceaid("stats", "--templates", "/dev/zero", path);
+    assert_status(r, 2);
+    assert_contains(r.err, "/dev/zero:1: the header must name EventId and EventTemplate: not a templates file");
+    run_result_free(&r);
+}
+
 /* Train on one raw log, score another: the model's templates, written beside it, give the
  * second log's lines the keys the model learned, where mining it alone would not ("user carol
  * logged in" alone stays a template of its own, unknown to the model). */
@@ -474,6 +486,7 @@ int main(void)
         cmocka_unit_test(unmatched_lines_are_skipped_and_named),
         cmocka_unit_test(templates_reused),
         cmocka_unit_test(own_templates_give_no_new_keys),
+        cmocka_unit_test(templates_not_a_templates_file),
         cmocka_unit_test(train_and_score_raw_logs),
         cmocka_unit_test(screen_raw_log_80x24),
         cmocka_unit_test(screen_raw_log_200x50),
