@@ -85,24 +85,29 @@ static bool plausible(const char *name, const char *value, size_t len)
 }
 
 /* A CSV header: names separated by commas ("timestamp,cpu,event", "LineId,Date,Content"), a
- * lone name without spaces ("event"). A log line has a colon, brackets or a longer phrase. */
+ * lone name without spaces ("event"), each name with a letter (a banner "---------" is none).
+ * A log line has a colon, brackets or a longer phrase. */
 static bool csv_header_shaped(const char *line, size_t len)
 {
     size_t field_len = 0, commas = 0;
-    bool spaced = false;
+    bool spaced = false, lettered = false;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)line[i];
         if (c == ',') {
+            if (!lettered)
+                return false;
             commas++;
             field_len = 0;
+            lettered = false;
             continue;
         }
         if (c == ' ')
             spaced = true;
         if (!(isalnum(c) || strchr(" _-./#()\"'", c) || c >= 0x80) || ++field_len > 64)
             return false;
+        lettered = lettered || isalpha(c) || c >= 0x80;
     }
-    return commas > 0 || !spaced;
+    return lettered && (commas > 0 || !spaced);
 }
 
 /* Words: an ASCII letter or a multibyte UTF-8 character. */
@@ -231,6 +236,10 @@ bool log_sniff_plain(const char *prefix, size_t len)
                        * the prefix's end, not binary) */
     PrefixLines lines;
     split_prefix(prefix, len, &lines);
-    return lines.n > 0 && has_word(lines.start[0], lines.len[0]) &&
-           !csv_header_shaped(lines.start[0], lines.len[0]);
+    if (lines.n == 0 || csv_header_shaped(lines.start[0], lines.len[0]))
+        return false;
+    for (size_t i = 0; i < lines.n; i++) /* a banner ("=========") may come before the words */
+        if (has_word(lines.start[i], lines.len[i]))
+            return true;
+    return false;
 }

@@ -300,6 +300,24 @@ static void a_plain_log_is_read_a_line_a_message(void **state)
     run_result_free(&r);
 }
 
+/* A banner before the lines is no CSV header: a header's names have letters. */
+static void a_banner_is_no_csv_header(void **state)
+{
+    (void)state;
+    const char *banners[] = {"=========", "---------"};
+    for (size_t i = 0; i < 2; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "%s\nservice started\ndisk full\n", banners[i]);
+        const char *path = write_text("banner.log", text);
+        const LogPreset *preset;
+        assert_string_equal(sniffed(path, &preset)->name, "log");
+        RunResult r = run_traceaid("stats", path);
+        assert_status(r, 0);
+        assert_contains(r.out, "disk full");
+        run_result_free(&r);
+    }
+}
+
 /* ---- lines the format does not match ------------------------------------------------------- */
 
 static void unmatched_lines_are_skipped_and_named(void **state)
@@ -483,6 +501,7 @@ int main(void)
         cmocka_unit_test(fixtures_stay_with_their_readers),
         cmocka_unit_test(csv_traces_stay_csv),
         cmocka_unit_test(a_plain_log_is_read_a_line_a_message),
+        cmocka_unit_test(a_banner_is_no_csv_header),
         cmocka_unit_test(unmatched_lines_are_skipped_and_named),
         cmocka_unit_test(templates_reused),
         cmocka_unit_test(own_templates_give_no_new_keys),
