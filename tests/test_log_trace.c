@@ -210,8 +210,9 @@ static const TraceReader *sniffed(const char *path, const LogPreset **preset)
     return r;
 }
 
-/* Each of loghub's 16 raw samples is a log, of its own preset -- but OpenSSH's, whose lines fit
- * the linux preset listed before it; their structured CSVs and templates stay CSVs. */
+/* Each of loghub's 16 raw samples is a log, of its own preset -- but the syslogs (Linux, Mac,
+ * OpenSSH), whose lines fit the syslog preset tried first; their structured CSVs and templates
+ * stay CSVs. */
 static void loghub_samples_are_logs_of_their_presets(void **state)
 {
     (void)state;
@@ -223,7 +224,8 @@ static void loghub_samples_are_logs_of_their_presets(void **state)
         const LogPreset *preset;
         snprintf(path, sizeof path, LOGHUB "/%s/%s_2k.log.xz", systems[i], systems[i]);
         assert_string_equal(sniffed(path, &preset)->name, "log");
-        snprintf(expected, sizeof expected, "%s", strcmp(systems[i], "OpenSSH") == 0 ? "linux" : systems[i]);
+        snprintf(expected, sizeof expected, "%s", strcmp(systems[i], "OpenSSH") == 0 || strcmp(systems[i], "Linux") == 0 || strcmp(systems[i], "Mac") == 0
+                     ? "syslog" : systems[i]);
         for (char *c = expected; *c; c++)
             *c = (char)tolower((unsigned char)*c);
         if (!preset || strcmp(preset->name, expected) != 0)
@@ -233,6 +235,20 @@ static void loghub_samples_are_logs_of_their_presets(void **state)
         snprintf(path, sizeof path, LOGHUB "/%s/%s_2k.log_templates.csv.xz", systems[i], systems[i]);
         assert_string_equal(sniffed(path, &preset)->name, "csv");
     }
+}
+
+/* A syslog is read with the syslog preset (the host a field, sshd the program), a journal with
+ * journalctl's: both tried before loghub's systems, whose linux preset fits any syslog. */
+static void common_formats_first(void **state)
+{
+    (void)state;
+    const LogPreset *preset;
+    sniffed(write_text("auth.log", "Dec  1 10:00:01 myhost sshd[1234]: Accepted password for bob from "
+                                   "10.0.0.5 port 22 ssh2\n"), &preset);
+    assert_string_equal(preset ? preset->name : "none", "syslog");
+    sniffed(write_text("journal.log", "2026-12-01T10:00:01+0000 myhost sshd[1234]: Accepted password\n"),
+            &preset);
+    assert_string_equal(preset ? preset->name : "none", "journalctl");
 }
 
 /* Every file of the other readers' fixtures goes to its own reader, not the log reader: only
@@ -498,6 +514,7 @@ int main(void)
         cmocka_unit_test(messages_kept_only_when_asked),
         cmocka_unit_test(grouped_events_keep_their_messages),
         cmocka_unit_test(loghub_samples_are_logs_of_their_presets),
+        cmocka_unit_test(common_formats_first),
         cmocka_unit_test(fixtures_stay_with_their_readers),
         cmocka_unit_test(csv_traces_stay_csv),
         cmocka_unit_test(a_plain_log_is_read_a_line_a_message),
