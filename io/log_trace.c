@@ -55,6 +55,7 @@ typedef struct LogReader {
     /* lines the format does not match */
     size_t skipped, first_skipped;
     size_t too_costly, first_too_costly; /* of those, lines the matcher gave up on */
+    bool no_preset_fits;        /* no --log-format and none detected: whole lines, said */
 } LogReader;
 
 /* ---- the format and the miner ----------------------------------------------------------- */
@@ -64,6 +65,7 @@ static bool open_format(LogReader *r, const char *prefix, size_t prefix_len, Err
     const char *format = r->opt->log.format;
     if (!format) {
         r->preset = log_detect_preset(prefix, prefix_len);
+        r->no_preset_fits = !r->preset;
         if (!r->preset)
             r->preset = log_preset_find("line");
         format = r->preset ? r->preset->name : "<Content>";
@@ -440,6 +442,10 @@ static bool note_warnings(LogReader *r, Error *err)
     if (!r->meanings)
         return true;
     Warnings *w = &r->meanings->warnings;
+    if (r->no_preset_fits &&
+        !warnings_add(w, err, "%s: no preset fits its first lines: each line is read whole as the "
+                      "message (give --log-format)", r->path))
+        return false;
     if (r->skipped &&
         !warnings_add(w, err, "%s: %zu line%s did not match the log format, skipped (the first: "
                       "%s:%zu)", r->path, r->skipped, r->skipped == 1 ? "" : "s", r->path,

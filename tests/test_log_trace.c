@@ -313,6 +313,14 @@ static void a_plain_log_is_read_a_line_a_message(void **state)
     assert_contains(line_with(r.out, "job <*> done in <*> ms", line, sizeof line), " 2 ");
     assert_contains(line_with(r.out, "stopping", line, sizeof line), " 1 ");
     assert_contains(line_with(r.out, "total events", line, sizeof line), " 5"); /* a blank line is no event */
+    char warned[640]; /* and said: a format may have been meant */
+    snprintf(warned, sizeof warned, "warning: %s: no preset fits its first lines: each line is read whole as "
+             "the message (give --log-format)", path);
+    assert_contains(r.err, warned);
+    run_result_free(&r);
+    r = run_traceaid("stats", "--log-format", "line", path); /* asked for: nothing to say */
+    assert_status(r, 0);
+    assert_null(strstr(r.err, "no preset fits"));
     run_result_free(&r);
 }
 
