@@ -507,9 +507,12 @@ static bool read_log(LogReader *r, InputStream *in, Error *err)
 bool log_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
               Meanings *meanings, Error *err)
 {
+    memset(t, 0, sizeof *t);
+    if (opt->key_cols && *opt->key_cols) /* said, not ignored: one may think a field could key */
+        return error_set_code(err, ERROR_USAGE, "%s: --key does not apply to raw logs: their keys are "
+                              "their templates", in->path);
     LogReader r = {.path = in->path, .opt = opt, .t = t, .vocab = vocab, .meanings = meanings};
     strpool_init(&r.groups);
-    memset(t, 0, sizeof *t);
     bool ok = read_log(&r, in, err);
     reader_free(&r);
     if (!ok) {

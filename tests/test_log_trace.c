@@ -318,6 +318,10 @@ static void a_plain_log_is_read_a_line_a_message(void **state)
              "the message (give --log-format)", path);
     assert_contains(r.err, warned);
     run_result_free(&r);
+    r = run_traceaid("stats", "--key", "Content", path); /* refused, not ignored */
+    assert_status(r, 2);
+    assert_contains(r.err, "--key does not apply to raw logs: their keys are their templates");
+    run_result_free(&r);
     r = run_traceaid("stats", "--log-format", "line", path); /* asked for: nothing to say */
     assert_status(r, 0);
     assert_null(strstr(r.err, "no preset fits"));
