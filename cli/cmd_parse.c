@@ -318,7 +318,7 @@ static bool setup(Parser *p, const ParseArgs *a, const ArgInputs *inputs, Error 
         return false;
     if (!drain_new(&p->drain, &o, err))
         return false;
-    if (a->log.templates && !drain_load_templates(p->drain, a->log.templates, err))
+    if (a->log.templates && !drain_load_templates(p->drain, a->log.templates, interrupt_install(), err))
         return false;
     return true;
 }

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cancel.h"
 #include "error.h"
 
 #define DRAIN_DEFAULT_DEPTH 4
@@ -65,8 +66,10 @@ bool drain_loaded(const Drain *d, uint32_t cluster);
 uint64_t drain_mask_failures(const Drain *d, char *why, size_t size);
 
 /* Loads a templates file, loghub's *_templates.csv: a header naming EventId and EventTemplate
- * (Occurrences and other columns ignored), a row per template. Errors name file:line. */
-bool drain_load_templates(Drain *d, const char *path, Error *err);
+ * (Occurrences and other columns ignored), a row per template. Errors name file:line. A file
+ * whose first line names neither, or past 256 MB, is refused before it is read whole; reading
+ * stops when *cancel (may be NULL) is set. */
+bool drain_load_templates(Drain *d, const char *path, const CancelFlag *cancel, Error *err);
 /* Writes every id's template once (clusters ending with one template merged, their
  * occurrences summed): EventId,EventTemplate,Occurrences, in order of first cluster. Written
  * through a temporary file renamed into place. */

@@ -11,19 +11,61 @@
 #include "input.h"
 #include "safe_file.h"
 
-/* The whole file (decompressed), NUL-terminated. */
-static bool read_all(const char *path, char **data, size_t *len, Error *err)
+/* A templates file past this is no templates file (loghub's largest holds a few thousand rows). */
+#define MAX_TEMPLATES_BYTES ((size_t)256 << 20)
+/* The header must be whole in this many first bytes. */
+#define MAX_HEADER_BYTES ((size_t)64 << 10)
+
+/* Whether the first len bytes of line hold name, in any case. */
+static bool names(const char *line, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i + n <= len; i++)
+        if (strncasecmp(line + i, name, n) == 0)
+            return true;
+    return false;
+}
+
+/* Whether the first line of data (len bytes read so far) names EventId and EventTemplate:
+ * checked as soon as it is read, so that a file of another kind is refused before it is read
+ * whole. Sets *checked once it could tell; false with err set when it does not name them. */
+static bool header_named(const char *path, const char *data, size_t len, bool at_end, bool *checked,
+                         Error *err)
+{
+    const char *eol = memchr(data, '\n', len);
+    if (!eol && !at_end && len < MAX_HEADER_BYTES)
+        return true; /* not yet: more to read */
+    size_t line = eol ? (size_t)(eol - data) : len;
+    *checked = true;
+    if (!memchr(data, '\0', line) && names(data, line, "EventId") && names(data, line, "EventTemplate"))
+        return true;
+    return error_set(err, "%s:1: the header must name EventId and EventTemplate: not a templates file", path);
+}
+
+/* The whole file (decompressed), NUL-terminated; refused when its first line is no templates
+ * header or it is past MAX_TEMPLATES_BYTES; stops when *cancel is set. */
+static bool read_all(const char *path, const CancelFlag *cancel, char **data, size_t *len, Error *err)
 {
     InputStream in;
-    if (!input_open(&in, path, NULL, err))
+    if (!input_open(&in, path, cancel, err))
         return false;
     size_t cap = 1 << 16;
+    bool checked = false, ok = true;
     *len = 0;
     *data = malloc(cap);
     for (;;) {
         if (!*data) {
-            input_close(&in);
-            return error_nomem(err);
+            ok = error_nomem(err);
+            break;
+        }
+        if (cancel && *cancel) {
+            ok = error_interrupted(err);
+            break;
+        }
+        if (*len > MAX_TEMPLATES_BYTES) {
+            ok = error_set(err, "%s: more than %zu MB: too large for a templates file", path,
+                           MAX_TEMPLATES_BYTES >> 20);
+            break;
         }
         if (*len + 4096 + 1 > cap) {
             char *more = realloc(*data, cap *= 2);
@@ -34,18 +76,24 @@ static bool read_all(const char *path, char **data, size_t *len, Error *err)
         }
         ssize_t got = input_read(&in, *data + *len, cap - *len - 1);
         if (got < 0) {
-            free(*data);
-            bool ok = input_read_error(&in, err);
-            input_close(&in);
-            return ok;
+            ok = input_read_error(&in, err);
+            break;
+        }
+        *len += (size_t)got;
+        (*data)[*len] = '\0';
+        if (!checked && !header_named(path, *data, *len, got == 0, &checked, err)) {
+            ok = false;
+            break;
         }
         if (got == 0)
             break;
-        *len += (size_t)got;
     }
     input_close(&in);
-    (*data)[*len] = '\0';
-    return true;
+    if (!ok) {
+        free(*data);
+        *data = NULL;
+    }
+    return ok;
 }
 
 /* A CSV cursor over the file: fields unquoted in place, quotes undoubled. */
@@ -203,11 +251,11 @@ static bool load_template(Drain *d, LoadedIds *seen, const Record *r, int id_col
     return check_id(d, seen, c, r->line, path, err);
 }
 
-bool drain_load_templates(Drain *d, const char *path, Error *err)
+bool drain_load_templates(Drain *d, const char *path, const CancelFlag *cancel, Error *err)
 {
     char *data;
     size_t len;
-    if (!read_all(path, &data, &len, err))
+    if (!read_all(path, cancel, &data, &len, err))
         return false;
     CsvCursor c = {.s = data, .len = len, .line = 1};
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)

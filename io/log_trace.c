@@ -55,6 +55,7 @@ typedef struct LogReader {
     /* lines the format does not match */
     size_t skipped, first_skipped;
     size_t too_costly, first_too_costly; /* of those, lines the matcher gave up on */
+    bool no_preset_fits;        /* no --log-format and none detected: whole lines, said */
 } LogReader;
 
 /* ---- the format and the miner ----------------------------------------------------------- */
@@ -64,6 +65,7 @@ static bool open_format(LogReader *r, const char *prefix, size_t prefix_len, Err
     const char *format = r->opt->log.format;
     if (!format) {
         r->preset = log_detect_preset(prefix, prefix_len);
+        r->no_preset_fits = !r->preset;
         if (!r->preset)
             r->preset = log_preset_find("line");
         format = r->preset ? r->preset->name : "<Content>";
@@ -97,7 +99,7 @@ static bool open_drain(LogReader *r, Error *err)
     else if (p && p->depth > 0)
         o.depth = p->depth;
     return drain_new(&r->drain, &o, err) &&
-           (!lo->templates || drain_load_templates(r->drain, lo->templates, err));
+           (!lo->templates || drain_load_templates(r->drain, lo->templates, r->opt->cancel, err));
 }
 
 /* ---- the fields' roles ------------------------------------------------------------------ */
@@ -355,15 +357,32 @@ static bool cluster_keys(LogReader *r, uint32_t *key_of, Error *err)
     return true;
 }
 
-/* Counts what loaded templates did not take: events, and their distinct keys, the first ten of
- * them named in new_key_names. */
+/* Marks the keys of the loaded templates: a line that began a fresh cluster whose final template
+ * came to equal a loaded one has a loaded key, and is not new. */
+static void mark_loaded_keys(LogReader *r, uint32_t n_clusters, bool *loaded_key)
+{
+    for (uint32_t c = 0; c < n_clusters; c++) {
+        if (!drain_loaded(r->drain, c))
+            continue;
+        const char *id = drain_id(r->drain, c);
+        int64_t k = vocab_find(r->vocab, id, strlen(id));
+        if (k >= 0)
+            loaded_key[k] = true;
+    }
+}
+
+/* Counts what loaded templates did not take: events whose final key is none of the loaded ids,
+ * and their distinct keys, the first ten of them named in new_key_names. */
 static void count_new_keys(LogReader *r, const uint32_t *key_of, uint32_t n_clusters)
 {
     uint32_t n_keys = vocab_size(r->vocab);
     bool *seen = calloc(n_keys ? n_keys : 1, sizeof *seen);
+    bool *loaded_key = calloc(n_keys ? n_keys : 1, sizeof *loaded_key);
+    if (loaded_key)
+        mark_loaded_keys(r, n_clusters, loaded_key);
     for (size_t i = 0; i < r->t->n_events; i++) {
         uint32_t c = r->t->key_id[i];
-        if (c >= n_clusters || drain_loaded(r->drain, c))
+        if (c >= n_clusters || drain_loaded(r->drain, c) || (loaded_key && loaded_key[key_of[c]]))
             continue;
         r->new_key_events++;
         if (seen && !seen[key_of[c]]) {
@@ -375,6 +394,7 @@ static void count_new_keys(LogReader *r, const uint32_t *key_of, uint32_t n_clus
     }
     if (r->new_keys > 10)
         text_append(r->new_key_names, sizeof r->new_key_names, ", ...");
+    free(loaded_key);
     free(seen);
 }
 
@@ -422,6 +442,10 @@ static bool note_warnings(LogReader *r, Error *err)
     if (!r->meanings)
         return true;
     Warnings *w = &r->meanings->warnings;
+    if (r->no_preset_fits &&
+        !warnings_add(w, err, "%s: no preset fits its first lines: each line is read whole as the "
+                      "message (give --log-format)", r->path))
+        return false;
     if (r->skipped &&
         !warnings_add(w, err, "%s: %zu line%s did not match the log format, skipped (the first: "
                       "%s:%zu)", r->path, r->skipped, r->skipped == 1 ? "" : "s", r->path,
@@ -483,9 +507,12 @@ static bool read_log(LogReader *r, InputStream *in, Error *err)
 bool log_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
               Meanings *meanings, Error *err)
 {
+    memset(t, 0, sizeof *t);
+    if (opt->key_cols && *opt->key_cols) /* said, not ignored: one may think a field could key */
+        return error_set_code(err, ERROR_USAGE, "%s: --key does not apply to raw logs: their keys are "
+                              "their templates", in->path);
     LogReader r = {.path = in->path, .opt = opt, .t = t, .vocab = vocab, .meanings = meanings};
     strpool_init(&r.groups);
-    memset(t, 0, sizeof *t);
     bool ok = read_log(&r, in, err);
     reader_free(&r);
     if (!ok) {

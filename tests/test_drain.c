@@ -298,7 +298,7 @@ static void loaded_templates_are_frozen(void **state)
     drain_options_default(&o);
     Drain *d = new_drain(&o);
     Error err = {0};
-    assert_true(drain_load_templates(d, path, &err));
+    assert_true(drain_load_templates(d, path, NULL, &err));
     assert_int_equal(drain_clusters(d), 2);
     assert_true(drain_loaded(d, 0));
     assert_string_equal(drain_id(d, 1), "E,2");
@@ -338,7 +338,7 @@ static void templates_files_round_trip(void **state)
     assert_string_equal(text, want);
     free(text);
     Drain *again = new_drain(&o);
-    assert_true(drain_load_templates(again, path, &err));
+    assert_true(drain_load_templates(again, path, NULL, &err));
     assert_int_equal(drain_clusters(again), 2);
     assert_string_equal(drain_id(again, 1), connect);
     assert_string_equal(drain_template(again, 1), "connect to <*> now");
@@ -355,18 +355,18 @@ static void bad_templates_files_name_the_line(void **state)
     drain_options_default(&o);
     Drain *d = new_drain(&o);
     Error err = {0};
-    assert_false(drain_load_templates(d, write_text("bad1.csv", "Id,Template\nE1,x\n"), &err));
+    assert_false(drain_load_templates(d, write_text("bad1.csv", "Id,Template\nE1,x\n"), NULL, &err));
     assert_non_null(strstr(err.msg, "bad1.csv:1: the header must name EventId and EventTemplate"));
     memset(&err, 0, sizeof err);
     assert_false(drain_load_templates(
-        d, write_text("bad2.csv", "EventId,EventTemplate\nE1,a b\nE2\n"), &err));
+        d, write_text("bad2.csv", "EventId,EventTemplate\nE1,a b\nE2\n"), NULL, &err));
     assert_non_null(strstr(err.msg, "bad2.csv:3:"));
     memset(&err, 0, sizeof err);
     assert_false(drain_load_templates(
-        d, write_text("bad3.csv", "EventId,EventTemplate\nE1,\"a\nb\n"), &err));
+        d, write_text("bad3.csv", "EventId,EventTemplate\nE1,\"a\nb\n"), NULL, &err));
     assert_non_null(strstr(err.msg, "bad3.csv:2: a quoted field never ends"));
     memset(&err, 0, sizeof err);
-    assert_false(drain_load_templates(d, test_path("missing.csv"), &err));
+    assert_false(drain_load_templates(d, test_path("missing.csv"), NULL, &err));
     assert_non_null(strstr(err.msg, "missing.csv"));
     drain_free(d);
 }

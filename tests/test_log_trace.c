@@ -210,8 +210,9 @@ static const TraceReader *sniffed(const char *path, const LogPreset **preset)
     return r;
 }
 
-/* Each of loghub's 16 raw samples is a log, of its own preset -- but OpenSSH's, whose lines fit
- * the linux preset listed before it; their structured CSVs and templates stay CSVs. */
+/* Each of loghub's 16 raw samples is a log, of its own preset -- but the syslogs (Linux, Mac,
+ * OpenSSH), whose lines fit the syslog preset tried first; their structured CSVs and templates
+ * stay CSVs. */
 static void loghub_samples_are_logs_of_their_presets(void **state)
 {
     (void)state;
@@ -223,7 +224,8 @@ static void loghub_samples_are_logs_of_their_presets(void **state)
         const LogPreset *preset;
         snprintf(path, sizeof path, LOGHUB "/%s/%s_2k.log.xz", systems[i], systems[i]);
         assert_string_equal(sniffed(path, &preset)->name, "log");
-        snprintf(expected, sizeof expected, "%s", strcmp(systems[i], "OpenSSH") == 0 ? "linux" : systems[i]);
+        snprintf(expected, sizeof expected, "%s", strcmp(systems[i], "OpenSSH") == 0 || strcmp(systems[i], "Linux") == 0 || strcmp(systems[i], "Mac") == 0
+                     ? "syslog" : systems[i]);
         for (char *c = expected; *c; c++)
             *c = (char)tolower((unsigned char)*c);
         if (!preset || strcmp(preset->name, expected) != 0)
@@ -233,6 +235,20 @@ static void loghub_samples_are_logs_of_their_presets(void **state)
         snprintf(path, sizeof path, LOGHUB "/%s/%s_2k.log_templates.csv.xz", systems[i], systems[i]);
         assert_string_equal(sniffed(path, &preset)->name, "csv");
     }
+}
+
+/* A syslog is read with the syslog preset (the host a field, sshd the program), a journal with
+ * journalctl's: both tried before loghub's systems, whose linux preset fits any syslog. */
+static void common_formats_first(void **state)
+{
+    (void)state;
+    const LogPreset *preset;
+    sniffed(write_text("auth.log", "Dec  1 10:00:01 myhost sshd[1234]: Accepted password for bob from "
+                                   "10.0.0.5 port 22 ssh2\n"), &preset);
+    assert_string_equal(preset ? preset->name : "none", "syslog");
+    sniffed(write_text("journal.log", "2026-12-01T10:00:01+0000 myhost sshd[1234]: Accepted password\n"),
+            &preset);
+    assert_string_equal(preset ? preset->name : "none", "journalctl");
 }
 
 /* Every file of the other readers' fixtures goes to its own reader, not the log reader: only
@@ -297,7 +313,37 @@ static void a_plain_log_is_read_a_line_a_message(void **state)
     assert_contains(line_with(r.out, "job <*> done in <*> ms", line, sizeof line), " 2 ");
     assert_contains(line_with(r.out, "stopping", line, sizeof line), " 1 ");
     assert_contains(line_with(r.out, "total events", line, sizeof line), " 5"); /* a blank line is no event */
+    char warned[640]; /* and said: a format may have been meant */
+    snprintf(warned, sizeof warned, "warning: %s: no preset fits its first lines: each line is read whole as "
+             "the message (give --log-format)", path);
+    assert_contains(r.err, warned);
     run_result_free(&r);
+    r = run_traceaid("stats", "--key", "Content", path); /* refused, not ignored */
+    assert_status(r, 2);
+    assert_contains(r.err, "--key does not apply to raw logs: their keys are their templates");
+    run_result_free(&r);
+    r = run_traceaid("stats", "--log-format", "line", path); /* asked for: nothing to say */
+    assert_status(r, 0);
+    assert_null(strstr(r.err, "no preset fits"));
+    run_result_free(&r);
+}
+
+/* A banner before the lines is no CSV header: a header's names have letters. */
+static void a_banner_is_no_csv_header(void **state)
+{
+    (void)state;
+    const char *banners[] = {"=========", "---------"};
+    for (size_t i = 0; i < 2; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "%s\nservice started\ndisk full\n", banners[i]);
+        const char *path = write_text("banner.log", text);
+        const LogPreset *preset;
+        assert_string_equal(sniffed(path, &preset)->name, "log");
+        RunResult r = run_traceaid("stats", path);
+        assert_status(r, 0);
+        assert_contains(r.out, "disk full");
+        run_result_free(&r);
+    }
 }
 
 /* ---- lines the format does not match ------------------------------------------------------- */
@@ -356,6 +402,33 @@ static void templates_reused(void **state)
     assert_status(r, 0);
     assert_null(strstr(r.out, "T1"));
     assert_contains(r.out, "user <*> logged in");
+    run_result_free(&r);
+}
+
+/* A log read with its own templates: a line that began a fresh cluster whose final template is
+ * a loaded one has that loaded key, and no line is new. */
+static void own_templates_give_no_new_keys(void **state)
+{
+    (void)state;
+    const char *android = LOGHUB "/Android/Android_2k.log.xz", *out = test_path("a.csv");
+    RunResult r = run_traceaid("parse", android, "--log-format", "android", "-o", out);
+    assert_status(r, 0);
+    run_result_free(&r);
+    r = run_traceaid("stats", "--log-format", "android", "--templates", test_path("a_templates.csv"), android);
+    assert_status(r, 0);
+    assert_null(strstr(r.err, "matched no template"));
+    run_result_free(&r);
+}
+
+/* A --templates file whose first line is no templates header is refused from its first bytes,
+ * not read whole (/dev/zero never ends). */
+static void templates_not_a_templates_file(void **state)
+{
+    (void)state;
+    const char *path = write_text("z.log", "disk full\n");
+    RunResult r = run_traceaid("stats", "--templates", "/dev/zero", path);
+    assert_status(r, 2);
+    assert_contains(r.err, "/dev/zero:1: the header must name EventId and EventTemplate: not a templates file");
     run_result_free(&r);
 }
 
@@ -464,11 +537,15 @@ int main(void)
         cmocka_unit_test(messages_kept_only_when_asked),
         cmocka_unit_test(grouped_events_keep_their_messages),
         cmocka_unit_test(loghub_samples_are_logs_of_their_presets),
+        cmocka_unit_test(common_formats_first),
         cmocka_unit_test(fixtures_stay_with_their_readers),
         cmocka_unit_test(csv_traces_stay_csv),
         cmocka_unit_test(a_plain_log_is_read_a_line_a_message),
+        cmocka_unit_test(a_banner_is_no_csv_header),
         cmocka_unit_test(unmatched_lines_are_skipped_and_named),
         cmocka_unit_test(templates_reused),
+        cmocka_unit_test(own_templates_give_no_new_keys),
+        cmocka_unit_test(templates_not_a_templates_file),
         cmocka_unit_test(train_and_score_raw_logs),
         cmocka_unit_test(screen_raw_log_80x24),
         cmocka_unit_test(screen_raw_log_200x50),
