@@ -3,7 +3,7 @@
  * template changes as it takes more lines, so keys are given once the log is read, by final
  * template id (clusters that end with the same template are one key, as loghub's Drain names
  * them). The Content is kept as the event's fields, so a line can be shown as it was. */
-#include "log_trace.h"
+#include "log_reader.h"
 
 #include <regex.h>
 #include <stdlib.h>
@@ -13,50 +13,6 @@
 #include "lines.h"
 #include "text.h"
 #include "timestamp.h"
-
-/* A buffer reused from line to line. */
-typedef struct Scratch {
-    char *text;
-    size_t cap;
-} Scratch;
-
-typedef struct LogReader {
-    const char *path;
-    const TraceOptions *opt;
-    Trace *t;
-    Vocab *vocab;
-    Meanings *meanings;
-    const LogPreset *preset;    /* the format's preset, or NULL for a format given in full */
-    LogFormat format;
-    Drain *drain;
-    LogSpan spans[LOG_FORMAT_MAX_FIELDS];
-    /* the fields that give an event's name, process, ids, time and session; -1 when absent */
-    int name_field, process_field, pid_field, tid_field, group_field;
-    int time_field[LOG_TIME_FIELDS];
-    size_t n_time_fields;
-    TimeParser time_parser;
-    TimeOrder time_order;
-    int64_t last_time;
-    size_t timed, untimed;      /* events whose time read, and did not */
-    size_t first_untimed;       /* the line of the first that did not */
-    size_t first_timed;         /* the first event whose time read */
-    Scratch line, group;        /* a line made valid UTF-8, a group field's text */
-    /* sessions */
-    bool grouping, has_regex;
-    regex_t regex;
-    StrPool groups;
-    uint32_t *group_of;         /* per event */
-    size_t group_cap;
-    /* keys */
-    size_t *cluster_line;       /* per cluster: the line that began it (0: a loaded template) */
-    size_t n_cluster_lines, cluster_lines_cap;
-    size_t new_key_events, new_keys; /* with --templates: events no template took, their keys */
-    char new_key_names[128];
-    /* lines the format does not match */
-    size_t skipped, first_skipped;
-    size_t too_costly, first_too_costly; /* of those, lines the matcher gave up on */
-    bool no_preset_fits;        /* no --log-format and none detected: whole lines, said */
-} LogReader;
 
 /* ---- the format and the miner ----------------------------------------------------------- */
 
@@ -332,87 +288,6 @@ static bool log_line(void *ctx, size_t line_no, const char *line, size_t len, Er
     return true;
 }
 
-/* ---- the keys --------------------------------------------------------------------------- */
-
-/* Each cluster's key: its final template's id, interned; the template is the key's meaning (one
- * a --meanings file gave is kept), noted with the line that began the cluster so that an id two
- * templates share is said. */
-static bool cluster_keys(LogReader *r, uint32_t *key_of, Error *err)
-{
-    uint32_t n = drain_clusters(r->drain);
-    for (uint32_t c = 0; c < n; c++) {
-        const char *id = drain_id(r->drain, c);
-        const char *template = drain_template(r->drain, c);
-        bool loaded = drain_loaded(r->drain, c);
-        if (loaded && drain_occurrences(r->drain, c) == 0)
-            continue; /* a loaded template this log never used: no key of this trace */
-        if (!vocab_intern(r->vocab, id, strlen(id), &key_of[c], err))
-            return false;
-        if (r->meanings &&
-            !meanings_note_template(r->meanings, id, template, strlen(template),
-                                    loaded ? r->opt->log.templates : r->path,
-                                    loaded ? 0 : r->cluster_line[c], !loaded, err))
-            return false;
-    }
-    return true;
-}
-
-/* Marks the keys of the loaded templates: a line that began a fresh cluster whose final template
- * came to equal a loaded one has a loaded key, and is not new. */
-static void mark_loaded_keys(LogReader *r, uint32_t n_clusters, bool *loaded_key)
-{
-    for (uint32_t c = 0; c < n_clusters; c++) {
-        if (!drain_loaded(r->drain, c))
-            continue;
-        const char *id = drain_id(r->drain, c);
-        int64_t k = vocab_find(r->vocab, id, strlen(id));
-        if (k >= 0)
-            loaded_key[k] = true;
-    }
-}
-
-/* Counts what loaded templates did not take: events whose final key is none of the loaded ids,
- * and their distinct keys, the first ten of them named in new_key_names. */
-static void count_new_keys(LogReader *r, const uint32_t *key_of, uint32_t n_clusters)
-{
-    uint32_t n_keys = vocab_size(r->vocab);
-    bool *seen = calloc(n_keys ? n_keys : 1, sizeof *seen);
-    bool *loaded_key = calloc(n_keys ? n_keys : 1, sizeof *loaded_key);
-    if (loaded_key)
-        mark_loaded_keys(r, n_clusters, loaded_key);
-    for (size_t i = 0; i < r->t->n_events; i++) {
-        uint32_t c = r->t->key_id[i];
-        if (c >= n_clusters || drain_loaded(r->drain, c) || (loaded_key && loaded_key[key_of[c]]))
-            continue;
-        r->new_key_events++;
-        if (seen && !seen[key_of[c]]) {
-            seen[key_of[c]] = true;
-            if (r->new_keys++ < 10)
-                text_append(r->new_key_names, sizeof r->new_key_names, "%s %s", r->new_keys > 1 ? "," : "",
-                            vocab_name(r->vocab, key_of[c]));
-        }
-    }
-    if (r->new_keys > 10)
-        text_append(r->new_key_names, sizeof r->new_key_names, ", ...");
-    free(loaded_key);
-    free(seen);
-}
-
-static bool key_events(LogReader *r, Error *err)
-{
-    uint32_t n = drain_clusters(r->drain);
-    uint32_t *key_of = malloc((n ? n : 1) * sizeof *key_of);
-    if (!key_of)
-        return error_nomem(err);
-    bool ok = cluster_keys(r, key_of, err);
-    if (ok && r->opt->log.templates)
-        count_new_keys(r, key_of, n);
-    for (size_t i = 0; ok && i < r->t->n_events; i++)
-        r->t->key_id[i] = key_of[r->t->key_id[i]];
-    free(key_of);
-    return ok;
-}
-
 /* ---- sessions --------------------------------------------------------------------------- */
 
 static bool group_sessions(LogReader *r, Error *err)
@@ -493,7 +368,7 @@ static bool read_log(LogReader *r, InputStream *in, Error *err)
     if (!open_format(r, in->prefix, in->prefix_len, err) || !open_drain(r, err) ||
         !find_fields(r, err) || !trace_begin(r->t, in->path, TRACE_FORMAT_LOG, err))
         return false;
-    if (!lines_read(in, r->opt, log_line, r, err) || !check_events(r, err) || !key_events(r, err))
+    if (!lines_read(in, r->opt, log_line, r, err) || !check_events(r, err) || !log_key_events(r, err))
         return false;
     /* Timed when the time read on at least half the lines; the rest keep the time before them
      * (the first one's, before it), else each event's time is its place. */
