@@ -117,6 +117,8 @@ int exit_status_for(ErrorCode code);
     {"group-col", 0, ARG_STRING, &(ta)->opt.group_col, "COL", "logs: a session per value of COL (a structured log's column, a raw log's field)"}, \
     {"group-regex", 0, ARG_STRING, &(ta)->opt.group_regex, "RE", "logs: a session per first match of RE (POSIX extended: [0-9], not \\d) in --group-col (Content)"}, \
     {"meanings", 0, ARG_STRING, &(ta)->meanings_path, "FILE", "key meanings, KEY<TAB>meaning a line"}, \
+    {"threads", 0, ARG_UINT(0, 256), &(ta)->opt.threads, "N", "threads to read and score with (0: every core; TRACEAID_THREADS)"}, \
+    {"no-cache", 0, ARG_FLAG, &(ta)->opt.no_cache, NULL, "neither read nor write the binary cache kept beside a trace (TRACE.tacache)"}, \
     LOG_ARG_SPECS(&(ta)->opt.log)
 
 /* How raw logs are read and turned into keys: the commands that read traces and `parse`. */

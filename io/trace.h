@@ -43,6 +43,10 @@ typedef struct TraceOptions {
     LogOptions log;             /* raw logs: their line format and the template miner's settings */
     bool keep_messages;         /* logs: keep each event's message (Content) in the FieldStore,
                                  * for what shows them (the explorer); off, loading is lighter */
+    uint64_t threads;           /* --threads: parsing (and scoring) threads; 0: every core
+                                 * (io/workers.h's workers_default) */
+    bool no_cache;              /* --no-cache: neither read nor write the binary cache beside the
+                                 * trace (io/trace_cache.h) */
     const CancelFlag *cancel;   /* stops loading when it becomes nonzero */
     /* per chunk read; may be NULL. bytes_total is 0 when unknown (a pipe or FIFO) */
     void (*progress)(uint64_t bytes_done, uint64_t bytes_total, void *ctx);
@@ -80,6 +84,14 @@ static inline size_t trace_session_length(const Trace *t, size_t s)
 {
     return t->session_start[s + 1] - t->session_start[s];
 }
+/* Event i's columns. Code outside the readers reads them through these, never the arrays, so
+ * how the trace keeps them (delta-coded times, one context id for cpu, pid, tid and process
+ * name) can change without touching it. */
+static inline int64_t trace_time(const Trace *t, size_t i) { return t->time[i]; }
+static inline uint16_t trace_cpu(const Trace *t, size_t i) { return t->cpu[i]; }
+static inline int32_t trace_pid(const Trace *t, size_t i) { return t->pid[i]; }
+static inline int32_t trace_tid(const Trace *t, size_t i) { return t->tid[i]; }
+static inline uint32_t trace_name_id(const Trace *t, size_t i) { return t->name_id[i]; }
 /* Event i's name (*event; "" when the format has no fields) and its field text into
  * text[0..cap), NUL-terminated, cut when longer. Returns the text's full length. */
 static inline size_t trace_event_fields(const Trace *t, size_t i, const char **event, char *text,

@@ -88,7 +88,7 @@ static void test_options_of_a_command(void **state)
     assert_string_equal(sm, "\n--flagged\n");
     free(sm);
     /* a trace first: the explorer's options */
-    char *open = complete("traceaid", "x.csv", "--th");
+    char *open = complete("traceaid", "x.csv", "--the");
     assert_string_equal(open, "\n--theme\n");
     free(open);
 }
