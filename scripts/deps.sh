@@ -28,6 +28,8 @@ have_pkg nettle || missing+=(nettle-dev)
 command -v tmux >/dev/null || missing+=(tmux)
 # a perf.data file is read through `perf script` (the tests read recorded ones)
 command -v perf >/dev/null || missing+=(linux-perf)
+# the fleet scripts' merge (scripts/fleet/merge.sh) reads and writes JSON with jq; test_fleet runs it
+command -v jq >/dev/null || missing+=(jq)
 # make fuzz builds with Debian's clang and its fuzzer runtime
 if [ "${1:-}" = fuzz ]; then
     command -v clang >/dev/null || missing+=(clang)
