@@ -44,23 +44,26 @@ while IFS= read -r trace || [ -n "$trace" ]; do
 done < "$list"
 touch "$work/present" "$work/missing"
 
-# All records read at once; when one does not parse (written by hand? cut short by a full disk?),
-# each is checked and an unreadable one counts as failed.
+# All records read at once; when one does not parse or is not a record (written by hand? cut
+# short by a full disk?), each is checked and an unreadable one counts as failed.
 records() { xargs -r -d '\n' cat < "$work/present"; cat "$work/missing"; }
-if ! records | jq -s 'sort_by(.fleet.index)' > "$work/records" 2>/dev/null; then
-    index=0
+read_records() {
+    records | jq -s 'if all(.[]; type == "object" and (.fleet | type) == "object") then sort_by(.fleet.index)
+                     else error("not a record") end' > "$work/records"
+}
+if ! read_records 2>/dev/null; then
     while IFS= read -r record; do
-        if ! jq -e 'type == "object" and (.fleet | type) == "object"' "$record" >/dev/null 2>&1; then
-            trace=$(sed -n "$(( 10#$(basename "$record" | cut -d- -f1) + 1 ))p" "$list")
-            fleet_failure_record "$(( 10#$(basename "$record" | cut -d- -f1) ))" "$trace" -1 \
-                "unreadable record: $record" >> "$work/missing"
+        if jq -e 'type == "object" and (.fleet | type) == "object"' "$record" >/dev/null 2>&1; then
+            printf '%s\n' "$record" >> "$work/good"
             continue
         fi
-        printf '%s\n' "$record" >> "$work/good"
+        index=$((10#$(basename "$record" | cut -d- -f1)))
+        fleet_failure_record "$index" "$(sed -n "$((index + 1))p" "$list")" -1 "unreadable record: $record" \
+            >> "$work/missing"
     done < "$work/present"
     touch "$work/good"
     mv "$work/good" "$work/present"
-    records | jq -s 'sort_by(.fleet.index)' > "$work/records" || fleet_die "cannot read the records"
+    read_records || fleet_die "cannot read the records"
 fi
 
 jq -f "$here/merge.jq" "$work/records" > "$work/report" || fleet_die "cannot merge the records"
