@@ -293,6 +293,19 @@ static void merge_status_and_lost_records(void **state)
     assert_int_equal(int_at(json_object_get(merged, "fleet"), "failed"), 2);
     assert_int_equal(json_array_size(json_object_get(merged, "files")), 1);
     json_decref(merged);
+
+    /* the second task run again; the third's record JSON, but not a record */
+    r = run_script("score-one.sh", "--index", "1", MODEL, list, out, NULL);
+    assert_status(r, 0);
+    run_result_free(&r);
+    write_text("scored/000002-fifo-ls-5.csv.json", "{}\n");
+    r = run_script("merge.sh", "-o", report, list, out, NULL);
+    assert_status(r, 2);
+    assert_contains(r.out, "fleet: 3 traces: 1 scored, 2 failed;");
+    char failed[600];
+    snprintf(failed, sizeof failed, "FAILED   %s (task 2, exit -1): unreadable record: ", fleet.traces[2]);
+    assert_contains(r.out, failed);
+    run_result_free(&r);
 }
 
 int main(void)
