@@ -206,7 +206,7 @@ static bool part_done(Run *run, size_t p, size_t unknown)
     }
     run->scored += part->last - part->first;
     double now = clock_seconds();
-    if (s->progress && (run->scored == run->total || now - run->last_progress >= SCORED_SET_PROGRESS_SECONDS)) {
+    if (s->progress && (run->scored == run->total || now - run->last_progress >= s->progress_every)) {
         run->last_progress = now;
         s->progress(run->scored, run->total, s->progress_ctx);
     }
@@ -328,6 +328,8 @@ bool score_parts_run(ScoredSet *s, const CancelFlag *cancel, Error *err)
         run_free(&run);
         return false;
     }
+    if (s->progress)
+        s->progress(0, run.total, s->progress_ctx);
     int threads = s->threads > 0 ? s->threads : workers_default();
     if ((size_t)threads > run.n_parts)
         threads = (int)run.n_parts;

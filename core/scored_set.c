@@ -122,6 +122,7 @@ bool scored_set_open(ScoredSet *s, const ModelRequest *req, const TraceRequest *
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->progress_lock, NULL);
     s->threads = (int)(tr->opt.threads > 256 ? 256 : tr->opt.threads);
+    s->progress_every = SCORED_SET_PROGRESS_SECONDS;
     trace_set_init(&s->set);
     if (req->path) {
         if (!model_request_load(req, &s->model, err))

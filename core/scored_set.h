@@ -29,9 +29,10 @@ typedef struct TraceRequest {
 /* What a trace is known to be, for counting the sessions flagged as eval does. */
 typedef enum TraceLabel { TRACE_UNLABELLED, TRACE_NORMAL, TRACE_ABNORMAL } TraceLabel;
 
-/* Scoring's progress: events of every trace scored so far, of total. Called from the scoring
+/* Scoring's progress: events of every trace scored so far, of total. Called once with scored 0
+ * before any part is scored (from the thread calling scored_set_score), then from the scoring
  * threads, one call at a time (under the set's progress lock, so scored only grows), after a
- * part is scored, at most every SCORED_SET_PROGRESS_SECONDS, and always once with scored ==
+ * part is scored, at most every progress_every seconds, and always once with scored ==
  * total when every part is. It must be quick and not touch the set. */
 typedef void (*ScoreProgress)(size_t scored, size_t total, void *ctx);
 #define SCORED_SET_PROGRESS_SECONDS 0.2
@@ -67,6 +68,7 @@ typedef struct ScoredSet {
     int threads;
     ScoreProgress progress;     /* NULL: none */
     void *progress_ctx;
+    double progress_every;      /* seconds between calls (scored_set_open: SCORED_SET_PROGRESS_SECONDS); 0: every part */
     atomic_size_t *scored_events; /* per trace */
     pthread_mutex_t progress_lock;
     bool score_begun;
