@@ -9,6 +9,8 @@
 #include "../io/format.h"
 #include "../core/scored_set.h"
 #include "../core/session_score.h"
+#include "../io/clock.h"
+#include "progress.h"
 
 typedef struct ScoreArgs {
     ModelRequest model;
@@ -158,6 +160,21 @@ static bool print_windows(const ScoredSet *s, Error *err)
     return ok;
 }
 
+typedef struct ScoringLine {
+    ProgressLine line;
+    double start;
+} ScoringLine;
+
+static void show_scoring(size_t scored, size_t total, void *ctx)
+{
+    ScoringLine *p = ctx;
+    if (scored == 0) { /* scoring starts: the time loading took is not its */
+        p->start = p->line.last_print = clock_seconds(); /* a first line once scoring has run a while */
+        return;
+    }
+    progress_scoring(&p->line, p->start, scored, total);
+}
+
 static int score(const Command *cmd, ScoreArgs *a, const ArgInputs *inputs, Error *err)
 {
     if (!a->model.path)
@@ -167,7 +184,11 @@ static int score(const Command *cmd, ScoreArgs *a, const ArgInputs *inputs, Erro
     if (a->csv + a->json + a->events + a->windows > 1)
         return args_usage_error(cmd, "choose one of --csv, --json, --events and --windows");
     ScoredSet s;
-    if (!scored_args_load(&s, &a->model, &a->traces, inputs, err)) {
+    ScoringLine progress = {0};
+    progress_init(&progress.line);
+    bool loaded = scored_args_load_progress(&s, &a->model, &a->traces, inputs, show_scoring, &progress, err);
+    progress_done(&progress.line);
+    if (!loaded) {
         scored_set_free(&s);
         return EXIT_ERROR;
     }

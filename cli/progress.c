@@ -45,3 +45,15 @@ const char *progress_duration(char *buf, int size, double seconds)
         snprintf(buf, (size_t)size, "%.1fs", seconds);
     return buf;
 }
+
+void progress_scoring(ProgressLine *p, double start, size_t scored, size_t total)
+{
+    double elapsed = clock_seconds() - start, rate = elapsed > 0 ? (double)scored / elapsed : 0;
+    double eta = rate > 0 ? (double)(total - scored) / rate : 0;
+    char took[32], left[32];
+    /* The last line is forced where lines are rewritten or some were shown: a short run
+     * writes nothing to a log. */
+    progress_show(p, scored == total && (p->tty || p->shown), "scoring: %.0f%% (%zu of %zu events)  %.2fM events/s  %s  ETA %s",
+                  total ? 100.0 * (double)scored / (double)total : 100.0, scored, total, rate / 1e6,
+                  progress_duration(took, sizeof took, elapsed), progress_duration(left, sizeof left, eta));
+}

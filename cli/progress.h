@@ -4,6 +4,7 @@
 #define TRACEAID_PROGRESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct ProgressLine {
     bool tty;
@@ -16,6 +17,9 @@ void progress_init(ProgressLine *p);
 void progress_show(ProgressLine *p, bool force, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Ends the line so that what follows starts clean. */
 void progress_done(ProgressLine *p);
+/* Scoring's progress: events scored of total since start (clock_seconds), their rate, the
+ * time taken and the time left. */
+void progress_scoring(ProgressLine *p, double start, size_t scored, size_t total);
 /* "1h02m", "3m07s", "12.4s" */
 const char *progress_duration(char *buf, int size, double seconds);
 

@@ -374,9 +374,18 @@ bool trace_args_load(TraceRequest *tr, const ArgInputs *inputs, TraceSet *set, E
 bool scored_args_load(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, const ArgInputs *inputs,
                       Error *err)
 {
+    return scored_args_load_progress(s, req, tr, inputs, NULL, NULL, err);
+}
+
+bool scored_args_load_progress(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, const ArgInputs *inputs,
+                               ScoreProgress progress, void *progress_ctx, Error *err)
+{
     TraceRequest cancellable = *tr;
     cancellable.opt.cancel = interrupt_install();
-    bool ok = scored_set_load(s, req, &cancellable, inputs->items, inputs->n, cancellable.opt.cancel, err);
+    bool ok = scored_set_open(s, req, &cancellable, err) &&
+              scored_set_add_traces(s, inputs->items, inputs->n, &cancellable.opt, err);
+    s->progress = progress, s->progress_ctx = progress_ctx;
+    ok = ok && scored_set_score(s, cancellable.opt.cancel, err);
     if (ok)
         summary_print_warnings(stderr, &s->set);
     if (ok && s->model_loaded)

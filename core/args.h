@@ -134,5 +134,8 @@ bool trace_args_load(TraceRequest *tr, const ArgInputs *inputs, TraceSet *set, E
 /* Loads the model, the inputs and the meanings and scores every trace; Ctrl-C stops it. */
 bool scored_args_load(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, const ArgInputs *inputs,
                       Error *err);
+/* The same, telling progress (may be NULL) how the scoring goes (core/scored_set.h). */
+bool scored_args_load_progress(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, const ArgInputs *inputs,
+                               ScoreProgress progress, void *progress_ctx, Error *err);
 
 #endif
