@@ -1,7 +1,8 @@
 /* The explorer's main loop, and the headless script runner the screen tests use: a script is
  * lines of `size WxH`, `key NAME` (Tab, Enter, Up, Down, Left, Right, PgUp, PgDn, Home, End,
- * S-Tab, or one character), `keys TEXT` (each character a key), `click X Y`, `wheel [COL] ROW up|down`
- * and `dump` (the screen as text to standard output); # starts a comment. */
+ * S-Tab, or one character), `keys TEXT` (each character a key), `click X Y`, `wheel [COL] ROW up|down`,
+ * `dump` (the screen as text to standard output) and `wait preview|loaded` (the preview of a big
+ * trace, its rest held back until `wait loaded` or another command); # starts a comment. */
 #include "explorer.h"
 
 #include <curses.h>
@@ -19,6 +20,7 @@
 #include "draw.h"
 #include "loader.h"
 #include "marks_keys.h"
+#include "preview.h"
 #include "updater.h"
 #include "script.h"
 #include <term.h> /* after every other header: it defines short macros (lines, columns) */
@@ -92,49 +94,6 @@ static void dump(App *app, int number)
     }
 }
 
-/* A script draws the screen before each key, click and wheel, as the user would see it; a key
- * that quits ends the script. */
-static bool run_script_line(App *app, char *line, const char *path, int line_no, int *dumps, bool *quit, Error *err)
-{
-    ScriptCommand cmd;
-    if (!script_parse_line(line, &cmd))
-        return error_set(err, "%s:%d: expected size WxH, key NAME, keys TEXT, click X Y, wheel [COL] ROW up|down or dump",
-                         path, line_no);
-    switch (cmd.kind) {
-    case SCRIPT_SIZE: resizeterm(cmd.h, cmd.w); break;
-    case SCRIPT_KEY: render(app), *quit = react(app, app_key(app, cmd.key)) & REACT_QUIT, app_wait_update(app); break;
-    case SCRIPT_KEYS:
-        for (const char *c = cmd.text; *c && !*quit; c++)
-            render(app), *quit = react(app, app_key(app, (unsigned char)*c)) & REACT_QUIT, app_wait_update(app);
-        break;
-    case SCRIPT_CLICK: render(app), app_click(app, cmd.y, cmd.x); break;
-    case SCRIPT_WHEEL: render(app), app_wheel(app, cmd.y, cmd.x, cmd.w); break;
-    case SCRIPT_DUMP: dump(app, ++*dumps); break;
-    case SCRIPT_NONE: break;
-    }
-    return true;
-}
-
-static bool run_script(App *app, const char *path, Error *err)
-{
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return error_set(err, "%s: cannot open the script", path);
-    /* Whole lines of any length: a fixed buffer would split a long line, and its tail (of a
-     * comment, say) would run as a command of its own. */
-    char *line = NULL;
-    size_t cap = 0;
-    int line_no = 0, dumps = 0;
-    bool ok = true, quit = false;
-    while (ok && !quit && getline(&line, &cap, fp) >= 0)
-        ok = run_script_line(app, line, path, ++line_no, &dumps, &quit, err);
-    if (ok && !quit && !feof(fp))
-        ok = errno == ENOMEM ? error_nomem(err) : error_set_code(err, ERROR_IO, "%s: read error", path);
-    free(line);
-    fclose(fp);
-    return ok;
-}
-
 /* Until the traces are in: a progress bar with the rate and what is left. */
 static void draw_progress(App *app, const LoadStatus *st)
 {
@@ -165,19 +124,87 @@ static void append_warning(App *app, const Loader *loader)
              w->n > 1 ? " (and more: traceaid stats lists them)" : "");
 }
 
-/* Follows the loader: the traces when they are in, the scores when they are. Returns false
- * when the loading ended without traces. */
-static bool follow_loader(App *app, Loader *loader, bool has_model, bool *app_ready, Error *err)
+/* Where the explorer is with the loader. */
+typedef struct Follow {
+    bool app_ready;             /* the app shows a scored set: the preview or the whole */
+    bool previewing;            /* the preview */
+    bool stopped;               /* the whole trace failed or was cancelled: the preview stays */
+    bool timing;                /* rates and times on the status line (not in scripts) */
+} Follow;
+
+static void say_scored(App *app, const Loader *loader)
+{
+    int len = snprintf(app->message, sizeof app->message, "scored in %.2f s", loader->scored.seconds);
+    if (loader->truth_note[0] && len > 0 && (size_t)len < sizeof app->message)
+        len += snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", loader->truth_note);
+    if (app->marks_note[0] && len > 0 && (size_t)len < sizeof app->message)
+        snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", app->marks_note);
+    append_warning(app, loader);
+}
+
+/* The whole trace is in, and scored when it will be (or its scoring ended without scores). */
+static bool whole_done(const LoadStatus *st, bool has_model)
+{
+    return st->traces_ready && (!has_model || st->scores_ready || st->stage == LOAD_FAILED || st->stage == LOAD_CANCELLED);
+}
+
+static void show_preview(App *app, Loader *loader, bool has_model, Follow *f)
+{
+    f->app_ready = f->previewing = true;
+    app->scored = &loader->preview;
+    app->truths = &loader->preview_truth;
+    app->has_model = has_model;
+    app->focus = has_model ? PANE_CHART : PANE_TIMELINE;
+    app_open_marks(app);
+}
+
+/* The preview while the rest loads; the whole in its place once in. */
+static void follow_preview(App *app, Loader *loader, bool has_model, Follow *f, const LoadStatus *st)
+{
+    if (!whole_done(st, has_model)) {
+        bool failed = st->stage == LOAD_FAILED || st->stage == LOAD_CANCELLED;
+        if (failed && !f->stopped)
+            snprintf(app->message, sizeof app->message, "loading %s: the first %.1f%% of the trace only%s%.150s",
+                     st->stage == LOAD_CANCELLED ? "cancelled" : "failed",
+                     st->bytes_total ? 100.0 * (double)st->preview_bytes / (double)st->bytes_total : 100.0,
+                     st->stage == LOAD_FAILED ? ": " : "", st->stage == LOAD_FAILED ? st->err.msg : "");
+        else if (!failed)
+            preview_message(loader, st, f->timing, app->message, sizeof app->message);
+        f->stopped = failed;
+        return;
+    }
+    f->previewing = false;
+    app->has_model = has_model && st->scores_ready;
+    if (!app->has_model && app->focus == PANE_CHART)
+        app->focus = PANE_TIMELINE;
+    preview_swap(app, loader);
+    if (app->has_model)
+        say_scored(app, loader);
+    else if (has_model)
+        snprintf(app->message, sizeof app->message, "scoring %s: the events alone", st->stage == LOAD_CANCELLED ? "cancelled" : "failed");
+    else
+        snprintf(app->message, sizeof app->message, "%s", loader->truth_note), append_warning(app, loader);
+}
+
+/* Follows the loader: the preview when there is one, the traces when they are in, the scores
+ * when they are. Returns false when the loading ended without traces. */
+static bool follow_loader(App *app, Loader *loader, bool has_model, Follow *f, Error *err)
 {
     LoadStatus st = loader_status(loader);
+    if (!f->app_ready && st.preview_ready && !whole_done(&st, has_model))
+        show_preview(app, loader, has_model, f);
+    if (f->previewing) {
+        follow_preview(app, loader, has_model, f, &st);
+        return true;
+    }
     if (!st.traces_ready && (st.stage == LOAD_FAILED || st.stage == LOAD_CANCELLED)) {
         *err = st.err;
         if (st.stage == LOAD_CANCELLED)
             error_set_code(err, ERROR_INTERRUPTED, "cancelled");
         return false;
     }
-    if (st.traces_ready && !*app_ready) {
-        *app_ready = true;
+    if (st.traces_ready && !f->app_ready) {
+        f->app_ready = true;
         app->focus = PANE_TIMELINE;
         app->truths = loader->truths;
         snprintf(app->message, sizeof app->message, "%s", has_model ? "scoring... (Esc cancels)" : loader->truth_note);
@@ -188,18 +215,109 @@ static bool follow_loader(App *app, Loader *loader, bool has_model, bool *app_re
     if (st.scores_ready && has_model && !app->has_model) {
         app->has_model = true;
         app->focus = PANE_CHART;
-        int len = snprintf(app->message, sizeof app->message, "scored in %.2f s", loader->scored.seconds);
-        if (loader->truth_note[0] && len > 0 && (size_t)len < sizeof app->message)
-            len += snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", loader->truth_note);
-        if (app->marks_note[0] && len > 0 && (size_t)len < sizeof app->message)
-            snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", app->marks_note);
-        append_warning(app, loader);
+        say_scored(app, loader);
     }
     if (has_model && !app->has_model && (st.stage == LOAD_FAILED || st.stage == LOAD_CANCELLED))
         snprintf(app->message, sizeof app->message, "scoring %s: the events alone", st.stage == LOAD_CANCELLED ? "cancelled" : "failed");
-    if (!*app_ready)
+    if (!f->app_ready)
         draw_progress(app, &st);
     return true;
+}
+
+/* A script's run: the explorer, the loader it follows, and where the script is. */
+typedef struct ScriptRun {
+    App *app;
+    Loader *loader;
+    bool has_model;
+    Follow follow;
+    int dumps;
+    bool quit;
+} ScriptRun;
+
+/* The status line a script sees: no timing, so its screens repeat. */
+static void script_message(App *app, const Loader *loader)
+{
+    snprintf(app->message, sizeof app->message, "%s", loader->truth_note);
+    if (app->marks_note[0]) /* rows of a marks file that did not apply */
+        snprintf(app->message, sizeof app->message, "%s", app->marks_note);
+    append_warning(app, loader);
+}
+
+/* The whole trace loaded and scored (a script's commands see it unless `wait preview` came
+ * first). */
+static bool script_wait_loaded(ScriptRun *run, Error *err)
+{
+    if (run->follow.app_ready && !run->follow.previewing)
+        return true;
+    loader_release(run->loader);
+    loader_join(run->loader);
+    bool ok = follow_loader(run->app, run->loader, run->has_model, &run->follow, err) &&
+              (run->has_model == run->app->has_model || error_set(err, "%s", loader_status(run->loader).err.msg));
+    script_message(run->app, run->loader);
+    return ok;
+}
+
+/* The preview, when the trace is big enough for one (TRACEAID_PREVIEW_BYTES); else the whole. */
+static bool script_wait_preview(ScriptRun *run, Error *err)
+{
+    if (run->follow.app_ready)
+        return true;
+    LoadStatus st = loader_wait_preview(run->loader);
+    if (!st.preview_ready)
+        return script_wait_loaded(run, err);
+    return follow_loader(run->app, run->loader, run->has_model, &run->follow, err);
+}
+
+/* A script draws the screen before each key, click and wheel, as the user would see it; a key
+ * that quits ends the script. */
+static bool run_script_line(ScriptRun *run, char *line, const char *path, int line_no, Error *err)
+{
+    ScriptCommand cmd;
+    if (!script_parse_line(line, &cmd))
+        return error_set(err, "%s:%d: expected size WxH, key NAME, keys TEXT, click X Y, wheel [COL] ROW up|down, "
+                         "wait preview|loaded or dump", path, line_no);
+    App *app = run->app;
+    if (cmd.kind == SCRIPT_WAIT)
+        return strcmp(cmd.text, "preview") == 0 ? script_wait_preview(run, err) : script_wait_loaded(run, err);
+    if (cmd.kind != SCRIPT_NONE && !run->follow.app_ready && !script_wait_loaded(run, err))
+        return false;
+    switch (cmd.kind) {
+    case SCRIPT_SIZE: resizeterm(cmd.h, cmd.w); break;
+    case SCRIPT_KEY: render(app), run->quit = react(app, app_key(app, cmd.key)) & REACT_QUIT, app_wait_update(app); break;
+    case SCRIPT_KEYS:
+        for (const char *c = cmd.text; *c && !run->quit; c++)
+            render(app), run->quit = react(app, app_key(app, (unsigned char)*c)) & REACT_QUIT, app_wait_update(app);
+        break;
+    case SCRIPT_CLICK: render(app), app_click(app, cmd.y, cmd.x); break;
+    case SCRIPT_WHEEL: render(app), app_wheel(app, cmd.y, cmd.x, cmd.w); break;
+    case SCRIPT_DUMP: dump(app, ++run->dumps); break;
+    case SCRIPT_WAIT: case SCRIPT_NONE: break;
+    }
+    return true;
+}
+
+static bool run_script(ScriptRun *run, const char *path, Error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return error_set(err, "%s: cannot open the script", path);
+    /* Whole lines of any length: a fixed buffer would split a long line, and its tail (of a
+     * comment, say) would run as a command of its own. */
+    char *line = NULL;
+    size_t cap = 0;
+    int line_no = 0;
+    bool ok = true;
+    while (ok && !run->quit && getline(&line, &cap, fp) >= 0)
+        ok = run_script_line(run, line, path, ++line_no, err);
+    if (ok && !run->quit && !feof(fp))
+        ok = errno == ENOMEM ? error_nomem(err) : error_set_code(err, ERROR_IO, "%s: read error", path);
+    free(line);
+    fclose(fp);
+    /* A script of comments alone still loads everything, as it always did; one that ended over
+     * the preview leaves the rest unread. */
+    if (ok && !run->follow.app_ready)
+        ok = script_wait_loaded(run, err);
+    return ok;
 }
 
 /* Ctrl-C or SIGTERM: the loop ends, the worker is told to stop, and explorer_run restores the
@@ -213,7 +331,7 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelF
     mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
     set_escdelay(25); /* Esc alone, not the start of an escape sequence, after 25 ms */
-    bool app_ready = false;
+    Follow follow = {.timing = true};
     LoadStage last_stage = LOAD_TRACES;
     Reaction pending = REACT_VIEW; /* what to draw before waiting for the next key */
     while (!(pending & REACT_QUIT)) {
@@ -227,8 +345,9 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelF
         /* Poll the loader while it works; idle, still wake now and then for the signal flag: a
          * signal taken by another thread (OpenBLAS's) does not interrupt getch. */
         timeout(busy ? 100 : 250);
-        if (!follow_loader(app, loader, has_model, &app_ready, err))
+        if (!follow_loader(app, loader, has_model, &follow, err))
             return false;
+        bool app_ready = follow.app_ready;
         if (busy || st.stage != last_stage) /* the progress, or what the loader brought */
             pending |= REACT_VIEW;
         if (app_ready)
@@ -324,16 +443,10 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
     bool ok = screen != NULL || error_set(err, "cannot start the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
     if (ok) {
         ok = start_theme(&app, opt->theme, err);
-        if (ok && opt->script) { /* scripts see everything loaded, so their screens repeat */
-            loader_join(loader);
-            bool ready = false;
-            ok = follow_loader(&app, loader, has_model, &ready, err) && (has_model == app.has_model ||
-                 error_set(err, "%s", loader_status(loader).err.msg));
-            snprintf(app.message, sizeof app.message, "%s", loader->truth_note); /* no timing: screens repeat */
-            if (app.marks_note[0]) /* rows of a marks file that did not apply */
-                snprintf(app.message, sizeof app.message, "%s", app.marks_note);
-            append_warning(&app, loader);
-            ok = ok && run_script(&app, opt->script, err);
+        if (ok && opt->script) { /* scripts see each stage whole, so their screens repeat */
+            ScriptRun run = {.app = &app, .loader = loader, .has_model = has_model};
+            ok = run_script(&run, opt->script, err);
+            loader_cancel(loader); /* a script that ended over the preview, or failed */
         } else if (ok) {
             ok = run_terminal(&app, loader, has_model, stop, err);
         }

@@ -44,6 +44,12 @@ bool script_parse_line(char *line, ScriptCommand *cmd)
         cmd->w = strcmp(dir, "up") == 0 ? -3 : 3;
         return (cmd->kind = SCRIPT_WHEEL);
     }
+    /* wait preview: the screens over a big trace's head, the rest held back; wait loaded: the
+     * whole trace (what any other command first waits for) */
+    if (strcmp(line, "wait") == 0 && arg && (strcmp(arg, "preview") == 0 || strcmp(arg, "loaded") == 0)) {
+        cmd->text = arg;
+        return (cmd->kind = SCRIPT_WAIT);
+    }
     if (strcmp(line, "dump") == 0 && !arg)
         return (cmd->kind = SCRIPT_DUMP);
     return false;
