@@ -130,6 +130,8 @@ typedef struct Follow {
     bool previewing;            /* the preview */
     bool stopped;               /* the whole trace failed or was cancelled: the preview stays */
     bool timing;                /* rates and times on the status line (not in scripts) */
+    char said[256];             /* the preview's last status line: a key's word stays until the next key */
+    struct UpdateSource *update_src;    /* U's, put back with the whole trace (the head is no source) */
 } Follow;
 
 static void say_scored(App *app, const Loader *loader)
@@ -155,7 +157,10 @@ static void show_preview(App *app, Loader *loader, bool has_model, Follow *f)
     app->truths = &loader->preview_truth;
     app->has_model = has_model;
     app->focus = has_model ? PANE_CHART : PANE_TIMELINE;
+    f->update_src = app->update_src;
+    app->update_src = NULL; /* U would score the whole in the head's place: with the whole only */
     app_open_marks(app);
+    app->message[0] = '\0';
 }
 
 /* The preview while the rest loads; the whole in its place once in. */
@@ -168,12 +173,15 @@ static void follow_preview(App *app, Loader *loader, bool has_model, Follow *f, 
                      st->stage == LOAD_CANCELLED ? "cancelled" : "failed",
                      st->bytes_total ? 100.0 * (double)st->preview_bytes / (double)st->bytes_total : 100.0,
                      st->stage == LOAD_FAILED ? ": " : "", st->stage == LOAD_FAILED ? st->err.msg : "");
-        else if (!failed)
+        else if (!failed && (!app->message[0] || strcmp(app->message, f->said) == 0)) {
             preview_message(loader, st, f->timing, app->message, sizeof app->message);
+            snprintf(f->said, sizeof f->said, "%s", app->message);
+        }
         f->stopped = failed;
         return;
     }
     f->previewing = false;
+    app->update_src = f->update_src;
     app->has_model = has_model && st->scores_ready;
     if (!app->has_model && app->focus == PANE_CHART)
         app->focus = PANE_TIMELINE;

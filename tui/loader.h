@@ -70,7 +70,7 @@ LoadStatus loader_wait_preview(Loader *l);
 /* Frees the preview, once the explorer shows the whole trace instead. */
 void loader_drop_preview(Loader *l);
 /* The head a preview is made of for a file of size bytes: TRACEAID_PREVIEW_BYTES (tests set a
- * small one), else 16 MB; 0 when the file is too small to need one. */
+ * small one), else 4 MB; 0 when the file is too small to need one. */
 uint64_t loader_preview_bytes(uint64_t size);
 LoadStatus loader_status(Loader *l);
 void loader_cancel(Loader *l);
