@@ -154,7 +154,7 @@ static void show_preview(App *app, Loader *loader, bool has_model, Follow *f)
 {
     f->app_ready = f->previewing = true;
     app->scored = &loader->preview;
-    app->truths = &loader->preview_truth;
+    app->truths = NULL; /* until it is read (follow_preview) */
     app->has_model = has_model;
     app->focus = has_model ? PANE_CHART : PANE_TIMELINE;
     f->update_src = app->update_src;
@@ -166,6 +166,10 @@ static void show_preview(App *app, Loader *loader, bool has_model, Follow *f)
 /* The preview while the rest loads; the whole in its place once in. */
 static void follow_preview(App *app, Loader *loader, bool has_model, Follow *f, const LoadStatus *st)
 {
+    if (st->preview_truth_ready && !app->truths && !whole_done(st, has_model)) {
+        app->truths = &loader->preview_truth;
+        app->truth_marks.valid = false;
+    }
     if (!whole_done(st, has_model)) {
         bool failed = st->stage == LOAD_FAILED || st->stage == LOAD_CANCELLED;
         if (failed && !f->stopped)

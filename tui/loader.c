@@ -162,8 +162,6 @@ static bool make_preview(Loader *l, const TraceOptions *whole_opt)
     close(fd);
     if (ok && !l->input_labels)
         scored_set_label_by_names(&l->preview);
-    if (ok)
-        load_truth(l, &l->preview_truth, &l->preview.set.traces[0]);
     ok = ok && (!l->model.path || scored_set_score(&l->preview, &l->cancel, &err));
     if (!ok)
         return false;
@@ -172,6 +170,11 @@ static bool make_preview(Loader *l, const TraceOptions *whole_opt)
     l->status.preview_bytes = copied;
     l->status.preview_s = clock_seconds() - l->start;
     pthread_cond_broadcast(&l->changed);
+    pthread_mutex_unlock(&l->lock);
+    /* the truth beside a 100M-event trace takes most of a second to read: shown a moment later */
+    load_truth(l, &l->preview_truth, &l->preview.set.traces[0]);
+    pthread_mutex_lock(&l->lock);
+    l->status.preview_truth_ready = true;
     pthread_mutex_unlock(&l->lock);
     return true;
 }

@@ -13,6 +13,7 @@ typedef enum LoadStage { LOAD_TRACES, LOAD_SCORING, LOAD_DONE, LOAD_FAILED, LOAD
 typedef struct LoadStatus {
     LoadStage stage;
     bool preview_ready;         /* the preview (the head of a big text trace, scored) may be read */
+    bool preview_truth_ready;   /* and the truth beside it (read after, as a big one takes long) */
     bool past_preview;          /* the worker made its preview or found none to make */
     bool traces_ready;          /* the traces may be read (they no longer change) */
     bool scores_ready;          /* and the model's outcomes and scores */
