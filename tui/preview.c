@@ -7,7 +7,7 @@
 #include "../io/format.h"
 #include "marks_keys.h"
 
-void preview_message(const Loader *l, const LoadStatus *st, bool timing, char *out, size_t size)
+void preview_message(Loader *l, const LoadStatus *st, bool timing, char *out, size_t size)
 {
     const Trace *head = &l->preview.set.traces[0];
     char events[32];
