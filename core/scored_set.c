@@ -5,6 +5,7 @@
 
 #include "../io/clock.h"
 #include "model_templates.h"
+#include "score_parts.h"
 #include "model_vocab.h"
 
 /* --score and --smooth at score time; a threshold set for other scores no longer holds. */
@@ -53,36 +54,65 @@ bool model_request_load(const ModelRequest *req, Model *m, Error *err)
     return true;
 }
 
-static void count_unknown(ScoredSet *s, size_t i)
+/* The scores of every segment, zero until scored, with the threshold they will be flagged
+ * against: what a reader may look at while the parts are scored. */
+static bool begin_scores(Scores *sc, size_t n_events, const Calibration *cal, Error *err)
 {
-    int n_keys;
-    model_key_names(&s->model, &n_keys);
-    const Trace *t = &s->set.traces[i];
-    for (size_t e = 0; e < t->n_events; e++)
-        s->unknown[i] += t->key_id[e] >= (uint32_t)n_keys;
+    memset(sc, 0, sizeof *sc);
+    if (cal->segment < 1)
+        return error_set(err, "the segment length must be at least 1 event");
+    sc->segment_len = (size_t)cal->segment;
+    sc->n_events = n_events;
+    sc->n_segments = (n_events + sc->segment_len - 1) / sc->segment_len;
+    sc->rule = cal->score;
+    sc->smooth = cal->smooth;
+    sc->has_threshold = cal->calibrated;
+    sc->threshold = cal->calibrated ? cal->threshold : 0.0f;
+    sc->predicted = calloc(sc->n_segments + 1, sizeof *sc->predicted);
+    sc->missed = calloc(sc->n_segments + 1, sizeof *sc->missed);
+    sc->rate = calloc(sc->n_segments + 1, sizeof *sc->rate);
+    sc->score = calloc(sc->n_segments + 1, sizeof *sc->score);
+    sc->flagged = calloc(sc->n_segments + 1, sizeof *sc->flagged);
+    if (!sc->predicted || !sc->missed || !sc->rate || !sc->score || !sc->flagged)
+        return error_set_code(err, ERROR_NOMEM, "out of memory for %zu segments", sc->n_segments);
+    return true;
 }
 
-bool scored_set_score(ScoredSet *s, const CancelFlag *cancel, Error *err)
+bool scored_set_score_begin(ScoredSet *s, Error *err)
 {
-    double start = clock_seconds();
+    if (s->score_begun)
+        return true;
     size_t n = s->set.n_traces;
     s->outcomes = calloc(n + 1, sizeof *s->outcomes);
     s->scores = calloc(n + 1, sizeof *s->scores);
     s->unknown = calloc(n + 1, sizeof *s->unknown);
     s->sessions = calloc(n + 1, sizeof *s->sessions);
-    if (!s->outcomes || !s->scores || !s->unknown || !s->sessions)
+    s->scored_events = calloc(n + 1, sizeof *s->scored_events);
+    if (!s->outcomes || !s->scores || !s->unknown || !s->sessions || !s->scored_events)
         return error_set_code(err, ERROR_NOMEM, "out of memory");
+    s->score_begun = true;
     const Calibration *cal = model_calibration(&s->model);
     for (size_t i = 0; i < n; i++) {
         const Trace *t = &s->set.traces[i];
-        count_unknown(s, i);
-        if (!model_outcomes(&s->model, t, 0, t->n_events, &s->outcomes[i], cancel, err) ||
-            !scores_compute_rule(&s->scores[i], &s->outcomes[i], (size_t)cal->segment, cal->score, cal->smooth, err) ||
-            !session_verdicts_compute(&s->sessions[i], &s->model, t, &s->outcomes[i], err))
+        atomic_init(&s->scored_events[i], 0);
+        if (!event_outcomes_init(&s->outcomes[i], t->n_events, err) ||
+            !begin_scores(&s->scores[i], t->n_events, cal, err))
             return error_prefix(err, "%s: ", t->path);
-        if (cal->calibrated)
-            scores_set_threshold(&s->scores[i], cal->threshold);
     }
+    return true;
+}
+
+size_t scored_set_final_segments(const ScoredSet *s, size_t i, size_t n)
+{
+    const Scores *sc = &s->scores[i];
+    return n >= sc->n_events ? sc->n_segments : n / sc->segment_len;
+}
+
+bool scored_set_score(ScoredSet *s, const CancelFlag *cancel, Error *err)
+{
+    double start = clock_seconds();
+    if (!scored_set_score_begin(s, err) || !score_parts_run(s, cancel, err))
+        return false;
     s->seconds = clock_seconds() - start;
     return true;
 }
@@ -90,6 +120,8 @@ bool scored_set_score(ScoredSet *s, const CancelFlag *cancel, Error *err)
 bool scored_set_open(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, Error *err)
 {
     memset(s, 0, sizeof *s);
+    pthread_mutex_init(&s->progress_lock, NULL);
+    s->threads = (int)(tr->opt.threads > 256 ? 256 : tr->opt.threads);
     trace_set_init(&s->set);
     if (req->path) {
         if (!model_request_load(req, &s->model, err))
@@ -132,9 +164,11 @@ void scored_set_free(ScoredSet *s)
     free(s->outcomes);
     free(s->scores);
     free(s->unknown);
+    free(s->scored_events);
     trace_set_free(&s->set);
     if (s->model_loaded)
         model_free(&s->model);
+    pthread_mutex_destroy(&s->progress_lock);
     memset(s, 0, sizeof *s);
 }
 

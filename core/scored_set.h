@@ -4,6 +4,9 @@
 #ifndef TRACEAID_SCORED_SET_H
 #define TRACEAID_SCORED_SET_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "../io/cancel.h"
 #include "../io/trace_set.h"
 #include "../model/model.h"
@@ -26,6 +29,17 @@ typedef struct TraceRequest {
 /* What a trace is known to be, for counting the sessions flagged as eval does. */
 typedef enum TraceLabel { TRACE_UNLABELLED, TRACE_NORMAL, TRACE_ABNORMAL } TraceLabel;
 
+/* Scoring's progress: events of every trace scored so far, of total. Called from the scoring
+ * threads, one call at a time (under the set's progress lock, so scored only grows), after a
+ * part is scored, at most every SCORED_SET_PROGRESS_SECONDS, and always once with scored ==
+ * total when every part is. It must be quick and not touch the set. */
+typedef void (*ScoreProgress)(size_t scored, size_t total, void *ctx);
+#define SCORED_SET_PROGRESS_SECONDS 0.2
+
+/* Events per part when TRACEAID_SCORE_PART does not say: a scoring thread's work memory is
+ * bounded by a part (plus the model's window), whatever the trace's length. */
+#define SCORED_SET_PART_EVENTS ((size_t)1 << 20)
+
 typedef struct ScoredSet {
     Model model;
     TraceSet set;
@@ -39,6 +53,23 @@ typedef struct ScoredSet {
     bool model_loaded;
     char templates[4096];       /* the model's templates file (core/model_templates.h), or "" */
     double seconds;             /* spent scoring, loading excluded */
+
+    /* Streaming. Scoring cuts each trace into parts scored on `threads` threads (from the
+     * TraceRequest's opt.threads; 0: every core), giving the outcomes one pass over the trace
+     * gives. scored_set_score_begin allocates outcomes, scores (every segment, zero) and
+     * scored_events before any part is scored, so another thread may read while scoring goes
+     * on: for trace i, after n = atomic_load(&scored_events[i]) (acquire), events [0, n) have
+     * their final outcomes and segments [0, scored_set_final_segments(s, i, n)) their final
+     * predicted, missed, rate, score and flagged. A segment's smoothed score reads its
+     * neighbours within the smoothing radius, so it is final only once they are scored: n runs
+     * that many segments behind the scored parts, and reaches n_events at the end. unknown,
+     * sessions and n_flagged hold once scored_set_score has returned. */
+    int threads;
+    ScoreProgress progress;     /* NULL: none */
+    void *progress_ctx;
+    atomic_size_t *scored_events; /* per trace */
+    pthread_mutex_t progress_lock;
+    bool score_begun;
 } ScoredSet;
 
 /* Loads the model req names with its overrides applied (top-g, segment, score rule, smoothing);
@@ -50,7 +81,11 @@ bool model_request_load(const ModelRequest *req, Model *m, Error *err);
 bool scored_set_open(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, Error *err);
 bool scored_set_add_traces(ScoredSet *s, const TraceInput *inputs, size_t n_inputs, const TraceOptions *opt,
                            Error *err);
+/* Allocates what scoring fills in (see Streaming above); scored_set_score does it when not done. */
+bool scored_set_score_begin(ScoredSet *s, Error *err);
 bool scored_set_score(ScoredSet *s, const CancelFlag *cancel, Error *err);
+/* The leading segments of trace i final once scored_events[i] is n. */
+size_t scored_set_final_segments(const ScoredSet *s, size_t i, size_t n);
 /* All three. */
 bool scored_set_load(ScoredSet *s, const ModelRequest *req, const TraceRequest *tr, const TraceInput *inputs,
                      size_t n_inputs, const CancelFlag *cancel, Error *err);
