@@ -31,6 +31,27 @@ static void screen_preview(void **state)
     env_restore("TRACEAID_PREVIEW_BYTES", old);
 }
 
+/* The chart filling in as the whole trace's scores come, scored in small parts. */
+static void screen_preview_filling(void **state)
+{
+    (void)state;
+    char *old = env_set("TRACEAID_PREVIEW_BYTES", "300000"), *old_part = env_set("TRACEAID_SCORE_PART", "2000");
+    screens_on("preview_filling", trace, true);
+    env_restore("TRACEAID_SCORE_PART", old_part);
+    env_restore("TRACEAID_PREVIEW_BYTES", old);
+}
+
+/* `wait scored` past the whole trace's end: the whole trace, as `wait loaded` gives. */
+static void waiting_past_the_end_gives_the_whole(void **state)
+{
+    (void)state;
+    RunResult r = run_with_preview("300000", trace, write_text("s.script", "wait preview\nwait scored 999999\ndump\n"));
+    assert_status(r, 0);
+    assert_contains(r.out, "20,000 events");
+    assert_null(strstr(r.out, "scored so far"));
+    run_result_free(&r);
+}
+
 /* Without `wait preview` a script sees the whole trace, as it always did. */
 static void scripts_wait_for_the_whole_trace(void **state)
 {
@@ -38,7 +59,7 @@ static void scripts_wait_for_the_whole_trace(void **state)
     RunResult r = run_with_preview("300000", trace, write_text("dump.script", "dump\n"));
     assert_status(r, 0);
     assert_contains(r.out, "20,000 events");
-    assert_null(strstr(r.out, "loading the rest"));
+    assert_null(strstr(r.out, "the rest loading"));
     run_result_free(&r);
 }
 
@@ -49,7 +70,7 @@ static void small_trace_has_no_preview(void **state)
     RunResult r = run_with_preview("700000", trace, write_text("p.script", "wait preview\ndump\n"));
     assert_status(r, 0);
     assert_contains(r.out, "20,000 events");
-    assert_null(strstr(r.out, "loading the rest"));
+    assert_null(strstr(r.out, "the rest loading"));
     run_result_free(&r);
 }
 
@@ -63,7 +84,7 @@ static void compressed_trace_has_no_preview(void **state)
     RunResult r = run_with_preview("3000", test_path("fifo-ls.csv.gz"), write_text("p.script", "wait preview\ndump\n"));
     assert_status(r, 0);
     assert_contains(r.out, "20,000 events");
-    assert_null(strstr(r.out, "loading the rest"));
+    assert_null(strstr(r.out, "the rest loading"));
     run_result_free(&r);
 }
 
@@ -95,6 +116,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(screen_preview),
+        cmocka_unit_test(screen_preview_filling),
+        cmocka_unit_test(waiting_past_the_end_gives_the_whole),
         cmocka_unit_test(scripts_wait_for_the_whole_trace),
         cmocka_unit_test(small_trace_has_no_preview),
         cmocka_unit_test(compressed_trace_has_no_preview),

@@ -130,6 +130,7 @@ typedef struct Follow {
     bool previewing;            /* the preview */
     bool stopped;               /* the whole trace failed or was cancelled: the preview stays */
     bool timing;                /* rates and times on the status line (not in scripts) */
+    bool filling_fixed;         /* a script's `wait scored N`: the chart as far as N, not further */
     char said[256];             /* the preview's last status line: a key's word stays until the next key */
     struct UpdateSource *update_src;    /* U's, put back with the whole trace (the head is no source) */
 } Follow;
@@ -164,8 +165,20 @@ static void show_preview(App *app, Loader *loader, bool has_model, Follow *f)
 }
 
 /* The preview while the rest loads; the whole in its place once in. */
+/* The whole trace's scores so far in the chart, as far as its first events (SIZE_MAX: all
+ * those scored); the status line says how far. */
+static void fill_chart(App *app, Loader *loader, size_t events)
+{
+    size_t scored = loader_scored_events(loader);
+    scored = scored < events ? scored : events;
+    app->filling = &loader->scored.scores[0];
+    app->filling_done = loader_final_segments(loader, scored);
+}
+
 static void follow_preview(App *app, Loader *loader, bool has_model, Follow *f, const LoadStatus *st)
 {
+    if (has_model && st->traces_ready && st->stage == LOAD_SCORING && !f->filling_fixed)
+        fill_chart(app, loader, SIZE_MAX);
     if (st->preview_truth_ready && !app->truths && !whole_done(st, has_model)) {
         app->truths = &loader->preview_truth;
         app->truth_marks.valid = false;
@@ -178,7 +191,7 @@ static void follow_preview(App *app, Loader *loader, bool has_model, Follow *f, 
                      st->bytes_total ? 100.0 * (double)st->preview_bytes / (double)st->bytes_total : 100.0,
                      st->stage == LOAD_FAILED ? ": " : "", st->stage == LOAD_FAILED ? st->err.msg : "");
         else if (!failed && (!app->message[0] || strcmp(app->message, f->said) == 0)) {
-            preview_message(loader, st, f->timing, app->message, sizeof app->message);
+            preview_message(loader, st, f->timing, SIZE_MAX, app->message, sizeof app->message);
             snprintf(f->said, sizeof f->said, "%s", app->message);
         }
         f->stopped = failed;
@@ -186,6 +199,7 @@ static void follow_preview(App *app, Loader *loader, bool has_model, Follow *f, 
     }
     f->previewing = false;
     app->update_src = f->update_src;
+    app->filling = NULL;
     app->has_model = has_model && st->scores_ready;
     if (!app->has_model && app->focus == PANE_CHART)
         app->focus = PANE_TIMELINE;
@@ -280,6 +294,19 @@ static bool script_wait_preview(ScriptRun *run, Error *err)
     return follow_loader(run->app, run->loader, run->has_model, &run->follow, err);
 }
 
+/* The head's chart filled in as far as the whole trace's first events: fixed there, so the
+ * screens repeat. Over no head (a small trace): the whole trace. */
+static bool script_wait_scored(ScriptRun *run, size_t events, Error *err)
+{
+    if (!run->follow.previewing || !loader_wait_scored(run->loader, events))
+        return script_wait_loaded(run, err);
+    run->follow.filling_fixed = true;
+    fill_chart(run->app, run->loader, events);
+    LoadStatus st = loader_status(run->loader);
+    preview_message(run->loader, &st, false, events, run->app->message, sizeof run->app->message);
+    return true;
+}
+
 /* A script draws the screen before each key, click and wheel, as the user would see it; a key
  * that quits ends the script. */
 static bool run_script_line(ScriptRun *run, char *line, const char *path, int line_no, Error *err)
@@ -287,8 +314,10 @@ static bool run_script_line(ScriptRun *run, char *line, const char *path, int li
     ScriptCommand cmd;
     if (!script_parse_line(line, &cmd))
         return error_set(err, "%s:%d: expected size WxH, key NAME, keys TEXT, click X Y, wheel [COL] ROW up|down, "
-                         "wait preview|loaded or dump", path, line_no);
+                         "wait preview|loaded|scored N or dump", path, line_no);
     App *app = run->app;
+    if (cmd.kind == SCRIPT_WAIT && strcmp(cmd.text, "scored") == 0)
+        return script_wait_scored(run, (size_t)cmd.x, err);
     if (cmd.kind == SCRIPT_WAIT)
         return strcmp(cmd.text, "preview") == 0 ? script_wait_preview(run, err) : script_wait_loaded(run, err);
     if (cmd.kind != SCRIPT_NONE && !run->follow.app_ready && !script_wait_loaded(run, err))

@@ -215,6 +215,12 @@ static void *work(void *arg)
     if (!l->input_labels)
         scored_set_label_by_names(&l->scored);
     bool scoring = l->model.path != NULL;
+    /* the scores' arrays before the traces are said to be in: the explorer draws the segments
+     * scored so far (the chart fills in) */
+    if (scoring && !scored_set_score_begin(&l->scored, &err)) {
+        publish(l, LOAD_FAILED, true, false, &err);
+        return NULL;
+    }
     publish(l, scoring ? LOAD_SCORING : LOAD_DONE, true, false, NULL);
     if (!scoring)
         return NULL;
@@ -294,6 +300,31 @@ LoadStatus loader_wait_preview(Loader *l)
         pthread_cond_wait(&l->changed, &l->lock);
     pthread_mutex_unlock(&l->lock);
     return loader_status(l);
+}
+
+size_t loader_scored_events(Loader *l)
+{
+    LoadStatus st = loader_status(l); /* under the lock: scoring begun is seen with its arrays */
+    bool begun = st.traces_ready && l->model.path && l->scored.set.n_traces > 0 && l->scored.scored_events;
+    return begun ? atomic_load(&l->scored.scored_events[0]) : 0;
+}
+
+size_t loader_final_segments(Loader *l, size_t events)
+{
+    return events ? scored_set_final_segments(&l->scored, 0, events) : 0;
+}
+
+bool loader_wait_scored(Loader *l, size_t events)
+{
+    loader_release(l);
+    for (;;) {
+        LoadStatus st = loader_status(l);
+        if (st.traces_ready && loader_scored_events(l) >= events)
+            return true;
+        if (st.stage != LOAD_TRACES && st.stage != LOAD_SCORING)
+            return false;
+        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+    }
 }
 
 void loader_drop_preview(Loader *l)

@@ -68,6 +68,13 @@ void loader_release(Loader *l);
 /* Waits until the preview is ready or the worker is past the point of making one (a small file,
  * a binary or compressed one, a failure). */
 LoadStatus loader_wait_preview(Loader *l);
+/* While the whole is scored: events of its first trace scored so far (0 before), and the
+ * segments final once that many are (core/scored_set.h's progress). */
+size_t loader_scored_events(Loader *l);
+size_t loader_final_segments(Loader *l, size_t events);
+/* Scripts: lets a held worker go on and waits until events of the whole trace are scored (true)
+ * or the worker ended first (false). */
+bool loader_wait_scored(Loader *l, size_t events);
 /* Frees the preview, once the explorer shows the whole trace instead. */
 void loader_drop_preview(Loader *l);
 /* The head a preview is made of for a file of size bytes: TRACEAID_PREVIEW_BYTES (tests set a

@@ -7,23 +7,30 @@
 #include "../io/format.h"
 #include "marks_keys.h"
 
-void preview_message(Loader *l, const LoadStatus *st, bool timing, char *out, size_t size)
+void preview_message(Loader *l, const LoadStatus *st, bool timing, size_t scored, char *out, size_t size)
 {
     const Trace *head = &l->preview.set.traces[0];
     char events[32];
     double shown = st->bytes_total ? 100.0 * (double)st->preview_bytes / (double)st->bytes_total : 100;
-    int len = snprintf(out, size, "the first %.1f%% of %s (%s events); loading the rest", shown,
-                       format_basename(head->path), format_count(events, sizeof events, head->n_events));
+    int len = snprintf(out, size, "%s: the first %.1f%% (%s events)", format_basename(head->path), shown,
+                       format_count(events, sizeof events, head->n_events));
+    if (len < 0 || (size_t)len >= size)
+        return;
+    size_t n = st->traces_ready ? l->scored.set.traces[0].n_events : 0;
+    if (n && (st->stage == LOAD_SCORING || scored != SIZE_MAX)) { /* the whole is in: its chart fills in */
+        size_t done = scored != SIZE_MAX ? scored : loader_scored_events(l);
+        snprintf(out + len, size - (size_t)len, "; all in, %.0f%% scored so far%s",
+                 100.0 * (double)(done < n ? done : n) / (double)n, timing ? " (Esc cancels)" : "");
+        return;
+    }
+    len += snprintf(out + len, size - (size_t)len, "; the rest loading");
     if (!timing || len < 0 || (size_t)len >= size)
         return;
     double done = st->bytes_total ? 100.0 * (double)st->bytes_done / (double)st->bytes_total : 0;
     double loading_s = st->elapsed_s - st->preview_s;
     double per_byte = st->preview_bytes ? (double)head->n_events / (double)st->preview_bytes : 0;
     double rate = loading_s > 0 ? (double)st->bytes_done * per_byte / loading_s : 0;
-    if (st->stage == LOAD_SCORING)
-        snprintf(out + len, size - (size_t)len, ": loaded, scoring (Esc cancels)");
-    else
-        snprintf(out + len, size - (size_t)len, ": %.0f%% at %.1fM events/s (Esc cancels)", done, rate / 1e6);
+    snprintf(out + len, size - (size_t)len, ": %.0f%% at %.1fM events/s (Esc cancels)", done, rate / 1e6);
 }
 
 /* The operator's threshold and segment length, set on the preview, set again on the whole. */

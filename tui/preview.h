@@ -6,10 +6,11 @@
 #include "app.h"
 #include "loader.h"
 
-/* The status line over the preview: how much of the file it shows and that the rest is loading;
+/* The status line over the preview: how much of the file it shows and that the rest is loading,
  * with timing (the terminal, not a script, whose screens must repeat) the loading's share and
- * rate, in events a second estimated from the preview's events per byte. */
-void preview_message(Loader *l, const LoadStatus *st, bool timing, char *out, size_t size);
+ * rate, in events a second estimated from the preview's events per byte; once the whole is in,
+ * how much of it is scored (scored events, SIZE_MAX: as far as the loader is). */
+void preview_message(Loader *l, const LoadStatus *st, bool timing, size_t scored, char *out, size_t size);
 
 /* The whole scored set in place of the preview: the cursor, the view, the focused pane, the
  * selected segment, the filter, the bookmarks, a moved threshold and the segment length kept

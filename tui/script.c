@@ -50,6 +50,12 @@ bool script_parse_line(char *line, ScriptCommand *cmd)
         cmd->text = arg;
         return (cmd->kind = SCRIPT_WAIT);
     }
+    /* wait scored N: the head's chart filled in as far as the whole's first N events */
+    int end = 0;
+    if (strcmp(line, "wait") == 0 && arg && sscanf(arg, "scored %d%n", &cmd->x, &end) == 1 && !arg[end] && cmd->x >= 0) {
+        cmd->text = "scored";
+        return (cmd->kind = SCRIPT_WAIT);
+    }
     if (strcmp(line, "dump") == 0 && !arg)
         return (cmd->kind = SCRIPT_DUMP);
     return false;

@@ -10,7 +10,7 @@ typedef enum ScriptKind { SCRIPT_NONE, SCRIPT_SIZE, SCRIPT_KEY, SCRIPT_KEYS, SCR
 typedef struct ScriptCommand {
     ScriptKind kind;        /* NONE: a blank line or a comment */
     int key;                /* KEY */
-    const char *text;       /* KEYS: into the line; WAIT: "preview" or "loaded" */
+    const char *text;       /* KEYS: into the line; WAIT: "preview", "loaded" or "scored" (x events) */
     int x, y, w, h;         /* SIZE w h; CLICK x y; WHEEL x (-1: by the row alone), y and w = lines (+down, -up) */
 } ScriptCommand;
 
