@@ -122,6 +122,79 @@ static void cancel_while_a_fifo_is_silent(void **state)
     close(writer);
 }
 
+/* A held start with a preview of head bytes (TRACEAID_PREVIEW_BYTES). */
+static void start_held(Loader *l, const char *model, const TraceInput *input, const char *head)
+{
+    ModelRequest mr = {.path = model};
+    TraceRequest tr = {0};
+    Error err = {0};
+    char *old = env_set("TRACEAID_PREVIEW_BYTES", head);
+    bool ok = loader_start_held(l, &mr, &tr, input, NULL, 1, &err);
+    LoadStatus st = loader_wait_preview(l); /* the variable is read before the preview is made */
+    env_restore("TRACEAID_PREVIEW_BYTES", old);
+    if (!ok)
+        fail_msg("loader_start_held: %s", err.msg);
+    assert_true(st.past_preview);
+}
+
+/* The head of the file, scored, under the file's name, ready before the rest is read (held);
+ * its event i is the whole trace's event i. */
+static void preview_is_the_head(void **state)
+{
+    (void)state;
+    Loader l;
+    TraceInput input = {.path = small};
+    start_held(&l, FIXTURES_DIR "/flight-small.safetensors", &input, "300000");
+    LoadStatus st = loader_status(&l);
+    assert_true(st.preview_ready);
+    assert_false(st.traces_ready);
+    assert_true(st.preview_bytes > 0 && st.preview_bytes <= 300000);
+    const Trace *head = &l.preview.set.traces[0];
+    assert_string_equal(head->path, small);
+    assert_true(head->n_events > 1000 && head->n_events < 20000);
+    assert_true(l.preview.scores[0].n_segments > 0);
+    loader_release(&l);
+    st = poll_until(&l, finished);
+    assert_int_equal(st.stage, LOAD_DONE);
+    const Trace *whole = &l.scored.set.traces[0];
+    assert_int_equal(whole->n_events, 20000);
+    for (size_t i = 0; i < head->n_events; i++) {
+        assert_int_equal(head->key_id[i], whole->key_id[i]);
+        assert_true(trace_time(head, i) == trace_time(whole, i));
+    }
+    loader_drop_preview(&l);
+    loader_free(&l);
+}
+
+/* A file under twice the head: no preview, the worker goes past at once. */
+static void no_preview_of_a_small_file(void **state)
+{
+    (void)state;
+    Loader l;
+    TraceInput input = {.path = small};
+    start_held(&l, NULL, &input, "1000000");
+    assert_false(loader_status(&l).preview_ready);
+    loader_join(&l); /* joining lets a held worker go on */
+    assert_true(loader_status(&l).traces_ready);
+    assert_int_equal(l.scored.set.traces[0].n_events, 20000);
+    loader_free(&l);
+}
+
+/* Esc over the preview: the held worker wakes and gives up; the preview stays readable. */
+static void cancel_while_held(void **state)
+{
+    (void)state;
+    Loader l;
+    TraceInput input = {.path = small};
+    start_held(&l, NULL, &input, "300000");
+    loader_cancel(&l);
+    LoadStatus st = poll_until(&l, finished);
+    assert_int_equal(st.stage, LOAD_CANCELLED);
+    assert_true(st.preview_ready);
+    assert_true(l.preview.set.traces[0].n_events > 0);
+    loader_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +202,9 @@ int main(void)
         cmocka_unit_test(cancel_while_loading),
         cmocka_unit_test(cancel_while_scoring),
         cmocka_unit_test(cancel_while_a_fifo_is_silent),
+        cmocka_unit_test(preview_is_the_head),
+        cmocka_unit_test(no_preview_of_a_small_file),
+        cmocka_unit_test(cancel_while_held),
     };
     return cmocka_run_group_tests_name("explorer loader", tests, make_traces, NULL);
 }

@@ -387,7 +387,7 @@ static void bad_script_is_refused(void **state)
     (void)state;
     RunResult r = run_traceaid(trace, "--script", write_text("bad.script", "dump\nfly away\n"));
     assert_status(r, 2);
-    assert_contains(r.err, "bad.script:2: expected size WxH, key NAME, keys TEXT, click X Y, wheel [COL] ROW up|down or dump");
+    assert_contains(r.err, "bad.script:2: expected size WxH, key NAME, keys TEXT, click X Y, wheel [COL] ROW up|down, wait preview|loaded|scored N or dump");
     run_result_free(&r);
 }
 

@@ -122,6 +122,11 @@ typedef struct App {
     SegmentStats stats;         /* the statistics pane's, while it shows */
     bool utf8;                  /* the locale's codeset is UTF-8: Unicode block characters */
     const Truth *truths;        /* per trace: the ground truth beside it (path NULL: none) */
+    /* While the whole trace is scored behind its head (tui/preview.h): its scores, final for
+     * the first filling_done segments, which the chart draws in the head's place, the rest as
+     * not yet scored; NULL otherwise. */
+    const Scores *filling;
+    size_t filling_done;
     bool show_traces;           /* the trace list in place of the flagged list (l) */
     size_t trace_row;           /* the trace list's selected row */
     /* The time view (tui/time_pane.c), in the timeline's place while v shows it. */

@@ -37,9 +37,11 @@ static int plot_width(Rect in) { return in.w - LABEL_W - 1; }
 
 /* The chart's view at its plot width: the first segment shown and segments per column, and
  * columns per segment when zoomed past one segment a column. */
+static const Scores *chart_scores(const App *app) { return app->filling ? app->filling : app_scores(app); }
+
 static void chart_view(const App *app, int plot_w, size_t *first, size_t *per_col, int *col_w)
 {
-    size_t n = app_scores(app) ? app_scores(app)->n_segments : 0, fit = plot_w > 0 ? (n + (size_t)plot_w - 1) / (size_t)plot_w : 1;
+    size_t n = chart_scores(app) ? chart_scores(app)->n_segments : 0, fit = plot_w > 0 ? (n + (size_t)plot_w - 1) / (size_t)plot_w : 1;
     *per_col = fit > 1 ? fit >> app->zoom : 1;
     *per_col = *per_col ? *per_col : 1;
     /* zoomed past one segment a column: a segment takes several columns */
@@ -264,11 +266,13 @@ static void chart_draw(const App *app, Rect r)
         sessions_draw(app, r, app_sessions(app));
         return;
     }
-    const Scores *sc = app_scores(app);
-    const uint8_t *truth_bad = app->truth_marks.bad;
+    const Scores *sc = chart_scores(app);
+    /* filling in: the segments scored so far (the truth's and the marks' rows are the head's) */
+    size_t done = app->filling ? app->filling_done : sc->n_segments;
+    const uint8_t *truth_bad = app->filling ? NULL : app->truth_marks.bad;
     chart_title(app, r, sc, truth_bad != NULL);
     Rect in = {r.y + 1, r.x, r.h - 1, r.w};
-    bool has_marks = marks_count_trace(&app->marks, app->trace) > 0;
+    bool has_marks = !app->filling && marks_count_trace(&app->marks, app->trace) > 0;
     int label_w = LABEL_W, plot_h = in.h - 1 - (truth_bad != NULL) - has_marks, plot_w = plot_width(in);
     if (plot_h < 2 || plot_w < 4 || sc->n_segments == 0)
         return;
@@ -278,7 +282,7 @@ static void chart_draw(const App *app, Rect r)
     int n_cols = (int)((sc->n_segments - first + per_col - 1) / per_col);
     n_cols = n_cols * col_w > plot_w ? plot_w / col_w : n_cols;
     float top = sc->has_threshold ? sc->threshold : 0;
-    for (size_t s = 0; s < sc->n_segments; s++)
+    for (size_t s = 0; s < done; s++)
         top = sc->score[s] > top ? sc->score[s] : top;
     top = top > 0 ? top * 1.1f : 0.01f;
     int threshold_row = sc->has_threshold ? plot_h - 1 - (int)lroundf(sc->threshold / top * (float)(plot_h - 1)) : -1;
@@ -291,9 +295,15 @@ static void chart_draw(const App *app, Rect r)
     for (int c = 0; c < n_cols; c++) {
         float value = 0;
         bool flagged = false, truly = false;
-        for (size_t s = first + (size_t)c * per_col; s < first + (size_t)(c + 1) * per_col && s < sc->n_segments; s++) {
+        if (first + (size_t)c * per_col >= done) { /* not yet scored */
+            for (int w = 0; w < col_w; w++)
+                draw_text(app, in, plot_h - 1, label_w + c * col_w + w, EL_DIM, ".");
+            continue;
+        }
+        for (size_t s = first + (size_t)c * per_col; s < first + (size_t)(c + 1) * per_col && s < done; s++) {
             value = sc->score[s] > value ? sc->score[s] : value;
-            flagged |= sc->flagged[s];
+            /* the flags of a filling chart are set at the end: the threshold says it at once */
+            flagged |= app->filling ? sc->has_threshold && sc->score[s] > sc->threshold : sc->flagged[s];
             truly |= truth_bad && truth_bad[s];
         }
         float height = value / top * (float)plot_h;
@@ -319,10 +329,12 @@ static void chart_draw(const App *app, Rect r)
     char label[96], value[32];
     size_t seg_first, seg_last;
     scores_segment_range(sc, app->segment, &seg_first, &seg_last);
+    bool scored = app->segment < done;
+    bool flagged = !scored ? false : app->filling ? sc->has_threshold && sc->score[app->segment] > sc->threshold
+                                                  : sc->flagged[app->segment];
     int len = snprintf(label, sizeof label, " segment %zu: %s%s%s ", app->segment + 1,
-                       scores_format(sc->rule, sc->score[app->segment], 2, value, sizeof value),
-                       sc->flagged[app->segment] ? " flagged" : "",
-                       has_marks ? mark_words(app_range_mark(app, seg_first, seg_last + 1)) : "");
+                       scored ? scores_format(sc->rule, sc->score[app->segment], 2, value, sizeof value) : "not yet scored",
+                       flagged ? " flagged" : "", has_marks ? mark_words(app_range_mark(app, seg_first, seg_last + 1)) : "");
     int x = label_w + marker + 2;
     if (x + len > in.w)
         x = label_w + marker - len - 1;
@@ -349,7 +361,7 @@ static void chart_click(App *app, Rect r, int y, int x)
     size_t first, per_col;
     chart_view(app, plot_w, &first, &per_col, &col_w);
     size_t seg = first + (size_t)(col / col_w) * per_col;
-    if (col >= 0 && seg < sc->n_segments)
+    if (col >= 0 && seg < sc->n_segments && (!app->filling || seg < app->filling_done))
         app->segment = seg;
 }
 

@@ -1,7 +1,8 @@
 /* The explorer's main loop, and the headless script runner the screen tests use: a script is
  * lines of `size WxH`, `key NAME` (Tab, Enter, Up, Down, Left, Right, PgUp, PgDn, Home, End,
- * S-Tab, or one character), `keys TEXT` (each character a key), `click X Y`, `wheel [COL] ROW up|down`
- * and `dump` (the screen as text to standard output); # starts a comment. */
+ * S-Tab, or one character), `keys TEXT` (each character a key), `click X Y`, `wheel [COL] ROW up|down`,
+ * `dump` (the screen as text to standard output) and `wait preview|loaded` (the preview of a big
+ * trace, its rest held back until `wait loaded` or another command); # starts a comment. */
 #include "explorer.h"
 
 #include <curses.h>
@@ -19,6 +20,8 @@
 #include "draw.h"
 #include "loader.h"
 #include "marks_keys.h"
+#include "follow.h"
+#include "preview.h"
 #include "updater.h"
 #include "script.h"
 #include <term.h> /* after every other header: it defines short macros (lines, columns) */
@@ -92,30 +95,94 @@ static void dump(App *app, int number)
     }
 }
 
+/* A script's run: the explorer, the loader it follows, and where the script is. */
+typedef struct ScriptRun {
+    App *app;
+    Loader *loader;
+    bool has_model;
+    Follow follow;
+    int dumps;
+    bool quit;
+} ScriptRun;
+
+/* The status line a script sees: no timing, so its screens repeat. */
+static void script_message(App *app, const Loader *loader)
+{
+    snprintf(app->message, sizeof app->message, "%s", loader->truth_note);
+    if (app->marks_note[0]) /* rows of a marks file that did not apply */
+        snprintf(app->message, sizeof app->message, "%s", app->marks_note);
+    follow_append_warning(app, loader);
+}
+
+/* The whole trace loaded and scored (a script's commands see it unless `wait preview` came
+ * first). */
+static bool script_wait_loaded(ScriptRun *run, Error *err)
+{
+    if (run->follow.app_ready && !run->follow.previewing)
+        return true;
+    loader_release(run->loader);
+    loader_join(run->loader);
+    bool ok = follow_loader(run->app, run->loader, run->has_model, &run->follow, err) &&
+              (run->has_model == run->app->has_model || error_set(err, "%s", loader_status(run->loader).err.msg));
+    script_message(run->app, run->loader);
+    return ok;
+}
+
+/* The preview, when the trace is big enough for one (TRACEAID_PREVIEW_BYTES); else the whole. */
+static bool script_wait_preview(ScriptRun *run, Error *err)
+{
+    if (run->follow.app_ready)
+        return true;
+    LoadStatus st = loader_wait_preview(run->loader);
+    if (!st.preview_ready)
+        return script_wait_loaded(run, err);
+    return follow_loader(run->app, run->loader, run->has_model, &run->follow, err);
+}
+
+/* The head's chart filled in as far as the whole trace's first events: fixed there, so the
+ * screens repeat. Over no head (a small trace): the whole trace. */
+static bool script_wait_scored(ScriptRun *run, size_t events, Error *err)
+{
+    if (!run->follow.previewing || !loader_wait_scored(run->loader, events))
+        return script_wait_loaded(run, err);
+    run->follow.filling_fixed = true;
+    follow_fill_chart(run->app, run->loader, events);
+    LoadStatus st = loader_status(run->loader);
+    preview_message(run->loader, &st, false, events, run->app->message, sizeof run->app->message);
+    return true;
+}
+
 /* A script draws the screen before each key, click and wheel, as the user would see it; a key
  * that quits ends the script. */
-static bool run_script_line(App *app, char *line, const char *path, int line_no, int *dumps, bool *quit, Error *err)
+static bool run_script_line(ScriptRun *run, char *line, const char *path, int line_no, Error *err)
 {
     ScriptCommand cmd;
     if (!script_parse_line(line, &cmd))
-        return error_set(err, "%s:%d: expected size WxH, key NAME, keys TEXT, click X Y, wheel [COL] ROW up|down or dump",
-                         path, line_no);
+        return error_set(err, "%s:%d: expected size WxH, key NAME, keys TEXT, click X Y, wheel [COL] ROW up|down, "
+                         "wait preview|loaded|scored N or dump", path, line_no);
+    App *app = run->app;
+    if (cmd.kind == SCRIPT_WAIT && strcmp(cmd.text, "scored") == 0)
+        return script_wait_scored(run, (size_t)cmd.x, err);
+    if (cmd.kind == SCRIPT_WAIT)
+        return strcmp(cmd.text, "preview") == 0 ? script_wait_preview(run, err) : script_wait_loaded(run, err);
+    if (cmd.kind != SCRIPT_NONE && !run->follow.app_ready && !script_wait_loaded(run, err))
+        return false;
     switch (cmd.kind) {
     case SCRIPT_SIZE: resizeterm(cmd.h, cmd.w); break;
-    case SCRIPT_KEY: render(app), *quit = react(app, app_key(app, cmd.key)) & REACT_QUIT, app_wait_update(app); break;
+    case SCRIPT_KEY: render(app), run->quit = react(app, app_key(app, cmd.key)) & REACT_QUIT, app_wait_update(app); break;
     case SCRIPT_KEYS:
-        for (const char *c = cmd.text; *c && !*quit; c++)
-            render(app), *quit = react(app, app_key(app, (unsigned char)*c)) & REACT_QUIT, app_wait_update(app);
+        for (const char *c = cmd.text; *c && !run->quit; c++)
+            render(app), run->quit = react(app, app_key(app, (unsigned char)*c)) & REACT_QUIT, app_wait_update(app);
         break;
     case SCRIPT_CLICK: render(app), app_click(app, cmd.y, cmd.x); break;
     case SCRIPT_WHEEL: render(app), app_wheel(app, cmd.y, cmd.x, cmd.w); break;
-    case SCRIPT_DUMP: dump(app, ++*dumps); break;
-    case SCRIPT_NONE: break;
+    case SCRIPT_DUMP: dump(app, ++run->dumps); break;
+    case SCRIPT_WAIT: case SCRIPT_NONE: break;
     }
     return true;
 }
 
-static bool run_script(App *app, const char *path, Error *err)
+static bool run_script(ScriptRun *run, const char *path, Error *err)
 {
     FILE *fp = fopen(path, "r");
     if (!fp)
@@ -124,82 +191,19 @@ static bool run_script(App *app, const char *path, Error *err)
      * comment, say) would run as a command of its own. */
     char *line = NULL;
     size_t cap = 0;
-    int line_no = 0, dumps = 0;
-    bool ok = true, quit = false;
-    while (ok && !quit && getline(&line, &cap, fp) >= 0)
-        ok = run_script_line(app, line, path, ++line_no, &dumps, &quit, err);
-    if (ok && !quit && !feof(fp))
+    int line_no = 0;
+    bool ok = true;
+    while (ok && !run->quit && getline(&line, &cap, fp) >= 0)
+        ok = run_script_line(run, line, path, ++line_no, err);
+    if (ok && !run->quit && !feof(fp))
         ok = errno == ENOMEM ? error_nomem(err) : error_set_code(err, ERROR_IO, "%s: read error", path);
     free(line);
     fclose(fp);
+    /* A script of comments alone still loads everything, as it always did; one that ended over
+     * the preview leaves the rest unread. */
+    if (ok && !run->follow.app_ready)
+        ok = script_wait_loaded(run, err);
     return ok;
-}
-
-/* Until the traces are in: a progress bar with the rate and what is left. */
-static void draw_progress(App *app, const LoadStatus *st)
-{
-    int rows, cols;
-    getmaxyx(stdscr, rows, cols);
-    erase();
-    Rect screen = {0, 0, rows, cols};
-    double share = st->bytes_total ? (double)st->bytes_done / (double)st->bytes_total : 0;
-    double rate = st->elapsed_s > 0 ? (double)st->bytes_done / st->elapsed_s / 1e6 : 0;
-    double eta = rate > 0 ? ((double)(st->bytes_total - st->bytes_done) / 1e6) / rate : 0;
-    int y = rows / 2 - 1, width = cols - 20 > 10 ? cols - 20 : 10;
-    draw_text(app, screen, y - 1, 10, EL_TITLE, "loading the traces: %.0f%%  %.0f MB/s  %.1f s left   (Esc cancels)",
-              100 * share, rate, eta);
-    int filled = (int)(share * width);
-    for (int x = 0; x < width; x++)
-        draw_text(app, screen, y + 1, 10 + x, x < filled ? EL_PROGRESS : EL_DIM, "%c", x < filled ? ' ' : '.');
-}
-
-/* Loading's first warning (a key given two templates, a grouping that matched nothing), cut to
- * the status line; the commands print them all. */
-static void append_warning(App *app, const Loader *loader)
-{
-    const Warnings *w = &loader->scored.set.warnings;
-    size_t len = strlen(app->message);
-    if (w->n == 0 || len + 12 >= sizeof app->message)
-        return;
-    snprintf(app->message + len, sizeof app->message - len, "%swarning: %s%s", len ? "; " : "", w->items[0],
-             w->n > 1 ? " (and more: traceaid stats lists them)" : "");
-}
-
-/* Follows the loader: the traces when they are in, the scores when they are. Returns false
- * when the loading ended without traces. */
-static bool follow_loader(App *app, Loader *loader, bool has_model, bool *app_ready, Error *err)
-{
-    LoadStatus st = loader_status(loader);
-    if (!st.traces_ready && (st.stage == LOAD_FAILED || st.stage == LOAD_CANCELLED)) {
-        *err = st.err;
-        if (st.stage == LOAD_CANCELLED)
-            error_set_code(err, ERROR_INTERRUPTED, "cancelled");
-        return false;
-    }
-    if (st.traces_ready && !*app_ready) {
-        *app_ready = true;
-        app->focus = PANE_TIMELINE;
-        app->truths = loader->truths;
-        snprintf(app->message, sizeof app->message, "%s", has_model ? "scoring... (Esc cancels)" : loader->truth_note);
-        if (!has_model)
-            append_warning(app, loader);
-        app_open_marks(app); /* what did not apply is said until the scores are in */
-    }
-    if (st.scores_ready && has_model && !app->has_model) {
-        app->has_model = true;
-        app->focus = PANE_CHART;
-        int len = snprintf(app->message, sizeof app->message, "scored in %.2f s", loader->scored.seconds);
-        if (loader->truth_note[0] && len > 0 && (size_t)len < sizeof app->message)
-            len += snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", loader->truth_note);
-        if (app->marks_note[0] && len > 0 && (size_t)len < sizeof app->message)
-            snprintf(app->message + len, sizeof app->message - (size_t)len, "; %s", app->marks_note);
-        append_warning(app, loader);
-    }
-    if (has_model && !app->has_model && (st.stage == LOAD_FAILED || st.stage == LOAD_CANCELLED))
-        snprintf(app->message, sizeof app->message, "scoring %s: the events alone", st.stage == LOAD_CANCELLED ? "cancelled" : "failed");
-    if (!*app_ready)
-        draw_progress(app, &st);
-    return true;
 }
 
 /* Ctrl-C or SIGTERM: the loop ends, the worker is told to stop, and explorer_run restores the
@@ -213,7 +217,7 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelF
     mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
     set_escdelay(25); /* Esc alone, not the start of an escape sequence, after 25 ms */
-    bool app_ready = false;
+    Follow follow = {.timing = true};
     LoadStage last_stage = LOAD_TRACES;
     Reaction pending = REACT_VIEW; /* what to draw before waiting for the next key */
     while (!(pending & REACT_QUIT)) {
@@ -227,8 +231,9 @@ static bool run_terminal(App *app, Loader *loader, bool has_model, const CancelF
         /* Poll the loader while it works; idle, still wake now and then for the signal flag: a
          * signal taken by another thread (OpenBLAS's) does not interrupt getch. */
         timeout(busy ? 100 : 250);
-        if (!follow_loader(app, loader, has_model, &app_ready, err))
+        if (!follow_loader(app, loader, has_model, &follow, err))
             return false;
+        bool app_ready = follow.app_ready;
         if (busy || st.stage != last_stage) /* the progress, or what the loader brought */
             pending |= REACT_VIEW;
         if (app_ready)
@@ -324,16 +329,10 @@ bool explorer_run(Loader *loader, bool has_model, const ExplorerOptions *opt, Er
     bool ok = screen != NULL || error_set(err, "cannot start the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
     if (ok) {
         ok = start_theme(&app, opt->theme, err);
-        if (ok && opt->script) { /* scripts see everything loaded, so their screens repeat */
-            loader_join(loader);
-            bool ready = false;
-            ok = follow_loader(&app, loader, has_model, &ready, err) && (has_model == app.has_model ||
-                 error_set(err, "%s", loader_status(loader).err.msg));
-            snprintf(app.message, sizeof app.message, "%s", loader->truth_note); /* no timing: screens repeat */
-            if (app.marks_note[0]) /* rows of a marks file that did not apply */
-                snprintf(app.message, sizeof app.message, "%s", app.marks_note);
-            append_warning(&app, loader);
-            ok = ok && run_script(&app, opt->script, err);
+        if (ok && opt->script) { /* scripts see each stage whole, so their screens repeat */
+            ScriptRun run = {.app = &app, .loader = loader, .has_model = has_model};
+            ok = run_script(&run, opt->script, err);
+            loader_cancel(loader); /* a script that ended over the preview, or failed */
         } else if (ok) {
             ok = run_terminal(&app, loader, has_model, stop, err);
         }

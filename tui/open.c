@@ -50,7 +50,10 @@ static int explore(OpenArgs *a, const LabelledInputs *in, Error *err)
     bool labelled = a->normal || a->abnormal;
     Loader loader;
     ExplorerOptions opt = {.theme = a->theme, .script = a->script};
-    bool ok = loader_start_labelled(&loader, &a->model, &a->traces, in->items, labelled ? in->labels : NULL, in->n, err) &&
+    const uint8_t *labels = labelled ? in->labels : NULL;
+    /* a script's worker holds after the preview: its `wait` commands say when it goes on */
+    bool ok = (a->script ? loader_start_held(&loader, &a->model, &a->traces, in->items, labels, in->n, err)
+                         : loader_start_labelled(&loader, &a->model, &a->traces, in->items, labels, in->n, err)) &&
               explorer_run(&loader, a->model.path != NULL, &opt, err);
     loader_free(&loader);
     return ok ? EXIT_OK : EXIT_ERROR; /* failed: main reports err, cancelled ones with 130 */

@@ -44,6 +44,18 @@ bool script_parse_line(char *line, ScriptCommand *cmd)
         cmd->w = strcmp(dir, "up") == 0 ? -3 : 3;
         return (cmd->kind = SCRIPT_WHEEL);
     }
+    /* wait preview: the screens over a big trace's head, the rest held back; wait loaded: the
+     * whole trace (what any other command first waits for) */
+    if (strcmp(line, "wait") == 0 && arg && (strcmp(arg, "preview") == 0 || strcmp(arg, "loaded") == 0)) {
+        cmd->text = arg;
+        return (cmd->kind = SCRIPT_WAIT);
+    }
+    /* wait scored N: the head's chart filled in as far as the whole's first N events */
+    int end = 0;
+    if (strcmp(line, "wait") == 0 && arg && sscanf(arg, "scored %d%n", &cmd->x, &end) == 1 && !arg[end] && cmd->x >= 0) {
+        cmd->text = "scored";
+        return (cmd->kind = SCRIPT_WAIT);
+    }
     if (strcmp(line, "dump") == 0 && !arg)
         return (cmd->kind = SCRIPT_DUMP);
     return false;

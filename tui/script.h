@@ -4,12 +4,13 @@
 
 #include <stdbool.h>
 
-typedef enum ScriptKind { SCRIPT_NONE, SCRIPT_SIZE, SCRIPT_KEY, SCRIPT_KEYS, SCRIPT_CLICK, SCRIPT_WHEEL, SCRIPT_DUMP } ScriptKind;
+typedef enum ScriptKind { SCRIPT_NONE, SCRIPT_SIZE, SCRIPT_KEY, SCRIPT_KEYS, SCRIPT_CLICK, SCRIPT_WHEEL, SCRIPT_DUMP,
+                         SCRIPT_WAIT } ScriptKind;
 
 typedef struct ScriptCommand {
     ScriptKind kind;        /* NONE: a blank line or a comment */
     int key;                /* KEY */
-    const char *text;       /* KEYS: into the line */
+    const char *text;       /* KEYS: into the line; WAIT: "preview", "loaded" or "scored" (x events) */
     int x, y, w, h;         /* SIZE w h; CLICK x y; WHEEL x (-1: by the row alone), y and w = lines (+down, -up) */
 } ScriptCommand;
 
