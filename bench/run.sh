@@ -9,3 +9,4 @@ bash bench/deeplog.sh
 bash bench/seq2seq.sh
 bash bench/explorer.sh
 bash bench/timeview.sh
+bash bench/vocab.sh

@@ -10,6 +10,8 @@
 #include "../model/deeplog_score.h"
 #include "../model/deeplog_train.h"
 #include "../model/linear.h"
+#include "../model/seq2seq.h"
+#include "../model/seq2seq_score.h"
 #include "../model/softmax.h"
 #include "../model/softmax_blocks.h"
 #include "../model/train.h"
@@ -250,6 +252,49 @@ static void deeplog_outcomes_match_the_whole_row(void **state)
     deeplog_free(&m);
 }
 
+/* seq2seq_outcomes, which keeps a verdict per distinct window, beside each window decoded
+ * alone with its whole rows: the same ranks, greedy choices and probabilities. */
+static void seq2seq_outcomes_match_each_window(void **state)
+{
+    (void)state;
+    Seq2SeqConfig cfg = {.vocab = 15, .embed = 4, .hidden = 6, .units = 5, .tx = 3, .ty = 2, .stride = 2};
+    Seq2Seq m;
+    Error err = {0};
+    assert_true(seq2seq_create(&m, &cfg, NULL, 6, &err));
+    m.top_g = 3;
+    Trace t;
+    assert_true(trace_begin(&t, "s2s", TRACE_FORMAT_SESSIONS, &err));
+    for (int i = 0; i < 300; i++) /* repeats, and ids past the vocabulary (UNK) */
+        assert_true(trace_append(&t, (uint32_t)(3 + (i * i + i / 7) % 14), i, TRACE_NO_CPU, TRACE_NO_ID, TRACE_NO_ID,
+                                 0, &err));
+    assert_true(trace_end_session(&t, &err));
+    EventOutcomes o;
+    assert_true(seq2seq_outcomes(&m, &t, 0, t.n_events, &o, NULL, &err));
+    Seq2SeqWork w;
+    assert_true(seq2seq_work_init(&w, &m, 1, &err));
+    int checked = 0;
+    for (size_t i = 0; i + 5 <= t.n_events; i += 2) {
+        uint32_t inputs[3], predicted[2];
+        for (int j = 0; j < 3; j++)
+            inputs[j] = seq2seq_id(&m, t.key_id[i + (size_t)j]);
+        seq2seq_forward(&m, &w, inputs, NULL, predicted, 1);
+        for (int s = 0; s < 2; s++) {
+            size_t e = i + 3 + (size_t)s;
+            uint32_t key = t.key_id[e];
+            const float *probs = w.probs + (size_t)s * cfg.vocab;
+            assert_int_equal(o.rank[e], softmax_rank(probs, cfg.vocab, key));
+            assert_int_equal(o.predicted[e], predicted[s]);
+            assert_float_equal(o.prob[e], key < (uint32_t)cfg.vocab ? probs[key] : 0.0f, 1e-6); /* batch of 1 */
+            checked++;
+        }
+    }
+    assert_true(checked > 200);
+    seq2seq_work_free(&w);
+    event_outcomes_free(&o);
+    trace_free(&t);
+    seq2seq_free(&m);
+}
+
 /* ---- training's progress and interruption ------------------------------------------------ */
 
 typedef struct Progress {
@@ -322,6 +367,7 @@ int main(void)
         cmocka_unit_test(blocked_backward_matches_differences),
         cmocka_unit_test(deeplog_blocked_gradients_match),
         cmocka_unit_test(deeplog_outcomes_match_the_whole_row),
+        cmocka_unit_test(seq2seq_outcomes_match_each_window),
         cmocka_unit_test(training_reports_within_epochs_and_keeps_whole_epochs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
