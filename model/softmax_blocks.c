@@ -85,6 +85,29 @@ static void row_stats(SoftmaxBlocks *s, const float *in, int rows, const uint32_
     }
 }
 
+/* The same in one pass over the blocks for training, whose gradient need not match the whole
+ * row's to the last bit: the sum so far rescaled whenever a block raises the maximum (online
+ * softmax). With one block it is row_stats' arithmetic exactly. */
+static void row_stats_online(SoftmaxBlocks *s, const float *in, int rows, const uint32_t *targets)
+{
+    for (int b = 0; b < n_blocks(s); b++) {
+        int first = b * s->block, n = block_logits(s, in, rows, b, b == 0);
+        for (int r = 0; r < rows; r++) {
+            const float *z = s->logits + (size_t)r * n;
+            float max = b ? s->max[r] : z[0], sum = 0.0f;
+            for (int j = 0; j < n; j++)
+                max = z[j] > max ? z[j] : max;
+            if (b)
+                sum = s->sum[r] * expf(s->max[r] - max);
+            for (int j = 0; j < n; j++)
+                sum += expf(z[j] - max);
+            s->max[r] = max, s->sum[r] = sum;
+            if (targets[r] >= (uint32_t)first && targets[r] < (uint32_t)(first + n))
+                s->target_logit[r] = z[targets[r] - (uint32_t)first];
+        }
+    }
+}
+
 static inline float prob_of(float z, float max, float sum) { return expf(z - max) / sum; }
 
 /* The sign of p(a) - p(b) as softmax_forward's floats give it. Logits 1e-3 apart, away from
@@ -132,7 +155,7 @@ void softmax_blocks_judge(SoftmaxBlocks *s, const float *in, int rows, const uin
 float softmax_blocks_xent(SoftmaxBlocks *s, const float *in, int rows, const uint32_t *targets, const float *weights,
                           float *d_weight, float *d_bias, float *d_in)
 {
-    row_stats(s, in, rows, targets);
+    row_stats_online(s, in, rows, targets);
     double total_weight = 0.0, loss = 0.0;
     for (int r = 0; r < rows; r++)
         total_weight += weights ? weights[r] : 1.0f;

@@ -6,7 +6,9 @@
  * over the blocks give the row's maximum, then its sum of exponentials in class order, then the
  * verdict (or the gradient). The numbers are those of linear_forward + softmax_forward +
  * softmax_rank on the whole row: the same maximum, the same sum added in the same order, the
- * same probabilities. With one block the logits are computed once and kept between passes. */
+ * same probabilities. Training takes the maximum and the sum in one pass (online softmax), its
+ * numbers within rounding of the whole row's; then a pass for the gradient. With one block the
+ * logits are computed once and kept between passes, and the numbers are the whole row's. */
 #ifndef TRACEAID_SOFTMAX_BLOCKS_H
 #define TRACEAID_SOFTMAX_BLOCKS_H
 
@@ -41,7 +43,7 @@ void softmax_blocks_free(SoftmaxBlocks *s);
 /* in [rows][in_dim]; targets [rows]. Reads only the layer; s holds the scratch. */
 void softmax_blocks_judge(SoftmaxBlocks *s, const float *in, int rows, const uint32_t *targets,
                           SoftmaxVerdict *out);
-/* The weighted mean cross-entropy of the targets, as softmax_xent_backward gives it (weights
+/* The weighted mean cross-entropy of the targets, as softmax_xent_backward gives it to rounding (weights
  * NULL: all 1). Accumulates the layer's gradient into d_weight and d_bias and overwrites d_in
  * [rows][in_dim] (may be NULL) with the gradient with respect to in. */
 float softmax_blocks_xent(SoftmaxBlocks *s, const float *in, int rows, const uint32_t *targets, const float *weights,
