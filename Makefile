@@ -231,6 +231,11 @@ big-bench: traceaid $(BUILD)/bench/bench_load $(SAMPLES)
 
 # Log parsing alone (bench/parse.sh, a row of make bench): grouping accuracy on loghub's 16
 # samples beside the published Drain figures, and lines/s against loghub's Drain.py.
+# A 100,000-key vocabulary: train and score, time and memory (bench/vocab.sh, a row of make bench).
+.PHONY: vocab-bench
+vocab-bench: traceaid
+	@bash bench/vocab.sh
+
 .PHONY: parse-bench bgl
 parse-bench: traceaid $(BUILD)/bench/gen_log
 	@bash scripts/deps.sh bench

@@ -9,4 +9,5 @@ bash bench/deeplog.sh
 bash bench/seq2seq.sh
 bash bench/explorer.sh
 bash bench/timeview.sh
+bash bench/vocab.sh
 bash bench/big.sh

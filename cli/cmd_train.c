@@ -33,9 +33,19 @@ typedef struct TrainArgs {
 static void show_epoch(const TrainProgress *p, void *ctx)
 {
     char eta[32], rate[32];
-    progress_show(ctx, p->epoch == p->epochs, "epoch %d/%d  loss %.4f  %s windows/s  ETA %s",
+    /* the first epoch's end always shows: it says a model will be written if stopped now */
+    progress_show(ctx, p->epoch == 1 || p->epoch == p->epochs, "epoch %d/%d  loss %.4f  %s windows/s  ETA %s",
                   p->epoch, p->epochs, p->loss, format_count(rate, sizeof rate, (uint64_t)p->windows_per_s),
                   progress_duration(eta, sizeof eta, p->eta_s));
+}
+
+/* Inside an epoch, about every second: a large vocabulary makes long epochs. */
+static void show_within_epoch(const TrainProgress *p, void *ctx)
+{
+    char eta[32], done[32], total[32];
+    progress_show(ctx, false, "epoch %d/%d  %s/%s windows  loss %.4f  ETA %s", p->epoch, p->epochs,
+                  format_count(done, sizeof done, p->windows_done), format_count(total, sizeof total, p->windows_total),
+                  p->loss, progress_duration(eta, sizeof eta, p->eta_s));
 }
 
 static void train_options(const TrainArgs *a, const ModelHyper *hp, TrainOptions *opt, ProgressLine *line)
@@ -43,14 +53,15 @@ static void train_options(const TrainArgs *a, const ModelHyper *hp, TrainOptions
     progress_init(line);
     *opt = (TrainOptions){.epochs = hp->epochs, .batch_size = hp->batch,
                           .learning_rate = a->learning_rate > 0 ? a->learning_rate : 0.002f, .seed = a->seed,
-                          .cancel = interrupt_install(), .progress = show_epoch, .progress_ctx = line};
+                          .cancel = interrupt_install(), .progress = show_epoch, .progress_ctx = line,
+                          .within_epoch = show_within_epoch};
 }
 
 static void report_training(const TrainReport *report, const TrainOptions *opt)
 {
     if (report->interrupted && report->epochs_done > 0)
-        fprintf(stderr, "train: interrupted after %d of %d epochs; saving the model as trained so far\n",
-                report->epochs_done, opt->epochs);
+        fprintf(stderr, "train: interrupted in epoch %d of %d; saving the model as of epoch %d, the last completed\n",
+                report->epochs_done + 1, opt->epochs, report->epochs_done);
 }
 
 /* Stopped before any epoch ended: the weights are their random start, not a model worth a file
@@ -385,9 +396,10 @@ const Command cmd_train = {
         "rules are stored in the model; score, explain, plot and the explorer follow them.\n"
         "Each distinct window is trained on once per epoch, weighted by how often it occurs. The\n"
         "same seed gives the same model. Ctrl-C stops after the current batch and saves the model\n"
-        "as trained so far (exit status 130, 143 for SIGTERM); before the first epoch ends, it\n"
-        "writes nothing. Beside the model it writes the distinct windows it trained on with their\n"
-        "counts (MODEL.safetensors: MODEL.windows.safetensors), for explain's and the explorer's\n"
+        "as of the last completed epoch (exit status 130, 143 for SIGTERM); before the first epoch\n"
+        "ends, it writes nothing. Progress shows within each epoch too, about every second.\n"
+        "Beside the model it writes the distinct windows it trained on with their counts\n"
+        "(MODEL.safetensors: MODEL.windows.safetensors), for explain's and the explorer's\n"
         "nearest normal window; the model file itself is as PyTorch reads it. Trained on raw logs,\n"
         "it writes their templates there too (MODEL.templates.csv), which the commands reading raw\n"
         "logs with the model mine from first, so the keys mean the same.\n"

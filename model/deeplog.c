@@ -7,6 +7,7 @@
 #include "linear.h"
 #include "model_file.h"
 #include "softmax.h"
+#include "softmax_blocks.h"
 #include "tensor.h"
 
 bool deeplog_config_check(const DeepLogConfig *c, Error *err)
@@ -131,16 +132,17 @@ bool deeplog_grow_vocab(DeepLog *m, const char *const *new_names, int n_new, uin
 }
 
 /* The work block's layout: run with block->base NULL it counts the floats, then lays them. */
-static void carve_work(DeepLogWork *w, const DeepLogConfig *c, size_t max_batch, BlockCarver *block)
+static void carve_work(DeepLogWork *w, const DeepLogConfig *c, size_t max_batch, bool whole_vocab,
+                       BlockCarver *block)
 {
-    size_t tb = (size_t)c->window * max_batch, h = (size_t)c->hidden, k = (size_t)c->n_keys;
+    size_t tb = (size_t)c->window * max_batch, h = (size_t)c->hidden, k = whole_vocab ? (size_t)c->n_keys : 0;
     for (int l = 0; l < c->layers; l++) {
         w->cache[l].gates = block_carve(block, tb * 4 * h);
         w->cache[l].c = block_carve(block, tb * h);
         w->cache[l].tanh_c = block_carve(block, tb * h);
         w->cache[l].h = block_carve(block, tb * h);
     }
-    w->cache[0].input_table = block_carve(block, k * 4 * h);
+    w->cache[0].input_table = block_carve(block, (size_t)c->n_keys * 4 * h);
     w->logits = block_carve(block, max_batch * k);
     w->probs = block_carve(block, max_batch * k);
     w->d_logits = block_carve(block, max_batch * k);
@@ -150,11 +152,11 @@ static void carve_work(DeepLogWork *w, const DeepLogConfig *c, size_t max_batch,
     w->d_carry = block_carve(block, max_batch * h);
 }
 
-bool deeplog_work_init(DeepLogWork *w, const DeepLog *m, int max_batch, Error *err)
+static bool work_init(DeepLogWork *w, const DeepLog *m, int max_batch, bool whole_vocab, Error *err)
 {
     memset(w, 0, sizeof *w);
     BlockCarver block = {0};
-    carve_work(w, &m->cfg, (size_t)max_batch, &block);
+    carve_work(w, &m->cfg, (size_t)max_batch, whole_vocab, &block);
     w->block = malloc(block.used * sizeof *w->block);
     w->keys = malloc((size_t)m->cfg.window * max_batch * sizeof *w->keys);
     if (!w->block || !w->keys) {
@@ -162,8 +164,20 @@ bool deeplog_work_init(DeepLogWork *w, const DeepLog *m, int max_batch, Error *e
         return error_set_code(err, ERROR_NOMEM, "out of memory for a batch of %d windows", max_batch);
     }
     w->max_batch = max_batch;
-    carve_work(w, &m->cfg, (size_t)max_batch, &(BlockCarver){.base = w->block});
+    carve_work(w, &m->cfg, (size_t)max_batch, whole_vocab, &(BlockCarver){.base = w->block});
+    if (!whole_vocab)
+        w->logits = w->probs = w->d_logits = NULL;
     return true;
+}
+
+bool deeplog_work_init(DeepLogWork *w, const DeepLog *m, int max_batch, Error *err)
+{
+    return work_init(w, m, max_batch, true, err);
+}
+
+bool deeplog_work_init_hidden(DeepLogWork *w, const DeepLog *m, int max_batch, Error *err)
+{
+    return work_init(w, m, max_batch, false, err);
 }
 
 void deeplog_work_free(DeepLogWork *w)
@@ -173,7 +187,7 @@ void deeplog_work_free(DeepLogWork *w)
     memset(w, 0, sizeof *w);
 }
 
-void deeplog_forward(const DeepLog *m, DeepLogWork *w, const uint32_t *windows, int batch)
+const float *deeplog_forward_hidden(const DeepLog *m, DeepLogWork *w, const uint32_t *windows, int batch)
 {
     const DeepLogConfig *c = &m->cfg;
     int steps = c->window;
@@ -183,9 +197,29 @@ void deeplog_forward(const DeepLog *m, DeepLogWork *w, const uint32_t *windows, 
     for (int l = 0; l < c->layers; l++)
         lstm_forward(&m->t.lstm[l], &w->cache[l], l ? w->cache[l - 1].h : NULL, w->keys, steps,
                      batch, (int)layer_input(c, l), c->hidden);
-    const float *last = w->cache[c->layers - 1].h + (size_t)(steps - 1) * batch * c->hidden;
+    return w->cache[c->layers - 1].h + (size_t)(steps - 1) * batch * c->hidden;
+}
+
+void deeplog_forward(const DeepLog *m, DeepLogWork *w, const uint32_t *windows, int batch)
+{
+    const DeepLogConfig *c = &m->cfg;
+    const float *last = deeplog_forward_hidden(m, w, windows, batch);
     linear_forward(w->logits, last, m->t.fc_weight, m->t.fc_bias, batch, c->hidden, c->n_keys);
     softmax_forward(w->probs, w->logits, batch, c->n_keys);
+}
+
+/* From w->d_h [T][B][H], the top layer's output gradients, down through the layers. */
+static void backward_layers(const DeepLog *m, DeepLogWork *w, DeepLogTensors *g, int batch, float *d_input)
+{
+    const DeepLogConfig *c = &m->cfg;
+    int steps = c->window, top = c->layers - 1;
+    for (int l = top; l >= 0; l--) {
+        lstm_backward(&m->t.lstm[l], &g->lstm[l], &w->cache[l], l ? w->cache[l - 1].h : NULL,
+                      w->keys, w->d_h, l ? w->d_below : d_input, w->d_gates, w->d_carry, steps, batch,
+                      (int)layer_input(c, l), c->hidden);
+        float *swap = w->d_h;
+        w->d_h = w->d_below, w->d_below = swap;
+    }
 }
 
 void deeplog_backward_from_logits(const DeepLog *m, DeepLogWork *w, int batch, float *grad,
@@ -201,13 +235,23 @@ void deeplog_backward_from_logits(const DeepLog *m, DeepLogWork *w, int batch, f
     const float *last = w->cache[top].h + (size_t)(steps - 1) * step_state;
     linear_backward(w->d_h + (size_t)(steps - 1) * step_state, g.fc_weight, g.fc_bias, w->d_logits,
                     last, m->t.fc_weight, batch, c->hidden, c->n_keys);
-    for (int l = top; l >= 0; l--) {
-        lstm_backward(&m->t.lstm[l], &g.lstm[l], &w->cache[l], l ? w->cache[l - 1].h : NULL,
-                      w->keys, w->d_h, l ? w->d_below : d_input, w->d_gates, w->d_carry, steps, batch,
-                      (int)layer_input(c, l), c->hidden);
-        float *swap = w->d_h;
-        w->d_h = w->d_below, w->d_below = swap;
-    }
+    backward_layers(m, w, &g, batch, d_input);
+}
+
+float deeplog_backward_blocked(const DeepLog *m, DeepLogWork *w, SoftmaxBlocks *out, const uint32_t *targets,
+                               const float *weights, int batch, float *grad)
+{
+    const DeepLogConfig *c = &m->cfg;
+    int steps = c->window;
+    size_t step_state = (size_t)batch * c->hidden;
+    DeepLogTensors g;
+    deeplog_views(c, grad, &g);
+    memset(w->d_h, 0, (size_t)steps * step_state * sizeof *w->d_h);
+    const float *last = w->cache[c->layers - 1].h + (size_t)(steps - 1) * step_state;
+    float loss = softmax_blocks_xent(out, last, batch, targets, weights, g.fc_weight, g.fc_bias,
+                                     w->d_h + (size_t)(steps - 1) * step_state);
+    backward_layers(m, w, &g, batch, NULL);
+    return loss;
 }
 
 float deeplog_backward(const DeepLog *m, DeepLogWork *w, const uint32_t *targets,

@@ -16,6 +16,7 @@
 #include "../io/safetensors.h"
 #include "calibration.h"
 #include "lstm.h"
+#include "softmax_blocks.h"
 #include "tensor_table.h"
 
 #define DEEPLOG_MAX_LAYERS 8
@@ -51,7 +52,7 @@ typedef struct DeepLogWork {
     float *block;
     LstmCache cache[DEEPLOG_MAX_LAYERS];
     uint32_t *keys;     /* [T][B]: the batch's windows, time-major */
-    float *logits, *probs, *d_logits;   /* [B][K] */
+    float *logits, *probs, *d_logits;   /* [B][K]; NULL in a work made by deeplog_work_init_hidden */
     float *d_h, *d_below;               /* [T][B][H] each */
     float *d_gates;                     /* [T][B][4H] */
     float *d_carry;                     /* [B][H] */
@@ -82,9 +83,18 @@ bool deeplog_save(const DeepLog *m, const char *path, Error *err);
 
 bool deeplog_work_init(DeepLogWork *w, const DeepLog *m, int max_batch, Error *err);
 void deeplog_work_free(DeepLogWork *w);
+/* A work without the [B][K] outputs, for deeplog_forward_hidden and the output layer taken a
+ * block of keys at a time (model/softmax_blocks.h): its memory is bounded by the batch. */
+bool deeplog_work_init_hidden(DeepLogWork *w, const DeepLog *m, int max_batch, Error *err);
 
 /* windows: batch rows of window key ids each (row-major). Fills w->logits and w->probs. */
 void deeplog_forward(const DeepLog *m, DeepLogWork *w, const uint32_t *windows, int batch);
+/* The LSTM layers only: returns the top layer's last hidden state [B][H], the dense layer's input. */
+const float *deeplog_forward_hidden(const DeepLog *m, DeepLogWork *w, const uint32_t *windows, int batch);
+/* After deeplog_forward_hidden: deeplog_backward's loss and gradient with the dense layer and
+ * its softmax taken a block of keys at a time by out (made over m's fc.weight and fc.bias). */
+float deeplog_backward_blocked(const DeepLog *m, DeepLogWork *w, SoftmaxBlocks *out, const uint32_t *targets,
+                               const float *weights, int batch, float *grad);
 /* After deeplog_forward: the weighted mean cross-entropy of the targets; accumulates its
  * gradient into grad (a block of n_params floats). weights may be NULL. */
 float deeplog_backward(const DeepLog *m, DeepLogWork *w, const uint32_t *targets,

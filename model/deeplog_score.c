@@ -1,10 +1,13 @@
 /* DeepLog's verdict on each event of a trace, for scoring and the explorer. Traces repeat
- * themselves, so each distinct window is predicted once and its scores shared. */
+ * themselves, so each distinct window with its next key is predicted once and its verdict
+ * shared. Only the verdict is kept per distinct window (rank, probability, first choice), and
+ * the dense layer is taken a block of keys at a time: memory is bounded by the batch, not by
+ * windows x vocabulary. Work buffers are local, the model read-only: callers score parts of
+ * traces on several threads at once. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "deeplog_score.h"
-#include "softmax.h"
 #include "windows.h"
 
 #define SCORE_BATCH 1024
@@ -17,7 +20,8 @@ static bool window_known(const uint32_t *keys, int window, int n_keys)
     return true;
 }
 
-/* The distinct windows of t that can be predicted; window_of[i] = its index + 1, 0 for none. */
+/* The distinct windows of t with their next key (h + 1 keys) that can be predicted;
+ * window_of[i] = its index + 1, 0 for none. */
 static bool collect(const DeepLog *m, const Trace *t, WindowSet *ws, uint32_t *window_of, Error *err)
 {
     int h = m->cfg.window;
@@ -33,46 +37,60 @@ static bool collect(const DeepLog *m, const Trace *t, WindowSet *ws, uint32_t *w
     return true;
 }
 
-static bool predict(const DeepLog *m, const WindowSet *ws, float *probs,
-                    const CancelFlag *cancel, Error *err)
+/* The verdicts of batch windows from first, into out. */
+static void judge_batch(const DeepLog *m, DeepLogWork *work, SoftmaxBlocks *blocks, const WindowSet *ws, size_t first,
+                        int count, uint32_t *inputs, uint32_t *targets, SoftmaxVerdict *out)
 {
-    DeepLogWork work;
-    if (!deeplog_work_init(&work, m, SCORE_BATCH, err))
-        return false;
-    size_t k = (size_t)m->cfg.n_keys;
-    for (size_t start = 0; start < ws->n; start += SCORE_BATCH) {
-        if (cancel && *cancel) {
-            deeplog_work_free(&work);
-            return error_interrupted(err);
-        }
-        int count = (int)(ws->n - start < SCORE_BATCH ? ws->n - start : SCORE_BATCH);
-        deeplog_forward(m, &work, ws->keys + start * ws->width, count);
-        memcpy(probs + start * k, work.probs, (size_t)count * k * sizeof *probs);
+    int h = m->cfg.window;
+    for (int b = 0; b < count; b++) {
+        const uint32_t *row = ws->keys + (first + (size_t)b) * ws->width;
+        memcpy(inputs + (size_t)b * h, row, (size_t)h * sizeof *inputs);
+        targets[b] = row[h];
     }
-    deeplog_work_free(&work);
-    return true;
+    const float *hidden = deeplog_forward_hidden(m, work, inputs, count);
+    softmax_blocks_judge(blocks, hidden, count, targets, out + first);
 }
 
-static void judge(const DeepLog *m, const Trace *t, const uint32_t *window_of, const float *probs,
+bool deeplog_verdicts(const DeepLog *m, const WindowSet *ws, SoftmaxVerdict *out, const CancelFlag *cancel,
+                      Error *err)
+{
+    int h = m->cfg.window, batch = ws->n < SCORE_BATCH ? (int)ws->n + 1 : SCORE_BATCH;
+    DeepLogWork work = {0};
+    SoftmaxBlocks blocks = {0};
+    uint32_t *inputs = malloc((size_t)batch * h * sizeof *inputs), *targets = malloc((size_t)batch * sizeof *targets);
+    bool ok = (inputs && targets) || error_set_code(err, ERROR_NOMEM, "out of memory");
+    ok = ok && deeplog_work_init_hidden(&work, m, batch, err) &&
+         softmax_blocks_init(&blocks, m->t.fc_weight, m->t.fc_bias, m->cfg.hidden, m->cfg.n_keys, batch,
+                             softmax_block_size(), err);
+    for (size_t start = 0; ok && start < ws->n; start += (size_t)batch) {
+        if (cancel && *cancel)
+            ok = error_interrupted(err);
+        else
+            judge_batch(m, &work, &blocks, ws, start, (int)(ws->n - start < (size_t)batch ? ws->n - start : (size_t)batch),
+                        inputs, targets, out);
+    }
+    softmax_blocks_free(&blocks);
+    deeplog_work_free(&work);
+    free(inputs), free(targets);
+    return ok;
+}
+
+static void judge(const DeepLog *m, const Trace *t, const uint32_t *window_of, const SoftmaxVerdict *verdicts,
                   EventOutcomes *out)
 {
     int h = m->cfg.window, k = m->cfg.n_keys;
     for (size_t s = 0; s < t->n_sessions; s++)
         for (size_t i = t->session_start[s] + (size_t)h; i < t->session_start[s + 1]; i++) {
-            uint32_t key = t->key_id[i];
             if (!window_of[i]) { /* a window holding an unknown key cannot be predicted */
                 out->outcome[i] = OUTCOME_MISS;
                 out->rank[i] = (uint32_t)k;
                 continue;
             }
-            const float *row = probs + (size_t)(window_of[i] - 1) * k;
-            out->rank[i] = (uint32_t)softmax_rank(row, k, key);
-            out->prob[i] = key < (uint32_t)k ? row[key] : 0.0f;
-            out->outcome[i] = out->rank[i] < (uint32_t)m->cfg.top_g ? OUTCOME_HIT : OUTCOME_MISS;
-            uint32_t best = 0;
-            for (int c = 1; c < k; c++)
-                best = row[c] > row[best] ? (uint32_t)c : best;
-            out->predicted[i] = best;
+            const SoftmaxVerdict *v = verdicts + window_of[i] - 1;
+            out->rank[i] = v->rank;
+            out->prob[i] = v->prob;
+            out->outcome[i] = v->rank < (uint32_t)m->cfg.top_g ? OUTCOME_HIT : OUTCOME_MISS;
+            out->predicted[i] = v->best;
         }
 }
 
@@ -80,21 +98,21 @@ bool deeplog_outcomes(const DeepLog *m, const Trace *t, EventOutcomes *out,
                       const CancelFlag *cancel, Error *err)
 {
     WindowSet ws;
-    window_set_init(&ws, m->cfg.window);
+    window_set_init(&ws, m->cfg.window + 1);
     uint32_t *window_of = calloc(t->n_events + 1, sizeof *window_of);
-    float *probs = NULL;
+    SoftmaxVerdict *verdicts = NULL;
     bool ok = window_of || error_set_code(err, ERROR_NOMEM, "out of memory");
     ok = ok && event_outcomes_init(out, t->n_events, err) && collect(m, t, &ws, window_of, err);
     if (ok) {
-        probs = malloc((ws.n + 1) * (size_t)m->cfg.n_keys * sizeof *probs);
-        ok = probs ? predict(m, &ws, probs, cancel, err)
-                   : error_set_code(err, ERROR_NOMEM, "out of memory for %zu distinct windows", ws.n);
+        verdicts = malloc((ws.n + 1) * sizeof *verdicts);
+        ok = verdicts ? deeplog_verdicts(m, &ws, verdicts, cancel, err)
+                      : error_set_code(err, ERROR_NOMEM, "out of memory for %zu distinct windows", ws.n);
     }
     if (ok)
-        judge(m, t, window_of, probs, out);
+        judge(m, t, window_of, verdicts, out);
     else
         event_outcomes_free(out);
-    free(probs);
+    free(verdicts);
     free(window_of);
     window_set_free(&ws);
     return ok;

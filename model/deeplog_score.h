@@ -9,6 +9,7 @@
 #include "deeplog.h"
 #include "eval.h"
 #include "scores.h"
+#include "windows.h"
 
 /* A session is anomalous when it is shorter than window + 1, holds a key the model does not
  * know, or has a next key outside the top-g predictions. Duplicate sessions count once. */
@@ -20,5 +21,10 @@ bool deeplog_eval(const DeepLog *m, const Trace *normal, const Trace *abnormal, 
  * window is unknown to the model. The first window of each session is not predicted. */
 bool deeplog_outcomes(const DeepLog *m, const Trace *t, EventOutcomes *out,
                       const CancelFlag *cancel, Error *err);
+
+/* The verdict on each of ws's windows of window + 1 keys, the inputs then the key that came
+ * next (out: ws->n of them), the dense layer taken a block of keys at a time. */
+bool deeplog_verdicts(const DeepLog *m, const WindowSet *ws, SoftmaxVerdict *out, const CancelFlag *cancel,
+                      Error *err);
 
 #endif

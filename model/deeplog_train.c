@@ -7,6 +7,7 @@
 typedef struct DeepLogBatch {
     const DeepLog *m;
     DeepLogWork work;
+    SoftmaxBlocks out;  /* the dense layer over the keys, a block at a time */
     uint32_t *inputs;   /* [B][window] */
     uint32_t *targets;  /* [B] */
 } DeepLogBatch;
@@ -20,8 +21,8 @@ static float batch_loss(void *ctx, const uint32_t *rows, const float *weights, i
         memcpy(b->inputs + (size_t)i * window, rows + (size_t)i * (window + 1), window * sizeof *rows);
         b->targets[i] = rows[(size_t)i * (window + 1) + window];
     }
-    deeplog_forward(b->m, &b->work, b->inputs, count);
-    return deeplog_backward(b->m, &b->work, b->targets, weights, count, grad);
+    deeplog_forward_hidden(b->m, &b->work, b->inputs, count);
+    return deeplog_backward_blocked(b->m, &b->work, &b->out, b->targets, weights, count, grad);
 }
 
 bool deeplog_train(DeepLog *m, const WindowSet *ws, const TrainOptions *opt, TrainReport *report,
@@ -33,13 +34,16 @@ bool deeplog_train(DeepLog *m, const WindowSet *ws, const TrainOptions *opt, Tra
                          ws->width, m->cfg.window);
     DeepLogBatch b = {.m = m, .inputs = malloc((size_t)opt->batch_size * m->cfg.window * sizeof(uint32_t)),
                       .targets = malloc((size_t)opt->batch_size * sizeof(uint32_t))};
-    bool ok = b.inputs && b.targets ? deeplog_work_init(&b.work, m, opt->batch_size, err)
+    bool ok = b.inputs && b.targets ? deeplog_work_init_hidden(&b.work, m, opt->batch_size, err)
                                     : error_set_code(err, ERROR_NOMEM, "out of memory for training");
-    if (ok) {
+    if (ok && softmax_blocks_init(&b.out, m->t.fc_weight, m->t.fc_bias, m->cfg.hidden, m->cfg.n_keys,
+                                  opt->batch_size, softmax_block_size(), err)) {
         Trainer tr = {.params = m->params, .n_params = m->n_params, .batch_loss = batch_loss, .ctx = &b};
         ok = train_windows(&tr, ws, opt, report, err);
-        deeplog_work_free(&b.work);
-    }
+        softmax_blocks_free(&b.out);
+    } else
+        ok = false;
+    deeplog_work_free(&b.work);
     free(b.inputs), free(b.targets);
     return ok;
 }

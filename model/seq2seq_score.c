@@ -1,43 +1,69 @@
 /* seq2seq's verdict on each event of a trace: windows at the model's stride, each distinct
- * input window decoded greedily once and its predictions shared. */
+ * window (its inputs and the keys that followed) decoded greedily once and its verdicts
+ * shared. Only the verdicts are kept per distinct window (rank, probability, greedy choice per
+ * step), and the batch shrinks as the vocabulary grows, so memory is bounded by the batch, not
+ * by windows x vocabulary. Work buffers are local, the model read-only. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "seq2seq_score.h"
 #include "softmax.h"
+#include "softmax_blocks.h"
 #include "windows.h"
 
 #define SCORE_BATCH 512
+#define SCORE_BATCH_CELLS (1 << 22)     /* at most Ty x batch x V floats in each of the work's outputs */
 
 typedef struct Predictions {
-    WindowSet inputs;       /* distinct input windows */
-    uint32_t *keys;         /* [n][ty] greedy predictions */
-    float *probs;           /* [n][ty][V] */
+    WindowSet windows;      /* distinct windows: tx input ids (seq2seq_id), then the ty keys that followed */
+    SoftmaxVerdict *verdicts;   /* [n][ty]: best is the greedy prediction */
 } Predictions;
+
+/* Windows per batch: 512, fewer over a vocabulary too large for 512 x Ty rows of it. */
+static int score_batch(const Seq2Seq *m)
+{
+    size_t per_window = (size_t)m->cfg.ty * (size_t)m->cfg.vocab, batch = SCORE_BATCH_CELLS / per_window;
+    return batch < 1 ? 1 : batch > SCORE_BATCH ? SCORE_BATCH : (int)batch;
+}
+
+/* The verdicts of count windows from first; inputs [B][Tx] and predicted [B][Ty] are scratch. */
+static void judge_batch(const Seq2Seq *m, Seq2SeqWork *work, Predictions *p, size_t first, int count,
+                        uint32_t *inputs, uint32_t *predicted)
+{
+    size_t tx = (size_t)m->cfg.tx, ty = (size_t)m->cfg.ty, V = (size_t)m->cfg.vocab;
+    for (int b = 0; b < count; b++)
+        memcpy(inputs + (size_t)b * tx, p->windows.keys + (first + (size_t)b) * p->windows.width, tx * sizeof *inputs);
+    seq2seq_forward(m, work, inputs, NULL, predicted, count);
+    for (int b = 0; b < count; b++)
+        for (size_t s = 0; s < ty; s++) { /* work.probs is [Ty][B][V] */
+            const float *probs = work->probs + (s * (size_t)count + (size_t)b) * V;
+            uint32_t key = p->windows.keys[(first + (size_t)b) * p->windows.width + tx + s];
+            p->verdicts[(first + (size_t)b) * ty + s] = (SoftmaxVerdict){
+                .rank = (uint32_t)softmax_rank(probs, (int)V, key), .best = predicted[(size_t)b * ty + s],
+                .prob = key < V ? probs[key] : 0.0f};
+        }
+}
 
 static bool predict_distinct(const Seq2Seq *m, Predictions *p, const CancelFlag *cancel, Error *err)
 {
-    size_t n = p->inputs.n, ty = (size_t)m->cfg.ty, V = (size_t)m->cfg.vocab;
-    p->keys = malloc((n + 1) * ty * sizeof *p->keys);
-    p->probs = malloc((n + 1) * ty * V * sizeof *p->probs);
-    Seq2SeqWork work;
-    if (!p->keys || !p->probs)
-        return error_set_code(err, ERROR_NOMEM, "out of memory for %zu distinct windows", n);
-    if (!seq2seq_work_init(&work, m, SCORE_BATCH, err))
-        return false;
-    for (size_t start = 0; start < n; start += SCORE_BATCH) {
-        if (cancel && *cancel) {
-            seq2seq_work_free(&work);
-            return error_interrupted(err);
-        }
-        int count = (int)(n - start < SCORE_BATCH ? n - start : SCORE_BATCH);
-        seq2seq_forward(m, &work, p->inputs.keys + start * p->inputs.width, NULL, p->keys + start * ty, count);
-        for (int b = 0; b < count; b++) /* work.probs is [Ty][B][V]; keep [window][Ty][V] */
-            for (size_t s = 0; s < ty; s++)
-                memcpy(p->probs + ((start + b) * ty + s) * V, work.probs + (s * count + b) * V, V * sizeof *p->probs);
+    size_t n = p->windows.n;
+    int batch = score_batch(m);
+    p->verdicts = malloc((n + 1) * (size_t)m->cfg.ty * sizeof *p->verdicts);
+    uint32_t *inputs = malloc((size_t)batch * (size_t)(m->cfg.tx + m->cfg.ty) * sizeof *inputs);
+    Seq2SeqWork work = {0};
+    bool ok = (p->verdicts && inputs) || error_set_code(err, ERROR_NOMEM, "out of memory for %zu distinct windows", n);
+    ok = ok && seq2seq_work_init(&work, m, batch, err);
+    for (size_t start = 0; ok && start < n; start += (size_t)batch) {
+        if (cancel && *cancel)
+            ok = error_interrupted(err);
+        else
+            judge_batch(m, &work, p, start, (int)(n - start < (size_t)batch ? n - start : (size_t)batch), inputs,
+                        inputs + (size_t)batch * m->cfg.tx);
     }
-    seq2seq_work_free(&work);
-    return true;
+    if (work.block)
+        seq2seq_work_free(&work);
+    free(inputs);
+    return ok;
 }
 
 /* Visits i, the first event of each scored window of t[first, last), session by session. */
@@ -47,14 +73,22 @@ static bool predict_distinct(const Seq2Seq *m, Predictions *p, const CancelFlag 
                     end_ = ((t)->session_start[s_ + 1] < (last) ? (t)->session_start[s_ + 1] : (last)); \
              i + (size_t)((m)->cfg.tx + (m)->cfg.ty) <= end_; i += (size_t)(m)->cfg.stride)
 
-static bool collect_inputs(const Seq2Seq *m, const Trace *t, size_t first, size_t last, Predictions *p,
-                           Error *err)
+/* The window at i as Predictions keeps it: input ids as the model reads them, then the keys. */
+static void window_row(const Seq2Seq *m, const Trace *t, size_t i, uint32_t *row)
 {
-    uint32_t row[SEQ2SEQ_MAX_STEPS];
+    for (int j = 0; j < m->cfg.tx; j++)
+        row[j] = seq2seq_id(m, t->key_id[i + (size_t)j]);
+    for (int s = 0; s < m->cfg.ty; s++)
+        row[m->cfg.tx + s] = t->key_id[i + (size_t)(m->cfg.tx + s)];
+}
+
+static bool collect_windows(const Seq2Seq *m, const Trace *t, size_t first, size_t last, Predictions *p,
+                            Error *err)
+{
+    uint32_t row[2 * SEQ2SEQ_MAX_STEPS];
     FOR_EACH_WINDOW(m, t, first, last, i) {
-        for (int j = 0; j < m->cfg.tx; j++)
-            row[j] = seq2seq_id(m, t->key_id[i + j]);
-        if (!window_set_add(&p->inputs, row, NULL, err))
+        window_row(m, t, i, row);
+        if (!window_set_add(&p->windows, row, NULL, err))
             return false;
     }
     return true;
@@ -73,20 +107,18 @@ static bool hit(const Seq2Seq *m, uint32_t key, uint32_t greedy, uint32_t rank)
 static void judge(const Seq2Seq *m, const Trace *t, size_t first, size_t last, const Predictions *p,
                   EventOutcomes *out)
 {
-    int tx = m->cfg.tx, ty = m->cfg.ty, V = m->cfg.vocab;
-    uint32_t row[SEQ2SEQ_MAX_STEPS];
+    int tx = m->cfg.tx, ty = m->cfg.ty;
+    uint32_t row[2 * SEQ2SEQ_MAX_STEPS];
     FOR_EACH_WINDOW(m, t, first, last, i) {
-        for (int j = 0; j < tx; j++)
-            row[j] = seq2seq_id(m, t->key_id[i + j]);
-        size_t w = (size_t)window_set_find(&p->inputs, row);
+        window_row(m, t, i, row);
+        size_t w = (size_t)window_set_find(&p->windows, row);
         for (int s = 0; s < ty; s++) {
             size_t e = i + (size_t)(tx + s);
-            uint32_t key = t->key_id[e];
-            const float *probs = p->probs + (w * ty + s) * V;
-            out->predicted[e] = p->keys[w * ty + s];
-            out->rank[e] = (uint32_t)softmax_rank(probs, V, key);
-            out->prob[e] = key < (uint32_t)V ? probs[key] : 0.0f;
-            out->outcome[e] = hit(m, key, out->predicted[e], out->rank[e]) ? OUTCOME_HIT : OUTCOME_MISS;
+            const SoftmaxVerdict *v = p->verdicts + w * (size_t)ty + (size_t)s;
+            out->predicted[e] = v->best;
+            out->rank[e] = v->rank;
+            out->prob[e] = v->prob;
+            out->outcome[e] = hit(m, t->key_id[e], v->best, v->rank) ? OUTCOME_HIT : OUTCOME_MISS;
         }
     }
 }
@@ -95,15 +127,14 @@ bool seq2seq_outcomes(const Seq2Seq *m, const Trace *t, size_t first, size_t las
                       EventOutcomes *out, const CancelFlag *cancel, Error *err)
 {
     Predictions p = {0};
-    window_set_init(&p.inputs, m->cfg.tx);
-    bool ok = event_outcomes_init(out, t->n_events, err) && collect_inputs(m, t, first, last, &p, err) &&
+    window_set_init(&p.windows, m->cfg.tx + m->cfg.ty);
+    bool ok = event_outcomes_init(out, t->n_events, err) && collect_windows(m, t, first, last, &p, err) &&
               predict_distinct(m, &p, cancel, err);
     if (ok)
         judge(m, t, first, last, &p, out);
     else
         event_outcomes_free(out);
-    window_set_free(&p.inputs);
-    free(p.keys);
-    free(p.probs);
+    window_set_free(&p.windows);
+    free(p.verdicts);
     return ok;
 }

@@ -12,10 +12,11 @@
 #include "windows.h"
 
 typedef struct TrainProgress {
-    int epoch, epochs;          /* epoch just finished, from 1 */
-    double loss;                /* its mean cross-entropy */
+    int epoch, epochs;          /* epoch just finished (within an epoch: the one under way), from 1 */
+    double loss;                /* its mean cross-entropy (within an epoch: of its batches so far) */
     double windows_per_s;       /* training windows (with repeats) per second */
     double elapsed_s, eta_s;
+    size_t windows_done, windows_total;     /* distinct windows of the epoch trained on, and in all */
 } TrainProgress;
 
 typedef struct TrainOptions {
@@ -23,9 +24,13 @@ typedef struct TrainOptions {
     int batch_size;
     float learning_rate;
     uint64_t seed;              /* shuffling; the weights' seed is the model's creation */
-    const CancelFlag *cancel;    /* stops after the current batch */
-    void (*progress)(const TrainProgress *p, void *ctx);
+    const CancelFlag *cancel;    /* stops after the current batch; the weights are put back as
+                                  * the last completed epoch left them */
+    void (*progress)(const TrainProgress *p, void *ctx);     /* after each epoch */
     void *progress_ctx;
+    /* within an epoch, every within_epoch_s seconds (0: one), with progress_ctx; NULL: none */
+    void (*within_epoch)(const TrainProgress *p, void *ctx);
+    double within_epoch_s;
 } TrainOptions;
 
 typedef struct TrainReport {
