@@ -78,13 +78,16 @@ typedef struct TraceContext {
     uint16_t cpu;
 } TraceContext;
 
+#define TRACE_RECENT_CONTEXTS 8     /* a power of two */
+
 /* The distinct contexts, interned: each event holds the id of its own. */
 typedef struct TraceContexts {
     TraceContext *of;           /* by id */
     size_t n, cap;
     uint32_t *slot;             /* open-addressed hash table: 0 empty, else 1 + id */
     size_t n_slots;             /* a power of two, at least twice n */
-    uint32_t last;              /* the last one appended: most events share their previous one's */
+    uint32_t recent[TRACE_RECENT_CONTEXTS]; /* 1 + the last one appended on each cpu (modulo), 0
+                                 * none: most events share the previous one's on their cpu */
 } TraceContexts;
 
 typedef struct Trace {

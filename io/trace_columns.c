@@ -173,8 +173,8 @@ bool contexts_find_or_add(TraceContexts *c, const TraceContext *context, uint32_
         c->of[c->n] = *context;
         c->slot[s] = (uint32_t)++c->n;
     }
-    c->last = c->slot[s] - 1;
-    *id = c->last;
+    c->recent[context->cpu & (TRACE_RECENT_CONTEXTS - 1)] = c->slot[s];
+    *id = c->slot[s] - 1;
     return true;
 }
 

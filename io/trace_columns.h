@@ -59,11 +59,12 @@ static inline bool contexts_same(const TraceContext *a, const TraceContext *b)
     return a->pid == b->pid && a->tid == b->tid && a->name_id == b->name_id && a->cpu == b->cpu;
 }
 
-/* As contexts_find_or_add, the common case (the last one's again) without hashing. */
+/* As contexts_find_or_add, the common case (the last one's on this cpu again) without hashing. */
 static inline bool contexts_intern(TraceContexts *c, const TraceContext *context, uint32_t *id)
 {
-    if (c->n && contexts_same(&c->of[c->last], context)) {
-        *id = c->last;
+    uint32_t recent = c->recent[context->cpu & (TRACE_RECENT_CONTEXTS - 1)];
+    if (recent && contexts_same(&c->of[recent - 1], context)) {
+        *id = recent - 1;
         return true;
     }
     return contexts_find_or_add(c, context, id);
