@@ -181,7 +181,6 @@ bool cache_trace_finish(Trace *t, CacheTracePools *pools, const uint64_t *meta,
     t->times.n_wide = t->times.wide_cap = (size_t)meta[META_WIDE_BLOCKS];
     t->contexts.n = t->contexts.cap = (size_t)meta[META_CONTEXTS];
     t->contexts.n_slots = (size_t)meta[META_CONTEXT_SLOTS];
-    t->contexts.last = 0;
     if (t->contexts.n_slots == 0) {
         free(t->contexts.slot);
         t->contexts.slot = NULL;
