@@ -415,8 +415,8 @@ static bool give_meanings(TraceCache *c, const Loaded *l, Error *err)
 
 CacheResult trace_cache_load(TraceCache *c, Trace *t, Error *err)
 {
-    if (!c->enabled)
-        return CACHE_MISS;
+    if (!c->enabled || (c->opt->cancel && *c->opt->cancel))
+        return CACHE_MISS; /* a load stopped before it began says so, as parsing does */
     int fd = open(c->cache_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return CACHE_MISS;

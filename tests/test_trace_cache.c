@@ -4,6 +4,7 @@
  * nor writes one; a cache that cannot be written is no error. */
 #include "test_util.h"
 
+#include "../io/readers.h"
 #include "../io/trace_cache.h"
 #include "../io/trace_set.h"
 
@@ -272,6 +273,21 @@ static void other_options_are_another_cache(void **state)
     free(class_keys);
 }
 
+static void cancelled_before_the_cache(void **state)
+{
+    (void)state;
+    const char *path = kernel_csv("cancelled.csv");
+    free(dump1(path, (TraceOptions){0}));
+    CancelFlag cancel = 1;
+    Vocab vocab;
+    vocab_init(&vocab);
+    Trace t;
+    Error err = {0};
+    assert_false(trace_load(&t, path, &(TraceOptions){.cancel = &cancel}, &vocab, NULL, &err));
+    assert_int_equal(err.code, ERROR_INTERRUPTED);
+    vocab_free(&vocab);
+}
+
 static void no_cache_neither_reads_nor_writes(void **state)
 {
     (void)state;
@@ -413,6 +429,11 @@ static void commands_read_the_cache(void **state)
     assert_string_equal(first.out, second.out);
     assert_string_equal(first.err, second.err);
     RunResult off = run_traceaid("stats", "--no-cache", path);
+    setenv("TRACEAID_NO_CACHE", "1", 1); /* the environment's switch, as --no-cache */
+    RunResult env_off = run_traceaid("stats", path);
+    unsetenv("TRACEAID_NO_CACHE");
+    assert_status(env_off, 2);
+    run_result_free(&env_off);
     assert_status(off, 2); /* the junk, parsed */
     run_result_free(&first);
     run_result_free(&second);
@@ -426,12 +447,14 @@ static void commands_read_the_cache(void **state)
 
 int main(void)
 {
+    unsetenv("TRACEAID_NO_CACHE"); /* make test sets it for the other tests */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(second_load_reads_the_cache),
         cmocka_unit_test(shared_vocabulary_in_any_order),
         cmocka_unit_test(templates_and_warnings_given_again),
         cmocka_unit_test(stale_cache_is_not_used),
         cmocka_unit_test(other_options_are_another_cache),
+        cmocka_unit_test(cancelled_before_the_cache),
         cmocka_unit_test(no_cache_neither_reads_nor_writes),
         cmocka_unit_test(truncated_cache_is_ignored),
         cmocka_unit_test(corrupt_cache_is_ignored),
