@@ -160,8 +160,8 @@ static bool add_note(Meanings *m, uint32_t note, const char *text, size_t text_l
            strpool_intern(&m->files, path, strlen(path), &n->file, err);
 }
 
-bool meanings_note_template(Meanings *m, const char *key, const char *text, size_t text_len,
-                            const char *path, size_t line, bool by_template, Error *err)
+static bool note_template(Meanings *m, const char *key, const char *text, size_t text_len,
+                          const char *path, size_t line, bool by_template, Error *err)
 {
     size_t key_len = strlen(key);
     int64_t found = strpool_find(&m->noted, key, key_len);
@@ -188,6 +188,17 @@ bool meanings_note_template(Meanings *m, const char *key, const char *text, size
         !warn_file_template(m, key, text, text_len, path, line, err))
         return false;
     return meanings_get(m, key) || meanings_set(m, key, key_len, text, text_len, err);
+}
+
+bool meanings_note_template(Meanings *m, const char *key, const char *text, size_t text_len,
+                            const char *path, size_t line, bool by_template, Error *err)
+{
+    size_t before = m->warnings.n;
+    if (!note_template(m, key, text, text_len, path, line, by_template, err))
+        return false;
+    if (m->on_note)
+        m->on_note(m->on_note_ctx, key, text, text_len, path, line, by_template, m->warnings.n - before);
+    return true;
 }
 
 static bool parse_line(Meanings *m, const char *path, size_t line_no, char *line, size_t len,

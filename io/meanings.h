@@ -22,6 +22,11 @@ typedef struct TemplateNote {
     bool warned;            /* a second template was said once already */
 } TemplateNote;
 
+/* Told of each template a trace gives once it is noted, with the warnings noting it added: the
+ * cache beside a trace (io/trace_cache.c) keeps them, to give them again when read from it. */
+typedef void MeaningsNoteHook(void *ctx, const char *key, const char *text, size_t text_len,
+                              const char *path, size_t line, bool by_template, size_t n_warned);
+
 typedef struct Meanings {
     StrPool keys;           /* key names, ids in order of first appearance */
     StrPool texts;          /* the phrases */
@@ -37,6 +42,8 @@ typedef struct Meanings {
                              * file 0 when none (an id into files, plus one) */
     uint32_t given_cap;
     size_t file_listed, file_unlisted;  /* keys whose log template differs from the file's */
+    MeaningsNoteHook *on_note;  /* NULL but while a trace is loaded to be cached */
+    void *on_note_ctx;
 } Meanings;
 
 void meanings_init(Meanings *m);

@@ -10,6 +10,7 @@
 #include "perf_script.h"
 #include "qnx_text.h"
 #include "session_file.h"
+#include "trace_cache.h"
 #include "trace_dat.h"
 
 /* One row per format. A new format is its reader's files and a row here. */
@@ -81,19 +82,10 @@ static const TraceReader *reader_of_dir(const char *path, TraceFormat format)
     return best;
 }
 
-bool trace_load(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
-                Meanings *meanings, Error *err)
+/* Reads a file (or standard input) with the reader its first bytes or the options choose. */
+static bool parse_input(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
+                        Meanings *meanings, Error *err)
 {
-    error_clear(err);
-    memset(t, 0, sizeof *t);
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        const TraceReader *reader = reader_of_dir(path, opt->format);
-        if (reader)
-            return reader->load_dir(t, path, opt, vocab, meanings, err);
-        return error_set(err, "%s: is a directory with no trace in it (a CTF trace's folder holds a "
-                              "'metadata' file; other traces are files)", path);
-    } /* else input_open says what is wrong with it */
     InputStream in;
     if (!input_open(&in, path, opt->cancel, err))
         return false;
@@ -107,5 +99,32 @@ bool trace_load(Trace *t, const char *path, const TraceOptions *opt, Vocab *voca
                                     : trace_reader_for(format);
     bool ok = reader->load(t, &in, opt, vocab, meanings, err);
     input_close(&in);
+    return ok;
+}
+
+bool trace_load(Trace *t, const char *path, const TraceOptions *opt, Vocab *vocab,
+                Meanings *meanings, Error *err)
+{
+    error_clear(err);
+    memset(t, 0, sizeof *t);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        const TraceReader *reader = reader_of_dir(path, opt->format);
+        if (reader)
+            return reader->load_dir(t, path, opt, vocab, meanings, err);
+        return error_set(err, "%s: is a directory with no trace in it (a CTF trace's folder holds a "
+                              "'metadata' file; other traces are files)", path);
+    } /* else input_open says what is wrong with it */
+    /* a file loaded before with these options: its cache beside it, when it still matches */
+    TraceCache cache;
+    trace_cache_begin(&cache, path, opt, vocab, meanings);
+    CacheResult cached = trace_cache_load(&cache, t, err);
+    if (cached != CACHE_MISS) {
+        trace_cache_end(&cache, t, false);
+        return cached == CACHE_HIT;
+    }
+    trace_cache_record(&cache);
+    bool ok = parse_input(t, path, opt, vocab, meanings, err);
+    trace_cache_end(&cache, t, ok);
     return ok;
 }
