@@ -1,8 +1,9 @@
 /* The CSV reader's text, fed a physical line at a time so that every error names its line. A
- * plain line (no quote, no carriage return but the one before its line end) is split here at
- * once; any other, or a line met inside a quoted field, goes through libcsv, whose reading the
- * split reproduces: fields at commas, spaces and tabs around an unquoted field dropped, a blank
- * line no record. Part of the CSV reader (io/csv_reader.h). */
+ * plain line (its quoted fields, if any, on the line and free of quotes) is split here at once;
+ * any other, or a line met inside a quoted field, goes through libcsv, whose reading the split
+ * reproduces: fields at commas, spaces and tabs around an unquoted field dropped, a quoted
+ * field's text as it is between its quotes, a blank line no record. Part of the CSV reader
+ * (io/csv_reader.h). */
 #include "csv_reader.h"
 
 #include <stdio.h>
@@ -66,42 +67,75 @@ typedef struct PlainField {
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-/* Splits the line at p (it ends within end) when it is plain, giving each field and the record's
- * end to the record callbacks; *line_len gets its length with the line end. False, with nothing
- * given, when it is not plain: libcsv reads it then. */
+/* The bytes that end an unquoted field, or make its line one for libcsv. */
+static const bool field_stop[256] = {[','] = true, ['\n'] = true, ['\r'] = true, ['"'] = true};
+
+/* The length of the line end at p ("\n" or "\r\n"); 0 when there is none. */
+static size_t line_end_at(const char *p, const char *limit)
+{
+    if (*p == '\n')
+        return 1;
+    return *p == '\r' && p + 1 < limit && p[1] == '\n' ? 2 : 0;
+}
+
+/* A quoted field at p: its text between the quotes, *after past the closing one. False for one
+ * holding a quote (doubled), a carriage return or a line end: libcsv reads those. */
+static bool quoted_field(const char *p, const char *limit, PlainField *f, const char **after)
+{
+    const char *q = p + 1;
+    while (q < limit && *q != '"' && *q != '\n' && *q != '\r')
+        q++;
+    if (q == limit || *q != '"' || (q + 1 < limit && q[1] == '"'))
+        return false;
+    *f = (PlainField){p + 1, (size_t)(q - p - 1)};
+    *after = q + 1;
+    return true;
+}
+
+/* An unquoted field at p, spaces and tabs around it dropped; false when a quote is in it. */
+static bool unquoted_field(const char *p, const char *limit, PlainField *f, const char **after)
+{
+    const char *s = p;
+    while (p < limit && !field_stop[(unsigned char)*p])
+        p++;
+    if (p < limit && *p == '"')
+        return false; /* libcsv's error says where */
+    size_t len = (size_t)(p - s);
+    while (len > 0 && is_blank(s[len - 1]))
+        len--;
+    *f = (PlainField){s, len};
+    *after = p;
+    return true;
+}
+
+/* Splits the line at p (it ends within end) when it is plain: every field unquoted, or quoted
+ * with no quote, carriage return or line end inside, and the line ending in "\n" or "\r\n".
+ * Gives each field and the record's end to the record callbacks; *line_len gets the line's
+ * length with its end. False, with nothing given, for any other line: libcsv reads it. */
 static bool split_plain_line(CsvReader *r, const char *p, const char *end, size_t *line_len)
 {
     PlainField field[PLAIN_MAX_FIELDS];
-    size_t n = 0;
+    size_t n = 0, eol = 0;
+    bool first_quoted = false;
     const char *start = p, *limit = end - p > PLAIN_MAX_LINE ? p + PLAIN_MAX_LINE : end;
-    const char *field_start = p, *line_end = NULL;
-    for (; p < limit; p++) {
-        char c = *p;
-        if (c == ',' || c == '\n' || c == '\r') {
-            if (c == '\r' && (p + 1 == limit || p[1] != '\n'))
-                return false; /* a lone carriage return ends a record in libcsv's reading */
-            if (n == PLAIN_MAX_FIELDS)
-                return false;
-            field[n++] = (PlainField){field_start, (size_t)(p - field_start)};
-            field_start = p + 1;
-            if (c != ',') {
-                line_end = p + (c == '\r') + 1;
-                break;
-            }
-        } else if (c == '"') {
+    while (eol == 0) {
+        while (p < limit && is_blank(*p))
+            p++;
+        bool quoted = p < limit && *p == '"';
+        if (n == PLAIN_MAX_FIELDS ||
+            !(quoted ? quoted_field(p, limit, &field[n], &p) : unquoted_field(p, limit, &field[n], &p)))
             return false;
-        }
+        if (p == limit)
+            return false; /* the line goes on past the buffer (or is too long) */
+        first_quoted |= n == 0 && quoted;
+        n++;
+        if (*p == ',')
+            p++;
+        else if ((eol = line_end_at(p, limit)) == 0)
+            return false; /* a lone carriage return, or text after a closing quote */
     }
-    if (!line_end)
-        return false; /* the line goes on past the buffer (or is too long) */
-    *line_len = (size_t)(line_end - start);
-    for (size_t i = 0; i < n; i++) {
-        while (field[i].len > 0 && is_blank(field[i].s[0]))
-            field[i].s++, field[i].len--;
-        while (field[i].len > 0 && is_blank(field[i].s[field[i].len - 1]))
-            field[i].len--;
-    }
-    if (n == 1 && field[0].len == 0)
+    *line_len = (size_t)(p + eol - start);
+    if (n == 1 && field[0].len == 0 && !first_quoted)
         return true; /* a blank line: no record */
     for (size_t i = 0; i < n && !r->failed; i++)
         csv_on_field((void *)field[i].s, field[i].len, r); /* the callback only reads it */
