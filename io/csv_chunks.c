@@ -32,6 +32,7 @@
 #define CHUNKS_MAX 65536
 #define AHEAD_PER_THREAD 2          /* chunks parsed ahead of the merge, per thread: the memory */
 #define CUT_WINDOW 65536            /* read at a time to find a line start for a cut */
+#define SPARES_MAX 64
 
 typedef struct ChunkEvent {
     int64_t time;
@@ -67,6 +68,10 @@ typedef struct ChunkRun {
     size_t next_merge;              /* chunks before it are in the trace */
     bool merging, failed, stopping;
     uint64_t merged_end;            /* the text in the trace ends here */
+    /* merged chunks' event arrays, given to the next chunks: memory already touched is
+     * not faulted in again for each chunk */
+    struct ChunkEvent *spare[SPARES_MAX];
+    size_t spare_cap[SPARES_MAX], n_spares;
 } ChunkRun;
 
 static int thread_count(const TraceOptions *opt)
@@ -218,6 +223,29 @@ bool csv_chunk_append(CsvReader *r, uint32_t key_id)
     return true;
 }
 
+/* A merged chunk's events kept for another (under the lock), or freed. */
+static void give_back_events(ChunkRun *run, CsvChunk *c)
+{
+    pthread_mutex_lock(&run->lock);
+    if (c->events && run->n_spares < SPARES_MAX) {
+        run->spare[run->n_spares] = c->events;
+        run->spare_cap[run->n_spares++] = c->cap;
+        c->events = NULL;
+        c->n_events = c->cap = 0;
+    }
+    pthread_mutex_unlock(&run->lock);
+}
+
+static void take_spare_events(ChunkRun *run, CsvChunk *c)
+{
+    pthread_mutex_lock(&run->lock);
+    if (run->n_spares > 0) {
+        c->events = run->spare[--run->n_spares];
+        c->cap = run->spare_cap[run->n_spares];
+    }
+    pthread_mutex_unlock(&run->lock);
+}
+
 static void chunk_free(CsvChunk *c)
 {
     vocab_free(&c->keys);
@@ -253,8 +281,9 @@ static bool chunk_reader(const CsvReader *head, CsvChunk *c, CsvReader *cr)
     return true;
 }
 
-static bool parse_chunk(const ChunkRun *run, CsvChunk *c)
+static bool parse_chunk(ChunkRun *run, CsvChunk *c)
 {
+    take_spare_events(run, c);
     CsvReader cr;
     bool ok = chunk_reader(&run->head, c, &cr);
     if (ok) {
@@ -324,6 +353,7 @@ static bool merge_chunk(ChunkRun *run, size_t k)
         ok = append_chunk(run, c);
     else
         ok = redo_chunk(run, c);
+    give_back_events(run, c);
     chunk_free(c);
     CsvReader *r = run->r;
     if (ok && r->opt->progress && run->merged_end > r->bytes_reported) {
@@ -384,6 +414,8 @@ static void run_free(ChunkRun *run)
     for (size_t k = 0; k < run->n_chunks; k++)
         chunk_free(&run->chunks[k]);
     free(run->chunks);
+    for (size_t i = 0; i < run->n_spares; i++)
+        free(run->spare[i]);
     pthread_mutex_destroy(&run->lock);
     pthread_cond_destroy(&run->merged);
 }
