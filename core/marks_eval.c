@@ -142,7 +142,7 @@ static void collect(const Labels *labels, const Trace *trace, MarkedSession *mar
 static bool copy_session(Trace *to, const Trace *from, size_t s, Error *err)
 {
     for (size_t e = from->session_start[s]; e < from->session_start[s + 1]; e++)
-        if (!trace_append(to, from->key_id[e], from->time[e], from->cpu[e], from->pid[e], from->tid[e], 0, err))
+        if (!trace_append(to, from->key_id[e], trace_time(from, e), trace_cpu(from, e), trace_pid(from, e), trace_tid(from, e), 0, err))
             return false;
     return trace_end_session(to, err);
 }

@@ -113,7 +113,7 @@ size_t sched_event_at(const Trace *t, int64_t time)
     size_t lo = 0, hi = t->n_events;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (t->time[mid] < time)
+        if (trace_time(t, mid) < time)
             lo = mid + 1;
         else
             hi = mid;
@@ -189,10 +189,10 @@ static bool thread_name(Builder *b, uint32_t th, const char *name)
 /* A QNX thread's name: its event's process name, interned when it changes. */
 static bool thread_name_from_event(Builder *b, uint32_t th, size_t e)
 {
-    if (b->t->name_id[e] == b->now[th].name_id || b->t->name_id[e] == 0)
+    if (trace_name_id(b->t, e) == b->now[th].name_id || trace_name_id(b->t, e) == 0)
         return true;
-    b->now[th].name_id = b->t->name_id[e];
-    return thread_name(b, th, strpool_get(&b->t->names, b->t->name_id[e]));
+    b->now[th].name_id = trace_name_id(b->t, e);
+    return thread_name(b, th, strpool_get(&b->t->names, trace_name_id(b->t, e)));
 }
 
 /* Thread th is in state (NO_STATE: gone) from time on. */
@@ -318,13 +318,13 @@ static bool irq(Builder *b, uint16_t cpu, bool entry, int64_t time)
 static bool qnx_event(Builder *b, SchedEventClass c, size_t e)
 {
     const Trace *t = b->t;
-    int64_t time = t->time[e];
-    uint16_t cpu = t->cpu[e];
-    if (t->tid[e] == TRACE_NO_ID)
+    int64_t time = trace_time(t, e);
+    uint16_t cpu = trace_cpu(t, e);
+    if (trace_tid(t, e) == TRACE_NO_ID)
         return true;
-    if (c.kind == SEV_QNX_RUNNING && t->pid[e] == 1 && t->tid[e] == (int32_t)cpu + 1)
+    if (c.kind == SEV_QNX_RUNNING && trace_pid(t, e) == 1 && trace_tid(t, e) == (int32_t)cpu + 1)
         return switch_in(b, cpu, IDLE_THREAD, time);
-    uint32_t th = thread_of(b, t->pid[e], t->tid[e]);
+    uint32_t th = thread_of(b, trace_pid(t, e), trace_tid(t, e));
     if (th == NO_THREAD || !thread_name_from_event(b, th, e))
         return false;
     if (c.kind == SEV_QNX_RUNNING)
@@ -352,8 +352,8 @@ static bool linux_event(Builder *b, SchedEventClass c, size_t e)
     const Trace *t = b->t;
     char text[1024];
     const char *event;
-    int64_t time = t->time[e];
-    uint16_t cpu = t->cpu[e];
+    int64_t time = trace_time(t, e);
+    uint16_t cpu = trace_cpu(t, e);
     trace_event_fields(t, e, &event, text, sizeof text);
     bool ok = true;
     if (c.kind == SEV_WAKEUP) {
@@ -363,8 +363,8 @@ static bool linux_event(Builder *b, SchedEventClass c, size_t e)
         return ok;
     }
     uint32_t prev = linux_task(b, text, "prev_pid", "prev_comm", &ok);
-    if (ok && prev < IDLE_THREAD && t->tid[e] == b->s->threads[prev].tid && t->pid[e] != TRACE_NO_ID)
-        b->s->threads[prev].pid = t->pid[e]; /* the switch is the task's own event: its process shows */
+    if (ok && prev < IDLE_THREAD && trace_tid(t, e) == b->s->threads[prev].tid && trace_pid(t, e) != TRACE_NO_ID)
+        b->s->threads[prev].pid = trace_pid(t, e); /* the switch is the task's own event: its process shows */
     if (ok && prev < IDLE_THREAD) {
         char state[16] = "R";
         bool dead;
@@ -378,13 +378,13 @@ static bool linux_event(Builder *b, SchedEventClass c, size_t e)
 
 static bool take_event(Builder *b, SchedEventClass c, size_t e)
 {
-    if (c.kind == SEV_NONE || b->t->cpu[e] == TRACE_NO_CPU)
+    if (c.kind == SEV_NONE || trace_cpu(b->t, e) == TRACE_NO_CPU)
         return true;
-    if (!cpu_reserve(b, b->t->cpu[e]))
+    if (!cpu_reserve(b, trace_cpu(b->t, e)))
         return false;
     b->s->n_sched_events++;
     switch (c.kind) {
-    case SEV_IRQ_ENTRY: case SEV_IRQ_EXIT: return irq(b, b->t->cpu[e], c.kind == SEV_IRQ_ENTRY, b->t->time[e]);
+    case SEV_IRQ_ENTRY: case SEV_IRQ_EXIT: return irq(b, trace_cpu(b->t, e), c.kind == SEV_IRQ_ENTRY, trace_time(b->t, e));
     case SEV_SWITCH: case SEV_WAKEUP: return b->t->fields.n_records ? linux_event(b, c, e) : true;
     default: return qnx_event(b, c, e);
     }
@@ -442,8 +442,8 @@ bool schedule_build(Schedule *s, const Trace *t, const Vocab *vocab, Error *err)
     strpool_init(&s->names);
     Builder b = {.s = s, .t = t, .err = err};
     if (t->n_events) {
-        s->start = t->time[0];
-        s->end = t->time[t->n_events - 1];
+        s->start = trace_time(t, 0);
+        s->end = trace_time(t, t->n_events - 1);
     }
     bool any;
     SchedEventClass *classes = key_classes(vocab, &any);

@@ -25,10 +25,10 @@ static void print_trace(FILE *out, const Trace *t, const Vocab *vocab, int path_
     /* The time from the earliest event to the latest (a log's times may go back), named so that
      * it does not read as a load time. */
     if (t->timed && t->n_events > 1) {
-        int64_t min = t->time[0], max = t->time[0];
+        int64_t min = trace_time(t, 0), max = trace_time(t, 0);
         for (size_t i = 1; i < t->n_events; i++) {
-            min = t->time[i] < min ? t->time[i] : min;
-            max = t->time[i] > max ? t->time[i] : max;
+            min = trace_time(t, i) < min ? trace_time(t, i) : min;
+            max = trace_time(t, i) > max ? trace_time(t, i) : max;
         }
         /* In double: the difference of two extreme int64 timestamps overflows int64. */
         fprintf(out, "  %.3f s span", ((double)max - (double)min) / 1e9);

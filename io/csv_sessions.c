@@ -58,23 +58,7 @@ bool group_into_sessions(Trace *t, const StrPool *groups, const uint32_t *group_
         memcpy(start, next, (n_groups + 1) * sizeof *start);
     for (size_t i = 0; ok && i < n; i++)
         dest[i] = next[group_of[i]]++;
-#define PERMUTE(col)                                                            \
-    do {                                                                        \
-        __typeof__(t->col) sorted = malloc(n * sizeof *t->col);                 \
-        if (!sorted) {                                                          \
-            ok = false;                                                         \
-            break;                                                              \
-        }                                                                       \
-        for (size_t i = 0; i < n; i++)                                          \
-            sorted[dest[i]] = t->col[i];                                        \
-        free(t->col);                                                           \
-        t->col = sorted;                                                        \
-    } while (0)
-    if (ok) {
-        t->cap = n;
-        PERMUTE(key_id); PERMUTE(time); PERMUTE(cpu); PERMUTE(pid); PERMUTE(tid); PERMUTE(name_id);
-    }
-#undef PERMUTE
+    ok = ok && trace_permute(t, dest, err);
     if (ok && t->fields.n_records == n && n > 0) /* the events' fields (a log's messages) follow */
         ok = fields_permute(&t->fields, dest, err);
     if (ok) {

@@ -159,11 +159,13 @@ static bool ftrace_line(void *ctx, size_t line_no, const char *line, size_t len,
 
 /* Without a time on every event (function_graph without funcgraph-abstime), times are the
  * events' positions. */
-static void positions_as_times(Trace *t)
+static bool positions_as_times(Trace *t, Error *err)
 {
-    for (size_t i = 0; i < t->n_events; i++)
-        t->time[i] = (int64_t)i;
     t->timed = false;
+    for (size_t i = 0; i < t->n_events; i++)
+        if (!trace_set_time(t, i, (int64_t)i, err))
+            return false;
+    return true;
 }
 
 bool ftrace_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
@@ -187,7 +189,7 @@ bool ftrace_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *voca
     if (ok) {
         t->timed = r->all_timed;
         if (!r->all_timed)
-            positions_as_times(t);
+            ok = positions_as_times(t, err);
     }
     event_writer_free(&r->w);
     graph_stacks_free(r->stacks);

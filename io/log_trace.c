@@ -374,7 +374,8 @@ static bool read_log(LogReader *r, InputStream *in, Error *err)
      * (the first one's, before it), else each event's time is its place. */
     r->t->timed = r->n_time_fields > 0 && r->timed * 2 >= r->t->n_events;
     for (size_t i = 0; i < r->t->n_events && (!r->t->timed || i < r->first_timed); i++)
-        r->t->time[i] = r->t->timed ? r->t->time[r->first_timed] : (int64_t)i;
+        if (!trace_set_time(r->t, i, r->t->timed ? trace_time(r->t, r->first_timed) : (int64_t)i, err))
+            return false;
     bool ok = r->grouping ? group_sessions(r, err) : trace_end_session(r->t, err);
     return ok && note_warnings(r, err);
 }

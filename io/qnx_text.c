@@ -155,9 +155,13 @@ static bool event_cycles(QnxReader *r, const TraceField *f, size_t n, int64_t *c
         !field_int(r, lsb, 0, UINT32_MAX, "a 32-bit unsigned integer", &lo, err))
         return false;
     qnx_clock_anchor(&r->clock, r->ev.head.t, (uint64_t)hi, (uint64_t)lo, cycles, &shift);
-    for (size_t i = 0; shift != 0 && i < r->t->n_events; i++) /* the first anchor only */
-        if (__builtin_add_overflow(r->t->time[i], shift, &r->t->time[i]))
-            r->t->time[i] = shift > 0 ? INT64_MAX : INT64_MIN;
+    for (size_t i = 0; shift != 0 && i < r->t->n_events; i++) { /* the first anchor only */
+        int64_t moved;
+        if (__builtin_add_overflow(trace_time(r->t, i), shift, &moved))
+            moved = shift > 0 ? INT64_MAX : INT64_MIN;
+        if (!trace_set_time(r->t, i, moved, err))
+            return false;
+    }
     return true;
 }
 
@@ -267,10 +271,14 @@ static bool times_to_ns(QnxReader *r, Error *err)
 {
     Trace *t = r->t;
     t->timed = r->hz != 0;
-    for (size_t i = 0; t->timed && i < t->n_events; i++)
-        if (!qnx_cycles_to_ns(t->time[i], r->hz, &t->time[i]))
+    for (size_t i = 0; t->timed && i < t->n_events; i++) {
+        int64_t ns;
+        if (!qnx_cycles_to_ns(trace_time(t, i), r->hz, &ns))
             return error_set(err, "%s: event %zu: %lld cycles at %llu a second is out of range",
-                             t->path, i + 1, (long long)t->time[i], (unsigned long long)r->hz);
+                             t->path, i + 1, (long long)trace_time(t, i), (unsigned long long)r->hz);
+        if (!trace_set_time(t, i, ns, err))
+            return false;
+    }
     return true;
 }
 

@@ -196,7 +196,7 @@ static bool mark_times(const Truth *truth, const Trace *trace, size_t segment_le
             sorted[i].stop = sorted[i - 1].stop;
     for (size_t s = 0; s < n_segments && s * segment_len < trace->n_events; s++) {
         size_t first = s * segment_len, end = first + segment_len < trace->n_events ? first + segment_len : trace->n_events;
-        int64_t from = trace->time[first], to = trace->time[end - 1];
+        int64_t from = trace_time(trace, first), to = trace_time(trace, end - 1);
         if (to < from) { /* a clock that stepped back */
             int64_t swap = from;
             from = to, to = swap;

@@ -20,9 +20,9 @@ static void integer_times_read_as_before(void **state)
                           NULL, NULL);
     assert_true(l->ok);
     assert_true(l->trace.timed);
-    assert_int_equal(l->trace.time[0], -5);
-    assert_int_equal(l->trace.time[1], 16);
-    assert_int_equal(l->trace.time[2], 9000000000000000000LL);
+    assert_int_equal(trace_time(&l->trace, 0), -5);
+    assert_int_equal(trace_time(&l->trace, 1), 16);
+    assert_int_equal(trace_time(&l->trace, 2), 9000000000000000000LL);
     loaded_free(l);
 }
 
@@ -34,8 +34,8 @@ static void iso_times_are_recognised(void **state)
                                                 "2023-01-05T10:11:13+01:00,A,B\n"),
                           NULL, NULL);
     assert_true(l->ok);
-    assert_int_equal(l->trace.time[0], 1672913472500000000LL);
-    assert_int_equal(l->trace.time[1], 1672913473000000000LL - 3600000000000LL);
+    assert_int_equal(trace_time(&l->trace, 0), 1672913472500000000LL);
+    assert_int_equal(trace_time(&l->trace, 1), 1672913473000000000LL - 3600000000000LL);
     loaded_free(l);
 }
 
@@ -79,11 +79,11 @@ static void loghub_times_read_from_their_columns(void **state)
         assert_int_equal(l->trace.n_events, 2000);
         uint64_t sum = 0;
         for (size_t e = 0; e < l->trace.n_events; e++)
-            sum += (uint64_t)l->trace.time[e];
-        if (l->trace.time[0] != loghub_times[i].first || l->trace.time[1999] != loghub_times[i].last ||
+            sum += (uint64_t)trace_time(&l->trace, e);
+        if (trace_time(&l->trace, 0) != loghub_times[i].first || trace_time(&l->trace, 1999) != loghub_times[i].last ||
             sum != loghub_times[i].sum)
-            fail_msg("%s: first %lld last %lld sum %llu", loghub_times[i].system, (long long)l->trace.time[0],
-                     (long long)l->trace.time[1999], (unsigned long long)sum);
+            fail_msg("%s: first %lld last %lld sum %llu", loghub_times[i].system, (long long)trace_time(&l->trace, 0),
+                     (long long)trace_time(&l->trace, 1999), (unsigned long long)sum);
         loaded_free(l);
     }
 }
@@ -94,12 +94,12 @@ static void given_time_format(void **state)
     Loaded *l = load_time(write_text("given.csv", "when,class,event\n05/01/2023 10:11:12.25,A,B\n"),
                           "when", "%d/%m/%Y %H:%M:%S.%f");
     assert_true(l->ok);
-    assert_int_equal(l->trace.time[0], 1672913472250000000LL);
+    assert_int_equal(trace_time(&l->trace, 0), 1672913472250000000LL);
     loaded_free(l);
     /* epoch seconds as integers, which alone would be nanoseconds */
     l = load_time(write_text("secs.csv", "t,class,event\n1077804742,A,B\n"), NULL, "%s");
     assert_true(l->ok);
-    assert_int_equal(l->trace.time[0], 1077804742000000000LL);
+    assert_int_equal(trace_time(&l->trace, 0), 1077804742000000000LL);
     loaded_free(l);
 }
 

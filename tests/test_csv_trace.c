@@ -33,11 +33,11 @@ static void reads_columns_by_header_name(void **state)
     assert_int_equal(l->trace.n_events, 2);
     assert_string_equal(key_of(l, 0), "COMM/SND_MESSAGE");
     assert_string_equal(key_of(l, 1), "THREAD/THRUNNING");
-    assert_int_equal(l->trace.time[1], 2500);
-    assert_int_equal(l->trace.cpu[0], 1);
-    assert_int_equal(l->trace.pid[1], 102);
-    assert_int_equal(l->trace.tid[1], 7);
-    assert_string_equal(strpool_get(&l->trace.names, l->trace.name_id[1]), "devi-imu");
+    assert_int_equal(trace_time(&l->trace, 1), 2500);
+    assert_int_equal(trace_cpu(&l->trace, 0), 1);
+    assert_int_equal(trace_pid(&l->trace, 1), 102);
+    assert_int_equal(trace_tid(&l->trace, 1), 7);
+    assert_string_equal(strpool_get(&l->trace.names, trace_name_id(&l->trace, 1)), "devi-imu");
     assert_int_equal(l->trace.n_sessions, 1);
     loaded_free(l);
 }
@@ -52,9 +52,9 @@ static void reads_quotes_crlf_bom_and_no_final_newline(void **state)
                                 "3,1,COMM,SND_MESSAGE,6,2,fcs"));
     assert_true(l->ok);
     assert_int_equal(l->trace.n_events, 3);
-    assert_string_equal(strpool_get(&l->trace.names, l->trace.name_id[0]), "a, \"quoted\" name");
-    assert_string_equal(strpool_get(&l->trace.names, l->trace.name_id[1]), "multi\nline");
-    assert_int_equal(l->trace.time[2], 3);
+    assert_string_equal(strpool_get(&l->trace.names, trace_name_id(&l->trace, 0)), "a, \"quoted\" name");
+    assert_string_equal(strpool_get(&l->trace.names, trace_name_id(&l->trace, 1)), "multi\nline");
+    assert_int_equal(trace_time(&l->trace, 2), 3);
     assert_int_equal(l->trace.key_id[0], l->trace.key_id[2]);
     assert_int_equal(vocab_size(&l->vocab), 2);
     loaded_free(l);
@@ -65,8 +65,8 @@ static void names_are_interned_once(void **state)
     (void)state;
     Loaded *l = load(write_text("intern.csv", "t,class,event,pname\n1,A,B,x\n2,A,B,y\n3,A,B,x\n"));
     assert_true(l->ok);
-    assert_int_equal(l->trace.name_id[0], l->trace.name_id[2]);
-    assert_int_not_equal(l->trace.name_id[0], l->trace.name_id[1]);
+    assert_int_equal(trace_name_id(&l->trace, 0), trace_name_id(&l->trace, 2));
+    assert_int_not_equal(trace_name_id(&l->trace, 0), trace_name_id(&l->trace, 1));
     assert_int_equal(l->trace.names.count, 3); /* "", x, y */
     loaded_free(l);
 }
@@ -82,10 +82,10 @@ static void column_options_override_the_header(void **state)
     Loaded *l = load_with(path, opt);
     assert_true(l->ok);
     assert_string_equal(key_of(l, 0), "INT/INT_ENTR");
-    assert_int_equal(l->trace.time[0], 10);
-    assert_int_equal(l->trace.cpu[0], 1);
-    assert_int_equal(l->trace.tid[0], 3);
-    assert_string_equal(strpool_get(&l->trace.names, l->trace.name_id[0]), "procnto");
+    assert_int_equal(trace_time(&l->trace, 0), 10);
+    assert_int_equal(trace_cpu(&l->trace, 0), 1);
+    assert_int_equal(trace_tid(&l->trace, 0), 3);
+    assert_string_equal(strpool_get(&l->trace.names, trace_name_id(&l->trace, 0)), "procnto");
     loaded_free(l);
 
     l = load_with(path, (TraceOptions){.key_cols = "kind,nope"});
@@ -106,9 +106,9 @@ static void missing_optional_columns_are_marked(void **state)
     Loaded *l = load(write_text("minimal.csv", "event\nA\nB\n"));
     assert_true(l->ok);
     assert_int_equal(l->trace.n_events, 2);
-    assert_int_equal(l->trace.cpu[0], TRACE_NO_CPU);
-    assert_int_equal(l->trace.pid[0], TRACE_NO_ID);
-    assert_int_equal(l->trace.time[1], 1); /* the event index stands in for time */
+    assert_int_equal(trace_cpu(&l->trace, 0), TRACE_NO_CPU);
+    assert_int_equal(trace_pid(&l->trace, 0), TRACE_NO_ID);
+    assert_int_equal(trace_time(&l->trace, 1), 1); /* the event index stands in for time */
     assert_false(l->trace.timed);              /* ... and says so: no time to show or chart */
     loaded_free(l);
     l = load(write_text("timed.csv", "t,event\n100,A\n200,B\n"));
@@ -121,7 +121,7 @@ static void missing_optional_columns_are_marked(void **state)
     loaded_free(l);
     l = load_with(log, (TraceOptions){.time_col = "Time"});
     assert_true(l->ok && l->trace.timed);
-    assert_int_equal(l->trace.time[1], 200000000000LL); /* a log's integer time: epoch seconds */
+    assert_int_equal(trace_time(&l->trace, 1), 200000000000LL); /* a log's integer time: epoch seconds */
     loaded_free(l);
 }
 
@@ -130,9 +130,9 @@ static void hex_and_negative_numbers(void **state)
     (void)state;
     Loaded *l = load(write_text("hex.csv", "t,event,pid,tid\n0x10,A,-1, 7 \n"));
     assert_true(l->ok);
-    assert_int_equal(l->trace.time[0], 16);
-    assert_int_equal(l->trace.pid[0], -1);
-    assert_int_equal(l->trace.tid[0], 7);
+    assert_int_equal(trace_time(&l->trace, 0), 16);
+    assert_int_equal(trace_pid(&l->trace, 0), -1);
+    assert_int_equal(trace_tid(&l->trace, 0), 7);
     loaded_free(l);
 }
 

@@ -22,7 +22,7 @@ static const char *key_of(const Loaded *l, size_t i)
 static void assert_time_ordered(const Trace *t)
 {
     for (size_t i = 1; i < t->n_events; i++)
-        assert_true(t->time[i] >= t->time[i - 1]);
+        assert_true(trace_time(t, i) >= trace_time(t, i - 1));
 }
 
 /* babeltrace2 --clock-seconds lttng-tracefile-rotation | wc -l: 12305; first line
@@ -38,14 +38,14 @@ static void kernel_trace_counts_and_times(void **state)
     assert_true(t->timed);
     assert_int_equal(t->n_events, 12305);
     assert_int_equal(t->n_sessions, 1);
-    assert_true(t->time[0] == 1571261795523067504LL);
-    assert_true(t->time[t->n_events - 1] == 1571261797582611840LL);
+    assert_true(trace_time(t, 0) == 1571261795523067504LL);
+    assert_true(trace_time(t, t->n_events - 1) == 1571261797582611840LL);
     assert_string_equal(key_of(l, 0), "sched_waking");
-    assert_int_equal(t->cpu[0], 3);
+    assert_int_equal(trace_cpu(t, 0), 3);
     assert_string_equal(key_of(l, t->n_events - 1), "sched_wakeup");
-    assert_int_equal(t->cpu[t->n_events - 1], 0);
-    assert_int_equal(t->pid[0], TRACE_NO_ID);
-    assert_int_equal(t->tid[0], TRACE_NO_ID);
+    assert_int_equal(trace_cpu(t, t->n_events - 1), 0);
+    assert_int_equal(trace_pid(t, 0), TRACE_NO_ID);
+    assert_int_equal(trace_tid(t, 0), TRACE_NO_ID);
     assert_time_ordered(t); /* 4 CPUs' streams, 10 rotated files, merged */
     char text[512];
     const char *event;
@@ -69,8 +69,8 @@ static void a_sched_switch_and_its_fields(void **state)
     const char *event;
     trace_event_fields(t, 2, &event, text, sizeof text);
     assert_string_equal(event, "sched_switch");
-    assert_true(t->time[2] == 1571261795523071732LL);
-    assert_int_equal(t->cpu[2], 2);
+    assert_true(trace_time(t, 2) == 1571261795523071732LL);
+    assert_int_equal(trace_cpu(t, 2), 2);
     assert_string_equal(text, "prev_comm=swapper/2 prev_tid=0 prev_prio=20 prev_state=0 "
                               "next_comm=lttng-consumerd next_tid=31407 next_prio=20");
     loaded_free(l);
@@ -115,8 +115,8 @@ static void session_folder_kernel_and_ust(void **state)
     assert_true(l->ok);
     const Trace *t = &l->trace;
     assert_int_equal(t->n_events, 4272);
-    assert_true(t->time[0] == 1565032541344453871LL);
-    assert_true(t->time[t->n_events - 1] == 1565032799183651078LL);
+    assert_true(trace_time(t, 0) == 1565032541344453871LL);
+    assert_true(trace_time(t, t->n_events - 1) == 1565032799183651078LL);
     assert_string_equal(key_of(l, 0), "lttng_test_filter_event");
     assert_string_equal(key_of(l, 271), "lttng_test_filter_event");
     assert_string_equal(key_of(l, 272), "sample_component:message");
@@ -154,7 +154,7 @@ static void session_traces_merged_in_time_order(void **state)
     const Trace *t = &l->trace;
     assert_int_equal(t->n_events, 40);
     for (size_t i = 0; i < t->n_events; i += 2)
-        assert_true(t->time[i] == t->time[i + 1]);
+        assert_true(trace_time(t, i) == trace_time(t, i + 1));
     assert_time_ordered(t);
     loaded_free(l);
 }
@@ -169,19 +169,19 @@ static void ust_contexts_give_ids_and_comm(void **state)
     Loaded *l = load_with(CTF "/wk-heartbeat-u", options(NULL));
     assert_true(l->ok);
     assert_int_equal(l->trace.n_events, 20);
-    assert_true(l->trace.time[0] == 1351532897586558519LL);
-    assert_int_equal(l->trace.cpu[0], 2);
-    assert_int_equal(l->trace.tid[0], 3214);
-    assert_int_equal(l->trace.pid[0], 3208);
+    assert_true(trace_time(&l->trace, 0) == 1351532897586558519LL);
+    assert_int_equal(trace_cpu(&l->trace, 0), 2);
+    assert_int_equal(trace_tid(&l->trace, 0), 3214);
+    assert_int_equal(trace_pid(&l->trace, 0), 3208);
     loaded_free(l);
     l = load_with(CTF "/context-switches-ust", options("event,comm"));
     assert_true(l->ok);
     const Trace *t = &l->trace;
     assert_int_equal(t->n_events, 3934); /* babeltrace2 context-switches-ust | wc -l */
-    assert_true(t->time[0] == 1450193697034689597LL);
-    assert_int_equal(t->tid[0], 589);
-    assert_int_equal(t->pid[0], TRACE_NO_ID);
-    assert_string_equal(strpool_get(&t->names, t->name_id[0]), "lemon_server");
+    assert_true(trace_time(t, 0) == 1450193697034689597LL);
+    assert_int_equal(trace_tid(t, 0), 589);
+    assert_int_equal(trace_pid(t, 0), TRACE_NO_ID);
+    assert_string_equal(strpool_get(&t->names, trace_name_id(t, 0)), "lemon_server");
     assert_string_equal(key_of(l, 0), "lttng_ust_cyg_profile:func_entry/lemon_server");
     char text[256];
     const char *event;

@@ -111,7 +111,7 @@ static void why_no_window(void **state)
     Trace *t = &f->trace;
     Error err = {0};
     for (uint32_t k = 0; k < 4; k++) /* a second session of 4 events: shorter than 5 + 5 */
-        assert_true(trace_append(t, k % 3, 100 + k, 0, 1, 1, t->name_id[0], &err));
+        assert_true(trace_append(t, k % 3, 100 + k, 0, 1, 1, trace_name_id(t, 0), &err));
     assert_true(trace_end_session(t, &err));
     assert_int_equal(explainer_no_window(&f->model, t, N_EVENTS + 2), NO_WINDOW_SHORT_SESSION);
     assert_contains(explainer_no_window_text(NO_WINDOW_SHORT_SESSION, 2), "sessions shorter than one window");

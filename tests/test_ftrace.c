@@ -24,7 +24,7 @@ static const char *key_of(Loaded *l, size_t i)
 
 static const char *comm_of(Loaded *l, size_t i)
 {
-    return strpool_get(&l->trace.names, l->trace.name_id[i]);
+    return strpool_get(&l->trace.names, trace_name_id(&l->trace, i));
 }
 
 /* How many events have key k. */
@@ -47,13 +47,13 @@ static void kernel_trace_with_flags(void **state)
     assert_int_equal(t->n_sessions, 1);
     /* first:  sh-12958 [002] d.H5 365761.623995: sched_wakeup: comm=rcu_preempt ...
      * last:   ksoftirqd/1-12 [001] d.s4 365761.670955: sched_wakeup: ... */
-    assert_int_equal(t->time[0], 365761623995000);
-    assert_int_equal(t->pid[0], 12958);
-    assert_int_equal(t->cpu[0], 2);
+    assert_int_equal(trace_time(t, 0), 365761623995000);
+    assert_int_equal(trace_pid(t, 0), 12958);
+    assert_int_equal(trace_cpu(t, 0), 2);
     assert_string_equal(comm_of(l, 0), "sh");
-    assert_int_equal(t->time[138], 365761670955000);
+    assert_int_equal(trace_time(t, 138), 365761670955000);
     assert_string_equal(comm_of(l, 138), "ksoftirqd/1");
-    assert_int_equal(t->pid[138], 12);
+    assert_int_equal(trace_pid(t, 138), 12);
     assert_int_equal(count_key(l, "sched_switch"), 82);
     assert_int_equal(count_key(l, "sched_wakeup"), 57);
     /* line 14: sh-12958 [002] d..3 ... sched_switch: prev_comm=sh ... prev_state=S ==> next_comm=rcu_preempt */
@@ -87,9 +87,9 @@ static void trace_cmd_report_without_flags(void **state)
     /* 1000 lines: "version = 6", "cpus=6" and 998 events */
     assert_int_equal(t->n_events, 998);
     assert_string_equal(comm_of(l, 0), "<...>");
-    assert_int_equal(t->pid[0], 1701);
-    assert_int_equal(t->time[0], 76211513000);
-    assert_int_equal(t->time[997], 76695320000);
+    assert_int_equal(trace_pid(t, 0), 1701);
+    assert_int_equal(trace_time(t, 0), 76211513000);
+    assert_int_equal(trace_time(t, 997), 76695320000);
     assert_int_equal(count_key(l, "sched_switch"), 644); /* grep -c 'sched_switch:' */
     assert_int_equal(count_key(l, "print"), 7);
     loaded_free(l);
@@ -101,7 +101,7 @@ static void comm_with_spaces_and_dashes(void **state)
     Loaded *l = load_ftrace(FT "tc-trace-critical-path.txt", "comm");
     /* line 11: "     Web Content-2711  [003] d... 26186.336632: sched_waking: ..." */
     assert_string_equal(comm_of(l, 1), "Web Content");
-    assert_int_equal(l->trace.pid[1], 2711);
+    assert_int_equal(trace_pid(&l->trace, 1), 2711);
     assert_string_equal(key_of(l, 1), "Web Content");
     loaded_free(l);
     /* a comm with dashes, a tgid column (-o record-tgid) and 5 flag characters (made up here:
@@ -116,9 +116,9 @@ static void comm_with_spaces_and_dashes(void **state)
     l = load_ftrace(path, NULL);
     assert_int_equal(l->trace.n_events, 2);
     assert_string_equal(comm_of(l, 0), "kworker/u8:2-my-pool");
-    assert_int_equal(l->trace.pid[0], 77);
-    assert_int_equal(l->trace.cpu[0], 3);
-    assert_int_equal(l->trace.time[1], 10500000000);
+    assert_int_equal(trace_pid(&l->trace, 0), 77);
+    assert_int_equal(trace_cpu(&l->trace, 0), 3);
+    assert_int_equal(trace_time(&l->trace, 1), 10500000000);
     assert_string_equal(key_of(l, 1), "sys_exit_write");
     loaded_free(l);
 }
@@ -136,7 +136,7 @@ static void function_tracer_keys_per_function(void **state)
     trace_event_fields(&l->trace, 0, &event, text, sizeof text);
     assert_string_equal(event, "sys_close");
     assert_string_equal(text, "parent=system_call_fastpath");
-    assert_int_equal(l->trace.time[12], 23636756055000);
+    assert_int_equal(trace_time(&l->trace, 12), 23636756055000);
     loaded_free(l);
 }
 
@@ -161,7 +161,7 @@ static void trace_cmd_plugins_and_function_graph(void **state)
         i++;
     trace_event_fields(t, i, &event, text, sizeof text);
     assert_string_equal(text, "swapper/0:0 [120] R ==> trace-cmd:89135 [120]");
-    assert_int_equal(t->time[i], 162573216423000);
+    assert_int_equal(trace_time(t, i), 162573216423000);
     loaded_free(l);
 }
 
@@ -173,27 +173,27 @@ static void function_graph_positions(void **state)
     /* grep -c '^ *[0-9]*) .*\(();\|{\|}\)': calls and returns; the comment line is skipped */
     assert_int_equal(t->n_events, 56);
     assert_false(t->timed);
-    assert_int_equal(t->time[0], 0);
-    assert_int_equal(t->time[55], 55);
+    assert_int_equal(trace_time(t, 0), 0);
+    assert_int_equal(trace_time(t, 55), 55);
     assert_string_equal(key_of(l, 0), "sys_open");
     assert_string_equal(key_of(l, 4), "__might_sleep");
     assert_string_equal(key_of(l, 5), "kmem_cache_alloc/return"); /* from the CPU's open calls */
     assert_int_equal(count_key(l, "__schedule/return"), 2);       /* from "} / * __schedule * /" */
-    assert_int_equal(t->cpu[0], 0);
+    assert_int_equal(trace_cpu(t, 0), 0);
     /* funcgraph-proc: "  0)    sh-4802     |               |   d_free() {" */
     size_t i = 0;
     while (strcmp(key_of(l, i), "d_free") != 0)
         i++;
     assert_string_equal(comm_of(l, i), "sh");
-    assert_int_equal(t->pid[i], 4802);
+    assert_int_equal(trace_pid(t, i), 4802);
     loaded_free(l);
 
     l = load_ftrace(FT "kernel-doc-function-graph-abstime.txt", NULL);
     assert_true(l->trace.timed);
     assert_int_equal(l->trace.n_events, 6);
-    assert_int_equal(l->trace.time[0], 360774522000);
-    assert_int_equal(l->trace.time[5], 360774530000);
-    assert_int_equal(l->trace.cpu[5], 1);
+    assert_int_equal(trace_time(&l->trace, 0), 360774522000);
+    assert_int_equal(trace_time(&l->trace, 5), 360774530000);
+    assert_int_equal(trace_cpu(&l->trace, 5), 1);
     loaded_free(l);
 }
 
@@ -212,9 +212,9 @@ static void function_graph_task_switch(void **state)
                                   " 1)   1.234 us    |  }\n");
     Loaded *l = load_ftrace(path, NULL);
     assert_int_equal(l->trace.n_events, 3);
-    assert_int_equal(l->trace.pid[0], TRACE_NO_ID);
+    assert_int_equal(trace_pid(&l->trace, 0), TRACE_NO_ID);
     assert_string_equal(comm_of(l, 1), "bash");
-    assert_int_equal(l->trace.pid[1], 1234);
+    assert_int_equal(trace_pid(&l->trace, 1), 1234);
     assert_string_equal(key_of(l, 2), "do_sys_open/return");
     loaded_free(l);
 }
@@ -249,7 +249,7 @@ static void trace_cmd_prefixes(void **state)
     Loaded *l = load_ftrace(path, "event,ret");
     assert_int_equal(l->trace.n_events, 2);
     assert_string_equal(comm_of(l, 0), "ping");
-    assert_int_equal(l->trace.pid[0], 3071450);
+    assert_int_equal(trace_pid(&l->trace, 0), 3071450);
     assert_string_equal(key_of(l, 1), "napi_gro_receive_exit/3");
     assert_string_equal(comm_of(l, 1), "<idle>");
     loaded_free(l);

@@ -153,12 +153,14 @@ static inline void assert_same_trace(const Loaded *a, const Loaded *b, const cha
     assert_memory_equal(s->session_start, t->session_start, (s->n_sessions + 1) * sizeof *s->session_start);
     for (size_t e = 0; e < s->n_events; e++) {
         assert_string_equal(vocab_name(&a->vocab, s->key_id[e]), vocab_name(&b->vocab, t->key_id[e]));
-        assert_string_equal(strpool_get(&s->names, s->name_id[e]), strpool_get(&t->names, t->name_id[e]));
+        assert_string_equal(strpool_get(&s->names, trace_name_id(s, e)), strpool_get(&t->names, trace_name_id(t, e)));
     }
-    assert_memory_equal(s->time, t->time, s->n_events * sizeof *s->time);
-    assert_memory_equal(s->cpu, t->cpu, s->n_events * sizeof *s->cpu);
-    assert_memory_equal(s->pid, t->pid, s->n_events * sizeof *s->pid);
-    assert_memory_equal(s->tid, t->tid, s->n_events * sizeof *s->tid);
+    for (size_t e = 0; e < s->n_events; e++) {
+        assert_int_equal(trace_time(s, e), trace_time(t, e));
+        assert_int_equal(trace_cpu(s, e), trace_cpu(t, e));
+        assert_int_equal(trace_pid(s, e), trace_pid(t, e));
+        assert_int_equal(trace_tid(s, e), trace_tid(t, e));
+    }
     assert_int_equal(vocab_size(&a->vocab), vocab_size(&b->vocab));
     assert_int_equal(meanings_count(&a->meanings), meanings_count(&b->meanings));
     assert_int_equal(s->session_name == NULL, t->session_name == NULL);

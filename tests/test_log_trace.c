@@ -135,11 +135,11 @@ static void events_carry_time_pid_and_message(void **state)
     assert_string_equal(trace_format_name(t), "log");
     assert_int_equal(t->n_events, 2000);
     assert_true(t->timed);
-    assert_int_equal(t->time[1] - t->time[0], 112000000000LL); /* 20:36:15 to 20:38:07 */
-    assert_int_equal(t->time[1999] - t->time[0], 135842000000000LL);
-    assert_int_equal(t->pid[0], 148);
-    assert_int_equal(t->tid[0], TRACE_NO_ID);
-    assert_string_equal(strpool_get(&t->names, t->name_id[0]), "dfs.DataNode$PacketResponder");
+    assert_int_equal(trace_time(t, 1) - trace_time(t, 0), 112000000000LL); /* 20:36:15 to 20:38:07 */
+    assert_int_equal(trace_time(t, 1999) - trace_time(t, 0), 135842000000000LL);
+    assert_int_equal(trace_pid(t, 0), 148);
+    assert_int_equal(trace_tid(t, 0), TRACE_NO_ID);
+    assert_string_equal(strpool_get(&t->names, trace_name_id(t, 0)), "dfs.DataNode$PacketResponder");
     const char *event;
     char text[256];
     trace_event_fields(t, 0, &event, text, sizeof text);

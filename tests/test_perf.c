@@ -87,13 +87,13 @@ static void sched_text_events_and_fields(void **state)
     /* the README's count: lines neither blank nor a frame (there are no frames here): wc -l */
     assert_int_equal(t->n_events, 3680);
     /* head -1 / tail -1 */
-    assert_int_equal(t->time[0], 282052529000);
-    assert_int_equal(t->time[t->n_events - 1], 283070559000);
+    assert_int_equal(trace_time(t, 0), 282052529000);
+    assert_int_equal(trace_time(t, t->n_events - 1), 283070559000);
     assert_string_equal(key_of(l, 0), "sched:sched_stat_runtime");
-    assert_string_equal(strpool_get(&t->names, t->name_id[0]), "perf");
-    assert_int_equal(t->tid[0], 5387);
-    assert_int_equal(t->pid[0], TRACE_NO_ID); /* perf script prints the tid alone by default */
-    assert_int_equal(t->cpu[0], 0);
+    assert_string_equal(strpool_get(&t->names, trace_name_id(t, 0)), "perf");
+    assert_int_equal(trace_tid(t, 0), 5387);
+    assert_int_equal(trace_pid(t, 0), TRACE_NO_ID); /* perf script prints the tid alone by default */
+    assert_int_equal(trace_cpu(t, 0), 0);
     /* line 5, the first sched_switch */
     const char *event;
     assert_string_equal(fields_of(l, 4, &event),
@@ -125,11 +125,11 @@ static void assert_same_events(const Loaded *data, const Loaded *text)
     const Trace *d = &data->trace, *s = &text->trace;
     assert_int_equal(d->n_events, s->n_events);
     for (size_t i = 0; i < d->n_events; i++) {
-        assert_int_equal(d->time[i] / 1000, s->time[i] / 1000);
+        assert_int_equal(trace_time(d, i) / 1000, trace_time(s, i) / 1000);
         assert_string_equal(key_of(data, i), key_of(text, i));
-        assert_int_equal(d->cpu[i], s->cpu[i]);
-        assert_int_equal(d->tid[i], s->tid[i]);
-        assert_string_equal(strpool_get(&d->names, d->name_id[i]), strpool_get(&s->names, s->name_id[i]));
+        assert_int_equal(trace_cpu(d, i), trace_cpu(s, i));
+        assert_int_equal(trace_tid(d, i), trace_tid(s, i));
+        assert_string_equal(strpool_get(&d->names, trace_name_id(d, i)), strpool_get(&s->names, trace_name_id(s, i)));
         char a[8192];
         const char *ea, *eb;
         trace_event_fields(d, i, &ea, a, sizeof a);
@@ -154,7 +154,7 @@ static void perf_data_gives_its_text(void **state)
         loaded_free(data);
         data = must_load(zst(names[k][0]), (TraceOptions){0}); /* through a temporary copy */
         assert_same_events(data, text);
-        assert_int_equal(data->trace.pid[0], data->trace.tid[0]); /* -F pid,tid: both known */
+        assert_int_equal(trace_pid(&data->trace, 0), trace_tid(&data->trace, 0)); /* -F pid,tid: both known */
         loaded_free(data);
         loaded_free(text);
     }
@@ -291,8 +291,8 @@ static void sampled_call_chains_folded_root_first(void **state)
     Loaded *l = must_load(zst("sampled-small.perf-script.txt"), (TraceOptions){0});
     const Trace *t = &l->trace;
     assert_int_equal(t->n_events, 1611); /* grep -cv '^<tab>\|^$' */
-    assert_int_equal(t->time[0], 290796964000);
-    assert_int_equal(t->time[t->n_events - 1], 291816981000);
+    assert_int_equal(trace_time(t, 0), 290796964000);
+    assert_int_equal(trace_time(t, t->n_events - 1), 291816981000);
     assert_int_equal(count_key(l, "cpu-clock"), 1611);
     const char *event;
     /* the first sample's 12 frames, innermost first in the file */
@@ -343,9 +343,9 @@ static void public_texts(void **state)
         if (l->trace.n_events != cases[k].events)
             fail_msg("%s: %zu events, expected %zu", cases[k].file, l->trace.n_events, cases[k].events);
         assert_string_equal(key_of(l, 0), cases[k].first_key);
-        assert_int_equal(l->trace.cpu[0], cases[k].cpu);
-        assert_int_equal(l->trace.pid[0], cases[k].pid);
-        assert_int_equal(l->trace.tid[0], cases[k].tid);
+        assert_int_equal(trace_cpu(&l->trace, 0), cases[k].cpu);
+        assert_int_equal(trace_pid(&l->trace, 0), cases[k].pid);
+        assert_int_equal(trace_tid(&l->trace, 0), cases[k].tid);
         loaded_free(l);
     }
     const char *event;
@@ -374,17 +374,17 @@ static void one_line_events(void **state)
     Loaded *l = must_load(path, (TraceOptions){0});
     const Trace *t = &l->trace;
     assert_int_equal(t->n_events, 3);
-    assert_string_equal(strpool_get(&t->names, t->name_id[0]), "Web Content");
-    assert_int_equal(t->pid[0], 9);
-    assert_int_equal(t->tid[0], 12);
-    assert_int_equal(t->cpu[0], 3);
-    assert_int_equal(t->time[0], 10000000001);
+    assert_string_equal(strpool_get(&t->names, trace_name_id(t, 0)), "Web Content");
+    assert_int_equal(trace_pid(t, 0), 9);
+    assert_int_equal(trace_tid(t, 0), 12);
+    assert_int_equal(trace_cpu(t, 0), 3);
+    assert_int_equal(trace_time(t, 0), 10000000001);
     const char *event;
     assert_string_equal(fields_of(l, 0, &event), "comm=a b pid=5 prio=120");
     assert_string_equal(fields_of(l, 1, &event),
                         "period=250000 ip=0xffffffff81 sym=native_safe_halt dso=[kernel.kallsyms]");
     assert_string_equal(fields_of(l, 2, &event), "NR 7 (7ffd, 1)");
-    assert_int_equal(t->tid[2], TRACE_NO_ID);
+    assert_int_equal(trace_tid(t, 2), TRACE_NO_ID);
     loaded_free(l);
 }
 

@@ -30,7 +30,7 @@ static const char *key_of(const Loaded *l, size_t i)
 
 static const char *comm_of(const Loaded *l, size_t i)
 {
-    return strpool_get(&l->trace.names, l->trace.name_id[i]);
+    return strpool_get(&l->trace.names, trace_name_id(&l->trace, i));
 }
 
 /* What each event of all-classes-n.txt is, written from the file by hand: the cycle count is the
@@ -88,14 +88,14 @@ static void assert_all_classes(const Loaded *l)
     for (size_t i = 0; i < N_EXPECTED; i++) {
         if (strcmp(key_of(l, i), expected[i].key) != 0)
             fail_msg("event %zu: key %s, expected %s", i, key_of(l, i), expected[i].key);
-        assert_int_equal(l->trace.time[i], expected[i].cycles * 2);
-        assert_int_equal(l->trace.cpu[i], expected[i].cpu);
-        assert_int_equal(l->trace.pid[i], expected[i].pid);
-        assert_int_equal(l->trace.tid[i], expected[i].tid);
+        assert_int_equal(trace_time(&l->trace, i), expected[i].cycles * 2);
+        assert_int_equal(trace_cpu(&l->trace, i), expected[i].cpu);
+        assert_int_equal(trace_pid(&l->trace, i), expected[i].pid);
+        assert_int_equal(trace_tid(&l->trace, i), expected[i].tid);
         assert_string_equal(comm_of(l, i), expected[i].comm);
     }
-    assert_int_equal(l->trace.time[0], 17179860992); /* 0x1fffff000 cycles at 500 MHz */
-    assert_int_equal(l->trace.time[30], 17179874048);
+    assert_int_equal(trace_time(&l->trace, 0), 17179860992); /* 0x1fffff000 cycles at 500 MHz */
+    assert_int_equal(trace_time(&l->trace, 30), 17179874048);
 }
 
 static void every_class_in_the_one_line_layout(void **state)
@@ -192,11 +192,11 @@ static void without_a_clock_rate_times_are_cycles(void **state)
     Loaded *l = load_ok(QNX_DIR "no-clock.txt", NULL);
     assert_int_equal(l->trace.n_events, 3);
     assert_false(l->trace.timed);
-    assert_int_equal(l->trace.time[0], 0xffffff00);
-    assert_int_equal(l->trace.time[1], 0x100000010); /* wrapped */
-    assert_int_equal(l->trace.time[2], 0x100000020);
-    assert_int_equal(l->trace.pid[1], 1); /* the KER_CALL: the thread running on cpu 0 */
-    assert_int_equal(l->trace.tid[1], 1);
+    assert_int_equal(trace_time(&l->trace, 0), 0xffffff00);
+    assert_int_equal(trace_time(&l->trace, 1), 0x100000010); /* wrapped */
+    assert_int_equal(trace_time(&l->trace, 2), 0x100000020);
+    assert_int_equal(trace_pid(&l->trace, 1), 1); /* the KER_CALL: the thread running on cpu 0 */
+    assert_int_equal(trace_tid(&l->trace, 1), 1);
     loaded_free(l);
 }
 
@@ -294,7 +294,7 @@ static void what_is_skipped(void **state)
                         NULL);
     assert_int_equal(l->trace.n_events, 1);
     assert_true(l->trace.timed); /* -v prints the header's values as (len=N) -> "value" */
-    assert_int_equal(l->trace.time[0], 10);
+    assert_int_equal(trace_time(&l->trace, 0), 10);
     assert_string_equal(key_of(l, 0), "THREAD/THCREATE");
     loaded_free(l);
 }

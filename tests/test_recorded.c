@@ -55,9 +55,9 @@ static void count_process(const Trace *t, const Truth *truth, const char *comm, 
 {
     *events = *outside = 0;
     for (size_t i = 0; i < t->n_events; i++)
-        if (strcmp(strpool_get(&t->names, t->name_id[i]), comm) == 0) {
+        if (strcmp(strpool_get(&t->names, trace_name_id(t, i)), comm) == 0) {
             (*events)++;
-            *outside += !inside_truth(truth, t->time[i]);
+            *outside += !inside_truth(truth, trace_time(t, i));
         }
 }
 
@@ -77,8 +77,8 @@ static void ls_runs_lie_inside_their_truth(void **state)
             fail_msg("%s: %zu of %zu ls events outside the truth", names[n], outside, events);
         assert_true(truth.n_intervals >= 2);
         for (size_t i = 0; i < truth.n_intervals; i++) { /* the injections fall within the recording */
-            assert_true(truth.intervals[i].start > t->time[0]);
-            assert_true(truth.intervals[i].stop < t->time[t->n_events - 1]);
+            assert_true(truth.intervals[i].start > trace_time(t, 0));
+            assert_true(truth.intervals[i].stop < trace_time(t, t->n_events - 1));
         }
         truth_free(&truth);
         trace_set_free(&set);

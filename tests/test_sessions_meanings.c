@@ -160,7 +160,7 @@ static void loghub_groups_sessions_by_regex(void **state)
     assert_string_equal(vocab_name(&l->vocab, l->trace.key_id[1]), "5d5de21c");
     assert_string_equal(vocab_name(&l->vocab, l->trace.key_id[2]), "e3df2680");
     assert_string_equal(vocab_name(&l->vocab, l->trace.key_id[3]), "dc2c74b7");
-    assert_int_equal(l->trace.pid[1], 35);
+    assert_int_equal(trace_pid(&l->trace, 1), 35);
     assert_string_equal(meanings_get(&l->meanings, "e3df2680"), "Received block <*> of size <*> from <*>");
     loaded_free(l);
 }

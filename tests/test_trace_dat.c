@@ -36,11 +36,11 @@ static void the_reports_events(void **state)
     assert_int_equal(t->n_events, 95);
     assert_true(t->timed);
     /* trace-cmd report -t: first "sh-28565 [000] 2399.679910790: sched_stat_runtime: ..." */
-    assert_int_equal(t->time[0], 2399679910790);
+    assert_int_equal(trace_time(t, 0), 2399679910790);
     assert_string_equal(key_of(l, 0), "sched_stat_runtime");
-    assert_string_equal(strpool_get(&t->names, t->name_id[0]), "sh");
-    assert_int_equal(t->pid[0], 28565);
-    assert_int_equal(t->cpu[0], 0);
+    assert_string_equal(strpool_get(&t->names, trace_name_id(t, 0)), "sh");
+    assert_int_equal(trace_pid(t, 0), 28565);
+    assert_int_equal(trace_cpu(t, 0), 0);
     size_t switches = 0, exec = 0;
     for (size_t i = 0; i < t->n_events; i++) {
         switches += strcmp(key_of(l, i), "sched_switch") == 0;
@@ -55,7 +55,7 @@ static void the_reports_events(void **state)
     assert_int_equal(switches, 27); /* awk '{print $5}' | sort | uniq -c */
     assert_int_equal(exec, 3);
     for (size_t i = 1; i < t->n_events; i++)
-        assert_true(t->time[i] >= t->time[i - 1]); /* the CPUs merged in time order */
+        assert_true(trace_time(t, i) >= trace_time(t, i - 1)); /* the CPUs merged in time order */
     loaded_free(l);
 }
 
@@ -69,11 +69,11 @@ static void assert_same_events(const char *text_path, const char *key, TraceForm
     assert_int_equal(d->trace.n_events, r->trace.n_events);
     for (size_t i = 0; i < d->trace.n_events; i++) {
         assert_string_equal(key_of(d, i), key_of(r, i));
-        assert_int_equal((d->trace.time[i] + 500) / 1000, r->trace.time[i] / 1000);
-        assert_int_equal(d->trace.pid[i], r->trace.pid[i]);
-        assert_int_equal(d->trace.cpu[i], r->trace.cpu[i]);
-        assert_string_equal(strpool_get(&d->trace.names, d->trace.name_id[i]),
-                            strpool_get(&r->trace.names, r->trace.name_id[i]));
+        assert_int_equal((trace_time(&d->trace, i) + 500) / 1000, trace_time(&r->trace, i) / 1000);
+        assert_int_equal(trace_pid(&d->trace, i), trace_pid(&r->trace, i));
+        assert_int_equal(trace_cpu(&d->trace, i), trace_cpu(&r->trace, i));
+        assert_string_equal(strpool_get(&d->trace.names, trace_name_id(&d->trace, i)),
+                            strpool_get(&r->trace.names, trace_name_id(&r->trace, i)));
         const char *de, *re;
         char dt[512], rt[512];
         trace_event_fields(&d->trace, i, &de, dt, sizeof dt);
@@ -158,7 +158,7 @@ static void from_standard_input_through_a_temporary_copy(void **state)
     if (!l->ok)
         fail_msg("%s", l->err.msg);
     assert_int_equal(l->trace.n_events, 95);
-    assert_int_equal(l->trace.time[0], 2399679910790);
+    assert_int_equal(trace_time(&l->trace, 0), 2399679910790);
     assert_int_equal(files_in(tmpdir), 0); /* the copy is gone */
     loaded_free(l);
 

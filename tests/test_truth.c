@@ -74,14 +74,15 @@ static void truth_in_event_indices(void **state)
 /* A trace of 10 events 100 ns apart in segments of 3: spans [0,200] [300,500] [600,800] [900,900]. */
 static void mark_times(const char *rows, const uint8_t expected[4])
 {
-    int64_t times[10];
+    Trace trace;
+    Error err;
+    assert_true(trace_begin(&trace, "t.csv", TRACE_FORMAT_CSV, &err));
+    trace.timed = true;
     for (int i = 0; i < 10; i++)
-        times[i] = 100 * i;
-    Trace trace = {.path = "t.csv", .timed = true, .n_events = 10, .time = times};
+        assert_true(trace_append(&trace, 0, 100 * i, TRACE_NO_CPU, TRACE_NO_ID, TRACE_NO_ID, 0, &err));
     char text[512];
     snprintf(text, sizeof text, "start_ns,stop_ns,label\n%s", rows);
     Truth truth;
-    Error err;
     assert_true(load_text(&truth, "time.truth", text, &err));
     assert_int_equal(truth.form, TRUTH_TIME);
     uint8_t bad[4];
@@ -90,6 +91,7 @@ static void mark_times(const char *rows, const uint8_t expected[4])
         fail_msg("rows %s marked %d%d%d%d, expected %d%d%d%d", rows, bad[0], bad[1], bad[2], bad[3], expected[0],
                  expected[1], expected[2], expected[3]);
     truth_free(&truth);
+    trace_free(&trace);
 }
 
 static void truth_in_time_overlaps_segment_spans(void **state)

@@ -17,10 +17,10 @@ static bool filter_matches(const App *app, const char *filter, size_t e)
         digits &= isdigit((unsigned char)filter[i]) != 0;
     /* a pid, or a tid where the trace has threads but no pids (perf script text); else a key
      * of digits (a session file's) */
-    if (digits && (t->pid[e] == atoi(filter) || (t->pid[e] == TRACE_NO_ID && t->tid[e] == atoi(filter))))
+    if (digits && (trace_pid(t, e) == atoi(filter) || (trace_pid(t, e) == TRACE_NO_ID && trace_tid(t, e) == atoi(filter))))
         return true;
     return strcmp(key, filter) == 0 || (strncmp(key, filter, len) == 0 && key[len] == '/') ||
-           strcmp(strpool_get(&t->names, t->name_id[e]), filter) == 0;
+           strcmp(strpool_get(&t->names, trace_name_id(t, e)), filter) == 0;
 }
 
 bool app_visible(const App *app, size_t e)
@@ -87,7 +87,7 @@ static bool search_matches(const App *app, size_t e)
 {
     const Trace *t = app_trace(app);
     if (strstr(vocab_name(&app->scored->set.vocab, t->key_id[e]), app->search) ||
-        strstr(strpool_get(&t->names, t->name_id[e]), app->search))
+        strstr(strpool_get(&t->names, trace_name_id(t, e)), app->search))
         return true;
     char fields[1024];
     const char *event;

@@ -17,7 +17,7 @@ Reaction act_time_view(App *app, int key)
 static void time_view_clamp(App *app)
 {
     const Trace *t = app_trace(app);
-    int64_t first = t->time[0], whole = t->time[t->n_events - 1] - first;
+    int64_t first = trace_time(t, 0), whole = trace_time(t, t->n_events - 1) - first;
     whole = whole > 0 ? whole : 1;
     app->tv_span = app->tv_span > whole ? whole : app->tv_span < 1000 ? 1000 : app->tv_span;
     if (app->tv_start + app->tv_span > first + whole)
@@ -36,7 +36,7 @@ Reaction act_time_pan(App *app, int key)
     app->tv_start += step;
     time_view_clamp(app);
     int64_t moved = app->tv_start - before;
-    app_goto_event(app, sched_event_at(t, t->time[app->cursor] + (moved ? moved : step)));
+    app_goto_event(app, sched_event_at(t, trace_time(t, app->cursor) + (moved ? moved : step)));
     return REACT_VIEW;
 }
 
@@ -45,13 +45,13 @@ Reaction act_time_zoom(App *app, int key)
 {
     if (!app->tv_span)
         return REACT_NONE;
-    int64_t at = app_trace(app)->time[app->cursor], span = app->tv_span, next = key == 'z' ? span / 2 : span * 2;
+    int64_t at = trace_time(app_trace(app), app->cursor), span = app->tv_span, next = key == 'z' ? span / 2 : span * 2;
     app->tv_span = next;
     time_view_clamp(app);
     app->tv_start = at - (int64_t)((double)(at - app->tv_start) * (double)app->tv_span / (double)span);
     time_view_clamp(app);
     const Trace *t = app_trace(app);
-    bool whole = app->tv_start == t->time[0] && app->tv_start + app->tv_span >= t->time[t->n_events - 1];
+    bool whole = app->tv_start == trace_time(t, 0) && app->tv_start + app->tv_span >= trace_time(t, t->n_events - 1);
     char wide[32];
     snprintf(app->message, sizeof app->message, "time view: %s wide%s", sched_format_span(app->tv_span, wide, sizeof wide),
              whole ? ", the whole trace" : key == 'z' && app->tv_span == span ? " (the closest it goes)" : "");
@@ -63,7 +63,7 @@ Reaction act_time_next(App *app, int key)
 {
     Reaction r = act_next_match(app, key);
     if (app->tv_span) {
-        app->tv_start = app_trace(app)->time[app->cursor] - app->tv_span / 2;
+        app->tv_start = trace_time(app_trace(app), app->cursor) - app->tv_span / 2;
         time_view_clamp(app);
     }
     return r;

@@ -72,7 +72,7 @@ static void time_update(App *app, Rect r)
         return;
     build_schedule(app);
     const Trace *t = app_trace(app);
-    int64_t first = t->time[0], whole = t->time[t->n_events - 1] - first, at = t->time[app->cursor];
+    int64_t first = trace_time(t, 0), whole = trace_time(t, t->n_events - 1) - first, at = trace_time(t, app->cursor);
     whole = whole > 0 ? whole : 1;
     if (app->tv_span <= 0 || app->tv_span > whole)
         app->tv_start = first, app->tv_span = whole;
@@ -229,7 +229,7 @@ static void flag_cells(const App *app, int plot_w, RowCells *row)
             continue;
         size_t first, last;
         scores_segment_range(sc, s, &first, &last);
-        int c0 = column_of(app, plot_w, t->time[first]), c1 = column_of(app, plot_w, t->time[last]);
+        int c0 = column_of(app, plot_w, trace_time(t, first)), c1 = column_of(app, plot_w, trace_time(t, last));
         for (int c = c0 < 0 ? 0 : c0; c <= c1 && c < plot_w; c++)
             set_cell(row, c, '@', "\u2580", EL_BAR_ALERT, app->utf8);
     }
@@ -269,12 +269,12 @@ static void draw_axis(const App *app, Rect in, int y, int x, int plot_w)
     int decimals;
     /* a label ~11 columns apart; divided first, so a span of epoch-scale ns cannot overflow */
     int64_t step = tick_step(app->tv_span / (plot_w > 0 ? plot_w : 1) * 11 + 1, &decimals);
-    int64_t from = app->tv_start - t->time[0], first_tick = (from + step - 1) / step * step;
+    int64_t from = app->tv_start - trace_time(t, 0), first_tick = (from + step - 1) / step * step;
     draw_text(app, in, y, 0, EL_TITLE, "%-*.*s", x - 1, x - 1, "");
-    draw_text(app, in, y, 0, EL_TITLE, "cursor %.6f s", (double)(t->time[app->cursor] - t->time[0]) / 1e9);
+    draw_text(app, in, y, 0, EL_TITLE, "cursor %.6f s", (double)(trace_time(t, app->cursor) - trace_time(t, 0)) / 1e9);
     int free_from = 0;
     for (int64_t tick = first_tick; tick < from + app->tv_span; tick += step) {
-        int c = column_of(app, plot_w, t->time[0] + tick);
+        int c = column_of(app, plot_w, trace_time(t, 0) + tick);
         char label[32];
         int len = snprintf(label, sizeof label, "|%.*f", decimals, (double)tick / 1e9);
         if (c >= free_from && c + len <= plot_w) {
@@ -333,7 +333,7 @@ static void time_draw(const App *app, Rect r)
     if (plot_w < 4 || in.h < 3)
         return;
     const Trace *t = app_trace(app);
-    int64_t at = t->time[app->cursor];
+    int64_t at = trace_time(t, app->cursor);
     int cursor_col = at >= app->tv_start && at <= app->tv_start + app->tv_span ? column_of(app, plot_w, at) : -1;
     cursor_col = cursor_col == plot_w ? plot_w - 1 : cursor_col;
     static RowCells row;

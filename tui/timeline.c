@@ -26,10 +26,10 @@ static void find_columns(TimelineColumns *c, const Trace *t)
     *c = (TimelineColumns){.of = t->key_id, .of_events = t->n_events};
     /* kernel traces have all three within their first events: the scan stops there */
     for (size_t e = 0; e < t->n_events && !(c->cpu && c->pids && c->tids && c->process); e++) {
-        c->cpu |= t->cpu[e] != TRACE_NO_CPU;
-        c->pids |= t->pid[e] != TRACE_NO_ID;
-        c->tids |= t->tid[e] != TRACE_NO_ID;
-        c->process |= t->name_id[e] != 0;
+        c->cpu |= trace_cpu(t, e) != TRACE_NO_CPU;
+        c->pids |= trace_pid(t, e) != TRACE_NO_ID;
+        c->tids |= trace_tid(t, e) != TRACE_NO_ID;
+        c->process |= trace_name_id(t, e) != 0;
     }
     for (size_t s = 0; s < t->n_sessions; s++) {
         if (trace_session_length(t, s) > c->longest_session)
@@ -141,7 +141,7 @@ static Columns lay_out(const App *app, const Trace *t, const TimelineColumns *ha
  * fewer decimals past 99,999 s (a log's days) rather than a cut last digit. */
 static void format_time(char *buf, size_t size, const Trace *t, size_t e)
 {
-    double s = (double)(t->time[e] - t->time[0]) / 1e9;
+    double s = (double)(trace_time(t, e) - trace_time(t, 0)) / 1e9;
     for (int decimals = 6; decimals > 0; decimals--)
         if (snprintf(buf, size, "%.*f", decimals, s) <= 12)
             return;
@@ -152,7 +152,7 @@ static void format_time(char *buf, size_t size, const Trace *t, size_t e)
  * told apart by its end), but not a kernel thread's "kworker/u17:3". */
 static const char *process_name(const Trace *t, size_t e, size_t width)
 {
-    const char *name = strpool_get(&t->names, t->name_id[e]), *slash = strrchr(name, '/');
+    const char *name = strpool_get(&t->names, trace_name_id(t, e)), *slash = strrchr(name, '/');
     bool path = slash && slash[1] && (name[0] == '/' || memchr(name, '/', (size_t)(slash - name)));
     return width && strlen(name) > width && path ? slash + 1 : name;
 }
@@ -281,14 +281,14 @@ static void draw_row(const App *app, Rect in, const Columns *c, const TimelineCo
         format_time(text, sizeof text, t, e);
         draw_text(app, in, y, c->time_x, style, "%-12.12s", text);
     }
-    if (c->cpu_x >= 0 && t->cpu[e] != TRACE_NO_CPU)
-        draw_text(app, in, y, c->cpu_x, style, "%u", t->cpu[e]);
+    if (c->cpu_x >= 0 && trace_cpu(t, e) != TRACE_NO_CPU)
+        draw_text(app, in, y, c->cpu_x, style, "%u", trace_cpu(t, e));
     else if (c->cpu_x >= 0)
         draw_text(app, in, y, c->cpu_x, style, "-");
     draw_text(app, in, y, c->key_x, key_style, "%-*.*s", c->key_w, c->key_w,
               vocab_name(&app->scored->set.vocab, t->key_id[e]));
     if (c->ids_x >= 0) {
-        format_ids(text, sizeof text, has, t->pid[e], t->tid[e]);
+        format_ids(text, sizeof text, has, trace_pid(t, e), trace_tid(t, e));
         draw_text(app, in, y, c->ids_x, style, "%-12.12s", text);
     }
     if (c->process_x >= 0)
