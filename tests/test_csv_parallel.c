@@ -297,9 +297,9 @@ static void plain_lines_split_as_libcsv_does(void **state)
     assert_string_equal(vocab_name(&a->vocab, a->trace.key_id[1]), "A/B");
     assert_string_equal(vocab_name(&a->vocab, a->trace.key_id[3]), "A B/C\tD");
     assert_string_equal(vocab_name(&a->vocab, a->trace.key_id[7]), "A/ B ");
-    assert_string_equal(strpool_get(&a->trace.names, a->trace.name_id[1]), "p q");
-    assert_string_equal(strpool_get(&a->trace.names, a->trace.name_id[5]), "p, q");
-    assert_string_equal(strpool_get(&a->trace.names, a->trace.name_id[7]), "\tp\t");
+    assert_string_equal(strpool_get(&a->trace.names, trace_name_id(&a->trace, 1)), "p q");
+    assert_string_equal(strpool_get(&a->trace.names, trace_name_id(&a->trace, 5)), "p, q");
+    assert_string_equal(strpool_get(&a->trace.names, trace_name_id(&a->trace, 7)), "\tp\t");
     loaded_free(a);
     loaded_free(b);
 }
