@@ -1,5 +1,6 @@
 /* Loads a trace several times (CSV, or with "auto" whatever format its content shows) and prints the median load time, throughput and the memory
- * the loaded trace holds, as one line of key=value pairs for bench/run.sh. */
+ * the loaded trace holds, as one line of key=value pairs for bench/run.sh. THREADS is what
+ * --threads would be (0, the default: TRACEAID_THREADS or every core). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "../io/readers.h"
+#include "../io/workers.h"
 
 static double now_seconds(void)
 {
@@ -38,7 +40,7 @@ static int by_value(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_load TRACE [RUNS [csv|auto]]\n");
+        fprintf(stderr, "usage: bench_load TRACE [RUNS [csv|auto [THREADS]]]\n");
         return 2;
     }
     int runs = argc > 2 ? atoi(argv[2]) : 5;
@@ -46,7 +48,8 @@ int main(int argc, char **argv)
     runs = runs < 1 ? 1 : runs > 64 ? 64 : runs;
     size_t n_events = 0, held_bytes = 0, accounted = 0;
     bool sniff = argc > 3 && strcmp(argv[3], "auto") == 0;
-    TraceOptions opt = {.format = sniff ? TRACE_FORMAT_AUTO : TRACE_FORMAT_CSV};
+    TraceOptions opt = {.format = sniff ? TRACE_FORMAT_AUTO : TRACE_FORMAT_CSV,
+                        .threads = argc > 4 ? strtoull(argv[4], NULL, 10) : 0};
     for (int run = 0; run < runs; run++) {
         Vocab vocab;
         vocab_init(&vocab);
@@ -73,9 +76,10 @@ int main(int argc, char **argv)
     double megabytes = stat(argv[1], &st) == 0 && S_ISREG(st.st_mode) ? (double)st.st_size / 1e6 : 0;
     double median = seconds[runs / 2];
     printf("events=%zu seconds=%.3f min=%.3f max=%.3f mb_per_s=%.1f events_per_s=%.0f "
-           "held_bytes_per_event=%.1f accounted_bytes_per_event=%.1f peak_rss_mb=%.1f\n",
+           "held_bytes_per_event=%.1f accounted_bytes_per_event=%.1f peak_rss_mb=%.1f threads=%d\n",
            n_events, median, seconds[0], seconds[runs - 1], megabytes / median,
            (double)n_events / median, (double)held_bytes / (double)n_events,
-           (double)accounted / (double)n_events, (double)usage.ru_maxrss / 1024.0);
+           (double)accounted / (double)n_events, (double)usage.ru_maxrss / 1024.0,
+           opt.threads ? (int)opt.threads : workers_default());
     return 0;
 }

@@ -1,14 +1,17 @@
 /* The CSV reader's state, shared by its files: csv_trace.c (the input and the records),
- * csv_header.c (the header row) and csv_sessions.c (a structured log's sessions). Private to
- * them; the reader's entry is csv_trace.h. */
+ * csv_lines.c (the text fed a line at a time), csv_header.c (the header row), csv_sessions.c (a
+ * structured log's sessions) and csv_chunks.c (a large file parsed in parallel chunks). Private
+ * to them; the reader's entry is csv_trace.h. */
 #ifndef TRACEAID_CSV_READER_H
 #define TRACEAID_CSV_READER_H
 
+#include <csv.h>
 #include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "input.h"
 #include "timestamp.h"
 #include "trace.h"
 
@@ -26,6 +29,8 @@ typedef struct Span {
     size_t offset, len;     /* into CsvReader.scratch */
 } Span;
 
+struct CsvChunk;
+
 typedef struct CsvReader {
     const char *path;
     const TraceOptions *opt;
@@ -34,8 +39,20 @@ typedef struct CsvReader {
     Meanings *meanings;
     Error *err;
     bool failed;
+    struct csv_parser parser;   /* libcsv, for the lines the fast path leaves (csv_lines.c) */
     size_t line;                /* the physical line being fed, from 1 */
+    size_t line_col;            /* bytes of that line fed so far */
     size_t record_line;         /* where the current record started */
+    /* where the text being fed stands in the input, and where feeding may stop (csv_feed) */
+    uint64_t pos;
+    uint64_t stop_at;           /* at the first record's end at or past this; UINT64_MAX: never */
+    bool stop_after_event;      /* ... once the header and one event are read */
+    bool stopped;
+    uint64_t bytes_reported;    /* the progress told so far */
+    /* where events go: the trace (names are t->names), or a chunk's own columns and names when
+     * this reader parses one chunk of a file (csv_chunks.c) */
+    struct CsvChunk *chunk;
+    StrPool *names;
     bool in_header;
     size_t field;               /* index of the next field in the record */
     /* header */
@@ -81,6 +98,35 @@ typedef struct CsvReader {
     uint32_t *group_of;         /* per event */
     size_t group_cap;
 } CsvReader;
+
+/* libcsv's callbacks: a field, the end of a record. */
+void csv_on_field(void *data, size_t len, void *ctx);
+void csv_on_row(int terminator, void *ctx);
+/* Starts r->parser; false with err set when it cannot. */
+bool csv_parser_start(CsvReader *r);
+/* Events read so far by this reader (into the trace, or into its chunk). */
+size_t csv_events_read(const CsvReader *r);
+/* Readies the reader for the next record. */
+void csv_reset_record(CsvReader *r);
+/* Frees what the reader holds (not the trace). */
+void csv_reader_free(CsvReader *r);
+
+/* Feeds len bytes of text to the parser, a line at a time (io/csv_lines.c), counting lines and
+ * r->pos. Stops early, with r->stopped set, at the first line end where a record ends and the
+ * stop rule (stop_at, stop_after_event) holds; *used says how much was fed. */
+bool csv_feed(CsvReader *r, const char *buf, size_t len, size_t *used);
+/* The input ended: the last record without a line end, or an open quote said. */
+bool csv_feed_end(CsvReader *r);
+
+/* A large plain file parsed in parallel chunks once the head (header and first record) is read
+ * by r from the first bytes (io/csv_chunks.c). csv_chunks_wanted: whether it may be, before the
+ * head is read; csv_load_chunks: reads the rest from offset `start` on, or returns with
+ * *handled false (r untouched) when the head shows it must stay serial. */
+bool csv_chunks_wanted(const CsvReader *r, const InputStream *in);
+bool csv_load_chunks(CsvReader *r, const InputStream *in, uint64_t start, bool *handled);
+/* A chunk's reader: its events so far, and the record just read appended to them. */
+size_t csv_chunk_events(const struct CsvChunk *c);
+bool csv_chunk_append(CsvReader *r, uint32_t key_id);
 
 /* Fails with "PATH:LINE: message" (code input); returns false. */
 bool csv_fail(CsvReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

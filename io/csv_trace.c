@@ -1,6 +1,8 @@
-/* CSV traces through libcsv, streamed: each row goes straight into the columnar Trace.
- * The input is fed to libcsv one physical line at a time so that every error can name its line;
- * a record's fields are checked as they arrive and the event is appended when the row ends. */
+/* CSV traces, streamed: each row goes straight into the columnar Trace. The input is fed one
+ * physical line at a time (io/csv_lines.c: plain lines split at once, the others through libcsv)
+ * so that every error can name its line; a record's fields are checked as they arrive and the
+ * event is appended when the row ends. A large plain file is parsed in parallel chunks
+ * (io/csv_chunks.c) with the same callbacks. */
 #include "csv_trace.h"
 #include "csv_reader.h"
 
@@ -75,6 +77,23 @@ bool csv_stash(CsvReader *r, const char *s, size_t len, Span *span)
 
 /* ---- records --------------------------------------------------------------------------- */
 
+/* Plain decimal digits, too few to overflow: the common case, read without text_parse_int64's
+ * checks (signs, hex, spaces and overflow go to it, and it gives the same value for these). */
+static inline bool read_plain_decimal(const char *s, size_t len, int64_t *value)
+{
+    if (len == 0 || len > 18)
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned digit = (unsigned)(unsigned char)s[i] - '0';
+        if (digit > 9)
+            return false;
+        v = v * 10 + digit;
+    }
+    *value = (int64_t)v;
+    return true;
+}
+
 static bool read_int_field(CsvReader *r, const char *s, size_t len, int64_t lo, int64_t hi,
                            int64_t missing, int64_t *value)
 {
@@ -82,7 +101,7 @@ static bool read_int_field(CsvReader *r, const char *s, size_t len, int64_t lo, 
         *value = missing;
         return true;
     }
-    if (!text_parse_int64(s, len, value))
+    if (!read_plain_decimal(s, len, value) && !text_parse_int64(s, len, value))
         return fail_field(r, "expected an integer", s, len);
     if (*value < lo || *value > hi)
         return fail_field(r, "out of range", s, len);
@@ -91,12 +110,21 @@ static bool read_int_field(CsvReader *r, const char *s, size_t len, int64_t lo, 
 
 static bool read_name(CsvReader *r, const char *s, size_t len)
 {
-    int64_t found = strpool_find(&r->t->names, s, len);
+    int64_t found = strpool_find(r->names, s, len);
     if (found >= 0) {
         r->name_id = (uint32_t)found;
         return true;
     }
-    return csv_check_utf8(r, s, len) && strpool_intern(&r->t->names, s, len, &r->name_id, r->err);
+    return csv_check_utf8(r, s, len) && strpool_intern(r->names, s, len, &r->name_id, r->err);
+}
+
+/* Integer nanoseconds once the first value showed them: digits are read here, anything else by
+ * io/timestamp.h (which reads the same value from the same digits). */
+static bool read_time(CsvReader *r, const char *s, size_t len)
+{
+    if (r->n_time_cols == 1 && r->time_parser.integer && read_plain_decimal(s, len, &r->time))
+        return true;
+    return csv_read_time(r, s, len);
 }
 
 static bool read_field(CsvReader *r, const char *s, size_t len)
@@ -112,7 +140,7 @@ static bool read_field(CsvReader *r, const char *s, size_t len)
     case ROLE_KEY:
         return csv_stash(r, s, len, &r->part[r->key_part[r->field]]);
     case ROLE_TIME:
-        return csv_read_time(r, s, len);
+        return read_time(r, s, len);
     case ROLE_CPU:
         if (!read_int_field(r, s, len, 0, TRACE_NO_CPU - 1, TRACE_NO_CPU, &value))
             return false;
@@ -136,7 +164,7 @@ static bool read_field(CsvReader *r, const char *s, size_t len)
     return true;
 }
 
-static void on_field(void *data, size_t len, void *ctx)
+void csv_on_field(void *data, size_t len, void *ctx)
 {
     CsvReader *r = ctx;
     if (r->failed)
@@ -218,7 +246,7 @@ static bool record_group(CsvReader *r)
     return strpool_intern(&r->groups, text, len, &r->group_of[r->t->n_events - 1], r->err);
 }
 
-static void reset_record(CsvReader *r)
+void csv_reset_record(CsvReader *r)
 {
     r->field = 0;
     r->scratch_len = 0;
@@ -230,14 +258,26 @@ static void reset_record(CsvReader *r)
     memset(&r->event_id, 0, sizeof r->event_id);
     r->template_known = false;
     memset(r->time_part, 0, sizeof r->time_part);
-    r->time = (int64_t)r->t->n_events;
+    r->time = (int64_t)csv_events_read(r);
     r->cpu = TRACE_NO_CPU;
     r->pid = r->tid = TRACE_NO_ID;
     r->name_id = 0;
     r->record_line = r->line + 1;
 }
 
-static void on_row(int terminator, void *ctx)
+size_t csv_events_read(const CsvReader *r)
+{
+    return r->chunk ? csv_chunk_events(r->chunk) : r->t->n_events;
+}
+
+static bool append_event(CsvReader *r, uint32_t key_id)
+{
+    if (r->chunk)
+        return csv_chunk_append(r, key_id);
+    return trace_append(r->t, key_id, r->time, r->cpu, r->pid, r->tid, r->name_id, r->err);
+}
+
+void csv_on_row(int terminator, void *ctx)
 {
     (void)terminator;
     CsvReader *r = ctx;
@@ -261,75 +301,16 @@ static void on_row(int terminator, void *ctx)
         if (r->t->structured_log && r->t->timed)
             time_order_note(&r->time_order, r->time, r->record_line);
         if (!intern_key(r, &key_id) ||
-            !trace_append(r->t, key_id, r->time, r->cpu, r->pid, r->tid, r->name_id, r->err) ||
+            !append_event(r, key_id) ||
             !csv_record_meaning(r, key_id) || !csv_record_content(r) || (r->grouping && !record_group(r))) {
             r->failed = true;
             return;
         }
     }
-    reset_record(r);
+    csv_reset_record(r);
 }
 
 /* ---- the input ------------------------------------------------------------------------- */
-
-static void *bounded_realloc(void *p, size_t size)
-{
-    /* libcsv grows its field buffer through this; refusing keeps a runaway field bounded. */
-    return size > CSV_MAX_FIELD + 4096 ? NULL : realloc(p, size);
-}
-
-static bool parse_error(CsvReader *r, struct csv_parser *parser, size_t col)
-{
-    if (csv_error(parser) == CSV_ENOMEM)
-        return csv_fail(r, "column %zu: a field longer than %u bytes", r->field + 1, CSV_MAX_FIELD);
-    char msg[128];
-    snprintf(msg, sizeof msg, "%zu: malformed quoting (a quote inside an unquoted field, or text "
-             "after a closing quote)", col);
-    r->failed = true;
-    return error_set(r->err, "%s:%zu:%s", r->path, r->line, msg);
-}
-
-/* A NUL byte means a binary file: said before any parse error its bytes might cause. */
-static bool check_not_binary(CsvReader *r, const char *buf, size_t len, size_t line_col)
-{
-    const char *nul = memchr(buf, '\0', len);
-    if (!nul)
-        return true;
-    size_t line = r->line;
-    const char *line_start = buf;
-    for (const char *p = buf; (p = memchr(p, '\n', (size_t)(nul - p))) != NULL; line_start = ++p)
-        line++, line_col = 0;
-    r->line = line;
-    return csv_fail(r, "binary data (a NUL byte at column %zu): not a CSV trace",
-                    line_col + (size_t)(nul - line_start) + 1);
-}
-
-/* Feeds buf to libcsv a line at a time, counting lines. */
-static bool feed(CsvReader *r, struct csv_parser *parser, const char *buf, size_t len,
-                 size_t *line_col)
-{
-    if (!check_not_binary(r, buf, len, *line_col))
-        return false;
-    const char *p = buf, *end = buf + len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *seg_end = nl ? nl + 1 : end;
-        size_t seg_len = (size_t)(seg_end - p);
-        size_t fed = csv_parse(parser, p, seg_len, on_field, on_row, r);
-        if (r->failed)
-            return false;
-        if (fed < seg_len)
-            return parse_error(r, parser, *line_col + fed + 1);
-        if (nl) {
-            r->line++;
-            *line_col = 0;
-        } else {
-            *line_col += seg_len;
-        }
-        p = seg_end;
-    }
-    return true;
-}
 
 /* Sizes the columns once from the first chunk's mean line length, so that a large trace is
  * not copied through repeated growth and holds little slack (the 1.1 covers shorter lines). */
@@ -344,48 +325,75 @@ static void reserve_for_file(CsvReader *r, const char *chunk, size_t len, uint64
     trace_reserve(r->t, (size_t)((double)file_size / mean_line * 1.1));
 }
 
-static bool read_input(CsvReader *r, InputStream *in, struct csv_parser *parser)
+/* The first block of a file that may be parsed in chunks: its head (the header and the first
+ * record, which decide the columns and the time's format) is read here, then the rest in
+ * chunks when the head allows (*done), else serially from where the head ended. */
+static void report_progress(CsvReader *r, InputStream *in)
+{
+    if (r->opt->progress && input_consumed(in) > r->bytes_reported) {
+        r->bytes_reported = input_consumed(in);
+        r->opt->progress(r->bytes_reported, in->size, r->opt->progress_ctx);
+    }
+}
+
+static bool read_head_then_chunks(CsvReader *r, InputStream *in, const char *buf, size_t len,
+                                  bool *done)
+{
+    size_t used = 0, rest_used;
+    r->stop_at = 0;
+    r->stop_after_event = true;
+    bool ok = csv_feed(r, buf, len, &used);
+    r->stop_at = UINT64_MAX;
+    r->stop_after_event = false;
+    *done = false;
+    if (ok && r->stopped && !csv_load_chunks(r, in, r->pos, done))
+        return false;
+    if (*done)
+        return true; /* the chunks told the progress as they were merged */
+    report_progress(r, in);
+    return ok && csv_feed(r, buf + used, len - used, &rest_used);
+}
+
+static bool read_input(CsvReader *r, InputStream *in)
 {
     /* A compressed file's size says nothing of the text's: no estimate then. */
     uint64_t file_size = in->compression ? 0 : in->size;
+    bool chunks = csv_chunks_wanted(r, in), done = false;
     char *buf = malloc(CSV_CHUNK);
     if (!buf)
         return csv_fail_code(r, ERROR_NOMEM, "out of memory");
-    size_t line_col = 0;
-    uint64_t done = 0;
     bool first = true, ok = true;
-    ssize_t n;
-    while (ok && (n = input_read(in, buf, CSV_CHUNK)) > 0) {
+    ssize_t n = 0;
+    while (ok && !done && (n = input_read(in, buf, CSV_CHUNK)) > 0) {
         /* Progress in the input's own bytes, against its size; the decoder of a compressed
          * input may give several chunks from the same bytes, reported once. */
-        if (r->opt->progress && input_consumed(in) > done) {
-            done = input_consumed(in);
-            r->opt->progress(done, in->size, r->opt->progress_ctx);
-        }
+        if (!(first && chunks))
+            report_progress(r, in);
         if (r->opt->cancel && *r->opt->cancel) {
             ok = csv_fail_code(r, ERROR_INTERRUPTED, "interrupted");
             break;
         }
-        size_t skip = (first && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+        size_t skip = (first && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0, used;
+        r->pos += skip;
         if (first)
             reserve_for_file(r, buf, (size_t)n, file_size);
+        if (first && chunks)
+            ok = read_head_then_chunks(r, in, buf + skip, (size_t)n - skip, &done);
+        else
+            ok = csv_feed(r, buf + skip, (size_t)n - skip, &used);
         first = false;
-        ok = feed(r, parser, buf + skip, (size_t)n - skip, &line_col);
     }
+    free(buf);
+    if (done)
+        return ok;
     /* A compressed input's last bytes (its trailer) can be read after its last text. */
-    if (ok && n == 0 && r->opt->progress && input_consumed(in) > done)
-        r->opt->progress(input_consumed(in), in->size, r->opt->progress_ctx);
+    if (ok && n == 0)
+        report_progress(r, in);
     if (ok && n < 0 && errno == EINTR)
         ok = csv_fail_code(r, ERROR_INTERRUPTED, "interrupted");
     else if (ok && n < 0)
         ok = input_read_error(in, r->err);
-    free(buf);
-    if (ok && csv_fini(parser, on_field, on_row, r) != 0 && !r->failed) {
-        r->failed = true;
-        ok = error_set(r->err, "%s:%zu: a quoted field is never closed (the record starting on "
-                       "line %zu runs to the end of the file)", r->path, r->line, r->record_line);
-    }
-    return ok && !r->failed;
+    return ok && csv_feed_end(r);
 }
 
 static bool check_loaded(CsvReader *r)
@@ -410,7 +418,7 @@ static bool csv_warn(CsvReader *r)
                         r->no_template == 1 ? "its" : "their");
 }
 
-static void reader_free(CsvReader *r)
+void csv_reader_free(CsvReader *r)
 {
     for (size_t c = 0; c < r->n_cols; c++)
         free(r->col_name[c]);
@@ -452,30 +460,27 @@ bool csv_load(Trace *t, InputStream *in, const TraceOptions *opt, Vocab *vocab,
         return error_set(err, CR_LINE_ENDS_MESSAGE, path);
     CsvReader r = {.path = path, .opt = opt, .t = t, .vocab = vocab, .meanings = meanings,
                    .err = err, .line = 1, .in_header = true, .content_col = -1,
-                   .event_name_col = -1, .event_id_col = -1};
+                   .event_name_col = -1, .event_id_col = -1, .stop_at = UINT64_MAX};
     strpool_init(&r.groups);
     strpool_init(&r.templates);
     if (!csv_compile_group_regex(&r)) {
-        reader_free(&r);
+        csv_reader_free(&r);
         return false;
     }
-    struct csv_parser parser;
-    bool ok = csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) == 0 ||
-              error_set(err, "%s: cannot start the CSV parser", path);
+    bool ok = csv_parser_start(&r);
     if (ok) {
-        csv_set_realloc_func(&parser, bounded_realloc);
-        csv_set_blk_size(&parser, 4096);
         ok = trace_begin(t, path, TRACE_FORMAT_CSV, err);
-        reset_record(&r);
+        r.names = &t->names;
+        csv_reset_record(&r);
         r.record_line = 1;
-        ok = ok && read_input(&r, in, &parser) && check_loaded(&r) && csv_warn(&r);
-        csv_free(&parser);
+        ok = ok && read_input(&r, in) && check_loaded(&r) && csv_warn(&r);
+        csv_free(&r.parser);
     }
     if (ok && r.grouping)
         ok = csv_group_into_sessions(&r);
     else if (ok)
         ok = trace_end_session(t, err);
-    reader_free(&r);
+    csv_reader_free(&r);
     if (!ok) {
         trace_free(t);
         return false;
