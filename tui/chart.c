@@ -37,7 +37,15 @@ static int plot_width(Rect in) { return in.w - LABEL_W - 1; }
 
 /* The chart's view at its plot width: the first segment shown and segments per column, and
  * columns per segment when zoomed past one segment a column. */
-static const Scores *chart_scores(const App *app) { return app->filling ? app->filling : app_scores(app); }
+/* The whole's scores filling in, while its segments are the head's: once the user resegments the
+ * head (app->segment then counts the head's segments), the head's own scores. */
+static const Scores *filling(const App *app)
+{
+    const Scores *f = app->filling;
+    return f && f->segment_len == app_scores(app)->segment_len ? f : NULL;
+}
+
+static const Scores *chart_scores(const App *app) { return filling(app) ? filling(app) : app_scores(app); }
 
 static void chart_view(const App *app, int plot_w, size_t *first, size_t *per_col, int *col_w)
 {
@@ -111,7 +119,8 @@ static void chart_title(const App *app, Rect r, const Scores *sc, bool has_truth
 }
 
 /* The rate axis: its top and zero, and the threshold's value at the threshold's row. */
-static void axis_labels(const App *app, Rect in, const Scores *sc, float top, int plot_h, int threshold_row)
+static void axis_labels(const App *app, Rect in, const Scores *sc, float threshold, float top, int plot_h,
+                        int threshold_row)
 {
     if (sc->rule == SCORE_NLL) {
         draw_text(app, in, 0, 0, EL_DIM, "%4.1f", top);
@@ -122,7 +131,7 @@ static void axis_labels(const App *app, Rect in, const Scores *sc, float top, in
     }
     if (threshold_row < 0)
         return;
-    double t = sc->rule == SCORE_NLL ? sc->threshold : 100.0 * sc->threshold;
+    double t = sc->rule == SCORE_NLL ? threshold : 100.0 * threshold;
     draw_text(app, in, threshold_row, 0, EL_THRESHOLD, sc->rule == SCORE_NLL ? "%5.2f " : t < 99.95 ? "%4.1f%% " : "%4.0f%% ", t);
 }
 
@@ -267,12 +276,15 @@ static void chart_draw(const App *app, Rect r)
         return;
     }
     const Scores *sc = chart_scores(app);
-    /* filling in: the segments scored so far (the truth's and the marks' rows are the head's) */
-    size_t done = app->filling ? app->filling_done : sc->n_segments;
-    const uint8_t *truth_bad = app->filling ? NULL : app->truth_marks.bad;
+    /* filling in: the segments scored so far (the truth's and the marks' rows are the head's),
+     * flagged against the threshold on show: the head's, which the user may have moved */
+    float threshold = app_scores(app)->threshold;
+    bool has_threshold = app_scores(app)->has_threshold;
+    size_t done = filling(app) ? app->filling_done : sc->n_segments;
+    const uint8_t *truth_bad = filling(app) ? NULL : app->truth_marks.bad;
     chart_title(app, r, sc, truth_bad != NULL);
     Rect in = {r.y + 1, r.x, r.h - 1, r.w};
-    bool has_marks = !app->filling && marks_count_trace(&app->marks, app->trace) > 0;
+    bool has_marks = !filling(app) && marks_count_trace(&app->marks, app->trace) > 0;
     int label_w = LABEL_W, plot_h = in.h - 1 - (truth_bad != NULL) - has_marks, plot_w = plot_width(in);
     if (plot_h < 2 || plot_w < 4 || sc->n_segments == 0)
         return;
@@ -281,12 +293,12 @@ static void chart_draw(const App *app, Rect r)
     chart_view(app, plot_w, &first, &per_col, &col_w);
     int n_cols = (int)((sc->n_segments - first + per_col - 1) / per_col);
     n_cols = n_cols * col_w > plot_w ? plot_w / col_w : n_cols;
-    float top = sc->has_threshold ? sc->threshold : 0;
+    float top = has_threshold ? threshold : 0;
     for (size_t s = 0; s < done; s++)
         top = sc->score[s] > top ? sc->score[s] : top;
     top = top > 0 ? top * 1.1f : 0.01f;
-    int threshold_row = sc->has_threshold ? plot_h - 1 - (int)lroundf(sc->threshold / top * (float)(plot_h - 1)) : -1;
-    axis_labels(app, in, sc, top, plot_h, threshold_row);
+    int threshold_row = has_threshold ? plot_h - 1 - (int)lroundf(threshold / top * (float)(plot_h - 1)) : -1;
+    axis_labels(app, in, sc, threshold, top, plot_h, threshold_row);
     if (truth_bad)
         draw_text(app, in, plot_h, 0, EL_DIM, "truth");
     int marks_row = plot_h + (truth_bad != NULL);
@@ -303,7 +315,7 @@ static void chart_draw(const App *app, Rect r)
         for (size_t s = first + (size_t)c * per_col; s < first + (size_t)(c + 1) * per_col && s < done; s++) {
             value = sc->score[s] > value ? sc->score[s] : value;
             /* the flags of a filling chart are set at the end: the threshold says it at once */
-            flagged |= app->filling ? sc->has_threshold && sc->score[s] > sc->threshold : sc->flagged[s];
+            flagged |= filling(app) ? has_threshold && sc->score[s] > threshold : sc->flagged[s];
             truly |= truth_bad && truth_bad[s];
         }
         float height = value / top * (float)plot_h;
@@ -330,7 +342,7 @@ static void chart_draw(const App *app, Rect r)
     size_t seg_first, seg_last;
     scores_segment_range(sc, app->segment, &seg_first, &seg_last);
     bool scored = app->segment < done;
-    bool flagged = !scored ? false : app->filling ? sc->has_threshold && sc->score[app->segment] > sc->threshold
+    bool flagged = !scored ? false : filling(app) ? has_threshold && sc->score[app->segment] > threshold
                                                   : sc->flagged[app->segment];
     int len = snprintf(label, sizeof label, " segment %zu: %s%s%s ", app->segment + 1,
                        scored ? scores_format(sc->rule, sc->score[app->segment], 2, value, sizeof value) : "not yet scored",
@@ -361,7 +373,7 @@ static void chart_click(App *app, Rect r, int y, int x)
     size_t first, per_col;
     chart_view(app, plot_w, &first, &per_col, &col_w);
     size_t seg = first + (size_t)(col / col_w) * per_col;
-    if (col >= 0 && seg < sc->n_segments && (!app->filling || seg < app->filling_done))
+    if (col >= 0 && seg < sc->n_segments && (!filling(app) || seg < app->filling_done))
         app->segment = seg;
 }
 

@@ -70,12 +70,19 @@ static void show_preview(App *app, Loader *loader, bool has_model, Follow *f)
 }
 
 /* The whole trace's scores so far in the chart, as far as its first events (SIZE_MAX: all
- * those scored); the status line says how far. */
+ * those scored); the status line says how far. Only while the head's segments are the whole's
+ * (the same length: the head's segment i is the whole's): after the user resegments the head,
+ * app->segment counts the head's segments, and the chart shows the head's own scores. */
 void follow_fill_chart(App *app, Loader *loader, size_t events)
 {
+    const Scores *whole = &loader->scored.scores[0];
+    if (whole->segment_len != app_scores(app)->segment_len) {
+        app->filling = NULL;
+        return;
+    }
     size_t scored = loader_scored_events(loader);
     scored = scored < events ? scored : events;
-    app->filling = &loader->scored.scores[0];
+    app->filling = whole;
     app->filling_done = loader_final_segments(loader, scored);
 }
 
