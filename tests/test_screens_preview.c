@@ -51,6 +51,16 @@ static void screen_preview_filling_settings(void **state)
     env_restore("TRACEAID_PREVIEW_BYTES", old);
 }
 
+/* Esc while the whole is scored: the head stays. */
+static void screen_preview_scoring_cancelled(void **state)
+{
+    (void)state;
+    char *old = env_set("TRACEAID_PREVIEW_BYTES", "300000"), *old_part = env_set("TRACEAID_SCORE_PART", "2000");
+    screens_on("preview_scoring_cancelled", trace, true);
+    env_restore("TRACEAID_SCORE_PART", old_part);
+    env_restore("TRACEAID_PREVIEW_BYTES", old);
+}
+
 /* `wait scored` past the whole trace's end: the whole trace, as `wait loaded` gives. */
 static void waiting_past_the_end_gives_the_whole(void **state)
 {
@@ -150,6 +160,7 @@ int main(void)
         cmocka_unit_test(screen_preview),
         cmocka_unit_test(screen_preview_filling),
         cmocka_unit_test(screen_preview_filling_settings),
+        cmocka_unit_test(screen_preview_scoring_cancelled),
         cmocka_unit_test(waiting_past_the_end_gives_the_whole),
         cmocka_unit_test(scripts_wait_for_the_whole_trace),
         cmocka_unit_test(small_trace_has_no_preview),

@@ -152,6 +152,15 @@ static bool script_wait_scored(ScriptRun *run, size_t events, Error *err)
     return true;
 }
 
+/* Esc over the head while the whole loads or is scored: cancelled, as at the terminal (the worker
+ * held where the script's wait left it, so the screens repeat). */
+static bool script_cancel(ScriptRun *run, Error *err)
+{
+    loader_cancel(run->loader);
+    loader_join(run->loader);
+    return follow_loader(run->app, run->loader, run->has_model, &run->follow, err);
+}
+
 /* A script draws the screen before each key, click and wheel, as the user would see it; a key
  * that quits ends the script. */
 static bool run_script_line(ScriptRun *run, char *line, const char *path, int line_no, Error *err)
@@ -167,6 +176,10 @@ static bool run_script_line(ScriptRun *run, char *line, const char *path, int li
         return strcmp(cmd.text, "preview") == 0 ? script_wait_preview(run, err) : script_wait_loaded(run, err);
     if (cmd.kind != SCRIPT_NONE && !run->follow.app_ready && !script_wait_loaded(run, err))
         return false;
+    LoadStage stage = loader_status(run->loader).stage;
+    if (cmd.kind == SCRIPT_KEY && cmd.key == 27 && run->follow.previewing &&
+        (stage == LOAD_TRACES || stage == LOAD_SCORING))
+        return script_cancel(run, err);
     switch (cmd.kind) {
     case SCRIPT_SIZE: resizeterm(cmd.h, cmd.w); break;
     case SCRIPT_KEY: render(app), run->quit = react(app, app_key(app, cmd.key)) & REACT_QUIT, app_wait_update(app); break;

@@ -91,15 +91,21 @@ static void follow_preview(App *app, Loader *loader, bool has_model, Follow *f, 
 {
     if (has_model && st->traces_ready && st->stage == LOAD_SCORING && !f->filling_fixed)
         follow_fill_chart(app, loader, SIZE_MAX);
-    if (st->preview_truth_ready && !app->truths && !whole_done(st, has_model)) {
+    /* Esc while the whole was scored: the head, scored, stays (as Esc while loading), not the
+     * whole without scores */
+    bool scoring_cancelled = has_model && st->stage == LOAD_CANCELLED && !st->scores_ready;
+    bool swap = whole_done(st, has_model) && !scoring_cancelled;
+    if (st->preview_truth_ready && !app->truths && !swap) {
         app->truths = &loader->preview_truth;
         app->truth_marks.valid = false;
     }
-    if (!whole_done(st, has_model)) {
+    if (!swap) {
         bool failed = st->stage == LOAD_FAILED || st->stage == LOAD_CANCELLED;
+        if (failed)
+            app->filling = NULL;
         if (failed && !f->stopped)
-            snprintf(app->message, sizeof app->message, "loading %s: the first %.1f%% of the trace only%s%.150s",
-                     st->stage == LOAD_CANCELLED ? "cancelled" : "failed",
+            snprintf(app->message, sizeof app->message, "%s %s: the first %.1f%% of the trace only%s%.150s",
+                     st->traces_ready ? "scoring" : "loading", st->stage == LOAD_CANCELLED ? "cancelled" : "failed",
                      st->bytes_total ? 100.0 * (double)st->preview_bytes / (double)st->bytes_total : 100.0,
                      st->stage == LOAD_FAILED ? ": " : "", st->stage == LOAD_FAILED ? st->err.msg : "");
         else if (!failed && (!app->message[0] || strcmp(app->message, f->said) == 0)) {

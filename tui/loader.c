@@ -193,6 +193,19 @@ static bool make_preview(Loader *l, const TraceOptions *whole_opt)
     return true;
 }
 
+/* Scripts: the whole's scoring holds once its first hold_scored events are (loader_wait_scored),
+ * until released or cancelled. Only once the prefix is scored: the script waits for no more. */
+static void on_scored(size_t scored, size_t total, void *ctx)
+{
+    (void)scored, (void)total;
+    Loader *l = ctx;
+    pthread_mutex_lock(&l->lock);
+    while (l->hold_scored && atomic_load(&l->scored.scored_events[0]) >= l->hold_scored &&
+           !atomic_load(&l->cancel))
+        pthread_cond_wait(&l->changed, &l->lock);
+    pthread_mutex_unlock(&l->lock);
+}
+
 /* Past the preview (made or not): tells the waiting script, then waits for its word if held. */
 static void pass_preview(Loader *l)
 {
@@ -229,6 +242,13 @@ static void *work(void *arg)
     if (!l->input_labels)
         scored_set_label_by_names(&l->scored);
     bool scoring = l->model.path != NULL;
+    if (l->hold) { /* every part reported, in order (one thread), so a script's hold comes
+                    * where it asked, with the parts after it unscored */
+        l->scored.progress = on_scored;
+        l->scored.progress_ctx = l;
+        l->scored.progress_every = 0;
+        l->scored.threads = 1;
+    }
     /* the scores' arrays before the traces are said to be in: the explorer draws the segments
      * scored so far (the chart fills in) */
     if (scoring && !scored_set_score_begin(&l->scored, &err)) {
@@ -303,6 +323,7 @@ void loader_release(Loader *l)
 {
     pthread_mutex_lock(&l->lock);
     l->released = true;
+    l->hold_scored = 0;
     pthread_cond_broadcast(&l->changed);
     pthread_mutex_unlock(&l->lock);
 }
@@ -330,7 +351,11 @@ size_t loader_final_segments(Loader *l, size_t events)
 
 bool loader_wait_scored(Loader *l, size_t events)
 {
-    loader_release(l);
+    pthread_mutex_lock(&l->lock); /* the hold set before the worker goes on past the preview */
+    l->released = true;
+    l->hold_scored = l->hold ? events : 0;
+    pthread_cond_broadcast(&l->changed);
+    pthread_mutex_unlock(&l->lock);
     for (;;) {
         LoadStatus st = loader_status(l);
         if (st.traces_ready && loader_scored_events(l) >= events)

@@ -38,6 +38,9 @@ typedef struct Loader {
     bool preview_made;          /* preview holds a set (freed by loader_drop_preview) */
     bool hold;                  /* scripts: the worker waits after the preview until released */
     bool released;              /* under lock */
+    size_t hold_scored;         /* scripts, under lock: a held worker's scoring waits once the
+                                 * whole's first hold_scored events are scored, until released
+                                 * (0: it does not), so an Esc after `wait scored N` repeats */
     pthread_cond_t changed;     /* with lock: the status changed, or the hold was released */
     ModelRequest model;
     TraceRequest traces;
@@ -73,7 +76,8 @@ LoadStatus loader_wait_preview(Loader *l);
 size_t loader_scored_events(Loader *l);
 size_t loader_final_segments(Loader *l, size_t events);
 /* Scripts: lets a held worker go on and waits until events of the whole trace are scored (true)
- * or the worker ended first (false). */
+ * or the worker ended first (false); the scoring then waits there until loader_release or
+ * loader_cancel (hold_scored). */
 bool loader_wait_scored(Loader *l, size_t events);
 /* Frees the preview, once the explorer shows the whole trace instead. */
 void loader_drop_preview(Loader *l);
