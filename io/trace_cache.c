@@ -448,24 +448,3 @@ CacheResult trace_cache_load(TraceCache *c, Trace *t, Error *err)
         c->opt->progress(c->source.size, c->source.size, c->opt->progress_ctx);
     return CACHE_HIT;
 }
-
-bool trace_cache_valid(const char *path, const TraceOptions *opt, bool with_meanings)
-{
-    CacheIdentity source;
-    if (opt->no_cache || strcmp(path, "-") == 0 || getenv("TRACEAID_NO_CACHE") || !source_identity(path, &source))
-        return false;
-    source.options_hash = options_hash(path, opt);
-    char *cache_path = trace_cache_path(path);
-    int fd = cache_path ? open(cache_path, O_RDONLY | O_CLOEXEC) : -1;
-    free(cache_path);
-    struct stat st;
-    CacheHeader h;
-    CacheSection table[CACHE_MAX_SECTIONS];
-    bool valid = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-                 cache_file_open(fd, (uint64_t)st.st_size, &h, table) &&
-                 memcmp(&h.source, &source, sizeof h.source) == 0 &&
-                 (!with_meanings || (h.flags & CACHE_HAS_MEANINGS));
-    if (fd >= 0)
-        close(fd);
-    return valid;
-}

@@ -67,11 +67,6 @@ void trace_cache_record(TraceCache *c);
 /* After the load: when loaded (and parsed), writes the cache; frees c either way. */
 void trace_cache_end(TraceCache *c, const Trace *t, bool parsed);
 
-/* Whether path has a cache beside it that a load with opt would use: its header and section
- * table hold together and name this source and these options (and, with_meanings, a load given
- * a Meanings). Read-only, the header alone: the sections' checksums are checked by the load. */
-bool trace_cache_valid(const char *path, const TraceOptions *opt, bool with_meanings);
-
 /* The cache path of a trace: PATH.tacache (malloc'd; NULL when out of memory). */
 char *trace_cache_path(const char *path);
 

@@ -132,28 +132,6 @@ static void script_ending_over_the_preview_exits(void **state)
     run_result_free(&r);
 }
 
-/* A valid cache beside the trace (io/trace_cache.h) brings the whole at once: no preview then.
- * The first run (no cache yet) shows the head and writes the cache; the second shows the whole. */
-static void cached_trace_has_no_preview(void **state)
-{
-    (void)state;
-    char cmd[1400];
-    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && rm -f '%s.tacache'", trace, test_path("cached.csv"), test_path("cached.csv"));
-    assert_int_equal(system(cmd), 0);
-    char *old = getenv("TRACEAID_NO_CACHE") ? strdup(getenv("TRACEAID_NO_CACHE")) : NULL;
-    unsetenv("TRACEAID_NO_CACHE");
-    RunResult r = run_with_preview("300000", test_path("cached.csv"), write_text("c.script", "wait preview\ndump\nwait loaded\n"));
-    assert_status(r, 0);
-    assert_contains(r.out, "the rest loading");
-    run_result_free(&r);
-    r = run_with_preview("300000", test_path("cached.csv"), write_text("c.script", "wait preview\ndump\n"));
-    env_restore("TRACEAID_NO_CACHE", old);
-    assert_status(r, 0);
-    assert_contains(r.out, "20,000 events");
-    assert_null(strstr(r.out, "the rest loading"));
-    run_result_free(&r);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,7 +145,6 @@ int main(void)
         cmocka_unit_test(compressed_trace_has_no_preview),
         cmocka_unit_test(preview_of_a_header_alone_is_skipped),
         cmocka_unit_test(script_ending_over_the_preview_exits),
-        cmocka_unit_test(cached_trace_has_no_preview),
     };
     return cmocka_run_group_tests(tests, make_trace, NULL);
 }

@@ -10,7 +10,6 @@
 #include <unistd.h>
 #include "../io/clock.h"
 #include "../io/decompress.h"
-#include "../io/trace_cache.h"
 
 static void publish(Loader *l, LoadStage stage, bool traces_ready, bool scores_ready, const Error *err)
 {
@@ -89,25 +88,12 @@ uint64_t loader_preview_bytes(uint64_t size)
     return head > 0 && size > 2 * head ? head : 0; /* half the file or more: load it whole */
 }
 
-/* Whether the whole file will come from its cache (io/trace_cache.h): then it is in at once (10M
- * events in ~0.2 s) and a preview would only cost the time of reading the head. */
-static bool whole_cached(const Loader *l, const TraceOptions *whole_opt)
-{
-    TraceOptions opt = *whole_opt;
-    if (l->inputs[0].format != TRACE_FORMAT_AUTO)
-        opt.format = l->inputs[0].format; /* as trace_set_load reads it */
-    return trace_cache_valid(l->inputs[0].path, &opt, true);
-}
-
 /* The head worth a preview: a regular file twice the preview's size or more, one input, whose
- * first bytes are text (compressed or binary formats are read whole: a cut would break them),
- * and no valid cache beside it. */
-static uint64_t preview_wanted(const Loader *l, const TraceOptions *whole_opt, int *fd)
+ * first bytes are text (compressed or binary formats are read whole: a cut would break them). */
+static uint64_t preview_wanted(const Loader *l, int *fd)
 {
     struct stat st;
-    *fd = -1;
-    if (l->n_inputs != 1 || stat(l->inputs[0].path, &st) != 0 || !S_ISREG(st.st_mode) ||
-        whole_cached(l, whole_opt))
+    if (l->n_inputs != 1 || stat(l->inputs[0].path, &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
     uint64_t head = loader_preview_bytes((uint64_t)st.st_size);
     *fd = head ? open(l->inputs[0].path, O_RDONLY) : -1;
@@ -155,7 +141,7 @@ static bool rename_trace(Trace *t, const char *path)
 static bool make_preview(Loader *l, const TraceOptions *whole_opt)
 {
     int src = -1;
-    uint64_t head = preview_wanted(l, whole_opt, &src), copied = 0;
+    uint64_t head = preview_wanted(l, &src), copied = 0;
     int fd = head ? copy_head(src, head, &copied) : -1;
     if (src >= 0)
         close(src);
