@@ -131,6 +131,7 @@ void softmax_blocks_judge(SoftmaxBlocks *s, const float *in, int rows, const uin
         out[r] = (SoftmaxVerdict){.rank = known ? 0 : (uint32_t)s->n_classes, .best = UINT32_MAX,
                                   .prob = known ? prob_of(s->target_logit[r], s->max[r], s->sum[r]) : 0.0f};
     }
+    const float apart = 1e-3f, underflow = -60.0f;
     for (int b = 0; b < n_blocks(s); b++) {
         int first = b * s->block, n = block_logits(s, in, rows, b, false);
         for (int r = 0; r < rows; r++) {
@@ -138,13 +139,28 @@ void softmax_blocks_judge(SoftmaxBlocks *s, const float *in, int rows, const uin
             float max = s->max[r], sum = s->sum[r], zt = s->target_logit[r];
             uint32_t target = targets[r], rank = 0;
             bool known = target < (uint32_t)s->n_classes;
-            for (int j = 0; j < n; j++) {
-                uint32_t id = (uint32_t)(first + j);
-                if (out[r].best == UINT32_MAX && compare_probs(z[j], max, max, sum) == 0)
-                    out[r].best = id;
-                if (known) {
+            if (out[r].best == UINT32_MAX) /* rare branch: only logits within apart of the max */
+                for (int j = 0; j < n && out[r].best == UINT32_MAX; j++)
+                    if (z[j] >= max - apart && compare_probs(z[j], max, max, sum) == 0)
+                        out[r].best = (uint32_t)(first + j);
+            if (known && zt - max > underflow + apart) {
+                float hi = zt + apart, lo = zt - apart;
+                uint32_t above = 0, near = 0;
+                for (int j = 0; j < n; j++) { /* branch-free: vectorises */
+                    above += z[j] > hi;
+                    near += (z[j] >= lo) & (z[j] <= hi);
+                }
+                rank = above;
+                if (near)
+                    for (int j = 0; j < n; j++)
+                        if (z[j] >= lo && z[j] <= hi) {
+                            int c = compare_probs(z[j], zt, max, sum);
+                            rank += c > 0 || (c == 0 && (uint32_t)(first + j) < target);
+                        }
+            } else if (known) {
+                for (int j = 0; j < n; j++) {
                     int c = compare_probs(z[j], zt, max, sum);
-                    rank += c > 0 || (c == 0 && id < target);
+                    rank += c > 0 || (c == 0 && (uint32_t)(first + j) < target);
                 }
             }
             out[r].rank += rank;
