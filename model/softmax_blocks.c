@@ -110,6 +110,10 @@ static void row_stats_online(SoftmaxBlocks *s, const float *in, int rows, const 
 
 static inline float prob_of(float z, float max, float sum) { return expf(z - max) / sum; }
 
+/* A NaN or infinite logit makes the row's maximum or its sum of exponentials non-finite (a NaN
+ * anywhere reaches the sum; +inf gives inf - inf); such a row ranks nothing. */
+static inline bool row_finite(const SoftmaxBlocks *s, int r) { return isfinite(s->max[r]) && isfinite(s->sum[r]); }
+
 /* The sign of p(a) - p(b) as softmax_forward's floats give it. Logits 1e-3 apart, away from
  * the exponential's underflow, give probabilities a factor e^0.001 apart, far past rounding:
  * their order is the logits'; nearer, the probabilities are computed to tell a tie. */
@@ -127,7 +131,7 @@ void softmax_blocks_judge(SoftmaxBlocks *s, const float *in, int rows, const uin
 {
     row_stats(s, in, rows, targets);
     for (int r = 0; r < rows; r++) {
-        bool known = targets[r] < (uint32_t)s->n_classes;
+        bool known = targets[r] < (uint32_t)s->n_classes && row_finite(s, r);
         out[r] = (SoftmaxVerdict){.rank = known ? 0 : (uint32_t)s->n_classes, .best = UINT32_MAX,
                                   .prob = known ? prob_of(s->target_logit[r], s->max[r], s->sum[r]) : 0.0f};
     }
@@ -139,6 +143,8 @@ void softmax_blocks_judge(SoftmaxBlocks *s, const float *in, int rows, const uin
             float max = s->max[r], sum = s->sum[r], zt = s->target_logit[r];
             uint32_t target = targets[r], rank = 0;
             bool known = target < (uint32_t)s->n_classes;
+            if (!row_finite(s, r))
+                continue;
             if (out[r].best == UINT32_MAX) /* rare branch: only logits within apart of the max */
                 for (int j = 0; j < n && out[r].best == UINT32_MAX; j++)
                     if (z[j] >= max - apart && compare_probs(z[j], max, max, sum) == 0)

@@ -31,9 +31,11 @@ typedef struct SoftmaxBlocks {
 
 /* What judging a prediction needs, per row. */
 typedef struct SoftmaxVerdict {
-    uint32_t rank;      /* softmax_rank of the target: n_classes for a target past the vocabulary */
-    uint32_t best;      /* the first choice (the lowest id among equal probabilities) */
-    float prob;         /* the target's probability, 0 past the vocabulary */
+    uint32_t rank;      /* softmax_rank of the target: n_classes for a target past the vocabulary
+                         * or a row with a NaN or infinite logit (a miss whatever top-g) */
+    uint32_t best;      /* the first choice (the lowest id among equal probabilities); UINT32_MAX
+                         * for a row with a NaN or infinite logit */
+    float prob;         /* the target's probability, 0 past the vocabulary or for such a row */
 } SoftmaxVerdict;
 
 bool softmax_blocks_init(SoftmaxBlocks *s, const float *weight, const float *bias, int in_dim, int n_classes,
