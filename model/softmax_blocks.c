@@ -6,13 +6,20 @@
 
 #include "tensor.h"
 
-#define DEFAULT_BLOCK 4096
+/* A tile of rows x block logits of about 1 MB stays in the cache between the product writing it
+ * and the scans reading it. */
+#define TILE_FLOATS (1 << 18)
+#define MIN_BLOCK 256
+#define MAX_BLOCK 16384
 
-int softmax_block_size(void)
+int softmax_block_size(int max_rows)
 {
     const char *knob = getenv("TRACEAID_VOCAB_BLOCK");
     long n = knob ? strtol(knob, NULL, 10) : 0;
-    return n >= 1 && n <= (1 << 24) ? (int)n : DEFAULT_BLOCK;
+    if (n >= 1 && n <= (1 << 24))
+        return (int)n;
+    int block = TILE_FLOATS / (max_rows > 1 ? max_rows : 1);
+    return block < MIN_BLOCK ? MIN_BLOCK : block > MAX_BLOCK ? MAX_BLOCK : block;
 }
 
 bool softmax_blocks_init(SoftmaxBlocks *s, const float *weight, const float *bias, int in_dim, int n_classes,
@@ -22,9 +29,8 @@ bool softmax_blocks_init(SoftmaxBlocks *s, const float *weight, const float *bia
     block = block < n_classes ? block : n_classes;
     size_t cells = (size_t)max_rows * (size_t)block;
     s->logits = malloc(cells * sizeof *s->logits);
-    s->d_logits = malloc(cells * sizeof *s->d_logits);
     s->max = malloc((size_t)max_rows * 3 * sizeof *s->max);
-    if (!s->logits || !s->d_logits || !s->max) {
+    if (!s->logits || !s->max) {
         softmax_blocks_free(s);
         return error_set_code(err, ERROR_NOMEM, "out of memory for %d rows of %d classes", max_rows, block);
     }
@@ -38,7 +44,6 @@ bool softmax_blocks_init(SoftmaxBlocks *s, const float *weight, const float *bia
 void softmax_blocks_free(SoftmaxBlocks *s)
 {
     free(s->logits);
-    free(s->d_logits);
     free(s->max);
     memset(s, 0, sizeof *s);
 }
@@ -51,8 +56,8 @@ static int block_logits(SoftmaxBlocks *s, const float *in, int rows, int b, bool
 {
     int first = b * s->block, n = s->n_classes - first < s->block ? s->n_classes - first : s->block;
     if (first_pass || n_blocks(s) > 1) {
-        mm_abt(s->logits, in, s->weight + (size_t)first * s->in_dim, rows, n, s->in_dim, 0.0f);
-        add_bias_rows(s->logits, s->bias + first, rows, n);
+        copy_bias_rows(s->logits, s->bias + first, rows, n);
+        mm_abt(s->logits, in, s->weight + (size_t)first * s->in_dim, rows, n, s->in_dim, 1.0f);
     }
     return n;
 }
@@ -188,8 +193,8 @@ float softmax_blocks_xent(SoftmaxBlocks *s, const float *in, int rows, const uin
     for (int b = 0; b < n_blocks(s); b++) {
         int first = b * s->block, n = block_logits(s, in, rows, b, false);
         for (int r = 0; r < rows; r++) {
-            const float *z = s->logits + (size_t)r * n;
-            float *d = s->d_logits + (size_t)r * n;
+            float *d = s->logits + (size_t)r * n; /* the gradient overwrites the logits it is made of */
+            const float *z = d;
             float scale = (float)((weights ? weights[r] : 1.0f) / total_weight);
             for (int j = 0; j < n; j++)
                 d[j] = scale * prob_of(z[j], s->max[r], s->sum[r]);
@@ -197,10 +202,10 @@ float softmax_blocks_xent(SoftmaxBlocks *s, const float *in, int rows, const uin
                 d[targets[r] - (uint32_t)first] -= scale;
         }
         const float *w_block = s->weight + (size_t)first * s->in_dim;
-        mm_atb(d_weight + (size_t)first * s->in_dim, s->d_logits, in, n, s->in_dim, rows, 1.0f);
-        sum_rows_into(d_bias + first, s->d_logits, rows, n);
+        mm_atb(d_weight + (size_t)first * s->in_dim, s->logits, in, n, s->in_dim, rows, 1.0f);
+        sum_rows_into(d_bias + first, s->logits, rows, n);
         if (d_in)
-            mm_ab(d_in, s->d_logits, w_block, rows, s->in_dim, n, b ? 1.0f : 0.0f);
+            mm_ab(d_in, s->logits, w_block, rows, s->in_dim, n, b ? 1.0f : 0.0f);
     }
     return (float)loss;
 }
