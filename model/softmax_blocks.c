@@ -196,8 +196,9 @@ float softmax_blocks_xent(SoftmaxBlocks *s, const float *in, int rows, const uin
             float *d = s->logits + (size_t)r * n; /* the gradient overwrites the logits it is made of */
             const float *z = d;
             float scale = (float)((weights ? weights[r] : 1.0f) / total_weight);
+            float per_exp = scale / s->sum[r], max = s->max[r]; /* one divide a row, not a logit */
             for (int j = 0; j < n; j++)
-                d[j] = scale * prob_of(z[j], s->max[r], s->sum[r]);
+                d[j] = expf(z[j] - max) * per_exp;
             if (targets[r] >= (uint32_t)first && targets[r] < (uint32_t)(first + n))
                 d[targets[r] - (uint32_t)first] -= scale;
         }
