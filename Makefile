@@ -57,6 +57,9 @@ $(DEPS_OK): scripts/deps.sh
 # under -ffast-math; it is kept to those files (no NaN checks live there).
 FAST_MATH := -O3 -ffast-math
 $(BUILD)/model/lstm.o $(BUILD)/model/gru.o $(BUILD)/model/attention.o: override CFLAGS += $(FAST_MATH)
+# Scoring's scan over every logit (counting those above the target's) vectorises at -O3; no
+# -ffast-math there, its verdicts must be the whole row's to the bit and NaN must stay NaN.
+$(BUILD)/model/softmax_blocks.o: override CFLAGS += -O3
 # Themes are looked up by name in the user's folder, then PREFIX's share/traceaid/themes, then
 # the source tree's themes/; the default and mono are compiled in besides.
 PREFIX ?= /usr/local

@@ -142,7 +142,6 @@ static void carve_work(DeepLogWork *w, const DeepLogConfig *c, size_t max_batch,
         w->cache[l].tanh_c = block_carve(block, tb * h);
         w->cache[l].h = block_carve(block, tb * h);
     }
-    w->cache[0].input_table = block_carve(block, (size_t)c->n_keys * 4 * h);
     w->logits = block_carve(block, max_batch * k);
     w->probs = block_carve(block, max_batch * k);
     w->d_logits = block_carve(block, max_batch * k);

@@ -61,7 +61,7 @@ bool deeplog_verdicts(const DeepLog *m, const WindowSet *ws, SoftmaxVerdict *out
     bool ok = (inputs && targets) || error_set_code(err, ERROR_NOMEM, "out of memory");
     ok = ok && deeplog_work_init_hidden(&work, m, batch, err) &&
          softmax_blocks_init(&blocks, m->t.fc_weight, m->t.fc_bias, m->cfg.hidden, m->cfg.n_keys, batch,
-                             softmax_block_size(), err);
+                             softmax_block_size(batch), err);
     for (size_t start = 0; ok && start < ws->n; start += (size_t)batch) {
         if (cancel && *cancel)
             ok = error_interrupted(err);

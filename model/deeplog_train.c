@@ -37,7 +37,7 @@ bool deeplog_train(DeepLog *m, const WindowSet *ws, const TrainOptions *opt, Tra
     bool ok = b.inputs && b.targets ? deeplog_work_init_hidden(&b.work, m, opt->batch_size, err)
                                     : error_set_code(err, ERROR_NOMEM, "out of memory for training");
     if (ok && softmax_blocks_init(&b.out, m->t.fc_weight, m->t.fc_bias, m->cfg.hidden, m->cfg.n_keys,
-                                  opt->batch_size, softmax_block_size(), err)) {
+                                  opt->batch_size, softmax_block_size(opt->batch_size), err)) {
         Trainer tr = {.params = m->params, .n_params = m->n_params, .batch_loss = batch_loss, .ctx = &b};
         ok = train_windows(&tr, ws, opt, report, err);
         softmax_blocks_free(&b.out);

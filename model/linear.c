@@ -5,8 +5,8 @@
 void linear_forward(float *out, const float *in, const float *weight, const float *bias, int rows,
                     int in_dim, int out_dim)
 {
-    mm_abt(out, in, weight, rows, out_dim, in_dim, 0.0f);
-    add_bias_rows(out, bias, rows, out_dim);
+    copy_bias_rows(out, bias, rows, out_dim);
+    mm_abt(out, in, weight, rows, out_dim, in_dim, 1.0f);
 }
 
 void linear_backward(float *d_in, float *d_weight, float *d_bias, const float *d_out,

@@ -7,16 +7,17 @@
 
 static inline float sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
 
-/* pre[r, :] = W_ih[:, key_r] + b_ih + b_hh for every row r of all steps: through a table of
- * W_ih's columns laid out as rows, so that each lookup is one contiguous copy. */
-static void input_lookup(float *pre, float *table, const LstmWeights *w, const uint32_t *keys,
-                         int rows, int n_keys, int gate_dim)
+/* pre[r, :] = W_ih[:, key_r] + b_ih + b_hh for every row r of all steps: read straight from
+ * W_ih's column (gate_dim floats a row, K apart), so the work is the batch's, not the
+ * vocabulary's. */
+static void input_lookup(float *pre, const LstmWeights *w, const uint32_t *keys, int rows, int n_keys,
+                         int gate_dim)
 {
-    for (int k = 0; k < n_keys; k++)
+    for (int r = 0; r < rows; r++) {
+        float *row = pre + (size_t)r * gate_dim;
         for (int j = 0; j < gate_dim; j++)
-            table[(size_t)k * gate_dim + j] = w->w_ih[(size_t)j * n_keys + k] + w->b_ih[j] + w->b_hh[j];
-    for (int r = 0; r < rows; r++)
-        memcpy(pre + (size_t)r * gate_dim, table + (size_t)keys[r] * gate_dim, gate_dim * sizeof *pre);
+            row[j] = w->w_ih[(size_t)j * n_keys + keys[r]] + w->b_ih[j] + w->b_hh[j];
+    }
 }
 
 /* Simple loops over contiguous gate blocks, so the compiler vectorises the exponentials
@@ -53,7 +54,7 @@ void lstm_forward(const LstmWeights *w, LstmCache *cache, const float *x, const 
             for (int j = 0; j < gate_dim; j++)
                 cache->gates[(size_t)r * gate_dim + j] += w->b_ih[j] + w->b_hh[j];
     } else {
-        input_lookup(cache->gates, cache->input_table, w, keys, rows, in_dim, gate_dim);
+        input_lookup(cache->gates, w, keys, rows, in_dim, gate_dim);
     }
     for (int t = 0; t < steps; t++) {
         float *gates = cache->gates + t * step_gates;
@@ -88,22 +89,17 @@ static void backward_step(float *d_pre, float *d_c, const float *d_h, const floa
 }
 
 static void input_gradients(const LstmWeights *w, LstmWeights *grad, const float *x,
-                            const uint32_t *keys, const float *d_gates, float *d_x, float *table,
-                            int rows, int in_dim, int gate_dim)
+                            const uint32_t *keys, const float *d_gates, float *d_x, int rows, int in_dim,
+                            int gate_dim)
 {
     if (x) {
         mm_atb(grad->w_ih, d_gates, x, gate_dim, in_dim, rows, 1.0f);
-    } else { /* one-hot: sum each key's gate gradients in a row, then add the rows as columns */
-        memset(table, 0, (size_t)in_dim * gate_dim * sizeof *table);
+    } else { /* one-hot: each row's gate gradients go to its key's column, the batch's work only */
         for (int r = 0; r < rows; r++) {
             const float *d_gate = d_gates + (size_t)r * gate_dim;
-            float *row = table + (size_t)keys[r] * gate_dim;
             for (int j = 0; j < gate_dim; j++)
-                row[j] += d_gate[j];
+                grad->w_ih[(size_t)j * in_dim + keys[r]] += d_gate[j];
         }
-        for (int j = 0; j < gate_dim; j++)
-            for (int k = 0; k < in_dim; k++)
-                grad->w_ih[(size_t)j * in_dim + k] += table[(size_t)k * gate_dim + j];
     }
     if (d_x)
         mm_ab(d_x, d_gates, w->w_ih, rows, in_dim, gate_dim, 0.0f);
@@ -130,5 +126,5 @@ void lstm_backward(const LstmWeights *w, LstmWeights *grad, const LstmCache *cac
         mm_atb(grad->w_hh, d_gates + step_gates, cache->h, gate_dim, hidden, (steps - 1) * batch, 1.0f);
     sum_rows_into(grad->b_ih, d_gates, rows, gate_dim);
     sum_rows_into(grad->b_hh, d_gates, rows, gate_dim);
-    input_gradients(w, grad, x, keys, d_gates, d_x, cache->input_table, rows, in_dim, gate_dim);
+    input_gradients(w, grad, x, keys, d_gates, d_x, rows, in_dim, gate_dim);
 }

@@ -21,8 +21,6 @@ typedef struct LstmCache {
     float *c;       /* [T][B][H] */
     float *tanh_c;  /* [T][B][H] */
     float *h;       /* [T][B][H]: the layer's output */
-    float *input_table; /* [in][4H], one-hot input only: W_ih transposed with the biases folded in
-                         * (forward), then the W_ih gradient transposed (backward) */
 } LstmCache;
 
 /* The input is either dense x [T][B][in] or, when x is NULL, one-hot keys [T][B] over in

@@ -17,23 +17,26 @@
 
 #include "../io/error.h"
 
-/* Classes per block: TRACEAID_VOCAB_BLOCK when set (a knob for tests, to exercise several
- * blocks on a small vocabulary), 4096 otherwise. */
-int softmax_block_size(void);
+/* Classes per block for batches of max_rows: TRACEAID_VOCAB_BLOCK when set (a knob for tests, to
+ * exercise several blocks on a small vocabulary), otherwise max_rows x block about 256K floats
+ * (a 1 MB tile that stays in the cache between passes), 256 to 16384. */
+int softmax_block_size(int max_rows);
 
 typedef struct SoftmaxBlocks {
     const float *weight;        /* [n_classes][in_dim], PyTorch's nn.Linear layout */
     const float *bias;          /* [n_classes] */
     int in_dim, n_classes, block, max_rows;
-    float *logits, *d_logits;   /* [max_rows][block] */
+    float *logits;              /* [max_rows][block]; training's gradient overwrites them */
     float *max, *sum, *target_logit;    /* [max_rows] */
 } SoftmaxBlocks;
 
 /* What judging a prediction needs, per row. */
 typedef struct SoftmaxVerdict {
-    uint32_t rank;      /* softmax_rank of the target: n_classes for a target past the vocabulary */
-    uint32_t best;      /* the first choice (the lowest id among equal probabilities) */
-    float prob;         /* the target's probability, 0 past the vocabulary */
+    uint32_t rank;      /* softmax_rank of the target: n_classes for a target past the vocabulary
+                         * or a row with a NaN or infinite logit (a miss whatever top-g) */
+    uint32_t best;      /* the first choice (the lowest id among equal probabilities); UINT32_MAX
+                         * for a row with a NaN or infinite logit */
+    float prob;         /* the target's probability, 0 past the vocabulary or for such a row */
 } SoftmaxVerdict;
 
 bool softmax_blocks_init(SoftmaxBlocks *s, const float *weight, const float *bias, int in_dim, int n_classes,

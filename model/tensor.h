@@ -5,6 +5,7 @@
 
 #include <cblas.h>
 #include <stddef.h>
+#include <string.h>
 
 /* C[M,N] = beta*C + A[M,K] · B[N,K]ᵀ  (a layer's forward: inputs times weightsᵀ) */
 static inline void mm_abt(float *c, const float *a, const float *b, int m, int n, int k, float beta)
@@ -30,6 +31,14 @@ static inline void add_bias_rows(float *out, const float *bias, int rows, int n)
     for (int r = 0; r < rows; r++)
         for (int j = 0; j < n; j++)
             out[(size_t)r * n + j] += bias[j];
+}
+
+/* out[r, :] = bias for each of rows rows: a layer's output before mm_abt adds the product with
+ * beta 1 (one pass over the output, not a clear and another pass adding the bias) */
+static inline void copy_bias_rows(float *out, const float *bias, int rows, int n)
+{
+    for (int r = 0; r < rows; r++)
+        memcpy(out + (size_t)r * n, bias, (size_t)n * sizeof *out);
 }
 
 /* d_bias[:] += Σ_r d_out[r, :] */

@@ -76,6 +76,61 @@ static void verdicts_match_the_whole_row(void **state)
     }
 }
 
+/* Logits closer than the 1e-3 past which their order alone decides (softmax_blocks.c compares
+ * the probabilities there), some on that boundary, and some at the exponential's underflow: each
+ * target's rank and the first choice as the whole row gives them, for every block size. */
+static void verdicts_match_near_logits(void **state)
+{
+    (void)state;
+    enum { N = 12 };
+    const float logit[N] = {0.0f, 1e-4f, -1e-4f, 1e-3f, -1e-3f, 0.999e-3f, 1.001e-3f, 2e-3f, 1e-4f,
+                            -59.9995f, -60.0f, -60.0005f};
+    float weight[N] = {0}, in[1] = {1.0f}, probs[N];
+    softmax_forward(probs, logit, 1, N);
+    uint32_t best = 0;
+    for (int c = 1; c < N; c++)
+        best = probs[c] > probs[best] ? (uint32_t)c : best;
+    for (int block = 1; block <= N; block++)
+        for (uint32_t target = 0; target < N; target++) {
+            SoftmaxBlocks s;
+            Error err = {0};
+            assert_true(softmax_blocks_init(&s, weight, logit, 1, N, 1, block, &err));
+            SoftmaxVerdict v;
+            softmax_blocks_judge(&s, in, 1, &target, &v);
+            if (v.rank != (uint32_t)softmax_rank(probs, N, target) || v.best != best)
+                fail_msg("block %d target %u: rank %u best %u; whole row %d %u", block, target, v.rank, v.best,
+                         softmax_rank(probs, N, target), best);
+            softmax_blocks_free(&s);
+        }
+}
+
+/* A NaN or infinite logit, first in the row or later, in any block: every target a miss (rank
+ * n_classes, probability 0) and no first choice, rather than a rank and a choice made up from
+ * NaN comparisons. */
+static void non_finite_logits_are_misses(void **state)
+{
+    (void)state;
+    enum { N = 6 };
+    const float bad[] = {NAN, INFINITY, -NAN};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+        for (int at = 0; at < N; at++) {
+            float logit[N] = {0.5f, 0.0f, 1.0f, -1.0f, 0.25f, 2.0f}, weight[N] = {0}, in[1] = {1.0f};
+            logit[at] = bad[k];
+            for (int block = 1; block <= N; block++)
+                for (uint32_t target = 0; target < N; target++) {
+                    SoftmaxBlocks s;
+                    Error err = {0};
+                    assert_true(softmax_blocks_init(&s, weight, logit, 1, N, 1, block, &err));
+                    SoftmaxVerdict v;
+                    softmax_blocks_judge(&s, in, 1, &target, &v);
+                    if (v.rank != N || v.prob != 0.0f || v.best != UINT32_MAX)
+                        fail_msg("%g at %d, block %d, target %u: rank %u prob %g best %u", bad[k], at, block, target,
+                                 v.rank, v.prob, v.best);
+                    softmax_blocks_free(&s);
+                }
+        }
+}
+
 /* The loss and gradients of the blocked layer beside linear + softmax + cross-entropy. */
 static void xent_matches_the_whole_row(void **state)
 {
@@ -363,6 +418,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(verdicts_match_the_whole_row),
+        cmocka_unit_test(verdicts_match_near_logits),
+        cmocka_unit_test(non_finite_logits_are_misses),
         cmocka_unit_test(xent_matches_the_whole_row),
         cmocka_unit_test(blocked_backward_matches_differences),
         cmocka_unit_test(deeplog_blocked_gradients_match),
