@@ -90,7 +90,7 @@ static void judge(const DeepLog *m, const Trace *t, const uint32_t *window_of, c
             out->rank[i] = v->rank;
             out->prob[i] = v->prob;
             out->outcome[i] = v->rank < (uint32_t)m->cfg.top_g ? OUTCOME_HIT : OUTCOME_MISS;
-            out->predicted[i] = v->best;
+            out->predicted[i] = v->best == UINT32_MAX ? 0 : v->best; /* a NaN row names no key */
         }
 }
 
