@@ -156,10 +156,11 @@ test-asan:
 		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
 
 # The explorer's threads under ThreadSanitizer, built apart in build-tsan/: the loading worker
-# with the thread that polls and cancels it (test_loader), and the explorer's scripted and tmux
-# runs (test_screens). OpenBLAS, not instrumented, runs single-threaded so its own threads'
+# with the thread that polls and cancels it (test_loader), the explorer's scripted and tmux
+# runs (test_screens, test_screens_preview), scoring in parts and in batches on threads
+# (test_score_parallel, test_batch_threads). OpenBLAS, not instrumented, runs single-threaded so its own threads'
 # synchronisation, which the sanitizer cannot see, is not reported.
-TSAN_TESTS := test_loader test_screens
+TSAN_TESTS := test_loader test_screens test_score_parallel test_screens_preview test_batch_threads
 test-tsan:
 	@$(MAKE) --no-print-directory BUILD=build-tsan BIN=build-tsan/traceaid CFLAGS="-O1 -g" \
 		SANITIZE="-fsanitize=thread" tsan-run

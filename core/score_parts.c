@@ -1,12 +1,12 @@
 #include "score_parts.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../io/clock.h"
 #include "../io/workers.h"
+#include "../model/batch_threads.h"
 
 size_t score_part_events(void)
 {
@@ -93,6 +93,7 @@ typedef struct Run {
     size_t n_parts;
     Stream *streams;
     int tx, ty, stride;
+    int model_threads;          /* each part's batches of windows predicted on so many threads */
     size_t scored, total;       /* events, over every part */
     double last_progress;
     bool failed;
@@ -263,6 +264,7 @@ static bool part_job(size_t p, void *ctx)
         error_interrupted(&err);
         return fail(run, &err);
     }
+    model_set_threads(run->model_threads);
     if (!score_part(run, part, &err)) {
         error_prefix(&err, "%s: ", t->path ? t->path : "trace");
         return fail(run, &err);
@@ -320,6 +322,14 @@ static void run_free(Run *run)
     free(run->parts);
 }
 
+/* Several traces, at least a part per thread: threads over parts keep every core busy while
+ * each part predicts its windows alone. Otherwise the parts of a trace share windows that
+ * threads over parts would predict again in each. */
+static bool set_has_many_parts(const TraceSet *set, size_t n_parts, int threads)
+{
+    return set->n_traces > 1 && n_parts >= (size_t)threads;
+}
+
 bool score_parts_run(ScoredSet *s, const CancelFlag *cancel, Error *err)
 {
     Run run = {.s = s, .cancel = cancel, .last_progress = clock_seconds()};
@@ -331,16 +341,26 @@ bool score_parts_run(ScoredSet *s, const CancelFlag *cancel, Error *err)
     if (s->progress)
         s->progress(0, run.total, s->progress_ctx);
     int threads = s->threads > 0 ? s->threads : workers_default();
-    if ((size_t)threads > run.n_parts)
-        threads = (int)run.n_parts;
-    /* The parts are the parallelism; OpenBLAS threading each product too would put two threads
-     * on each core. */
-    int blas_threads = openblas_get_num_threads();
-    if (threads > 1)
-        openblas_set_num_threads(1);
-    bool ok = workers_run(run.n_parts, threads, part_job, &run);
-    if (threads > 1)
-        openblas_set_num_threads(blas_threads);
+    /* Our threads are the parallelism, whatever their number: OpenBLAS threading each product
+     * too would put two threads on each core, and would make the floats depend on --threads
+     * (its threads split the sums), where now they depend on the parts and batches alone. */
+    blas_single_begin();
+    bool ok;
+    if (set_has_many_parts(&s->set, run.n_parts, threads)) {
+        /* Threads over parts, each part's model on one thread. */
+        run.model_threads = 1;
+        ok = workers_run(run.n_parts, threads, part_job, &run);
+    } else {
+        /* One big trace: its parts one after another, each predicting its distinct windows on
+         * every thread. Parts on threads would each predict the windows they share. */
+        int caller_threads = model_threads();
+        run.model_threads = threads;
+        ok = true;
+        for (size_t p = 0; ok && p < run.n_parts; p++)
+            ok = part_job(p, &run);
+        model_set_threads(caller_threads);
+    }
+    blas_single_end();
     if (!ok || run.failed)
         *err = run.err;
     run_free(&run);

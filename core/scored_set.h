@@ -38,8 +38,10 @@ typedef void (*ScoreProgress)(size_t scored, size_t total, void *ctx);
 #define SCORED_SET_PROGRESS_SECONDS 0.2
 
 /* Events per part when TRACEAID_SCORE_PART does not say: a scoring thread's work memory is
- * bounded by a part (plus the model's window), whatever the trace's length. */
-#define SCORED_SET_PART_EVENTS ((size_t)1 << 20)
+ * bounded by a part (plus the model's window), whatever the trace's length. Large, as each
+ * part predicts its distinct windows apart: windows it shares with other parts are predicted
+ * again (a part of 1M events cost a 3M-event seq2seq run 40% more than one pass). */
+#define SCORED_SET_PART_EVENTS ((size_t)8 << 20)
 
 typedef struct ScoredSet {
     Model model;
@@ -57,7 +59,8 @@ typedef struct ScoredSet {
 
     /* Streaming. Scoring cuts each trace into parts scored on `threads` threads (from the
      * TraceRequest's opt.threads; 0: every core), giving the outcomes one pass over the trace
-     * gives. scored_set_score_begin allocates outcomes, scores (every segment, zero) and
+     * gives: several traces with a part per thread, threads over parts; else the parts in
+     * turn, each predicting its batches of distinct windows on the threads. scored_set_score_begin allocates outcomes, scores (every segment, zero) and
      * scored_events before any part is scored, so another thread may read while scoring goes
      * on: for trace i, after n = atomic_load(&scored_events[i]) (acquire), events [0, n) have
      * their final outcomes and segments [0, scored_set_final_segments(s, i, n)) their final

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch_threads.h"
 #include "deeplog_score.h"
 #include "windows.h"
 
@@ -51,28 +52,59 @@ static void judge_batch(const DeepLog *m, DeepLogWork *work, SoftmaxBlocks *bloc
     softmax_blocks_judge(blocks, hidden, count, targets, out + first);
 }
 
+/* The batches, on model_threads() threads (model/batch_threads.h). */
+typedef struct VerdictJobs {
+    const DeepLog *m;
+    const WindowSet *ws;
+    SoftmaxVerdict *out;
+    int batch;
+} VerdictJobs;
+
+/* A thread's work, made once for all the batches it takes. */
+typedef struct VerdictWork {
+    DeepLogWork work;
+    SoftmaxBlocks blocks;
+    uint32_t *inputs, *targets;
+} VerdictWork;
+
+static bool verdict_work_init(void *work, void *ctx, Error *err)
+{
+    VerdictWork *w = work;
+    const VerdictJobs *j = ctx;
+    const DeepLog *m = j->m;
+    w->inputs = malloc((size_t)j->batch * m->cfg.window * sizeof *w->inputs);
+    w->targets = malloc((size_t)j->batch * sizeof *w->targets);
+    return ((w->inputs && w->targets) || error_set_code(err, ERROR_NOMEM, "out of memory")) &&
+           deeplog_work_init_hidden(&w->work, m, j->batch, err) &&
+           softmax_blocks_init(&w->blocks, m->t.fc_weight, m->t.fc_bias, m->cfg.hidden, m->cfg.n_keys, j->batch,
+                               softmax_block_size(j->batch), err);
+}
+
+static void verdict_batch(void *work, void *ctx, size_t b)
+{
+    VerdictWork *w = work;
+    const VerdictJobs *j = ctx;
+    size_t start = b * (size_t)j->batch, left = j->ws->n - start;
+    judge_batch(j->m, &w->work, &w->blocks, j->ws, start, (int)(left < (size_t)j->batch ? left : (size_t)j->batch),
+                w->inputs, w->targets, j->out);
+}
+
+static void verdict_work_release(void *work)
+{
+    VerdictWork *w = work;
+    softmax_blocks_free(&w->blocks);
+    deeplog_work_free(&w->work);
+    free(w->inputs), free(w->targets);
+}
+
 bool deeplog_verdicts(const DeepLog *m, const WindowSet *ws, SoftmaxVerdict *out, const CancelFlag *cancel,
                       Error *err)
 {
-    int h = m->cfg.window, batch = ws->n < SCORE_BATCH ? (int)ws->n + 1 : SCORE_BATCH;
-    DeepLogWork work = {0};
-    SoftmaxBlocks blocks = {0};
-    uint32_t *inputs = malloc((size_t)batch * h * sizeof *inputs), *targets = malloc((size_t)batch * sizeof *targets);
-    bool ok = (inputs && targets) || error_set_code(err, ERROR_NOMEM, "out of memory");
-    ok = ok && deeplog_work_init_hidden(&work, m, batch, err) &&
-         softmax_blocks_init(&blocks, m->t.fc_weight, m->t.fc_bias, m->cfg.hidden, m->cfg.n_keys, batch,
-                             softmax_block_size(batch), err);
-    for (size_t start = 0; ok && start < ws->n; start += (size_t)batch) {
-        if (cancel && *cancel)
-            ok = error_interrupted(err);
-        else
-            judge_batch(m, &work, &blocks, ws, start, (int)(ws->n - start < (size_t)batch ? ws->n - start : (size_t)batch),
-                        inputs, targets, out);
-    }
-    softmax_blocks_free(&blocks);
-    deeplog_work_free(&work);
-    free(inputs), free(targets);
-    return ok;
+    int batch = model_score_batch(ws->n < SCORE_BATCH ? (int)ws->n + 1 : SCORE_BATCH);
+    VerdictJobs j = {.m = m, .ws = ws, .out = out, .batch = batch};
+    BatchJobs jobs = {.n_batches = (ws->n + (size_t)batch - 1) / (size_t)batch, .thread_size = sizeof(VerdictWork),
+                      .ctx = &j, .init = verdict_work_init, .batch = verdict_batch, .release = verdict_work_release};
+    return batch_jobs_run(&jobs, cancel, err);
 }
 
 static void judge(const DeepLog *m, const Trace *t, const uint32_t *window_of, const SoftmaxVerdict *verdicts,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch_threads.h"
 #include "seq2seq_score.h"
 #include "softmax.h"
 #include "softmax_blocks.h"
@@ -44,26 +45,56 @@ static void judge_batch(const Seq2Seq *m, Seq2SeqWork *work, Predictions *p, siz
         }
 }
 
+/* The batches, on model_threads() threads (model/batch_threads.h). */
+typedef struct PredictJobs {
+    const Seq2Seq *m;
+    Predictions *p;
+    int batch;
+} PredictJobs;
+
+/* A thread's work, made once for all the batches it takes. */
+typedef struct PredictWork {
+    Seq2SeqWork work;
+    uint32_t *inputs;           /* [batch][Tx], then predicted [batch][Ty] */
+} PredictWork;
+
+static bool predict_work_init(void *work, void *ctx, Error *err)
+{
+    PredictWork *w = work;
+    const PredictJobs *j = ctx;
+    w->inputs = malloc((size_t)j->batch * (size_t)(j->m->cfg.tx + j->m->cfg.ty) * sizeof *w->inputs);
+    return (w->inputs || error_set_code(err, ERROR_NOMEM, "out of memory")) &&
+           seq2seq_work_init(&w->work, j->m, j->batch, err);
+}
+
+static void predict_batch(void *work, void *ctx, size_t b)
+{
+    PredictWork *w = work;
+    const PredictJobs *j = ctx;
+    size_t start = b * (size_t)j->batch, left = j->p->windows.n - start;
+    judge_batch(j->m, &w->work, j->p, start, (int)(left < (size_t)j->batch ? left : (size_t)j->batch), w->inputs,
+                w->inputs + (size_t)j->batch * j->m->cfg.tx);
+}
+
+static void predict_work_release(void *work)
+{
+    PredictWork *w = work;
+    if (w->work.block)
+        seq2seq_work_free(&w->work);
+    free(w->inputs);
+}
+
 static bool predict_distinct(const Seq2Seq *m, Predictions *p, const CancelFlag *cancel, Error *err)
 {
     size_t n = p->windows.n;
-    int batch = score_batch(m);
+    int batch = model_score_batch(score_batch(m));
     p->verdicts = malloc((n + 1) * (size_t)m->cfg.ty * sizeof *p->verdicts);
-    uint32_t *inputs = malloc((size_t)batch * (size_t)(m->cfg.tx + m->cfg.ty) * sizeof *inputs);
-    Seq2SeqWork work = {0};
-    bool ok = (p->verdicts && inputs) || error_set_code(err, ERROR_NOMEM, "out of memory for %zu distinct windows", n);
-    ok = ok && seq2seq_work_init(&work, m, batch, err);
-    for (size_t start = 0; ok && start < n; start += (size_t)batch) {
-        if (cancel && *cancel)
-            ok = error_interrupted(err);
-        else
-            judge_batch(m, &work, p, start, (int)(n - start < (size_t)batch ? n - start : (size_t)batch), inputs,
-                        inputs + (size_t)batch * m->cfg.tx);
-    }
-    if (work.block)
-        seq2seq_work_free(&work);
-    free(inputs);
-    return ok;
+    if (!p->verdicts)
+        return error_set_code(err, ERROR_NOMEM, "out of memory for %zu distinct windows", n);
+    PredictJobs j = {.m = m, .p = p, .batch = batch};
+    BatchJobs jobs = {.n_batches = (n + (size_t)batch - 1) / (size_t)batch, .thread_size = sizeof(PredictWork),
+                      .ctx = &j, .init = predict_work_init, .batch = predict_batch, .release = predict_work_release};
+    return batch_jobs_run(&jobs, cancel, err);
 }
 
 /* Visits i, the first event of each scored window of t[first, last), session by session. */

@@ -3,7 +3,8 @@
  * products depend on the batch a window falls in), for DeepLog and seq2seq, on kernel traces
  * and on sessions that cross the parts' boundaries; segments published as final never change;
  * progress only grows and ends at the total; a cancel stops it. TRACEAID_SCORE_PART forces
- * tiny parts. */
+ * tiny parts, TRACEAID_SCORE_BATCH batches of a few windows, so a trace's batches run on the
+ * threads too (one trace: its parts in turn, the batches of each on the threads). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -146,6 +147,7 @@ static void check_case(const Case *c)
 {
     ScoredSet one;
     Error err = {0};
+    char *old_batch = env_set("TRACEAID_SCORE_BATCH", "5");
     if (!score_case(&one, c, 1, "100000000", NULL, NULL, &err))
         fail_msg("%s", err.msg);
     const Trace *t = &one.set.traces[0];
@@ -153,7 +155,7 @@ static void check_case(const Case *c)
     if (!model_outcomes(&one.model, t, 0, t->n_events, &pass, NULL, &err))
         fail_msg("%s", err.msg);
     assert_same_outcomes(&pass, &one.outcomes[0], "one part");
-    const char *parts[] = {"13", "7", "64", "7"}; /* on 1, 2, 3, 4 threads */
+    const char *parts[] = {"13", "100000000", "64", "7"}; /* on 1, 2, 3, 4 threads */
     for (uint64_t threads = 1; threads <= 4; threads++) {
         const char *part = parts[threads - 1];
         char what[128];
@@ -172,6 +174,7 @@ static void check_case(const Case *c)
     }
     event_outcomes_free(&pass);
     scored_set_free(&one);
+    env_restore("TRACEAID_SCORE_BATCH", old_batch);
 }
 
 /* A session file of the generated trace's keys (their ids from 1), cut into sessions of 1 to 40
@@ -293,12 +296,16 @@ static void score_command_same_on_threads(void **state)
     const char *model = FIXTURES_DIR "/flight-small.safetensors";
     RunResult one = run_traceaid("score", "--csv", "--segment", "200", "--threads", "1", "--model", model, trace);
     char *old = env_set("TRACEAID_SCORE_PART", "9");
+    char *old_every = env_set("TRACEAID_PROGRESS_SECONDS", "0");
     RunResult four = run_traceaid("score", "--csv", "--segment", "200", "--threads", "4", "--model", model, trace);
+    env_restore("TRACEAID_PROGRESS_SECONDS", old_every);
     env_restore("TRACEAID_SCORE_PART", old);
     assert_true(one.status == 0 || one.status == 1);
     assert_int_equal(one.status, four.status);
     assert_string_equal(one.out, four.out);
-    assert_null(strstr(four.err, "scoring:")); /* a short run writes no progress to a non-terminal */
+    /* Progress every 0 s: lines while the parts come in, and the last one at 100%. */
+    assert_non_null(strstr(four.err, "scoring:"));
+    assert_non_null(strstr(four.err, "scoring: 100%"));
     run_result_free(&one);
     run_result_free(&four);
 }
