@@ -79,6 +79,19 @@ void app_free(App *app)
         explainer_free(&app->explainer);
 }
 
+void app_forget_derived(App *app)
+{
+    if (app->interp_ready)
+        explainer_free(&app->explainer);
+    app->interp_ready = app->has_interp = false;
+    if (app->sched)
+        schedule_free(app->sched);
+    free(app->sched), app->sched = NULL;
+    app->stats.valid = false;
+    app->truth_marks.valid = false;
+    app->timeline_cols.of = NULL;
+}
+
 void app_goto_event(App *app, size_t e)
 {
     size_t n = app_trace(app)->n_events;

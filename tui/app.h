@@ -163,6 +163,10 @@ size_t app_n_segments(const App *app);
 
 void app_init(App *app, ScoredSet *scored, bool has_model);
 void app_free(App *app);
+/* Drops what was built from the scored set on show (interpretation, schedule, stats, truth marks,
+ * timeline columns), to be built again over another: the whole trace after its head, an updated
+ * model's scores. */
+void app_forget_derived(App *app);
 /* A key as ncurses gives it (KEY_DOWN, 'j', 9 for Tab, ...): a look-up in the key table
  * (tui/keys.c). */
 Reaction app_key(App *app, int key);

@@ -375,15 +375,7 @@ static void take_scores(App *app, Updater *u, char *kept, size_t kept_size)
     size_t n_segments = app_scores(app) ? app_scores(app)->n_segments : 0;
     if (app->segment >= n_segments)
         app->segment = n_segments ? n_segments - 1 : 0;
-    if (app->interp_ready)
-        explainer_free(&app->explainer);
-    app->interp_ready = app->has_interp = false;
-    if (app->sched)
-        schedule_free(app->sched);
-    free(app->sched), app->sched = NULL;
-    app->stats.valid = false;
-    app->truth_marks.valid = false;
-    app->timeline_cols.of = NULL;
+    app_forget_derived(app);
     size_t rows = app_flagged_rows(app);
     app->flagged_row = app->flagged_row < rows ? app->flagged_row : rows ? rows - 1 : 0;
     snprintf(app->model_path, sizeof app->model_path, "%s", u->out_path);

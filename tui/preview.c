@@ -67,15 +67,7 @@ void preview_swap(App *app, Loader *l)
     app->trace = 0;
     keep_settings(app, &l->preview);
     keep_bookmarks(app, head_events);
-    if (app->interp_ready)
-        explainer_free(&app->explainer);
-    app->interp_ready = app->has_interp = false;
-    if (app->sched)
-        schedule_free(app->sched);
-    free(app->sched), app->sched = NULL;
-    app->stats.valid = false;
-    app->truth_marks.valid = false;
-    app->timeline_cols.of = NULL;
+    app_forget_derived(app);
     marks_free(&app->marks); /* saved after each change: opened again over the whole trace */
     memset(&app->marks, 0, sizeof app->marks);
     app_open_marks(app);
